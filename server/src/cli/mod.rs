@@ -1,0 +1,2 @@
+//! Command-line shell.
+pub mod output;

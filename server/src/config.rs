@@ -1,0 +1,1 @@
+//! Settings: `typeorm-lsp.json` and LSP settings.

@@ -1,0 +1,11 @@
+//! typeorm-lsp: a relational model of a TypeORM workspace, rules over it, and two shells
+//! (the `check` CLI and the language server) that report the same findings.
+
+pub mod cli;
+pub mod config;
+pub mod discover;
+pub mod finding;
+pub mod fix;
+pub mod lsp;
+pub mod resolve;
+pub mod syntax;

@@ -1,0 +1,3 @@
+//! The language server shell.
+pub mod documents;
+pub mod position;

@@ -1,0 +1,498 @@
+//! Per-file facts: everything the model and the rules need from one file, computed from its
+//! text alone. Plain data (no tree-sitter nodes), so it can be cached and shared.
+
+use crate::finding::Span;
+use serde::Serialize;
+
+/// A value with the byte range it was written at.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Spanned { value, span }
+    }
+}
+
+/// A JavaScript expression as far as the rules care: literals, arrays, objects, arrows and
+/// references are kept; anything else is `Other` (its text is at the span).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Value {
+    /// A string literal, or a template literal without substitutions (cooked text).
+    Str(String),
+    /// A template literal with substitutions: `quasis.len() == exprs.len() + 1`.
+    Template {
+        quasis: Vec<String>,
+        exprs: Vec<Spanned<Value>>,
+    },
+    Num(f64),
+    Bool(bool),
+    Null,
+    Undefined,
+    /// A bare identifier (`User`, `opts`).
+    Ident(String),
+    /// A dotted path (`Status.Active`, `this.repo`, `post.author`).
+    Member(String),
+    Array(Vec<Spanned<Value>>),
+    Object(Vec<Prop>),
+    /// `() => User`, `(post) => post.author`; a block body is `Other`.
+    Arrow {
+        params: Vec<String>,
+        body: Box<Spanned<Value>>,
+    },
+    /// `IsNull()`, `In([1, 2])`, `Not(x)`: the callee as written and the arguments.
+    Call {
+        callee: String,
+        args: Vec<Spanned<Value>>,
+    },
+    /// `a + b` (string concatenation is what matters).
+    Binary {
+        op: String,
+        left: Box<Spanned<Value>>,
+        right: Box<Spanned<Value>>,
+    },
+    /// A reference to a `const` of the same file whose initializer is shown here, followed
+    /// from the use site (`const sql = '...'; db.query(sql)`).
+    Const {
+        name: String,
+        value: Box<Spanned<Value>>,
+    },
+    Other,
+}
+
+/// One member of an object literal. Spreads have `key == "..."`; methods have a `Other` value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Prop {
+    pub key: String,
+    pub key_span: Span,
+    pub value: Spanned<Value>,
+}
+
+impl Value {
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s),
+            Value::Const { value, .. } => value.value.as_str(),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            Value::Const { value, .. } => value.value.as_bool(),
+            _ => None,
+        }
+    }
+
+    pub fn as_object(&self) -> Option<&[Prop]> {
+        match self {
+            Value::Object(props) => Some(props),
+            Value::Const { value, .. } => value.value.as_object(),
+            _ => None,
+        }
+    }
+
+    pub fn as_array(&self) -> Option<&[Spanned<Value>]> {
+        match self {
+            Value::Array(items) => Some(items),
+            Value::Const { value, .. } => value.value.as_array(),
+            _ => None,
+        }
+    }
+
+    /// The identifier or dotted path, if this is a reference.
+    pub fn as_reference(&self) -> Option<&str> {
+        match self {
+            Value::Ident(s) | Value::Member(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Looks up `key` in an object literal (the last one wins, as in JavaScript).
+    pub fn get(&self, key: &str) -> Option<&Spanned<Value>> {
+        self.as_object()?
+            .iter()
+            .rev()
+            .find(|p| p.key == key)
+            .map(|p| &p.value)
+    }
+
+    /// True if the object literal has a spread (`...opts`), whose keys are unknown.
+    pub fn has_spread(&self) -> bool {
+        self.as_object()
+            .is_some_and(|props| props.iter().any(|p| p.key == "..."))
+    }
+
+    /// For `() => User` or `'User'`: the class name a relation or type function names.
+    pub fn type_target(&self) -> Option<&str> {
+        match self {
+            Value::Arrow { body, .. } => match &body.value {
+                Value::Ident(name) => Some(name),
+                Value::Member(path) => path.rsplit('.').next(),
+                _ => None,
+            },
+            Value::Str(s) => Some(s),
+            Value::Ident(name) => Some(name),
+            _ => None,
+        }
+    }
+}
+
+/// A decorator: `@Name(args)` or `@Name`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decorator {
+    /// The name as written (last segment of a dotted callee).
+    pub name: String,
+    pub name_span: Span,
+    /// From `@` to the closing parenthesis.
+    pub span: Span,
+    pub args: Vec<Spanned<Value>>,
+    /// Whether it was written as a call (`@Index()` vs `@Index`).
+    pub called: bool,
+}
+
+impl Decorator {
+    pub fn arg(&self, i: usize) -> Option<&Spanned<Value>> {
+        self.args.get(i)
+    }
+
+    /// The first object-literal argument (the options), if any.
+    pub fn options(&self) -> Option<&Spanned<Value>> {
+        self.args.iter().find(|a| a.value.as_object().is_some())
+    }
+}
+
+/// A TypeScript type annotation, parsed as far as the rules need.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TypeAnn {
+    pub text: String,
+    pub span: Span,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum TypeKind {
+    /// `string`, `number`, `boolean`, `any`, `unknown`, `object`, `bigint`, `void`, `never`.
+    Keyword(String),
+    /// `User`, `Promise<User>`, `Array<T>`, `Relation<T>`, `ns.Type`.
+    Named { name: String, args: Vec<TypeAnn> },
+    /// `T[]`.
+    Array(Box<TypeAnn>),
+    Union(Vec<TypeAnn>),
+    /// `'a'`, `1`, `true`.
+    Literal(String),
+    Null,
+    Undefined,
+    /// `{ a: string }` object type literal.
+    ObjectLiteral,
+    Other,
+}
+
+impl TypeAnn {
+    /// Union members (a non-union is one member).
+    pub fn members(&self) -> Vec<&TypeAnn> {
+        match &self.kind {
+            TypeKind::Union(items) => items.iter().flat_map(|t| t.members()).collect(),
+            _ => vec![self],
+        }
+    }
+
+    pub fn includes_null(&self) -> bool {
+        self.members().iter().any(|t| t.kind == TypeKind::Null)
+    }
+
+    pub fn includes_undefined(&self) -> bool {
+        self.members().iter().any(|t| t.kind == TypeKind::Undefined)
+    }
+
+    /// The type without `null` and `undefined` members (None if nothing is left or it
+    /// would need a new union).
+    pub fn non_nullish(&self) -> Vec<&TypeAnn> {
+        self.members()
+            .into_iter()
+            .filter(|t| !matches!(t.kind, TypeKind::Null | TypeKind::Undefined))
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PropertyFact {
+    pub name: String,
+    pub name_span: Span,
+    /// The whole member, decorators included.
+    pub span: Span,
+    pub decorators: Vec<Decorator>,
+    pub type_ann: Option<TypeAnn>,
+    /// `name?: T`.
+    pub optional: bool,
+    pub is_static: bool,
+    pub initializer: Option<Spanned<Value>>,
+}
+
+impl PropertyFact {
+    pub fn decorator(&self, name: &str) -> Option<&Decorator> {
+        self.decorators.iter().find(|d| d.name == name)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ParamFact {
+    pub name: String,
+    pub name_span: Span,
+    pub decorators: Vec<Decorator>,
+    pub type_ann: Option<TypeAnn>,
+    /// `private`/`public`/`protected`/`readonly`: a parameter property of the class.
+    pub is_property: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MethodFact {
+    pub name: String,
+    pub name_span: Span,
+    /// The whole method, decorators included.
+    pub span: Span,
+    /// The `{ ... }` block, if any.
+    pub body_span: Option<Span>,
+    /// The body holds no statements (comments do not count).
+    pub body_is_empty: bool,
+    pub params: Vec<ParamFact>,
+    pub decorators: Vec<Decorator>,
+    pub is_static: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClassFact {
+    pub name: String,
+    pub name_span: Span,
+    /// The whole declaration, decorators (and `export`) included.
+    pub span: Span,
+    /// The `{ ... }` body.
+    pub body_span: Span,
+    pub is_abstract: bool,
+    pub is_exported: bool,
+    pub decorators: Vec<Decorator>,
+    /// The `extends` expression: its name (last segment), the type arguments as written,
+    /// and the span of the whole clause value.
+    pub extends: Option<Extends>,
+    /// Span of the `extends X` clause (keyword included), for fixes that replace it.
+    pub heritage_span: Option<Span>,
+    pub implements: Vec<String>,
+    pub properties: Vec<PropertyFact>,
+    pub methods: Vec<MethodFact>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Extends {
+    pub name: String,
+    pub span: Span,
+    /// `Repository<User>` -> `["User"]`.
+    pub type_args: Vec<TypeAnn>,
+}
+
+impl ClassFact {
+    pub fn decorator(&self, name: &str) -> Option<&Decorator> {
+        self.decorators.iter().find(|d| d.name == name)
+    }
+
+    pub fn property(&self, name: &str) -> Option<&PropertyFact> {
+        self.properties.iter().find(|p| p.name == name)
+    }
+
+    pub fn method(&self, name: &str) -> Option<&MethodFact> {
+        self.methods.iter().find(|m| m.name == name)
+    }
+
+    pub fn constructor(&self) -> Option<&MethodFact> {
+        self.method("constructor")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ImportKind {
+    /// `import ... from 'x'` or `import 'x'`.
+    Import,
+    /// `export ... from 'x'`, `export * from 'x'`.
+    ExportFrom,
+    /// `import x = require('x')`.
+    ImportEquals,
+    /// `import('x')`.
+    Dynamic,
+    /// `require('x')`.
+    Require,
+    /// `jest.mock('x')` and friends.
+    JestMock,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImportedName {
+    /// The exported name: `default`, `*`, or the name.
+    pub imported: String,
+    pub local: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImportFact {
+    pub kind: ImportKind,
+    pub specifier: String,
+    /// The specifier's text without its quotes.
+    pub specifier_span: Span,
+    /// The whole statement or call.
+    pub span: Span,
+    /// Names brought in (or re-exported). Empty for `export * from` and side-effect imports.
+    pub names: Vec<ImportedName>,
+    /// For `import { a, b } from`: the span of the `{ ... }` (to extend the list).
+    pub named_list_span: Option<Span>,
+    pub type_only: bool,
+    /// `export * from 'x'`.
+    pub star_reexport: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EnumFact {
+    pub name: String,
+    pub name_span: Span,
+    /// Members with their initializer, if any.
+    pub members: Vec<(String, Option<Value>)>,
+    pub is_exported: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TypeAliasFact {
+    pub name: String,
+    pub ty: TypeAnn,
+    pub is_exported: bool,
+}
+
+/// A top-level `const NAME = value` (or `export const`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConstFact {
+    pub name: String,
+    pub name_span: Span,
+    pub value: Spanned<Value>,
+    pub is_exported: bool,
+}
+
+/// `// typeorm-lsp-ignore CODE[, CODE]: reason` — silences those codes on the next line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suppression {
+    pub span: Span,
+    pub codes: Vec<Spanned<String>>,
+    pub reason: Option<String>,
+    /// The zero-based line the comment applies to (the next line with code).
+    pub target_line: usize,
+}
+
+/// What a query-ish call is made on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Receiver {
+    /// A `Repository<Entity>` (injected, `getRepository(Entity)`, a class extending
+    /// `Repository<Entity>`, a custom repository), or an ActiveRecord class (`User.find`).
+    Repository { entity: String },
+    /// An `EntityManager` (the entity is the first argument of the call).
+    Manager,
+    /// A `DataSource` / `Connection`.
+    DataSource,
+    QueryRunner,
+    /// A receiver we could not classify; its text.
+    Unknown(String),
+}
+
+/// A call `receiver.method(args)` that reads or writes through TypeORM.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QueryCall {
+    pub receiver: Receiver,
+    /// The entity class the call is about: the repository's entity, or the manager's first
+    /// argument when it names a class.
+    pub entity: Option<Spanned<String>>,
+    pub method: String,
+    pub method_span: Span,
+    /// The arguments after the entity argument (for managers) or all arguments.
+    pub args: Vec<Spanned<Value>>,
+    /// The whole call expression.
+    pub span: Span,
+    /// The method or function this call sits in (`up`, `findAll`), if any.
+    pub enclosing_function: Option<String>,
+}
+
+/// One call in a QueryBuilder chain: `.where('u.email = :e', { e })`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChainCall {
+    pub method: String,
+    pub method_span: Span,
+    pub args: Vec<Spanned<Value>>,
+    pub span: Span,
+}
+
+/// A QueryBuilder chain from `createQueryBuilder(...)` to its end, including calls made
+/// later on a variable that holds the builder.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QueryBuilderChain {
+    pub receiver: Receiver,
+    /// The entity: the repository's, or `createQueryBuilder(Entity, 'alias')` on a manager,
+    /// or a later `.from(Entity, 'alias')` / `.update(Entity)` / `.delete().from(Entity)`.
+    pub entity: Option<Spanned<String>>,
+    /// The main alias (`createQueryBuilder('u')`).
+    pub alias: Option<String>,
+    /// The `createQueryBuilder` call itself.
+    pub create_span: Span,
+    /// `createQueryBuilder` and every call after it, in order.
+    pub calls: Vec<ChainCall>,
+    pub enclosing_function: Option<String>,
+}
+
+/// `synchronize: <value>` (and siblings) in DataSource / TypeOrmModule options.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OrmOptions {
+    /// `new DataSource`, `TypeOrmModule.forRoot`, `forRootAsync`, `createConnection`,
+    /// `ormconfig`.
+    pub origin: String,
+    pub options: Spanned<Value>,
+}
+
+/// `new EntitySchema<T>({ ... })`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EntitySchemaFact {
+    /// The variable it is assigned to, if any.
+    pub variable: Option<String>,
+    pub options: Spanned<Value>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct FileFacts {
+    pub classes: Vec<ClassFact>,
+    pub imports: Vec<ImportFact>,
+    /// Names this file exports from its own declarations (`export class X`, `export { X }`,
+    /// `export default X`).
+    pub exports: Vec<String>,
+    pub enums: Vec<EnumFact>,
+    pub type_aliases: Vec<TypeAliasFact>,
+    pub consts: Vec<ConstFact>,
+    pub query_calls: Vec<QueryCall>,
+    pub query_builders: Vec<QueryBuilderChain>,
+    pub orm_options: Vec<OrmOptions>,
+    pub entity_schemas: Vec<EntitySchemaFact>,
+    pub suppressions: Vec<Suppression>,
+    /// Byte offset of the start of each line.
+    pub line_starts: Vec<usize>,
+    /// tree-sitter reported ERROR or MISSING nodes.
+    pub has_syntax_errors: bool,
+}
+
+impl FileFacts {
+    pub fn class(&self, name: &str) -> Option<&ClassFact> {
+        self.classes.iter().find(|c| c.name == name)
+    }
+
+    /// Zero-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(line) => line,
+            Err(next) => next.saturating_sub(1),
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! misc
+use super::facts::FileFacts;
+use tree_sitter::Node;
+pub fn extract_misc(_root: Node, _src: &str, _facts: &mut FileFacts) {}

@@ -1,0 +1,78 @@
+//! Parsing: TypeScript text -> tree-sitter tree -> [`FileFacts`].
+
+pub mod classes;
+pub mod facts;
+pub mod imports;
+pub mod misc;
+pub mod queries;
+pub mod types;
+pub mod value;
+
+pub use facts::*;
+
+use tree_sitter::{Parser, Tree};
+
+/// A tree-sitter parser for TypeScript. Creating one is cheap; keep one per thread.
+pub fn new_parser() -> Parser {
+    let mut parser = Parser::new();
+    // The grammar is compiled in; a version mismatch is a build error, not input-derived.
+    parser
+        .set_language(&tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into())
+        .expect("tree-sitter-typescript grammar matches the tree-sitter version");
+    parser
+}
+
+/// Parses `src` (optionally reusing an edited old tree). `None` only if parsing was
+/// cancelled, which we never ask for.
+pub fn parse(parser: &mut Parser, src: &str, old: Option<&Tree>) -> Option<Tree> {
+    parser.parse(src, old)
+}
+
+/// Parses and extracts facts in one go (the CLI path: the tree is dropped afterwards).
+pub fn facts_of(src: &str) -> FileFacts {
+    thread_local! {
+        static PARSER: std::cell::RefCell<Parser> = std::cell::RefCell::new(new_parser());
+    }
+    PARSER.with(|p| {
+        let mut parser = p.borrow_mut();
+        match parse(&mut parser, src, None) {
+            Some(tree) => extract(&tree, src),
+            None => FileFacts {
+                line_starts: line_starts(src),
+                has_syntax_errors: true,
+                ..FileFacts::default()
+            },
+        }
+    })
+}
+
+/// Extracts the facts of a parsed file.
+pub fn extract(tree: &Tree, src: &str) -> FileFacts {
+    let root = tree.root_node();
+    let mut facts = FileFacts {
+        line_starts: line_starts(src),
+        has_syntax_errors: root.has_error(),
+        ..FileFacts::default()
+    };
+    classes::extract_classes(root, src, &mut facts);
+    imports::extract_imports(root, src, &mut facts);
+    misc::extract_misc(root, src, &mut facts);
+    queries::extract_queries(root, src, &mut facts);
+    facts
+}
+
+/// Byte offsets where lines start (`\n`, `\r\n` and lone `\r` end a line).
+pub fn line_starts(src: &str) -> Vec<usize> {
+    let bytes = src.as_bytes();
+    let mut starts = vec![0];
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => starts.push(i + 1),
+            b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
+            _ => {}
+        }
+        i += 1;
+    }
+    starts
+}
