@@ -7,5 +7,8 @@ pub mod discover;
 pub mod finding;
 pub mod fix;
 pub mod lsp;
+pub mod model;
+pub mod rules;
 pub mod resolve;
 pub mod syntax;
+pub mod workspace;

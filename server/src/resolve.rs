@@ -1,1 +1,698 @@
 //! Module specifier resolution.
+//!
+//! Maps an import specifier to a workspace file the way TypeScript would for this
+//! project: relative paths, the configured absolute prefix (`src/...`), `tsconfig.json`
+//! `paths` and `baseUrl`. Pure path arithmetic: the disk is only consulted through the
+//! `exists` callback, so the language server can answer from its file index and open
+//! buffers, and tests need no files.
+
+use crate::config::Config;
+use jsonc_parser::ParseOptions;
+use serde_json::Value;
+use std::collections::HashSet;
+use std::path::{Component, Path, PathBuf};
+
+/// Extensions tried after an extensionless specifier, in TypeScript's order.
+const TS_EXTENSIONS: &[&str] = &["ts", "tsx", "mts", "cts"];
+
+/// ESM-style specifiers name the emitted `.js` file; the source has the matching TS
+/// extension.
+const JS_TO_TS: &[(&str, &[&str])] = &[
+    ("js", &["ts", "tsx"]),
+    ("jsx", &["tsx"]),
+    ("mjs", &["mts"]),
+    ("cjs", &["cts"]),
+];
+
+/// The module-resolution part of `tsconfig.json` (after following `extends`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TsConfig {
+    /// `compilerOptions.baseUrl`, absolute (resolved against the tsconfig declaring it).
+    pub base_url: Option<PathBuf>,
+    /// `compilerOptions.paths`: pattern (at most one `*`) -> substitutions, in file order.
+    pub paths: Vec<(String, Vec<String>)>,
+    /// The folder `paths` substitutions are relative to: `baseUrl` when set, else the
+    /// folder of the tsconfig declaring `paths` (TypeScript 4.1+).
+    pub paths_base: Option<PathBuf>,
+}
+
+impl TsConfig {
+    /// Loads `<root>/tsconfig.json`, following relative `extends` (string or array).
+    /// A missing file gives the default; problems (bad JSON, a missing base) give what
+    /// could be read plus one message each.
+    pub fn load(root: &Path) -> (TsConfig, Vec<String>) {
+        Self::load_with(&root.join("tsconfig.json"), &|path| {
+            std::fs::read_to_string(path).ok()
+        })
+    }
+
+    /// Like `load`, from a given tsconfig file, reading files through `read` (`None` =
+    /// missing), so tests and editors can supply contents.
+    pub fn load_with(
+        file: &Path,
+        read: &dyn Fn(&Path) -> Option<String>,
+    ) -> (TsConfig, Vec<String>) {
+        let mut loader = Loader {
+            read,
+            visiting: HashSet::new(),
+            errors: Vec::new(),
+        };
+        let mut config = TsConfig::default();
+        if let Some(file) = normalize(file) {
+            if read(&file).is_some() {
+                loader.load_into(&file, &mut config);
+            }
+        }
+        (config, loader.errors)
+    }
+}
+
+/// State of one `TsConfig` load: the chain being followed (cycle guard) and errors.
+struct Loader<'a> {
+    read: &'a dyn Fn(&Path) -> Option<String>,
+    visiting: HashSet<PathBuf>,
+    errors: Vec<String>,
+}
+
+impl Loader<'_> {
+    /// Applies `file` (its bases first, then its own options) onto `config`.
+    fn load_into(&mut self, file: &Path, config: &mut TsConfig) {
+        if !self.visiting.insert(file.to_path_buf()) {
+            self.errors
+                .push(format!("{}: `extends` cycle, ignored", file.display()));
+            return;
+        }
+        if let Some(json) = self.parse(file) {
+            let dir = file.parent().unwrap_or(Path::new("/"));
+            for base in extends_list(&json) {
+                self.load_base(dir, &base, config);
+            }
+            apply_compiler_options(&json, dir, config);
+        }
+        self.visiting.remove(file);
+    }
+
+    /// Follows one `extends` entry; package names (`@tsconfig/node20`) are skipped since
+    /// their module options rarely matter for in-project imports.
+    fn load_base(&mut self, dir: &Path, base: &str, config: &mut TsConfig) {
+        let is_path = base.starts_with("./") || base.starts_with("../") || base.starts_with('/');
+        if !is_path {
+            return;
+        }
+        let Some(path) = normalize(&dir.join(base)) else {
+            self.errors
+                .push(format!("cannot resolve `extends` {base:?}"));
+            return;
+        };
+        let with_json = append_extension(&path, "json");
+        let chosen = [path, with_json]
+            .into_iter()
+            .find(|candidate| (self.read)(candidate).is_some());
+        match chosen {
+            Some(file) => self.load_into(&file, config),
+            None => self
+                .errors
+                .push(format!("{}: `extends` {base:?} not found", dir.display())),
+        }
+    }
+
+    fn parse(&mut self, file: &Path) -> Option<Value> {
+        let text = (self.read)(file)?;
+        match jsonc_parser::parse_to_serde_value(&text, &ParseOptions::default()) {
+            Ok(value) => value,
+            Err(err) => {
+                self.errors.push(format!("{}: {err}", file.display()));
+                None
+            }
+        }
+    }
+}
+
+/// The `extends` entries of a tsconfig: a string or an array of strings.
+fn extends_list(json: &Value) -> Vec<String> {
+    match json.get("extends") {
+        Some(Value::String(base)) => vec![base.clone()],
+        Some(Value::Array(bases)) => bases
+            .iter()
+            .filter_map(|b| b.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Overrides `config` with the `baseUrl` / `paths` this file declares (relative to
+/// its folder `dir`).
+fn apply_compiler_options(json: &Value, dir: &Path, config: &mut TsConfig) {
+    let Some(options) = json.get("compilerOptions") else {
+        return;
+    };
+    if let Some(base_url) = options.get("baseUrl").and_then(Value::as_str) {
+        config.base_url = normalize(&dir.join(base_url));
+    }
+    if let Some(Value::Object(paths)) = options.get("paths") {
+        config.paths = paths
+            .iter()
+            .map(|(pattern, targets)| (pattern.clone(), string_list(targets)))
+            .collect();
+        config.paths_base = Some(dir.to_path_buf());
+    }
+}
+
+fn string_list(value: &Value) -> Vec<String> {
+    match value {
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        Value::String(single) => vec![single.clone()],
+        _ => Vec::new(),
+    }
+}
+
+/// Resolves specifiers of one workspace.
+#[derive(Debug, Clone)]
+pub struct Resolver {
+    root: PathBuf,
+    source_root: PathBuf,
+    import_prefix: String,
+    tsconfig: TsConfig,
+}
+
+impl Resolver {
+    pub fn new(root: &Path, config: &Config, tsconfig: TsConfig) -> Resolver {
+        let root = normalize(root).unwrap_or_else(|| root.to_path_buf());
+        let source_root =
+            join_specifier(&root, &config.source_root).unwrap_or_else(|| root.clone());
+        Resolver {
+            root,
+            source_root,
+            import_prefix: config.import_prefix.clone(),
+            tsconfig,
+        }
+    }
+
+    /// The workspace root (normalised).
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The folder whose files are imported with the import prefix.
+    pub fn source_root(&self) -> &Path {
+        &self.source_root
+    }
+
+    /// The workspace file `specifier` names when imported from `from_file`, `None` for
+    /// packages, builtins and anything that resolves outside the workspace or to no file.
+    pub fn resolve(
+        &self,
+        from_file: &Path,
+        specifier: &str,
+        exists: &dyn Fn(&Path) -> bool,
+    ) -> Option<PathBuf> {
+        if specifier.is_empty() || specifier.contains(':') || specifier.contains('\\') {
+            return None;
+        }
+        if is_relative(specifier) {
+            let dir = from_file.parent()?;
+            return self.first_existing(join_specifier(dir, specifier)?, exists);
+        }
+        if let Some(found) = self.resolve_paths(specifier, exists) {
+            return Some(found);
+        }
+        if let Some(rest) = self.strip_import_prefix(specifier) {
+            let base = join_specifier(&self.source_root, rest)?;
+            if let Some(found) = self.first_existing(base, exists) {
+                return Some(found);
+            }
+        }
+        let base_url = self.tsconfig.base_url.as_ref()?;
+        if specifier.starts_with('@') {
+            return None;
+        }
+        self.first_existing(join_specifier(base_url, specifier)?, exists)
+    }
+
+    /// The absolute (`src/...`) specifier of a file under the source root: no extension,
+    /// `index` files as their folder, `.mts` / `.cts` as `.mjs` / `.cjs` (which
+    /// TypeScript requires). `None` outside the source root or for non-TS files.
+    pub fn absolute_specifier(&self, target_file: &Path) -> Option<String> {
+        let target = normalize(target_file)?;
+        let rel = target.strip_prefix(&self.source_root).ok()?;
+        let mut parts = rel
+            .components()
+            .map(|c| match c {
+                Component::Normal(part) => part.to_str(),
+                _ => None,
+            })
+            .collect::<Option<Vec<&str>>>()?;
+        let file = parts.pop()?;
+        let stem = specifier_file_name(file)?;
+        if stem != "index" || parts.is_empty() {
+            parts.push(&stem);
+        }
+        Some(format!("{}{}", self.import_prefix, parts.join("/")))
+    }
+
+    /// Whether `specifier` is relative (`./x`, `../x`, `.`, `..`).
+    pub fn is_relative(specifier: &str) -> bool {
+        is_relative(specifier)
+    }
+
+    /// Whether `path` lies under the source root.
+    pub fn in_source_root(&self, path: &Path) -> bool {
+        normalize(path).is_some_and(|p| p.starts_with(&self.source_root) && p != self.source_root)
+    }
+
+    /// The specifier without the import prefix, when it has it. A prefix without a
+    /// trailing `/` (`"~"`) still requires a whole segment (`~/x`, not `~x`).
+    fn strip_import_prefix<'s>(&self, specifier: &'s str) -> Option<&'s str> {
+        if self.import_prefix.is_empty() {
+            return Some(specifier);
+        }
+        let rest = specifier.strip_prefix(&self.import_prefix)?;
+        match self.import_prefix.ends_with('/') {
+            true => Some(rest),
+            false => rest.strip_prefix('/'),
+        }
+    }
+
+    /// tsconfig `paths`: the matching pattern with the longest prefix wins (as in
+    /// TypeScript), then its substitutions are tried in order.
+    fn resolve_paths(&self, specifier: &str, exists: &dyn Fn(&Path) -> bool) -> Option<PathBuf> {
+        let base = self.tsconfig.paths_base.as_ref()?;
+        let base = self.tsconfig.base_url.as_ref().unwrap_or(base);
+        let (targets, captured) = self
+            .tsconfig
+            .paths
+            .iter()
+            .filter_map(|(pattern, targets)| {
+                match_pattern(pattern, specifier)
+                    .map(|(prefix_len, cap)| (prefix_len, targets, cap))
+            })
+            .max_by_key(|(prefix_len, _, _)| *prefix_len)
+            .map(|(_, targets, cap)| (targets, cap))?;
+        targets.iter().find_map(|target| {
+            let substituted = target.replacen('*', captured, 1);
+            let path = join_specifier(base, &substituted)?;
+            self.first_existing(path, exists)
+        })
+    }
+
+    /// The first existing file among the candidates for `base`, within the workspace.
+    fn first_existing(&self, base: PathBuf, exists: &dyn Fn(&Path) -> bool) -> Option<PathBuf> {
+        if !base.starts_with(&self.root) {
+            return None;
+        }
+        candidates(&base)
+            .into_iter()
+            .find(|candidate| exists(candidate))
+    }
+}
+
+/// Whether `specifier` is relative (`./x`, `../x`, `.`, `..`).
+pub fn is_relative(specifier: &str) -> bool {
+    specifier == "."
+        || specifier == ".."
+        || specifier.starts_with("./")
+        || specifier.starts_with("../")
+}
+
+/// The files a specifier's path `base` may name, in TypeScript's order: an explicit TS
+/// extension, the `.js` -> `.ts` ESM mapping, appended extensions, then `index` files.
+fn candidates(base: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let extension = base.extension().and_then(|e| e.to_str()).unwrap_or("");
+    if TS_EXTENSIONS.contains(&extension) {
+        out.push(base.to_path_buf());
+    }
+    if let Some((_, ts)) = JS_TO_TS.iter().find(|(js, _)| *js == extension) {
+        out.extend(ts.iter().map(|ext| base.with_extension(ext)));
+    }
+    out.extend(TS_EXTENSIONS.iter().map(|ext| append_extension(base, ext)));
+    out.extend(
+        ["index.ts", "index.tsx", "index.mts", "index.cts"]
+            .iter()
+            .map(|index| base.join(index)),
+    );
+    out
+}
+
+/// The specifier spelling of a file name: without `.ts` / `.tsx`, with `.mjs` / `.cjs`
+/// for `.mts` / `.cts`; `None` for other files (declaration files included).
+fn specifier_file_name(file: &str) -> Option<String> {
+    let (stem, ext) = file.rsplit_once('.')?;
+    if stem.is_empty() || stem.ends_with(".d") {
+        return None;
+    }
+    match ext {
+        "ts" | "tsx" => Some(stem.to_string()),
+        "mts" => Some(format!("{stem}.mjs")),
+        "cts" => Some(format!("{stem}.cjs")),
+        _ => None,
+    }
+}
+
+/// `file.ext` -> `file.ext.<extension>` (unlike `with_extension`, keeps `user.entity`).
+fn append_extension(path: &Path, extension: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_os_string();
+    name.push(".");
+    name.push(extension);
+    PathBuf::from(name)
+}
+
+/// `dir` joined with a `/`-separated specifier path, normalised; `None` when `..`
+/// climbs above the filesystem root.
+fn join_specifier(dir: &Path, specifier: &str) -> Option<PathBuf> {
+    let mut path = dir.to_path_buf();
+    for segment in specifier.split('/').filter(|s| !s.is_empty()) {
+        path.push(segment);
+    }
+    normalize(&path)
+}
+
+/// Removes `.` and `..` components lexically (no disk access, symlinks untouched).
+/// `None` when `..` would climb above the start of the path.
+pub fn normalize(path: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    let mut depth = 0usize;
+    for component in path.components() {
+        match component {
+            Component::Prefix(_) | Component::RootDir => out.push(component.as_os_str()),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                depth = depth.checked_sub(1)?;
+                out.pop();
+            }
+            Component::Normal(part) => {
+                depth += 1;
+                out.push(part);
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Matches a `paths` pattern (`@app/*`, or exact) against a specifier: the length of the
+/// pattern's prefix (for "longest prefix wins") and what `*` captured.
+fn match_pattern<'s>(pattern: &str, specifier: &'s str) -> Option<(usize, &'s str)> {
+    match pattern.split_once('*') {
+        None => (pattern == specifier).then_some((usize::MAX, "")),
+        Some((prefix, suffix)) => {
+            let rest = specifier.strip_prefix(prefix)?;
+            let captured = rest.strip_suffix(suffix)?;
+            Some((prefix.len(), captured))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    const ROOT: &str = "/ws";
+
+    fn files(list: &[&str]) -> HashSet<PathBuf> {
+        list.iter().map(|f| Path::new(ROOT).join(f)).collect()
+    }
+
+    fn resolver(tsconfig: TsConfig) -> Resolver {
+        Resolver::new(Path::new(ROOT), &Config::default(), tsconfig)
+    }
+
+    fn resolve(
+        r: &Resolver,
+        existing: &HashSet<PathBuf>,
+        from: &str,
+        spec: &str,
+    ) -> Option<String> {
+        let from = Path::new(ROOT).join(from);
+        r.resolve(&from, spec, &|p| existing.contains(p))
+            .and_then(|p| p.strip_prefix(ROOT).ok().map(|p| p.display().to_string()))
+    }
+
+    #[test]
+    fn relative_specifiers_resolve_with_extensions_and_index() {
+        let fs = files(&[
+            "src/user/user.entity.ts",
+            "src/user/dto/index.ts",
+            "src/post/post.ts",
+            "src/esm/a.mts",
+            "src/view.tsx",
+        ]);
+        let r = resolver(TsConfig::default());
+        let from = "src/user/user.service.ts";
+        assert_eq!(
+            resolve(&r, &fs, from, "./user.entity").as_deref(),
+            Some("src/user/user.entity.ts")
+        );
+        assert_eq!(
+            resolve(&r, &fs, from, "./dto").as_deref(),
+            Some("src/user/dto/index.ts")
+        );
+        assert_eq!(
+            resolve(&r, &fs, from, "../post/post").as_deref(),
+            Some("src/post/post.ts")
+        );
+        assert_eq!(
+            resolve(&r, &fs, from, "../post/post.js").as_deref(),
+            Some("src/post/post.ts")
+        );
+        assert_eq!(
+            resolve(&r, &fs, from, "./../post/./post.ts").as_deref(),
+            Some("src/post/post.ts")
+        );
+        assert_eq!(
+            resolve(&r, &fs, from, "../esm/a.mjs").as_deref(),
+            Some("src/esm/a.mts")
+        );
+        assert_eq!(
+            resolve(&r, &fs, from, "../view").as_deref(),
+            Some("src/view.tsx")
+        );
+        assert_eq!(resolve(&r, &fs, from, "./missing"), None);
+    }
+
+    #[test]
+    fn climbing_above_the_workspace_gives_none() {
+        let fs = files(&["src/a.ts"]);
+        let r = resolver(TsConfig::default());
+        assert_eq!(resolve(&r, &fs, "src/a.ts", "../../a"), None);
+        assert_eq!(resolve(&r, &fs, "src/a.ts", "../../../../../../a"), None);
+        assert_eq!(normalize(Path::new("/a/../../b")), None);
+        assert_eq!(
+            normalize(Path::new("/a/./b/../c")),
+            Some(PathBuf::from("/a/c"))
+        );
+    }
+
+    #[test]
+    fn import_prefix_resolves_under_the_source_root() {
+        let fs = files(&["src/user/user.entity.ts", "src/shared/index.ts"]);
+        let r = resolver(TsConfig::default());
+        assert_eq!(
+            resolve(&r, &fs, "src/a.ts", "src/user/user.entity").as_deref(),
+            Some("src/user/user.entity.ts")
+        );
+        assert_eq!(
+            resolve(&r, &fs, "test/a.ts", "src/shared").as_deref(),
+            Some("src/shared/index.ts")
+        );
+        assert_eq!(resolve(&r, &fs, "src/a.ts", "src/../../etc/passwd"), None);
+
+        let config = Config {
+            import_prefix: "@app/".to_string(),
+            source_root: "lib".to_string(),
+            ..Config::default()
+        };
+        let fs = files(&["lib/user.ts"]);
+        let r = Resolver::new(Path::new(ROOT), &config, TsConfig::default());
+        assert_eq!(
+            resolve(&r, &fs, "lib/a.ts", "@app/user").as_deref(),
+            Some("lib/user.ts")
+        );
+    }
+
+    #[test]
+    fn bare_packages_and_builtins_give_none() {
+        let fs = files(&["src/a.ts", "typeorm.ts"]);
+        let r = resolver(TsConfig::default());
+        for spec in ["typeorm", "@nestjs/common", "node:fs", "", "fs"] {
+            assert_eq!(resolve(&r, &fs, "src/a.ts", spec), None, "{spec}");
+        }
+    }
+
+    #[test]
+    fn tsconfig_paths_and_base_url() {
+        let fs = files(&[
+            "src/app/user.ts",
+            "libs/common/index.ts",
+            "src/config.ts",
+            "other/x.ts",
+        ]);
+        let tsconfig = TsConfig {
+            base_url: Some(PathBuf::from("/ws/src")),
+            paths: vec![
+                ("@app/*".to_string(), vec!["app/*".to_string()]),
+                ("@common".to_string(), vec!["../libs/common".to_string()]),
+                (
+                    "@x/*".to_string(),
+                    vec!["nope/*".to_string(), "../other/*".to_string()],
+                ),
+            ],
+            paths_base: Some(PathBuf::from("/ws")),
+        };
+        let r = resolver(tsconfig);
+        assert_eq!(
+            resolve(&r, &fs, "src/a.ts", "@app/user").as_deref(),
+            Some("src/app/user.ts")
+        );
+        assert_eq!(
+            resolve(&r, &fs, "src/a.ts", "@common").as_deref(),
+            Some("libs/common/index.ts")
+        );
+        assert_eq!(
+            resolve(&r, &fs, "src/a.ts", "@x/x").as_deref(),
+            Some("other/x.ts")
+        );
+        assert_eq!(
+            resolve(&r, &fs, "src/a.ts", "config").as_deref(),
+            Some("src/config.ts")
+        );
+        assert_eq!(resolve(&r, &fs, "src/a.ts", "@nestjs/common"), None);
+        assert_eq!(resolve(&r, &fs, "src/a.ts", "typeorm"), None);
+    }
+
+    #[test]
+    fn longest_pattern_prefix_wins() {
+        assert_eq!(match_pattern("@app/*", "@app/a/b"), Some((5, "a/b")));
+        assert_eq!(match_pattern("*.entity", "user.entity"), Some((0, "user")));
+        assert_eq!(match_pattern("@app/*", "@other/a"), None);
+        let fs = files(&["a/x.ts", "b/x.ts"]);
+        let tsconfig = TsConfig {
+            base_url: None,
+            paths: vec![
+                ("@/*".to_string(), vec!["a/*".to_string()]),
+                ("@/deep/*".to_string(), vec!["b/*".to_string()]),
+            ],
+            paths_base: Some(PathBuf::from("/ws")),
+        };
+        let r = resolver(tsconfig);
+        assert_eq!(
+            resolve(&r, &fs, "src/a.ts", "@/deep/x").as_deref(),
+            Some("b/x.ts")
+        );
+        assert_eq!(
+            resolve(&r, &fs, "src/a.ts", "@/x").as_deref(),
+            Some("a/x.ts")
+        );
+    }
+
+    #[test]
+    fn absolute_specifiers_of_source_files() {
+        let r = resolver(TsConfig::default());
+        let spec = |p: &str| r.absolute_specifier(Path::new(p));
+        assert_eq!(
+            spec("/ws/src/user/user.entity.ts").as_deref(),
+            Some("src/user/user.entity")
+        );
+        assert_eq!(spec("/ws/src/user/index.ts").as_deref(), Some("src/user"));
+        assert_eq!(spec("/ws/src/index.ts").as_deref(), Some("src/index"));
+        assert_eq!(spec("/ws/src/esm/a.mts").as_deref(), Some("src/esm/a.mjs"));
+        assert_eq!(
+            spec("/ws/src/user/../post/p.ts").as_deref(),
+            Some("src/post/p")
+        );
+        assert_eq!(spec("/ws/test/a.ts"), None);
+        assert_eq!(spec("/ws/src/types.d.ts"), None);
+        assert_eq!(spec("/ws/src/readme.md"), None);
+        assert!(r.in_source_root(Path::new("/ws/src/a.ts")));
+        assert!(!r.in_source_root(Path::new("/ws/srcx/a.ts")));
+        assert!(!r.in_source_root(Path::new("/ws/test/a.ts")));
+        assert!(Resolver::is_relative("./a") && is_relative("..") && !is_relative(".a"));
+        assert!(!is_relative("src/a"));
+    }
+
+    fn load(files: &[(&str, &str)]) -> (TsConfig, Vec<String>) {
+        let map: HashMap<PathBuf, String> = files
+            .iter()
+            .map(|(p, t)| (PathBuf::from(p), t.to_string()))
+            .collect();
+        TsConfig::load_with(Path::new("/ws/tsconfig.json"), &|p| map.get(p).cloned())
+    }
+
+    #[test]
+    fn tsconfig_follows_extends_relative_to_each_file() {
+        let (ts, errors) = load(&[
+            (
+                "/ws/tsconfig.json",
+                r#"{ "extends": ["./config/base", "@tsconfig/node20"], // jsonc
+                    "compilerOptions": { "strict": true, }, }"#,
+            ),
+            (
+                "/ws/config/base.json",
+                r#"{ "compilerOptions": { "baseUrl": "..", "paths": { "@app/*": ["src/*"] } } }"#,
+            ),
+        ]);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(ts.base_url, Some(PathBuf::from("/ws")));
+        assert_eq!(
+            ts.paths,
+            vec![("@app/*".to_string(), vec!["src/*".to_string()])]
+        );
+        assert_eq!(ts.paths_base, Some(PathBuf::from("/ws/config")));
+    }
+
+    #[test]
+    fn child_options_override_the_base() {
+        let (ts, _) = load(&[
+            (
+                "/ws/tsconfig.json",
+                r#"{ "extends": "./b.json", "compilerOptions": { "baseUrl": "src" } }"#,
+            ),
+            (
+                "/ws/b.json",
+                r#"{ "compilerOptions": { "baseUrl": "lib" } }"#,
+            ),
+        ]);
+        assert_eq!(ts.base_url, Some(PathBuf::from("/ws/src")));
+    }
+
+    #[test]
+    fn extends_cycles_and_bad_json_are_reported_not_fatal() {
+        let (ts, errors) = load(&[
+            (
+                "/ws/tsconfig.json",
+                r#"{ "extends": "./a.json", "compilerOptions": { "baseUrl": "." } }"#,
+            ),
+            ("/ws/a.json", r#"{ "extends": "./tsconfig.json" }"#),
+        ]);
+        assert_eq!(ts.base_url, Some(PathBuf::from("/ws")));
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].contains("cycle"));
+
+        let (ts, errors) = load(&[("/ws/tsconfig.json", "{ \"compilerOptions\": ")]);
+        assert_eq!(ts, TsConfig::default());
+        assert_eq!(errors.len(), 1);
+
+        let (_, errors) = load(&[("/ws/tsconfig.json", r#"{ "extends": "./gone" }"#)]);
+        assert!(errors[0].contains("not found"));
+
+        let (ts, errors) = load(&[]);
+        assert_eq!((ts, errors.len()), (TsConfig::default(), 0));
+    }
+
+    #[test]
+    fn load_reads_from_disk() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(
+            dir.path().join("tsconfig.json"),
+            r#"{ "compilerOptions": { "paths": { "@app/*": ["./src/*"] } } }"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let (ts, errors) = TsConfig::load(dir.path());
+        assert!(errors.is_empty());
+        assert_eq!(ts.paths.len(), 1);
+        assert_eq!(ts.paths_base.as_deref(), normalize(dir.path()).as_deref());
+    }
+}

@@ -1,2 +1,105 @@
-//! Command-line shell.
+//! Command-line shell: `check`, `rule`, `erd`, `lsp`.
+
+pub mod check;
 pub mod output;
+
+use crate::config::Config;
+use crate::rules::REGISTRY;
+use std::path::{Path, PathBuf};
+
+/// Exit codes: like ruff and ESLint.
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FINDINGS: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+
+/// Files that mark a workspace root, nearest first.
+const ROOT_MARKERS: &[&str] = &["typeorm-lsp.json", "tsconfig.json", "package.json"];
+
+/// The workspace root for a path: the nearest folder (the path itself, if a folder) holding
+/// `typeorm-lsp.json`, `tsconfig.json` or `package.json`; else the path's own folder.
+pub fn workspace_root(path: &Path) -> PathBuf {
+    let start = if path.is_dir() {
+        path.to_path_buf()
+    } else {
+        path.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    for marker in ROOT_MARKERS {
+        for dir in start.ancestors() {
+            if dir.join(marker).is_file() {
+                return dir.to_path_buf();
+            }
+        }
+    }
+    start
+}
+
+/// Loads the config of a root, with unknown rule codes reported as errors.
+pub fn load_config(root: &Path) -> Result<Config, Vec<String>> {
+    let config = Config::load(root).map_err(|e| vec![e.to_string()])?;
+    let codes: Vec<&str> = REGISTRY.iter().map(|r| r.code).collect();
+    let errors = config.validate_rule_codes(&codes);
+    if errors.is_empty() {
+        Ok(config)
+    } else {
+        Err(errors.iter().map(ToString::to_string).collect())
+    }
+}
+
+/// `typeorm-lsp rule CODE` / `--all`.
+pub fn rule_command(code: Option<&str>, all: bool) -> i32 {
+    if all || code.is_none() {
+        for rule in REGISTRY.iter() {
+            println!("{}\n", rule.doc().trim_end());
+            println!("---\n");
+        }
+        return EXIT_OK;
+    }
+    let code = code.unwrap_or_default();
+    match crate::rules::rule(code) {
+        Some(rule) => {
+            println!("{}", rule.doc().trim_end());
+            EXIT_OK
+        }
+        None => {
+            eprintln!("error: unknown rule `{code}`; `typeorm-lsp rule --all` lists them");
+            EXIT_USAGE
+        }
+    }
+}
+
+/// The README's rule table, generated from the registry (a test keeps the README current).
+pub fn rule_table() -> String {
+    let mut out = String::from("| Code | Name | Default | What it catches |\n|---|---|---|---|\n");
+    for rule in REGISTRY.iter() {
+        out.push_str(&format!(
+            "| [{}](docs/rules/{}.md) | {} | {} | {} |\n",
+            rule.code,
+            rule.code,
+            rule.name,
+            rule.default_severity.as_str(),
+            rule.summary
+        ));
+    }
+    out
+}
+
+/// `typeorm-lsp erd [PATH]`.
+pub fn erd_command(path: &Path) -> i32 {
+    if !path.exists() {
+        eprintln!("error: {}: no such file or directory", path.display());
+        return EXIT_USAGE;
+    }
+    let root = workspace_root(path);
+    let config = match load_config(&root) {
+        Ok(c) => c,
+        Err(errors) => {
+            for e in errors {
+                eprintln!("error: {e}");
+            }
+            return EXIT_USAGE;
+        }
+    };
+    let ws = crate::workspace::Workspace::load(&root, config);
+    print!("{}", crate::model::erd::mermaid(&ws.model));
+    EXIT_OK
+}

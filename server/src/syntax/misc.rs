@@ -1,4 +1,190 @@
-//! misc
-use super::facts::FileFacts;
+//! Enums, type aliases, top-level consts, `EntitySchema` objects and suppression comments.
+
+use super::facts::{
+    ConstFact, EntitySchemaFact, EnumFact, FileFacts, Spanned, Suppression, TypeAliasFact,
+};
+use super::types::parse_type;
+use super::value::{call_args, named_children, parse_value, property_key, text};
 use tree_sitter::Node;
-pub fn extract_misc(_root: Node, _src: &str, _facts: &mut FileFacts) {}
+
+pub const SUPPRESSION_MARKER: &str = "typeorm-lsp-ignore";
+
+pub fn extract_misc(root: Node, src: &str, facts: &mut FileFacts) {
+    for stmt in named_children(root) {
+        let (decl, exported) = match stmt.kind() {
+            "export_statement" => match stmt.child_by_field_name("declaration") {
+                Some(d) => (d, true),
+                None => continue,
+            },
+            _ => (stmt, false),
+        };
+        declaration(decl, src, exported, facts);
+    }
+    walk(root, src, facts);
+}
+
+fn declaration(decl: Node, src: &str, exported: bool, facts: &mut FileFacts) {
+    match decl.kind() {
+        "enum_declaration" => {
+            if let Some(e) = enum_fact(decl, src, exported) {
+                facts.enums.push(e);
+            }
+        }
+        "type_alias_declaration" => {
+            let (Some(name), Some(value)) = (
+                decl.child_by_field_name("name"),
+                decl.child_by_field_name("value"),
+            ) else {
+                return;
+            };
+            facts.type_aliases.push(TypeAliasFact {
+                name: text(name, src).to_string(),
+                ty: parse_type(value, src),
+                is_exported: exported,
+            });
+        }
+        "lexical_declaration" if text(decl, src).starts_with("const") => {
+            for d in named_children(decl) {
+                let (Some(name), Some(value)) =
+                    (d.child_by_field_name("name"), d.child_by_field_name("value"))
+                else {
+                    continue;
+                };
+                if name.kind() != "identifier" {
+                    continue;
+                }
+                facts.consts.push(ConstFact {
+                    name: text(name, src).to_string(),
+                    name_span: name.byte_range(),
+                    value: parse_value(value, src),
+                    is_exported: exported,
+                });
+            }
+        }
+        _ => {}
+    }
+}
+
+fn enum_fact(decl: Node, src: &str, exported: bool) -> Option<EnumFact> {
+    let name = decl.child_by_field_name("name")?;
+    let body = decl.child_by_field_name("body")?;
+    let members = named_children(body)
+        .into_iter()
+        .filter_map(|m| match m.kind() {
+            "enum_assignment" => {
+                let n = m.child_by_field_name("name")?;
+                let v = m.child_by_field_name("value").map(|v| parse_value(v, src).value);
+                Some((property_key(n, src), v))
+            }
+            "property_identifier" | "string" => Some((property_key(m, src), None)),
+            _ => None,
+        })
+        .collect();
+    Some(EnumFact {
+        name: text(name, src).to_string(),
+        name_span: name.byte_range(),
+        members,
+        is_exported: exported,
+    })
+}
+
+/// One pass over the whole tree for comments and `new EntitySchema(...)`.
+fn walk(root: Node, src: &str, facts: &mut FileFacts) {
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        match node.kind() {
+            "comment" => {
+                if let Some(s) = suppression(node, src, facts) {
+                    facts.suppressions.push(s);
+                }
+            }
+            "new_expression" => {
+                if let Some(schema) = entity_schema(node, src) {
+                    facts.entity_schemas.push(schema);
+                }
+            }
+            _ => {}
+        }
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            stack.push(child);
+        }
+    }
+    facts.suppressions.sort_by_key(|s| s.span.start);
+    facts.entity_schemas.sort_by_key(|s| s.span.start);
+}
+
+fn entity_schema(node: Node, src: &str) -> Option<EntitySchemaFact> {
+    let ctor = node.child_by_field_name("constructor")?;
+    if text(ctor, src) != "EntitySchema" {
+        return None;
+    }
+    let options = call_args(node, src).into_iter().next()?;
+    options.value.as_object()?;
+    let variable = node
+        .parent()
+        .filter(|p| p.kind() == "variable_declarator")
+        .and_then(|p| p.child_by_field_name("name"))
+        .map(|n| text(n, src).to_string());
+    Some(EntitySchemaFact {
+        variable,
+        options,
+        span: node.byte_range(),
+    })
+}
+
+/// `// typeorm-lsp-ignore CODE1, CODE2: reason`.
+fn suppression(comment: Node, src: &str, facts: &FileFacts) -> Option<Suppression> {
+    let raw = text(comment, src);
+    let body = raw
+        .strip_prefix("//")
+        .or_else(|| raw.strip_prefix("/*").map(|s| s.trim_end_matches("*/")))?;
+    let offset_in_raw = raw.len() - body.len();
+    let trimmed = body.trim_start();
+    let rest = trimmed.strip_prefix(SUPPRESSION_MARKER)?;
+    let mut pos = comment.start_byte() + offset_in_raw + (body.len() - trimmed.len())
+        + SUPPRESSION_MARKER.len();
+    let (codes_part, reason) = match rest.split_once(':') {
+        Some((c, r)) => (c, Some(r.trim().to_string()).filter(|r| !r.is_empty())),
+        None => (rest, None),
+    };
+    let mut codes = Vec::new();
+    for piece in codes_part.split(',') {
+        let leading = piece.len() - piece.trim_start().len();
+        let code = piece.trim();
+        if !code.is_empty() {
+            let start = pos + leading;
+            codes.push(Spanned::new(code.to_string(), start..start + code.len()));
+        }
+        pos += piece.len() + 1;
+    }
+    let comment_line = facts.line_of(comment.start_byte());
+    // A trailing comment (code before it on the line) silences its own line.
+    let line_start = facts.line_starts.get(comment_line).copied().unwrap_or(0);
+    let before = src.get(line_start..comment.start_byte()).unwrap_or("");
+    let target_line = if before.trim().is_empty() {
+        next_code_line(src, facts, comment.end_byte())
+    } else {
+        comment_line
+    };
+    Some(Suppression {
+        span: comment.byte_range(),
+        codes,
+        reason,
+        target_line,
+    })
+}
+
+/// The first line after `from` that holds something other than blanks and `//` comments.
+fn next_code_line(src: &str, facts: &FileFacts, from: usize) -> usize {
+    let mut line = facts.line_of(from) + 1;
+    while let Some(&start) = facts.line_starts.get(line) {
+        let end = facts.line_starts.get(line + 1).copied().unwrap_or(src.len());
+        let content = src.get(start..end).unwrap_or("").trim();
+        if !content.is_empty() && !content.starts_with("//") {
+            return line;
+        }
+        line += 1;
+    }
+    line
+}

@@ -1,1 +1,90 @@
-//! types
+//! TypeScript type annotations -> [`TypeAnn`].
+
+use super::facts::{TypeAnn, TypeKind};
+use super::value::{member_path, named_children, text};
+use tree_sitter::Node;
+
+/// Parses a `type_annotation` node (`: T`) or a type node itself.
+pub fn parse_type(node: Node, src: &str) -> TypeAnn {
+    let node = if node.kind() == "type_annotation" {
+        match named_children(node).first() {
+            Some(inner) => *inner,
+            None => node,
+        }
+    } else {
+        node
+    };
+    let kind = match node.kind() {
+        "predefined_type" => keyword(text(node, src)),
+        "type_identifier" | "nested_type_identifier" => Kind::named(
+            member_path(node, src).unwrap_or_else(|| text(node, src).to_string()),
+            Vec::new(),
+        ),
+        "generic_type" => {
+            let name = node
+                .child_by_field_name("name")
+                .map(|n| member_path(n, src).unwrap_or_else(|| text(n, src).to_string()))
+                .unwrap_or_default();
+            let args = node
+                .child_by_field_name("type_arguments")
+                .map(|a| {
+                    named_children(a)
+                        .into_iter()
+                        .map(|t| parse_type(t, src))
+                        .collect()
+                })
+                .unwrap_or_default();
+            Kind::named(name, args)
+        }
+        "array_type" => match named_children(node).first() {
+            Some(inner) => TypeKind::Array(Box::new(parse_type(*inner, src))),
+            None => TypeKind::Other,
+        },
+        "union_type" => TypeKind::Union(
+            named_children(node)
+                .into_iter()
+                .map(|t| parse_type(t, src))
+                .collect(),
+        ),
+        "literal_type" => match named_children(node).first().map(|n| n.kind()) {
+            Some("null") => TypeKind::Null,
+            Some("undefined") => TypeKind::Undefined,
+            _ => TypeKind::Literal(text(node, src).to_string()),
+        },
+        "null" => TypeKind::Null,
+        "undefined" => TypeKind::Undefined,
+        "parenthesized_type" => match named_children(node).first() {
+            Some(inner) => return retext(parse_type(*inner, src), node, src),
+            None => TypeKind::Other,
+        },
+        "object_type" => TypeKind::ObjectLiteral,
+        _ => TypeKind::Other,
+    };
+    TypeAnn {
+        text: text(node, src).to_string(),
+        span: node.byte_range(),
+        kind,
+    }
+}
+
+fn retext(mut ty: TypeAnn, node: Node, src: &str) -> TypeAnn {
+    ty.text = text(node, src).to_string();
+    ty.span = node.byte_range();
+    ty
+}
+
+fn keyword(word: &str) -> TypeKind {
+    match word {
+        "null" => TypeKind::Null,
+        "undefined" => TypeKind::Undefined,
+        other => TypeKind::Keyword(other.to_string()),
+    }
+}
+
+struct Kind;
+
+impl Kind {
+    fn named(name: String, args: Vec<TypeAnn>) -> TypeKind {
+        TypeKind::Named { name, args }
+    }
+}

@@ -1,0 +1,14 @@
+//! Prints the facts of a TypeScript file as JSON: `cargo run --example dump_facts FILE`.
+fn main() {
+    let Some(path) = std::env::args().nth(1) else {
+        eprintln!("usage: dump_facts FILE");
+        std::process::exit(2);
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(src) => {
+            let facts = typeorm_lsp::syntax::facts_of(&src);
+            println!("{}", serde_json::to_string_pretty(&facts).unwrap_or_default());
+        }
+        Err(e) => eprintln!("{path}: {e}"),
+    }
+}

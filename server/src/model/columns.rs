@@ -1,0 +1,203 @@
+//! Properties -> columns and relations.
+
+use super::naming;
+use super::types::*;
+use crate::config::Config;
+use crate::syntax::{Decorator, PropertyFact, Value};
+
+/// The TypeORM decorator a (possibly aliased) decorator stands for.
+pub fn canon<'a>(config: &'a Config, name: &'a str) -> &'a str {
+    config.alias_target(name)
+}
+
+fn column_kind(decorator: &str) -> Option<ColumnKind> {
+    Some(match decorator {
+        "Column" => ColumnKind::Regular,
+        "PrimaryColumn" => ColumnKind::Primary,
+        "PrimaryGeneratedColumn" => ColumnKind::PrimaryGenerated,
+        "CreateDateColumn" => ColumnKind::CreateDate,
+        "UpdateDateColumn" => ColumnKind::UpdateDate,
+        "DeleteDateColumn" => ColumnKind::DeleteDate,
+        "VersionColumn" => ColumnKind::Version,
+        "VirtualColumn" => ColumnKind::Virtual,
+        "ObjectIdColumn" => ColumnKind::ObjectId,
+        "ViewColumn" => ColumnKind::View,
+        _ => return None,
+    })
+}
+
+fn relation_kind(decorator: &str) -> Option<RelationKind> {
+    Some(match decorator {
+        "OneToOne" => RelationKind::OneToOne,
+        "ManyToOne" => RelationKind::ManyToOne,
+        "OneToMany" => RelationKind::OneToMany,
+        "ManyToMany" => RelationKind::ManyToMany,
+        _ => return None,
+    })
+}
+
+/// The column a property declares, if it has a column decorator.
+pub fn column(prop: &PropertyFact, config: &Config, origin_of: impl Fn(&Decorator) -> Origin) -> Option<Column> {
+    let (dec, kind) = prop
+        .decorators
+        .iter()
+        .find_map(|d| column_kind(canon(config, &d.name)).map(|k| (d, k)))?;
+    let mut db_type = None;
+    let mut options = None;
+    let mut embedded = None;
+    for arg in &dec.args {
+        match &arg.value {
+            Value::Str(s) => db_type = Some(s.to_lowercase()),
+            Value::Arrow { .. } => embedded = arg.value.type_target().map(str::to_string),
+            v if v.as_object().is_some() => options = Some(&arg.value),
+            Value::Ident(_) | Value::Member(_) | Value::Call { .. } => {
+                options = Some(&arg.value);
+            }
+            _ => {}
+        }
+    }
+    let opaque = options.is_some_and(|o| o.as_object().is_none() || o.has_spread());
+    if let Some(t) = options.and_then(|o| o.get("type")).and_then(|t| t.value.as_str()) {
+        db_type = Some(t.to_lowercase());
+    }
+    if kind == ColumnKind::PrimaryGenerated {
+        db_type = match db_type.as_deref() {
+            Some("uuid") => Some("uuid".into()),
+            Some("increment") | Some("identity") | Some("rowid") | None => db_type
+                .filter(|t| t != "increment" && t != "identity" && t != "rowid")
+                .or(Some("integer".into())),
+            Some(other) => Some(other.to_string()),
+        };
+    }
+    let explicit_name = options
+        .and_then(|o| o.get("name"))
+        .and_then(|n| n.value.as_str())
+        .map(str::to_string);
+    let get_bool = |key: &str| options.and_then(|o| o.get(key)).and_then(|v| v.value.as_bool());
+    let kind = if embedded.is_some() && kind == ColumnKind::Regular {
+        ColumnKind::Embedded
+    } else {
+        kind
+    };
+    let foreign_key = prop
+        .decorators
+        .iter()
+        .find(|d| canon(config, &d.name) == "ForeignKey")
+        .and_then(|d| d.arg(0))
+        .and_then(|a| a.value.type_target())
+        .map(str::to_string);
+    Some(Column {
+        property: prop.name.clone(),
+        db_name: explicit_name
+            .unwrap_or_else(|| naming::column_name(&prop.name, config.naming_strategy)),
+        kind,
+        db_type,
+        nullable: get_bool("nullable"),
+        options_opaque: opaque,
+        unique: get_bool("unique").unwrap_or(false),
+        is_array: get_bool("array").unwrap_or(false),
+        enum_values: options.and_then(|o| o.get("enum")).map(|e| e.value.clone()),
+        embedded,
+        foreign_key,
+        type_ann: prop.type_ann.clone(),
+        optional: prop.optional,
+        name_span: prop.name_span.clone(),
+        origin: origin_of(dec),
+        decorator: Some(dec.clone()),
+    })
+}
+
+/// The relation a property declares, if it has a relation decorator.
+pub fn relation(
+    prop: &PropertyFact,
+    config: &Config,
+    origin_of: impl Fn(&Decorator) -> Origin,
+) -> Option<Relation> {
+    let (dec, kind) = prop
+        .decorators
+        .iter()
+        .find_map(|d| relation_kind(canon(config, &d.name)).map(|k| (d, k)))?;
+    let target_arg = dec.arg(0);
+    let target = target_arg
+        .and_then(|a| a.value.type_target())
+        .map(str::to_string);
+    let (mut inverse, mut inverse_span, mut options) = (None, None, None);
+    for arg in dec.args.iter().skip(1) {
+        match &arg.value {
+            Value::Arrow { body, .. } => {
+                if let Some(path) = body.value.as_reference() {
+                    inverse = path.rsplit('.').next().map(str::to_string);
+                    inverse_span = Some(body.span.clone());
+                }
+            }
+            Value::Str(s) => {
+                inverse = Some(s.clone());
+                inverse_span = Some(arg.span.clone());
+            }
+            _ => options = Some(&arg.value),
+        }
+    }
+    let join_column = prop
+        .decorators
+        .iter()
+        .find(|d| canon(config, &d.name) == "JoinColumn");
+    let has_join_table = prop
+        .decorators
+        .iter()
+        .any(|d| canon(config, &d.name) == "JoinTable");
+    let owns_columns = match kind {
+        RelationKind::ManyToOne => true,
+        RelationKind::OneToOne => join_column.is_some(),
+        _ => false,
+    };
+    let join_columns = if owns_columns {
+        join_column_names(&prop.name, join_column, config)
+    } else {
+        Vec::new()
+    };
+    let get_bool = |key: &str| options.and_then(|o| o.get(key)).and_then(|v| v.value.as_bool());
+    Some(Relation {
+        property: prop.name.clone(),
+        kind,
+        target,
+        target_span: target_arg.map(|a| a.span.clone()),
+        inverse,
+        inverse_span,
+        join_columns,
+        has_join_column: join_column.is_some(),
+        has_join_table,
+        nullable: get_bool("nullable"),
+        lazy: get_bool("lazy"),
+        options_opaque: options.is_some_and(|o| o.as_object().is_none() || o.has_spread()),
+        type_ann: prop.type_ann.clone(),
+        optional: prop.optional,
+        name_span: prop.name_span.clone(),
+        origin: origin_of(dec),
+        decorator: Some(dec.clone()),
+    })
+}
+
+/// `@JoinColumn({ name })`, `@JoinColumn([{ name }, ...])`, or the default name.
+fn join_column_names(property: &str, join: Option<&Decorator>, config: &Config) -> Vec<String> {
+    let default = || {
+        naming::join_column_name(property, &config.base_columns.id, config.naming_strategy)
+    };
+    let Some(arg) = join.and_then(|d| d.arg(0)) else {
+        return vec![default()];
+    };
+    let one = |v: &Value| -> String {
+        let referenced = v
+            .get("referencedColumnName")
+            .and_then(|r| r.value.as_str())
+            .unwrap_or(&config.base_columns.id)
+            .to_string();
+        v.get("name")
+            .and_then(|n| n.value.as_str())
+            .map(str::to_string)
+            .unwrap_or_else(|| naming::join_column_name(property, &referenced, config.naming_strategy))
+    };
+    match arg.value.as_array() {
+        Some(items) => items.iter().map(|i| one(&i.value)).collect(),
+        None => vec![one(&arg.value)],
+    }
+}

@@ -1,0 +1,122 @@
+//! The workspace model: every entity with its table, columns, relations and indexes,
+//! inheritance resolved across files. Built from [`SourceFile`]s alone.
+
+mod build;
+pub mod erd;
+mod classes;
+mod columns;
+mod indexes;
+pub mod naming;
+mod schema;
+mod types;
+
+pub use classes::ClassIndex;
+pub use types::*;
+
+use crate::config::Config;
+use crate::syntax::{ClassFact, FileFacts};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// One file of the workspace: its text and the facts extracted from it.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    pub facts: FileFacts,
+}
+
+impl SourceFile {
+    pub fn new(path: PathBuf, text: impl Into<Arc<str>>) -> Self {
+        let text = text.into();
+        let facts = crate::syntax::facts_of(&text);
+        SourceFile { path, text, facts }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Model {
+    /// The files the model was built from, sorted by path.
+    pub files: Vec<Arc<SourceFile>>,
+    pub by_path: HashMap<PathBuf, usize>,
+    pub classes: ClassIndex,
+    pub entities: Vec<Entity>,
+    /// Entity indexes by entity (class) name.
+    pub by_name: HashMap<String, Vec<usize>>,
+    /// Entity indexes by table name.
+    pub by_table: HashMap<String, Vec<usize>>,
+    /// The managed base class(es) (`ManagedEntity` by default).
+    pub managed_bases: Vec<ClassRef>,
+    /// For each file, the entities declared in it or inheriting a class declared in it.
+    pub touching: HashMap<usize, Vec<usize>>,
+}
+
+impl Model {
+    pub fn build(files: Vec<Arc<SourceFile>>, config: &Config, resolver: &crate::resolve::Resolver) -> Model {
+        build::build(files, config, resolver)
+    }
+
+    pub fn file(&self, index: usize) -> Option<&SourceFile> {
+        self.files.get(index).map(|f| &**f)
+    }
+
+    pub fn file_index(&self, path: &Path) -> Option<usize> {
+        self.by_path.get(path).copied()
+    }
+
+    pub fn path(&self, file: usize) -> PathBuf {
+        self.files
+            .get(file)
+            .map(|f| f.path.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn class(&self, r: ClassRef) -> Option<&ClassFact> {
+        self.files.get(r.file)?.facts.classes.get(r.class)
+    }
+
+    /// The entity with this class name (the first one when names collide across files).
+    pub fn entity(&self, name: &str) -> Option<&Entity> {
+        let i = *self.by_name.get(name)?.first()?;
+        self.entities.get(i)
+    }
+
+    pub fn entities_of_table(&self, table: &str) -> impl Iterator<Item = &Entity> {
+        self.by_table
+            .get(table)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.entities.get(i))
+    }
+
+    /// The entity declared by this class, if it is one.
+    pub fn entity_of_class(&self, file: usize, class: usize) -> Option<&Entity> {
+        self.entities
+            .iter()
+            .find(|e| e.file == file && e.class == Some(class))
+    }
+
+    /// Entities declared in `file` or inheriting from a class declared in it: the ones
+    /// whose columns, relations or indexes may be written in that file.
+    pub fn entities_touching(&self, file: usize) -> impl Iterator<Item = &Entity> {
+        self.touching
+            .get(&file)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.entities.get(i))
+    }
+
+    pub fn entities_in_file(&self, file: usize) -> impl Iterator<Item = &Entity> {
+        self.entities.iter().filter(move |e| e.file == file)
+    }
+
+    /// Where a model element was declared, as (path, span).
+    pub fn location(&self, origin: &Origin) -> (PathBuf, crate::finding::Span) {
+        (self.path(origin.file), origin.span.clone())
+    }
+
+    pub fn is_managed_base(&self, r: ClassRef) -> bool {
+        self.managed_bases.contains(&r)
+    }
+}

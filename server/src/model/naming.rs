@@ -1,0 +1,119 @@
+//! TypeORM's naming: table and column names derived from class and property names.
+//! Ported from TypeORM's `StringUtils` (`snakeCase`, `camelCase`) and
+//! `DefaultNamingStrategy`, so the names we compute are the ones TypeORM uses.
+
+use crate::config::NamingStrategy;
+
+/// TypeORM's `snakeCase`: `ABc` -> `a_bc`, `aC` -> `a_c`, then lower case.
+pub fn snake_case(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).and_then(|p| chars.get(p)).copied();
+        let next = chars.get(i + 1).copied();
+        let upper_run_end = c.is_ascii_uppercase()
+            && prev.is_some_and(|p| p.is_ascii_uppercase())
+            && next.is_some_and(|n| n.is_ascii_lowercase());
+        let lower_to_upper = c.is_ascii_uppercase()
+            && prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit());
+        if upper_run_end || lower_to_upper {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+/// TypeORM's `camelCase`: `author_id` -> `authorId`, a leading capital is lowered.
+pub fn camel_case(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut upper_next = false;
+    for (i, c) in s.chars().enumerate() {
+        if matches!(c, ' ' | '-' | '_') {
+            upper_next = true;
+            continue;
+        }
+        if upper_next && (c.is_alphanumeric() || c == '_') {
+            out.extend(c.to_uppercase());
+        } else if i == 0 {
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+        upper_next = false;
+    }
+    out
+}
+
+/// The table name of an entity class without an explicit name.
+pub fn table_name(class_name: &str, _strategy: NamingStrategy) -> String {
+    // Both TypeORM's default strategy and the snake_case strategy snake-case class names.
+    snake_case(class_name)
+}
+
+/// The database name of a column without an explicit `name`.
+pub fn column_name(property: &str, strategy: NamingStrategy) -> String {
+    match strategy {
+        NamingStrategy::Default => property.to_string(),
+        NamingStrategy::SnakeCase => snake_case(property),
+    }
+}
+
+/// The default join column of a relation: property + referenced column (`author` + `id`).
+pub fn join_column_name(relation: &str, referenced: &str, strategy: NamingStrategy) -> String {
+    match strategy {
+        NamingStrategy::Default => camel_case(&format!("{relation}_{referenced}")),
+        NamingStrategy::SnakeCase => snake_case(&format!("{relation}_{referenced}")),
+    }
+}
+
+/// `user-profile`: the kebab-case form used by file names.
+pub fn kebab_case(s: &str) -> String {
+    snake_case(s).replace('_', "-")
+}
+
+pub fn is_pascal_case(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_uppercase())
+        && !s.contains('_')
+        && !s.contains('-')
+}
+
+pub fn is_camel_case(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && !s.contains('_')
+        && !s.contains('-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_case_matches_typeorm() {
+        assert_eq!(snake_case("OrderItem"), "order_item");
+        assert_eq!(snake_case("HTTPRequestLog"), "http_request_log");
+        assert_eq!(snake_case("User2Fa"), "user2_fa");
+        assert_eq!(snake_case("user"), "user");
+    }
+
+    #[test]
+    fn camel_case_matches_typeorm() {
+        assert_eq!(camel_case("author_id"), "authorId");
+        assert_eq!(camel_case("parentCategory_id"), "parentCategoryId");
+        assert_eq!(camel_case("Author_id"), "authorId");
+    }
+
+    #[test]
+    fn join_columns_follow_strategy() {
+        assert_eq!(
+            join_column_name("author", "id", NamingStrategy::Default),
+            "authorId"
+        );
+        assert_eq!(
+            join_column_name("parentCategory", "id", NamingStrategy::SnakeCase),
+            "parent_category_id"
+        );
+    }
+}

@@ -1,0 +1,180 @@
+//! Entities declared as `new EntitySchema({...})` objects.
+
+use super::build::{implicit_indexes, soft_delete};
+use super::indexes::{resolve, RawIndex};
+use super::naming;
+use super::types::*;
+use crate::config::Config;
+use crate::syntax::{EntitySchemaFact, Prop, Value};
+
+pub fn entity(file: usize, schema: &EntitySchemaFact, config: &Config) -> Option<Entity> {
+    let opts = &schema.options.value;
+    let name = opts.get("name").and_then(|n| n.value.as_str())?.to_string();
+    let table = opts
+        .get("tableName")
+        .and_then(|t| t.value.as_str())
+        .map(str::to_string)
+        .unwrap_or_else(|| naming::table_name(&name, config.naming_strategy));
+    let origin = |span: &std::ops::Range<usize>| Origin {
+        file,
+        class: None,
+        span: span.clone(),
+    };
+    let columns: Vec<Column> = props(opts, "columns")
+        .iter()
+        .map(|p| schema_column(p, config, origin(&p.key_span)))
+        .collect();
+    let relations: Vec<Relation> = props(opts, "relations")
+        .iter()
+        .filter_map(|p| schema_relation(p, config, origin(&p.key_span)))
+        .collect();
+    let mut indexes = implicit_indexes(&columns, &relations);
+    for (key, kind) in [("indices", IndexKind::Index), ("uniques", IndexKind::Unique)] {
+        for item in opts
+            .get(key)
+            .and_then(|v| v.value.as_array())
+            .unwrap_or(&[])
+        {
+            let v = &item.value;
+            let raw = RawIndex {
+                kind,
+                name: v.get("name").and_then(|n| n.value.as_str()).map(str::to_string),
+                fields: v
+                    .get("columns")
+                    .and_then(|c| c.value.as_array())
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(|c| c.value.as_str().map(str::to_string))
+                    .collect(),
+                unreadable: v.get("columns").and_then(|c| c.value.as_array()).is_none(),
+                unique: kind == IndexKind::Unique
+                    || v.get("unique").and_then(|u| u.value.as_bool()) == Some(true),
+                where_clause: v
+                    .get("where")
+                    .and_then(|w| w.value.as_str())
+                    .map(str::to_string),
+                options_opaque: v.has_spread(),
+                origin: origin(&item.span),
+            };
+            indexes.push(resolve(raw, &columns, &relations));
+        }
+    }
+    let soft_delete = soft_delete(&columns, config);
+    Some(Entity {
+        name,
+        file,
+        class: None,
+        name_span: schema.span.clone(),
+        kind: EntityKind::Schema,
+        table,
+        ancestors: Vec::new(),
+        external_ancestor: None,
+        columns,
+        relations,
+        indexes,
+        soft_delete,
+    })
+}
+
+fn props<'a>(opts: &'a Value, key: &str) -> &'a [Prop] {
+    opts.get(key)
+        .and_then(|v| v.value.as_object())
+        .unwrap_or(&[])
+}
+
+fn schema_column(p: &Prop, config: &Config, origin: Origin) -> Column {
+    let v = &p.value.value;
+    let flag = |k: &str| v.get(k).and_then(|x| x.value.as_bool()) == Some(true);
+    let kind = if flag("primary") && flag("generated") {
+        ColumnKind::PrimaryGenerated
+    } else if flag("primary") {
+        ColumnKind::Primary
+    } else if flag("createDate") {
+        ColumnKind::CreateDate
+    } else if flag("updateDate") {
+        ColumnKind::UpdateDate
+    } else if flag("deleteDate") {
+        ColumnKind::DeleteDate
+    } else if flag("version") {
+        ColumnKind::Version
+    } else {
+        ColumnKind::Regular
+    };
+    Column {
+        property: p.key.clone(),
+        db_name: v
+            .get("name")
+            .and_then(|n| n.value.as_str())
+            .map(str::to_string)
+            .unwrap_or_else(|| naming::column_name(&p.key, config.naming_strategy)),
+        kind,
+        db_type: v
+            .get("type")
+            .and_then(|t| t.value.as_str())
+            .map(str::to_lowercase),
+        nullable: v.get("nullable").and_then(|n| n.value.as_bool()),
+        options_opaque: v.has_spread(),
+        unique: flag("unique"),
+        is_array: flag("array"),
+        enum_values: v.get("enum").map(|e| e.value.clone()),
+        embedded: None,
+        foreign_key: None,
+        type_ann: None,
+        optional: false,
+        name_span: p.key_span.clone(),
+        origin,
+        decorator: None,
+    }
+}
+
+fn schema_relation(p: &Prop, config: &Config, origin: Origin) -> Option<Relation> {
+    let v = &p.value.value;
+    let kind = match v.get("type").and_then(|t| t.value.as_str())? {
+        "one-to-one" => RelationKind::OneToOne,
+        "many-to-one" => RelationKind::ManyToOne,
+        "one-to-many" => RelationKind::OneToMany,
+        "many-to-many" => RelationKind::ManyToMany,
+        _ => return None,
+    };
+    let join = v.get("joinColumn");
+    let has_join_column = join.is_some_and(|j| j.value.as_bool() != Some(false));
+    let owns = kind == RelationKind::ManyToOne || (kind == RelationKind::OneToOne && has_join_column);
+    let join_columns = if owns {
+        let explicit = join
+            .and_then(|j| j.value.get("name"))
+            .and_then(|n| n.value.as_str())
+            .map(str::to_string);
+        vec![explicit.unwrap_or_else(|| {
+            naming::join_column_name(&p.key, &config.base_columns.id, config.naming_strategy)
+        })]
+    } else {
+        Vec::new()
+    };
+    let target = v.get("target");
+    Some(Relation {
+        property: p.key.clone(),
+        kind,
+        target: target
+            .and_then(|t| t.value.type_target())
+            .map(str::to_string),
+        target_span: target.map(|t| t.span.clone()),
+        inverse: v
+            .get("inverseSide")
+            .and_then(|i| i.value.as_str())
+            .map(str::to_string),
+        inverse_span: v.get("inverseSide").map(|i| i.span.clone()),
+        join_columns,
+        has_join_column,
+        has_join_table: v
+            .get("joinTable")
+            .is_some_and(|j| j.value.as_bool() != Some(false)),
+        nullable: v.get("nullable").and_then(|n| n.value.as_bool()),
+        lazy: v.get("lazy").and_then(|n| n.value.as_bool()),
+        options_opaque: v.has_spread(),
+        type_ann: None,
+        optional: false,
+        name_span: p.key_span.clone(),
+        origin,
+        decorator: None,
+    })
+}

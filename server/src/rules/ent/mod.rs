@@ -1,0 +1,6 @@
+//! ENT rules.
+
+use super::RuleDef;
+
+/// The rules of this family, in catalogue order.
+pub const RULES: &[RuleDef] = &[];

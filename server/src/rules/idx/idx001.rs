@@ -1,0 +1,277 @@
+//! # IDX001: unindexed-foreign-key
+//!
+//! ## What it does
+//! Flags a `@ManyToOne` relation (or a `@ForeignKey` column) whose join columns no
+//! non-partial index covers as its leading columns: not the primary key, not an `@Index`
+//! (on the property, or at class level naming the relation or its join column), not an
+//! `@Unique`, not a `unique: true` column, and not an index inherited from a base class.
+//!
+//! ## Why is this bad?
+//! PostgreSQL never indexes the referencing side of a foreign key, and TypeORM adds no
+//! index for it (it only does on CockroachDB). Every join from the parent, and every
+//! `ON DELETE` check when a parent row is deleted, then scans the whole child table.
+//! A partial index (`where`) does not help those checks, so it does not count.
+//!
+//! Not flagged: an owning `@OneToOne` join column (TypeORM gives it a unique constraint)
+//! and `@ManyToMany` junction tables (indexed on both sides).
+//!
+//! ## Example
+//! ```ts
+//! @Entity()
+//! export class OrderItem extends ManagedEntity {
+//!   @ManyToOne(() => Order, (order) => order.items)
+//!   order: Order;
+//! }
+//! ```
+//!
+//! ## Fix
+//! ```ts
+//! @Index()
+//! @ManyToOne(() => Order, (order) => order.items)
+//! order: Order;
+//! ```
+//! The quick fix inserts `@Index()` above the relation, adds `Index` to the `typeorm`
+//! import, and creates a migration with `CREATE INDEX CONCURRENTLY IF NOT EXISTS` under
+//! the name TypeORM derives, so `migration:generate` sees no difference afterwards. The
+//! CLI writes the migration only with `--fix --with-migrations`.
+
+use super::migration::{migration_file, migration_name, IndexSpec, MigrationPlan};
+use crate::finding::{FileChange, Finding, Fix, Severity};
+use crate::model::{Entity, EntityKind, Origin, RelationKind};
+use crate::rules::{edits, Ctx, RuleDef};
+
+pub const RULE: RuleDef = RuleDef {
+    code: "IDX001",
+    name: "unindexed-foreign-key",
+    summary: "A foreign key (@ManyToOne join column) that no index covers.",
+    default_severity: Severity::Warning,
+    check,
+};
+
+/// A foreign key of an entity: where it is declared and its join columns.
+struct ForeignKey<'a> {
+    property: &'a str,
+    target: Option<&'a str>,
+    columns: &'a [String],
+    origin: &'a Origin,
+    name_span: &'a std::ops::Range<usize>,
+}
+
+fn foreign_keys(entity: &Entity) -> Vec<ForeignKey<'_>> {
+    let relations = entity
+        .relations
+        .iter()
+        .filter(|r| r.kind == RelationKind::ManyToOne && !r.join_columns.is_empty())
+        .map(|r| ForeignKey {
+            property: &r.property,
+            target: r.target.as_deref(),
+            columns: &r.join_columns,
+            origin: &r.origin,
+            name_span: &r.name_span,
+        });
+    let columns = entity
+        .columns
+        .iter()
+        .filter(|c| c.foreign_key.is_some())
+        .map(|c| ForeignKey {
+            property: &c.property,
+            target: c.foreign_key.as_deref(),
+            columns: std::slice::from_ref(&c.db_name),
+            origin: &c.origin,
+            name_span: &c.name_span,
+        });
+    relations.chain(columns).collect()
+}
+
+fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
+    let path = ctx.path(file);
+    for entity in ctx.model.entities_touching(file) {
+        if entity.kind == EntityKind::View || has_unreadable_index(entity) {
+            continue;
+        }
+        for fk in foreign_keys(entity) {
+            if fk.origin.file != file || entity.covering_index(fk.columns).is_some() {
+                continue;
+            }
+            let cols = fk.columns.join(", ");
+            let message = format!(
+                "Foreign key `{}.{}` ({}.{cols}) has no index: joins and ON DELETE checks on `{}` scan the table",
+                entity.name,
+                fk.property,
+                entity.table,
+                fk.target.unwrap_or("?"),
+            );
+            let mut finding = Finding::new(RULE.code, path.clone(), fk.name_span.clone(), message);
+            if let Some(fix) = fix(ctx, file, entity, &fk) {
+                finding = finding.with_fix(fix);
+            }
+            out.push(finding);
+        }
+    }
+}
+
+/// An index whose columns we could not read might cover anything: stay silent.
+fn has_unreadable_index(entity: &Entity) -> bool {
+    entity
+        .indexes
+        .iter()
+        .any(|i| i.unresolved && i.columns.is_empty())
+}
+
+fn fix(ctx: &Ctx, file: usize, entity: &Entity, fk: &ForeignKey) -> Option<Fix> {
+    let source = ctx.file(file)?;
+    if source.facts.has_syntax_errors {
+        return None;
+    }
+    let class = source.facts.classes.get(fk.origin.class?)?;
+    let prop = class.property(fk.property)?;
+    let mut edits = vec![edits::insert_line_above(&source.text, prop.span.start, "@Index()")];
+    edits.extend(edits::ensure_import(source, "typeorm", "Index"));
+    let spec = IndexSpec::new(&entity.table, fk.columns.to_vec(), false, None);
+    let plan = MigrationPlan::create_indexes(
+        migration_name("AddIndex", &entity.table, fk.columns),
+        &[spec],
+    );
+    let mut fix = Fix::safe(
+        format!("Add @Index() to `{}` (with its migration)", fk.property),
+        vec![
+            FileChange::Edit {
+                path: source.path.clone(),
+                edits,
+            },
+            migration_file(ctx, &plan),
+        ],
+    );
+    fix.creates_migration = true;
+    Some(fix)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::*;
+
+    const USER: &str = "import { Entity, Column } from 'typeorm';
+import { ManagedEntity } from 'src/common/managed-entity';
+
+@Entity()
+export class User extends ManagedEntity {
+  @Column()
+  email: string;
+}
+";
+
+    fn post(extra_class_decorator: &str, property_decorator: &str) -> String {
+        format!(
+            "import {{ Entity, Index, ManyToOne }} from 'typeorm';
+import {{ ManagedEntity }} from 'src/common/managed-entity';
+import {{ User }} from 'src/users/user.entity';
+
+@Entity()
+{extra_class_decorator}
+export class Post extends ManagedEntity {{
+  {property_decorator}
+  @ManyToOne(() => User)
+  author: User;
+}}
+"
+        )
+    }
+
+    fn idx001(post_text: &str) -> Vec<(String, usize, String)> {
+        let ws = workspace(&[
+            ("src/users/user.entity.ts", USER),
+            ("src/posts/post.entity.ts", post_text),
+        ]);
+        lines(&ws, "IDX001")
+    }
+
+    #[test]
+    fn flags_an_unindexed_many_to_one() {
+        let found = idx001(&post("", ""));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, "src/posts/post.entity.ts");
+        assert_eq!(found[0].1, 10);
+        assert!(found[0].2.contains("post.authorId"), "{}", found[0].2);
+    }
+
+    #[test]
+    fn accepts_every_covering_form() {
+        for (class_dec, prop_dec) in [
+            ("", "@Index()"),
+            ("@Index(['author'])", ""),
+            ("@Index(['authorId', 'created'])", ""),
+            ("@Index('IDX_post_author', ['author'])", ""),
+            ("@Index((p: Post) => [p.author])", ""),
+            ("@Unique(['author', 'created'])", ""),
+        ] {
+            assert!(idx001(&post(class_dec, prop_dec)).is_empty(), "{class_dec} {prop_dec}");
+        }
+    }
+
+    #[test]
+    fn partial_or_non_leading_indexes_do_not_cover() {
+        assert_eq!(idx001(&post("@Index(['created', 'author'])", "")).len(), 1);
+        assert_eq!(
+            idx001(&post("", "@Index({ where: '\"deleted\" IS NULL' })")).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn indexes_inherited_from_a_base_class_cover() {
+        let base = "import { Index, ManyToOne } from 'typeorm';
+import { ManagedEntity } from 'src/common/managed-entity';
+import { User } from 'src/users/user.entity';
+
+@Index(['owner'])
+export abstract class Owned extends ManagedEntity {
+  @ManyToOne(() => User)
+  owner: User;
+}
+";
+        let note = "import { Entity } from 'typeorm';
+import { Owned } from 'src/common/owned';
+
+@Entity()
+export class Note extends Owned {}
+";
+        let ws = workspace(&[
+            ("src/users/user.entity.ts", USER),
+            ("src/common/owned.ts", base),
+            ("src/notes/note.entity.ts", note),
+        ]);
+        assert!(lines(&ws, "IDX001").is_empty());
+    }
+
+    #[test]
+    fn fix_adds_the_decorator_the_import_and_a_migration() {
+        std::env::set_var("TYPEORM_LSP_MIGRATION_TIMESTAMP", "1700000000000");
+        let text = post("", "").replace("Entity, Index, ManyToOne", "Entity, ManyToOne");
+        let files = [
+            ("src/users/user.entity.ts", USER),
+            ("src/posts/post.entity.ts", text.as_str()),
+        ];
+        let fixed = assert_fix_is_clean(&files, "IDX001", "src/posts/post.entity.ts");
+        assert!(fixed.contains("import { Entity, ManyToOne, Index } from 'typeorm';"));
+        assert!(fixed.contains("  @Index()\n  @ManyToOne(() => User)\n  author: User;"));
+        let ws = workspace(&files);
+        let (_, other) = fixed_changes(&ws);
+        let migration = other.iter().find_map(|c| match c {
+            crate::finding::FileChange::Create { path, contents } => Some((path, contents)),
+            _ => None,
+        });
+        let (path, contents) = migration.expect("a migration is created");
+        assert!(path.ends_with("src/migrations/1700000000000-add-index-post-author-id.ts"));
+        assert!(contents.contains(
+            "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"IDX_c6fb082a3114f35d0cc27c518e\" ON \"post\" (\"authorId\")"
+        ));
+        assert!(contents.contains("public transaction = false;"));
+        assert!(contents.contains("DROP INDEX CONCURRENTLY IF EXISTS \"IDX_c6fb082a3114f35d0cc27c518e\""));
+    }
+
+    fn fixed_changes(
+        ws: &crate::workspace::Workspace,
+    ) -> (String, Vec<crate::finding::FileChange>) {
+        fixed(ws, "IDX001", "src/posts/post.entity.ts")
+    }
+}

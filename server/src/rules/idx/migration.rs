@@ -1,0 +1,201 @@
+//! Index fixes come with their migration: the index name TypeORM derives, and the file
+//! that creates it (`CREATE INDEX CONCURRENTLY`, outside a transaction).
+
+use crate::finding::FileChange;
+use crate::model::naming::{kebab_case, snake_case};
+use crate::rules::Ctx;
+use sha1::{Digest, Sha1};
+use std::path::PathBuf;
+
+/// TypeORM's `DefaultNamingStrategy.indexName`: `IDX_` + the first 26 hex digits of
+/// sha1(`<table>_<sorted columns joined by _>[_<where>]`).
+pub fn typeorm_index_name(table: &str, columns: &[String], where_clause: Option<&str>) -> String {
+    let mut sorted = columns.to_vec();
+    sorted.sort();
+    let mut key = format!("{}_{}", table.replacen('.', "_", 1), sorted.join("_"));
+    if let Some(w) = where_clause {
+        key.push('_');
+        key.push_str(w);
+    }
+    let digest = Sha1::digest(key.as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("IDX_{}", &hex[..26])
+}
+
+/// One index a migration creates (and its `down` drops).
+pub struct IndexSpec {
+    pub table: String,
+    pub name: String,
+    pub columns: Vec<String>,
+    pub unique: bool,
+    pub where_clause: Option<String>,
+}
+
+impl IndexSpec {
+    pub fn new(table: &str, columns: Vec<String>, unique: bool, where_clause: Option<String>) -> Self {
+        IndexSpec {
+            name: typeorm_index_name(table, &columns, where_clause.as_deref()),
+            table: table.to_string(),
+            columns,
+            unique,
+            where_clause,
+        }
+    }
+
+    fn create_sql(&self) -> String {
+        let cols: Vec<String> = self.columns.iter().map(|c| format!("\"{c}\"")).collect();
+        let unique = if self.unique { "UNIQUE " } else { "" };
+        let predicate = self
+            .where_clause
+            .as_ref()
+            .map(|w| format!(" WHERE {w}"))
+            .unwrap_or_default();
+        format!(
+            "CREATE {unique}INDEX CONCURRENTLY IF NOT EXISTS \"{}\" ON {} ({}){predicate}",
+            self.name,
+            quote_table(&self.table),
+            cols.join(", ")
+        )
+    }
+
+    fn drop_sql(&self) -> String {
+        format!("DROP INDEX CONCURRENTLY IF EXISTS \"{}\"", self.name)
+    }
+}
+
+fn quote_table(table: &str) -> String {
+    table
+        .split('.')
+        .map(|p| format!("\"{p}\""))
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// SQL statements of a migration step.
+pub struct MigrationPlan {
+    /// `AddIndexOrderItemOrderId`: the class name without its timestamp.
+    pub name: String,
+    pub up: Vec<String>,
+    pub down: Vec<String>,
+}
+
+impl MigrationPlan {
+    pub fn create_indexes(name: String, specs: &[IndexSpec]) -> Self {
+        MigrationPlan {
+            name,
+            up: specs.iter().map(IndexSpec::create_sql).collect(),
+            down: specs.iter().rev().map(IndexSpec::drop_sql).collect(),
+        }
+    }
+}
+
+/// Milliseconds since the epoch, or `TYPEORM_LSP_MIGRATION_TIMESTAMP` (tests, snapshots).
+pub fn timestamp() -> u128 {
+    if let Some(t) = std::env::var("TYPEORM_LSP_MIGRATION_TIMESTAMP")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        return t;
+    }
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or(0)
+}
+
+/// The migrations folder: the setting, else where the existing migrations live, else
+/// `<sourceRoot>/migrations`.
+pub fn migrations_dir(ctx: &Ctx) -> PathBuf {
+    if let Some(dir) = &ctx.config.migrations_dir {
+        return ctx.root.join(dir);
+    }
+    let existing = ctx.model.files.iter().find(|f| {
+        f.facts
+            .classes
+            .iter()
+            .any(|c| c.implements.iter().any(|i| i == "MigrationInterface"))
+    });
+    match existing.and_then(|f| f.path.parent()) {
+        Some(dir) => dir.to_path_buf(),
+        None => ctx.root.join(&ctx.config.source_root).join("migrations"),
+    }
+}
+
+/// The `FileChange` that creates the migration file.
+pub fn migration_file(ctx: &Ctx, plan: &MigrationPlan) -> FileChange {
+    let ts = timestamp();
+    let class = format!("{}{ts}", plan.name);
+    let file_name = format!("{ts}-{}.ts", kebab_case(&plan.name));
+    let body = |stmts: &[String]| {
+        stmts
+            .iter()
+            .map(|s| format!("    await queryRunner.query(`{}`);\n", s.replace('`', "\\`")))
+            .collect::<String>()
+    };
+    let contents = format!(
+        "import {{ MigrationInterface, QueryRunner }} from 'typeorm';\n\n\
+         export class {class} implements MigrationInterface {{\n  \
+         name = '{class}';\n  \
+         // CREATE/DROP INDEX CONCURRENTLY cannot run inside a transaction.\n  \
+         public transaction = false;\n\n  \
+         public async up(queryRunner: QueryRunner): Promise<void> {{\n{}  }}\n\n  \
+         public async down(queryRunner: QueryRunner): Promise<void> {{\n{}  }}\n}}\n",
+        body(&plan.up),
+        body(&plan.down)
+    );
+    FileChange::Create {
+        path: migrations_dir(ctx).join(file_name),
+        contents,
+    }
+}
+
+/// `AddIndexOrderItemCustomerId` from a table and columns.
+pub fn migration_name(verb: &str, table: &str, columns: &[String]) -> String {
+    let words = std::iter::once(table.to_string())
+        .chain(columns.iter().cloned())
+        .map(|w| snake_case(&w.replace('.', "_")))
+        .collect::<Vec<_>>()
+        .join("_");
+    let pascal: String = words
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(first) => first.to_uppercase().chain(c).collect::<String>(),
+                None => String::new(),
+            }
+        })
+        .collect();
+    format!("{verb}{pascal}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_name_matches_typeorm() {
+        // `echo -n post_authorId | sha1sum`, first 26 hex digits.
+        assert_eq!(
+            typeorm_index_name("post", &["authorId".into()], None),
+            "IDX_c6fb082a3114f35d0cc27c518e"
+        );
+        assert_eq!(
+            typeorm_index_name("post", &["b".into(), "a".into()], None),
+            typeorm_index_name("post", &["a".into(), "b".into()], None)
+        );
+        assert_ne!(
+            typeorm_index_name("post", &["a".into()], Some("\"deleted\" IS NULL")),
+            typeorm_index_name("post", &["a".into()], None)
+        );
+    }
+
+    #[test]
+    fn migration_names_are_pascal_case() {
+        assert_eq!(
+            migration_name("AddIndex", "order_item", &["customerId".into()]),
+            "AddIndexOrderItemCustomerId"
+        );
+    }
+}

@@ -1,0 +1,6 @@
+//! IMP rules.
+
+use super::RuleDef;
+
+/// The rules of this family, in catalogue order.
+pub const RULES: &[RuleDef] = &[];

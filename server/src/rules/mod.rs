@@ -1,0 +1,126 @@
+//! The rules: one module per rule under a folder per family, and the registry that runs
+//! them, applies configured severities and suppression comments.
+//!
+//! Adding a rule: write `<family>/<code>.rs` with its `//!` doc (What it does / Why is
+//! this bad / Example / Fix) and a `pub const RULE: RuleDef`, then list it in the family's
+//! `RULES` (the [`REGISTRY`] concatenates the families).
+
+pub mod context;
+pub mod edits;
+pub mod ent;
+pub mod idx;
+pub mod imp;
+pub mod mig;
+pub mod nam;
+pub mod rel;
+pub mod sd;
+pub mod sec;
+mod suppress;
+#[cfg(test)]
+pub mod testing;
+pub mod typ;
+
+pub use context::Ctx;
+
+use crate::finding::{Finding, Severity};
+
+include!(concat!(env!("OUT_DIR"), "/rule_docs.rs"));
+
+/// Where the rule docs live in the repository (the LSP's `codeDescription` link).
+pub const DOCS_BASE_URL: &str =
+    "https://github.com/typeorm-lsp/typeorm-lsp/blob/main/docs/rules";
+
+pub type CheckFn = fn(&Ctx, usize, &mut Vec<Finding>);
+
+/// A rule: its stable code, a kebab-case name, a one-line summary, its default severity
+/// and the function that checks one file.
+#[derive(Clone, Copy)]
+pub struct RuleDef {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub summary: &'static str,
+    pub default_severity: Severity,
+    pub check: CheckFn,
+}
+
+impl std::fmt::Debug for RuleDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RuleDef").field("code", &self.code).finish()
+    }
+}
+
+impl RuleDef {
+    /// The rule's documentation (its module doc comment).
+    pub fn doc(&self) -> &'static str {
+        doc(self.code).unwrap_or(self.summary)
+    }
+
+    pub fn doc_url(&self) -> String {
+        format!("{DOCS_BASE_URL}/{}.md", self.code)
+    }
+}
+
+/// The markdown documentation of a rule code.
+pub fn doc(code: &str) -> Option<&'static str> {
+    RULE_DOCS
+        .iter()
+        .find(|(c, _)| c.eq_ignore_ascii_case(code))
+        .map(|(_, d)| *d)
+}
+
+/// Every rule, in catalogue order.
+pub static REGISTRY: std::sync::LazyLock<Vec<RuleDef>> = std::sync::LazyLock::new(|| {
+    let families: [&[RuleDef]; 10] = [
+        idx::RULES,
+        imp::RULES,
+        ent::RULES,
+        sd::RULES,
+        rel::RULES,
+        mig::RULES,
+        nam::RULES,
+        typ::RULES,
+        sec::RULES,
+        &[suppress::UNUSED, suppress::UNKNOWN],
+    ];
+    families.concat()
+});
+
+pub fn rule(code: &str) -> Option<&'static RuleDef> {
+    REGISTRY.iter().find(|r| r.code.eq_ignore_ascii_case(code))
+}
+
+pub fn known_codes() -> Vec<&'static str> {
+    REGISTRY.iter().map(|r| r.code).collect()
+}
+
+/// Runs every enabled rule on one file and applies severities and suppressions.
+pub fn check_file(ctx: &Ctx, file: usize) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for rule in REGISTRY.iter() {
+        if suppress::is_meta(rule.code) {
+            continue;
+        }
+        let Some(severity) = severity_of(ctx, rule) else {
+            continue;
+        };
+        let start = findings.len();
+        (rule.check)(ctx, file, &mut findings);
+        for f in &mut findings[start..] {
+            f.severity = severity;
+        }
+    }
+    let mut findings = suppress::apply(ctx, file, findings);
+    findings.sort_by(|a, b| {
+        (a.span.start, a.code, &a.message).cmp(&(b.span.start, b.code, &b.message))
+    });
+    findings.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
+    findings
+}
+
+/// The configured severity, or None when the rule is off.
+pub fn severity_of(ctx: &Ctx, rule: &RuleDef) -> Option<Severity> {
+    match ctx.config.severity_override(rule.code) {
+        Some(level) => level,
+        None => Some(rule.default_severity),
+    }
+}

@@ -1,0 +1,113 @@
+//! Test helpers for rules: an in-memory workspace, one rule's findings, fixes applied.
+
+use crate::config::Config;
+use crate::finding::{Applicability, FileChange, Finding};
+use crate::workspace::Workspace;
+use std::path::{Path, PathBuf};
+
+pub const ROOT: &str = "/ws";
+
+/// The standard managed base, at `src/common/managed-entity.ts`.
+pub const MANAGED_ENTITY: &str = "import { CreateDateColumn, DeleteDateColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export abstract class ManagedEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @CreateDateColumn()
+  created: Date;
+
+  @UpdateDateColumn()
+  updated: Date;
+
+  @DeleteDateColumn({ nullable: true })
+  deleted: Date | null;
+}
+";
+
+/// A workspace at `/ws` from `(relative path, text)` pairs, with the default config, plus
+/// the managed base at `src/common/managed-entity.ts` unless `files` has that path.
+pub fn workspace(files: &[(&str, &str)]) -> Workspace {
+    workspace_with(files, Config::default())
+}
+
+pub fn workspace_with(files: &[(&str, &str)], config: Config) -> Workspace {
+    let mut sources: Vec<(PathBuf, String)> = files
+        .iter()
+        .map(|(p, t)| (Path::new(ROOT).join(p), t.to_string()))
+        .collect();
+    let base = Path::new(ROOT).join("src/common/managed-entity.ts");
+    if !sources.iter().any(|(p, _)| *p == base) {
+        sources.push((base, MANAGED_ENTITY.to_string()));
+    }
+    Workspace::from_sources(Path::new(ROOT), config, sources)
+}
+
+/// The findings of one rule code over the whole workspace.
+pub fn findings(ws: &Workspace, code: &str) -> Vec<Finding> {
+    ws.check_all().into_iter().filter(|f| f.code == code).collect()
+}
+
+/// `(relative path, 1-based line, message)` of each finding of `code`.
+pub fn lines(ws: &Workspace, code: &str) -> Vec<(String, usize, String)> {
+    findings(ws, code)
+        .into_iter()
+        .map(|f| {
+            let file = ws.files.get(&f.path);
+            let line = file.map(|s| s.facts.line_of(f.span.start) + 1).unwrap_or(0);
+            let rel = f
+                .path
+                .strip_prefix(ROOT)
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            (rel, line, f.message)
+        })
+        .collect()
+}
+
+/// The text a file has after applying the first fix of every finding of `code` in it
+/// (edits to that file only; other changes are returned as they are).
+pub fn fixed(ws: &Workspace, code: &str, rel_path: &str) -> (String, Vec<FileChange>) {
+    let path = Path::new(ROOT).join(rel_path);
+    let text = ws
+        .files
+        .get(&path)
+        .map(|f| f.text.to_string())
+        .unwrap_or_default();
+    let mut edits = Vec::new();
+    let mut other = Vec::new();
+    for f in findings(ws, code) {
+        let Some(fix) = f.fixes.first() else { continue };
+        for change in &fix.changes {
+            match change {
+                FileChange::Edit { path: p, edits: e } if *p == path => edits.extend(e.clone()),
+                c => other.push(c.clone()),
+            }
+        }
+    }
+    let out = crate::fix::apply_edits(&text, &edits).unwrap_or_else(|e| panic!("{e}"));
+    (out, other)
+}
+
+/// Whether every fix of `code` is safe.
+pub fn all_safe(ws: &Workspace, code: &str) -> bool {
+    findings(ws, code)
+        .iter()
+        .flat_map(|f| &f.fixes)
+        .all(|x| x.applicability == Applicability::Safe)
+}
+
+/// Asserts that a fixed text parses without errors and that fixing again changes nothing.
+pub fn assert_fix_is_clean(files: &[(&str, &str)], code: &str, rel_path: &str) -> String {
+    let ws = workspace(files);
+    let (once, _) = fixed(&ws, code, rel_path);
+    assert_eq!(crate::fix::syntax_error_count(&once), 0, "fix broke syntax:\n{once}");
+    let replaced: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| if *p == rel_path { (*p, once.as_str()) } else { (*p, *t) })
+        .collect();
+    let ws2 = workspace(&replaced);
+    let (twice, _) = fixed(&ws2, code, rel_path);
+    assert_eq!(once, twice, "fix is not idempotent");
+    once
+}

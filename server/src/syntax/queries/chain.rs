@@ -1,0 +1,429 @@
+//! Call chains: `this.repo.find(...)`, `dataSource.getRepository(User).createQueryBuilder('u')
+//! .where(...)`, `qb.andWhere(...)` on a variable holding a builder.
+//!
+//! A chain is split into its base (an identifier, `this`, or anything else) and the steps
+//! after it (property accesses and method calls); the steps are then followed from what the
+//! base stands for, recording query calls and QueryBuilder chains on the way.
+
+use super::receivers::{by_name, by_suffix, entity_arg, is_pascal_case, last_segment};
+use super::{Extractor, Known, Recv};
+use crate::finding::Span;
+use crate::syntax::facts::{ChainCall, QueryBuilderChain, QueryCall, Receiver, Spanned, Value};
+use crate::syntax::value::{call_args, member_path, named_children};
+use tree_sitter::Node;
+
+/// Methods whose calls are query sites on a repository, manager, data source or runner.
+const QUERY_METHODS: &[&str] = &[
+    "find",
+    "findOne",
+    "findBy",
+    "findOneBy",
+    "findAndCount",
+    "findAndCountBy",
+    "findOneOrFail",
+    "findOneByOrFail",
+    "count",
+    "countBy",
+    "exist",
+    "exists",
+    "existsBy",
+    "sum",
+    "average",
+    "minimum",
+    "maximum",
+    "update",
+    "delete",
+    "softDelete",
+    "restore",
+    "remove",
+    "softRemove",
+    "save",
+    "insert",
+    "upsert",
+    "increment",
+    "decrement",
+    "clear",
+    "query",
+    "preload",
+];
+
+/// QueryBuilder methods after which the value is no longer a builder.
+const TERMINAL_METHODS: &[&str] = &[
+    "getMany",
+    "getOne",
+    "getOneOrFail",
+    "getRawMany",
+    "getRawOne",
+    "getManyAndCount",
+    "getRawAndEntities",
+    "getCount",
+    "getExists",
+    "execute",
+    "stream",
+    "getQuery",
+    "getSql",
+    "getQueryAndParameters",
+    "getParameters",
+];
+
+/// One step after the base of a chain.
+enum Step<'t> {
+    /// `.name` without a call.
+    Prop(String),
+    /// `.method(args)` (or a plain `method(args)` when the chain has no base).
+    Call {
+        method: String,
+        method_span: Span,
+        call: Node<'t>,
+        /// The expression the method is called on.
+        object: Option<Node<'t>>,
+    },
+}
+
+/// Splits `a.b(x).c.d(y)` into the base `a` and the steps `.b(x)`, `.c`, `.d(y)`. A plain
+/// call `f(x)` has no base.
+fn decompose<'t>(node: Node<'t>, src: &str) -> (Option<Node<'t>>, Vec<Step<'t>>) {
+    let mut steps = Vec::new();
+    let mut cur = node;
+    let base = loop {
+        match cur.kind() {
+            "call_expression" => {
+                let Some(f) = cur.child_by_field_name("function") else {
+                    break Some(cur);
+                };
+                let name = crate::syntax::value::text(f, src).to_string();
+                match f.kind() {
+                    "member_expression" => {
+                        let (Some(object), Some(property)) = (
+                            f.child_by_field_name("object"),
+                            f.child_by_field_name("property"),
+                        ) else {
+                            break Some(cur);
+                        };
+                        steps.push(Step::Call {
+                            method: crate::syntax::value::text(property, src).to_string(),
+                            method_span: property.byte_range(),
+                            call: cur,
+                            object: Some(object),
+                        });
+                        cur = object;
+                    }
+                    "identifier" => {
+                        steps.push(Step::Call {
+                            method: name,
+                            method_span: f.byte_range(),
+                            call: cur,
+                            object: None,
+                        });
+                        break None;
+                    }
+                    _ => {
+                        steps.push(Step::Call {
+                            method: String::new(),
+                            method_span: f.byte_range(),
+                            call: cur,
+                            object: Some(f),
+                        });
+                        cur = f;
+                    }
+                }
+            }
+            "member_expression" => {
+                let (Some(object), Some(property)) = (
+                    cur.child_by_field_name("object"),
+                    cur.child_by_field_name("property"),
+                ) else {
+                    break Some(cur);
+                };
+                steps.push(Step::Prop(
+                    crate::syntax::value::text(property, src).to_string(),
+                ));
+                cur = object;
+            }
+            "parenthesized_expression" | "non_null_expression" | "await_expression" => {
+                match named_children(cur).first() {
+                    Some(inner) => cur = *inner,
+                    None => break Some(cur),
+                }
+            }
+            _ => break Some(cur),
+        }
+    };
+    steps.reverse();
+    (base, steps)
+}
+
+/// The string value of an argument (`'u'`), if it is one.
+fn str_arg(arg: Option<&Spanned<Value>>) -> Option<String> {
+    arg.and_then(|a| a.value.as_str()).map(str::to_string)
+}
+
+/// Whether a receiver takes the entity from the object itself (repositories) rather than
+/// from the first argument (managers, data sources).
+fn is_repository_like(receiver: &Receiver) -> bool {
+    matches!(receiver, Receiver::Repository { .. } | Receiver::Unknown(_))
+}
+
+impl Extractor<'_> {
+    /// Follows a chain, recording what it finds, and says what the whole chain yields.
+    pub(super) fn eval_chain(&mut self, node: Node) -> Recv {
+        let (base, steps) = decompose(node, self.src);
+        let mut state = match base {
+            Some(b) => self.eval_base(b),
+            None => Recv::Global,
+        };
+        for step in steps {
+            state = match step {
+                Step::Prop(name) => self.step_prop(state, &name),
+                Step::Call {
+                    method,
+                    method_span,
+                    call,
+                    object,
+                } => {
+                    let next = self.step_call(state, &method, method_span, call, object);
+                    self.check_options_call(call);
+                    if let Some(args) = call.child_by_field_name("arguments") {
+                        self.walk_children(args);
+                    }
+                    next
+                }
+            };
+        }
+        state
+    }
+
+    fn eval_base(&mut self, base: Node) -> Recv {
+        match base.kind() {
+            "this" | "super" => Recv::This,
+            "identifier" => self.lookup_ident(base),
+            // Reached only for malformed calls and members: never re-enter the chain.
+            "call_expression" | "member_expression" => {
+                self.walk_children(base);
+                Recv::Opaque
+            }
+            "new_expression" | "as_expression" | "satisfies_expression" => self.eval(base),
+            _ => {
+                self.walk(base);
+                Recv::Opaque
+            }
+        }
+    }
+
+    /// `.name`: a class member after `this`, `.manager` of anything TypeORM, else by name.
+    fn step_prop(&self, state: Recv, name: &str) -> Recv {
+        match state {
+            Recv::This => self.lookup_member(name),
+            Recv::Known(_) if name == "manager" => Recv::Known(Known::of(Receiver::Manager)),
+            Recv::Known(Known {
+                receiver: Receiver::Manager | Receiver::QueryRunner,
+                ..
+            }) if name == "connection" || name == "dataSource" => {
+                Recv::Known(Known::of(Receiver::DataSource))
+            }
+            _ => by_name(name).map(Recv::Known).unwrap_or(Recv::Untyped),
+        }
+    }
+
+    /// `.method(args)` on what the chain yields so far.
+    fn step_call(
+        &mut self,
+        state: Recv,
+        method: &str,
+        method_span: Span,
+        call: Node,
+        object: Option<Node>,
+    ) -> Recv {
+        let state = match state {
+            Recv::This => self.this_recv(),
+            other => other,
+        };
+        if let Recv::Builder(i) = state {
+            return self.append_to_chain(i, method, method_span, call);
+        }
+        match method {
+            "getRepository" | "getTreeRepository" | "getMongoRepository" => {
+                match self.first_arg(call).as_ref().and_then(entity_arg) {
+                    Some(entity) => Recv::Known(Known::repository(entity)),
+                    None if matches!(&state, Recv::Known(k) if is_repository_like(&k.receiver)) => {
+                        state
+                    }
+                    None => Recv::Untyped,
+                }
+            }
+            "getCustomRepository" => match self.first_arg(call).map(|a| a.value) {
+                Some(Value::Ident(name)) => match self.custom_repos.get(&name) {
+                    Some(entity) => Recv::Known(Known::repository(entity.clone())),
+                    None => Recv::Known(Known::of(Receiver::Unknown(name))),
+                },
+                _ => Recv::Untyped,
+            },
+            "withRepository" => self.first_arg_node(call).map_or(Recv::Untyped, |arg| {
+                match arg.kind() {
+                    "identifier" | "member_expression" | "this" => self.eval(arg),
+                    _ => Recv::Untyped,
+                }
+            }),
+            "extend" if matches!(&state, Recv::Known(k) if is_repository_like(&k.receiver)) => {
+                state
+            }
+            "createQueryRunner" => Recv::Known(Known::of(Receiver::QueryRunner)),
+            "getManager" | "createEntityManager"
+                if matches!(state, Recv::Global | Recv::Known(_)) =>
+            {
+                Recv::Known(Known::of(Receiver::Manager))
+            }
+            "getConnection" | "getDataSource" if state == Recv::Global => {
+                Recv::Known(Known::of(Receiver::DataSource))
+            }
+            "createQueryBuilder" => self.start_chain(state, object, method_span, call),
+            m if QUERY_METHODS.contains(&m) => {
+                match state {
+                    Recv::Known(k) => self.record_call(k, method, method_span, call),
+                    _ if m == "query" => {
+                        let suffix = object.and_then(|o| by_suffix(self.text(o)));
+                        if let Some(receiver) = suffix {
+                            self.record_call(Known::of(receiver), method, method_span, call);
+                        }
+                    }
+                    _ => {}
+                }
+                Recv::Untyped
+            }
+            _ => Recv::Untyped,
+        }
+    }
+
+    fn first_arg_node<'t>(&self, call: Node<'t>) -> Option<Node<'t>> {
+        let args = call.child_by_field_name("arguments")?;
+        named_children(args).into_iter().next()
+    }
+
+    fn first_arg(&self, call: Node) -> Option<Spanned<Value>> {
+        call_args(call, self.src).into_iter().next()
+    }
+
+    /// The arguments of a call, with same-file consts followed.
+    fn resolved_args(&self, call: Node) -> Vec<Spanned<Value>> {
+        call_args(call, self.src)
+            .into_iter()
+            .map(|a| self.resolve_arg(a))
+            .collect()
+    }
+
+    fn record_call(&mut self, known: Known, method: &str, method_span: Span, call: Node) {
+        let mut args = self.resolved_args(call);
+        let entity = if is_repository_like(&known.receiver) {
+            known.entity
+        } else if method == "query" {
+            None
+        } else {
+            match args.first().and_then(entity_arg) {
+                Some(entity) => {
+                    args.remove(0);
+                    Some(entity)
+                }
+                None => None,
+            }
+        };
+        self.calls.push(QueryCall {
+            receiver: known.receiver,
+            entity,
+            method: method.to_string(),
+            method_span,
+            args,
+            span: call.byte_range(),
+            enclosing_function: self.enclosing_function(),
+        });
+    }
+
+    /// `createQueryBuilder(...)`: a repository's takes the alias, a manager's or data
+    /// source's takes the entity and the alias.
+    fn start_chain(
+        &mut self,
+        state: Recv,
+        object: Option<Node>,
+        method_span: Span,
+        call: Node,
+    ) -> Recv {
+        let args = self.resolved_args(call);
+        let (receiver, entity, alias) = match state {
+            Recv::Known(k) if is_repository_like(&k.receiver) => {
+                (k.receiver, k.entity, str_arg(args.first()))
+            }
+            Recv::Known(k) => (
+                k.receiver,
+                args.first().and_then(entity_arg),
+                str_arg(args.get(1)),
+            ),
+            _ => {
+                let receiver = Receiver::Unknown(object.map(|o| self.text(o)).unwrap_or("").into());
+                let first_is_class = matches!(
+                    args.first().map(|a| &a.value),
+                    Some(Value::Ident(n)) if is_pascal_case(n)
+                );
+                if first_is_class || str_arg(args.get(1)).is_some() {
+                    (receiver, args.first().and_then(entity_arg), str_arg(args.get(1)))
+                } else {
+                    (receiver, None, str_arg(args.first()))
+                }
+            }
+        };
+        let first = ChainCall {
+            method: "createQueryBuilder".into(),
+            method_span: method_span.clone(),
+            args,
+            span: method_span.start..call.end_byte(),
+        };
+        self.chains.push(QueryBuilderChain {
+            receiver,
+            entity,
+            alias,
+            create_span: call.byte_range(),
+            calls: vec![first],
+            enclosing_function: self.enclosing_function(),
+        });
+        Recv::Builder(self.chains.len() - 1)
+    }
+
+    /// A call on a builder: appended to its chain; `.from(E, 'a')`, `.into(E)`,
+    /// `.update(E)` name the entity when the builder did not.
+    fn append_to_chain(&mut self, index: usize, method: &str, method_span: Span, call: Node) -> Recv {
+        let args = self.resolved_args(call);
+        let Some(chain) = self.chains.get_mut(index) else {
+            return Recv::Untyped;
+        };
+        if chain.entity.is_none() && matches!(method, "from" | "into" | "update") {
+            if let Some(entity) = args.first().and_then(entity_arg) {
+                chain.entity = Some(entity);
+                if method == "from" && chain.alias.is_none() {
+                    chain.alias = str_arg(args.get(1));
+                }
+            }
+        }
+        chain.calls.push(ChainCall {
+            method: method.to_string(),
+            method_span: method_span.clone(),
+            args,
+            span: method_span.start..call.end_byte(),
+        });
+        if TERMINAL_METHODS.contains(&method) {
+            Recv::Untyped
+        } else {
+            Recv::Builder(index)
+        }
+    }
+
+    /// `new DataSource({...})` is a data source; its options are recorded.
+    pub(super) fn eval_new(&mut self, node: Node) -> Recv {
+        self.check_new_options(node);
+        self.walk_children(node);
+        let ctor = node
+            .child_by_field_name("constructor")
+            .and_then(|c| member_path(c, self.src));
+        match ctor.as_deref().map(last_segment) {
+            Some("DataSource" | "Connection") => Recv::Known(Known::of(Receiver::DataSource)),
+            _ => Recv::Opaque,
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! Const following: `const sql = '...'; db.query(sql)` shows the SQL at the call site,
+//! as `Value::Const` with the use site's span, so rules can tell constants from input.
+
+use super::Extractor;
+use crate::syntax::facts::{Prop, Spanned, Value};
+use crate::syntax::value::parse_value;
+use tree_sitter::Node;
+
+/// Nesting of templates and concatenations beyond which consts are no longer followed.
+const MAX_RESOLVE_DEPTH: usize = 64;
+
+/// Values that can stand in for a name inside SQL text (`${TABLE}`, `'...' + COLS`).
+fn is_scalar(value: &Value) -> bool {
+    matches!(
+        value,
+        Value::Str(_)
+            | Value::Template { .. }
+            | Value::Binary { .. }
+            | Value::Num(_)
+            | Value::Bool(_)
+            | Value::Const { .. }
+    )
+}
+
+/// Values worth showing in place of a name passed as a whole argument.
+fn is_followable(value: &Value) -> bool {
+    is_scalar(value) || matches!(value, Value::Object(_) | Value::Array(_))
+}
+
+fn constant(name: &str, value: &Spanned<Value>, span: crate::finding::Span) -> Spanned<Value> {
+    Spanned::new(
+        Value::Const {
+            name: name.to_string(),
+            value: Box::new(value.clone()),
+        },
+        span,
+    )
+}
+
+impl Extractor<'_> {
+    /// Remembers the initializer of `const NAME = value` in the current scope (with consts
+    /// inside it already followed).
+    pub(super) fn register_const(&mut self, declarator: Node) {
+        let (Some(name), Some(value)) = (
+            declarator.child_by_field_name("name"),
+            declarator.child_by_field_name("value"),
+        ) else {
+            return;
+        };
+        if name.kind() != "identifier" {
+            return;
+        }
+        let value = self.resolve_scalar(parse_value(value, self.src), 0);
+        if !is_followable(&value.value) {
+            return;
+        }
+        let name = self.text(name).to_string();
+        if let Some(scope) = self.fns.last_mut() {
+            scope.consts.insert(name, value);
+        }
+    }
+
+    /// The const `name` visible here (innermost function first, the module last).
+    pub(super) fn lookup_const(&self, name: &str) -> Option<&Spanned<Value>> {
+        self.fns.iter().rev().find_map(|f| f.consts.get(name))
+    }
+
+    /// Follows consts in a call argument: a bare name, names inside a template or a
+    /// concatenation, and the `where` of an options object (`find({ where })`).
+    pub(super) fn resolve_arg(&self, arg: Spanned<Value>) -> Spanned<Value> {
+        match &arg.value {
+            Value::Ident(name) => match self.lookup_const(name) {
+                Some(c) => constant(name, c, arg.span.clone()),
+                None => arg,
+            },
+            Value::Object(props) => {
+                let props = props.iter().map(|p| self.resolve_where(p)).collect();
+                Spanned::new(Value::Object(props), arg.span)
+            }
+            _ => self.resolve_scalar(arg, 0),
+        }
+    }
+
+    fn resolve_where(&self, prop: &Prop) -> Prop {
+        let Value::Ident(name) = &prop.value.value else {
+            return prop.clone();
+        };
+        let found = self
+            .lookup_const(name)
+            .filter(|c| matches!(c.value, Value::Object(_) | Value::Array(_)));
+        match found {
+            Some(c) if prop.key == "where" => Prop {
+                key: prop.key.clone(),
+                key_span: prop.key_span.clone(),
+                value: constant(name, c, prop.value.span.clone()),
+            },
+            _ => prop.clone(),
+        }
+    }
+
+    /// Follows string-ish consts in a template's substitutions and a concatenation's
+    /// operands.
+    fn resolve_scalar(&self, v: Spanned<Value>, depth: usize) -> Spanned<Value> {
+        if depth > MAX_RESOLVE_DEPTH {
+            return v;
+        }
+        let Spanned { value, span } = v;
+        let value = match value {
+            Value::Ident(name) => match self.lookup_const(&name).filter(|c| is_scalar(&c.value)) {
+                Some(c) => return constant(&name, c, span),
+                None => Value::Ident(name),
+            },
+            Value::Template { quasis, exprs } => Value::Template {
+                quasis,
+                exprs: exprs
+                    .into_iter()
+                    .map(|e| self.resolve_scalar(e, depth + 1))
+                    .collect(),
+            },
+            Value::Binary { op, left, right } => Value::Binary {
+                op,
+                left: Box::new(self.resolve_scalar(*left, depth + 1)),
+                right: Box::new(self.resolve_scalar(*right, depth + 1)),
+            },
+            other => other,
+        };
+        Spanned::new(value, span)
+    }
+}

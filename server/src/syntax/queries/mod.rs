@@ -1,0 +1,415 @@
+//! Query sites: repository / EntityManager / DataSource / QueryRunner calls, QueryBuilder
+//! chains, raw `.query()` and DataSource options.
+//!
+//! One pass over one file's tree, in source order, with a light-weight environment of what
+//! each name stands for (per class: `this.x` members; per function: parameters and local
+//! variables). Everything is decided syntactically from this file alone; entity names are
+//! resolved by the model later. The pass is flow-insensitive inside a function: a variable
+//! holding a QueryBuilder collects every call made on it, in source order, whatever branch
+//! it sits in.
+//!
+//! Layout: [`receivers`] classifies names and types, [`chain`] evaluates call chains,
+//! [`consts`] follows same-file `const`s into arguments, [`options`] finds DataSource
+//! options.
+
+mod chain;
+mod consts;
+mod options;
+mod receivers;
+#[cfg(test)]
+mod tests;
+
+use super::facts::{
+    FileFacts, OrmOptions, QueryBuilderChain, QueryCall, Receiver, Spanned, Value,
+};
+use super::value::{named_children, text};
+use std::collections::{HashMap, HashSet};
+use tree_sitter::Node;
+
+/// Nesting beyond which the walk stops descending: pathological input (thousands of nested
+/// parentheses) must not overflow the stack.
+const MAX_DEPTH: usize = 400;
+
+/// Fills `facts.query_calls`, `facts.query_builders` and `facts.orm_options` from one file.
+pub fn extract_queries(root: Node, src: &str, facts: &mut FileFacts) {
+    let mut ex = Extractor::new(src);
+    ex.prepass(root);
+    ex.walk(root);
+    facts.query_calls.extend(ex.calls);
+    facts.query_builders.extend(ex.chains);
+    facts.orm_options.extend(ex.options);
+}
+
+/// A TypeORM object whose kind is known, with the entity it is about (where it was written).
+#[derive(Debug, Clone, PartialEq)]
+struct Known {
+    receiver: Receiver,
+    entity: Option<Spanned<String>>,
+}
+
+impl Known {
+    fn of(receiver: Receiver) -> Self {
+        Known {
+            receiver,
+            entity: None,
+        }
+    }
+
+    fn repository(entity: Spanned<String>) -> Self {
+        Known {
+            receiver: Receiver::Repository {
+                entity: entity.value.clone(),
+            },
+            entity: Some(entity),
+        }
+    }
+}
+
+/// What a name or an expression stands for, as far as query extraction cares.
+#[derive(Debug, Clone, PartialEq)]
+enum Recv {
+    /// A repository / manager / data source / query runner (or a typed custom repository).
+    Known(Known),
+    /// A QueryBuilder: the index of its chain.
+    Builder(usize),
+    /// `this` (or `super`) of the current class; members are looked up on the next step.
+    This,
+    /// The callee of a plain function call (`getRepository(User)`, the 0.2 global API).
+    Global,
+    /// Declared, or computed, without anything recognisable: name fallbacks still apply.
+    Untyped,
+    /// Typed as something that is not TypeORM's: no fallback applies.
+    Opaque,
+}
+
+/// The environment of one function (or of the module, at index 0).
+#[derive(Debug, Default)]
+struct FnScope {
+    /// The method or function name, inherited by anonymous callbacks.
+    name: Option<String>,
+    vars: HashMap<String, Recv>,
+    /// `const` initializers usable for const following (already resolved themselves).
+    consts: HashMap<String, Spanned<Value>>,
+}
+
+/// The environment of one class: what `this.x` is, and what `this` itself is.
+#[derive(Debug, Default)]
+struct ClassScope {
+    members: HashMap<String, Recv>,
+    /// For `class UserRepository extends Repository<User>`.
+    this_recv: Option<Known>,
+}
+
+struct Extractor<'a> {
+    src: &'a str,
+    /// Classes of this file extending a repository: class name -> entity.
+    custom_repos: HashMap<String, Spanned<String>>,
+    fns: Vec<FnScope>,
+    classes: Vec<ClassScope>,
+    calls: Vec<QueryCall>,
+    chains: Vec<QueryBuilderChain>,
+    options: Vec<OrmOptions>,
+    /// Spans of option objects already reported (the same object can be reached twice).
+    option_spans: HashSet<(usize, usize)>,
+    depth: usize,
+}
+
+impl<'a> Extractor<'a> {
+    fn new(src: &'a str) -> Self {
+        Extractor {
+            src,
+            custom_repos: HashMap::new(),
+            fns: vec![FnScope::default()],
+            classes: Vec::new(),
+            calls: Vec::new(),
+            chains: Vec::new(),
+            options: Vec::new(),
+            option_spans: HashSet::new(),
+            depth: 0,
+        }
+    }
+
+    fn text(&self, node: Node) -> &'a str {
+        text(node, self.src)
+    }
+
+    /// Collects what must be known before the walk: custom repository classes anywhere in
+    /// the file, and top-level consts (usable from functions declared above them).
+    fn prepass(&mut self, root: Node) {
+        self.collect_custom_repos(root);
+        for stmt in named_children(root) {
+            let decl = match stmt.kind() {
+                "export_statement" => stmt.child_by_field_name("declaration"),
+                _ => Some(stmt),
+            };
+            if let Some(decl) = decl.filter(|d| is_const_declaration(*d, self.src)) {
+                for d in named_children(decl) {
+                    self.register_const(d);
+                }
+            }
+        }
+    }
+
+    /// Visits a node with a depth guard.
+    fn walk(&mut self, node: Node) {
+        if self.depth >= MAX_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        self.visit(node);
+        self.depth -= 1;
+    }
+
+    fn walk_children(&mut self, node: Node) {
+        for child in named_children(node) {
+            self.walk(child);
+        }
+    }
+
+    fn visit(&mut self, node: Node) {
+        match node.kind() {
+            "class_declaration" | "abstract_class_declaration" | "class" => {
+                self.visit_class(node)
+            }
+            "function_declaration"
+            | "generator_function_declaration"
+            | "function_expression"
+            | "function"
+            | "generator_function"
+            | "arrow_function"
+            | "method_definition" => self.visit_function(node),
+            "lexical_declaration" | "variable_declaration" => self.visit_declaration(node),
+            "public_field_definition" => self.visit_field(node),
+            "assignment_expression" => self.visit_assignment(node),
+            "call_expression" | "member_expression" | "new_expression" | "as_expression"
+            | "satisfies_expression" => {
+                self.eval(node);
+            }
+            "export_statement" => {
+                self.check_export_default(node);
+                self.walk_children(node);
+            }
+            _ => self.walk_children(node),
+        }
+    }
+
+    /// Evaluates an expression: records the query sites in it and says what it yields.
+    fn eval(&mut self, node: Node) -> Recv {
+        if self.depth >= MAX_DEPTH {
+            return Recv::Opaque;
+        }
+        self.depth += 1;
+        let r = self.eval_inner(node);
+        self.depth -= 1;
+        r
+    }
+
+    fn eval_inner(&mut self, node: Node) -> Recv {
+        match node.kind() {
+            "await_expression" | "parenthesized_expression" | "non_null_expression" => {
+                match named_children(node).first() {
+                    Some(inner) => self.eval(*inner),
+                    None => Recv::Opaque,
+                }
+            }
+            "as_expression" | "satisfies_expression" => {
+                self.check_typed_expression(node);
+                match named_children(node).first() {
+                    Some(inner) => self.eval(*inner),
+                    None => Recv::Opaque,
+                }
+            }
+            "call_expression" | "member_expression" | "identifier" | "this" | "super" => {
+                self.eval_chain(node)
+            }
+            "new_expression" => self.eval_new(node),
+            _ => {
+                self.walk(node);
+                Recv::Untyped
+            }
+        }
+    }
+
+    /// The name the current function is known by.
+    fn enclosing_function(&self) -> Option<String> {
+        self.fns.last().and_then(|f| f.name.clone())
+    }
+
+    /// Binds `name` in the innermost function scope that already has it, else the current.
+    fn rebind(&mut self, name: &str, recv: Recv) {
+        let scope = self
+            .fns
+            .iter_mut()
+            .rev()
+            .find(|f| f.vars.contains_key(name));
+        match scope {
+            Some(f) => {
+                f.vars.insert(name.to_string(), recv);
+            }
+            None => self.bind(name, recv),
+        }
+    }
+
+    fn bind(&mut self, name: &str, recv: Recv) {
+        if let Some(f) = self.fns.last_mut() {
+            f.vars.insert(name.to_string(), recv);
+        }
+    }
+
+    /// `let` / `const` / `var`: binds each simple name to what its type or value says, and
+    /// remembers `const` initializers for const following.
+    fn visit_declaration(&mut self, node: Node) {
+        let is_const = is_const_declaration(node, self.src);
+        for d in named_children(node) {
+            if d.kind() != "variable_declarator" {
+                self.walk(d);
+                continue;
+            }
+            let name = d.child_by_field_name("name");
+            let ty = d.child_by_field_name("type");
+            let value = d.child_by_field_name("value");
+            self.check_typed_declarator(ty, value);
+            let type_recv = ty.map(|t| self.recv_from_type(t));
+            let value_recv = value.map(|v| self.eval(v));
+            let Some(name) = name.filter(|n| n.kind() == "identifier") else {
+                if let Some(n) = name {
+                    self.walk(n);
+                }
+                continue;
+            };
+            let recv = pick_binding(type_recv, value_recv);
+            let name_text = self.text(name).to_string();
+            self.bind(&name_text, recv);
+            if is_const {
+                self.register_const(d);
+            }
+        }
+    }
+
+    /// `x = ...` and `this.x = ...`: rebinding a builder (`qb = qb.andWhere(...)`) or a
+    /// member set in the constructor (`this.repo = dataSource.getRepository(User)`).
+    fn visit_assignment(&mut self, node: Node) {
+        let left = node.child_by_field_name("left");
+        let right = node.child_by_field_name("right");
+        if let (Some(l), Some(r)) = (left, right) {
+            self.check_module_exports(l, r);
+        }
+        let recv = right.map(|r| self.eval(r));
+        let (Some(left), Some(recv)) = (left, recv) else {
+            return;
+        };
+        let keep = matches!(recv, Recv::Known(_) | Recv::Builder(_));
+        match left.kind() {
+            "identifier" => {
+                let name = self.text(left).to_string();
+                if keep {
+                    self.rebind(&name, recv);
+                }
+            }
+            "member_expression" => {
+                let object = left.child_by_field_name("object");
+                let property = left.child_by_field_name("property");
+                match (object, property) {
+                    (Some(o), Some(p)) if o.kind() == "this" && keep => {
+                        let name = self.text(p).to_string();
+                        if let Some(class) = self.classes.last_mut() {
+                            class.members.insert(name, recv);
+                        }
+                    }
+                    _ => self.walk(left),
+                }
+            }
+            _ => self.walk(left),
+        }
+    }
+
+    /// A class field: its type or decorator was bound when the class was entered; an
+    /// initializer (`private repo = this.dataSource.getRepository(User)`) may refine it.
+    fn visit_field(&mut self, node: Node) {
+        for child in named_children(node) {
+            if Some(child) != node.child_by_field_name("value") {
+                self.walk(child);
+            }
+        }
+        let Some(value) = node.child_by_field_name("value") else {
+            return;
+        };
+        let recv = self.eval(value);
+        let Some(name) = node.child_by_field_name("name") else {
+            return;
+        };
+        let name = self.text(name).to_string();
+        if let (Some(class), Recv::Known(_) | Recv::Builder(_)) = (self.classes.last_mut(), &recv)
+        {
+            let typed = matches!(class.members.get(&name), Some(Recv::Known(_)));
+            if !typed {
+                class.members.insert(name, recv);
+            }
+        }
+    }
+
+    fn visit_class(&mut self, node: Node) {
+        let scope = self.class_scope(node);
+        self.classes.push(scope);
+        self.walk_children(node);
+        self.classes.pop();
+    }
+
+    fn visit_function(&mut self, node: Node) {
+        let name = self
+            .function_name(node)
+            .or_else(|| self.enclosing_function());
+        let mut scope = FnScope {
+            name,
+            ..FnScope::default()
+        };
+        self.bind_params(node, &mut scope);
+        self.fns.push(scope);
+        self.check_options_function(node);
+        for child in named_children(node) {
+            if child.kind() != "formal_parameters" {
+                self.walk(child);
+            }
+        }
+        self.fns.pop();
+    }
+
+    /// The name a function is known by: its own, or the variable / property / key it is
+    /// assigned to. Anonymous callbacks get `None` (they inherit the enclosing name).
+    fn function_name(&self, node: Node) -> Option<String> {
+        if let Some(name) = node.child_by_field_name("name") {
+            return Some(self.text(name).to_string());
+        }
+        let parent = node.parent()?;
+        let name = match parent.kind() {
+            "variable_declarator" | "public_field_definition" => {
+                parent.child_by_field_name("name")
+            }
+            "pair" => parent.child_by_field_name("key"),
+            "assignment_expression" => parent
+                .child_by_field_name("left")
+                .map(|l| l.child_by_field_name("property").unwrap_or(l)),
+            _ => None,
+        }?;
+        Some(self.text(name).to_string())
+    }
+}
+
+/// Whether a `lexical_declaration` declares `const`s.
+fn is_const_declaration(node: Node, src: &str) -> bool {
+    node.kind() == "lexical_declaration"
+        && node
+            .child_by_field_name("kind")
+            .is_some_and(|k| text(k, src) == "const")
+}
+
+/// What a declared variable stands for: a TypeORM type annotation wins, then a recognised
+/// initializer, then any other type annotation (opaque), else untyped.
+fn pick_binding(type_recv: Option<Recv>, value_recv: Option<Recv>) -> Recv {
+    match (type_recv, value_recv) {
+        (Some(t @ Recv::Known(_)), _) => t,
+        (_, Some(v @ (Recv::Known(_) | Recv::Builder(_)))) => v,
+        (Some(t), _) => t,
+        _ => Recv::Untyped,
+    }
+}

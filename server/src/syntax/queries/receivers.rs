@@ -1,0 +1,363 @@
+//! What names and types stand for: repositories, managers, data sources, query runners.
+
+use super::{ClassScope, Extractor, FnScope, Known, Recv};
+use crate::syntax::facts::{Receiver, Spanned, Value};
+use crate::syntax::value::{member_path, named_children, parse_value};
+use tree_sitter::Node;
+
+/// Names that mean an `EntityManager` when nothing else is known.
+const MANAGER_NAMES: &[&str] = &[
+    "manager",
+    "entityManager",
+    "em",
+    "transactionalEntityManager",
+    "transactionManager",
+];
+
+/// PascalCase globals that are never ActiveRecord entities.
+const NOT_ENTITIES: &[&str] = &[
+    "Object", "Array", "Promise", "JSON", "Math", "Reflect", "Date", "Number", "String",
+    "Boolean", "Symbol", "Buffer", "Intl", "Map", "Set", "WeakMap", "Proxy", "BigInt", "Error",
+    "RegExp", "Logger", "Test", "TypeOrmModule",
+];
+
+/// The receiver a name suggests by itself: `manager`, `dataSource`, `queryRunner`, ...
+pub(super) fn by_name(name: &str) -> Option<Known> {
+    let lower = name.to_ascii_lowercase();
+    let receiver = if MANAGER_NAMES.contains(&name) || lower.ends_with("entitymanager") {
+        Receiver::Manager
+    } else if lower.ends_with("datasource") || lower.ends_with("connection") {
+        Receiver::DataSource
+    } else if lower.ends_with("queryrunner") {
+        Receiver::QueryRunner
+    } else {
+        return None;
+    };
+    Some(Known::of(receiver))
+}
+
+/// The receiver the text of an expression suggests for a raw `.query()` call: anything
+/// ending with `dataSource`, `connection`, `manager`, `queryRunner`, `repository`, `repo`.
+pub(super) fn by_suffix(expr: &str) -> Option<Receiver> {
+    let lower = expr.to_ascii_lowercase();
+    if lower.ends_with("datasource") || lower.ends_with("connection") {
+        Some(Receiver::DataSource)
+    } else if lower.ends_with("manager") {
+        Some(Receiver::Manager)
+    } else if lower.ends_with("queryrunner") {
+        Some(Receiver::QueryRunner)
+    } else if lower.ends_with("repository") || lower.ends_with("repo") {
+        Some(Receiver::Unknown(expr.to_string()))
+    } else {
+        None
+    }
+}
+
+/// `User`, `UserProfile` (not `USER`, not `user`).
+pub(super) fn is_pascal_case(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_uppercase())
+        && name.chars().any(|c| c.is_ascii_lowercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+}
+
+/// An argument that names an entity: a PascalCase identifier or an identifier-like string.
+pub(super) fn entity_arg(arg: &Spanned<Value>) -> Option<Spanned<String>> {
+    let name = match &arg.value {
+        Value::Ident(name) if is_pascal_case(name) => name,
+        Value::Str(s)
+            if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+        {
+            s
+        }
+        _ => return None,
+    };
+    Some(Spanned::new(name.clone(), arg.span.clone()))
+}
+
+impl Extractor<'_> {
+    /// Finds `class X extends Repository<E>` (any base ending in `Repository`) anywhere.
+    pub(super) fn collect_custom_repos(&mut self, root: Node) {
+        let mut stack = vec![root];
+        while let Some(node) = stack.pop() {
+            if matches!(
+                node.kind(),
+                "class_declaration" | "abstract_class_declaration" | "class"
+            ) {
+                let name = node.child_by_field_name("name");
+                let entity = self.extends_repository(node).and_then(|k| k.entity);
+                if let (Some(name), Some(entity)) = (name, entity) {
+                    self.custom_repos.insert(self.text(name).to_string(), entity);
+                }
+            }
+            stack.extend(named_children(node));
+        }
+    }
+
+    /// `extends Repository<User>` -> Repository{User}.
+    fn extends_repository(&self, class: Node) -> Option<Known> {
+        let body_start = class
+            .child_by_field_name("body")
+            .map(|b| b.start_byte())
+            .unwrap_or(usize::MAX);
+        let heritage = named_children(class)
+            .into_iter()
+            .find(|c| c.kind() == "class_heritage" && c.start_byte() < body_start)?;
+        let clause = named_children(heritage)
+            .into_iter()
+            .find(|c| c.kind() == "extends_clause")?;
+        let value = clause.child_by_field_name("value")?;
+        let base = member_path(value, self.src)?;
+        if !last_segment(&base).ends_with("Repository") {
+            return None;
+        }
+        let arg = named_children(clause.child_by_field_name("type_arguments")?)
+            .into_iter()
+            .next()?;
+        let entity = last_segment(self.text(arg)).to_string();
+        Some(Known::repository(Spanned::new(entity, arg.byte_range())))
+    }
+
+    /// The class environment: members from fields and constructor parameter properties.
+    pub(super) fn class_scope(&self, class: Node) -> ClassScope {
+        let mut scope = ClassScope {
+            this_recv: self.extends_repository(class),
+            ..ClassScope::default()
+        };
+        let Some(body) = class.child_by_field_name("body") else {
+            return scope;
+        };
+        for member in named_children(body) {
+            match member.kind() {
+                "public_field_definition" => {
+                    if let Some(name) = member.child_by_field_name("name") {
+                        let recv = self.declared_recv(member);
+                        scope.members.insert(self.text(name).to_string(), recv);
+                    }
+                }
+                "method_definition" if self.is_constructor(member) => {
+                    for (name, recv, is_property) in self.params(member) {
+                        if is_property {
+                            scope.members.insert(name, recv);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        scope
+    }
+
+    fn is_constructor(&self, method: Node) -> bool {
+        method
+            .child_by_field_name("name")
+            .is_some_and(|n| self.text(n) == "constructor")
+    }
+
+    /// Binds a function's parameters; the callback of `.transaction(...)` gets a manager.
+    pub(super) fn bind_params(&self, func: Node, scope: &mut FnScope) {
+        let in_transaction = is_transaction_callback(func, self.src);
+        if let Some(p) = func.child_by_field_name("parameter") {
+            let recv = match in_transaction {
+                true => Recv::Known(Known::of(Receiver::Manager)),
+                false => Recv::Untyped,
+            };
+            scope.vars.insert(self.text(p).to_string(), recv);
+        }
+        for (i, (name, recv, _)) in self.params(func).into_iter().enumerate() {
+            let recv = match recv {
+                Recv::Untyped if in_transaction && i == 0 => {
+                    Recv::Known(Known::of(Receiver::Manager))
+                }
+                other => other,
+            };
+            scope.vars.insert(name, recv);
+        }
+    }
+
+    /// `(name, what it is, is a parameter property)` for each simple parameter.
+    fn params(&self, func: Node) -> Vec<(String, Recv, bool)> {
+        let Some(list) = func.child_by_field_name("parameters") else {
+            return Vec::new();
+        };
+        named_children(list)
+            .into_iter()
+            .filter(|p| matches!(p.kind(), "required_parameter" | "optional_parameter"))
+            .filter_map(|p| {
+                let pattern = p.child_by_field_name("pattern")?;
+                if pattern.kind() != "identifier" {
+                    return None;
+                }
+                let mut cursor = p.walk();
+                let is_property = p.children(&mut cursor).any(|c| {
+                    matches!(
+                        c.kind(),
+                        "accessibility_modifier" | "override_modifier" | "readonly"
+                    )
+                });
+                Some((self.text(pattern).to_string(), self.declared_recv(p), is_property))
+            })
+            .collect()
+    }
+
+    /// What a field or parameter is, from its decorators, then its type annotation.
+    fn declared_recv(&self, node: Node) -> Recv {
+        let from_decorator = named_children(node)
+            .into_iter()
+            .filter(|c| c.kind() == "decorator")
+            .find_map(|d| self.decorator_recv(d));
+        if let Some(k) = from_decorator {
+            return Recv::Known(k);
+        }
+        match node.child_by_field_name("type") {
+            Some(t) => self.recv_from_type(t),
+            None => Recv::Untyped,
+        }
+    }
+
+    /// `@InjectRepository(User)`, `@InjectEntityManager()`, `@InjectDataSource()`.
+    fn decorator_recv(&self, decorator: Node) -> Option<Known> {
+        let call = named_children(decorator)
+            .into_iter()
+            .find(|c| c.kind() == "call_expression")?;
+        let callee = member_path(call.child_by_field_name("function")?, self.src)?;
+        match last_segment(&callee) {
+            "InjectRepository" => {
+                let args = call.child_by_field_name("arguments")?;
+                let first = *named_children(args).first()?;
+                let entity = entity_arg(&parse_value(first, self.src))?;
+                Some(Known::repository(entity))
+            }
+            "InjectEntityManager" => Some(Known::of(Receiver::Manager)),
+            "InjectDataSource" | "InjectConnection" => Some(Known::of(Receiver::DataSource)),
+            _ => None,
+        }
+    }
+
+    /// What a type annotation says: `Repository<User>`, `EntityManager`, `DataSource`,
+    /// `QueryRunner`, a custom repository class of this file, or a `...Repository` type
+    /// declared elsewhere (kept by name for the model).
+    pub(super) fn recv_from_type(&self, ty: Node) -> Recv {
+        match ty.kind() {
+            "type_annotation" | "parenthesized_type" => match named_children(ty).first() {
+                Some(inner) => self.recv_from_type(*inner),
+                None => Recv::Opaque,
+            },
+            "union_type" => named_children(ty)
+                .into_iter()
+                .filter(|m| !is_nullish_type(*m, self.src))
+                .map(|m| self.recv_from_type(m))
+                .next()
+                .unwrap_or(Recv::Opaque),
+            "generic_type" => self.recv_from_generic(ty),
+            "type_identifier" | "nested_type_identifier" => {
+                self.recv_from_type_name(last_segment(self.text(ty)))
+            }
+            _ => Recv::Opaque,
+        }
+    }
+
+    fn recv_from_generic(&self, ty: Node) -> Recv {
+        let name = ty
+            .child_by_field_name("name")
+            .map(|n| last_segment(self.text(n)))
+            .unwrap_or("");
+        let arg = ty
+            .child_by_field_name("type_arguments")
+            .and_then(|a| named_children(a).into_iter().next());
+        match arg {
+            Some(arg) if name.ends_with("Repository") => {
+                let entity = last_segment(self.text(arg)).to_string();
+                Recv::Known(Known::repository(Spanned::new(entity, arg.byte_range())))
+            }
+            _ => Recv::Opaque,
+        }
+    }
+
+    fn recv_from_type_name(&self, name: &str) -> Recv {
+        let receiver = match name {
+            "EntityManager" | "MongoEntityManager" => Receiver::Manager,
+            "DataSource" | "Connection" => Receiver::DataSource,
+            "QueryRunner" => Receiver::QueryRunner,
+            _ => {
+                if let Some(entity) = self.custom_repos.get(name) {
+                    return Recv::Known(Known::repository(entity.clone()));
+                }
+                if name.ends_with("Repository") || name.ends_with("Repo") {
+                    return Recv::Known(Known::of(Receiver::Unknown(name.to_string())));
+                }
+                return Recv::Opaque;
+            }
+        };
+        Recv::Known(Known::of(receiver))
+    }
+
+    /// What a bare identifier is: a variable of an enclosing scope, a telling name, or an
+    /// ActiveRecord class (`User.find()`).
+    pub(super) fn lookup_ident(&self, node: Node) -> Recv {
+        let name = self.text(node);
+        let bound = self.fns.iter().rev().find_map(|f| f.vars.get(name));
+        match bound {
+            Some(Recv::Untyped) => by_name(name).map(Recv::Known).unwrap_or(Recv::Untyped),
+            Some(other) => other.clone(),
+            None => {
+                if let Some(k) = by_name(name) {
+                    Recv::Known(k)
+                } else if is_pascal_case(name) && !NOT_ENTITIES.contains(&name) {
+                    Recv::Known(Known::repository(Spanned::new(
+                        name.to_string(),
+                        node.byte_range(),
+                    )))
+                } else {
+                    Recv::Untyped
+                }
+            }
+        }
+    }
+
+    /// `this.name`: a class member, else a telling name.
+    pub(super) fn lookup_member(&self, name: &str) -> Recv {
+        let member = self.classes.last().and_then(|c| c.members.get(name));
+        match member {
+            Some(Recv::Untyped) | None => by_name(name).map(Recv::Known).unwrap_or(Recv::Untyped),
+            Some(other) => other.clone(),
+        }
+    }
+
+    /// `this` as a receiver: the repository a class extends, if any.
+    pub(super) fn this_recv(&self) -> Recv {
+        self.classes
+            .last()
+            .and_then(|c| c.this_recv.clone())
+            .map(Recv::Known)
+            .unwrap_or(Recv::Untyped)
+    }
+}
+
+/// `null` / `undefined` members of a union type.
+fn is_nullish_type(ty: Node, src: &str) -> bool {
+    matches!(
+        crate::syntax::value::text(ty, src),
+        "null" | "undefined" | "void"
+    )
+}
+
+/// A function passed to `.transaction(...)`: its first parameter is an `EntityManager`.
+fn is_transaction_callback(func: Node, src: &str) -> bool {
+    let Some(call) = func
+        .parent()
+        .filter(|p| p.kind() == "arguments")
+        .and_then(|a| a.parent())
+    else {
+        return false;
+    };
+    call.child_by_field_name("function")
+        .and_then(|f| f.child_by_field_name("property"))
+        .is_some_and(|p| crate::syntax::value::text(p, src) == "transaction")
+}
+
+/// `a.b.C` -> `C`; also strips type arguments written into a name.
+pub(super) fn last_segment(path: &str) -> &str {
+    let path = path.split('<').next().unwrap_or(path);
+    path.rsplit('.').next().unwrap_or(path).trim()
+}

@@ -1,0 +1,131 @@
+//! A workspace: its files, settings, module resolution and model, with the operations both
+//! shells need (load from disk, replace a file's text, check files).
+
+use crate::config::Config;
+use crate::finding::Finding;
+use crate::model::{Model, SourceFile};
+use crate::resolve::{Resolver, TsConfig};
+use crate::rules::{self, Ctx};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Files larger than this are skipped (generated bundles, fixtures of other tools).
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+pub struct Workspace {
+    pub root: PathBuf,
+    pub config: Config,
+    pub resolver: Resolver,
+    pub files: BTreeMap<PathBuf, Arc<SourceFile>>,
+    pub model: Model,
+    /// Problems met while loading (unreadable files, bad tsconfig), for the user.
+    pub warnings: Vec<String>,
+}
+
+impl Workspace {
+    /// Discovers and parses every file under `root` in parallel.
+    pub fn load(root: &Path, config: Config) -> Workspace {
+        let paths = crate::discover::discover(root, &config);
+        let mut warnings = Vec::new();
+        let loaded: Vec<Result<SourceFile, String>> = paths
+            .par_iter()
+            .map(|p| read_source(p).map(|text| SourceFile::new(p.clone(), text)))
+            .collect();
+        let mut files = BTreeMap::new();
+        for item in loaded {
+            match item {
+                Ok(f) => {
+                    files.insert(f.path.clone(), Arc::new(f));
+                }
+                Err(w) => warnings.push(w),
+            }
+        }
+        let mut ws = Workspace::with_files(root, config, files);
+        ws.warnings.splice(0..0, warnings);
+        ws
+    }
+
+    /// A workspace of in-memory sources (tests, the LSP before the disk scan finishes).
+    pub fn from_sources(root: &Path, config: Config, sources: Vec<(PathBuf, String)>) -> Workspace {
+        let files = sources
+            .into_par_iter()
+            .map(|(p, t)| (p.clone(), Arc::new(SourceFile::new(p, t))))
+            .collect();
+        Workspace::with_files(root, config, files)
+    }
+
+    pub fn with_files(
+        root: &Path,
+        config: Config,
+        files: BTreeMap<PathBuf, Arc<SourceFile>>,
+    ) -> Workspace {
+        let (tsconfig, warnings) = TsConfig::load(root);
+        let resolver = Resolver::new(root, &config, tsconfig);
+        let model = Model::build(files.values().cloned().collect(), &config, &resolver);
+        Workspace {
+            root: root.to_path_buf(),
+            config,
+            resolver,
+            files,
+            model,
+            warnings,
+        }
+    }
+
+    /// Replaces (or adds) one file; call [`Workspace::rebuild`] after a batch of changes.
+    pub fn set_file(&mut self, file: Arc<SourceFile>) {
+        self.files.insert(file.path.clone(), file);
+    }
+
+    pub fn remove_file(&mut self, path: &Path) -> bool {
+        self.files.remove(path).is_some()
+    }
+
+    /// Rebuilds the model from the current files.
+    pub fn rebuild(&mut self) {
+        self.model = Model::build(self.files.values().cloned().collect(), &self.config, &self.resolver);
+    }
+
+    pub fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            model: &self.model,
+            config: &self.config,
+            resolver: &self.resolver,
+            root: &self.root,
+        }
+    }
+
+    /// Findings of one file (empty for files outside the workspace).
+    pub fn check_file(&self, path: &Path) -> Vec<Finding> {
+        match self.model.file_index(path) {
+            Some(i) => rules::check_file(&self.ctx(), i),
+            None => Vec::new(),
+        }
+    }
+
+    /// Findings of every file, in path order.
+    pub fn check_all(&self) -> Vec<Finding> {
+        let ctx = self.ctx();
+        (0..self.model.files.len())
+            .into_par_iter()
+            .flat_map_iter(|i| rules::check_file(&ctx, i))
+            .collect()
+    }
+}
+
+/// Reads a file as UTF-8; too large or not UTF-8 gives a message instead.
+pub fn read_source(path: &Path) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "{}: skipped, {} bytes is over the {} byte limit",
+            path.display(),
+            meta.len(),
+            MAX_FILE_BYTES
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    String::from_utf8(bytes).map_err(|_| format!("{}: skipped, not valid UTF-8", path.display()))
+}
