@@ -222,8 +222,7 @@ impl Document {
 /// The tree-sitter edit for replacing `start..old_end` with `new_text`; `index` is the
 /// index of the text before the edit.
 fn input_edit(index: &LineIndex, start: usize, old_end: usize, new_text: &str) -> InputEdit {
-    let mut start_position = index.ts_point(start);
-    start_position.row += 1;
+    let start_position = index.ts_point(start);
     let mut new_end_position = start_position;
     match new_text.rfind('\n') {
         Some(last) => {

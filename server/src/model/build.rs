@@ -32,6 +32,8 @@ pub fn build(mut files: Vec<Arc<SourceFile>>, config: &Config, resolver: &Resolv
         config,
     };
     let mut entities = Vec::new();
+    // `@InjectRepository(UserSchema)` names the schema's variable, not its `name`.
+    let mut schema_variables: Vec<(String, usize)> = Vec::new();
     for (fi, file) in files.iter().enumerate() {
         for (ci, class) in file.facts.classes.iter().enumerate() {
             if let Some(kind) = entity_kind(class, config) {
@@ -40,6 +42,9 @@ pub fn build(mut files: Vec<Arc<SourceFile>>, config: &Config, resolver: &Resolv
         }
         for schema in &file.facts.entity_schemas {
             if let Some(e) = super::schema::entity(fi, schema, config) {
+                if let Some(var) = &schema.variable {
+                    schema_variables.push((var.clone(), entities.len()));
+                }
                 entities.push(e);
             }
         }
@@ -58,6 +63,9 @@ pub fn build(mut files: Vec<Arc<SourceFile>>, config: &Config, resolver: &Resolv
         }
         by_name.entry(e.name.clone()).or_default().push(i);
         by_table.entry(e.table.clone()).or_default().push(i);
+    }
+    for (var, i) in schema_variables {
+        by_name.entry(var).or_default().push(i);
     }
     Model {
         files,

@@ -1,9 +1,10 @@
 //! Index rules (IDX): foreign keys, queries and unique constraints that indexes must serve.
 
 pub mod idx001;
+pub mod idx002;
 pub mod migration;
 
 use super::RuleDef;
 
 /// The rules of this family, in catalogue order.
-pub const RULES: &[RuleDef] = &[idx001::RULE];
+pub const RULES: &[RuleDef] = &[idx001::RULE, idx002::RULE];

@@ -258,12 +258,13 @@ impl Extractor<'_> {
                 },
                 _ => Recv::Untyped,
             },
-            "withRepository" => self.first_arg_node(call).map_or(Recv::Untyped, |arg| {
-                match arg.kind() {
-                    "identifier" | "member_expression" | "this" => self.eval(arg),
-                    _ => Recv::Untyped,
-                }
-            }),
+            "withRepository" => {
+                self.first_arg_node(call)
+                    .map_or(Recv::Untyped, |arg| match arg.kind() {
+                        "identifier" | "member_expression" | "this" => self.eval(arg),
+                        _ => Recv::Untyped,
+                    })
+            }
             "extend" if matches!(&state, Recv::Known(k) if is_repository_like(&k.receiver)) => {
                 state
             }
@@ -363,7 +364,11 @@ impl Extractor<'_> {
                     Some(Value::Ident(n)) if is_pascal_case(n)
                 );
                 if first_is_class || str_arg(args.get(1)).is_some() {
-                    (receiver, args.first().and_then(entity_arg), str_arg(args.get(1)))
+                    (
+                        receiver,
+                        args.first().and_then(entity_arg),
+                        str_arg(args.get(1)),
+                    )
                 } else {
                     (receiver, None, str_arg(args.first()))
                 }
@@ -388,7 +393,13 @@ impl Extractor<'_> {
 
     /// A call on a builder: appended to its chain; `.from(E, 'a')`, `.into(E)`,
     /// `.update(E)` name the entity when the builder did not.
-    fn append_to_chain(&mut self, index: usize, method: &str, method_span: Span, call: Node) -> Recv {
+    fn append_to_chain(
+        &mut self,
+        index: usize,
+        method: &str,
+        method_span: Span,
+        call: Node,
+    ) -> Recv {
         let args = self.resolved_args(call);
         let Some(chain) = self.chains.get_mut(index) else {
             return Recv::Untyped;

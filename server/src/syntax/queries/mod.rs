@@ -19,9 +19,7 @@ mod receivers;
 #[cfg(test)]
 mod tests;
 
-use super::facts::{
-    FileFacts, OrmOptions, QueryBuilderChain, QueryCall, Receiver, Spanned, Value,
-};
+use super::facts::{FileFacts, OrmOptions, QueryBuilderChain, QueryCall, Receiver, Spanned, Value};
 use super::value::{named_children, text};
 use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
@@ -168,9 +166,7 @@ impl<'a> Extractor<'a> {
 
     fn visit(&mut self, node: Node) {
         match node.kind() {
-            "class_declaration" | "abstract_class_declaration" | "class" => {
-                self.visit_class(node)
-            }
+            "class_declaration" | "abstract_class_declaration" | "class" => self.visit_class(node),
             "function_declaration"
             | "generator_function_declaration"
             | "function_expression"
@@ -181,7 +177,10 @@ impl<'a> Extractor<'a> {
             "lexical_declaration" | "variable_declaration" => self.visit_declaration(node),
             "public_field_definition" => self.visit_field(node),
             "assignment_expression" => self.visit_assignment(node),
-            "call_expression" | "member_expression" | "new_expression" | "as_expression"
+            "call_expression"
+            | "member_expression"
+            | "new_expression"
+            | "as_expression"
             | "satisfies_expression" => {
                 self.eval(node);
             }
@@ -339,8 +338,7 @@ impl<'a> Extractor<'a> {
             return;
         };
         let name = self.text(name).to_string();
-        if let (Some(class), Recv::Known(_) | Recv::Builder(_)) = (self.classes.last_mut(), &recv)
-        {
+        if let (Some(class), Recv::Known(_) | Recv::Builder(_)) = (self.classes.last_mut(), &recv) {
             let typed = matches!(class.members.get(&name), Some(Recv::Known(_)));
             if !typed {
                 class.members.insert(name, recv);
@@ -382,9 +380,7 @@ impl<'a> Extractor<'a> {
         }
         let parent = node.parent()?;
         let name = match parent.kind() {
-            "variable_declarator" | "public_field_definition" => {
-                parent.child_by_field_name("name")
-            }
+            "variable_declarator" | "public_field_definition" => parent.child_by_field_name("name"),
             "pair" => parent.child_by_field_name("key"),
             "assignment_expression" => parent
                 .child_by_field_name("left")

@@ -132,7 +132,10 @@ impl Extractor<'_> {
         let ctor = node
             .child_by_field_name("constructor")
             .and_then(|c| member_path(c, self.src));
-        if !matches!(ctor.as_deref().map(last_segment), Some("DataSource" | "Connection")) {
+        if !matches!(
+            ctor.as_deref().map(last_segment),
+            Some("DataSource" | "Connection")
+        ) {
             return;
         }
         if let Some(options) = self.first_arg_options(node, 0) {
@@ -194,19 +197,21 @@ impl Extractor<'_> {
         if arg.kind() != "object" {
             return Vec::new();
         }
-        let factory = named_children(arg).into_iter().find_map(|member| match member.kind() {
-            "pair" => {
-                let key = member.child_by_field_name("key")?;
-                (property_key(key, self.src) == "useFactory")
-                    .then(|| member.child_by_field_name("value"))
-                    .flatten()
-            }
-            "method_definition" => {
-                let name = member.child_by_field_name("name")?;
-                (property_key(name, self.src) == "useFactory").then_some(member)
-            }
-            _ => None,
-        });
+        let factory = named_children(arg)
+            .into_iter()
+            .find_map(|member| match member.kind() {
+                "pair" => {
+                    let key = member.child_by_field_name("key")?;
+                    (property_key(key, self.src) == "useFactory")
+                        .then(|| member.child_by_field_name("value"))
+                        .flatten()
+                }
+                "method_definition" => {
+                    let name = member.child_by_field_name("name")?;
+                    (property_key(name, self.src) == "useFactory").then_some(member)
+                }
+                _ => None,
+            });
         factory.map(|f| self.factory_returns(f)).unwrap_or_default()
     }
 

@@ -16,9 +16,29 @@ const MANAGER_NAMES: &[&str] = &[
 
 /// PascalCase globals that are never ActiveRecord entities.
 const NOT_ENTITIES: &[&str] = &[
-    "Object", "Array", "Promise", "JSON", "Math", "Reflect", "Date", "Number", "String",
-    "Boolean", "Symbol", "Buffer", "Intl", "Map", "Set", "WeakMap", "Proxy", "BigInt", "Error",
-    "RegExp", "Logger", "Test", "TypeOrmModule",
+    "Object",
+    "Array",
+    "Promise",
+    "JSON",
+    "Math",
+    "Reflect",
+    "Date",
+    "Number",
+    "String",
+    "Boolean",
+    "Symbol",
+    "Buffer",
+    "Intl",
+    "Map",
+    "Set",
+    "WeakMap",
+    "Proxy",
+    "BigInt",
+    "Error",
+    "RegExp",
+    "Logger",
+    "Test",
+    "TypeOrmModule",
 ];
 
 /// The receiver a name suggests by itself: `manager`, `dataSource`, `queryRunner`, ...
@@ -58,7 +78,9 @@ pub(super) fn is_pascal_case(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_ascii_uppercase())
         && name.chars().any(|c| c.is_ascii_lowercase())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
 }
 
 /// An argument that names an entity: a PascalCase identifier or an identifier-like string.
@@ -87,7 +109,8 @@ impl Extractor<'_> {
                 let name = node.child_by_field_name("name");
                 let entity = self.extends_repository(node).and_then(|k| k.entity);
                 if let (Some(name), Some(entity)) = (name, entity) {
-                    self.custom_repos.insert(self.text(name).to_string(), entity);
+                    self.custom_repos
+                        .insert(self.text(name).to_string(), entity);
                 }
             }
             stack.extend(named_children(node));
@@ -96,6 +119,38 @@ impl Extractor<'_> {
 
     /// `extends Repository<User>` -> Repository{User}.
     fn extends_repository(&self, class: Node) -> Option<Known> {
+        let (base, clause) = self.extends_clause(class)?;
+        if let Some(entity) = self.custom_repos.get(&base) {
+            // `class AdminUserRepository extends UserRepository`.
+            return Some(Known::repository(entity.clone()));
+        }
+        if !base.ends_with("Repository") {
+            return None;
+        }
+        let arg = named_children(clause.child_by_field_name("type_arguments")?)
+            .into_iter()
+            .next()?;
+        let entity = last_segment(self.text(arg)).to_string();
+        Some(Known::repository(Spanned::new(entity, arg.byte_range())))
+    }
+
+    /// What `this` is in a class: the repository it extends, or for an ActiveRecord
+    /// entity (`class User extends BaseEntity`) the entity's own repository.
+    fn this_of_class(&self, class: Node) -> Option<Known> {
+        if let Some(known) = self.extends_repository(class) {
+            return Some(known);
+        }
+        let (base, _) = self.extends_clause(class)?;
+        if base != "BaseEntity" {
+            return None;
+        }
+        let name = class.child_by_field_name("name")?;
+        let entity = Spanned::new(self.text(name).to_string(), name.byte_range());
+        Some(Known::repository(entity))
+    }
+
+    /// The last segment of the `extends` value, and the clause (for its type arguments).
+    fn extends_clause<'t>(&self, class: Node<'t>) -> Option<(String, Node<'t>)> {
         let body_start = class
             .child_by_field_name("body")
             .map(|b| b.start_byte())
@@ -108,20 +163,13 @@ impl Extractor<'_> {
             .find(|c| c.kind() == "extends_clause")?;
         let value = clause.child_by_field_name("value")?;
         let base = member_path(value, self.src)?;
-        if !last_segment(&base).ends_with("Repository") {
-            return None;
-        }
-        let arg = named_children(clause.child_by_field_name("type_arguments")?)
-            .into_iter()
-            .next()?;
-        let entity = last_segment(self.text(arg)).to_string();
-        Some(Known::repository(Spanned::new(entity, arg.byte_range())))
+        Some((last_segment(&base).to_string(), clause))
     }
 
     /// The class environment: members from fields and constructor parameter properties.
     pub(super) fn class_scope(&self, class: Node) -> ClassScope {
         let mut scope = ClassScope {
-            this_recv: self.extends_repository(class),
+            this_recv: self.this_of_class(class),
             ..ClassScope::default()
         };
         let Some(body) = class.child_by_field_name("body") else {
@@ -195,7 +243,11 @@ impl Extractor<'_> {
                         "accessibility_modifier" | "override_modifier" | "readonly"
                     )
                 });
-                Some((self.text(pattern).to_string(), self.declared_recv(p), is_property))
+                Some((
+                    self.text(pattern).to_string(),
+                    self.declared_recv(p),
+                    is_property,
+                ))
             })
             .collect()
     }

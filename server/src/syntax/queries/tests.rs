@@ -124,7 +124,10 @@ export class S {
 }
 "#;
     let calls = calls(src);
-    let got: Vec<(&str, Option<&str>)> = calls.iter().map(|c| (c.method.as_str(), entity(c))).collect();
+    let got: Vec<(&str, Option<&str>)> = calls
+        .iter()
+        .map(|c| (c.method.as_str(), entity(c)))
+        .collect();
     assert_eq!(
         got,
         vec![
@@ -149,7 +152,10 @@ export async function purge(repo: Repository<Session>, ds?: DataSource) {
 "#;
     let calls = calls(src);
     assert_eq!(call(&calls, "delete").receiver, repo("Session"));
-    assert_eq!(call(&calls, "delete").enclosing_function.as_deref(), Some("purge"));
+    assert_eq!(
+        call(&calls, "delete").enclosing_function.as_deref(),
+        Some("purge")
+    );
     assert_eq!(call(&calls, "query").receiver, Receiver::DataSource);
 }
 
@@ -264,7 +270,10 @@ export class AddIndex1700000000000 implements MigrationInterface {
     );
     assert_eq!(&src[exprs[0].span.clone()], "TABLE");
     assert_eq!(calls[1].enclosing_function.as_deref(), Some("down"));
-    assert_eq!(calls[1].args[0].value.as_str(), Some("DROP INDEX \"IDX_x\""));
+    assert_eq!(
+        calls[1].args[0].value.as_str(),
+        Some("DROP INDEX \"IDX_x\"")
+    );
 }
 
 #[test]
@@ -306,7 +315,10 @@ class S {
     let calls = calls(src);
     assert_eq!(calls.len(), 3, "{calls:#?}");
     assert_eq!(calls[0].receiver, Receiver::DataSource);
-    assert_eq!(calls[1].receiver, Receiver::Unknown("this.legacyRepo".into()));
+    assert_eq!(
+        calls[1].receiver,
+        Receiver::Unknown("this.legacyRepo".into())
+    );
     assert_eq!(calls[2].receiver, Receiver::DataSource);
 }
 
@@ -338,17 +350,31 @@ class S {
     let facts = facts_of(src);
     let chain = only_chain(&facts);
     assert_eq!(chain.receiver, repo("User"));
-    assert_eq!(chain.entity.as_ref().map(|e| e.value.as_str()), Some("User"));
+    assert_eq!(
+        chain.entity.as_ref().map(|e| e.value.as_str()),
+        Some("User")
+    );
     assert_eq!(chain.alias.as_deref(), Some("u"));
     assert_eq!(
         methods(chain),
-        vec!["createQueryBuilder", "leftJoinAndSelect", "where", "getMany"]
+        vec![
+            "createQueryBuilder",
+            "leftJoinAndSelect",
+            "where",
+            "getMany"
+        ]
     );
     assert_eq!(chain.enclosing_function.as_deref(), Some("list"));
     assert_eq!(&src[chain.calls[2].method_span.clone()], "where");
-    assert_eq!(&src[chain.calls[2].span.clone()], "where('u.email = :email', { email })");
+    assert_eq!(
+        &src[chain.calls[2].span.clone()],
+        "where('u.email = :email', { email })"
+    );
     assert!(src[chain.create_span.clone()].starts_with("this.repo"));
-    assert_eq!(chain.calls[2].args[0].value.as_str(), Some("u.email = :email"));
+    assert_eq!(
+        chain.calls[2].args[0].value.as_str(),
+        Some("u.email = :email")
+    );
     assert!(facts.query_calls.is_empty());
 }
 
@@ -377,7 +403,13 @@ class S {
     assert_eq!(users.entity.as_ref().unwrap().value, "User");
     assert_eq!(
         methods(users),
-        vec!["createQueryBuilder", "leftJoin", "andWhere", "andWhere", "getManyAndCount"]
+        vec![
+            "createQueryBuilder",
+            "leftJoin",
+            "andWhere",
+            "andWhere",
+            "getManyAndCount"
+        ]
     );
     let active = &users.calls[3].args[0];
     assert!(matches!(&active.value, Value::Const { name, .. } if name == "ACTIVE"));
@@ -459,7 +491,10 @@ async function f(repo: Repository<User>, status: string) {
     let where_ = calls[0].args[0].value.get("where").unwrap();
     assert!(matches!(&where_.value, Value::Const { name, .. } if name == "where"));
     let nested = where_.value.get("profile").unwrap();
-    assert_eq!(nested.value.get("city").unwrap().value.as_str(), Some("Berlin"));
+    assert_eq!(
+        nested.value.get("city").unwrap().value.as_str(),
+        Some("Berlin")
+    );
     assert_eq!(&src[where_.span.clone()], "where");
 }
 
@@ -481,9 +516,17 @@ async function f(repo: Repository<Post>) {
     let branches = options.get("where").unwrap().value.as_array().unwrap();
     assert_eq!(branches.len(), 2);
     let author = branches[0].value.get("author").unwrap();
-    assert_eq!(author.value.get("email").unwrap().value.as_str(), Some("a@b.c"));
-    assert!(matches!(&branches[0].value.get("deleted").unwrap().value, Value::Call { callee, .. } if callee == "IsNull"));
-    assert_eq!(options.get("withDeleted").unwrap().value.as_bool(), Some(true));
+    assert_eq!(
+        author.value.get("email").unwrap().value.as_str(),
+        Some("a@b.c")
+    );
+    assert!(
+        matches!(&branches[0].value.get("deleted").unwrap().value, Value::Call { callee, .. } if callee == "IsNull")
+    );
+    assert_eq!(
+        options.get("withDeleted").unwrap().value.as_bool(),
+        Some(true)
+    );
 }
 
 #[test]
@@ -500,8 +543,26 @@ AppDataSource.query('SELECT 1');
     let first = &facts.orm_options[0];
     assert_eq!(first.origin, "DataSource");
     assert!(matches!(&first.options.value, Value::Const { name, .. } if name == "options"));
-    assert_eq!(first.options.value.get("synchronize").unwrap().value.as_bool(), Some(true));
-    assert_eq!(facts.orm_options[1].options.value.get("synchronize").unwrap().value.as_bool(), Some(false));
+    assert_eq!(
+        first
+            .options
+            .value
+            .get("synchronize")
+            .unwrap()
+            .value
+            .as_bool(),
+        Some(true)
+    );
+    assert_eq!(
+        facts.orm_options[1]
+            .options
+            .value
+            .get("synchronize")
+            .unwrap()
+            .value
+            .as_bool(),
+        Some(false)
+    );
     assert_eq!(facts.query_calls[0].receiver, Receiver::DataSource);
 }
 
@@ -545,17 +606,42 @@ fn for_root_and_for_root_async_factories() {
 export class AppModule {}
 "#;
     let facts = facts_of(src);
-    let origins: Vec<&str> = facts.orm_options.iter().map(|o| o.origin.as_str()).collect();
+    let origins: Vec<&str> = facts
+        .orm_options
+        .iter()
+        .map(|o| o.origin.as_str())
+        .collect();
     assert_eq!(
         origins,
-        vec!["forRoot", "forRootAsync", "forRootAsync", "forRootAsync", "forRootAsync"]
+        vec![
+            "forRoot",
+            "forRootAsync",
+            "forRootAsync",
+            "forRootAsync",
+            "forRootAsync"
+        ]
     );
-    let sync = |i: usize| facts.orm_options[i].options.value.get("synchronize").map(|s| s.value.clone());
+    let sync = |i: usize| {
+        facts.orm_options[i]
+            .options
+            .value
+            .get("synchronize")
+            .map(|s| s.value.clone())
+    };
     assert_eq!(sync(0), Some(Value::Bool(true)));
     assert!(matches!(sync(1), Some(Value::Call { .. })));
     assert_eq!(sync(2), Some(Value::Bool(true)));
     assert_eq!(sync(3), Some(Value::Bool(false)));
-    assert_eq!(facts.orm_options[4].options.value.get("type").unwrap().value.as_str(), Some("mysql"));
+    assert_eq!(
+        facts.orm_options[4]
+            .options
+            .value
+            .get("type")
+            .unwrap()
+            .value
+            .as_str(),
+        Some("mysql")
+    );
 }
 
 #[test]
@@ -570,7 +656,11 @@ export class TypeOrmConfigService implements TypeOrmOptionsFactory {
 createConnection({ type: 'mysql', synchronize: true });
 "#;
     let facts = facts_of(src);
-    let origins: Vec<&str> = facts.orm_options.iter().map(|o| o.origin.as_str()).collect();
+    let origins: Vec<&str> = facts
+        .orm_options
+        .iter()
+        .map(|o| o.origin.as_str())
+        .collect();
     assert_eq!(origins, vec!["forRootAsync", "createConnection"]);
 }
 
@@ -655,4 +745,37 @@ class S {
 "#;
     let calls = calls(src);
     assert_eq!(calls[0].receiver, repo("User"));
+}
+
+#[test]
+fn active_record_this_in_base_entity_subclass() {
+    let src = r#"
+@Entity()
+export class User extends BaseEntity {
+  static byName(name: string) {
+    return this.createQueryBuilder('u').where('u.name = :name', { name }).getMany();
+  }
+}
+"#;
+    let facts = facts_of(src);
+    let chain = only_chain(&facts);
+    assert_eq!(chain.receiver, repo("User"));
+    assert_eq!(chain.alias.as_deref(), Some("u"));
+}
+
+#[test]
+#[ignore]
+fn fuzz_truncations() {
+    for path in std::env::var("DUMP").unwrap_or_default().split(',') {
+        let src = std::fs::read_to_string(path).unwrap_or_default();
+        let mut cuts: Vec<usize> = (0..src.len()).step_by(7).collect();
+        cuts.push(src.len());
+        for cut in cuts {
+            if !src.is_char_boundary(cut) { continue; }
+            let mut s = src[..cut].to_string();
+            s.push_str(&src[(cut + 13).min(src.len())..]);
+            let r = std::panic::catch_unwind(|| facts_of(&s));
+            if r.is_err() { println!("PANIC {path} {cut}"); }
+        }
+    }
 }

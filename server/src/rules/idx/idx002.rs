@@ -1,0 +1,535 @@
+//! # IDX002: unindexed-query
+//!
+//! ## What it does
+//! Flags a query whose filter no index can serve: none of the columns its `where` ANDs
+//! together is the leading column of an index (for an OR, an array `where` or `.orWhere`,
+//! some branch has none). Query sites are repository and `EntityManager` calls
+//! (`find*`, `findOne*`, `findBy`, `count*`, `exist*`, `update`, `delete`, `softDelete`)
+//! with a `where` object, including nested relation keys, and QueryBuilder
+//! `.where/.andWhere/.orWhere` fragments on `alias.column`.
+//!
+//! A query with one indexed column in its filter is fine, and a query with no filter is
+//! not this rule's business (see SEC002). Filters we cannot read (variables, functions,
+//! `Brackets`, columns the model does not know) are skipped rather than guessed at.
+//!
+//! ## Why is this bad?
+//! Without an index the database reads the whole table for every such query. It works on
+//! a developer's laptop and falls over when the table grows.
+//!
+//! ## Example
+//! ```ts
+//! // `email` has no index
+//! return this.users.findOne({ where: { email } });
+//! ```
+//!
+//! ## Fix
+//! ```ts
+//! @Index()
+//! @Column()
+//! email: string;
+//! ```
+//! The quick fix adds `@Index()` to the first filtered column in the entity's file (a
+//! cross-file edit) with its migration; the message names every filtered column.
+
+use super::migration::{migration_file, migration_name, IndexSpec, MigrationPlan};
+use crate::finding::{FileChange, Finding, Fix, Severity, Span};
+use crate::model::{Entity, EntityKind, Origin};
+use crate::rules::{edits, Ctx, RuleDef};
+use crate::syntax::{ChainCall, QueryBuilderChain, QueryCall, Spanned, Value};
+
+pub const RULE: RuleDef = RuleDef {
+    code: "IDX002",
+    name: "unindexed-query",
+    summary: "A query whose filter no index can serve (a full table scan).",
+    default_severity: Severity::Warning,
+    check,
+};
+
+/// Methods whose first argument is a `FindOptions` object with a `where` key.
+const OPTION_METHODS: &[&str] = &[
+    "find",
+    "findOne",
+    "findAndCount",
+    "findOneOrFail",
+    "count",
+    "exist",
+    "exists",
+];
+
+/// Methods whose first argument is the `where` itself.
+const WHERE_METHODS: &[&str] = &[
+    "findBy",
+    "findOneBy",
+    "findAndCountBy",
+    "findOneByOrFail",
+    "countBy",
+    "existsBy",
+    "update",
+    "delete",
+    "softDelete",
+    "restore",
+];
+
+/// Methods whose second argument is the `where` (`sum(column, where)`).
+const AGGREGATE_METHODS: &[&str] = &["sum", "average", "minimum", "maximum"];
+
+/// A column a filter names: its database name and where it is declared.
+#[derive(Clone)]
+struct Filtered<'a> {
+    property: String,
+    db_columns: Vec<String>,
+    origin: &'a Origin,
+    name_span: &'a Span,
+}
+
+/// What we could read of a filter: AND-ed groups of columns, OR-ed together.
+enum Filter<'a> {
+    /// Each branch: the columns it ANDs together.
+    Branches(Vec<Vec<Filtered<'a>>>),
+    /// Something we cannot read: say nothing.
+    Unknown,
+}
+
+fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
+    let Some(source) = ctx.file(file) else { return };
+    for call in &source.facts.query_calls {
+        if let Some(f) = check_call(ctx, file, call) {
+            out.push(f);
+        }
+    }
+    for chain in &source.facts.query_builders {
+        if let Some(f) = check_chain(ctx, file, chain) {
+            out.push(f);
+        }
+    }
+}
+
+fn where_of(call: &QueryCall) -> Option<&Spanned<Value>> {
+    let m = call.method.as_str();
+    if OPTION_METHODS.contains(&m) {
+        call.args.first()?.value.get("where")
+    } else if WHERE_METHODS.contains(&m) {
+        call.args.first()
+    } else if AGGREGATE_METHODS.contains(&m) {
+        call.args.get(1)
+    } else {
+        None
+    }
+}
+
+fn check_call(ctx: &Ctx, file: usize, call: &QueryCall) -> Option<Finding> {
+    let entity = ctx.call_entity(call)?;
+    if entity.kind == EntityKind::View {
+        return None;
+    }
+    let filter = read_where(ctx, entity, &where_of(call)?.value);
+    report(ctx, file, entity, filter, call.method_span.clone(), &call.method)
+}
+
+fn check_chain(ctx: &Ctx, file: usize, chain: &QueryBuilderChain) -> Option<Finding> {
+    let entity = ctx.chain_entity(chain)?;
+    if entity.kind == EntityKind::View {
+        return None;
+    }
+    let alias = chain.alias.as_deref();
+    let wheres: Vec<&ChainCall> = chain
+        .calls
+        .iter()
+        .filter(|c| matches!(c.method.as_str(), "where" | "andWhere" | "orWhere"))
+        .collect();
+    let first = wheres.first()?;
+    if chain
+        .calls
+        .iter()
+        .any(|c| c.method.ends_with("WhereInIds") || c.method == "whereInIds")
+    {
+        return None;
+    }
+    let mut and_group: Vec<Filtered> = Vec::new();
+    let mut or_groups: Vec<Vec<Filtered>> = Vec::new();
+    for w in &wheres {
+        let Some(arg) = w.args.first() else { return None };
+        let group = match &arg.value {
+            v if v.as_object().is_some() || v.as_array().is_some() => {
+                match read_where(ctx, entity, v) {
+                    Filter::Branches(b) if b.len() == 1 => b.into_iter().next()?,
+                    _ => return None,
+                }
+            }
+            v => fragment_columns(entity, alias?, v)?,
+        };
+        if w.method == "orWhere" {
+            or_groups.push(group);
+        } else {
+            and_group.extend(group);
+        }
+    }
+    let mut branches = vec![and_group];
+    branches.extend(or_groups);
+    report(
+        ctx,
+        file,
+        entity,
+        Filter::Branches(branches),
+        first.method_span.clone(),
+        &first.method,
+    )
+}
+
+fn report(
+    ctx: &Ctx,
+    file: usize,
+    entity: &Entity,
+    filter: Filter,
+    span: Span,
+    method: &str,
+) -> Option<Finding> {
+    let Filter::Branches(branches) = filter else {
+        return None;
+    };
+    let unserved = branches
+        .iter()
+        .find(|b| !b.is_empty() && !b.iter().any(|c| is_indexed(entity, c)))?;
+    let names: Vec<String> = unserved.iter().map(|c| format!("`{}`", c.property)).collect();
+    let message = format!(
+        "`{method}` on `{}` filters on {} but no index serves any of them: the database scans `{}`",
+        entity.name,
+        names.join(", "),
+        entity.table
+    );
+    let mut finding = Finding::new(RULE.code, ctx.path(file), span, message);
+    for c in unserved {
+        finding = finding.with_related(
+            ctx.path(c.origin.file),
+            c.name_span.clone(),
+            format!("`{}.{}` is declared here", entity.name, c.property),
+        );
+    }
+    if let Some(fix) = unserved.first().and_then(|c| fix(ctx, entity, c)) {
+        finding = finding.with_fix(fix);
+    }
+    Some(finding)
+}
+
+/// Any index (partial ones too: they serve queries that repeat their predicate) leading
+/// with the column.
+fn is_indexed(entity: &Entity, c: &Filtered) -> bool {
+    c.db_columns
+        .first()
+        .is_some_and(|col| entity.index_leading_with(col).is_some())
+}
+
+/// Reads a `where` value: an object is one AND branch, an array is OR-ed branches.
+fn read_where<'a>(ctx: &Ctx, entity: &'a Entity, value: &Value) -> Filter<'a> {
+    match value {
+        Value::Const { value, .. } => read_where(ctx, entity, &value.value),
+        Value::Array(items) => {
+            let mut branches = Vec::new();
+            for item in items {
+                match read_where(ctx, entity, &item.value) {
+                    Filter::Branches(b) => branches.extend(b),
+                    Filter::Unknown => return Filter::Unknown,
+                }
+            }
+            Filter::Branches(branches)
+        }
+        Value::Object(props) => {
+            let mut group = Vec::new();
+            for p in props {
+                if p.key == "..." {
+                    return Filter::Unknown;
+                }
+                if matches!(p.value.value, Value::Undefined) {
+                    continue;
+                }
+                match filtered_key(entity, &p.key, &p.value.value) {
+                    Some(Some(f)) => group.push(f),
+                    Some(None) => {}
+                    None => return Filter::Unknown,
+                }
+            }
+            Filter::Branches(vec![group])
+        }
+        _ => Filter::Unknown,
+    }
+}
+
+/// The column a `where` key filters on: Some(None) for keys that filter nothing we index
+/// (the soft-delete column TypeORM adds itself), None when unknown.
+fn filtered_key<'a>(entity: &'a Entity, key: &str, value: &Value) -> Option<Option<Filtered<'a>>> {
+    if let Some(c) = entity.column(key) {
+        if entity
+            .soft_delete
+            .as_ref()
+            .is_some_and(|s| s.column() == c.db_name)
+        {
+            return Some(None);
+        }
+        if c.embedded.is_some() {
+            return None;
+        }
+        return Some(Some(Filtered {
+            property: c.property.clone(),
+            db_columns: vec![c.db_name.clone()],
+            origin: &c.origin,
+            name_span: &c.name_span,
+        }));
+    }
+    let r = entity.relation(key)?;
+    if r.join_columns.is_empty() {
+        // The other side holds the key: a join, not a filter on this table.
+        return None;
+    }
+    // `{ author: { id } }` or `{ author: someId }` filters on the join column; a filter on
+    // other columns of the target is a join we do not judge.
+    let on_key_only = match value {
+        Value::Object(props) => props.len() == 1 && props.iter().all(|p| p.key == "id"),
+        Value::Ident(_) | Value::Member(_) | Value::Str(_) | Value::Num(_) => true,
+        _ => false,
+    };
+    if !on_key_only {
+        return None;
+    }
+    Some(Some(Filtered {
+        property: r.property.clone(),
+        db_columns: r.join_columns.clone(),
+        origin: &r.origin,
+        name_span: &r.name_span,
+    }))
+}
+
+/// Columns of the main alias named in a SQL fragment (`u.email = :email`,
+/// `"u"."email" IN (:...e)`); None when the fragment names a column we do not know.
+fn fragment_columns<'a>(entity: &'a Entity, alias: &str, value: &Value) -> Option<Vec<Filtered<'a>>> {
+    let text = match value {
+        Value::Str(s) => s.clone(),
+        Value::Const { value, .. } => value.value.as_str()?.to_string(),
+        Value::Template { quasis, .. } => quasis.join(" "),
+        _ => return None,
+    };
+    let mut out = Vec::new();
+    for name in alias_references(&text, alias) {
+        let found = entity
+            .column(&name)
+            .or_else(|| entity.column_by_db_name(&name));
+        match found {
+            Some(c) => {
+                if entity
+                    .soft_delete
+                    .as_ref()
+                    .is_some_and(|s| s.column() == c.db_name)
+                {
+                    continue;
+                }
+                out.push(Filtered {
+                    property: c.property.clone(),
+                    db_columns: vec![c.db_name.clone()],
+                    origin: &c.origin,
+                    name_span: &c.name_span,
+                });
+            }
+            None => {
+                let r = entity
+                    .relations
+                    .iter()
+                    .find(|r| r.property == name || r.join_columns.contains(&name))?;
+                if r.join_columns.is_empty() {
+                    return None;
+                }
+                out.push(Filtered {
+                    property: r.property.clone(),
+                    db_columns: r.join_columns.clone(),
+                    origin: &r.origin,
+                    name_span: &r.name_span,
+                });
+            }
+        }
+    }
+    if out.is_empty() {
+        None
+    } else {
+        Some(out)
+    }
+}
+
+/// `alias.name` and `"alias"."name"` occurrences in SQL text.
+fn alias_references(sql: &str, alias: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let bytes = sql.as_bytes();
+    for pattern in [format!("{alias}."), format!("\"{alias}\".")] {
+        let mut from = 0;
+        while let Some(pos) = sql.get(from..).and_then(|s| s.find(&pattern)) {
+            let start = from + pos;
+            from = start + pattern.len();
+            let boundary = start == 0
+                || bytes
+                    .get(start - 1)
+                    .is_some_and(|b| !(b.is_ascii_alphanumeric() || *b == b'_' || *b == b'.'));
+            if !boundary {
+                continue;
+            }
+            let rest = sql.get(from..).unwrap_or("");
+            let rest = rest.strip_prefix('"').unwrap_or(rest);
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() {
+                names.push(name);
+            }
+        }
+    }
+    names
+}
+
+fn fix(ctx: &Ctx, entity: &Entity, column: &Filtered) -> Option<Fix> {
+    let source = ctx.file(column.origin.file)?;
+    if source.facts.has_syntax_errors {
+        return None;
+    }
+    let class = source.facts.classes.get(column.origin.class?)?;
+    let prop = class.property(&column.property)?;
+    let mut edits = vec![edits::insert_line_above(&source.text, prop.span.start, "@Index()")];
+    edits.extend(edits::ensure_import(source, "typeorm", "Index"));
+    let spec = IndexSpec::new(&entity.table, column.db_columns.clone(), false, None);
+    let plan = MigrationPlan::create_indexes(
+        migration_name("AddIndex", &entity.table, &column.db_columns),
+        &[spec],
+    );
+    let mut fix = Fix::safe(
+        format!("Add @Index() to `{}.{}` (with its migration)", entity.name, column.property),
+        vec![
+            FileChange::Edit {
+                path: source.path.clone(),
+                edits,
+            },
+            migration_file(ctx, &plan),
+        ],
+    );
+    fix.creates_migration = true;
+    Some(fix)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::*;
+
+    const USER: &str = "import { Entity, Column, Index, ManyToOne } from 'typeorm';
+import { ManagedEntity } from 'src/common/managed-entity';
+import { Team } from 'src/users/team.entity';
+
+@Entity()
+export class User extends ManagedEntity {
+  @Column()
+  email: string;
+
+  @Index()
+  @Column()
+  handle: string;
+
+  @Column({ nullable: true })
+  nickname: string | null;
+
+  @Index()
+  @ManyToOne(() => Team)
+  team: Team;
+}
+";
+    const TEAM: &str = "import { Entity, Column } from 'typeorm';
+import { ManagedEntity } from 'src/common/managed-entity';
+
+@Entity()
+export class Team extends ManagedEntity {
+  @Column()
+  name: string;
+}
+";
+
+    fn service(body: &str) -> String {
+        format!(
+            "import {{ Injectable }} from '@nestjs/common';
+import {{ InjectRepository }} from '@nestjs/typeorm';
+import {{ Repository, In }} from 'typeorm';
+import {{ User }} from 'src/users/user.entity';
+
+@Injectable()
+export class UsersService {{
+  constructor(@InjectRepository(User) private readonly users: Repository<User>) {{}}
+
+  async run(email: string, ids: string[]) {{
+    {body}
+  }}
+}}
+"
+        )
+    }
+
+    fn idx002(body: &str) -> Vec<(String, usize, String)> {
+        let ws = workspace(&[
+            ("src/users/user.entity.ts", USER),
+            ("src/users/team.entity.ts", TEAM),
+            ("src/users/users.service.ts", &service(body)),
+        ]);
+        lines(&ws, "IDX002")
+    }
+
+    #[test]
+    fn flags_filters_without_any_index() {
+        for body in [
+            "return this.users.findOne({ where: { email } });",
+            "return this.users.findOneBy({ email, nickname: 'x' });",
+            "return this.users.count({ where: { email } });",
+            "return this.users.update({ email }, { nickname: null });",
+            "return this.users.createQueryBuilder('u').where('u.email = :email', { email }).getOne();",
+            "return this.users.find({ where: [{ handle: email }, { email }] });",
+        ] {
+            let found = idx002(body);
+            assert_eq!(found.len(), 1, "{body}");
+            assert_eq!(found[0].1, 11, "{body}");
+            assert!(found[0].2.contains("`email`"), "{}", found[0].2);
+        }
+    }
+
+    #[test]
+    fn accepts_one_indexed_column_or_unknown_filters() {
+        for body in [
+            "return this.users.findOne({ where: { email, handle: email } });",
+            "return this.users.findOneBy({ id: email });",
+            "return this.users.findBy({ id: In(ids) });",
+            "return this.users.find({ where: { team: { id: email } } });",
+            "return this.users.find({ where: { team: { name: email } } });",
+            "return this.users.find();",
+            "return this.users.find({ where: filters });",
+            "return this.users.find({ where: { ...filters } });",
+            "return this.users.createQueryBuilder('u').where('u.handle = :email', { email }).andWhere('u.email = :email').getOne();",
+            "return this.users.createQueryBuilder('u').where(new Brackets((qb) => qb.where('u.email = 1'))).getOne();",
+            "return this.users.update(email, { nickname: null });",
+        ] {
+            assert!(idx002(body).is_empty(), "{body}");
+        }
+    }
+
+    #[test]
+    fn related_information_points_at_the_column() {
+        let ws = workspace(&[
+            ("src/users/user.entity.ts", USER),
+            ("src/users/team.entity.ts", TEAM),
+            (
+                "src/users/users.service.ts",
+                &service("return this.users.findOneBy({ email });"),
+            ),
+        ]);
+        let f = findings(&ws, "IDX002");
+        assert_eq!(f.len(), 1);
+        assert!(f[0].related[0].path.ends_with("src/users/user.entity.ts"));
+        let fix = &f[0].fixes[0];
+        assert!(fix.creates_migration);
+        let crate::finding::FileChange::Edit { path, edits } = &fix.changes[0] else {
+            panic!("an edit first");
+        };
+        assert!(path.ends_with("src/users/user.entity.ts"));
+        let text = ws.files.get(path).map(|f| f.text.to_string()).unwrap_or_default();
+        let fixed = crate::fix::apply_edits(&text, edits).unwrap_or_default();
+        assert!(fixed.contains("  @Index()\n  @Column()\n  email: string;"), "{fixed}");
+    }
+}
