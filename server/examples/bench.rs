@@ -1,0 +1,180 @@
+//! Benchmark on a generated workspace: cold `check` against the bare tree-sitter parse of
+//! the same bytes, per-edit latency (re-parse one file, rebuild the model, re-check the
+//! files that depend on it) and peak memory.
+//!
+//! `cargo run --release --example bench -- [ENTITIES]` (default 2000).
+
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use typeorm_lsp::config::Config;
+use typeorm_lsp::model::SourceFile;
+use typeorm_lsp::workspace::Workspace;
+
+fn entity(i: usize) -> String {
+    let parent = if i == 0 { 0 } else { i - 1 };
+    format!(
+        "import {{ Column, Entity, Index, ManyToOne, OneToMany }} from 'typeorm';
+import {{ ManagedEntity }} from 'src/common/managed-entity';
+import {{ Thing{parent} }} from 'src/things/thing-{parent}.entity';
+
+@Entity()
+@Index(['code', 'created'])
+export class Thing{i} extends ManagedEntity {{
+  @Column({{ type: 'varchar', length: 120 }})
+  code: string;
+
+  @Column({{ type: 'numeric', precision: 12, scale: 2 }})
+  amount: string;
+
+  @Column({{ nullable: true }})
+  note: string | null;
+
+  @Index()
+  @ManyToOne(() => Thing{parent}, {{ nullable: true }})
+  parent: Thing{parent} | null;
+}}
+"
+    )
+}
+
+fn service(i: usize) -> String {
+    format!(
+        "import {{ Injectable }} from '@nestjs/common';
+import {{ InjectRepository }} from '@nestjs/typeorm';
+import {{ DataSource, Repository }} from 'typeorm';
+import {{ Thing{i} }} from 'src/things/thing-{i}.entity';
+
+@Injectable()
+export class Thing{i}Service {{
+  constructor(
+    @InjectRepository(Thing{i}) private readonly repo: Repository<Thing{i}>,
+    private readonly dataSource: DataSource,
+  ) {{}}
+
+  byCode(code: string) {{
+    return this.repo.findOne({{ where: {{ code }} }});
+  }}
+
+  byNote(note: string) {{
+    return this.repo.createQueryBuilder('t').where('t.note = :note', {{ note }}).getMany();
+  }}
+
+  total() {{
+    return this.dataSource.query('SELECT sum(amount) FROM thing{i} WHERE deleted IS NULL');
+  }}
+}}
+"
+    )
+}
+
+const BASE: &str = "import { CreateDateColumn, DeleteDateColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export abstract class ManagedEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @CreateDateColumn()
+  created: Date;
+
+  @UpdateDateColumn()
+  updated: Date;
+
+  @DeleteDateColumn({ nullable: true })
+  deleted: Date | null;
+}
+";
+
+fn write_corpus(root: &Path, n: usize) -> Vec<PathBuf> {
+    let things = root.join("src/things");
+    std::fs::create_dir_all(&things).expect("mkdir");
+    std::fs::create_dir_all(root.join("src/common")).expect("mkdir");
+    std::fs::write(root.join("package.json"), "{}").expect("write");
+    std::fs::write(root.join("tsconfig.json"), "{\"compilerOptions\":{\"baseUrl\":\".\"}}").expect("write");
+    let mut paths = vec![root.join("src/common/managed-entity.ts")];
+    std::fs::write(&paths[0], BASE).expect("write");
+    for i in 0..n {
+        let e = things.join(format!("thing-{i}.entity.ts"));
+        let s = things.join(format!("thing-{i}.service.ts"));
+        std::fs::write(&e, entity(i)).expect("write");
+        std::fs::write(&s, service(i)).expect("write");
+        paths.push(e);
+        paths.push(s);
+    }
+    paths
+}
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v.get(v.len() / 2).copied().unwrap_or_default()
+}
+
+fn main() {
+    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(2000);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = std::fs::canonicalize(dir.path()).expect("canonical");
+    let paths = write_corpus(&root, n);
+    let texts: Vec<String> = paths.iter().map(|p| std::fs::read_to_string(p).expect("read")).collect();
+    let bytes: usize = texts.iter().map(String::len).sum();
+
+    // Bare tree-sitter parse of the same bytes, on all cores (the lower bound).
+    let t = Instant::now();
+    let trees: usize = texts
+        .par_iter()
+        .map(|t| {
+            let mut p = typeorm_lsp::syntax::new_parser();
+            p.parse(t, None).map(|tree| tree.root_node().child_count()).unwrap_or(0)
+        })
+        .sum();
+    let parse = t.elapsed();
+    assert!(trees > 0);
+
+    // Cold check: discover, read, parse, extract, model, all rules.
+    let t = Instant::now();
+    let ws = Workspace::load(&root, Config::default());
+    let findings = ws.check_all();
+    let cold = t.elapsed();
+
+    // Edits: change one entity, rebuild the model, re-check it and its service.
+    let mut ws = ws;
+    let mut edits = Vec::new();
+    for k in 0..20 {
+        let i = (k * 7919) % n;
+        let path = root.join(format!("src/things/thing-{i}.entity.ts"));
+        let service = root.join(format!("src/things/thing-{i}.service.ts"));
+        let text = entity(i).replace("note: string | null;", &format!("note: string | null; // {k}"));
+        let t = Instant::now();
+        ws.set_file(Arc::new(SourceFile::new(path.clone(), text)));
+        ws.rebuild();
+        let mut f = ws.check_file(&path);
+        f.extend(ws.check_file(&service));
+        edits.push(t.elapsed());
+    }
+
+    let files = paths.len();
+    println!("corpus: {n} entities, {files} files, {:.1} MB", bytes as f64 / 1e6);
+    println!("bare tree-sitter parse (all cores): {:?}", parse);
+    println!(
+        "cold check: {:?} ({:.0} files/s, {:.2}x the bare parse), {} findings",
+        cold,
+        files as f64 / cold.as_secs_f64(),
+        cold.as_secs_f64() / parse.as_secs_f64(),
+        findings.len()
+    );
+    println!("edit -> diagnostics (median of 20): {:?}", median(edits));
+    println!("peak memory: {:.0} MB", peak_rss_mb());
+}

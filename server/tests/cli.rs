@@ -1,0 +1,94 @@
+//! The `check` command as a user meets it: exit codes and messages for the awkward cases.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_typeorm-lsp"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run typeorm-lsp")
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+const ENTITY_WITHOUT_BASE: &str = "import { Entity, Column } from 'typeorm';
+
+@Entity()
+export class Plain {
+  @Column()
+  name: string;
+}
+";
+
+#[test]
+fn missing_path_is_a_usage_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = run(&["check", "does/not/exist"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such file or directory"));
+}
+
+#[test]
+fn empty_folder_says_so_and_passes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = run(&["check", "."], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no TypeScript files"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("No findings"));
+}
+
+#[test]
+fn bad_config_names_file_line_and_key() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "typeorm-lsp.json", "{\n  // comment\n  \"namingStrategyy\": \"default\"\n}\n");
+    write(dir.path(), "src/a.ts", "export const a = 1;\n");
+    let out = run(&["check", "."], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("typeorm-lsp.json:3:"), "{err}");
+    assert!(err.contains("namingStrategyy"), "{err}");
+}
+
+#[test]
+fn broken_typescript_is_reported_not_fatal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "package.json", "{}");
+    write(dir.path(), "src/broken.entity.ts", "@Entity(\nexport class {{{ \n");
+    write(dir.path(), "src/plain.entity.ts", ENTITY_WITHOUT_BASE);
+    let out = run(&["check", "."], dir.path());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("ENT001"), "{stdout}");
+}
+
+#[test]
+fn error_findings_exit_one_and_formats_parse() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "package.json", "{}");
+    write(dir.path(), "src/plain.entity.ts", ENTITY_WITHOUT_BASE);
+    for format in ["json", "sarif"] {
+        let out = run(&["check", ".", "--format", format], dir.path());
+        assert_eq!(out.status.code(), Some(1));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+        assert!(v.to_string().contains("ENT001"));
+    }
+    let out = run(&["check", ".", "--format", "github"], dir.path());
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("::error file=src/plain.entity.ts,line=4"));
+}
+
+#[test]
+fn rule_prints_its_documentation() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = run(&["rule", "IDX001"], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    let doc = String::from_utf8_lossy(&out.stdout);
+    assert!(doc.contains("# IDX001: unindexed-foreign-key"));
+    assert!(doc.contains("## Why is this bad?"));
+    assert_eq!(run(&["rule", "NOPE01"], dir.path()).status.code(), Some(2));
+}

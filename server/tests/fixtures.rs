@@ -1,0 +1,109 @@
+//! The bundled fixtures: every `// expect: CODE` marker is found by `check`, and nothing
+//! else; `fixtures/clean` gives nothing at all.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
+}
+
+/// (relative path, line, code) of each finding `check --format json` prints.
+fn found(dir: &Path) -> (BTreeSet<(String, usize, String)>, i32) {
+    let out = Command::new(env!("CARGO_BIN_EXE_typeorm-lsp"))
+        .args(["check", "--format", "json"])
+        .arg(dir)
+        .output()
+        .expect("run typeorm-lsp");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "bad JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let set = json
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or_default().to_string(),
+                f["location"]["line"].as_u64().unwrap_or_default() as usize,
+                f["code"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    (set, out.status.code().unwrap_or(-1))
+}
+
+/// (relative path, line, code) of each `// expect: CODE[, CODE]` marker under `dir`.
+fn expected(dir: &Path) -> BTreeSet<(String, usize, String)> {
+    let mut out = BTreeSet::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("read fixture dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                if path.file_name().is_some_and(|n| n != "node_modules") {
+                    stack.push(path);
+                }
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "ts") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("read fixture");
+            let rel = path
+                .strip_prefix(dir)
+                .expect("under dir")
+                .to_string_lossy()
+                .replace('\\', "/");
+            for (i, line) in text.lines().enumerate() {
+                let Some(pos) = line.find("// expect:") else { continue };
+                for code in line[pos + "// expect:".len()..].split(',') {
+                    let code = code.trim();
+                    if !code.is_empty() {
+                        out.insert((rel.clone(), i + 1, code.to_string()));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn assert_markers_match(name: &str) {
+    let dir = fixtures().join(name);
+    let (found, _) = found(&dir);
+    let expected = expected(&dir);
+    let missing: Vec<_> = expected.difference(&found).collect();
+    let unexpected: Vec<_> = found.difference(&expected).collect();
+    assert!(
+        missing.is_empty() && unexpected.is_empty(),
+        "{name}: missing (marked, not found): {missing:#?}\nunexpected (found, not marked): {unexpected:#?}"
+    );
+}
+
+#[test]
+fn shop_findings_match_the_markers() {
+    assert_markers_match("shop");
+}
+
+#[test]
+fn bad_base_findings_match_the_markers() {
+    assert_markers_match("bad-base");
+}
+
+#[test]
+fn broken_workspace_is_checked_without_panic() {
+    assert_markers_match("broken");
+}
+
+#[test]
+fn clean_workspace_has_no_findings() {
+    let (found, code) = found(&fixtures().join("clean"));
+    assert!(found.is_empty(), "{found:#?}");
+    assert_eq!(code, 0);
+}
