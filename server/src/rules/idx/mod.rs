@@ -2,9 +2,11 @@
 
 pub mod idx001;
 pub mod idx002;
+pub mod idx003;
+pub mod idx004;
 pub mod migration;
 
 use super::RuleDef;
 
 /// The rules of this family, in catalogue order.
-pub const RULES: &[RuleDef] = &[idx001::RULE, idx002::RULE];
+pub const RULES: &[RuleDef] = &[idx001::RULE, idx002::RULE, idx003::RULE, idx004::RULE];

@@ -1,0 +1,401 @@
+//! # IDX003: unique-ignores-soft-delete
+//!
+//! ## What it does
+//! Flags a unique index, `@Unique` constraint or `unique: true` column on a soft-deletable
+//! entity whose predicate does not exclude soft-deleted rows (`where: '"deleted" IS NULL'`).
+//!
+//! ## Why is this bad?
+//! A soft-deleted row keeps its values. A user who deletes their account can never sign up
+//! again with the same email: the deleted row still holds it, and the insert fails with a
+//! unique violation.
+//!
+//! ## Example
+//! ```ts
+//! @Entity()
+//! @Unique(['email'])
+//! export class User extends ManagedEntity {
+//!   @Column()
+//!   email: string;
+//! }
+//! ```
+//!
+//! ## Fix
+//! ```ts
+//! @Entity()
+//! @Index(['email'], { unique: true, where: '"deleted" IS NULL' })
+//! export class User extends ManagedEntity {
+//! ```
+//! The quick fix rewrites the decorator (or moves `unique: true` from the column options to
+//! such an `@Index`), adds the import, and creates the migration: it builds the partial
+//! unique index concurrently, then drops the old constraint; `down` does the reverse.
+
+use super::migration::{migration_file, migration_name, typeorm_index_name};
+use crate::finding::{FileChange, Finding, Fix, Severity, TextEdit};
+use crate::model::{Entity, Index, IndexKind};
+use crate::rules::{edits, Ctx, RuleDef};
+use crate::syntax::{Decorator, Prop, Value};
+use sha1::{Digest, Sha1};
+
+pub const RULE: RuleDef = RuleDef {
+    code: "IDX003",
+    name: "unique-ignores-soft-delete",
+    summary: "A unique index on a soft-deletable entity that soft-deleted rows still block.",
+    default_severity: Severity::Warning,
+    check,
+};
+
+fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
+    let path = ctx.path(file);
+    let mut seen = Vec::new();
+    for entity in ctx.model.entities_touching(file) {
+        let Some(soft) = &entity.soft_delete else { continue };
+        let deleted = soft.column();
+        for index in &entity.indexes {
+            let Some(origin) = &index.origin else { continue };
+            if origin.file != file || !index.unique || index.options_opaque {
+                continue;
+            }
+            if !matches!(
+                index.kind,
+                IndexKind::Index | IndexKind::Unique | IndexKind::UniqueColumn
+            ) {
+                continue;
+            }
+            if index
+                .where_clause
+                .as_deref()
+                .is_some_and(|w| mentions(w, deleted))
+                || index.columns.iter().any(|c| c == deleted)
+                || seen.contains(&origin.span)
+            {
+                continue;
+            }
+            seen.push(origin.span.clone());
+            let span = anchor(ctx, file, index).unwrap_or(origin.span.clone());
+            let message = format!(
+                "Unique {} on `{}` ({}) also counts soft-deleted rows: a deleted row blocks a new one with the same value; add `where: '\"{deleted}\" IS NULL'`",
+                what(index.kind),
+                entity.table,
+                index.columns.join(", ")
+            );
+            let mut finding = Finding::new(RULE.code, path.clone(), span, message);
+            if let Some(fix) = fix(ctx, file, entity, index, deleted) {
+                finding = finding.with_fix(fix);
+            }
+            out.push(finding);
+        }
+    }
+}
+
+fn what(kind: IndexKind) -> &'static str {
+    match kind {
+        IndexKind::Unique => "constraint",
+        IndexKind::UniqueColumn => "column",
+        _ => "index",
+    }
+}
+
+/// Whether a predicate names the soft-delete column (quoted or not).
+fn mentions(predicate: &str, column: &str) -> bool {
+    let lower = predicate.to_ascii_lowercase();
+    let col = column.to_ascii_lowercase();
+    lower.contains(&format!("\"{col}\"")) || lower.split(|c: char| !c.is_alphanumeric() && c != '_').any(|w| w == col)
+}
+
+/// The `unique` key of a column's options, or the decorator.
+fn anchor(ctx: &Ctx, file: usize, index: &Index) -> Option<std::ops::Range<usize>> {
+    if index.kind != IndexKind::UniqueColumn {
+        return None;
+    }
+    let origin = index.origin.as_ref()?;
+    let decorator = find_decorator(ctx, file, &origin.span)?;
+    unique_prop(decorator).map(|p| p.key_span.clone())
+}
+
+fn find_decorator<'a>(ctx: &'a Ctx, file: usize, span: &std::ops::Range<usize>) -> Option<&'a Decorator> {
+    let source = ctx.file(file)?;
+    source.facts.classes.iter().find_map(|c| {
+        c.decorators
+            .iter()
+            .chain(c.properties.iter().flat_map(|p| &p.decorators))
+            .find(|d| d.span == *span)
+    })
+}
+
+fn unique_prop(decorator: &Decorator) -> Option<&Prop> {
+    decorator
+        .args
+        .iter()
+        .find_map(|a| a.value.as_object())?
+        .iter()
+        .find(|p| p.key == "unique")
+}
+
+/// TypeORM's `uniqueConstraintName`: `UQ_` + 27 hex digits of sha1(`<table>_<sorted cols>`).
+fn unique_constraint_name(table: &str, columns: &[String]) -> String {
+    let mut sorted = columns.to_vec();
+    sorted.sort();
+    let key = format!("{}_{}", table.replacen('.', "_", 1), sorted.join("_"));
+    let hex: String = Sha1::digest(key.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("UQ_{}", &hex[..27])
+}
+
+fn fix(ctx: &Ctx, file: usize, entity: &Entity, index: &Index, deleted: &str) -> Option<Fix> {
+    let source = ctx.file(file)?;
+    if source.facts.has_syntax_errors || index.unresolved {
+        return None;
+    }
+    let origin = index.origin.as_ref()?;
+    let decorator = find_decorator(ctx, file, &origin.span)?;
+    let q = '\'';
+    let predicate = format!("\"{deleted}\" IS NULL");
+    let where_opt = format!("where: {q}{predicate}{q}");
+    let property_level = source
+        .facts
+        .classes
+        .iter()
+        .flat_map(|c| &c.properties)
+        .any(|p| p.decorators.iter().any(|d| d.span == origin.span));
+    let mut file_edits = Vec::new();
+    match index.kind {
+        IndexKind::UniqueColumn => {
+            let prop = unique_prop(decorator)?;
+            file_edits.push(remove_prop(&source.text, decorator, prop)?);
+            file_edits.push(edits::insert_line_above(
+                &source.text,
+                property_start(ctx, file, &origin.span)?,
+                &format!("@Index({{ unique: true, {where_opt} }})"),
+            ));
+        }
+        _ => {
+            let name = index
+                .name
+                .as_ref()
+                .map(|n| format!("{q}{n}{q}, "))
+                .unwrap_or_default();
+            let fields = if property_level {
+                String::new()
+            } else {
+                let list: Vec<String> = field_names(decorator)?
+                    .iter()
+                    .map(|f| format!("{q}{f}{q}"))
+                    .collect();
+                format!("[{}], ", list.join(", "))
+            };
+            file_edits.push(TextEdit {
+                span: decorator.span.clone(),
+                new_text: format!("@Index({name}{fields}{{ unique: true, {where_opt} }})"),
+            });
+        }
+    }
+    file_edits.extend(edits::ensure_import(source, "typeorm", "Index"));
+    let cols: Vec<String> = index.columns.iter().map(|c| format!("\"{c}\"")).collect();
+    let table = format!("\"{}\"", entity.table.replace('.', "\".\""));
+    let new_name = index
+        .name
+        .clone()
+        .filter(|_| index.kind == IndexKind::Index)
+        .unwrap_or_else(|| typeorm_index_name(&entity.table, &index.columns, Some(&predicate)));
+    let create_new = format!(
+        "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"{new_name}\" ON {table} ({}) WHERE {predicate}",
+        cols.join(", ")
+    );
+    let drop_new = format!("DROP INDEX CONCURRENTLY IF EXISTS \"{new_name}\"");
+    let (drop_old, restore_old) = match index.kind {
+        IndexKind::Index => {
+            let old = index
+                .name
+                .clone()
+                .unwrap_or_else(|| typeorm_index_name(&entity.table, &index.columns, None));
+            (
+                format!("DROP INDEX CONCURRENTLY IF EXISTS \"{old}\""),
+                format!(
+                    "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"{old}\" ON {table} ({})",
+                    cols.join(", ")
+                ),
+            )
+        }
+        _ => {
+            let old = index
+                .name
+                .clone()
+                .unwrap_or_else(|| unique_constraint_name(&entity.table, &index.columns));
+            (
+                format!("ALTER TABLE {table} DROP CONSTRAINT IF EXISTS \"{old}\""),
+                format!("ALTER TABLE {table} ADD CONSTRAINT \"{old}\" UNIQUE ({})", cols.join(", ")),
+            )
+        }
+    };
+    // With an explicit index name the new index replaces the old one under the same name.
+    let (up, down) = if new_name == index.name.clone().unwrap_or_default() {
+        (vec![drop_old, create_new], vec![drop_new, restore_old])
+    } else {
+        (vec![create_new, drop_old], vec![restore_old, drop_new])
+    };
+    let plan = super::migration::MigrationPlan {
+        name: migration_name("PartialUnique", &entity.table, &index.columns),
+        up,
+        down,
+    };
+    let mut fix = Fix::safe(
+        "Make the unique index partial: `WHERE \"deleted\" IS NULL` (with its migration)"
+            .replace("deleted", deleted),
+        vec![
+            FileChange::Edit {
+                path: source.path.clone(),
+                edits: file_edits,
+            },
+            migration_file(ctx, &plan),
+        ],
+    );
+    fix.creates_migration = true;
+    Some(fix)
+}
+
+fn field_names(decorator: &Decorator) -> Option<Vec<String>> {
+    for arg in &decorator.args {
+        match &arg.value {
+            Value::Array(items) => {
+                return items
+                    .iter()
+                    .map(|i| i.value.as_str().map(str::to_string))
+                    .collect()
+            }
+            Value::Arrow { body, .. } => {
+                return body
+                    .value
+                    .as_array()?
+                    .iter()
+                    .map(|i| {
+                        i.value
+                            .as_reference()
+                            .and_then(|p| p.rsplit('.').next())
+                            .map(str::to_string)
+                    })
+                    .collect()
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn property_start(ctx: &Ctx, file: usize, decorator_span: &std::ops::Range<usize>) -> Option<usize> {
+    ctx.file(file)?
+        .facts
+        .classes
+        .iter()
+        .flat_map(|c| &c.properties)
+        .find(|p| p.decorators.iter().any(|d| d.span == *decorator_span))
+        .map(|p| p.span.start)
+}
+
+/// Removes `unique: true` and its separating comma from an options object.
+fn remove_prop(text: &str, decorator: &Decorator, prop: &Prop) -> Option<TextEdit> {
+    let start = prop.key_span.start;
+    let end = prop.value.span.end;
+    let after = text.get(end..decorator.span.end)?;
+    let trailing = after.len() - after.trim_start_matches([',', ' ']).len();
+    if after.trim_start().starts_with(',') {
+        return Some(TextEdit {
+            span: start..end + trailing,
+            new_text: String::new(),
+        });
+    }
+    let before = text.get(decorator.span.start..start)?;
+    let trimmed = before.trim_end_matches([' ', '\n', '\t', '\r']);
+    if trimmed.ends_with(',') {
+        let comma = decorator.span.start + trimmed.len() - 1;
+        return Some(TextEdit {
+            span: comma..end,
+            new_text: String::new(),
+        });
+    }
+    Some(TextEdit {
+        span: start..end,
+        new_text: String::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::*;
+
+    fn user(decorators: &str, column: &str) -> String {
+        format!(
+            "import {{ Column, Entity, Unique }} from 'typeorm';
+import {{ ManagedEntity }} from 'src/common/managed-entity';
+
+@Entity()
+{decorators}
+export class User extends ManagedEntity {{
+  {column}
+  email: string;
+}}
+"
+        )
+    }
+
+    fn idx003(text: &str) -> Vec<(String, usize, String)> {
+        let ws = workspace(&[("src/users/user.entity.ts", text)]);
+        lines(&ws, "IDX003")
+    }
+
+    #[test]
+    fn flags_unique_forms() {
+        assert_eq!(idx003(&user("@Unique(['email'])", "@Column()"))[0].1, 5);
+        assert_eq!(idx003(&user("@Index(['email'], { unique: true })", "@Column()"))[0].1, 5);
+        assert_eq!(idx003(&user("", "@Column({ unique: true })"))[0].1, 7);
+        assert_eq!(idx003(&user("", "@Index({ unique: true })\n  @Column()"))[0].1, 7);
+    }
+
+    #[test]
+    fn accepts_partial_and_non_soft_deletable() {
+        assert!(idx003(&user(
+            "@Index(['email'], { unique: true, where: '\"deleted\" IS NULL' })",
+            "@Column()"
+        ))
+        .is_empty());
+        assert!(idx003(&user("@Index(['email'])", "@Column()")).is_empty());
+        let plain = "import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity()
+export class Country {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ unique: true })
+  code: string;
+}
+";
+        assert!(idx003(plain).is_empty());
+    }
+
+    #[test]
+    fn fixes_rewrite_to_a_partial_unique_index() {
+        let text = user("@Unique(['email'])", "@Column()");
+        let out = assert_fix_is_clean(&[("src/users/user.entity.ts", &text)], "IDX003", "src/users/user.entity.ts");
+        assert!(out.contains("@Index(['email'], { unique: true, where: '\"deleted\" IS NULL' })"), "{out}");
+        assert!(out.contains("import { Column, Entity, Unique, Index } from 'typeorm';"));
+
+        let text = user("", "@Column({ length: 200, unique: true })");
+        let out = assert_fix_is_clean(&[("src/users/user.entity.ts", &text)], "IDX003", "src/users/user.entity.ts");
+        assert!(out.contains("  @Index({ unique: true, where: '\"deleted\" IS NULL' })\n  @Column({ length: 200 })\n  email: string;"), "{out}");
+    }
+
+    #[test]
+    fn migration_swaps_the_constraint() {
+        std::env::set_var("TYPEORM_LSP_MIGRATION_TIMESTAMP", "1700000000000");
+        let ws = workspace(&[("src/users/user.entity.ts", &user("@Unique(['email'])", "@Column()"))]);
+        let (_, other) = fixed(&ws, "IDX003", "src/users/user.entity.ts");
+        let Some(crate::finding::FileChange::Create { contents, .. }) = other.first() else {
+            panic!("a migration");
+        };
+        assert!(contents.contains("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS"));
+        assert!(contents.contains("WHERE \"deleted\" IS NULL"));
+        assert!(contents.contains("ALTER TABLE \"user\" DROP CONSTRAINT IF EXISTS \"UQ_"));
+    }
+}

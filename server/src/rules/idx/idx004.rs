@@ -1,0 +1,177 @@
+//! # IDX004: redundant-index
+//!
+//! ## What it does
+//! Flags an index whose column list is a prefix of another index of the same table (or the
+//! same list again). Unique indexes are never redundant (they enforce something), and
+//! partial indexes are compared only with indexes of the same predicate.
+//!
+//! ## Why is this bad?
+//! PostgreSQL can use the longer index for every query the shorter one serves. The extra
+//! index costs disk and slows every insert and update of the table.
+//!
+//! ## Example
+//! ```ts
+//! @Entity()
+//! @Index(['customer', 'created'])
+//! export class Order extends ManagedEntity {
+//!   @Index()
+//!   @ManyToOne(() => Customer)
+//!   customer: Customer;
+//! }
+//! ```
+//!
+//! ## Fix
+//! Remove the redundant decorator (here `@Index()` above `customer`); `migration:generate`
+//! then drops the index.
+
+use crate::finding::{Finding, Fix, Severity, Tag, TextEdit};
+use crate::model::{Entity, Index, IndexKind};
+use crate::rules::{Ctx, RuleDef};
+
+pub const RULE: RuleDef = RuleDef {
+    code: "IDX004",
+    name: "redundant-index",
+    summary: "An index whose columns are a prefix of another index of the same table.",
+    default_severity: Severity::Info,
+    check,
+};
+
+fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
+    let path = ctx.path(file);
+    let mut seen = Vec::new();
+    for entity in ctx.model.entities_touching(file) {
+        for (i, index) in entity.indexes.iter().enumerate() {
+            let Some(origin) = &index.origin else { continue };
+            if origin.file != file
+                || index.kind != IndexKind::Index
+                || index.unique
+                || index.unresolved
+                || index.options_opaque
+                || seen.contains(&origin.span)
+            {
+                continue;
+            }
+            let Some(wider) = covering_other(entity, i, index) else {
+                continue;
+            };
+            seen.push(origin.span.clone());
+            let message = format!(
+                "Index on `{}` ({}) is redundant: {} starts with the same columns",
+                entity.table,
+                index.columns.join(", "),
+                describe(wider)
+            );
+            let mut finding = Finding::new(RULE.code, path.clone(), origin.span.clone(), message);
+            finding.tags.push(Tag::Unnecessary);
+            if let Some(fix) = fix(ctx, file, &origin.span) {
+                finding = finding.with_fix(fix);
+            }
+            out.push(finding);
+        }
+    }
+}
+
+fn describe(index: &Index) -> String {
+    match index.kind {
+        IndexKind::Primary => "the primary key".to_string(),
+        _ => format!("the index on ({})", index.columns.join(", ")),
+    }
+}
+
+/// Another index of the entity that starts with all of `index`'s columns (a longer one, or
+/// an identical one declared earlier).
+fn covering_other<'a>(entity: &'a Entity, i: usize, index: &Index) -> Option<&'a Index> {
+    if index.columns.is_empty() {
+        return None;
+    }
+    entity.indexes.iter().enumerate().find_map(|(j, other)| {
+        let same_predicate = other.where_clause == index.where_clause;
+        let starts_with = other.columns.len() >= index.columns.len()
+            && other.columns[..index.columns.len()] == index.columns[..];
+        let longer_or_earlier = other.columns.len() > index.columns.len() || j < i;
+        (j != i && !other.unresolved && same_predicate && starts_with && longer_or_earlier)
+            .then_some(other)
+    })
+}
+
+fn fix(ctx: &Ctx, file: usize, span: &std::ops::Range<usize>) -> Option<Fix> {
+    let source = ctx.file(file)?;
+    if source.facts.has_syntax_errors {
+        return None;
+    }
+    let text = &source.text;
+    let line_start = crate::rules::edits::line_start(text, span.start);
+    let before = text.get(line_start..span.start)?;
+    let rest = text.get(span.end..)?;
+    let line_end = rest.find('\n').map(|i| span.end + i + 1).unwrap_or(text.len());
+    let after = text.get(span.end..line_end)?;
+    // The decorator alone on its line: remove the line; else just the decorator.
+    let edit_span = if before.trim().is_empty() && after.trim().is_empty() {
+        line_start..line_end
+    } else {
+        span.start..span.end + (after.len() - after.trim_start_matches([' ', '\t']).len())
+    };
+    Some(Fix::edit(
+        "Remove the redundant index",
+        source.path.clone(),
+        vec![TextEdit {
+            span: edit_span,
+            new_text: String::new(),
+        }],
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::*;
+
+    fn order(class_decorators: &str, prop_decorators: &str) -> String {
+        format!(
+            "import {{ Column, Entity, Index, ManyToOne }} from 'typeorm';
+import {{ ManagedEntity }} from 'src/common/managed-entity';
+import {{ Customer }} from 'src/customers/customer.entity';
+
+@Entity()
+{class_decorators}
+export class Order extends ManagedEntity {{
+  {prop_decorators}
+  @ManyToOne(() => Customer)
+  customer: Customer;
+
+  @Column()
+  total: string;
+}}
+"
+        )
+    }
+
+    fn idx004(text: &str) -> Vec<(String, usize, String)> {
+        lines(&workspace(&[("src/orders/order.entity.ts", text)]), "IDX004")
+    }
+
+    #[test]
+    fn flags_prefix_and_duplicate_indexes() {
+        let found = idx004(&order("@Index(['customer', 'total'])", "@Index()"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].1, 8);
+        assert_eq!(idx004(&order("@Index(['id'])", "")).len(), 1);
+    }
+
+    #[test]
+    fn accepts_unique_partial_and_distinct_indexes() {
+        assert!(idx004(&order("@Index(['customer', 'total'])", "@Index({ unique: true })")).is_empty());
+        assert!(idx004(&order("@Index(['total', 'customer'])", "@Index()")).is_empty());
+        assert!(idx004(&order(
+            "@Index(['customer', 'total'])",
+            "@Index({ where: '\"deleted\" IS NULL' })"
+        ))
+        .is_empty());
+    }
+
+    #[test]
+    fn fix_removes_the_decorator_line() {
+        let text = order("@Index(['customer', 'total'])", "@Index()");
+        let out = assert_fix_is_clean(&[("src/orders/order.entity.ts", &text)], "IDX004", "src/orders/order.entity.ts");
+        assert!(out.contains("{\n  @ManyToOne(() => Customer)\n  customer: Customer;"), "{out}");
+    }
+}
