@@ -146,6 +146,7 @@ fn main() {
     // Cold check: discover, read, parse, extract, model, all rules.
     let t = Instant::now();
     let ws = Workspace::load(&root, Config::default());
+    let loaded = t.elapsed();
     let findings = ws.check_all();
     let cold = t.elapsed();
 
@@ -175,6 +176,7 @@ fn main() {
         cold.as_secs_f64() / parse.as_secs_f64(),
         findings.len()
     );
+    println!("  of which load (walk, read, parse, facts, model): {:?}", loaded);
     println!("edit -> diagnostics (median of 20): {:?}", median(edits));
     println!("peak memory: {:.0} MB", peak_rss_mb());
 }
