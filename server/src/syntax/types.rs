@@ -4,8 +4,30 @@ use super::facts::{TypeAnn, TypeKind};
 use super::value::{member_path, named_children, text};
 use tree_sitter::Node;
 
+/// Types nested deeper than this become `Other` (see `value::parse_value`).
+const MAX_DEPTH: usize = 32;
+
+thread_local! {
+    static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// Parses a `type_annotation` node (`: T`) or a type node itself.
 pub fn parse_type(node: Node, src: &str) -> TypeAnn {
+    let depth = DEPTH.with(|d| d.get());
+    if depth >= MAX_DEPTH {
+        return TypeAnn {
+            text: text(node, src).to_string(),
+            span: node.byte_range(),
+            kind: TypeKind::Other,
+        };
+    }
+    DEPTH.with(|d| d.set(depth + 1));
+    let ty = parse_type_inner(node, src);
+    DEPTH.with(|d| d.set(depth));
+    ty
+}
+
+fn parse_type_inner(node: Node, src: &str) -> TypeAnn {
     let node = if node.kind() == "type_annotation" {
         match named_children(node).first() {
             Some(inner) => *inner,

@@ -40,8 +40,27 @@ fn unescape(seq: &str) -> String {
     }
 }
 
+/// Values nested deeper than this become `Value::Other`: no decorator or query argument
+/// nests that far, and the limit keeps generated or hostile input from overflowing the stack.
+const MAX_DEPTH: usize = 48;
+
+thread_local! {
+    static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// Parses an expression node into a value; unknown forms become `Value::Other`.
 pub fn parse_value(node: Node, src: &str) -> Spanned<Value> {
+    let depth = DEPTH.with(|d| d.get());
+    if depth >= MAX_DEPTH {
+        return Spanned::new(Value::Other, node.byte_range());
+    }
+    DEPTH.with(|d| d.set(depth + 1));
+    let value = parse_value_inner(node, src);
+    DEPTH.with(|d| d.set(depth));
+    value
+}
+
+fn parse_value_inner(node: Node, src: &str) -> Spanned<Value> {
     let span = node.byte_range();
     let value = match node.kind() {
         "string" => Value::Str(string_contents(node, src)),
@@ -140,30 +159,40 @@ fn parse_template(node: Node, src: &str) -> Value {
     }
 }
 
+/// Dotted paths longer than this are not names anyone writes by hand.
+const MAX_PATH_SEGMENTS: usize = 64;
+
 /// `a.b.c` (or `this.a`) as a dotted string, if the chain is made of plain names.
 pub fn member_path(node: Node, src: &str) -> Option<String> {
-    match node.kind() {
-        "identifier" | "this" | "property_identifier" | "type_identifier" => {
-            Some(text(node, src).to_string())
+    let mut segments = Vec::new();
+    let mut current = node;
+    loop {
+        if segments.len() > MAX_PATH_SEGMENTS {
+            return None;
         }
-        "member_expression" | "nested_type_identifier" | "nested_identifier" => {
-            let object = node
-                .child_by_field_name("object")
-                .or_else(|| node.child_by_field_name("module"))?;
-            let property = node
-                .child_by_field_name("property")
-                .or_else(|| node.child_by_field_name("name"))?;
-            Some(format!(
-                "{}.{}",
-                member_path(object, src)?,
-                text(property, src)
-            ))
+        match current.kind() {
+            "identifier" | "this" | "property_identifier" | "type_identifier" => {
+                segments.push(text(current, src));
+                break;
+            }
+            "member_expression" | "nested_type_identifier" | "nested_identifier" => {
+                let object = current
+                    .child_by_field_name("object")
+                    .or_else(|| current.child_by_field_name("module"))?;
+                let property = current
+                    .child_by_field_name("property")
+                    .or_else(|| current.child_by_field_name("name"))?;
+                segments.push(text(property, src));
+                current = object;
+            }
+            "non_null_expression" | "parenthesized_expression" => {
+                current = *named_children(current).first()?;
+            }
+            _ => return None,
         }
-        "non_null_expression" | "parenthesized_expression" => {
-            member_path(*named_children(node).first()?, src)
-        }
-        _ => None,
     }
+    segments.reverse();
+    Some(segments.join("."))
 }
 
 fn parse_object(node: Node, src: &str) -> Vec<Prop> {

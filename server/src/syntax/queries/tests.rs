@@ -762,20 +762,3 @@ export class User extends BaseEntity {
     assert_eq!(chain.receiver, repo("User"));
     assert_eq!(chain.alias.as_deref(), Some("u"));
 }
-
-#[test]
-#[ignore]
-fn fuzz_truncations() {
-    for path in std::env::var("DUMP").unwrap_or_default().split(',') {
-        let src = std::fs::read_to_string(path).unwrap_or_default();
-        let mut cuts: Vec<usize> = (0..src.len()).step_by(7).collect();
-        cuts.push(src.len());
-        for cut in cuts {
-            if !src.is_char_boundary(cut) { continue; }
-            let mut s = src[..cut].to_string();
-            s.push_str(&src[(cut + 13).min(src.len())..]);
-            let r = std::panic::catch_unwind(|| facts_of(&s));
-            if r.is_err() { println!("PANIC {path} {cut}"); }
-        }
-    }
-}

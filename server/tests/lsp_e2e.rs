@@ -1,0 +1,674 @@
+//! End-to-end tests of the language server: the real binary over stdio, driven as an
+//! editor would (open, edit, diagnostics, code actions, hover, navigation, watched files,
+//! settings, shutdown).
+
+mod common;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::{apply_utf8_edits, range_of, uri, with_code, write_files, Client};
+use serde_json::{json, Value};
+use tempfile::TempDir;
+
+const USER: &str = "import { Entity, PrimaryGeneratedColumn, Column, OneToMany } from 'typeorm';
+import { Post } from 'src/post.entity';
+
+@Entity('users')
+export class User {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column()
+  email: string;
+
+  @OneToMany(() => Post, (post) => post.author)
+  posts: Post[];
+}
+";
+
+const POST: &str = "import { Entity, PrimaryGeneratedColumn, Column, ManyToOne } from 'typeorm';
+import { User } from 'src/user.entity';
+
+@Entity('posts')
+export class Post {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column()
+  title: string;
+
+  @ManyToOne(() => User, (user) => user.posts)
+  author: User;
+}
+";
+
+const SERVICE: &str = "import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { User } from 'src/user.entity';
+
+@Injectable()
+export class UsersService {
+  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+
+  byEmail(email: string) {
+    return this.users.findOne({ where: { email } });
+  }
+}
+";
+
+/// The IDX001 range of `author` in POST.
+const AUTHOR: ((u64, u64), (u64, u64)) = ((12, 2), (12, 8));
+
+/// A small workspace: two related entities and a service that queries one.
+fn workspace() -> TempDir {
+    let dir = TempDir::new().expect("tempdir");
+    write_files(
+        dir.path(),
+        &[
+            ("tsconfig.json", "{}\n"),
+            ("src/user.entity.ts", USER),
+            ("src/post.entity.ts", POST),
+            ("src/users.service.ts", SERVICE),
+        ],
+    );
+    dir
+}
+
+/// A capable client: UTF-8 positions, configuration, dynamic watchers, resource
+/// operations, progress.
+fn full_caps() -> Value {
+    json!({
+        "general": {"positionEncodings": ["utf-8", "utf-16"]},
+        "textDocument": {"publishDiagnostics": {"relatedInformation": true}},
+        "workspace": {
+            "configuration": true,
+            "didChangeWatchedFiles": {"dynamicRegistration": true},
+            "workspaceEdit": {"documentChanges": true, "resourceOperations": ["create", "rename"]}
+        },
+        "window": {"workDoneProgress": true}
+    })
+}
+
+fn file_uri(dir: &TempDir, rel: &str) -> String {
+    uri(&dir.path().join(rel))
+}
+
+fn has_idx001_at(diags: &[Value], range: ((u64, u64), (u64, u64))) -> bool {
+    with_code(diags, "IDX001")
+        .iter()
+        .any(|d| range_of(&d["range"]) == range)
+}
+
+fn no_code(diags: &[Value], code: &str) -> bool {
+    with_code(diags, code).is_empty()
+}
+
+fn pos(line: u32, character: u32) -> Value {
+    json!({"line": line, "character": character})
+}
+
+fn insert(line: u32, character: u32, text: &str) -> Value {
+    json!([{"range": {"start": pos(line, character), "end": pos(line, character)}, "text": text}])
+}
+
+fn assert_clean_exit(client: Client) {
+    let status = client.shutdown();
+    assert_eq!(status.code(), Some(0), "exit status {status:?}");
+}
+
+#[test]
+fn initialize_negotiates_utf8_and_publishes_exact_diagnostics() {
+    let dir = workspace();
+    let (mut client, init) = Client::start(dir.path(), full_caps(), Value::Null);
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-8");
+    assert_eq!(init["capabilities"]["textDocumentSync"]["change"], 2);
+    assert!(init["capabilities"].get("diagnosticProvider").is_none());
+    let post = file_uri(&dir, "src/post.entity.ts");
+    client.open(&post, POST);
+    let diags = client.diagnostics(&post, |d| has_idx001_at(d, AUTHOR));
+    let idx = with_code(&diags, "IDX001");
+    assert_eq!(idx.len(), 1, "{diags:?}");
+    let d = idx[0];
+    assert_eq!(d["severity"], 2);
+    assert_eq!(d["source"], "typeorm-lsp");
+    assert!(d["message"].as_str().unwrap().contains("Post.author"), "{d}");
+    assert!(d["codeDescription"]["href"]
+        .as_str()
+        .unwrap()
+        .ends_with("/IDX001.md"));
+    assert_clean_exit(client);
+}
+
+#[test]
+fn typing_an_index_clears_the_finding() {
+    let dir = workspace();
+    let (mut client, _) = Client::start(dir.path(), full_caps(), Value::Null);
+    let post = file_uri(&dir, "src/post.entity.ts");
+    client.open(&post, POST);
+    client.diagnostics(&post, |d| has_idx001_at(d, AUTHOR));
+    client.change(&post, 2, insert(11, 0, "  @Index()\n"));
+    client.diagnostics(&post, |d| no_code(d, "IDX001"));
+    // Removing it again brings the finding back, on the same place.
+    let line = json!([{"range": {"start": pos(11, 0), "end": pos(12, 0)}, "text": ""}]);
+    client.change(&post, 3, line);
+    client.diagnostics(&post, |d| has_idx001_at(d, AUTHOR));
+    assert_clean_exit(client);
+}
+
+#[test]
+fn an_index_in_the_entity_clears_the_query_finding_in_the_service() {
+    let dir = workspace();
+    let (mut client, _) = Client::start(dir.path(), full_caps(), Value::Null);
+    let (user, service) = (
+        file_uri(&dir, "src/user.entity.ts"),
+        file_uri(&dir, "src/users.service.ts"),
+    );
+    client.open(&service, SERVICE);
+    client.open(&user, USER);
+    let diags = client.diagnostics(&service, |d| !no_code(d, "IDX002"));
+    let idx2 = with_code(&diags, "IDX002");
+    assert_eq!(range_of(&idx2[0]["range"]), ((10, 22), (10, 29)));
+    let related = &idx2[0]["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], user.as_str());
+    assert_eq!(range_of(&related["location"]["range"]).0 .0, 9);
+    // Type `@Index()` above `email` in the entity: the service's finding goes away.
+    client.change(&user, 2, insert(8, 0, "  @Index()\n"));
+    client.diagnostics(&service, |d| no_code(d, "IDX002"));
+    assert_clean_exit(client);
+}
+
+#[test]
+fn three_hundred_changes_back_to_back_end_in_the_right_text() {
+    let dir = workspace();
+    let (mut client, _) = Client::start(dir.path(), full_caps(), Value::Null);
+    let post = file_uri(&dir, "src/post.entity.ts");
+    client.open(&post, POST);
+    for i in 0..300 {
+        client.change(&post, i + 2, insert(0, 0, &format!("// line {i}\n")));
+    }
+    // 300 lines were added above the relation.
+    let moved = ((312, 2), (312, 8));
+    client.diagnostics(&post, |d| has_idx001_at(d, moved));
+    // Hovering `User` needs the other files: wait for the scan.
+    client.wait_notification("$/progress", |p| p["value"]["kind"] == "end");
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": post}, "position": pos(312, 4)}),
+    );
+    assert!(hover["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .starts_with("**Post.author**"));
+    let first = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": post}, "position": pos(311, 20)}),
+    );
+    assert!(first["contents"]["value"].as_str().unwrap().starts_with("**User**"));
+    assert_clean_exit(client);
+}
+
+fn code_actions(client: &mut Client, uri: &str, diag: &Value, only: Option<&[&str]>) -> Vec<Value> {
+    let mut context = json!({"diagnostics": [diag]});
+    if let Some(only) = only {
+        context["only"] = json!(only);
+    }
+    client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": diag["range"], "context": context}),
+        )
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn edits_for<'a>(action: &'a Value, uri: &str) -> Vec<Value> {
+    let changes = action["edit"]["documentChanges"].as_array().cloned().unwrap_or_default();
+    changes
+        .into_iter()
+        .filter(|c| c["textDocument"]["uri"] == uri)
+        .flat_map(|c| c["edits"].as_array().cloned().unwrap_or_default())
+        .collect()
+}
+
+const POST_FIXED: &str = "import { Entity, PrimaryGeneratedColumn, Column, ManyToOne, Index } from 'typeorm';
+import { User } from 'src/user.entity';
+
+@Entity('posts')
+export class Post {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column()
+  title: string;
+
+  @Index()
+  @ManyToOne(() => User, (user) => user.posts)
+  author: User;
+}
+";
+
+#[test]
+fn code_actions_fix_suppress_and_fix_all() {
+    let dir = workspace();
+    let (mut client, _) = Client::start(dir.path(), full_caps(), Value::Null);
+    let post = file_uri(&dir, "src/post.entity.ts");
+    client.open(&post, POST);
+    let diags = client.diagnostics(&post, |d| has_idx001_at(d, AUTHOR));
+    let diag = with_code(&diags, "IDX001")[0].clone();
+
+    let actions = code_actions(&mut client, &post, &diag, None);
+    let quick = actions
+        .iter()
+        .find(|a| a["kind"] == "quickfix")
+        .expect("a quick fix");
+    assert_eq!(quick["isPreferred"], true);
+    assert_eq!(quick["diagnostics"][0]["code"], "IDX001");
+    assert_eq!(apply_utf8_edits(POST, &edits_for(quick, &post)), POST_FIXED);
+    let ops = quick["edit"]["documentChanges"].as_array().unwrap();
+    let create = ops.iter().find(|o| o["kind"] == "create").expect("creates a migration");
+    let migration = create["uri"].as_str().unwrap();
+    assert!(migration.contains("/src/migrations/"), "{migration}");
+    let contents = edits_for(quick, migration);
+    assert!(contents[0]["newText"]
+        .as_str()
+        .unwrap()
+        .contains("CREATE INDEX CONCURRENTLY IF NOT EXISTS"));
+    assert_eq!(ops[0]["textDocument"]["version"], 1);
+
+    let suppress = actions
+        .iter()
+        .find(|a| a["kind"] == "quickfix.typeorm-lsp.suppress")
+        .expect("a suppression");
+    let edits = edits_for(suppress, &post);
+    assert_eq!(edits.len(), 1);
+    assert_eq!(edits[0]["newText"], "  // typeorm-lsp-ignore IDX001: reason\n");
+    assert_eq!(range_of(&edits[0]["range"]), ((12, 0), (12, 0)));
+
+    let all = code_actions(&mut client, &post, &diag, Some(&["source.fixAll"]));
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert_eq!(all[0]["kind"], "source.fixAll.typeorm-lsp");
+    // Other rules' safe fixes may join in; the IDX001 ones must be there.
+    let fixed_all = apply_utf8_edits(POST, &edits_for(&all[0], &post));
+    assert!(fixed_all.contains("  @Index()\n  @ManyToOne("), "{fixed_all}");
+    assert!(fixed_all.contains("ManyToOne, Index }"), "{fixed_all}");
+
+    // Applying the suppression silences the finding.
+    client.change(&post, 2, json!([{"range": edits[0]["range"], "text": edits[0]["newText"]}]));
+    client.diagnostics(&post, |d| no_code(d, "IDX001"));
+    assert_clean_exit(client);
+}
+
+#[test]
+fn hover_definition_references_and_symbols() {
+    let dir = workspace();
+    let (mut client, _) = Client::start(dir.path(), full_caps(), Value::Null);
+    let (post, user) = (
+        file_uri(&dir, "src/post.entity.ts"),
+        file_uri(&dir, "src/user.entity.ts"),
+    );
+    client.open(&post, POST);
+    client.wait_notification("$/progress", |p| p["value"]["kind"] == "end");
+    client.diagnostics(&post, |d| has_idx001_at(d, AUTHOR));
+
+    // `User` in `() => User` (line 11).
+    let at = json!({"textDocument": {"uri": post}, "position": pos(11, 20)});
+    let hover = client.request("textDocument/hover", at.clone());
+    let md = hover["contents"]["value"].as_str().unwrap();
+    assert!(md.starts_with("**User**: entity, table `users`"), "{md}");
+    assert!(md.contains("`Post.author` (ManyToOne)"), "{md}");
+    assert_eq!(range_of(&hover["range"]), ((11, 19), (11, 23)));
+
+    let def = client.request("textDocument/definition", at.clone());
+    assert_eq!(def[0]["uri"], user.as_str());
+    assert_eq!(range_of(&def[0]["range"]), ((4, 13), (4, 17)));
+    // The inverse side `user.posts` goes to `posts` in User.
+    let inv = json!({"textDocument": {"uri": post}, "position": pos(11, 42)});
+    let def = client.request("textDocument/definition", inv);
+    assert_eq!(def[0]["uri"], user.as_str());
+    assert_eq!(range_of(&def[0]["range"]), ((12, 2), (12, 7)));
+
+    let mut refs_params = at;
+    refs_params["context"] = json!({"includeDeclaration": false});
+    let refs = client.request("textDocument/references", refs_params);
+    let refs = refs.as_array().unwrap();
+    let service = file_uri(&dir, "src/users.service.ts");
+    assert!(refs.iter().any(|r| r["uri"] == post.as_str()), "{refs:?}");
+    assert!(refs.iter().any(|r| r["uri"] == service.as_str()), "{refs:?}");
+    assert!(!refs.iter().any(|r| r["uri"] == user.as_str()), "{refs:?}");
+
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": post}}),
+    );
+    assert_eq!(symbols[0]["name"], "Post");
+    assert_eq!(symbols[0]["detail"], "table posts");
+    let children: Vec<&str> = symbols[0]["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(children, ["id", "title", "author"]);
+
+    let found = client.request("workspace/symbol", json!({"query": "users"}));
+    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+    assert_eq!(found[0]["name"], "User");
+    assert_eq!(found[0]["containerName"], "users");
+    assert_eq!(found[0]["location"]["uri"], user.as_str());
+
+    let erd = client.request(
+        "workspace/executeCommand",
+        json!({"command": "typeorm-lsp.erd", "arguments": []}),
+    );
+    let erd = erd.as_str().unwrap();
+    assert!(erd.starts_with("erDiagram"), "{erd}");
+    assert!(erd.contains("users") && erd.contains("posts"), "{erd}");
+    assert_clean_exit(client);
+}
+
+#[test]
+fn watched_files_created_and_deleted_on_disk() {
+    let dir = workspace();
+    let (mut client, _) = Client::start(dir.path(), full_caps(), Value::Null);
+    client.wait_notification("$/progress", |p| p["value"]["kind"] == "end");
+    let registration = client
+        .server_requests
+        .iter()
+        .find(|r| r["method"] == "client/registerCapability")
+        .expect("watchers registered")
+        .clone();
+    let reg = &registration["params"]["registrations"][0];
+    assert_eq!(reg["method"], "workspace/didChangeWatchedFiles");
+    let globs: Vec<&str> = reg["registerOptions"]["watchers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["globPattern"].as_str().unwrap())
+        .collect();
+    assert_eq!(globs, ["**/*.ts", "**/tsconfig.json", "**/typeorm-lsp.json"]);
+
+    let tag = POST.replace("Post", "Tag").replace("posts", "tags");
+    write_files(dir.path(), &[("src/tag.entity.ts", &tag)]);
+    let tag_uri = file_uri(&dir, "src/tag.entity.ts");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": tag_uri, "type": 1}]}),
+    );
+    client.diagnostics(&tag_uri, |d| has_idx001_at(d, AUTHOR));
+    std::fs::remove_file(dir.path().join("src/tag.entity.ts")).unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": tag_uri, "type": 3}]}),
+    );
+    client.diagnostics(&tag_uri, |d| d.is_empty());
+    assert_clean_exit(client);
+}
+
+#[test]
+fn configuration_change_turns_a_rule_off_and_reports_bad_settings() {
+    let dir = workspace();
+    let (mut client, _) = Client::start(dir.path(), full_caps(), Value::Null);
+    let post = file_uri(&dir, "src/post.entity.ts");
+    client.open(&post, POST);
+    client.diagnostics(&post, |d| has_idx001_at(d, AUTHOR));
+    client.settings = json!({"rules": {"IDX001": "off"}, "noSuchSetting": true});
+    client.notify("workspace/didChangeConfiguration", json!({"settings": {}}));
+    client.diagnostics(&post, |d| no_code(d, "IDX001"));
+    let shown = client.wait_notification("window/showMessage", |p| {
+        p["message"].as_str().unwrap_or("").contains("noSuchSetting")
+    });
+    assert_eq!(shown["type"], 2);
+    assert_clean_exit(client);
+}
+
+#[test]
+fn initialization_options_apply() {
+    let dir = workspace();
+    let options = json!({"typeormLsp": {"rules": {"IDX001": "error"}}});
+    let (mut client, _) = Client::start(dir.path(), full_caps(), options);
+    let post = file_uri(&dir, "src/post.entity.ts");
+    client.open(&post, POST);
+    let diags = client.diagnostics(&post, |d| has_idx001_at(d, AUTHOR));
+    assert_eq!(with_code(&diags, "IDX001")[0]["severity"], 1);
+    assert_clean_exit(client);
+}
+
+#[test]
+fn utf16_positions_with_emoji_cjk_and_crlf() {
+    let dir = workspace();
+    let caps = json!({"workspace": {"configuration": false}});
+    let (mut client, init) = Client::start(dir.path(), caps, Value::Null);
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-16");
+    let prefix = "  @ManyToOne(() => User) /* 😀中 */ ";
+    let text = format!(
+        "import {{ Entity, PrimaryGeneratedColumn, ManyToOne }} from 'typeorm';\r\nimport {{ User }} from 'src/user.entity';\r\n\r\n@Entity('emoji')\r\nexport class Emoji {{\r\n  @PrimaryGeneratedColumn() id: number;\r\n{prefix}owner: User;\r\n}}\r\n"
+    );
+    write_files(dir.path(), &[("src/emoji.entity.ts", &text)]);
+    let emoji = file_uri(&dir, "src/emoji.entity.ts");
+    client.open(&emoji, &text);
+    let col = prefix.encode_utf16().count() as u64;
+    assert_eq!(col, 35);
+    client.diagnostics(&emoji, |d| has_idx001_at(d, ((6, col), (6, col + 5))));
+    // Insert right after the emoji (a surrogate pair: 2 UTF-16 units).
+    let after_emoji = "  @ManyToOne(() => User) /* 😀".encode_utf16().count() as u32;
+    client.change(&emoji, 2, insert(6, after_emoji, "é"));
+    client.diagnostics(&emoji, |d| has_idx001_at(d, ((6, col + 1), (6, col + 6))));
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": emoji}, "position": pos(6, col as u32 + 2)}),
+    );
+    assert!(hover["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .starts_with("**Emoji.owner**"));
+    assert_clean_exit(client);
+}
+
+#[test]
+fn bad_requests_are_answered_and_a_panic_does_not_kill_the_server() {
+    let dir = workspace();
+    std::fs::write(dir.path().join("src/latin1.ts"), b"const s = '\xe9';\n").unwrap();
+    let (mut client, _) = Client::start(dir.path(), full_caps(), Value::Null);
+    let post = file_uri(&dir, "src/post.entity.ts");
+    client.open(&post, POST);
+    client.diagnostics(&post, |d| has_idx001_at(d, AUTHOR));
+
+    let unknown = json!({"textDocument": {"uri": "file:///no/such/file.ts"}, "position": pos(0, 0)});
+    assert_eq!(client.request("textDocument/hover", unknown.clone()), Value::Null);
+    assert_eq!(client.request("textDocument/definition", unknown), Value::Null);
+    let far = json!({"textDocument": {"uri": post}, "position": pos(9999, 9999)});
+    let _ = client.request("textDocument/hover", far.clone());
+    let _ = client.request("textDocument/definition", far);
+    let bad_range = json!({
+        "textDocument": {"uri": post},
+        "range": {"start": pos(500, 3), "end": pos(2, 1)},
+        "context": {"diagnostics": []}
+    });
+    let _ = client.request("textDocument/codeAction", bad_range);
+    // Edits to documents that are not open, and non-file URIs.
+    client.change("file:///no/such/file.ts", 2, insert(0, 0, "x"));
+    client.open("untitled:Untitled-1", "@Entity() class A {}");
+    client.change("untitled:Untitled-1", 2, insert(99, 99, "x"));
+
+    let panic = client.request_raw(
+        "workspace/executeCommand",
+        json!({"command": "typeorm-lsp.debug.panic", "arguments": []}),
+    );
+    assert_eq!(panic["error"]["code"], -32603, "{panic}");
+    let unknown_cmd = client.request_raw(
+        "workspace/executeCommand",
+        json!({"command": "nope", "arguments": []}),
+    );
+    assert!(unknown_cmd.get("error").is_some());
+    // Still serving.
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": post}, "position": pos(12, 3)}),
+    );
+    assert!(hover["contents"]["value"].as_str().unwrap().starts_with("**Post.author**"));
+    client.change(&post, 2, insert(11, 0, "  @Index()\n"));
+    client.diagnostics(&post, |d| no_code(d, "IDX001"));
+    assert_clean_exit(client);
+}
+
+#[test]
+fn pull_diagnostics_for_clients_that_ask() {
+    let dir = workspace();
+    let caps = json!({
+        "general": {"positionEncodings": ["utf-8"]},
+        "textDocument": {"diagnostic": {"dynamicRegistration": false}},
+        "workspace": {"diagnostics": {"refreshSupport": true}}
+    });
+    let (mut client, init) = Client::start(dir.path(), caps, Value::Null);
+    assert_eq!(init["capabilities"]["diagnosticProvider"]["interFileDependencies"], true);
+    let post = file_uri(&dir, "src/post.entity.ts");
+    client.open(&post, POST);
+    let report = client.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": post}}),
+    );
+    assert_eq!(report["kind"], "full");
+    let items = report["items"].as_array().unwrap();
+    assert!(has_idx001_at(items, AUTHOR), "{report}");
+    client.change(&post, 2, insert(11, 0, "  @Index()\n"));
+    let report = client.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": post}}),
+    );
+    assert!(no_code(report["items"].as_array().unwrap(), "IDX001"), "{report}");
+    assert!(!client
+        .notifications
+        .iter()
+        .any(|n| n["method"] == "textDocument/publishDiagnostics"));
+    assert_clean_exit(client);
+}
+
+#[test]
+fn indexing_reports_progress() {
+    let dir = workspace();
+    let (mut client, _) = Client::start(dir.path(), full_caps(), Value::Null);
+    let begin = client.wait_notification("$/progress", |p| p["value"]["kind"] == "begin");
+    assert_eq!(begin["token"], "typeorm-lsp/indexing");
+    client.wait_notification("$/progress", |p| p["value"]["kind"] == "end");
+    assert!(client
+        .server_requests
+        .iter()
+        .any(|r| r["method"] == "window/workDoneProgress/create"));
+    assert_clean_exit(client);
+}
+
+#[test]
+fn exit_without_shutdown_is_an_error_exit() {
+    let dir = workspace();
+    let (mut client, _) = Client::start(dir.path(), full_caps(), Value::Null);
+    client.notify("exit", Value::Null);
+    let deadline = Instant::now() + common::TIMEOUT;
+    let status = loop {
+        if let Some(s) = client_status(&mut client) {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "no exit");
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert_eq!(status, Some(1));
+}
+
+fn client_status(client: &mut Client) -> Option<Option<i32>> {
+    client.try_exit_code()
+}
+
+/// A temporary copy of `fixtures/shop`.
+fn shop() -> TempDir {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/shop");
+    let dir = TempDir::new().expect("tempdir");
+    common::copy_dir(&src, dir.path());
+    dir
+}
+
+/// The first `*.entity.ts` file of a folder tree (sorted), relative.
+fn first_entity_file(root: &Path) -> Option<std::path::PathBuf> {
+    let mut stack = vec![root.to_path_buf()];
+    let mut found = Vec::new();
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).ok()?.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.to_string_lossy().ends_with(".entity.ts") {
+                found.push(p);
+            }
+        }
+    }
+    found.sort();
+    found.into_iter().next()
+}
+
+#[test]
+fn shop_smoke() {
+    let dir = shop();
+    let (mut client, _) = Client::start(dir.path(), full_caps(), Value::Null);
+    client.wait_notification("$/progress", |p| p["value"]["kind"] == "end");
+    let symbols = client.request("workspace/symbol", json!({"query": ""}));
+    assert!(symbols.as_array().unwrap().len() >= 5, "{symbols}");
+    let erd = client.request("workspace/executeCommand", json!({"command": "typeorm-lsp.erd"}));
+    assert!(erd.as_str().unwrap().starts_with("erDiagram"));
+    let entity = first_entity_file(&dir.path().join("src")).expect("an entity file");
+    let text = std::fs::read_to_string(&entity).unwrap();
+    let entity_uri = uri(&entity);
+    client.open(&entity_uri, &text);
+    client.diagnostics(&entity_uri, |_| true);
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": entity_uri}}),
+    );
+    assert!(!symbols.as_array().unwrap().is_empty());
+    assert_clean_exit(client);
+}
+
+/// Measures the time from a `didChange` to its `publishDiagnostics` on the shop fixture
+/// (run with `cargo test --test lsp_e2e -- --ignored --nocapture latency`).
+#[test]
+#[ignore]
+fn latency_on_shop() {
+    let dir = shop();
+    let (mut client, _) = Client::start(dir.path(), full_caps(), Value::Null);
+    client.wait_notification("$/progress", |p| p["value"]["kind"] == "end");
+    let entity = first_entity_file(&dir.path().join("src")).expect("an entity file");
+    let text = std::fs::read_to_string(&entity).unwrap();
+    let entity_uri = uri(&entity);
+    client.open(&entity_uri, &text);
+    let base = client.diagnostics(&entity_uri, |_| true);
+    let base_count = with_code(&base, "IDX001").len();
+    let end_line = text.lines().count() as u32 + 1;
+    let extra = "\n@Entity('latency_probe')\nexport class LatencyProbe {\n  @PrimaryGeneratedColumn() id: number;\n  @ManyToOne(() => LatencyProbe) parent: LatencyProbe;\n}\n";
+    let extra_lines = extra.matches('\n').count() as u32;
+    let mut samples = Vec::new();
+    let mut version = 1;
+    for round in 0..20 {
+        version += 1;
+        let adding = round % 2 == 0;
+        let change = if adding {
+            insert(end_line, 0, extra)
+        } else {
+            json!([{"range": {"start": pos(end_line, 0), "end": pos(end_line + extra_lines, 0)}, "text": ""}])
+        };
+        let want = if adding { base_count + 1 } else { base_count };
+        let t = Instant::now();
+        client.change(&entity_uri, version, change);
+        client.diagnostics(&entity_uri, |d| with_code(d, "IDX001").len() == want);
+        samples.push(t.elapsed());
+    }
+    samples.sort();
+    let median = samples[samples.len() / 2];
+    eprintln!(
+        "didChange -> publishDiagnostics on fixtures/shop: median {:?}, min {:?}, max {:?} ({} samples)",
+        median,
+        samples[0],
+        samples[samples.len() - 1],
+        samples.len()
+    );
+    assert_clean_exit(client);
+}
