@@ -79,6 +79,14 @@ impl Workspace {
         self.files.insert(file.path.clone(), file);
     }
 
+    /// Replaces (or adds) one file and updates the model incrementally: an edit that keeps
+    /// the file's classes, imports and entity decorators rebuilds only the entities declared
+    /// in or inheriting from it.
+    pub fn update_file(&mut self, file: Arc<SourceFile>) {
+        self.files.insert(file.path.clone(), file.clone());
+        self.model.update_file(file, &self.config, &self.resolver);
+    }
+
     pub fn remove_file(&mut self, path: &Path) -> bool {
         self.files.remove(path).is_some()
     }

@@ -24,36 +24,99 @@ pub fn build(mut files: Vec<Arc<SourceFile>>, config: &Config, resolver: &Resolv
         .collect();
     let classes = ClassIndex::new(&files);
     let managed_bases = classes.named(&config.base_class).to_vec();
-    let ctx = Ctx {
-        files: &files,
-        by_path: &by_path,
-        classes: &classes,
-        resolver,
-        config,
+    let mut model = Model {
+        files,
+        by_path,
+        classes,
+        managed_bases,
+        ..Model::default()
     };
+    let ctx = Ctx::of(&model, config, resolver);
     let mut entities = Vec::new();
-    // `@InjectRepository(UserSchema)` names the schema's variable, not its `name`.
-    let mut schema_variables: Vec<(String, usize)> = Vec::new();
-    for (fi, file) in files.iter().enumerate() {
-        for (ci, class) in file.facts.classes.iter().enumerate() {
-            if let Some(kind) = entity_kind(class, config) {
-                entities.push(ctx.class_entity(fi, ci, class, kind));
+    for fi in 0..model.files.len() {
+        entities.extend(ctx.file_entities(fi));
+    }
+    model.entities = entities;
+    reindex(&mut model);
+    model
+}
+
+/// Replaces one file whose model-relevant shape (class names, `extends`, entity
+/// decorators, imports, schemas) is unchanged, rebuilding only the entities declared in
+/// it or inheriting from it. Returns false (and changes nothing) when the shape changed
+/// or the file is new: the caller then rebuilds the whole model.
+pub fn update_file(model: &mut Model, file: Arc<SourceFile>, config: &Config, resolver: &Resolver) -> bool {
+    let Some(fi) = model.file_index(&file.path) else {
+        return false;
+    };
+    let Some(old) = model.files.get(fi) else {
+        return false;
+    };
+    if shape(old, config) != shape(&file, config) {
+        return false;
+    }
+    model.files[fi] = file;
+    let affected: Vec<usize> = model.touching.get(&fi).cloned().unwrap_or_default();
+    let ctx = Ctx::of(model, config, resolver);
+    let mut rebuilt = Vec::with_capacity(affected.len());
+    let mut schemas = ctx.file_entities(fi).into_iter().filter(|e| e.class.is_none());
+    for &i in &affected {
+        let Some(e) = model.entities.get(i) else { continue };
+        let new = match e.class {
+            Some(ci) => {
+                let Some(class) = ctx.class(ClassRef { file: e.file, class: ci }) else {
+                    continue;
+                };
+                ctx.class_entity(e.file, ci, class, e.kind)
             }
-        }
-        for schema in &file.facts.entity_schemas {
-            if let Some(e) = super::schema::entity(fi, schema, config) {
-                if let Some(var) = &schema.variable {
-                    schema_variables.push((var.clone(), entities.len()));
-                }
-                entities.push(e);
-            }
+            None if e.file == fi => match schemas.next() {
+                Some(s) => s,
+                None => continue,
+            },
+            None => continue,
+        };
+        rebuilt.push((i, new));
+    }
+    for (i, e) in rebuilt {
+        if let Some(slot) = model.entities.get_mut(i) {
+            *slot = e;
         }
     }
-    inherit_child_tables(&mut entities);
+    reindex(model);
+    true
+}
+
+/// What an edit must keep for [`update_file`] to apply: everything that decides which
+/// classes exist, which are entities, and how names resolve across files.
+fn shape(file: &SourceFile, config: &Config) -> Vec<String> {
+    let facts = &file.facts;
+    let mut out = Vec::new();
+    for c in &facts.classes {
+        out.push(format!(
+            "class {} extends {:?} entity {:?}",
+            c.name,
+            c.extends.as_ref().map(|e| &e.name),
+            entity_kind(c, config)
+        ));
+    }
+    for i in &facts.imports {
+        let names: Vec<String> = i.names.iter().map(|n| format!("{}:{}", n.imported, n.local)).collect();
+        out.push(format!("import {:?} {} {}", i.kind, i.specifier, names.join(",")));
+    }
+    out.extend(facts.exports.iter().map(|e| format!("export {e}")));
+    for s in &facts.entity_schemas {
+        out.push(format!("schema {:?}", s.variable));
+    }
+    out
+}
+
+/// Child tables, and the lookup maps, from `model.entities`.
+fn reindex(model: &mut Model) {
+    inherit_child_tables(&mut model.entities);
     let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
     let mut by_table: HashMap<String, Vec<usize>> = HashMap::new();
     let mut touching: HashMap<usize, Vec<usize>> = HashMap::new();
-    for (i, e) in entities.iter().enumerate() {
+    for (i, e) in model.entities.iter().enumerate() {
         let mut files: Vec<usize> = e.ancestors.iter().map(|a| a.file).collect();
         files.push(e.file);
         files.sort_unstable();
@@ -64,19 +127,24 @@ pub fn build(mut files: Vec<Arc<SourceFile>>, config: &Config, resolver: &Resolv
         by_name.entry(e.name.clone()).or_default().push(i);
         by_table.entry(e.table.clone()).or_default().push(i);
     }
-    for (var, i) in schema_variables {
-        by_name.entry(var).or_default().push(i);
+    // `@InjectRepository(UserSchema)` names the schema's variable, not its `name`.
+    let mut schema_entities: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (i, e) in model.entities.iter().enumerate() {
+        if e.class.is_none() {
+            schema_entities.entry(e.file).or_default().push(i);
+        }
     }
-    Model {
-        files,
-        by_path,
-        classes,
-        entities,
-        by_name,
-        by_table,
-        managed_bases,
-        touching,
+    for (fi, indexes) in schema_entities {
+        let Some(file) = model.files.get(fi) else { continue };
+        for (schema, i) in file.facts.entity_schemas.iter().zip(indexes) {
+            if let Some(var) = &schema.variable {
+                by_name.entry(var.clone()).or_default().push(i);
+            }
+        }
     }
+    model.by_name = by_name;
+    model.by_table = by_table;
+    model.touching = touching;
 }
 
 fn entity_kind(class: &ClassFact, config: &Config) -> Option<EntityKind> {
@@ -99,7 +167,36 @@ struct Ctx<'a> {
     config: &'a Config,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    fn of(model: &'a Model, config: &'a Config, resolver: &'a Resolver) -> Ctx<'a> {
+        Ctx {
+            files: &model.files,
+            by_path: &model.by_path,
+            classes: &model.classes,
+            resolver,
+            config,
+        }
+    }
+
+    /// The entities a file declares: decorated classes, then `EntitySchema` objects.
+    fn file_entities(&self, fi: usize) -> Vec<Entity> {
+        let Some(file) = self.files.get(fi) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (ci, class) in file.facts.classes.iter().enumerate() {
+            if let Some(kind) = entity_kind(class, self.config) {
+                out.push(self.class_entity(fi, ci, class, kind));
+            }
+        }
+        for schema in &file.facts.entity_schemas {
+            if let Some(e) = super::schema::entity(fi, schema, self.config) {
+                out.push(e);
+            }
+        }
+        out
+    }
+
     fn class(&self, r: ClassRef) -> Option<&ClassFact> {
         self.files.get(r.file)?.facts.classes.get(r.class)
     }

@@ -57,6 +57,19 @@ impl Model {
         build::build(files, config, resolver)
     }
 
+    /// Replaces one file, rebuilding only what it can change; falls back to a full build
+    /// when the file is new or its classes, imports or entity decorators changed.
+    pub fn update_file(&mut self, file: Arc<SourceFile>, config: &Config, resolver: &crate::resolve::Resolver) {
+        if !build::update_file(self, file.clone(), config, resolver) {
+            let mut files = self.files.clone();
+            match self.file_index(&file.path) {
+                Some(i) => files[i] = file,
+                None => files.push(file),
+            }
+            *self = Model::build(files, config, resolver);
+        }
+    }
+
     pub fn file(&self, index: usize) -> Option<&SourceFile> {
         self.files.get(index).map(|f| &**f)
     }

@@ -52,9 +52,7 @@ pub fn apply(ctx: &Ctx, file: usize, findings: Vec<Finding>) -> Vec<Finding> {
             let known = REGISTRY.iter().any(|r| r.code.eq_ignore_ascii_case(&code.value));
             let (rule, message) = if !known {
                 (&UNKNOWN, format!("`{}` is not a typeorm-lsp rule", code.value))
-            } else if used[si].contains(&ci) {
-                continue;
-            } else if !rule_enabled(ctx, &code.value) {
+            } else if used[si].contains(&ci) || !rule_enabled(ctx, &code.value) {
                 continue;
             } else {
                 (&UNUSED, format!("Unused suppression: no `{}` finding on the next line", code.value))

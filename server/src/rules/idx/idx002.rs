@@ -122,7 +122,7 @@ fn check_call(ctx: &Ctx, file: usize, call: &QueryCall) -> Option<Finding> {
     if entity.kind == EntityKind::View {
         return None;
     }
-    let filter = read_where(ctx, entity, &where_of(call)?.value);
+    let filter = read_where(entity, &where_of(call)?.value);
     report(ctx, file, entity, filter, call.method_span.clone(), &call.method)
 }
 
@@ -148,10 +148,10 @@ fn check_chain(ctx: &Ctx, file: usize, chain: &QueryBuilderChain) -> Option<Find
     let mut and_group: Vec<Filtered> = Vec::new();
     let mut or_groups: Vec<Vec<Filtered>> = Vec::new();
     for w in &wheres {
-        let Some(arg) = w.args.first() else { return None };
+        let arg = w.args.first()?;
         let group = match &arg.value {
             v if v.as_object().is_some() || v.as_array().is_some() => {
-                match read_where(ctx, entity, v) {
+                match read_where(entity, v) {
                     Filter::Branches(b) if b.len() == 1 => b.into_iter().next()?,
                     _ => return None,
                 }
@@ -220,13 +220,13 @@ fn is_indexed(entity: &Entity, c: &Filtered) -> bool {
 }
 
 /// Reads a `where` value: an object is one AND branch, an array is OR-ed branches.
-fn read_where<'a>(ctx: &Ctx, entity: &'a Entity, value: &Value) -> Filter<'a> {
+fn read_where<'a>(entity: &'a Entity, value: &Value) -> Filter<'a> {
     match value {
-        Value::Const { value, .. } => read_where(ctx, entity, &value.value),
+        Value::Const { value, .. } => read_where(entity, &value.value),
         Value::Array(items) => {
             let mut branches = Vec::new();
             for item in items {
-                match read_where(ctx, entity, &item.value) {
+                match read_where(entity, &item.value) {
                     Filter::Branches(b) => branches.extend(b),
                     Filter::Unknown => return Filter::Unknown,
                 }

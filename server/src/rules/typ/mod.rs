@@ -1,6 +1,13 @@
-//! TYP rules.
+//! TYP rules: the entity's TypeScript types agree with its database columns and relations.
 
 use super::RuleDef;
 
+#[cfg(test)]
+mod parity;
+mod shape;
+pub mod typ001;
+pub mod typ002;
+pub mod typ003;
+
 /// The rules of this family, in catalogue order.
-pub const RULES: &[RuleDef] = &[];
+pub const RULES: &[RuleDef] = &[typ001::RULE, typ002::RULE, typ003::RULE];

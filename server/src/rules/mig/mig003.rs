@@ -1,0 +1,436 @@
+//! # MIG003: blocking-index-migration
+//!
+//! ## What it does
+//! In a migration's `up`, flags the SQL passed to `queryRunner.query(...)` (a string, a
+//! template literal, or a `const` holding one) when it
+//! - runs `CREATE [UNIQUE] INDEX` without `CONCURRENTLY` on a table that the same `up`
+//!   does not create (an existing table, with rows and traffic), or
+//! - runs `CREATE INDEX CONCURRENTLY` in a migration without `transaction = false`.
+//!
+//! ## Why is this bad?
+//! A plain `CREATE INDEX` holds a lock that blocks every write to the table until the
+//! index is built: minutes on a big table, an outage for the application. `CONCURRENTLY`
+//! builds it without blocking writes, but PostgreSQL refuses it inside a transaction
+//! block, and TypeORM wraps each migration in one unless the class sets
+//! `transaction = false`: the migration then fails at deploy time.
+//!
+//! ## Example
+//! ```ts
+//! export class AddOrderIndex1700000000000 implements MigrationInterface {
+//!   public async up(queryRunner: QueryRunner): Promise<void> {
+//!     await queryRunner.query(`CREATE INDEX "IDX_order_status" ON "order" ("status")`);
+//!   }
+//! }
+//! ```
+//!
+//! ## Fix
+//! ```ts
+//! export class AddOrderIndex1700000000000 implements MigrationInterface {
+//!   public transaction = false;
+//!
+//!   public async up(queryRunner: QueryRunner): Promise<void> {
+//!     await queryRunner.query(`CREATE INDEX CONCURRENTLY "IDX_order_status" ON "order" ("status")`);
+//!   }
+//! }
+//! ```
+//! Adding `CONCURRENTLY` also adds `public transaction = false;` when the class lacks it
+//! (or sets `transaction = true`); the second case gets that line alone.
+
+use super::mig002::is_migration;
+use crate::finding::{Finding, Fix, Severity, Span, TextEdit};
+use crate::model::SourceFile;
+use crate::rules::{edits, Ctx, RuleDef};
+use crate::syntax::{ClassFact, QueryCall, Value};
+
+pub const RULE: RuleDef = RuleDef {
+    code: "MIG003",
+    name: "blocking-index-migration",
+    summary: "CREATE INDEX without CONCURRENTLY on an existing table, or CONCURRENTLY inside a transaction.",
+    default_severity: Severity::Info,
+    check,
+};
+
+/// One SQL argument of a `query` call in `up`: where it is reported, and the literal
+/// (in this file) that holds its text.
+struct SqlArg {
+    report_span: Span,
+    literal_span: Span,
+}
+
+/// A `CREATE INDEX` statement: where its `INDEX` keyword ends (raw offset in the literal),
+/// whether it says `CONCURRENTLY`, and its table.
+#[derive(Debug, PartialEq)]
+struct IndexStatement {
+    index_end: usize,
+    concurrently: bool,
+    table: Option<String>,
+}
+
+fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
+    let Some(source) = ctx.file(file) else {
+        return;
+    };
+    for class in source.facts.classes.iter().filter(|c| is_migration(c)) {
+        check_class(source, class, out);
+    }
+}
+
+fn check_class(source: &SourceFile, class: &ClassFact, out: &mut Vec<Finding>) {
+    let args: Vec<SqlArg> = source
+        .facts
+        .query_calls
+        .iter()
+        .filter(|c| in_up_of(c, class))
+        .filter_map(sql_arg)
+        .collect();
+    let raw = |a: &SqlArg| source.text.get(a.literal_span.clone()).unwrap_or("");
+    let created: Vec<String> = args.iter().flat_map(|a| created_tables(raw(a))).collect();
+    let no_transaction = transaction_disabled(class);
+    for arg in &args {
+        let statements = index_statements(raw(arg));
+        let blocking: Vec<&IndexStatement> = statements
+            .iter()
+            .filter(|s| !s.concurrently && !s.table.as_ref().is_some_and(|t| created.contains(t)))
+            .collect();
+        if !blocking.is_empty() {
+            let table = blocking
+                .iter()
+                .find_map(|s| s.table.as_deref())
+                .unwrap_or("?");
+            let message = format!(
+                "CREATE INDEX on existing table `{table}` without CONCURRENTLY: writes to it block until the index is built"
+            );
+            let inserts = blocking
+                .iter()
+                .map(|s| arg.literal_span.start + s.index_end);
+            let fix = add_concurrently(source, class, inserts.collect());
+            push(out, source, arg, message, fix);
+        }
+        if !no_transaction && statements.iter().any(|s| s.concurrently) {
+            let message = format!(
+                "CREATE INDEX CONCURRENTLY cannot run inside a transaction: set `transaction = false` on `{}`",
+                class.name
+            );
+            let fix = transaction_edit(source, class).map(|e| {
+                Fix::edit(
+                    "Add `public transaction = false;`",
+                    source.path.clone(),
+                    vec![e],
+                )
+            });
+            push(out, source, arg, message, fix);
+        }
+    }
+}
+
+fn push(
+    out: &mut Vec<Finding>,
+    source: &SourceFile,
+    arg: &SqlArg,
+    message: String,
+    fix: Option<Fix>,
+) {
+    let mut finding = Finding::new(
+        RULE.code,
+        source.path.clone(),
+        arg.report_span.clone(),
+        message,
+    );
+    if let Some(fix) = fix {
+        finding = finding.with_fix(fix);
+    }
+    out.push(finding);
+}
+
+fn in_up_of(call: &QueryCall, class: &ClassFact) -> bool {
+    call.method == "query"
+        && call.enclosing_function.as_deref() == Some("up")
+        && class.span.start <= call.span.start
+        && call.span.end <= class.span.end
+}
+
+/// The SQL argument of a call, if it is a literal or a same-file `const` holding one.
+fn sql_arg(call: &QueryCall) -> Option<SqlArg> {
+    let arg = call.args.first()?;
+    let literal = match &arg.value {
+        Value::Str(_) | Value::Template { .. } => arg.span.clone(),
+        Value::Const { value, .. }
+            if matches!(value.value, Value::Str(_) | Value::Template { .. }) =>
+        {
+            value.span.clone()
+        }
+        _ => return None,
+    };
+    Some(SqlArg {
+        report_span: arg.span.clone(),
+        literal_span: literal,
+    })
+}
+
+/// `transaction = false` (or `transaction = false as const`) on the class.
+fn transaction_disabled(class: &ClassFact) -> bool {
+    class
+        .property("transaction")
+        .and_then(|p| p.initializer.as_ref())
+        .is_some_and(|i| i.value.as_bool() == Some(false))
+}
+
+/// Words of a SQL text with their byte ranges; `(`, `)`, `,`, `;`, quotes and whitespace split
+/// words, and `;` is kept as a word of its own to end statements.
+fn words(sql: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in sql.char_indices() {
+        // JS quotes around the literal (and SQL string quotes) are not part of words.
+        let separator = c.is_whitespace() || matches!(c, '(' | ')' | ',' | ';' | '`' | '\'');
+        match (separator, start) {
+            (true, Some(s)) => {
+                out.push((s, sql.get(s..i).unwrap_or("")));
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+        if c == ';' {
+            out.push((i, ";"));
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, sql.get(s..).unwrap_or("")));
+    }
+    out
+}
+
+fn is(word: Option<&(usize, &str)>, keyword: &str) -> bool {
+    word.is_some_and(|(_, w)| w.eq_ignore_ascii_case(keyword))
+}
+
+/// `"public"."Order"` -> `order`: the table name for comparisons.
+fn table_key(word: &str) -> String {
+    let clean: String = word
+        .chars()
+        .filter(|c| !matches!(c, '"' | '\\' | '`'))
+        .collect();
+    clean.rsplit('.').next().unwrap_or("").to_lowercase()
+}
+
+/// Tables a SQL text creates (`CREATE [UNLOGGED|TEMP] TABLE [IF NOT EXISTS] name`).
+fn created_tables(sql: &str) -> Vec<String> {
+    let w = words(sql);
+    let mut out = Vec::new();
+    for i in 0..w.len() {
+        if !is(w.get(i), "CREATE") {
+            continue;
+        }
+        let mut j = i + 1;
+        if ["UNLOGGED", "TEMP", "TEMPORARY"]
+            .iter()
+            .any(|k| is(w.get(j), k))
+        {
+            j += 1;
+        }
+        if !is(w.get(j), "TABLE") {
+            continue;
+        }
+        j += 1;
+        if is(w.get(j), "IF") && is(w.get(j + 1), "NOT") && is(w.get(j + 2), "EXISTS") {
+            j += 3;
+        }
+        if let Some((_, name)) = w.get(j) {
+            out.push(table_key(name));
+        }
+    }
+    out
+}
+
+/// The `CREATE [UNIQUE] INDEX` statements of a SQL text.
+fn index_statements(sql: &str) -> Vec<IndexStatement> {
+    let w = words(sql);
+    let mut out = Vec::new();
+    for i in 0..w.len() {
+        if !is(w.get(i), "CREATE") {
+            continue;
+        }
+        let mut j = i + 1;
+        if is(w.get(j), "UNIQUE") {
+            j += 1;
+        }
+        let Some((at, word)) = w.get(j).filter(|(_, x)| x.eq_ignore_ascii_case("INDEX")) else {
+            continue;
+        };
+        let index_end = at + word.len();
+        let concurrently = is(w.get(j + 1), "CONCURRENTLY");
+        let table = w
+            .iter()
+            .skip(j + 1)
+            .take_while(|(_, x)| *x != ";")
+            .position(|(_, x)| x.eq_ignore_ascii_case("ON"))
+            .map(|p| j + 1 + p + 1)
+            .map(|k| if is(w.get(k), "ONLY") { k + 1 } else { k })
+            .and_then(|k| w.get(k))
+            .map(|(_, name)| table_key(name));
+        out.push(IndexStatement {
+            index_end,
+            concurrently,
+            table,
+        });
+    }
+    out
+}
+
+fn add_concurrently(source: &SourceFile, class: &ClassFact, at: Vec<usize>) -> Option<Fix> {
+    if source.facts.has_syntax_errors {
+        return None;
+    }
+    let mut text_edits: Vec<TextEdit> = at
+        .into_iter()
+        .map(|i| TextEdit {
+            span: i..i,
+            new_text: " CONCURRENTLY".to_string(),
+        })
+        .collect();
+    if !transaction_disabled(class) {
+        text_edits.push(transaction_edit(source, class)?);
+    }
+    Some(Fix::edit(
+        "Create the index CONCURRENTLY (outside a transaction)",
+        source.path.clone(),
+        text_edits,
+    ))
+}
+
+/// `transaction = true` -> `false`, or a new `public transaction = false;` first member.
+fn transaction_edit(source: &SourceFile, class: &ClassFact) -> Option<TextEdit> {
+    if source.facts.has_syntax_errors {
+        return None;
+    }
+    if let Some(prop) = class.property("transaction") {
+        let init = prop.initializer.as_ref()?;
+        return Some(TextEdit {
+            span: init.span.clone(),
+            new_text: "false".to_string(),
+        });
+    }
+    let text = &source.text;
+    let open = class.body_span.start;
+    let line_end = text.get(open..)?.find('\n').map(|i| open + i + 1)?;
+    let after_brace = text.get(open + 1..line_end)?.trim();
+    if !after_brace.is_empty() && !after_brace.starts_with("//") {
+        return None;
+    }
+    let indent = class
+        .methods
+        .first()
+        .map(|m| m.span.start)
+        .into_iter()
+        .chain(class.properties.first().map(|p| p.span.start))
+        .min()
+        .map(|at| edits::indentation_at(text, at).to_string())
+        .unwrap_or_else(|| "  ".to_string());
+    let eol = edits::line_ending(text);
+    Some(TextEdit {
+        span: line_end..line_end,
+        new_text: format!("{indent}public transaction = false;{eol}{eol}"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{created_tables, index_statements};
+    use crate::rules::testing::*;
+
+    const PATH: &str = "src/migrations/1700000000000-add-order-index.ts";
+
+    fn migration(members: &str, up: &str) -> String {
+        format!(
+            "import {{ MigrationInterface, QueryRunner }} from 'typeorm';
+
+export class AddOrderIndex1700000000000 implements MigrationInterface {{ // note
+{members}  public async up(queryRunner: QueryRunner): Promise<void> {{
+{up}
+  }}
+
+  public async down(queryRunner: QueryRunner): Promise<void> {{
+    await queryRunner.query(`DROP INDEX \"IDX_a\"`);
+  }}
+}}
+"
+        )
+    }
+
+    fn mig003(text: &str) -> Vec<(String, usize, String)> {
+        lines(&workspace(&[(PATH, text)]), "MIG003")
+    }
+
+    #[test]
+    fn parses_statements() {
+        let sql = "CREATE TABLE \"public\".\"Order\" (id int); CREATE UNIQUE INDEX IF NOT EXISTS \"IDX_a\" ON ONLY \"order\" (\"id\"); create index concurrently on items (x)";
+        assert_eq!(created_tables(sql), vec!["order".to_string()]);
+        let found = index_statements(sql);
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].table.as_deref(), Some("order"));
+        assert!(!found[0].concurrently);
+        assert_eq!(found[1].table.as_deref(), Some("items"));
+        assert!(found[1].concurrently);
+    }
+
+    #[test]
+    fn flags_a_blocking_index_on_an_existing_table() {
+        let text = migration(
+            "",
+            "    await queryRunner.query(`CREATE INDEX \"IDX_a\" ON \"order\" (\"status\")`);",
+        );
+        let found = mig003(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].1, 5);
+        assert!(found[0].2.contains("`order`"));
+    }
+
+    #[test]
+    fn accepts_indexes_on_tables_created_in_the_same_up_and_down() {
+        let text = migration(
+            "",
+            "    await queryRunner.query(`CREATE TABLE \"order\" (\"id\" uuid NOT NULL)`);
+    await queryRunner.query(`CREATE INDEX \"IDX_a\" ON \"order\" (\"id\")`);",
+        );
+        assert!(mig003(&text).is_empty());
+        let ok = migration(
+            "  transaction = false;\n\n",
+            "    await queryRunner.query('CREATE INDEX CONCURRENTLY \"IDX_a\" ON \"order\" (\"status\")');",
+        );
+        assert!(mig003(&ok).is_empty());
+    }
+
+    #[test]
+    fn flags_concurrently_inside_a_transaction_through_a_const() {
+        let text = migration(
+            "",
+            "    const sql = `CREATE INDEX CONCURRENTLY \"IDX_a\" ON \"order\" (\"status\")`;
+    await queryRunner.query(sql);",
+        );
+        let found = mig003(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].1, 6);
+        assert!(found[0].2.contains("transaction = false"));
+        let fixed = assert_fix_is_clean(&[(PATH, &text)], "MIG003", PATH);
+        assert!(fixed.contains(
+            "implements MigrationInterface { // note\n  public transaction = false;\n\n  public async up"
+        ), "{fixed}");
+    }
+
+    #[test]
+    fn fix_adds_concurrently_and_disables_the_transaction() {
+        let text = migration(
+            "  public transaction = true;\n\n",
+            "    await queryRunner.query(`CREATE UNIQUE INDEX \"IDX_a\" ON \"order\" (\"status\")`);",
+        );
+        let fixed = assert_fix_is_clean(&[(PATH, &text)], "MIG003", PATH);
+        assert_eq!(
+            fixed,
+            migration(
+                "  public transaction = false;\n\n",
+                "    await queryRunner.query(`CREATE UNIQUE INDEX CONCURRENTLY \"IDX_a\" ON \"order\" (\"status\")`);",
+            )
+        );
+    }
+}

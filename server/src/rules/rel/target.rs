@@ -1,0 +1,160 @@
+//! Shared by the REL and TYP rules: the relations a file declares, and what a relation's
+//! target (or a type name) denotes as seen from the file that writes it.
+
+use crate::model::{Entity, Relation};
+use crate::rules::Ctx;
+use crate::syntax::{ImportFact, Value};
+use std::path::Path;
+
+/// A relation declared in a file, with every entity that has it (several when it is
+/// declared on a base class that many entities extend).
+pub struct Declared<'a> {
+    pub relation: &'a Relation,
+    pub owners: Vec<&'a Entity>,
+}
+
+/// The relations declared in `file`, once per declaring class and property.
+pub fn declared_relations<'a>(ctx: &Ctx<'a>, file: usize) -> Vec<Declared<'a>> {
+    let mut out: Vec<Declared<'a>> = Vec::new();
+    for entity in ctx.model.entities_touching(file) {
+        for relation in &entity.relations {
+            if relation.origin.file != file || relation.origin.class.is_none() {
+                continue;
+            }
+            let same = |d: &&mut Declared<'a>| {
+                d.relation.origin.class == relation.origin.class
+                    && d.relation.property == relation.property
+            };
+            match out.iter_mut().find(same) {
+                Some(d) => d.owners.push(entity),
+                None => out.push(Declared {
+                    relation,
+                    owners: vec![entity],
+                }),
+            }
+        }
+    }
+    out
+}
+
+/// What a name written in a file stands for.
+pub enum Target<'a> {
+    Entity(&'a Entity),
+    /// Known not to be an entity: a class, interface or type of the workspace, or a name
+    /// no entity of the workspace carries.
+    NotEntity,
+    /// Declared outside the workspace (a package) or not traceable: say nothing.
+    Unknown,
+}
+
+/// The import of `file` that binds `local`, with the name it imports.
+pub fn import_of<'f>(imports: &'f [ImportFact], local: &str) -> Option<(&'f ImportFact, &'f str)> {
+    imports.iter().find_map(|i| {
+        i.names
+            .iter()
+            .find(|n| n.local == local)
+            .map(|n| (i, n.imported.as_str()))
+    })
+}
+
+/// The name `local` has where it is declared (`import { User as Account }`: `User`).
+pub fn original_name<'f>(ctx: &Ctx<'f>, file: usize, local: &'f str) -> &'f str {
+    let Some(source) = ctx.file(file) else {
+        return local;
+    };
+    match import_of(&source.facts.imports, local) {
+        Some((_, imported)) if imported != "default" && imported != "*" => imported,
+        _ => local,
+    }
+}
+
+/// What the relation's target (`() => User`, `'User'`) denotes.
+pub fn relation_target<'a>(ctx: &Ctx<'a>, file: usize, relation: &'a Relation) -> Target<'a> {
+    let Some(name) = relation.target.as_deref() else {
+        return Target::Unknown;
+    };
+    let is_string = relation
+        .decorator
+        .as_ref()
+        .and_then(|d| d.arg(0))
+        .is_some_and(|a| matches!(a.value, Value::Str(_)));
+    if is_string {
+        return named_entity(ctx, file, name, true);
+    }
+    named_entity(ctx, file, name, false)
+}
+
+/// What the name `local`, written in `file`, denotes. A string target names the entity
+/// directly (no import needed).
+pub fn named_entity<'a>(ctx: &Ctx<'a>, file: usize, local: &'a str, by_string: bool) -> Target<'a> {
+    let name = if by_string {
+        local
+    } else {
+        original_name(ctx, file, local)
+    };
+    if let Some(entity) = ctx.entity(name) {
+        return Target::Entity(entity);
+    }
+    let Some(source) = ctx.file(file) else {
+        return Target::Unknown;
+    };
+    if declared_in(&source.facts, local) || !ctx.model.classes.named(name).is_empty() {
+        return Target::NotEntity;
+    }
+    match import_of(&source.facts.imports, local) {
+        Some((import, _)) => {
+            let exists = |p: &Path| ctx.model.by_path.contains_key(p);
+            match ctx
+                .resolver
+                .resolve(&source.path, &import.specifier, &exists)
+            {
+                Some(_) => Target::NotEntity,
+                None => Target::Unknown,
+            }
+        }
+        None => Target::Unknown,
+    }
+}
+
+/// The file itself declares `name` (class, enum, type alias or exported name).
+fn declared_in(facts: &crate::syntax::FileFacts, name: &str) -> bool {
+    facts.class(name).is_some()
+        || facts.enums.iter().any(|e| e.name == name)
+        || facts.type_aliases.iter().any(|t| t.name == name)
+        || facts.exports.iter().any(|e| e == name)
+}
+
+/// The names a relation pointing back at one of `owners` may use: the owners' class names
+/// and the classes they inherit from.
+pub fn back_names(ctx: &Ctx, owners: &[&Entity]) -> Vec<String> {
+    let mut names = Vec::new();
+    for owner in owners {
+        names.push(owner.name.clone());
+        for a in &owner.ancestors {
+            if let Some(class) = ctx.model.class(*a) {
+                names.push(class.name.clone());
+            }
+        }
+    }
+    names
+}
+
+/// Whether `relation` (declared on the other side) points at one of `names`, or at
+/// something we cannot trace (then we assume it does).
+pub fn points_back(ctx: &Ctx, relation: &Relation, names: &[String]) -> bool {
+    let Some(target) = relation.target.as_deref() else {
+        return true;
+    };
+    let original = original_name(ctx, relation.origin.file, target);
+    names.iter().any(|n| n == target || n == original)
+        || ctx.entity(original).is_none() && ctx.model.classes.named(original).is_empty()
+}
+
+/// Whether we see every property of `entity`: its classes are all in the workspace (or the
+/// external base is TypeORM's `BaseEntity`, which declares none).
+pub fn fully_known(entity: &Entity) -> bool {
+    entity
+        .external_ancestor
+        .as_deref()
+        .is_none_or(|a| a == "BaseEntity")
+}

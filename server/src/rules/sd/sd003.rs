@@ -1,0 +1,298 @@
+//! # SD003: hard-delete-of-soft-deletable
+//!
+//! ## What it does
+//! Flags a hard delete of a soft-deletable entity: `repo.delete(...)`, `repo.remove(...)`,
+//! `manager.delete(Entity, ...)`, `manager.remove(Entity, ...)`, ActiveRecord
+//! `Entity.delete(...)`, and a QueryBuilder `.delete()` on such an entity (`repo
+//! .createQueryBuilder().delete()`, `createQueryBuilder().delete().from(Entity)`).
+//! Tests and migrations are skipped.
+//!
+//! ## Why is this bad?
+//! The entity is soft-deletable: the rest of the application expects its rows to stay,
+//! marked by the soft-delete column (for audits, restores, and foreign keys of other rows
+//! that still point at them). A hard delete removes the row for good, fires `ON DELETE`
+//! actions, and bypasses the convention.
+//!
+//! ## Example
+//! ```ts
+//! await this.cartRepo.delete({ id: cartId });
+//! ```
+//!
+//! ## Fix
+//! ```ts
+//! await this.cartRepo.softDelete({ id: cartId });
+//! ```
+//! The quick fix renames the call: `delete` -> `softDelete`, `remove` -> `softRemove`,
+//! QueryBuilder `.delete()` -> `.softDelete()`. It is offered as an **unsafe** fix (editor
+//! only, not applied by `check --fix`): it changes behaviour beyond the row staying (no
+//! `ON DELETE CASCADE` on children, `@BeforeSoftRemove` instead of `@BeforeRemove`
+//! subscribers, an `UpdateResult` instead of a `DeleteResult`), and a hard delete can be
+//! deliberate (erasure requests), which deserves a suppression with a reason instead.
+//! Where the soft-delete column is a plain `@Column`, `softDelete` would throw
+//! (TypeORM needs a `@DeleteDateColumn`), so no fix is offered.
+
+use super::is_test_or_migration_file;
+use crate::finding::{Applicability, Finding, Fix, Severity, Span, TextEdit};
+use crate::model::{Entity, SoftDelete};
+use crate::rules::{Ctx, RuleDef};
+use std::path::Path;
+
+pub const RULE: RuleDef = RuleDef {
+    code: "SD003",
+    name: "hard-delete-of-soft-deletable",
+    summary:
+        "A hard delete (`delete`, `remove`, QueryBuilder `.delete()`) of a soft-deletable entity.",
+    default_severity: Severity::Warning,
+    check,
+};
+
+fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
+    if is_test_or_migration_file(ctx, file) {
+        return;
+    }
+    let Some(source) = ctx.file(file) else {
+        return;
+    };
+    let path = ctx.path(file);
+    for call in &source.facts.query_calls {
+        if !matches!(call.method.as_str(), "delete" | "remove") {
+            continue;
+        }
+        if let Some(entity) = ctx.call_entity(call).filter(|e| e.is_soft_deletable()) {
+            out.push(finding(
+                &path,
+                call.method_span.clone(),
+                &call.method,
+                entity,
+            ));
+        }
+    }
+    for chain in &source.facts.query_builders {
+        let Some(entity) = ctx.chain_entity(chain).filter(|e| e.is_soft_deletable()) else {
+            continue;
+        };
+        for call in chain.calls.iter().filter(|c| c.method == "delete") {
+            out.push(finding(&path, call.method_span.clone(), "delete", entity));
+        }
+    }
+}
+
+fn finding(path: &Path, span: Span, method: &str, entity: &Entity) -> Finding {
+    let soft = soft_method(method);
+    let message = format!(
+        "`{method}` hard-deletes rows of soft-deletable `{}`: use `{soft}`, or suppress with a reason if the row must go",
+        entity.name
+    );
+    let mut f = Finding::new(RULE.code, path.to_path_buf(), span.clone(), message);
+    if matches!(entity.soft_delete, Some(SoftDelete::Automatic { .. })) {
+        let mut fix = Fix::edit(
+            format!("Rewrite to `{soft}`"),
+            path.to_path_buf(),
+            vec![TextEdit {
+                span,
+                new_text: soft.to_string(),
+            }],
+        );
+        fix.applicability = Applicability::Unsafe;
+        f = f.with_fix(fix);
+    }
+    f
+}
+
+fn soft_method(method: &str) -> &'static str {
+    match method {
+        "remove" => "softRemove",
+        _ => "softDelete",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::*;
+
+    const CART: &str = "import { Entity, Column } from 'typeorm';
+import { ManagedEntity } from 'src/common/managed-entity';
+
+@Entity()
+export class Cart extends ManagedEntity {
+  @Column()
+  token: string;
+}
+";
+
+    const TAG: &str = "import { Entity, Column, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity()
+export class Tag {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ nullable: true })
+  deleted: Date;
+}
+";
+
+    const LOG: &str = "import { Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity()
+export class Log {
+  @PrimaryGeneratedColumn()
+  id: number;
+}
+";
+
+    fn service(body: &str) -> String {
+        format!(
+            "import {{ InjectRepository }} from '@nestjs/typeorm';
+import {{ DataSource, EntityManager, Repository }} from 'typeorm';
+import {{ Cart }} from 'src/carts/cart.entity';
+import {{ Tag }} from 'src/tags/tag.entity';
+import {{ Log }} from 'src/logs/log.entity';
+
+export class S {{
+  constructor(
+    @InjectRepository(Cart) private readonly carts: Repository<Cart>,
+    @InjectRepository(Tag) private readonly tags: Repository<Tag>,
+    @InjectRepository(Log) private readonly logs: Repository<Log>,
+    private readonly dataSource: DataSource,
+  ) {{}}
+
+  async run(id: string, cart: Cart, manager: EntityManager) {{
+{body}
+  }}
+}}
+"
+        )
+    }
+
+    fn files(text: &str) -> Vec<(&'static str, String)> {
+        vec![
+            ("src/carts/cart.entity.ts", CART.to_string()),
+            ("src/tags/tag.entity.ts", TAG.to_string()),
+            ("src/logs/log.entity.ts", LOG.to_string()),
+            ("src/s.ts", text.to_string()),
+        ]
+    }
+
+    fn sd003(body: &str) -> Vec<usize> {
+        let text = service(body);
+        let owned = files(&text);
+        let refs: Vec<(&str, &str)> = owned.iter().map(|(p, t)| (*p, t.as_str())).collect();
+        let ws = workspace(&refs);
+        lines(&ws, "SD003").into_iter().map(|(_, l, _)| l).collect()
+    }
+
+    #[test]
+    fn flags_repository_manager_and_query_builder_deletes() {
+        let found = sd003(
+            "    await this.carts.delete({ id });
+    await this.carts.remove(cart);
+    await manager.delete(Cart, { id });
+    await this.dataSource.createQueryBuilder().delete().from(Cart).where('id = :id', { id }).execute();
+    await this.carts.createQueryBuilder()
+      .delete()
+      .where('id = :id', { id })
+      .execute();
+    await this.tags.delete(id);",
+        );
+        assert_eq!(found, vec![16, 17, 18, 19, 21, 24]);
+    }
+
+    #[test]
+    fn ignores_soft_deletes_and_entities_without_soft_delete() {
+        let found = sd003(
+            "    await this.carts.softDelete({ id });
+    await this.carts.softRemove(cart);
+    await this.logs.delete({ id });
+    await this.dataSource.createQueryBuilder().delete().from(Log).execute();",
+        );
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn fix_renames_to_the_soft_variant_and_is_unsafe() {
+        let body = "    await this.carts.delete({ id });
+    await this.carts.remove(cart);
+    await this.carts.createQueryBuilder().delete().where('id = :id', { id }).execute();
+    await this.tags.delete(id);";
+        let text = service(body);
+        let owned = files(&text);
+        let refs: Vec<(&str, &str)> = owned.iter().map(|(p, t)| (*p, t.as_str())).collect();
+        let fixed = assert_fix_is_clean(&refs, "SD003", "src/s.ts");
+        let expected = service(
+            "    await this.carts.softDelete({ id });
+    await this.carts.softRemove(cart);
+    await this.carts.createQueryBuilder().softDelete().where('id = :id', { id }).execute();
+    await this.tags.delete(id);",
+        );
+        assert_eq!(fixed, expected);
+        let ws = workspace(&refs);
+        assert!(!all_safe(&ws, "SD003"));
+        let plain = findings(&ws, "SD003")
+            .into_iter()
+            .filter(|f| f.fixes.is_empty())
+            .count();
+        assert_eq!(
+            plain, 1,
+            "no fix where the soft-delete column is a plain column"
+        );
+    }
+
+    #[test]
+    fn custom_repositories_inside_and_out() {
+        let repo = "import { Injectable } from '@nestjs/common';
+import { DataSource, Repository } from 'typeorm';
+import { Cart } from 'src/carts/cart.entity';
+
+@Injectable()
+export class CartRepository extends Repository<Cart> {
+  constructor(dataSource: DataSource) {
+    super(Cart, dataSource.createEntityManager());
+  }
+
+  async purge(token: string) {
+    await this.delete({ token });
+  }
+}
+";
+        let user = "import { Injectable } from '@nestjs/common';
+import { CartRepository } from 'src/carts/cart.repository';
+
+@Injectable()
+export class CartJanitor {
+  constructor(private readonly carts: CartRepository) {}
+
+  async run(id: string) {
+    await this.carts.delete(id);
+  }
+}
+";
+        let ws = workspace(&[
+            ("src/carts/cart.entity.ts", CART),
+            ("src/carts/cart.repository.ts", repo),
+            ("src/carts/cart-janitor.ts", user),
+        ]);
+        let found: Vec<(String, usize)> = lines(&ws, "SD003")
+            .into_iter()
+            .map(|(p, l, _)| (p, l))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("src/carts/cart-janitor.ts".to_string(), 9),
+                ("src/carts/cart.repository.ts".to_string(), 12),
+            ]
+        );
+    }
+
+    #[test]
+    fn tests_are_skipped() {
+        let text = service("    await this.carts.delete({ id });");
+        let mut owned = files(&text);
+        if let Some(last) = owned.last_mut() {
+            last.0 = "src/s.spec.ts";
+        }
+        let refs: Vec<(&str, &str)> = owned.iter().map(|(p, t)| (*p, t.as_str())).collect();
+        assert!(lines(&workspace(&refs), "SD003").is_empty());
+    }
+}

@@ -1,0 +1,205 @@
+//! Which interpolated values are constants (SEC001 allows them): literals, consts of the
+//! file or imported from workspace files, enum members, ORM metadata, numeric
+//! conversions, and a few idioms that build placeholders or pick between literals.
+
+use crate::rules::Ctx;
+use crate::syntax::{Spanned, Value};
+
+/// Calls whose result cannot carry SQL: numeric conversions.
+const NUMERIC_CALLS: &[&str] = &[
+    "Number",
+    "parseInt",
+    "parseFloat",
+    "Math.floor",
+    "Math.ceil",
+    "Math.round",
+    "Math.trunc",
+    "Math.min",
+    "Math.max",
+    "Math.abs",
+];
+
+/// Whether the value of `expr` (in file `file`, whose text is `text`) is a constant.
+pub fn is_constant(ctx: &Ctx, file: usize, text: &str, expr: &Spanned<Value>) -> bool {
+    is_constant_value(ctx, file, text, expr, 0)
+}
+
+fn is_constant_value(
+    ctx: &Ctx,
+    file: usize,
+    text: &str,
+    expr: &Spanned<Value>,
+    depth: usize,
+) -> bool {
+    if depth > 16 {
+        return false;
+    }
+    match &expr.value {
+        Value::Str(_) | Value::Num(_) | Value::Bool(_) | Value::Null | Value::Undefined => true,
+        Value::Const { value, .. } => is_constant_value(ctx, file, text, value, depth + 1),
+        Value::Template { exprs, .. } => exprs
+            .iter()
+            .all(|e| is_constant_value(ctx, file, text, e, depth + 1)),
+        Value::Binary { left, right, .. } => {
+            is_constant_value(ctx, file, text, left, depth + 1)
+                && is_constant_value(ctx, file, text, right, depth + 1)
+        }
+        Value::Ident(name) => is_screaming_case(name) || is_imported_constant(ctx, file, name),
+        Value::Member(path) => {
+            is_enum_member(ctx, path)
+                || is_metadata(path)
+                || path.split('.').next().is_some_and(is_screaming_case)
+                || is_constant_property(ctx, file, path)
+        }
+        Value::Call { callee, .. } => {
+            NUMERIC_CALLS.contains(&callee.as_str()) || is_placeholder_list(text, &expr.span)
+        }
+        Value::Other => is_literal_ternary(text.get(expr.span.clone()).unwrap_or("")),
+        _ => false,
+    }
+}
+
+/// `MAX_ROWS`, `TABLE_NAME`: by convention a constant.
+fn is_screaming_case(name: &str) -> bool {
+    name.chars().any(|c| c.is_ascii_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// `Status.Active` where `Status` is an enum declared in the workspace.
+fn is_enum_member(ctx: &Ctx, path: &str) -> bool {
+    let mut parts = path.split('.');
+    let (Some(head), Some(_), None) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    ctx.model
+        .files
+        .iter()
+        .any(|f| f.facts.enums.iter().any(|e| e.name == head))
+}
+
+/// `this.table` where a class of the file declares `table = 'users'`, or `Foo.TABLE`
+/// where a workspace class `Foo` declares `static TABLE = 'x'`: a property initialized
+/// with a literal. (Reassignment elsewhere is not tracked; a `readonly` is the norm.)
+fn is_constant_property(ctx: &Ctx, file: usize, path: &str) -> bool {
+    let Some((head, prop)) = path.split_once('.') else {
+        return false;
+    };
+    if prop.contains('.') {
+        return false;
+    }
+    let literal = |p: &crate::syntax::PropertyFact| {
+        p.name == prop
+            && p.initializer
+                .as_ref()
+                .is_some_and(|i| matches!(i.value, Value::Str(_) | Value::Num(_)))
+    };
+    if head == "this" {
+        return ctx.file(file).is_some_and(|f| {
+            f.facts
+                .classes
+                .iter()
+                .any(|c| c.properties.iter().any(|p| !p.is_static && literal(p)))
+        });
+    }
+    ctx.model
+        .classes
+        .named(head)
+        .iter()
+        .filter_map(|r| ctx.model.class(*r))
+        .any(|c| c.properties.iter().any(|p| p.is_static && literal(p)))
+}
+
+/// `repo.metadata.tableName`, `User.name`-free ORM metadata: names TypeORM itself derived.
+fn is_metadata(path: &str) -> bool {
+    path.contains(".metadata.")
+}
+
+/// A name imported from a workspace file that declares it as a `const` of a constant
+/// value (`export const ORDER_COLUMNS = 'id, total'`).
+fn is_imported_constant(ctx: &Ctx, file: usize, name: &str) -> bool {
+    let Some(source) = ctx.file(file) else {
+        return false;
+    };
+    let Some((import, imported)) = source.facts.imports.iter().find_map(|i| {
+        i.names
+            .iter()
+            .find(|n| n.local == name)
+            .map(|n| (i, n.imported.as_str()))
+    }) else {
+        return false;
+    };
+    let exists = |p: &std::path::Path| ctx.model.file_index(p).is_some();
+    let Some(target) = ctx
+        .resolver
+        .resolve(&source.path, &import.specifier, &exists)
+    else {
+        return false;
+    };
+    let Some(target) = ctx.model.file_index(&target).and_then(|i| ctx.file(i)) else {
+        return false;
+    };
+    target.facts.consts.iter().any(|c| {
+        c.name == imported
+            && matches!(
+                c.value.value,
+                Value::Str(_) | Value::Num(_) | Value::Bool(_)
+            )
+    })
+}
+
+/// `ids.map((_, i) => `$${i + 1}`).join(', ')`: a list of placeholders, not values.
+fn is_placeholder_list(text: &str, span: &crate::finding::Span) -> bool {
+    let Some(expr) = text.get(span.clone()) else {
+        return false;
+    };
+    expr.contains(".map(")
+        && expr.contains(".join(")
+        && (expr.contains("'?'")
+            || expr.contains("`$${")
+            || expr.contains("'$'")
+            || expr.contains("`:"))
+}
+
+/// `asc ? 'ASC' : 'DESC'`: a choice between two string literals.
+fn is_literal_ternary(expr: &str) -> bool {
+    let Some((_, branches)) = expr.split_once('?') else {
+        return false;
+    };
+    let Some((yes, no)) = branches.rsplit_once(':') else {
+        return false;
+    };
+    is_plain_string_literal(yes.trim()) && is_plain_string_literal(no.trim())
+}
+
+fn is_plain_string_literal(s: &str) -> bool {
+    let mut chars = s.chars();
+    let (Some(first), Some(last)) = (chars.next(), chars.next_back()) else {
+        return false;
+    };
+    let quote = matches!(first, '\'' | '"' | '`') && first == last;
+    let inner = s.get(1..s.len().saturating_sub(1)).unwrap_or("");
+    quote && !inner.contains(first) && !inner.contains("${")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_idioms() {
+        assert!(is_screaming_case("MAX_ROWS"));
+        assert!(!is_screaming_case("maxRows"));
+        assert!(!is_screaming_case("_"));
+        assert!(is_literal_ternary("asc ? 'ASC' : 'DESC'"));
+        assert!(!is_literal_ternary("asc ? column : 'DESC'"));
+        assert!(!is_literal_ternary("a ? 'x' + b : 'y'"));
+        assert!(is_metadata("this.repo.metadata.tableName"));
+        assert!(is_placeholder_list(
+            "ids.map(() => '?').join(',')",
+            &(0..28)
+        ));
+        assert!(!is_placeholder_list("ids.join(',')", &(0..13)));
+    }
+}

@@ -1,0 +1,594 @@
+//! # SEC001: sql-injection
+//!
+//! ## What it does
+//! Flags SQL built by interpolation: a template literal with a non-constant `${...}`, or a
+//! string concatenation with a non-constant operand, passed to `.query()` (directly or
+//! through a local `const`), or used as a QueryBuilder fragment (`.where`, `.andWhere`,
+//! `.orWhere`, `.having`, `.andHaving`, `.orHaving`, `.orderBy`, `.addOrderBy`).
+//!
+//! Constants are allowed: string, number and boolean literals, `const`s of the same file
+//! holding them, `SCREAMING_CASE` names and constants imported from workspace files, enum
+//! members (`OrderStatus.Paid`), ORM metadata (`repo.metadata.tableName`), numeric
+//! conversions (`Number(x)`, `parseInt(x)`), a ternary between two string literals
+//! (`${asc ? 'ASC' : 'DESC'}`), and placeholder lists built with `.map(...).join(...)`.
+//! Tests and migrations (developer-controlled values) are skipped.
+//!
+//! ## Why is this bad?
+//! Interpolated values become SQL text: a value containing a quote changes the statement.
+//! This is the path to SQL injection. Bind parameters (`$1` for `.query`, `:name` for the
+//! QueryBuilder) send values separately from the SQL, and the database never parses them.
+//!
+//! ## Example
+//! ```ts
+//! return this.dataSource.query(`SELECT * FROM users WHERE email = ${email}`);
+//! ```
+//!
+//! ## Fix
+//! ```ts
+//! return this.dataSource.query(`SELECT * FROM users WHERE email = $1`, [email]);
+//! ```
+//! Where every interpolated value is a whole operand of a comparison (`= ${id}`,
+//! `LIKE ${pattern}`), the quick fix rewrites it to a parameter: `$n` added to the
+//! parameter array of `.query()`, or `:name` with `{ name }` added to the parameters of a
+//! QueryBuilder filter. It is an **unsafe** fix (editor only, not applied by `check
+//! --fix`): a value that was meant as SQL text (`= ${otherColumn}`) would become a string.
+//! Values inside quotes (`'%${term}%'`), in `IN (...)`, or in identifier position get no
+//! automatic fix: rewrite them by hand (`ILIKE '%' || $1 || '%'`, `= ANY($1)`).
+
+use super::consts::is_constant;
+use crate::finding::{Applicability, Finding, Fix, Severity, Span, TextEdit};
+use crate::model::SourceFile;
+use crate::rules::sd::is_test_or_migration_file;
+use crate::rules::sd::sql::{self, Kind};
+use crate::rules::{Ctx, RuleDef};
+use crate::syntax::{Receiver, Spanned, Value};
+
+pub const RULE: RuleDef = RuleDef {
+    code: "SEC001",
+    name: "sql-injection",
+    summary: "SQL built by interpolating or concatenating a non-constant value.",
+    default_severity: Severity::Error,
+    check,
+};
+
+/// QueryBuilder methods whose first argument is SQL text.
+const FRAGMENT_METHODS: &[&str] = &[
+    "where",
+    "andWhere",
+    "orWhere",
+    "having",
+    "andHaving",
+    "orHaving",
+    "orderBy",
+    "addOrderBy",
+];
+
+/// Of those, the ones that take a parameters object as second argument.
+const PARAM_METHODS: &[&str] = &[
+    "where",
+    "andWhere",
+    "orWhere",
+    "having",
+    "andHaving",
+    "orHaving",
+];
+
+/// How a site binds parameters.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Binding {
+    /// `.query(sql, [a, b])` with `$1`, `$2`.
+    Positional,
+    /// `.where(sql, { a })` with `:a`.
+    Named,
+    /// No parameters possible (`orderBy`).
+    None,
+}
+
+/// A call whose argument is SQL: the SQL argument and the parameters argument.
+struct Site<'a> {
+    sql: &'a Spanned<Value>,
+    params: Option<&'a Spanned<Value>>,
+    binding: Binding,
+}
+
+fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
+    if is_test_or_migration_file(ctx, file) {
+        return;
+    }
+    let Some(source) = ctx.file(file) else {
+        return;
+    };
+    for site in sites(source) {
+        if let Some(f) = check_site(ctx, file, source, &site) {
+            out.push(f);
+        }
+    }
+}
+
+fn sites(source: &SourceFile) -> Vec<Site<'_>> {
+    let mut out = Vec::new();
+    for call in source
+        .facts
+        .query_calls
+        .iter()
+        .filter(|c| c.method == "query")
+    {
+        // A `.query()` on a receiver we could not classify may be a GraphQL or search
+        // client: only SQL-looking text counts there.
+        let unknown = matches!(call.receiver, Receiver::Unknown(_));
+        if let Some(sql) = call.args.first().filter(|a| !unknown || looks_like_sql(a)) {
+            out.push(Site {
+                sql,
+                params: call.args.get(1),
+                binding: Binding::Positional,
+            });
+        }
+    }
+    for chain in &source.facts.query_builders {
+        for call in &chain.calls {
+            if !FRAGMENT_METHODS.contains(&call.method.as_str()) {
+                continue;
+            }
+            if let Some(sql) = call.args.first() {
+                let binding = if PARAM_METHODS.contains(&call.method.as_str()) {
+                    Binding::Named
+                } else {
+                    Binding::None
+                };
+                out.push(Site {
+                    sql,
+                    params: call.args.get(1),
+                    binding,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Statement keywords a raw SQL string starts with.
+const STATEMENT_KEYWORDS: &[&str] = &[
+    "select", "insert", "update", "delete", "with", "create", "alter", "drop", "truncate", "call",
+    "set", "explain", "refresh", "lock", "copy", "merge", "vacuum", "analyze",
+];
+
+/// Whether the first word of the rendered text is an SQL statement keyword.
+fn looks_like_sql(arg: &Spanned<Value>) -> bool {
+    let Some(rendered) = sql::render(&arg.value) else {
+        return false;
+    };
+    sql::tokenize(&rendered.text)
+        .iter()
+        .find(|t| t.kind == Kind::Word)
+        .is_some_and(|t| STATEMENT_KEYWORDS.iter().any(|k| t.is_word(k)))
+}
+
+fn check_site(ctx: &Ctx, file: usize, source: &SourceFile, site: &Site) -> Option<Finding> {
+    let mut unsafe_parts = Vec::new();
+    collect_unsafe(
+        ctx,
+        file,
+        &source.text,
+        &site.sql.value,
+        &mut unsafe_parts,
+        0,
+    );
+    let first = unsafe_parts.first()?;
+    let shown = source.text.get(first.span.clone()).unwrap_or("a value");
+    let message = format!(
+        "SQL built from `{}`: interpolated values are an SQL injection risk, use a bind parameter",
+        shorten(shown)
+    );
+    let finding = Finding::new(
+        RULE.code,
+        source.path.clone(),
+        site.sql.span.clone(),
+        message,
+    );
+    if source.facts.has_syntax_errors {
+        return Some(finding);
+    }
+    Some(match parameter_fix(ctx, file, source, site) {
+        Some(fix) => finding.with_fix(fix),
+        None => finding,
+    })
+}
+
+fn shorten(text: &str) -> String {
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > 40 {
+        format!("{}...", one_line.chars().take(40).collect::<String>())
+    } else {
+        one_line
+    }
+}
+
+/// Binary operators whose result is always a number.
+const NUMERIC_OPS: &[&str] = &["-", "*", "/", "%", "**", "|", "&", "^", "<<", ">>", ">>>"];
+
+/// The non-constant parts of a string-building expression.
+fn collect_unsafe<'v>(
+    ctx: &Ctx,
+    file: usize,
+    text: &str,
+    value: &'v Value,
+    out: &mut Vec<&'v Spanned<Value>>,
+    depth: usize,
+) {
+    if depth > 32 {
+        return;
+    }
+    match value {
+        Value::Template { exprs, .. } => {
+            for e in exprs {
+                operand(ctx, file, text, e, out, depth);
+            }
+        }
+        Value::Binary { op, left, right } if op == "+" => {
+            operand(ctx, file, text, left, out, depth);
+            operand(ctx, file, text, right, out, depth);
+        }
+        Value::Const { value, .. } => collect_unsafe(ctx, file, text, &value.value, out, depth + 1),
+        _ => {}
+    }
+}
+
+fn operand<'v>(
+    ctx: &Ctx,
+    file: usize,
+    text: &str,
+    e: &'v Spanned<Value>,
+    out: &mut Vec<&'v Spanned<Value>>,
+    depth: usize,
+) {
+    match &e.value {
+        Value::Template { .. } | Value::Const { .. } => {
+            collect_unsafe(ctx, file, text, &e.value, out, depth + 1)
+        }
+        Value::Binary { op, .. } if op == "+" => {
+            collect_unsafe(ctx, file, text, &e.value, out, depth + 1)
+        }
+        // Arithmetic yields a number: it cannot carry SQL text.
+        Value::Binary { op, .. } if NUMERIC_OPS.contains(&op.as_str()) => {}
+        _ if is_constant(ctx, file, text, e) => {}
+        _ => out.push(e),
+    }
+}
+
+/// Rewrites interpolated whole comparison operands of an inline template literal to bind
+/// parameters; None when any non-constant value is elsewhere.
+fn parameter_fix(ctx: &Ctx, file: usize, source: &SourceFile, site: &Site) -> Option<Fix> {
+    let Value::Template { exprs, .. } = &site.sql.value else {
+        return None;
+    };
+    let rendered = sql::render(&site.sql.value)?;
+    let tokens = sql::tokenize(&rendered.text);
+    let hole_tokens: Vec<usize> = tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.kind == Kind::Hole)
+        .map(|(i, _)| i)
+        .collect();
+    // Every hole must be a token (not inside quotes), a direct substitution of this
+    // template, and a whole comparison operand.
+    if hole_tokens.len() != rendered.holes.len() {
+        return None;
+    }
+    let direct = rendered
+        .holes
+        .iter()
+        .all(|h| exprs.iter().any(|e| e.span == h.span));
+    if !direct
+        || !hole_tokens
+            .iter()
+            .all(|i| sql::hole_is_comparison_operand(&tokens, *i))
+    {
+        return None;
+    }
+    let values: Vec<&Spanned<Value>> = rendered
+        .holes
+        .iter()
+        .filter(|h| !is_constant(ctx, file, &source.text, h))
+        .collect();
+    if values.len() != rendered.holes.len() {
+        return None; // constant and opaque substitutions mixed: leave it to a human
+    }
+    let edits = match site.binding {
+        Binding::Positional => {
+            positional_edits(source, site, &values, sql::max_positional_param(&tokens))?
+        }
+        Binding::Named => named_edits(source, site, &values)?,
+        Binding::None => return None,
+    };
+    let mut fix = Fix::edit("Use bind parameters", source.path.clone(), edits);
+    fix.applicability = Applicability::Unsafe;
+    Some(fix)
+}
+
+/// The span of `${ expr }` around a substitution's expression.
+fn substitution_span(text: &str, expr: &Span) -> Option<Span> {
+    let before = text.get(..expr.start)?;
+    let open = before.trim_end().strip_suffix("${")?.len();
+    let after = text.get(expr.end..)?;
+    let trimmed = after.trim_start();
+    if !trimmed.starts_with('}') {
+        return None;
+    }
+    let close = expr.end + (after.len() - trimmed.len()) + 1;
+    Some(open..close)
+}
+
+fn positional_edits(
+    source: &SourceFile,
+    site: &Site,
+    values: &[&Spanned<Value>],
+    max_param: usize,
+) -> Option<Vec<TextEdit>> {
+    let text = &source.text;
+    let mut edits = Vec::new();
+    let mut args = Vec::new();
+    for (i, v) in values.iter().enumerate() {
+        edits.push(TextEdit {
+            span: substitution_span(text, &v.span)?,
+            new_text: format!("${}", max_param + i + 1),
+        });
+        args.push(text.get(v.span.clone())?.to_string());
+    }
+    edits.push(append_params(text, site, &args.join(", "), '[', ']')?);
+    Some(edits)
+}
+
+fn named_edits(
+    source: &SourceFile,
+    site: &Site,
+    values: &[&Spanned<Value>],
+) -> Option<Vec<TextEdit>> {
+    let text = &source.text;
+    let existing: Vec<&str> = match site.params {
+        Some(p) => p
+            .value
+            .as_object()?
+            .iter()
+            .map(|p| p.key.as_str())
+            .collect(),
+        None => Vec::new(),
+    };
+    let mut edits = Vec::new();
+    let mut entries: Vec<String> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    for v in values {
+        let name = param_name(&v.value)?;
+        if existing.contains(&name.as_str()) || names.contains(&name) {
+            return None;
+        }
+        edits.push(TextEdit {
+            span: substitution_span(text, &v.span)?,
+            new_text: format!(":{name}"),
+        });
+        let expr = text.get(v.span.clone())?;
+        entries.push(if expr == name {
+            name.clone()
+        } else {
+            format!("{name}: {expr}")
+        });
+        names.push(name);
+    }
+    edits.push(append_params(text, site, &entries.join(", "), '{', '}')?);
+    Some(edits)
+}
+
+/// `id` -> `id`, `dto.userId` -> `userId`.
+fn param_name(value: &Value) -> Option<String> {
+    let path = value.as_reference()?;
+    let last = path.rsplit('.').next()?;
+    let valid = last
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && last.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    (valid && last != "this").then(|| last.to_string())
+}
+
+/// Adds `items` to the parameters argument (an array or object literal), or adds the
+/// argument after the SQL.
+fn append_params(
+    text: &str,
+    site: &Site,
+    items: &str,
+    open: char,
+    close: char,
+) -> Option<TextEdit> {
+    let Some(params) = site.params else {
+        let pad = if open == '{' { " " } else { "" };
+        return Some(TextEdit {
+            span: site.sql.span.end..site.sql.span.end,
+            new_text: format!(", {open}{pad}{items}{pad}{close}"),
+        });
+    };
+    let last_end = match &params.value {
+        Value::Array(items) if open == '[' => items.last().map(|i| i.span.end),
+        Value::Object(props) if open == '{' => {
+            props.last().map(|p| p.value.span.end.max(p.key_span.end))
+        }
+        _ => return None,
+    };
+    Some(match last_end {
+        Some(end) => TextEdit {
+            span: end..end,
+            new_text: format!(", {items}"),
+        },
+        None => {
+            let inner = params.span.start + 1..params.span.end.saturating_sub(1);
+            text.get(inner.clone())?;
+            let pad = if open == '{' { " " } else { "" };
+            TextEdit {
+                span: inner,
+                new_text: format!("{pad}{items}{pad}"),
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::*;
+
+    const USER: &str = "import { Entity, Column } from 'typeorm';
+import { ManagedEntity } from 'src/common/managed-entity';
+
+@Entity('users')
+export class User extends ManagedEntity {
+  @Column()
+  email: string;
+}
+";
+
+    const STATUS: &str = "export enum OrderStatus {
+  Paid = 'paid',
+}
+
+export const ORDER_TABLE = 'order';
+export const orderColumns = 'id, total';
+";
+
+    fn service(body: &str) -> String {
+        format!(
+            "import {{ InjectRepository }} from '@nestjs/typeorm';
+import {{ DataSource, Repository }} from 'typeorm';
+import {{ User }} from 'src/users/user.entity';
+import {{ OrderStatus, orderColumns }} from 'src/orders/status';
+
+const COLUMNS = 'id, email';
+const TABLES = {{ USERS: 'users' }} as const;
+
+export class S {{
+  private readonly table = 'users';
+  static readonly VIEW = 'active_users';
+
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly dataSource: DataSource,
+  ) {{}}
+
+  async run(id: string, email: string, dto: {{ userId: string }}, asc: boolean, ids: string[]) {{
+{body}
+  }}
+}}
+"
+        )
+    }
+
+    fn files(text: &str) -> [(&str, &str); 3] {
+        [
+            ("src/users/user.entity.ts", USER),
+            ("src/orders/status.ts", STATUS),
+            ("src/s.ts", text),
+        ]
+    }
+
+    fn sec001(body: &str) -> Vec<usize> {
+        let text = service(body);
+        lines(&workspace(&files(&text)), "SEC001")
+            .into_iter()
+            .map(|(_, l, _)| l)
+            .collect()
+    }
+
+    #[test]
+    fn flags_interpolation_and_concatenation_of_input() {
+        let found = sec001(
+            "    await this.dataSource.query(`SELECT * FROM users WHERE id = ${id}`);
+    await this.dataSource.query('SELECT * FROM users WHERE email = \\'' + email + '\\'');
+    const sql = `SELECT * FROM users WHERE email = '${email}'`;
+    await this.dataSource.query(sql);
+    await this.users.createQueryBuilder('u').where(`u.id = ${dto.userId}`).getMany();
+    await this.users.createQueryBuilder('u').orderBy(`u.${email}`).getMany();
+    await this.dataSource.query(`SELECT * FROM users LIMIT ${(id as any) * 2} OFFSET ${email || 0}`);",
+        );
+        assert_eq!(found, vec![19, 20, 22, 23, 24, 25]);
+    }
+
+    #[test]
+    fn accepts_constants_enums_and_safe_conversions() {
+        let found = sec001(
+            "    const TABLE = 'users';
+    await this.dataSource.query(`SELECT ${COLUMNS} FROM ${TABLE} WHERE status = '${OrderStatus.Paid}'`);
+    await this.dataSource.query(`SELECT ${orderColumns} FROM \"${ORDER_TABLE}\"`);
+    await this.dataSource.query('SELECT * FROM ' + TABLE + ' WHERE id = $1', [id]);
+    await this.dataSource.query(`SELECT * FROM ${this.users.metadata.tableName} LIMIT ${Number(id)}`);
+    await this.dataSource.query(`SELECT * FROM users WHERE id IN (${ids.map((_, i) => `$${i + 1}`).join(', ')})`, ids);
+    await this.users.createQueryBuilder('u').orderBy(`u.email ${asc ? 'ASC' : 'DESC'}`).getMany();
+    await this.users.createQueryBuilder('u').where('u.id = :id', { id }).getMany();
+    await this.dataSource.query(`SELECT * FROM ${this.table}, ${S.VIEW}, ${TABLES.USERS}`);",
+        );
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn the_finding_starts_at_the_sql_argument() {
+        let text = service(
+            "    const sql = `SELECT * FROM users WHERE id = ${id}`;
+    await this.dataSource.query(sql);",
+        );
+        let ws = workspace(&files(&text));
+        let found = findings(&ws, "SEC001");
+        assert_eq!(found.len(), 1);
+        assert_eq!(text.get(found[0].span.clone()), Some("sql"));
+        assert!(found[0].fixes.is_empty(), "no fix through a const");
+    }
+
+    #[test]
+    fn fix_rewrites_whole_operands_to_positional_parameters() {
+        let body = "    await this.dataSource.query(`SELECT * FROM users WHERE id = ${id} AND email = $1`, [email]);
+    await this.dataSource.query(`SELECT * FROM users WHERE id = ${id}`);
+    await this.dataSource.query(`SELECT * FROM users WHERE email ILIKE '%${email}%'`);";
+        let text = service(body);
+        let fixed = assert_fix_is_clean(&files(&text), "SEC001", "src/s.ts");
+        let expected = service(
+            "    await this.dataSource.query(`SELECT * FROM users WHERE id = $2 AND email = $1`, [email, id]);
+    await this.dataSource.query(`SELECT * FROM users WHERE id = $1`, [id]);
+    await this.dataSource.query(`SELECT * FROM users WHERE email ILIKE '%${email}%'`);",
+        );
+        assert_eq!(fixed, expected);
+        assert!(!all_safe(&workspace(&files(&text)), "SEC001"));
+    }
+
+    #[test]
+    fn fix_rewrites_query_builder_fragments_to_named_parameters() {
+        let body = "    await this.users.createQueryBuilder('u').where(`u.id = ${dto.userId}`).andWhere(`u.email = ${email}`, { id }).getMany();
+    await this.users.createQueryBuilder('u').where(`u.id = ${id}`, { id: 1 }).getMany();";
+        let text = service(body);
+        let fixed = assert_fix_is_clean(&files(&text), "SEC001", "src/s.ts");
+        let expected = service(
+            "    await this.users.createQueryBuilder('u').where(`u.id = :userId`, { userId: dto.userId }).andWhere(`u.email = :email`, { id, email }).getMany();
+    await this.users.createQueryBuilder('u').where(`u.id = ${id}`, { id: 1 }).getMany();",
+        );
+        assert_eq!(fixed, expected);
+    }
+
+    #[test]
+    fn unclassified_receivers_count_only_for_sql_text() {
+        let text = "export class S {
+  constructor(private readonly legacyRepo, private readonly reportingDataSource) {}
+  run(id: string) {
+    this.legacyRepo.query(`query { user(id: ${id}) { name } }`);
+    this.legacyRepo.query(`SELECT * FROM users WHERE id = ${id}`);
+  }
+}
+";
+        let ws = workspace(&[("src/users/user.entity.ts", USER), ("src/s.ts", text)]);
+        let found: Vec<usize> = lines(&ws, "SEC001")
+            .into_iter()
+            .map(|(_, l, _)| l)
+            .collect();
+        assert_eq!(found, vec![5]);
+    }
+
+    #[test]
+    fn tests_and_migrations_are_skipped() {
+        let text = service("    await this.dataSource.query(`TRUNCATE ${id}`);");
+        let mut f = files(&text);
+        f[2].0 = "src/s.e2e-spec.ts";
+        assert!(lines(&workspace(&f), "SEC001").is_empty());
+    }
+}

@@ -1,0 +1,441 @@
+//! # TYP001: column-type-mismatch
+//!
+//! ## What it does
+//! Compares a column's database type with its TypeScript type, using what the PostgreSQL
+//! driver (`pg`) returns through TypeORM:
+//!
+//! | database type | TypeScript |
+//! |---|---|
+//! | `varchar`, `char`, `text`, `citext`, `uuid`, `inet`, `time`, `money` | `string` |
+//! | `bigint`, `numeric`, `decimal` | `string` (pg returns strings for them) |
+//! | `int`, `integer`, `smallint`, `real`, `double precision`, `float` | `number` |
+//! | `boolean` | `boolean` |
+//! | `timestamp`, `timestamptz` (and create/update/delete date columns) | `Date` |
+//! | `date` | `Date` or `string` |
+//! | `json`, `jsonb`, `simple-json` | any object or array type |
+//! | `simple-array` | `string[]` |
+//! | `bytea` | `Buffer` |
+//! | `enum`, `simple-enum` | the enum (`enum: Status`) or a union of its literals (`enum: ['a', 'b']`) |
+//!
+//! `array: true` (or `int[]`) wants an array of the element type. Type aliases and enums
+//! are followed through imports and barrels. Silent when the database type is not written
+//! (TypeORM infers it from the TypeScript type), for types we cannot trace, `any`/`unknown`,
+//! and columns with a `transformer` or options we cannot read.
+//!
+//! ## Why is this bad?
+//! The TypeScript type is a promise the compiler keeps: a `numeric` typed `number` holds a
+//! string at runtime, so `price + tax` concatenates (`"10.00" + 1` is `"10.001"`), and a
+//! `bigint` typed `number` compares wrongly. Nothing fails until the numbers are wrong.
+//!
+//! ## Example
+//! ```ts
+//! @Column('decimal', { precision: 5, scale: 2 })
+//! taxRate: number;
+//! ```
+//!
+//! ## Fix
+//! ```ts
+//! @Column('decimal', { precision: 5, scale: 2 })
+//! taxRate: string;
+//! ```
+//! The quick fix rewrites the property's type (keeping `| null`); convert where you compute.
+
+use super::shape::{enum_reference, shapes, Shape};
+use crate::finding::{Finding, Fix, Severity, TextEdit};
+use crate::model::{Column, ColumnKind};
+use crate::rules::{Ctx, RuleDef};
+use crate::syntax::{TypeAnn, Value};
+
+pub const RULE: RuleDef = RuleDef {
+    code: "TYP001",
+    name: "column-type-mismatch",
+    summary: "A column whose TypeScript type cannot hold what the driver returns.",
+    default_severity: Severity::Warning,
+    check,
+};
+
+/// What the driver returns for a database type.
+#[derive(Debug, Clone, PartialEq)]
+enum Expect {
+    Str,
+    Num,
+    Bool,
+    Date,
+    DateOrStr,
+    Json,
+    Buffer,
+    Enum,
+    Array(Box<Expect>),
+}
+
+fn scalar_expect(db_type: &str) -> Option<Expect> {
+    Some(match db_type.trim() {
+        "varchar"
+        | "character varying"
+        | "char"
+        | "character"
+        | "nchar"
+        | "nvarchar"
+        | "text"
+        | "citext"
+        | "uuid"
+        | "inet"
+        | "cidr"
+        | "macaddr"
+        | "macaddr8"
+        | "tsvector"
+        | "tsquery"
+        | "xml"
+        | "ltree"
+        | "time"
+        | "time without time zone"
+        | "time with time zone"
+        | "timetz"
+        | "money"
+        | "bit"
+        | "bit varying"
+        | "varbit"
+        | "bigint"
+        | "int8"
+        | "bigserial"
+        | "serial8"
+        | "numeric"
+        | "decimal" => Expect::Str,
+        "int" | "integer" | "int2" | "int4" | "smallint" | "serial" | "serial4" | "smallserial"
+        | "serial2" | "real" | "float4" | "float8" | "float" | "double precision" | "double" => {
+            Expect::Num
+        }
+        "boolean" | "bool" => Expect::Bool,
+        "timestamp"
+        | "timestamptz"
+        | "timestamp without time zone"
+        | "timestamp with time zone" => Expect::Date,
+        "date" => Expect::DateOrStr,
+        "json" | "jsonb" | "simple-json" => Expect::Json,
+        "simple-array" => Expect::Array(Box::new(Expect::Str)),
+        "bytea" => Expect::Buffer,
+        "enum" | "simple-enum" => Expect::Enum,
+        _ => return None,
+    })
+}
+
+/// The expectation for a column, or None when its database type is not written (or not
+/// one we know).
+fn expect_of(column: &Column) -> Option<Expect> {
+    let written = column.db_type.as_deref().or(match column.kind {
+        ColumnKind::CreateDate | ColumnKind::UpdateDate | ColumnKind::DeleteDate => {
+            Some("timestamp")
+        }
+        ColumnKind::Version => Some("integer"),
+        _ => None,
+    })?;
+    let (base, is_array) = match written.trim().strip_suffix("[]") {
+        Some(base) => (base, true),
+        None => (written, column.is_array),
+    };
+    let scalar = scalar_expect(base)?;
+    Some(if is_array && base != "simple-array" {
+        Expect::Array(Box::new(scalar))
+    } else {
+        scalar
+    })
+}
+
+fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
+    let path = ctx.path(file);
+    for entity in ctx.model.entities_touching(file) {
+        for column in &entity.columns {
+            if column.origin.file != file || column.origin.class.is_none() || skipped(column) {
+                continue;
+            }
+            let Some(ty) = column.type_ann.as_ref() else {
+                continue;
+            };
+            let Some(expect) = expect_of(column) else {
+                continue;
+            };
+            let enum_shape = enum_of(ctx, file, column);
+            let members = shapes(ctx, file, ty);
+            if members.is_empty()
+                || members
+                    .iter()
+                    .any(|s| fits(&expect, s, enum_shape.as_ref()))
+            {
+                continue;
+            }
+            let Some(wanted) = expected_text(&expect, column) else {
+                continue;
+            };
+            let message = format!(
+                "`{}` is `{}` in the database ({}), but typed `{}`: expected `{wanted}`",
+                column.property,
+                column.db_type.as_deref().unwrap_or("timestamp"),
+                describe(&expect),
+                ty.text,
+            );
+            let finding = Finding::new(RULE.code, path.clone(), column.name_span.clone(), message)
+                .with_fix(fix(&path, ty, &wanted));
+            out.push(finding);
+        }
+    }
+    dedup_in_place(out);
+}
+
+/// A column declared in a base class is seen once per inheriting entity: keep one.
+fn dedup_in_place(out: &mut Vec<Finding>) {
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|f| f.code != RULE.code || seen.insert((f.span.start, f.message.clone())));
+}
+
+/// Columns whose TypeScript type legitimately differs from the database's.
+fn skipped(column: &Column) -> bool {
+    if column.options_opaque
+        || matches!(
+            column.kind,
+            ColumnKind::Embedded | ColumnKind::Virtual | ColumnKind::View
+        )
+    {
+        return true;
+    }
+    let options = column.decorator.as_ref().and_then(|d| d.options());
+    options.is_some_and(|o| o.value.get("transformer").is_some())
+}
+
+/// The enum a column's `enum:` option references, resolved.
+fn enum_of(ctx: &Ctx, file: usize, column: &Column) -> Option<Shape> {
+    match column.enum_values.as_ref()? {
+        Value::Ident(name) => Some(enum_reference(ctx, file, name)),
+        Value::Array(items) => Some(Shape::Enum {
+            name: String::new(),
+            strings: true,
+            values: items
+                .iter()
+                .filter_map(|i| i.value.as_str().map(str::to_string))
+                .collect(),
+        }),
+        _ => Some(Shape::Unknown),
+    }
+}
+
+/// Whether a member type can hold what the driver returns (unknown types always can).
+fn fits(expect: &Expect, shape: &Shape, enum_shape: Option<&Shape>) -> bool {
+    use Shape as S;
+    if matches!(shape, S::Any | S::Unknown) {
+        return true;
+    }
+    match expect {
+        Expect::Str => matches!(shape, S::Str | S::StrLit(_) | S::Enum { .. }),
+        Expect::Num => matches!(shape, S::Num | S::NumLit | S::Enum { .. }),
+        Expect::Bool => matches!(shape, S::Bool),
+        Expect::Date => matches!(shape, S::Date),
+        Expect::DateOrStr => matches!(shape, S::Date | S::Str | S::StrLit(_)),
+        Expect::Json => matches!(shape, S::Object | S::Array(_)),
+        Expect::Buffer => matches!(shape, S::Buffer),
+        Expect::Enum => fits_enum(shape, enum_shape),
+        Expect::Array(inner) => match shape {
+            S::Array(el) => fits(inner, el, enum_shape),
+            _ => false,
+        },
+    }
+}
+
+fn fits_enum(shape: &Shape, enum_shape: Option<&Shape>) -> bool {
+    match (shape, enum_shape) {
+        (_, None | Some(Shape::Unknown)) => !matches!(
+            shape,
+            Shape::Bool | Shape::Date | Shape::Object | Shape::Array(_) | Shape::Buffer
+        ),
+        (Shape::Enum { name, .. }, Some(Shape::Enum { name: wanted, .. })) => {
+            wanted.is_empty() || name == wanted
+        }
+        (
+            Shape::StrLit(v),
+            Some(Shape::Enum {
+                values, strings, ..
+            }),
+        ) => !strings || values.contains(v),
+        (Shape::NumLit, Some(Shape::Enum { strings, .. })) => !strings,
+        _ => false,
+    }
+}
+
+fn describe(expect: &Expect) -> &'static str {
+    match expect {
+        Expect::Str => "the driver returns a string",
+        Expect::Num => "the driver returns a number",
+        Expect::Bool => "the driver returns a boolean",
+        Expect::Date | Expect::DateOrStr => "the driver returns a Date",
+        Expect::Json => "the driver returns parsed JSON",
+        Expect::Buffer => "the driver returns a Buffer",
+        Expect::Enum => "only the enum's values",
+        Expect::Array(_) => "the driver returns an array",
+    }
+}
+
+/// The TypeScript type to write, when we know one.
+fn expected_text(expect: &Expect, column: &Column) -> Option<String> {
+    Some(match expect {
+        Expect::Str => "string".into(),
+        Expect::Num => "number".into(),
+        Expect::Bool => "boolean".into(),
+        Expect::Date => "Date".into(),
+        Expect::DateOrStr => "string".into(),
+        Expect::Json => "Record<string, unknown>".into(),
+        Expect::Buffer => "Buffer".into(),
+        Expect::Enum => enum_text(column)?,
+        Expect::Array(inner) => {
+            let el = expected_text(inner, column)?;
+            if el.contains(' ') {
+                format!("({el})[]")
+            } else {
+                format!("{el}[]")
+            }
+        }
+    })
+}
+
+/// `Status` for `enum: Status`, `'a' | 'b'` for `enum: ['a', 'b']`.
+fn enum_text(column: &Column) -> Option<String> {
+    match column.enum_values.as_ref()? {
+        Value::Ident(name) => Some(name.clone()),
+        Value::Array(items) => {
+            let values: Option<Vec<String>> = items
+                .iter()
+                .map(|i| {
+                    i.value
+                        .as_str()
+                        .map(|s| format!("'{}'", s.replace('\'', "\\'")))
+                })
+                .collect();
+            values.filter(|v| !v.is_empty()).map(|v| v.join(" | "))
+        }
+        _ => None,
+    }
+}
+
+/// Rewrites the whole annotation, keeping `| null` / `| undefined`.
+fn fix(path: &std::path::Path, ty: &TypeAnn, wanted: &str) -> Fix {
+    let mut text = wanted.to_string();
+    if ty.includes_null() {
+        text.push_str(" | null");
+    }
+    if ty.includes_undefined() {
+        text.push_str(" | undefined");
+    }
+    Fix::edit(
+        format!("Change the type to `{text}`"),
+        path.to_path_buf(),
+        vec![TextEdit {
+            span: ty.span.clone(),
+            new_text: text,
+        }],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::*;
+
+    fn entity(body: &str) -> String {
+        format!(
+            "import {{ Column, Entity }} from 'typeorm';
+import {{ ManagedEntity }} from 'src/common/managed-entity';
+import {{ Status, Money }} from 'src/common/types';
+
+export enum Local {{
+  A = 'a',
+}}
+
+@Entity()
+export class Item extends ManagedEntity {{
+{body}
+}}
+"
+        )
+    }
+
+    const TYPES: &str = "export enum Status { Open = 'open', Closed = 'closed' }
+export enum Other { X = 'x' }
+export type Money = string;
+";
+
+    fn typ001(body: &str) -> Vec<(String, usize, String)> {
+        let text = entity(body);
+        let ws = workspace(&[
+            ("src/common/types.ts", TYPES),
+            ("src/items/item.entity.ts", &text),
+        ]);
+        lines(&ws, "TYP001")
+    }
+
+    #[test]
+    fn flags_what_the_driver_cannot_fill() {
+        for body in [
+            "  @Column('numeric') price: number;",
+            "  @Column({ type: 'bigint' }) views: number;",
+            "  @Column('varchar') name: number;",
+            "  @Column('int') count: string;",
+            "  @Column('timestamptz') at: string;",
+            "  @Column('jsonb') data: string;",
+            "  @Column('int', { array: true }) ids: number;",
+            "  @Column('int', { array: true }) ids: string[];",
+            "  @Column('simple-array') tags: number[];",
+            "  @Column({ type: 'enum', enum: Status }) status: string;",
+            "  @Column({ type: 'enum', enum: ['a', 'b'] }) kind: 'c' | 'd';",
+            "  @Column({ type: 'boolean', nullable: true }) flag: string | null;",
+        ] {
+            assert_eq!(typ001(body).len(), 1, "{body}");
+        }
+    }
+
+    #[test]
+    fn accepts_matching_and_untraceable_types() {
+        for body in [
+            "  @Column('numeric') price: string;",
+            "  @Column('int') count: number;",
+            "  @Column() inferred: number;",
+            "  @Column('varchar') amount: Money;",
+            "  @Column('varchar') local: Local;",
+            "  @Column('date') day: string;",
+            "  @Column('jsonb') data: Record<string, unknown>;",
+            "  @Column('jsonb') list: string[];",
+            "  @Column('jsonb') anything: SomeInterface;",
+            "  @Column('int', { array: true }) ids: number[];",
+            "  @Column('int', { array: true }) ids2: Array<number>;",
+            "  @Column('simple-array') tags: string[];",
+            "  @Column({ type: 'enum', enum: Status }) status: Status;",
+            "  @Column({ type: 'enum', enum: ['a', 'b'] }) kind: 'a' | 'b';",
+            "  @Column({ type: 'numeric', transformer: toNumber }) n: number;",
+            "  @Column({ ...decimal }) n2: number;",
+            "  @Column('varchar') u: string | number;",
+            "  @Column('text') x: any;",
+        ] {
+            assert!(typ001(body).is_empty(), "{body}");
+        }
+    }
+
+    #[test]
+    fn a_different_enum_is_flagged() {
+        let text = entity("  @Column({ type: 'enum', enum: Status }) status: Other;")
+            .replace("{ Status, Money }", "{ Status, Money, Other }");
+        let ws = workspace(&[
+            ("src/common/types.ts", TYPES),
+            ("src/items/item.entity.ts", &text),
+        ]);
+        assert_eq!(lines(&ws, "TYP001").len(), 1);
+    }
+
+    #[test]
+    fn fix_rewrites_the_type_keeping_null() {
+        let text = entity("  @Column('numeric', { nullable: true })\n  price: number | null;\n\n  @Column({ type: 'enum', enum: ['a', 'b'] })\n  kind: string;");
+        let files = [
+            ("src/common/types.ts", TYPES),
+            ("src/items/item.entity.ts", text.as_str()),
+        ];
+        let out = assert_fix_is_clean(&files, "TYP001", "src/items/item.entity.ts");
+        assert_eq!(
+            out,
+            entity("  @Column('numeric', { nullable: true })\n  price: string | null;\n\n  @Column({ type: 'enum', enum: ['a', 'b'] })\n  kind: 'a' | 'b';")
+        );
+    }
+}
