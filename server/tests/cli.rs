@@ -17,6 +17,30 @@ fn write(dir: &Path, rel: &str, text: &str) {
     std::fs::write(path, text).expect("write");
 }
 
+const MANAGED_ENTITY: &str = "import { CreateDateColumn, DeleteDateColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export abstract class ManagedEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @CreateDateColumn()
+  created: Date;
+
+  @UpdateDateColumn()
+  updated: Date;
+
+  @DeleteDateColumn({ nullable: true })
+  deleted: Date | null;
+}
+";
+
+/// A workspace with the managed base and one entity that does not extend it (ENT001).
+fn workspace_with_error(dir: &Path) {
+    write(dir, "package.json", "{}");
+    write(dir, "src/common/managed-entity.ts", MANAGED_ENTITY);
+    write(dir, "src/plain.entity.ts", ENTITY_WITHOUT_BASE);
+}
+
 const ENTITY_WITHOUT_BASE: &str = "import { Entity, Column } from 'typeorm';
 
 @Entity()
@@ -58,9 +82,8 @@ fn bad_config_names_file_line_and_key() {
 #[test]
 fn broken_typescript_is_reported_not_fatal() {
     let dir = tempfile::tempdir().expect("tempdir");
-    write(dir.path(), "package.json", "{}");
+    workspace_with_error(dir.path());
     write(dir.path(), "src/broken.entity.ts", "@Entity(\nexport class {{{ \n");
-    write(dir.path(), "src/plain.entity.ts", ENTITY_WITHOUT_BASE);
     let out = run(&["check", "."], dir.path());
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
@@ -70,8 +93,7 @@ fn broken_typescript_is_reported_not_fatal() {
 #[test]
 fn error_findings_exit_one_and_formats_parse() {
     let dir = tempfile::tempdir().expect("tempdir");
-    write(dir.path(), "package.json", "{}");
-    write(dir.path(), "src/plain.entity.ts", ENTITY_WITHOUT_BASE);
+    workspace_with_error(dir.path());
     for format in ["json", "sarif"] {
         let out = run(&["check", ".", "--format", format], dir.path());
         assert_eq!(out.status.code(), Some(1));

@@ -11,10 +11,17 @@ pub fn text<'a>(node: Node, src: &'a str) -> &'a str {
 
 /// The named children of a node, skipping comments.
 pub fn named_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
+    let count = node.named_child_count();
+    if count == 0 {
+        return Vec::new();
+    }
+    let mut out = Vec::with_capacity(count);
     let mut cursor = node.walk();
-    node.named_children(&mut cursor)
-        .filter(|n| n.kind() != "comment")
-        .collect()
+    out.extend(
+        node.named_children(&mut cursor)
+            .filter(|n| !n.is_extra() || n.kind() != "comment"),
+    );
+    out
 }
 
 /// The cooked text of a `string` node (quotes removed, common escapes resolved).

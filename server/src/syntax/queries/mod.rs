@@ -188,6 +188,11 @@ impl<'a> Extractor<'a> {
                 self.check_export_default(node);
                 self.walk_children(node);
             }
+            // Types, imports and literals hold no query sites: skipping them is most of the
+            // tree in entity files.
+            "type_annotation" | "type_arguments" | "type_parameters" | "interface_declaration"
+            | "type_alias_declaration" | "enum_declaration" | "import_statement" | "string"
+            | "comment" | "property_identifier" | "identifier" | "number" => {}
             _ => self.walk_children(node),
         }
     }
