@@ -133,7 +133,10 @@ fn initialize_negotiates_utf8_and_publishes_exact_diagnostics() {
     let d = idx[0];
     assert_eq!(d["severity"], 2);
     assert_eq!(d["source"], "typeorm-lsp");
-    assert!(d["message"].as_str().unwrap().contains("Post.author"), "{d}");
+    assert!(
+        d["message"].as_str().unwrap().contains("Post.author"),
+        "{d}"
+    );
     assert!(d["codeDescription"]["href"]
         .as_str()
         .unwrap()
@@ -205,7 +208,10 @@ fn three_hundred_changes_back_to_back_end_in_the_right_text() {
         "textDocument/hover",
         json!({"textDocument": {"uri": post}, "position": pos(311, 20)}),
     );
-    assert!(first["contents"]["value"].as_str().unwrap().starts_with("**User**"));
+    assert!(first["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .starts_with("**User**"));
     assert_clean_exit(client);
 }
 
@@ -224,8 +230,11 @@ fn code_actions(client: &mut Client, uri: &str, diag: &Value, only: Option<&[&st
         .unwrap_or_default()
 }
 
-fn edits_for<'a>(action: &'a Value, uri: &str) -> Vec<Value> {
-    let changes = action["edit"]["documentChanges"].as_array().cloned().unwrap_or_default();
+fn edits_for(action: &Value, uri: &str) -> Vec<Value> {
+    let changes = action["edit"]["documentChanges"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     changes
         .into_iter()
         .filter(|c| c["textDocument"]["uri"] == uri)
@@ -233,7 +242,8 @@ fn edits_for<'a>(action: &'a Value, uri: &str) -> Vec<Value> {
         .collect()
 }
 
-const POST_FIXED: &str = "import { Entity, PrimaryGeneratedColumn, Column, ManyToOne, Index } from 'typeorm';
+const POST_FIXED: &str =
+    "import { Entity, PrimaryGeneratedColumn, Column, ManyToOne, Index } from 'typeorm';
 import { User } from 'src/user.entity';
 
 @Entity('posts')
@@ -268,7 +278,10 @@ fn code_actions_fix_suppress_and_fix_all() {
     assert_eq!(quick["diagnostics"][0]["code"], "IDX001");
     assert_eq!(apply_utf8_edits(POST, &edits_for(quick, &post)), POST_FIXED);
     let ops = quick["edit"]["documentChanges"].as_array().unwrap();
-    let create = ops.iter().find(|o| o["kind"] == "create").expect("creates a migration");
+    let create = ops
+        .iter()
+        .find(|o| o["kind"] == "create")
+        .expect("creates a migration");
     let migration = create["uri"].as_str().unwrap();
     assert!(migration.contains("/src/migrations/"), "{migration}");
     let contents = edits_for(quick, migration);
@@ -284,7 +297,10 @@ fn code_actions_fix_suppress_and_fix_all() {
         .expect("a suppression");
     let edits = edits_for(suppress, &post);
     assert_eq!(edits.len(), 1);
-    assert_eq!(edits[0]["newText"], "  // typeorm-lsp-ignore IDX001: reason\n");
+    assert_eq!(
+        edits[0]["newText"],
+        "  // typeorm-lsp-ignore IDX001: reason\n"
+    );
     assert_eq!(range_of(&edits[0]["range"]), ((12, 0), (12, 0)));
 
     let all = code_actions(&mut client, &post, &diag, Some(&["source.fixAll"]));
@@ -292,11 +308,18 @@ fn code_actions_fix_suppress_and_fix_all() {
     assert_eq!(all[0]["kind"], "source.fixAll.typeorm-lsp");
     // Other rules' safe fixes may join in; the IDX001 ones must be there.
     let fixed_all = apply_utf8_edits(POST, &edits_for(&all[0], &post));
-    assert!(fixed_all.contains("  @Index()\n  @ManyToOne("), "{fixed_all}");
+    assert!(
+        fixed_all.contains("  @Index()\n  @ManyToOne("),
+        "{fixed_all}"
+    );
     assert!(fixed_all.contains("ManyToOne, Index }"), "{fixed_all}");
 
     // Applying the suppression silences the finding.
-    client.change(&post, 2, json!([{"range": edits[0]["range"], "text": edits[0]["newText"]}]));
+    client.change(
+        &post,
+        2,
+        json!([{"range": edits[0]["range"], "text": edits[0]["newText"]}]),
+    );
     client.diagnostics(&post, |d| no_code(d, "IDX001"));
     assert_clean_exit(client);
 }
@@ -336,7 +359,10 @@ fn hover_definition_references_and_symbols() {
     let refs = refs.as_array().unwrap();
     let service = file_uri(&dir, "src/users.service.ts");
     assert!(refs.iter().any(|r| r["uri"] == post.as_str()), "{refs:?}");
-    assert!(refs.iter().any(|r| r["uri"] == service.as_str()), "{refs:?}");
+    assert!(
+        refs.iter().any(|r| r["uri"] == service.as_str()),
+        "{refs:?}"
+    );
     assert!(!refs.iter().any(|r| r["uri"] == user.as_str()), "{refs:?}");
 
     let symbols = client.request(
@@ -388,7 +414,10 @@ fn watched_files_created_and_deleted_on_disk() {
         .iter()
         .map(|w| w["globPattern"].as_str().unwrap())
         .collect();
-    assert_eq!(globs, ["**/*.ts", "**/tsconfig.json", "**/typeorm-lsp.json"]);
+    assert_eq!(
+        globs,
+        ["**/*.ts", "**/tsconfig.json", "**/typeorm-lsp.json"]
+    );
 
     let tag = POST.replace("Post", "Tag").replace("posts", "tags");
     write_files(dir.path(), &[("src/tag.entity.ts", &tag)]);
@@ -418,7 +447,10 @@ fn configuration_change_turns_a_rule_off_and_reports_bad_settings() {
     client.notify("workspace/didChangeConfiguration", json!({"settings": {}}));
     client.diagnostics(&post, |d| no_code(d, "IDX001"));
     let shown = client.wait_notification("window/showMessage", |p| {
-        p["message"].as_str().unwrap_or("").contains("noSuchSetting")
+        p["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("noSuchSetting")
     });
     assert_eq!(shown["type"], 2);
     assert_clean_exit(client);
@@ -476,9 +508,16 @@ fn bad_requests_are_answered_and_a_panic_does_not_kill_the_server() {
     client.open(&post, POST);
     client.diagnostics(&post, |d| has_idx001_at(d, AUTHOR));
 
-    let unknown = json!({"textDocument": {"uri": "file:///no/such/file.ts"}, "position": pos(0, 0)});
-    assert_eq!(client.request("textDocument/hover", unknown.clone()), Value::Null);
-    assert_eq!(client.request("textDocument/definition", unknown), Value::Null);
+    let unknown =
+        json!({"textDocument": {"uri": "file:///no/such/file.ts"}, "position": pos(0, 0)});
+    assert_eq!(
+        client.request("textDocument/hover", unknown.clone()),
+        Value::Null
+    );
+    assert_eq!(
+        client.request("textDocument/definition", unknown),
+        Value::Null
+    );
     let far = json!({"textDocument": {"uri": post}, "position": pos(9999, 9999)});
     let _ = client.request("textDocument/hover", far.clone());
     let _ = client.request("textDocument/definition", far);
@@ -508,7 +547,10 @@ fn bad_requests_are_answered_and_a_panic_does_not_kill_the_server() {
         "textDocument/hover",
         json!({"textDocument": {"uri": post}, "position": pos(12, 3)}),
     );
-    assert!(hover["contents"]["value"].as_str().unwrap().starts_with("**Post.author**"));
+    assert!(hover["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .starts_with("**Post.author**"));
     client.change(&post, 2, insert(11, 0, "  @Index()\n"));
     client.diagnostics(&post, |d| no_code(d, "IDX001"));
     assert_clean_exit(client);
@@ -523,7 +565,10 @@ fn pull_diagnostics_for_clients_that_ask() {
         "workspace": {"diagnostics": {"refreshSupport": true}}
     });
     let (mut client, init) = Client::start(dir.path(), caps, Value::Null);
-    assert_eq!(init["capabilities"]["diagnosticProvider"]["interFileDependencies"], true);
+    assert_eq!(
+        init["capabilities"]["diagnosticProvider"]["interFileDependencies"],
+        true
+    );
     let post = file_uri(&dir, "src/post.entity.ts");
     client.open(&post, POST);
     let report = client.request(
@@ -538,7 +583,10 @@ fn pull_diagnostics_for_clients_that_ask() {
         "textDocument/diagnostic",
         json!({"textDocument": {"uri": post}}),
     );
-    assert!(no_code(report["items"].as_array().unwrap(), "IDX001"), "{report}");
+    assert!(
+        no_code(report["items"].as_array().unwrap(), "IDX001"),
+        "{report}"
+    );
     assert!(!client
         .notifications
         .iter()
@@ -613,7 +661,10 @@ fn shop_smoke() {
     client.wait_notification("$/progress", |p| p["value"]["kind"] == "end");
     let symbols = client.request("workspace/symbol", json!({"query": ""}));
     assert!(symbols.as_array().unwrap().len() >= 5, "{symbols}");
-    let erd = client.request("workspace/executeCommand", json!({"command": "typeorm-lsp.erd"}));
+    let erd = client.request(
+        "workspace/executeCommand",
+        json!({"command": "typeorm-lsp.erd"}),
+    );
     assert!(erd.as_str().unwrap().starts_with("erDiagram"));
     let entity = first_entity_file(&dir.path().join("src")).expect("an entity file");
     let text = std::fs::read_to_string(&entity).unwrap();

@@ -6,7 +6,7 @@
 #![allow(dead_code)]
 
 use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -103,7 +103,10 @@ impl Client {
     /// Sends a request and returns its `result`, failing on an error response.
     pub fn request(&mut self, method: &str, params: Value) -> Value {
         let response = self.request_raw(method, params);
-        assert!(response.get("error").is_none(), "{method} failed: {response}");
+        assert!(
+            response.get("error").is_none(),
+            "{method} failed: {response}"
+        );
         response.get("result").cloned().unwrap_or(Value::Null)
     }
 
@@ -150,7 +153,10 @@ impl Client {
         }
         let found = self.wait_for(is);
         let Some(found) = found else {
-            panic!("timed out waiting for {method}; kept: {:?}", self.notifications);
+            panic!(
+                "timed out waiting for {method}; kept: {:?}",
+                self.notifications
+            );
         };
         let i = self
             .notifications
@@ -177,7 +183,10 @@ impl Client {
         let params = self.wait_notification("textDocument/publishDiagnostics", |p| {
             p["uri"] == uri && pred(p["diagnostics"].as_array().map_or(&[], |v| v.as_slice()))
         });
-        params["diagnostics"].as_array().cloned().unwrap_or_default()
+        params["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// Lets pending messages arrive (for asserting that something did NOT happen).
@@ -298,7 +307,12 @@ pub fn with_code<'a>(diags: &'a [Value], code: &str) -> Vec<&'a Value> {
 
 /// `{"line": l, "character": c}` pairs of a range as a tuple.
 pub fn range_of(v: &Value) -> ((u64, u64), (u64, u64)) {
-    let p = |x: &Value| (x["line"].as_u64().unwrap_or(u64::MAX), x["character"].as_u64().unwrap_or(u64::MAX));
+    let p = |x: &Value| {
+        (
+            x["line"].as_u64().unwrap_or(u64::MAX),
+            x["character"].as_u64().unwrap_or(u64::MAX),
+        )
+    };
     (p(&v["start"]), p(&v["end"]))
 }
 

@@ -1,0 +1,133 @@
+//! Files changing on disk: watchers registered dynamically for TypeScript sources,
+//! `tsconfig.json` and `typeorm-lsp.json`; events queue work for the analysis task
+//! (re-read, forget, or reload the configuration and re-check everything).
+
+use std::path::{Path, PathBuf};
+
+use tower_lsp_server::ls_types::{
+    DidChangeWatchedFilesRegistrationOptions, FileChangeType, FileEvent, FileSystemWatcher,
+    GlobPattern, MessageType, Registration,
+};
+
+use super::session::{uri_path, Pending, Session};
+use crate::config::CONFIG_FILE_NAME;
+
+/// The globs watched.
+pub const GLOBS: [&str; 3] = ["**/*.ts", "**/tsconfig.json", "**/typeorm-lsp.json"];
+
+/// Registers the file watchers, when the client allows dynamic registration.
+pub async fn register(session: &Session) {
+    if !session.caps().dynamic_watch {
+        return;
+    }
+    let options = DidChangeWatchedFilesRegistrationOptions {
+        watchers: GLOBS
+            .iter()
+            .map(|g| FileSystemWatcher {
+                glob_pattern: GlobPattern::String(g.to_string()),
+                kind: None,
+            })
+            .collect(),
+    };
+    let registration = Registration {
+        id: "typeorm-lsp-watched-files".to_string(),
+        method: "workspace/didChangeWatchedFiles".to_string(),
+        register_options: serde_json::to_value(options).ok(),
+    };
+    if let Err(err) = session.client.register_capability(vec![registration]).await {
+        let msg = format!("cannot watch files: {err}");
+        session.log(MessageType::WARNING, msg).await;
+    }
+}
+
+/// What a changed path means for the workspace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Settings or module resolution changed: reload and re-check all.
+    Reload,
+    /// A source file to re-read or forget.
+    File(PathBuf),
+    /// A deleted folder: forget the files under it.
+    Folder(PathBuf),
+    Ignore,
+}
+
+/// Classifies one event.
+pub fn effect(path: &Path, typ: FileChangeType) -> Effect {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if name == CONFIG_FILE_NAME || (name.starts_with("tsconfig") && name.ends_with(".json")) {
+        return Effect::Reload;
+    }
+    let source = [".ts", ".tsx", ".mts", ".cts"]
+        .iter()
+        .any(|ext| name.ends_with(ext));
+    if source {
+        Effect::File(path.to_path_buf())
+    } else if typ == FileChangeType::DELETED {
+        Effect::Folder(path.to_path_buf())
+    } else {
+        Effect::Ignore
+    }
+}
+
+/// Queues the events' work and wakes the analysis.
+pub fn on_changes(session: &Session, changes: &[FileEvent]) {
+    let effects: Vec<Effect> = changes
+        .iter()
+        .filter_map(|c| Some(effect(&uri_path(&c.uri)?, c.typ)))
+        .collect();
+    let folder_files: Vec<PathBuf> = {
+        let state = session.state();
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Folder(dir) => Some(dir),
+                _ => None,
+            })
+            .flat_map(|dir| {
+                state
+                    .workspace
+                    .files
+                    .keys()
+                    .filter(|p| p.starts_with(dir))
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    session.schedule(|pending: &mut Pending| {
+        for e in effects {
+            match e {
+                Effect::Reload => pending.reload_config = true,
+                Effect::File(p) => pending.disk.push(p),
+                Effect::Folder(_) | Effect::Ignore => {}
+            }
+        }
+        pending.disk.extend(folder_files);
+        pending.full = true;
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_paths() {
+        let t = FileChangeType::CHANGED;
+        assert_eq!(effect(Path::new("/w/typeorm-lsp.json"), t), Effect::Reload);
+        assert_eq!(
+            effect(Path::new("/w/tsconfig.build.json"), t),
+            Effect::Reload
+        );
+        assert_eq!(
+            effect(Path::new("/w/a.ts"), t),
+            Effect::File(PathBuf::from("/w/a.ts"))
+        );
+        assert_eq!(effect(Path::new("/w/readme.md"), t), Effect::Ignore);
+        assert_eq!(
+            effect(Path::new("/w/src"), FileChangeType::DELETED),
+            Effect::Folder(PathBuf::from("/w/src"))
+        );
+    }
+}
