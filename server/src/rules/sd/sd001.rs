@@ -17,7 +17,7 @@
 //! as its text; any other substitution in clause position (where it could hide a filter)
 //! makes the rule stay silent about that query. Any explicit test of the column counts
 //! (`IS NULL`, `IS NOT NULL`, a comparison): reading deleted rows on purpose is fine.
-//! Tests and migrations are skipped.
+//! Tests, migrations and seeders are skipped.
 //!
 //! ## Why is this bad?
 //! TypeORM adds `deleted IS NULL` (only for a `@DeleteDateColumn`) to `find*`, `count` and
@@ -86,6 +86,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
             check_sql(ctx, &path, arg, out);
         }
         check_manual_chain(ctx, &path, chain, out);
+        check_manual_joins(ctx, &path, chain, out);
     }
 }
 
@@ -98,16 +99,23 @@ fn check_sql(ctx: &Ctx, path: &Path, sql: &Spanned<Value>, out: &mut Vec<Finding
     if has_clause_hole(&tokens) {
         return;
     }
+    let refs = sql::table_refs(&tokens);
     let mut seen: Vec<String> = Vec::new();
-    for table_ref in sql::table_refs(&tokens) {
-        let Some(entity) = soft_deletable_entity(ctx, &table_ref) else {
+    for (i, table_ref) in refs.iter().enumerate() {
+        let Some(entity) = soft_deletable_entity(ctx, table_ref) else {
             continue;
         };
         let Some(soft) = &entity.soft_delete else {
             continue;
         };
         let column = soft.column();
-        if sql::mentions_predicate(&tokens, column, &table_ref.qualifiers()) {
+        let foreign: Vec<&str> = refs
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .flat_map(|(_, r)| r.qualifiers())
+            .collect();
+        if sql::mentions_predicate(&tokens, column, &table_ref.qualifiers(), &foreign) {
             continue;
         }
         let key = format!(
@@ -123,7 +131,7 @@ fn check_sql(ctx: &Ctx, path: &Path, sql: &Spanned<Value>, out: &mut Vec<Finding
             path,
             sql.span.clone(),
             entity,
-            &table_ref,
+            table_ref,
             column,
         ));
     }
@@ -295,6 +303,100 @@ fn check_manual_chain(ctx: &Ctx, path: &Path, chain: &QueryBuilderChain, out: &m
     ));
 }
 
+/// Joins of a manually soft-deleted entity in a QueryBuilder select: TypeORM adds no
+/// filter to them either, so the join condition (or a `where`) must name the column with
+/// the join's alias.
+fn check_manual_joins(ctx: &Ctx, path: &Path, chain: &QueryBuilderChain, out: &mut Vec<Finding>) {
+    let selects = chain
+        .calls
+        .iter()
+        .any(|c| SELECT_TERMINALS.contains(&c.method.as_str()));
+    if !selects || chain.calls.iter().any(|c| c.method == "withDeleted") {
+        return;
+    }
+    let mut aliases: Vec<(String, &Entity)> = Vec::new();
+    if let (Some(alias), Some(main)) = (&chain.alias, ctx.chain_entity(chain)) {
+        aliases.push((alias.clone(), main));
+    }
+    for call in chain.calls.iter().filter(|c| c.method.contains("Join")) {
+        let Some(alias) = call.args.get(1).and_then(|a| a.value.as_str()) else {
+            continue;
+        };
+        let Some(target) = call
+            .args
+            .first()
+            .and_then(|a| join_target(ctx, &aliases, &a.value))
+        else {
+            continue;
+        };
+        aliases.push((alias.to_string(), target));
+        let Some((column, property)) = manual_column(target) else {
+            continue;
+        };
+        if alias_filtered(chain, alias, column, property) {
+            continue;
+        }
+        let message = format!(
+            "Join of `{}` does not filter soft-deleted rows: `{column}` is a plain column, add `{alias}.{} IS NULL` to the join condition",
+            target.name,
+            quote_if_needed(column),
+        );
+        out.push(Finding::new(
+            RULE.code,
+            path.to_path_buf(),
+            call.method_span.clone(),
+            message,
+        ));
+    }
+}
+
+/// The entity a join names: `'u.notes'` (a relation of an alias bound earlier), an
+/// entity class, or an entity or table name as a string.
+fn join_target<'a>(
+    ctx: &Ctx<'a>,
+    aliases: &[(String, &'a Entity)],
+    arg: &Value,
+) -> Option<&'a Entity> {
+    match arg {
+        Value::Ident(name) => ctx.entity(name),
+        Value::Str(s) => match s.split_once('.') {
+            Some((alias, property)) => {
+                let (_, owner) = aliases.iter().rev().find(|(a, _)| a == alias)?;
+                let target = owner.relation(property)?.target.as_deref()?;
+                ctx.entity(target)
+            }
+            None => ctx
+                .entity(s)
+                .or_else(|| ctx.model.entities_of_table(s).next()),
+        },
+        _ => None,
+    }
+}
+
+/// Whether a join condition or filter names `alias.column` (or `alias.property`), or a
+/// filter cannot be read.
+fn alias_filtered(chain: &QueryBuilderChain, alias: &str, column: &str, property: &str) -> bool {
+    chain
+        .calls
+        .iter()
+        .filter(|c| WHERE_METHODS.contains(&c.method.as_str()) || c.method.contains("Join"))
+        .filter_map(|c| {
+            if c.method.contains("Join") {
+                c.args.get(2)
+            } else {
+                c.args.first()
+            }
+        })
+        .any(|arg| match sql::render(&arg.value) {
+            Some(r) => {
+                let tokens = sql::tokenize(&r.text);
+                sql::mentions_qualified(&tokens, column, alias)
+                    || sql::mentions_qualified(&tokens, property, alias)
+            }
+            None => !matches!(arg.value, Value::Object(_)),
+        })
+}
+
 /// Whether some filter of the chain names the column (by database or property name), or
 /// a filter is unreadable (`Brackets`, a callback, a variable).
 fn chain_filters(chain: &QueryBuilderChain, column: &str, property: &str) -> bool {
@@ -428,7 +530,10 @@ export class S {{
     await this.dataSource.query('SELECT * FROM users u WHERE u.deleted IS NOT NULL');
     await this.dataSource.query('SELECT * FROM \"order\"');
     await this.dataSource.query('DELETE FROM users WHERE id = $1', [id]);
-    await this.dataSource.query(`SELECT * FROM ${TABLE} u WHERE ${ACTIVE}`);",
+    await this.dataSource.query(`SELECT * FROM ${TABLE} u WHERE ${ACTIVE}`);
+    await this.dataSource.query('SELECT * FROM (SELECT * FROM users) t WHERE t.deleted IS NULL');
+    await this.dataSource.query('WITH live AS (SELECT * FROM users WHERE deleted IS NULL) SELECT * FROM live');
+    await this.dataSource.query('UPDATE users SET deleted = now() WHERE id = $1', [id]);",
         );
         assert!(found.is_empty(), "{found:?}");
     }
@@ -499,6 +604,36 @@ export class S {{
         let lines: Vec<usize> = found.iter().map(|f| f.0).collect();
         assert_eq!(lines, vec![19, 20, 21, 25], "{found:?}");
         assert!(found[0].1.contains("deleted: IsNull()"), "{}", found[0].1);
+    }
+
+    #[test]
+    fn joins_of_manually_soft_deleted_entities_need_the_filter() {
+        let author = "import { Entity, Column, OneToMany } from 'typeorm';
+import { ManagedEntity } from 'src/common/managed-entity';
+import { LegacyNote } from 'src/notes/legacy-note.entity';
+
+@Entity('users')
+export class User extends ManagedEntity {
+  @Column()
+  email: string;
+
+  @OneToMany(() => LegacyNote, (n) => n.author)
+  notes: LegacyNote[];
+}
+";
+        let text = service(
+            "    await this.users.createQueryBuilder('u').leftJoinAndSelect('u.notes', 'n').getMany();
+    await this.users.createQueryBuilder('u').leftJoinAndSelect('u.notes', 'n', 'n.deleted IS NULL').getMany();
+    await this.users.createQueryBuilder('u').innerJoin(LegacyNote, 'x', 'x.body = u.email').getMany();
+    await this.users.createQueryBuilder('u').leftJoin('u.notes', 'n').where('n.deleted IS NULL').getMany();",
+        );
+        let ws = workspace(&[
+            ("src/users/user.entity.ts", author),
+            ("src/notes/legacy-note.entity.ts", LEGACY),
+            ("src/s.service.ts", text.as_str()),
+        ]);
+        let found: Vec<usize> = lines(&ws, "SD001").into_iter().map(|(_, l, _)| l).collect();
+        assert_eq!(found, vec![19, 21]);
     }
 
     #[test]

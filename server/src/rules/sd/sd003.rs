@@ -5,7 +5,7 @@
 //! `manager.delete(Entity, ...)`, `manager.remove(Entity, ...)`, ActiveRecord
 //! `Entity.delete(...)`, and a QueryBuilder `.delete()` on such an entity (`repo
 //! .createQueryBuilder().delete()`, `createQueryBuilder().delete().from(Entity)`).
-//! Tests and migrations are skipped.
+//! Tests, migrations and seeders are skipped.
 //!
 //! ## Why is this bad?
 //! The entity is soft-deletable: the rest of the application expects its rows to stay,

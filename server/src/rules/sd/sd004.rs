@@ -7,7 +7,7 @@
 //! QueryBuilder `.update()` whose `where` fragments never name the column. Any condition on
 //! the column counts (`deleted: IsNull()`, `'u.deleted IS NULL'`, even `IS NOT NULL`).
 //! Criteria it cannot read (a variable, a spread, `Brackets`) are left alone, and so are
-//! empty criteria (SEC002 reports those), tests and migrations.
+//! empty criteria (SEC002 reports those), tests, migrations and seeders.
 //!
 //! ## Why is this bad?
 //! TypeORM filters soft-deleted rows in `find*` and QueryBuilder selects, but not in

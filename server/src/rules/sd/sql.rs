@@ -571,24 +571,40 @@ fn is_reserved(tok: &Token) -> bool {
 }
 
 /// Whether the SQL tests `column` of a table against NULL or compares it (`x.deleted IS
-/// NULL`, `"deleted" IS NOT NULL`, `deleted > now()`), qualified by one of `qualifiers` or
-/// unqualified. Any explicit test counts: reading deleted rows on purpose is fine.
-pub fn mentions_predicate(tokens: &[Token], column: &str, qualifiers: &[&str]) -> bool {
+/// NULL`, `"deleted" IS NOT NULL`, `deleted > now()`). The column may be unqualified,
+/// qualified by one of `own` (the table's name or alias), or by a name that is not one of
+/// `foreign` (the other tables' names and aliases): that is a derived table or CTE wrapping
+/// this table. Any explicit test counts: reading deleted rows on purpose is fine.
+pub fn mentions_predicate(tokens: &[Token], column: &str, own: &[&str], foreign: &[&str]) -> bool {
     tokens.iter().enumerate().any(|(i, tok)| {
         tok.names(column)
-            && qualified_by(tokens, i, qualifiers)
+            && qualified_by(tokens, i, own, foreign)
             && tokens.get(i + 1).is_some_and(is_test_start)
     })
 }
 
-/// The column at `i` is unqualified, or qualified by one of `qualifiers`.
-fn qualified_by(tokens: &[Token], i: usize, qualifiers: &[&str]) -> bool {
+/// Whether the SQL tests `alias.column` (qualified exactly by `alias`).
+pub fn mentions_qualified(tokens: &[Token], column: &str, alias: &str) -> bool {
+    tokens.iter().enumerate().any(|(i, tok)| {
+        let qualifier = i.checked_sub(2).and_then(|p| tokens.get(p));
+        let dot = i.checked_sub(1).and_then(|p| tokens.get(p));
+        tok.names(column)
+            && dot.is_some_and(|d| d.is_punct('.'))
+            && qualifier.is_some_and(|q| q.names(alias))
+            && tokens.get(i + 1).is_some_and(is_test_start)
+    })
+}
+
+/// The column at `i` is unqualified, or qualified by one of `own`, or by none of `foreign`.
+fn qualified_by(tokens: &[Token], i: usize, own: &[&str], foreign: &[&str]) -> bool {
     let dot = i.checked_sub(1).and_then(|p| tokens.get(p));
     if !dot.is_some_and(|d| d.is_punct('.')) {
         return true;
     }
-    let qualifier = i.checked_sub(2).and_then(|p| tokens.get(p));
-    qualifier.is_some_and(|q| qualifiers.iter().any(|name| q.names(name)))
+    let Some(q) = i.checked_sub(2).and_then(|p| tokens.get(p)) else {
+        return false;
+    };
+    own.iter().any(|name| q.names(name)) || !foreign.iter().any(|name| q.names(name))
 }
 
 /// `IS`, a comparison operator, or `BETWEEN`/`IN` after a column.
@@ -754,7 +770,7 @@ mod tests {
                 let _ = hole_in_value_position(&toks, i);
                 let _ = hole_is_comparison_operand(&toks, i);
             }
-            let _ = mentions_predicate(&toks, "deleted", &["a"]);
+            let _ = mentions_predicate(&toks, "deleted", &["a"], &["b"]);
         }
     }
 
@@ -805,17 +821,21 @@ mod tests {
 
     #[test]
     fn predicate_search_respects_qualifiers() {
+        let users = ["users", "u"];
+        let orders = ["orders", "o"];
         let toks = tokenize(
             "SELECT * FROM users u JOIN orders o ON o.deleted IS NULL WHERE u.\"deleted\" IS NULL",
         );
-        assert!(mentions_predicate(&toks, "deleted", &["users", "u"]));
+        assert!(mentions_predicate(&toks, "deleted", &users, &orders));
         let toks = tokenize("SELECT * FROM users u JOIN orders o ON o.deleted IS NULL");
-        assert!(!mentions_predicate(&toks, "deleted", &["users", "u"]));
-        assert!(mentions_predicate(&toks, "deleted", &["orders", "o"]));
+        assert!(!mentions_predicate(&toks, "deleted", &users, &orders));
+        assert!(mentions_predicate(&toks, "deleted", &orders, &users));
         let toks = tokenize("SELECT deleted FROM users");
-        assert!(!mentions_predicate(&toks, "deleted", &["users"]));
+        assert!(!mentions_predicate(&toks, "deleted", &["users"], &[]));
         let toks = tokenize("SELECT * FROM users WHERE deleted IS NOT NULL");
-        assert!(mentions_predicate(&toks, "deleted", &["users"]));
+        assert!(mentions_predicate(&toks, "deleted", &["users"], &[]));
+        let toks = tokenize("SELECT * FROM (SELECT * FROM users) t WHERE t.deleted IS NULL");
+        assert!(mentions_predicate(&toks, "deleted", &["users"], &[]));
     }
 
     #[test]

@@ -11,7 +11,9 @@
 //! members (`OrderStatus.Paid`), ORM metadata (`repo.metadata.tableName`), numeric
 //! conversions (`Number(x)`, `parseInt(x)`), a ternary between two string literals
 //! (`${asc ? 'ASC' : 'DESC'}`), and placeholder lists built with `.map(...).join(...)`.
-//! Tests and migrations (developer-controlled values) are skipped.
+//! Tests, migrations and seeders (developer-controlled values) are skipped. A `.query()`
+//! on a receiver that could not be classified counts only when its text starts like an SQL
+//! statement (it may be a GraphQL or search client).
 //!
 //! ## Why is this bad?
 //! Interpolated values become SQL text: a value containing a quote changes the statement.

@@ -8,9 +8,9 @@
 //!   `where` at all, or whose only filter is always true (`.where('1=1')`, `.where('true')`);
 //! - `clear()` (`TRUNCATE`) on a repository or EntityManager.
 //!
-//! Tests and migrations are skipped (clearing tables is what their setup does). A builder
-//! that is returned or passed on without `.execute()` in view is left alone: its `where`
-//! may be added elsewhere.
+//! Tests, migrations and seeders are skipped (clearing tables is what their setup does).
+//! A builder that is returned or passed on without `.execute()` in view is left alone:
+//! its `where` may be added elsewhere.
 //!
 //! ## Why is this bad?
 //! TypeORM refuses `delete(undefined)` and `delete([])`, but `{}` passes: it means "no
