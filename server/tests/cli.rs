@@ -70,7 +70,11 @@ fn empty_folder_says_so_and_passes() {
 #[test]
 fn bad_config_names_file_line_and_key() {
     let dir = tempfile::tempdir().expect("tempdir");
-    write(dir.path(), "typeorm-lsp.json", "{\n  // comment\n  \"namingStrategyy\": \"default\"\n}\n");
+    write(
+        dir.path(),
+        "typeorm-lsp.json",
+        "{\n  // comment\n  \"namingStrategyy\": \"default\"\n}\n",
+    );
     write(dir.path(), "src/a.ts", "export const a = 1;\n");
     let out = run(&["check", "."], dir.path());
     assert_eq!(out.status.code(), Some(2));
@@ -83,7 +87,11 @@ fn bad_config_names_file_line_and_key() {
 fn broken_typescript_is_reported_not_fatal() {
     let dir = tempfile::tempdir().expect("tempdir");
     workspace_with_error(dir.path());
-    write(dir.path(), "src/broken.entity.ts", "@Entity(\nexport class {{{ \n");
+    write(
+        dir.path(),
+        "src/broken.entity.ts",
+        "@Entity(\nexport class {{{ \n",
+    );
     let out = run(&["check", "."], dir.path());
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
@@ -101,7 +109,9 @@ fn error_findings_exit_one_and_formats_parse() {
         assert!(v.to_string().contains("ENT001"));
     }
     let out = run(&["check", ".", "--format", "github"], dir.path());
-    assert!(String::from_utf8_lossy(&out.stdout).starts_with("::error file=src/plain.entity.ts,line=4"));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("::error file=src/plain.entity.ts,line=4")
+    );
 }
 
 #[test]

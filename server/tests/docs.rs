@@ -32,17 +32,29 @@ fn rule_docs_are_current() {
             }
         }
     }
-    assert!(stale.is_empty(), "stale docs (run with UPDATE_DOCS=1): {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "stale docs (run with UPDATE_DOCS=1): {stale:?}"
+    );
 }
 
 #[test]
 fn every_rule_has_a_complete_doc() {
     for rule in REGISTRY.iter().filter(|r| !r.code.starts_with("SUP")) {
         let doc = rule.doc();
-        for section in ["## What it does", "## Why is this bad?", "## Example", "## Fix"] {
+        for section in [
+            "## What it does",
+            "## Why is this bad?",
+            "## Example",
+            "## Fix",
+        ] {
             assert!(doc.contains(section), "{} lacks {section}", rule.code);
         }
-        assert!(doc.starts_with(&format!("# {}: {}", rule.code, rule.name)), "{}", rule.code);
+        assert!(
+            doc.starts_with(&format!("# {}: {}", rule.code, rule.name)),
+            "{}",
+            rule.code
+        );
     }
 }
 
@@ -57,7 +69,12 @@ fn readme_rule_table_is_current() {
     let current = &readme[start + TABLE_START.len()..end];
     if current != table {
         if update() {
-            let new = format!("{}{}{}", &readme[..start + TABLE_START.len()], table, &readme[end..]);
+            let new = format!(
+                "{}{}{}",
+                &readme[..start + TABLE_START.len()],
+                table,
+                &readme[end..]
+            );
             std::fs::write(&path, new).expect("write README");
         } else {
             panic!("README rule table is stale (run with UPDATE_DOCS=1)");

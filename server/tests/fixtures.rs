@@ -61,7 +61,9 @@ fn expected(dir: &Path) -> BTreeSet<(String, usize, String)> {
                 .to_string_lossy()
                 .replace('\\', "/");
             for (i, line) in text.lines().enumerate() {
-                let Some(pos) = line.find("// expect:") else { continue };
+                let Some(pos) = line.find("// expect:") else {
+                    continue;
+                };
                 for code in line[pos + "// expect:".len()..].split(',') {
                     let code = code.trim();
                     if !code.is_empty() {
@@ -106,4 +108,77 @@ fn clean_workspace_has_no_findings() {
     let (found, code) = found(&fixtures().join("clean"));
     assert!(found.is_empty(), "{found:#?}");
     assert_eq!(code, 0);
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
+
+/// Every file's path and text, to compare two states of a tree.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("read dir").flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push((p.clone(), std::fs::read_to_string(&p).unwrap_or_default()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn fix_leaves_only_findings_without_a_safe_fix_and_is_idempotent() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let shop = dir.path().join("shop");
+    copy_dir(&fixtures().join("shop"), &shop);
+    let before = snapshot(&shop);
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_typeorm-lsp"))
+            .args(["check", "--fix", "--with-migrations", "--format", "json"])
+            .arg(&shop)
+            .output()
+            .expect("run typeorm-lsp")
+    };
+    let first = run();
+    let after_first = snapshot(&shop);
+    assert_ne!(before, after_first, "the first --fix changes files");
+    let created = after_first.len() - before.len();
+    assert!(created >= 5, "index fixes create migrations ({created})");
+    for (path, text) in &after_first {
+        if path.extension().is_some_and(|e| e == "ts") && !path.to_string_lossy().contains("broken")
+        {
+            let errors = typeorm_lsp::fix::syntax_error_count(text);
+            assert_eq!(
+                errors,
+                0,
+                "{} has syntax errors after --fix:\n{text}",
+                path.display()
+            );
+        }
+    }
+    let remaining: serde_json::Value = serde_json::from_slice(&first.stdout).expect("json");
+    for f in remaining.as_array().expect("array") {
+        let safe = f["fix"]["applicability"] == "safe";
+        assert!(!safe, "a safe fix was left unapplied: {f}");
+    }
+    run();
+    assert_eq!(
+        after_first,
+        snapshot(&shop),
+        "a second --fix changes nothing"
+    );
 }

@@ -67,7 +67,10 @@ fn describe(ws: &Workspace) -> String {
                     .as_ref()
                     .map(|w| format!(" where {w}"))
                     .unwrap_or_default(),
-                i.name.as_ref().map(|n| format!(" name={n}")).unwrap_or_default()
+                i.name
+                    .as_ref()
+                    .map(|n| format!(" name={n}"))
+                    .unwrap_or_default()
             );
         }
     }
@@ -76,9 +79,14 @@ fn describe(ws: &Workspace) -> String {
 
 #[test]
 fn shop_model_snapshot() {
-    let root = std::fs::canonicalize(Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/shop"))
-        .expect("fixtures/shop");
+    let root =
+        std::fs::canonicalize(Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/shop"))
+            .expect("fixtures/shop");
     let ws = Workspace::load(&root, Config::load(&root).expect("config"));
-    assert!(ws.model.entities.len() >= 30, "{} entities", ws.model.entities.len());
+    assert!(
+        ws.model.entities.len() >= 30,
+        "{} entities",
+        ws.model.entities.len()
+    );
     insta::assert_snapshot!(describe(&ws));
 }

@@ -61,7 +61,11 @@ fn headless_neovim_shows_diagnostics_hover_and_actions() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
     write(root, "package.json", "{}");
-    write(root, "tsconfig.json", "{ \"compilerOptions\": { \"baseUrl\": \".\" } }");
+    write(
+        root,
+        "tsconfig.json",
+        "{ \"compilerOptions\": { \"baseUrl\": \".\" } }",
+    );
     write(root, "src/common/managed-entity.ts", MANAGED);
     write(root, "src/users/user.entity.ts", USER);
     write(root, "src/posts/post.entity.ts", POST);
@@ -104,7 +108,10 @@ fn headless_neovim_shows_diagnostics_hover_and_actions() {
         .iter()
         .filter_map(|a| a.as_str())
         .collect();
-    assert!(actions.iter().any(|a| a.contains("@Index()")), "{actions:?}");
+    assert!(
+        actions.iter().any(|a| a.contains("@Index()")),
+        "{actions:?}"
+    );
     assert!(actions.iter().any(|a| a.contains("IDX001")), "{actions:?}");
     assert!(result["hover"].is_string(), "{text}");
 }

@@ -28,7 +28,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self, bound: usize) -> usize {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((self.0 >> 33) as usize) % bound.max(1)
     }
 }
@@ -45,7 +48,19 @@ fn truncated_and_spliced_files_never_panic() {
     let files = fixture_files();
     assert!(files.len() > 50, "fixtures found: {}", files.len());
     let mut rng = Lcg(42);
-    let inserts = ["{", "}", "(", "@", "'", "`${", "/*", "\u{1F600}", "\r\n", "=>", "<"];
+    let inserts = [
+        "{",
+        "}",
+        "(",
+        "@",
+        "'",
+        "`${",
+        "/*",
+        "\u{1F600}",
+        "\r\n",
+        "=>",
+        "<",
+    ];
     // Each round mutates a handful of files of one workspace and checks all of it.
     for round in 0..12 {
         let mut sources: Vec<(PathBuf, String)> = files.clone();
@@ -83,7 +98,11 @@ fn truncated_and_spliced_files_never_panic() {
 fn pathological_inputs_do_not_panic() {
     let deep = format!("const x = {}1{};", "(".repeat(3000), ")".repeat(3000));
     let long_path = format!("@Index(() => x{})\nclass A {{}}", ".y".repeat(20_000));
-    let parens = format!("@Column({}1{})\nclass B {{}}", "(".repeat(5000), ")".repeat(5000));
+    let parens = format!(
+        "@Column({}1{})\nclass B {{}}",
+        "(".repeat(5000),
+        ")".repeat(5000)
+    );
     let huge_line = format!("export const s = '{}';", "a".repeat(2_000_000));
     let cases = [
         String::new(),

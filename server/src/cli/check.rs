@@ -59,7 +59,10 @@ pub fn run(opts: &CheckOptions) -> i32 {
             .collect();
         let checked = ws.files.keys().filter(|p| p.starts_with(&path)).count();
         if checked == 0 {
-            eprintln!("warning: no TypeScript files found under {}", path.display());
+            eprintln!(
+                "warning: no TypeScript files found under {}",
+                path.display()
+            );
         }
         for f in &findings {
             if !sources.contains_key(&f.path) {
@@ -84,10 +87,13 @@ pub fn run(opts: &CheckOptions) -> i32 {
             help_uri: r.doc_url(),
         })
         .collect();
-    print!(
-        "{}",
-        render(opts.format, &all_findings, &display_root, &sources, &rules)
-    );
+    super::emit(&render(
+        opts.format,
+        &all_findings,
+        &display_root,
+        &sources,
+        &rules,
+    ));
     exit
 }
 

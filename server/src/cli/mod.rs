@@ -33,6 +33,13 @@ pub fn workspace_root(path: &Path) -> PathBuf {
     start
 }
 
+/// Writes to stdout; a closed pipe (`typeorm-lsp rule --all | head`) is not an error.
+pub fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+}
+
 /// Loads the config of a root, with unknown rule codes reported as errors.
 pub fn load_config(root: &Path) -> Result<Config, Vec<String>> {
     let config = Config::load(root).map_err(|e| vec![e.to_string()])?;
@@ -48,16 +55,17 @@ pub fn load_config(root: &Path) -> Result<Config, Vec<String>> {
 /// `typeorm-lsp rule CODE` / `--all`.
 pub fn rule_command(code: Option<&str>, all: bool) -> i32 {
     if all || code.is_none() {
-        for rule in REGISTRY.iter() {
-            println!("{}\n", rule.doc().trim_end());
-            println!("---\n");
-        }
+        let all: Vec<String> = REGISTRY
+            .iter()
+            .map(|rule| format!("{}\n\n---\n\n", rule.doc().trim_end()))
+            .collect();
+        emit(&all.concat());
         return EXIT_OK;
     }
     let code = code.unwrap_or_default();
     match crate::rules::rule(code) {
         Some(rule) => {
-            println!("{}", rule.doc().trim_end());
+            emit(&format!("{}\n", rule.doc().trim_end()));
             EXIT_OK
         }
         None => {
@@ -100,6 +108,6 @@ pub fn erd_command(path: &Path) -> i32 {
         }
     };
     let ws = crate::workspace::Workspace::load(&root, config);
-    print!("{}", crate::model::erd::mermaid(&ws.model));
+    emit(&crate::model::erd::mermaid(&ws.model));
     EXIT_OK
 }
