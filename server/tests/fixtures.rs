@@ -182,3 +182,40 @@ fn fix_leaves_only_findings_without_a_safe_fix_and_is_idempotent() {
         "a second --fix changes nothing"
     );
 }
+
+/// `fixtures/suppressions/EXPECTED.md` lists its findings in a table (the findings start on
+/// comment lines, which cannot carry an `// expect:` marker of their own).
+#[test]
+fn suppression_findings_match_expected_md() {
+    let dir = fixtures().join("suppressions");
+    let table = std::fs::read_to_string(dir.join("EXPECTED.md")).expect("EXPECTED.md");
+    let expected: BTreeSet<(String, usize, String)> = table
+        .lines()
+        .filter(|l| l.starts_with("| src/"))
+        .map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            (
+                cells[1].to_string(),
+                cells[2].parse().expect("line number"),
+                cells[3].to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(expected.len(), 2);
+    let (found, _) = found(&dir);
+    assert_eq!(found, expected);
+}
+
+/// The whole text report on `fixtures/shop`: every finding with its snippet, related
+/// locations and fix title, as a user reads it.
+#[test]
+fn shop_text_report_snapshot() {
+    let out = Command::new(env!("CARGO_BIN_EXE_typeorm-lsp"))
+        .args(["check"])
+        .arg(fixtures().join("shop"))
+        .env("TYPEORM_LSP_MIGRATION_TIMESTAMP", "1700000000000")
+        .output()
+        .expect("run typeorm-lsp");
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stdout));
+}
