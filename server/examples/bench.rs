@@ -69,29 +69,19 @@ export class Thing{i}Service {{
     )
 }
 
-const BASE: &str = "import { CreateDateColumn, DeleteDateColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-
-export abstract class ManagedEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @CreateDateColumn()
-  created: Date;
-
-  @UpdateDateColumn()
-  updated: Date;
-
-  @DeleteDateColumn({ nullable: true })
-  deleted: Date | null;
-}
-";
+/// The managed base every entity extends (the same file the fixtures use).
+const BASE: &str = include_str!("../../fixtures/suppressions/src/common/managed-entity.ts");
 
 fn write_corpus(root: &Path, n: usize) -> Vec<PathBuf> {
     let things = root.join("src/things");
     std::fs::create_dir_all(&things).expect("mkdir");
     std::fs::create_dir_all(root.join("src/common")).expect("mkdir");
     std::fs::write(root.join("package.json"), "{}").expect("write");
-    std::fs::write(root.join("tsconfig.json"), "{\"compilerOptions\":{\"baseUrl\":\".\"}}").expect("write");
+    std::fs::write(
+        root.join("tsconfig.json"),
+        "{\"compilerOptions\":{\"baseUrl\":\".\"}}",
+    )
+    .expect("write");
     let mut paths = vec![root.join("src/common/managed-entity.ts")];
     std::fs::write(&paths[0], BASE).expect("write");
     for i in 0..n {
@@ -124,11 +114,17 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 fn main() {
-    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(2000);
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(2000);
     let dir = tempfile::tempdir().expect("tempdir");
     let root = std::fs::canonicalize(dir.path()).expect("canonical");
     let paths = write_corpus(&root, n);
-    let texts: Vec<String> = paths.iter().map(|p| std::fs::read_to_string(p).expect("read")).collect();
+    let texts: Vec<String> = paths
+        .iter()
+        .map(|p| std::fs::read_to_string(p).expect("read"))
+        .collect();
     let bytes: usize = texts.iter().map(String::len).sum();
 
     // Bare tree-sitter parse of the same bytes, on all cores (the lower bound).
@@ -137,7 +133,9 @@ fn main() {
         .par_iter()
         .map(|t| {
             let mut p = typeorm_lsp::syntax::new_parser();
-            p.parse(t, None).map(|tree| tree.root_node().child_count()).unwrap_or(0)
+            p.parse(t, None)
+                .map(|tree| tree.root_node().child_count())
+                .unwrap_or(0)
         })
         .sum();
     let parse = t.elapsed();
@@ -148,7 +146,10 @@ fn main() {
     let found = typeorm_lsp::discover::discover(&root, &Config::default());
     let walk = t.elapsed();
     let t = Instant::now();
-    let facts: Vec<_> = texts.par_iter().map(|t| typeorm_lsp::syntax::facts_of(t)).collect();
+    let facts: Vec<_> = texts
+        .par_iter()
+        .map(|t| typeorm_lsp::syntax::facts_of(t))
+        .collect();
     let extract = t.elapsed();
     assert_eq!(facts.len(), found.len());
 
@@ -166,7 +167,10 @@ fn main() {
         let i = (k * 7919) % n;
         let path = root.join(format!("src/things/thing-{i}.entity.ts"));
         let service = root.join(format!("src/things/thing-{i}.service.ts"));
-        let text = entity(i).replace("note: string | null;", &format!("note: string | null; // {k}"));
+        let text = entity(i).replace(
+            "note: string | null;",
+            &format!("note: string | null; // {k}"),
+        );
         let t = Instant::now();
         ws.update_file(Arc::new(SourceFile::new(path.clone(), text)));
         let mut f = ws.check_file(&path);
@@ -175,7 +179,10 @@ fn main() {
     }
 
     let files = paths.len();
-    println!("corpus: {n} entities, {files} files, {:.1} MB", bytes as f64 / 1e6);
+    println!(
+        "corpus: {n} entities, {files} files, {:.1} MB",
+        bytes as f64 / 1e6
+    );
     println!("bare tree-sitter parse (all cores): {:?}", parse);
     println!(
         "cold check: {:?} ({:.0} files/s, {:.2}x the bare parse), {} findings",
@@ -184,8 +191,14 @@ fn main() {
         cold.as_secs_f64() / parse.as_secs_f64(),
         findings.len()
     );
-    println!("  walk: {:?}, parse + facts (all cores): {:?}", walk, extract);
-    println!("  of which load (walk, read, parse, facts, model): {:?}", loaded);
+    println!(
+        "  walk: {:?}, parse + facts (all cores): {:?}",
+        walk, extract
+    );
+    println!(
+        "  of which load (walk, read, parse, facts, model): {:?}",
+        loaded
+    );
     println!("edit -> diagnostics (median of 20): {:?}", median(edits));
     println!("peak memory: {:.0} MB", peak_rss_mb());
 }

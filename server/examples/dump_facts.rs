@@ -7,7 +7,10 @@ fn main() {
     match std::fs::read_to_string(&path) {
         Ok(src) => {
             let facts = typeorm_lsp::syntax::facts_of(&src);
-            println!("{}", serde_json::to_string_pretty(&facts).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&facts).unwrap_or_default()
+            );
         }
         Err(e) => eprintln!("{path}: {e}"),
     }

@@ -319,10 +319,12 @@ impl Config {
 
     /// Layers LSP settings (the `typeormLsp` section or `initializationOptions`) over this
     /// configuration: objects merge key by key, other values replace. An invalid key is
-    /// reported and skipped while the valid rest still applies. `null` means "no settings".
+    /// reported and skipped while the valid rest still applies. `null` means "no settings",
+    /// and so does `[]`: Lua clients (neovim) encode an empty table as an empty array.
     pub fn merged_with(&self, overrides: &Value) -> (Config, Vec<ConfigError>) {
         match overrides {
             Value::Null => (self.clone(), vec![]),
+            Value::Array(items) if items.is_empty() => (self.clone(), vec![]),
             Value::Object(layer) => {
                 let (config, raw_errors) = apply_layer(self, layer, CLIENT_ONLY_KEYS);
                 let errors = raw_errors.into_iter().map(unlocated).collect();
@@ -668,6 +670,15 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_empty_array_of_settings_is_no_settings() {
+        let (config, errors) = Config::default().merged_with(&serde_json::json!([]));
+        assert!(errors.is_empty());
+        assert_eq!(config, Config::default());
+        let (_, errors) = Config::default().merged_with(&serde_json::json!([1]));
+        assert_eq!(errors.len(), 1);
+    }
+
     use super::*;
     use serde_json::json;
 

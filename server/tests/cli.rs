@@ -17,22 +17,9 @@ fn write(dir: &Path, rel: &str, text: &str) {
     std::fs::write(path, text).expect("write");
 }
 
-const MANAGED_ENTITY: &str = "import { CreateDateColumn, DeleteDateColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-
-export abstract class ManagedEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @CreateDateColumn()
-  created: Date;
-
-  @UpdateDateColumn()
-  updated: Date;
-
-  @DeleteDateColumn({ nullable: true })
-  deleted: Date | null;
-}
-";
+/// The managed base every entity extends (the same file the fixtures use).
+const MANAGED_ENTITY: &str =
+    include_str!("../../fixtures/suppressions/src/common/managed-entity.ts");
 
 /// A workspace with the managed base and one entity that does not extend it (ENT001).
 fn workspace_with_error(dir: &Path) {

@@ -30,6 +30,12 @@ function M.config(file)
   }
 end
 
+-- What the server shows the user (window/showMessage): the test asserts there is nothing.
+M.messages = {}
+vim.lsp.handlers['window/showMessage'] = function(_, params)
+  table.insert(M.messages, params.message)
+end
+
 function M.attach(bufnr, file)
   local config = M.config(file)
   if vim.lsp.start then
@@ -64,6 +70,7 @@ function TypeormLspTest(file, out)
   end, 50)
   result.diagnostics = typeorm_diagnostics(bufnr)
   result.waited_ok = ok
+  result.messages = M.messages
   local first = result.diagnostics[1]
   if first then
     local params = {
@@ -87,7 +94,7 @@ function TypeormLspTest(file, out)
       end
     end
   end
-  local f = io.open(out, 'w')
+  local f = io.open(out, "w")
   f:write(vim.fn.json_encode(result))
   f:close()
   vim.lsp.stop_client(client_id)

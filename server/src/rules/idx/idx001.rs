@@ -35,10 +35,10 @@
 //! the name TypeORM derives, so `migration:generate` sees no difference afterwards. The
 //! CLI writes the migration only with `--fix --with-migrations`.
 
-use super::migration::{migration_file, migration_name, IndexSpec, MigrationPlan};
-use crate::finding::{FileChange, Finding, Fix, Severity};
+use super::migration::add_index_fix;
+use crate::finding::{Finding, Fix, Severity};
 use crate::model::{Entity, EntityKind, Origin, RelationKind};
-use crate::rules::{edits, Ctx, RuleDef};
+use crate::rules::{Ctx, RuleDef};
 
 pub const RULE: RuleDef = RuleDef {
     code: "IDX001",
@@ -102,7 +102,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
                 fk.target.unwrap_or("?"),
             );
             let mut finding = Finding::new(RULE.code, path.clone(), fk.name_span.clone(), message);
-            if let Some(fix) = fix(ctx, file, entity, &fk) {
+            if let Some(fix) = fix(ctx, entity, &fk) {
                 finding = finding.with_fix(fix);
             }
             out.push(finding);
@@ -118,32 +118,15 @@ fn has_unreadable_index(entity: &Entity) -> bool {
         .any(|i| i.unresolved && i.columns.is_empty())
 }
 
-fn fix(ctx: &Ctx, file: usize, entity: &Entity, fk: &ForeignKey) -> Option<Fix> {
-    let source = ctx.file(file)?;
-    if source.facts.has_syntax_errors {
-        return None;
-    }
-    let class = source.facts.classes.get(fk.origin.class?)?;
-    let prop = class.property(fk.property)?;
-    let mut edits = vec![edits::insert_line_above(&source.text, prop.span.start, "@Index()")];
-    edits.extend(edits::ensure_import(source, "typeorm", "Index"));
-    let spec = IndexSpec::new(&entity.table, fk.columns.to_vec(), false, None);
-    let plan = MigrationPlan::create_indexes(
-        migration_name("AddIndex", &entity.table, fk.columns),
-        &[spec],
-    );
-    let mut fix = Fix::safe(
+fn fix(ctx: &Ctx, entity: &Entity, fk: &ForeignKey) -> Option<Fix> {
+    add_index_fix(
+        ctx,
+        fk.origin,
+        fk.property,
+        &entity.table,
+        fk.columns,
         format!("Add @Index() to `{}` (with its migration)", fk.property),
-        vec![
-            FileChange::Edit {
-                path: source.path.clone(),
-                edits,
-            },
-            migration_file(ctx, &plan),
-        ],
-    );
-    fix.creates_migration = true;
-    Some(fix)
+    )
 }
 
 #[cfg(test)]
@@ -204,7 +187,10 @@ export class Post extends ManagedEntity {{
             ("@Index((p: Post) => [p.author])", ""),
             ("@Unique(['author', 'created'])", ""),
         ] {
-            assert!(idx001(&post(class_dec, prop_dec)).is_empty(), "{class_dec} {prop_dec}");
+            assert!(
+                idx001(&post(class_dec, prop_dec)).is_empty(),
+                "{class_dec} {prop_dec}"
+            );
         }
     }
 
@@ -266,7 +252,8 @@ export class Note extends Owned {}
             "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"IDX_c6fb082a3114f35d0cc27c518e\" ON \"post\" (\"authorId\")"
         ));
         assert!(contents.contains("public transaction = false;"));
-        assert!(contents.contains("DROP INDEX CONCURRENTLY IF EXISTS \"IDX_c6fb082a3114f35d0cc27c518e\""));
+        assert!(contents
+            .contains("DROP INDEX CONCURRENTLY IF EXISTS \"IDX_c6fb082a3114f35d0cc27c518e\""));
     }
 
     fn fixed_changes(

@@ -31,10 +31,10 @@
 //! The quick fix adds `@Index()` to the first filtered column in the entity's file (a
 //! cross-file edit) with its migration; the message names every filtered column.
 
-use super::migration::{migration_file, migration_name, IndexSpec, MigrationPlan};
-use crate::finding::{FileChange, Finding, Fix, Severity, Span};
+use super::migration::add_index_fix;
+use crate::finding::{Finding, Fix, Severity, Span};
 use crate::model::{Entity, EntityKind, Origin};
-use crate::rules::{edits, Ctx, RuleDef};
+use crate::rules::{Ctx, RuleDef};
 use crate::syntax::{ChainCall, QueryBuilderChain, QueryCall, Spanned, Value};
 
 pub const RULE: RuleDef = RuleDef {
@@ -123,7 +123,14 @@ fn check_call(ctx: &Ctx, file: usize, call: &QueryCall) -> Option<Finding> {
         return None;
     }
     let filter = read_where(entity, &where_of(call)?.value);
-    report(ctx, file, entity, filter, call.method_span.clone(), &call.method)
+    report(
+        ctx,
+        file,
+        entity,
+        filter,
+        call.method_span.clone(),
+        &call.method,
+    )
 }
 
 fn check_chain(ctx: &Ctx, file: usize, chain: &QueryBuilderChain) -> Option<Finding> {
@@ -150,12 +157,10 @@ fn check_chain(ctx: &Ctx, file: usize, chain: &QueryBuilderChain) -> Option<Find
     for w in &wheres {
         let arg = w.args.first()?;
         let group = match &arg.value {
-            v if v.as_object().is_some() || v.as_array().is_some() => {
-                match read_where(entity, v) {
-                    Filter::Branches(b) if b.len() == 1 => b.into_iter().next()?,
-                    _ => return None,
-                }
-            }
+            v if v.as_object().is_some() || v.as_array().is_some() => match read_where(entity, v) {
+                Filter::Branches(b) if b.len() == 1 => b.into_iter().next()?,
+                _ => return None,
+            },
             v => fragment_columns(entity, alias?, v)?,
         };
         if w.method == "orWhere" {
@@ -190,7 +195,10 @@ fn report(
     let unserved = branches
         .iter()
         .find(|b| !b.is_empty() && !b.iter().any(|c| is_indexed(entity, c)))?;
-    let names: Vec<String> = unserved.iter().map(|c| format!("`{}`", c.property)).collect();
+    let names: Vec<String> = unserved
+        .iter()
+        .map(|c| format!("`{}`", c.property))
+        .collect();
     let message = format!(
         "`{method}` on `{}` filters on {} but no index serves any of them: the database scans `{}`",
         entity.name,
@@ -300,7 +308,11 @@ fn filtered_key<'a>(entity: &'a Entity, key: &str, value: &Value) -> Option<Opti
 
 /// Columns of the main alias named in a SQL fragment (`u.email = :email`,
 /// `"u"."email" IN (:...e)`); None when the fragment names a column we do not know.
-fn fragment_columns<'a>(entity: &'a Entity, alias: &str, value: &Value) -> Option<Vec<Filtered<'a>>> {
+fn fragment_columns<'a>(
+    entity: &'a Entity,
+    alias: &str,
+    value: &Value,
+) -> Option<Vec<Filtered<'a>>> {
     let text = match value {
         Value::Str(s) => s.clone(),
         Value::Const { value, .. } => value.value.as_str()?.to_string(),
@@ -383,31 +395,17 @@ fn alias_references(sql: &str, alias: &str) -> Vec<String> {
 }
 
 fn fix(ctx: &Ctx, entity: &Entity, column: &Filtered) -> Option<Fix> {
-    let source = ctx.file(column.origin.file)?;
-    if source.facts.has_syntax_errors {
-        return None;
-    }
-    let class = source.facts.classes.get(column.origin.class?)?;
-    let prop = class.property(&column.property)?;
-    let mut edits = vec![edits::insert_line_above(&source.text, prop.span.start, "@Index()")];
-    edits.extend(edits::ensure_import(source, "typeorm", "Index"));
-    let spec = IndexSpec::new(&entity.table, column.db_columns.clone(), false, None);
-    let plan = MigrationPlan::create_indexes(
-        migration_name("AddIndex", &entity.table, &column.db_columns),
-        &[spec],
-    );
-    let mut fix = Fix::safe(
-        format!("Add @Index() to `{}.{}` (with its migration)", entity.name, column.property),
-        vec![
-            FileChange::Edit {
-                path: source.path.clone(),
-                edits,
-            },
-            migration_file(ctx, &plan),
-        ],
-    );
-    fix.creates_migration = true;
-    Some(fix)
+    add_index_fix(
+        ctx,
+        column.origin,
+        &column.property,
+        &entity.table,
+        &column.db_columns,
+        format!(
+            "Add @Index() to `{}.{}` (with its migration)",
+            entity.name, column.property
+        ),
+    )
 }
 
 #[cfg(test)]
@@ -528,8 +526,15 @@ export class UsersService {{
             panic!("an edit first");
         };
         assert!(path.ends_with("src/users/user.entity.ts"));
-        let text = ws.files.get(path).map(|f| f.text.to_string()).unwrap_or_default();
+        let text = ws
+            .files
+            .get(path)
+            .map(|f| f.text.to_string())
+            .unwrap_or_default();
         let fixed = crate::fix::apply_edits(&text, edits).unwrap_or_default();
-        assert!(fixed.contains("  @Index()\n  @Column()\n  email: string;"), "{fixed}");
+        assert!(
+            fixed.contains("  @Index()\n  @Column()\n  email: string;"),
+            "{fixed}"
+        );
     }
 }

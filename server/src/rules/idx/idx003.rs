@@ -48,10 +48,14 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
     let path = ctx.path(file);
     let mut seen = Vec::new();
     for entity in ctx.model.entities_touching(file) {
-        let Some(soft) = &entity.soft_delete else { continue };
+        let Some(soft) = &entity.soft_delete else {
+            continue;
+        };
         let deleted = soft.column();
         for index in &entity.indexes {
-            let Some(origin) = &index.origin else { continue };
+            let Some(origin) = &index.origin else {
+                continue;
+            };
             if origin.file != file || !index.unique || index.options_opaque {
                 continue;
             }
@@ -99,7 +103,10 @@ fn what(kind: IndexKind) -> &'static str {
 fn mentions(predicate: &str, column: &str) -> bool {
     let lower = predicate.to_ascii_lowercase();
     let col = column.to_ascii_lowercase();
-    lower.contains(&format!("\"{col}\"")) || lower.split(|c: char| !c.is_alphanumeric() && c != '_').any(|w| w == col)
+    lower.contains(&format!("\"{col}\""))
+        || lower
+            .split(|c: char| !c.is_alphanumeric() && c != '_')
+            .any(|w| w == col)
 }
 
 /// The `unique` key of a column's options, or the decorator.
@@ -112,7 +119,11 @@ fn anchor(ctx: &Ctx, file: usize, index: &Index) -> Option<std::ops::Range<usize
     unique_prop(decorator).map(|p| p.key_span.clone())
 }
 
-fn find_decorator<'a>(ctx: &'a Ctx, file: usize, span: &std::ops::Range<usize>) -> Option<&'a Decorator> {
+fn find_decorator<'a>(
+    ctx: &'a Ctx,
+    file: usize,
+    span: &std::ops::Range<usize>,
+) -> Option<&'a Decorator> {
     let source = ctx.file(file)?;
     source.facts.classes.iter().find_map(|c| {
         c.decorators
@@ -225,7 +236,10 @@ fn fix(ctx: &Ctx, file: usize, entity: &Entity, index: &Index, deleted: &str) ->
                 .unwrap_or_else(|| unique_constraint_name(&entity.table, &index.columns));
             (
                 format!("ALTER TABLE {table} DROP CONSTRAINT IF EXISTS \"{old}\""),
-                format!("ALTER TABLE {table} ADD CONSTRAINT \"{old}\" UNIQUE ({})", cols.join(", ")),
+                format!(
+                    "ALTER TABLE {table} ADD CONSTRAINT \"{old}\" UNIQUE ({})",
+                    cols.join(", ")
+                ),
             )
         }
     };
@@ -283,7 +297,11 @@ fn field_names(decorator: &Decorator) -> Option<Vec<String>> {
     None
 }
 
-fn property_start(ctx: &Ctx, file: usize, decorator_span: &std::ops::Range<usize>) -> Option<usize> {
+fn property_start(
+    ctx: &Ctx,
+    file: usize,
+    decorator_span: &std::ops::Range<usize>,
+) -> Option<usize> {
     ctx.file(file)?
         .facts
         .classes
@@ -347,9 +365,15 @@ export class User extends ManagedEntity {{
     #[test]
     fn flags_unique_forms() {
         assert_eq!(idx003(&user("@Unique(['email'])", "@Column()"))[0].1, 5);
-        assert_eq!(idx003(&user("@Index(['email'], { unique: true })", "@Column()"))[0].1, 5);
+        assert_eq!(
+            idx003(&user("@Index(['email'], { unique: true })", "@Column()"))[0].1,
+            5
+        );
         assert_eq!(idx003(&user("", "@Column({ unique: true })"))[0].1, 7);
-        assert_eq!(idx003(&user("", "@Index({ unique: true })\n  @Column()"))[0].1, 7);
+        assert_eq!(
+            idx003(&user("", "@Index({ unique: true })\n  @Column()"))[0].1,
+            7
+        );
     }
 
     #[test]
@@ -377,19 +401,33 @@ export class Country {
     #[test]
     fn fixes_rewrite_to_a_partial_unique_index() {
         let text = user("@Unique(['email'])", "@Column()");
-        let out = assert_fix_is_clean(&[("src/users/user.entity.ts", &text)], "IDX003", "src/users/user.entity.ts");
-        assert!(out.contains("@Index(['email'], { unique: true, where: '\"deleted\" IS NULL' })"), "{out}");
+        let out = assert_fix_is_clean(
+            &[("src/users/user.entity.ts", &text)],
+            "IDX003",
+            "src/users/user.entity.ts",
+        );
+        assert!(
+            out.contains("@Index(['email'], { unique: true, where: '\"deleted\" IS NULL' })"),
+            "{out}"
+        );
         assert!(out.contains("import { Column, Entity, Unique, Index } from 'typeorm';"));
 
         let text = user("", "@Column({ length: 200, unique: true })");
-        let out = assert_fix_is_clean(&[("src/users/user.entity.ts", &text)], "IDX003", "src/users/user.entity.ts");
+        let out = assert_fix_is_clean(
+            &[("src/users/user.entity.ts", &text)],
+            "IDX003",
+            "src/users/user.entity.ts",
+        );
         assert!(out.contains("  @Index({ unique: true, where: '\"deleted\" IS NULL' })\n  @Column({ length: 200 })\n  email: string;"), "{out}");
     }
 
     #[test]
     fn migration_swaps_the_constraint() {
         std::env::set_var("TYPEORM_LSP_MIGRATION_TIMESTAMP", "1700000000000");
-        let ws = workspace(&[("src/users/user.entity.ts", &user("@Unique(['email'])", "@Column()"))]);
+        let ws = workspace(&[(
+            "src/users/user.entity.ts",
+            &user("@Unique(['email'])", "@Column()"),
+        )]);
         let (_, other) = fixed(&ws, "IDX003", "src/users/user.entity.ts");
         let Some(crate::finding::FileChange::Create { contents, .. }) = other.first() else {
             panic!("a migration");

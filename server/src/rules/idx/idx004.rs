@@ -41,7 +41,9 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
     let mut seen = Vec::new();
     for entity in ctx.model.entities_touching(file) {
         for (i, index) in entity.indexes.iter().enumerate() {
-            let Some(origin) = &index.origin else { continue };
+            let Some(origin) = &index.origin else {
+                continue;
+            };
             if origin.file != file
                 || index.kind != IndexKind::Index
                 || index.unique
@@ -103,7 +105,10 @@ fn fix(ctx: &Ctx, file: usize, span: &std::ops::Range<usize>) -> Option<Fix> {
     let line_start = crate::rules::edits::line_start(text, span.start);
     let before = text.get(line_start..span.start)?;
     let rest = text.get(span.end..)?;
-    let line_end = rest.find('\n').map(|i| span.end + i + 1).unwrap_or(text.len());
+    let line_end = rest
+        .find('\n')
+        .map(|i| span.end + i + 1)
+        .unwrap_or(text.len());
     let after = text.get(span.end..line_end)?;
     // The decorator alone on its line: remove the line; else just the decorator.
     let edit_span = if before.trim().is_empty() && after.trim().is_empty() {
@@ -146,7 +151,10 @@ export class Order extends ManagedEntity {{
     }
 
     fn idx004(text: &str) -> Vec<(String, usize, String)> {
-        lines(&workspace(&[("src/orders/order.entity.ts", text)]), "IDX004")
+        lines(
+            &workspace(&[("src/orders/order.entity.ts", text)]),
+            "IDX004",
+        )
     }
 
     #[test]
@@ -159,7 +167,11 @@ export class Order extends ManagedEntity {{
 
     #[test]
     fn accepts_unique_partial_and_distinct_indexes() {
-        assert!(idx004(&order("@Index(['customer', 'total'])", "@Index({ unique: true })")).is_empty());
+        assert!(idx004(&order(
+            "@Index(['customer', 'total'])",
+            "@Index({ unique: true })"
+        ))
+        .is_empty());
         assert!(idx004(&order("@Index(['total', 'customer'])", "@Index()")).is_empty());
         assert!(idx004(&order(
             "@Index(['customer', 'total'])",
@@ -171,7 +183,14 @@ export class Order extends ManagedEntity {{
     #[test]
     fn fix_removes_the_decorator_line() {
         let text = order("@Index(['customer', 'total'])", "@Index()");
-        let out = assert_fix_is_clean(&[("src/orders/order.entity.ts", &text)], "IDX004", "src/orders/order.entity.ts");
-        assert!(out.contains("{\n  @ManyToOne(() => Customer)\n  customer: Customer;"), "{out}");
+        let out = assert_fix_is_clean(
+            &[("src/orders/order.entity.ts", &text)],
+            "IDX004",
+            "src/orders/order.entity.ts",
+        );
+        assert!(
+            out.contains("{\n  @ManyToOne(() => Customer)\n  customer: Customer;"),
+            "{out}"
+        );
     }
 }

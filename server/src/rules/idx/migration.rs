@@ -1,8 +1,10 @@
 //! Index fixes come with their migration: the index name TypeORM derives, and the file
 //! that creates it (`CREATE INDEX CONCURRENTLY`, outside a transaction).
 
-use crate::finding::FileChange;
+use crate::finding::{FileChange, Fix};
 use crate::model::naming::{kebab_case, snake_case};
+use crate::model::Origin;
+use crate::rules::edits;
 use crate::rules::Ctx;
 use sha1::{Digest, Sha1};
 use std::path::PathBuf;
@@ -32,7 +34,12 @@ pub struct IndexSpec {
 }
 
 impl IndexSpec {
-    pub fn new(table: &str, columns: Vec<String>, unique: bool, where_clause: Option<String>) -> Self {
+    pub fn new(
+        table: &str,
+        columns: Vec<String>,
+        unique: bool,
+        where_clause: Option<String>,
+    ) -> Self {
         IndexSpec {
             name: typeorm_index_name(table, &columns, where_clause.as_deref()),
             table: table.to_string(),
@@ -129,7 +136,12 @@ pub fn migration_file(ctx: &Ctx, plan: &MigrationPlan) -> FileChange {
     let body = |stmts: &[String]| {
         stmts
             .iter()
-            .map(|s| format!("    await queryRunner.query(`{}`);\n", s.replace('`', "\\`")))
+            .map(|s| {
+                format!(
+                    "    await queryRunner.query(`{}`);\n",
+                    s.replace('`', "\\`")
+                )
+            })
             .collect::<String>()
     };
     let contents = format!(
@@ -147,6 +159,45 @@ pub fn migration_file(ctx: &Ctx, plan: &MigrationPlan) -> FileChange {
         path: migrations_dir(ctx).join(file_name),
         contents,
     }
+}
+
+/// The fix shared by IDX001 and IDX002: `@Index()` above the property declared at
+/// `origin` (with the `Index` import), and the migration that creates the index. None when
+/// the declaring file has syntax errors or the property is not in a class.
+pub fn add_index_fix(
+    ctx: &Ctx,
+    origin: &Origin,
+    property: &str,
+    table: &str,
+    columns: &[String],
+    title: String,
+) -> Option<Fix> {
+    let source = ctx.file(origin.file)?;
+    if source.facts.has_syntax_errors {
+        return None;
+    }
+    let class = source.facts.classes.get(origin.class?)?;
+    let prop = class.property(property)?;
+    let mut edits = vec![edits::insert_line_above(
+        &source.text,
+        prop.span.start,
+        "@Index()",
+    )];
+    edits.extend(edits::ensure_import(source, "typeorm", "Index"));
+    let spec = IndexSpec::new(table, columns.to_vec(), false, None);
+    let plan = MigrationPlan::create_indexes(migration_name("AddIndex", table, columns), &[spec]);
+    let mut fix = Fix::safe(
+        title,
+        vec![
+            FileChange::Edit {
+                path: source.path.clone(),
+                edits,
+            },
+            migration_file(ctx, &plan),
+        ],
+    );
+    fix.creates_migration = true;
+    Some(fix)
 }
 
 /// `AddIndexOrderItemCustomerId` from a table and columns.
