@@ -45,7 +45,12 @@ pub fn build(mut files: Vec<Arc<SourceFile>>, config: &Config, resolver: &Resolv
 /// decorators, imports, schemas) is unchanged, rebuilding only the entities declared in
 /// it or inheriting from it. Returns false (and changes nothing) when the shape changed
 /// or the file is new: the caller then rebuilds the whole model.
-pub fn update_file(model: &mut Model, file: Arc<SourceFile>, config: &Config, resolver: &Resolver) -> bool {
+pub fn update_file(
+    model: &mut Model,
+    file: Arc<SourceFile>,
+    config: &Config,
+    resolver: &Resolver,
+) -> bool {
     let Some(fi) = model.file_index(&file.path) else {
         return false;
     };
@@ -59,12 +64,20 @@ pub fn update_file(model: &mut Model, file: Arc<SourceFile>, config: &Config, re
     let affected: Vec<usize> = model.touching.get(&fi).cloned().unwrap_or_default();
     let ctx = Ctx::of(model, config, resolver);
     let mut rebuilt = Vec::with_capacity(affected.len());
-    let mut schemas = ctx.file_entities(fi).into_iter().filter(|e| e.class.is_none());
+    let mut schemas = ctx
+        .file_entities(fi)
+        .into_iter()
+        .filter(|e| e.class.is_none());
     for &i in &affected {
-        let Some(e) = model.entities.get(i) else { continue };
+        let Some(e) = model.entities.get(i) else {
+            continue;
+        };
         let new = match e.class {
             Some(ci) => {
-                let Some(class) = ctx.class(ClassRef { file: e.file, class: ci }) else {
+                let Some(class) = ctx.class(ClassRef {
+                    file: e.file,
+                    class: ci,
+                }) else {
                     continue;
                 };
                 ctx.class_entity(e.file, ci, class, e.kind)
@@ -100,8 +113,17 @@ fn shape(file: &SourceFile, config: &Config) -> Vec<String> {
         ));
     }
     for i in &facts.imports {
-        let names: Vec<String> = i.names.iter().map(|n| format!("{}:{}", n.imported, n.local)).collect();
-        out.push(format!("import {:?} {} {}", i.kind, i.specifier, names.join(",")));
+        let names: Vec<String> = i
+            .names
+            .iter()
+            .map(|n| format!("{}:{}", n.imported, n.local))
+            .collect();
+        out.push(format!(
+            "import {:?} {} {}",
+            i.kind,
+            i.specifier,
+            names.join(",")
+        ));
     }
     out.extend(facts.exports.iter().map(|e| format!("export {e}")));
     for s in &facts.entity_schemas {
@@ -135,7 +157,9 @@ fn reindex(model: &mut Model) {
         }
     }
     for (fi, indexes) in schema_entities {
-        let Some(file) = model.files.get(fi) else { continue };
+        let Some(file) = model.files.get(fi) else {
+            continue;
+        };
         for (schema, i) in file.facts.entity_schemas.iter().zip(indexes) {
             if let Some(var) = &schema.variable {
                 by_name.entry(var.clone()).or_default().push(i);
@@ -233,7 +257,10 @@ impl<'a> Ctx<'a> {
     }
 
     fn class_entity(&self, fi: usize, ci: usize, class: &ClassFact, kind: EntityKind) -> Entity {
-        let me = ClassRef { file: fi, class: ci };
+        let me = ClassRef {
+            file: fi,
+            class: ci,
+        };
         let (ancestors, external_ancestor) = self.ancestors(me);
         let mut columns: Vec<Column> = Vec::new();
         let mut relations: Vec<Relation> = Vec::new();

@@ -24,7 +24,10 @@ impl ClassIndex {
                 by_name
                     .entry(class.name.clone())
                     .or_default()
-                    .push(ClassRef { file: fi, class: ci });
+                    .push(ClassRef {
+                        file: fi,
+                        class: ci,
+                    });
             }
         }
         ClassIndex { by_name }

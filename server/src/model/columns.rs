@@ -37,7 +37,11 @@ fn relation_kind(decorator: &str) -> Option<RelationKind> {
 }
 
 /// The column a property declares, if it has a column decorator.
-pub fn column(prop: &PropertyFact, config: &Config, origin_of: impl Fn(&Decorator) -> Origin) -> Option<Column> {
+pub fn column(
+    prop: &PropertyFact,
+    config: &Config,
+    origin_of: impl Fn(&Decorator) -> Origin,
+) -> Option<Column> {
     let (dec, kind) = prop
         .decorators
         .iter()
@@ -57,7 +61,10 @@ pub fn column(prop: &PropertyFact, config: &Config, origin_of: impl Fn(&Decorato
         }
     }
     let opaque = options.is_some_and(|o| o.as_object().is_none() || o.has_spread());
-    if let Some(t) = options.and_then(|o| o.get("type")).and_then(|t| t.value.as_str()) {
+    if let Some(t) = options
+        .and_then(|o| o.get("type"))
+        .and_then(|t| t.value.as_str())
+    {
         db_type = Some(t.to_lowercase());
     }
     if kind == ColumnKind::PrimaryGenerated {
@@ -73,7 +80,11 @@ pub fn column(prop: &PropertyFact, config: &Config, origin_of: impl Fn(&Decorato
         .and_then(|o| o.get("name"))
         .and_then(|n| n.value.as_str())
         .map(str::to_string);
-    let get_bool = |key: &str| options.and_then(|o| o.get(key)).and_then(|v| v.value.as_bool());
+    let get_bool = |key: &str| {
+        options
+            .and_then(|o| o.get(key))
+            .and_then(|v| v.value.as_bool())
+    };
     let kind = if embedded.is_some() && kind == ColumnKind::Regular {
         ColumnKind::Embedded
     } else {
@@ -155,7 +166,11 @@ pub fn relation(
     } else {
         Vec::new()
     };
-    let get_bool = |key: &str| options.and_then(|o| o.get(key)).and_then(|v| v.value.as_bool());
+    let get_bool = |key: &str| {
+        options
+            .and_then(|o| o.get(key))
+            .and_then(|v| v.value.as_bool())
+    };
     Some(Relation {
         property: prop.name.clone(),
         kind,
@@ -179,9 +194,8 @@ pub fn relation(
 
 /// `@JoinColumn({ name })`, `@JoinColumn([{ name }, ...])`, or the default name.
 fn join_column_names(property: &str, join: Option<&Decorator>, config: &Config) -> Vec<String> {
-    let default = || {
-        naming::join_column_name(property, &config.base_columns.id, config.naming_strategy)
-    };
+    let default =
+        || naming::join_column_name(property, &config.base_columns.id, config.naming_strategy);
     let Some(arg) = join.and_then(|d| d.arg(0)) else {
         return vec![default()];
     };
@@ -194,7 +208,9 @@ fn join_column_names(property: &str, join: Option<&Decorator>, config: &Config) 
         v.get("name")
             .and_then(|n| n.value.as_str())
             .map(str::to_string)
-            .unwrap_or_else(|| naming::join_column_name(property, &referenced, config.naming_strategy))
+            .unwrap_or_else(|| {
+                naming::join_column_name(property, &referenced, config.naming_strategy)
+            })
     };
     match arg.value.as_array() {
         Some(items) => items.iter().map(|i| one(&i.value)).collect(),

@@ -2,12 +2,14 @@
 //! inheritance resolved across files. Built from [`SourceFile`]s alone.
 
 mod build;
-pub mod erd;
 mod classes;
 mod columns;
+pub mod erd;
 mod indexes;
 pub mod naming;
 mod schema;
+#[cfg(test)]
+mod tests;
 mod types;
 
 pub use classes::ClassIndex;
@@ -53,13 +55,22 @@ pub struct Model {
 }
 
 impl Model {
-    pub fn build(files: Vec<Arc<SourceFile>>, config: &Config, resolver: &crate::resolve::Resolver) -> Model {
+    pub fn build(
+        files: Vec<Arc<SourceFile>>,
+        config: &Config,
+        resolver: &crate::resolve::Resolver,
+    ) -> Model {
         build::build(files, config, resolver)
     }
 
     /// Replaces one file, rebuilding only what it can change; falls back to a full build
     /// when the file is new or its classes, imports or entity decorators changed.
-    pub fn update_file(&mut self, file: Arc<SourceFile>, config: &Config, resolver: &crate::resolve::Resolver) {
+    pub fn update_file(
+        &mut self,
+        file: Arc<SourceFile>,
+        config: &Config,
+        resolver: &crate::resolve::Resolver,
+    ) {
         if !build::update_file(self, file.clone(), config, resolver) {
             let mut files = self.files.clone();
             match self.file_index(&file.path) {

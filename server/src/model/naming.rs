@@ -74,16 +74,12 @@ pub fn kebab_case(s: &str) -> String {
 
 pub fn is_pascal_case(s: &str) -> bool {
     let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_uppercase())
-        && !s.contains('_')
-        && !s.contains('-')
+    chars.next().is_some_and(|c| c.is_ascii_uppercase()) && !s.contains('_') && !s.contains('-')
 }
 
 pub fn is_camel_case(s: &str) -> bool {
     let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_lowercase())
-        && !s.contains('_')
-        && !s.contains('-')
+    chars.next().is_some_and(|c| c.is_ascii_lowercase()) && !s.contains('_') && !s.contains('-')
 }
 
 #[cfg(test)]

@@ -29,7 +29,10 @@ pub fn entity(file: usize, schema: &EntitySchemaFact, config: &Config) -> Option
         .filter_map(|p| schema_relation(p, config, origin(&p.key_span)))
         .collect();
     let mut indexes = implicit_indexes(&columns, &relations);
-    for (key, kind) in [("indices", IndexKind::Index), ("uniques", IndexKind::Unique)] {
+    for (key, kind) in [
+        ("indices", IndexKind::Index),
+        ("uniques", IndexKind::Unique),
+    ] {
         for item in opts
             .get(key)
             .and_then(|v| v.value.as_array())
@@ -38,7 +41,10 @@ pub fn entity(file: usize, schema: &EntitySchemaFact, config: &Config) -> Option
             let v = &item.value;
             let raw = RawIndex {
                 kind,
-                name: v.get("name").and_then(|n| n.value.as_str()).map(str::to_string),
+                name: v
+                    .get("name")
+                    .and_then(|n| n.value.as_str())
+                    .map(str::to_string),
                 fields: v
                     .get("columns")
                     .and_then(|c| c.value.as_array())
@@ -138,7 +144,8 @@ fn schema_relation(p: &Prop, config: &Config, origin: Origin) -> Option<Relation
     };
     let join = v.get("joinColumn");
     let has_join_column = join.is_some_and(|j| j.value.as_bool() != Some(false));
-    let owns = kind == RelationKind::ManyToOne || (kind == RelationKind::OneToOne && has_join_column);
+    let owns =
+        kind == RelationKind::ManyToOne || (kind == RelationKind::OneToOne && has_join_column);
     let join_columns = if owns {
         let explicit = join
             .and_then(|j| j.value.get("name"))

@@ -247,7 +247,9 @@ impl Entity {
             return None;
         }
         self.indexes.iter().find(|i| {
-            !i.is_partial() && i.columns.len() >= columns.len() && i.columns[..columns.len()] == *columns
+            !i.is_partial()
+                && i.columns.len() >= columns.len()
+                && i.columns[..columns.len()] == *columns
         })
     }
 

@@ -1,0 +1,153 @@
+//! Model tests on the forms real codebases use: wrapper decorators, inheritance through
+//! barrels and renamed imports, three-level bases, naming strategies.
+
+use crate::config::{Config, NamingStrategy};
+use crate::rules::testing::{lines, workspace, workspace_with};
+use crate::workspace::Workspace;
+
+fn entity<'a>(ws: &'a Workspace, name: &str) -> &'a crate::model::Entity {
+    ws.model
+        .entity(name)
+        .unwrap_or_else(|| panic!("no entity {name}"))
+}
+
+#[test]
+fn wrapper_decorators_are_seen_through_with_aliases() {
+    let text = "import { MultiORMEntity, MultiORMColumn, MultiORMManyToOne, ColumnIndex } from 'src/core/decorators';
+import { ManagedEntity } from 'src/common/managed-entity';
+import { Tenant } from 'src/tenants/tenant.entity';
+
+@MultiORMEntity('invoices')
+export class Invoice extends ManagedEntity {
+  @ColumnIndex()
+  @MultiORMColumn({ type: 'numeric' })
+  total: string;
+
+  @MultiORMManyToOne(() => Tenant)
+  tenant: Tenant;
+}
+";
+    let tenant = "import { Entity } from 'typeorm';
+import { ManagedEntity } from 'src/common/managed-entity';
+
+@Entity()
+export class Tenant extends ManagedEntity {}
+";
+    let mut config = Config::default();
+    for (alias, target) in [
+        ("MultiORMEntity", "Entity"),
+        ("MultiORMColumn", "Column"),
+        ("MultiORMManyToOne", "ManyToOne"),
+        ("ColumnIndex", "Index"),
+    ] {
+        config.decorator_aliases.insert(alias.into(), target.into());
+    }
+    let files = [
+        ("src/billing/invoice.entity.ts", text),
+        ("src/tenants/tenant.entity.ts", tenant),
+    ];
+    let ws = workspace_with(&files, config);
+    let invoice = entity(&ws, "Invoice");
+    assert_eq!(invoice.table, "invoices");
+    assert_eq!(invoice.column("total").and_then(|c| c.db_type.as_deref()), Some("numeric"));
+    assert!(invoice.index_leading_with("total").is_some());
+    assert_eq!(invoice.relation("tenant").map(|r| r.join_columns.clone()), Some(vec!["tenantId".to_string()]));
+    let found = lines(&ws, "IDX001");
+    assert_eq!(found.len(), 1, "{found:?}");
+    // Without the aliases nothing is an entity and nothing is reported.
+    let plain = workspace(&files);
+    assert!(plain.model.entity("Invoice").is_none());
+}
+
+#[test]
+fn inheritance_follows_barrels_renamed_imports_and_three_levels() {
+    let tenant_model = "import { Column, Index } from 'typeorm';
+import { ManagedEntity as Base } from 'src/common/managed-entity';
+
+@Index(['tenantId', 'created'])
+export abstract class TenantModel extends Base {
+  @Column('uuid')
+  tenantId: string;
+}
+";
+    let barrel = "export * from 'src/common/tenant-model';\n";
+    let product = "import { Column, Entity } from 'typeorm';
+import { TenantModel as TM } from 'src/common';
+
+@Entity()
+export class Product extends TM {
+  @Column()
+  name: string;
+}
+";
+    let ws = workspace(&[
+        ("src/common/tenant-model.ts", tenant_model),
+        ("src/common/index.ts", barrel),
+        ("src/catalog/product.entity.ts", product),
+    ]);
+    let p = entity(&ws, "Product");
+    let chain: Vec<String> = p
+        .ancestors
+        .iter()
+        .filter_map(|a| ws.model.class(*a).map(|c| c.name.clone()))
+        .collect();
+    assert_eq!(chain, ["TenantModel", "ManagedEntity"]);
+    let columns: Vec<&str> = p.columns.iter().map(|c| c.property.as_str()).collect();
+    assert_eq!(columns, ["id", "created", "updated", "deleted", "tenantId", "name"]);
+    assert!(p.is_soft_deletable());
+    assert!(p.index_leading_with("tenantId").is_some(), "the base's class-level index applies");
+    assert!(lines(&ws, "ENT001").is_empty());
+}
+
+#[test]
+fn snake_case_strategy_names_tables_columns_and_join_columns() {
+    let text = "import { Column, Entity, ManyToOne } from 'typeorm';
+import { ManagedEntity } from 'src/common/managed-entity';
+
+@Entity()
+export class OrderItem extends ManagedEntity {
+  @Column({ name: 'qty' })
+  quantity: number;
+
+  @Column()
+  unitPrice: string;
+
+  @ManyToOne(() => OrderItem)
+  parentItem: OrderItem;
+}
+";
+    let config = Config {
+        naming_strategy: NamingStrategy::SnakeCase,
+        ..Config::default()
+    };
+    let ws = workspace_with(&[("src/orders/order-item.entity.ts", text)], config);
+    let e = entity(&ws, "OrderItem");
+    assert_eq!(e.table, "order_item");
+    assert_eq!(e.column("quantity").map(|c| c.db_name.as_str()), Some("qty"));
+    assert_eq!(e.column("unitPrice").map(|c| c.db_name.as_str()), Some("unit_price"));
+    assert_eq!(
+        e.relation("parentItem").map(|r| r.join_columns.clone()),
+        Some(vec!["parent_item_id".to_string()])
+    );
+}
+
+#[test]
+fn an_edit_that_keeps_the_shape_updates_incrementally_and_agrees_with_a_rebuild() {
+    let before = "import { Column, Entity } from 'typeorm';
+import { ManagedEntity } from 'src/common/managed-entity';
+
+@Entity()
+export class User extends ManagedEntity {
+  @Column()
+  email: string;
+}
+";
+    let after = before.replace("  @Column()\n  email", "  @Index()\n  @Column()\n  email");
+    let mut ws = workspace(&[("src/users/user.entity.ts", before)]);
+    let path = std::path::Path::new(crate::rules::testing::ROOT).join("src/users/user.entity.ts");
+    ws.update_file(std::sync::Arc::new(crate::model::SourceFile::new(path, after.clone())));
+    let incremental = format!("{:?}", ws.model.entities);
+    let fresh = workspace(&[("src/users/user.entity.ts", &after)]);
+    assert_eq!(incremental, format!("{:?}", fresh.model.entities));
+    assert!(entity(&ws, "User").index_leading_with("email").is_some());
+}
