@@ -12,7 +12,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self, bound: usize) -> usize {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((self.0 >> 33) as usize) % bound.max(1)
     }
 }
@@ -74,7 +77,11 @@ fn incremental_edits_match_a_fresh_parse() {
             let snap = store
                 .change(&uri, version, &[change], PositionEncoding::Utf16)
                 .expect("change applies");
-            assert_eq!(&*snap.text, text.as_str(), "{rel} v{version}: text diverged");
+            assert_eq!(
+                &*snap.text,
+                text.as_str(),
+                "{rel} v{version}: text diverged"
+            );
             if version % 10 == 0 {
                 let tree = snap.tree.as_ref().expect("a tree");
                 let incremental = typeorm_lsp::syntax::extract(tree, &snap.text);

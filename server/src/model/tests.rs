@@ -49,9 +49,15 @@ export class Tenant extends ManagedEntity {}
     let ws = workspace_with(&files, config);
     let invoice = entity(&ws, "Invoice");
     assert_eq!(invoice.table, "invoices");
-    assert_eq!(invoice.column("total").and_then(|c| c.db_type.as_deref()), Some("numeric"));
+    assert_eq!(
+        invoice.column("total").and_then(|c| c.db_type.as_deref()),
+        Some("numeric")
+    );
     assert!(invoice.index_leading_with("total").is_some());
-    assert_eq!(invoice.relation("tenant").map(|r| r.join_columns.clone()), Some(vec!["tenantId".to_string()]));
+    assert_eq!(
+        invoice.relation("tenant").map(|r| r.join_columns.clone()),
+        Some(vec!["tenantId".to_string()])
+    );
     let found = lines(&ws, "IDX001");
     assert_eq!(found.len(), 1, "{found:?}");
     // Without the aliases nothing is an entity and nothing is reported.
@@ -93,9 +99,15 @@ export class Product extends TM {
         .collect();
     assert_eq!(chain, ["TenantModel", "ManagedEntity"]);
     let columns: Vec<&str> = p.columns.iter().map(|c| c.property.as_str()).collect();
-    assert_eq!(columns, ["id", "created", "updated", "deleted", "tenantId", "name"]);
+    assert_eq!(
+        columns,
+        ["id", "created", "updated", "deleted", "tenantId", "name"]
+    );
     assert!(p.is_soft_deletable());
-    assert!(p.index_leading_with("tenantId").is_some(), "the base's class-level index applies");
+    assert!(
+        p.index_leading_with("tenantId").is_some(),
+        "the base's class-level index applies"
+    );
     assert!(lines(&ws, "ENT001").is_empty());
 }
 
@@ -123,8 +135,14 @@ export class OrderItem extends ManagedEntity {
     let ws = workspace_with(&[("src/orders/order-item.entity.ts", text)], config);
     let e = entity(&ws, "OrderItem");
     assert_eq!(e.table, "order_item");
-    assert_eq!(e.column("quantity").map(|c| c.db_name.as_str()), Some("qty"));
-    assert_eq!(e.column("unitPrice").map(|c| c.db_name.as_str()), Some("unit_price"));
+    assert_eq!(
+        e.column("quantity").map(|c| c.db_name.as_str()),
+        Some("qty")
+    );
+    assert_eq!(
+        e.column("unitPrice").map(|c| c.db_name.as_str()),
+        Some("unit_price")
+    );
     assert_eq!(
         e.relation("parentItem").map(|r| r.join_columns.clone()),
         Some(vec!["parent_item_id".to_string()])
@@ -145,7 +163,10 @@ export class User extends ManagedEntity {
     let after = before.replace("  @Column()\n  email", "  @Index()\n  @Column()\n  email");
     let mut ws = workspace(&[("src/users/user.entity.ts", before)]);
     let path = std::path::Path::new(crate::rules::testing::ROOT).join("src/users/user.entity.ts");
-    ws.update_file(std::sync::Arc::new(crate::model::SourceFile::new(path, after.clone())));
+    ws.update_file(std::sync::Arc::new(crate::model::SourceFile::new(
+        path,
+        after.clone(),
+    )));
     let incremental = format!("{:?}", ws.model.entities);
     let fresh = workspace(&[("src/users/user.entity.ts", &after)]);
     assert_eq!(incremental, format!("{:?}", fresh.model.entities));
