@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs beyond Rust: neovim (the headless editor test).
+# Installs what the test suite needs beyond Rust and Node.js: neovim (the headless editor
+# test). The VS Code client's npm packages are installed by tests/run.sh (npm ci).
 # Debian/Ubuntu via apt-get (as root, or with sudo); elsewhere, install neovim >= 0.7 yourself.
 set -euo pipefail
 if command -v nvim >/dev/null 2>&1; then

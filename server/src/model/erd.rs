@@ -15,6 +15,14 @@ pub fn mermaid(model: &Model) -> String {
             continue;
         }
         let _ = writeln!(out, "  {} {{", ident(&e.table));
+        let join_columns: Vec<(&str, String)> = e
+            .relations
+            .iter()
+            .flat_map(|r| {
+                let ty = referenced_type(model, r.target.as_deref());
+                r.join_columns.iter().map(move |jc| (jc.as_str(), ty.clone()))
+            })
+            .collect();
         for c in &e.columns {
             let ty = c.db_type.clone().unwrap_or_else(|| {
                 c.type_ann
@@ -22,18 +30,28 @@ pub fn mermaid(model: &Model) -> String {
                     .map(|t| t.text.clone())
                     .unwrap_or_else(|| "unknown".into())
             });
-            let key = if c.kind.is_primary() {
-                " PK"
-            } else if c.unique {
-                " UK"
+            let is_fk = join_columns.iter().any(|(jc, _)| *jc == c.db_name);
+            let mut keys = Vec::new();
+            if c.kind.is_primary() {
+                keys.push("PK");
+            }
+            if is_fk {
+                keys.push("FK");
+            }
+            if c.unique {
+                keys.push("UK");
+            }
+            let keys = if keys.is_empty() {
+                String::new()
             } else {
-                ""
+                format!(" {}", keys.join(", "))
             };
-            let _ = writeln!(out, "    {} {}{key}", ident(&ty), ident(&c.db_name));
+            let _ = writeln!(out, "    {} {}{keys}", ident(&ty), ident(&c.db_name));
         }
-        for r in &e.relations {
-            for jc in &r.join_columns {
-                let _ = writeln!(out, "    fk {} FK", ident(jc));
+        // Join columns that no property declares: the relation's own foreign key.
+        for (jc, ty) in &join_columns {
+            if e.column_by_db_name(jc).is_none() {
+                let _ = writeln!(out, "    {} {} FK", ident(ty), ident(jc));
             }
         }
         out.push_str("  }\n");
@@ -59,6 +77,15 @@ pub fn mermaid(model: &Model) -> String {
         }
     }
     out
+}
+
+/// The database type of the primary key a relation references (`uuid`, `integer`).
+fn referenced_type(model: &Model, target: Option<&str>) -> String {
+    target
+        .and_then(|t| model.entity(t))
+        .and_then(|t| t.primary_columns().next())
+        .and_then(|c| c.db_type.clone())
+        .unwrap_or_else(|| "unknown".into())
 }
 
 /// Mermaid identifiers: letters, digits, `_` and `-`.
