@@ -24,7 +24,9 @@ fn main() {
 }
 
 fn collect(dir: &Path, docs: &mut Vec<(String, String)>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -43,11 +45,16 @@ fn collect(dir: &Path, docs: &mut Vec<(String, String)>) {
             continue;
         }
         println!("cargo:rerun-if-changed={}", path.display());
-        let Ok(text) = fs::read_to_string(&path) else { continue };
+        let Ok(text) = fs::read_to_string(&path) else {
+            continue;
+        };
         let doc: Vec<&str> = text
             .lines()
             .take_while(|l| l.starts_with("//!"))
-            .map(|l| l.strip_prefix("//! ").unwrap_or(l.trim_start_matches("//!")))
+            .map(|l| {
+                l.strip_prefix("//! ")
+                    .unwrap_or(l.trim_start_matches("//!"))
+            })
             .collect();
         docs.push((code, doc.join("\n").trim().to_string() + "\n"));
     }

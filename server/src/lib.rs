@@ -8,7 +8,7 @@ pub mod finding;
 pub mod fix;
 pub mod lsp;
 pub mod model;
-pub mod rules;
 pub mod resolve;
+pub mod rules;
 pub mod syntax;
 pub mod workspace;

@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use typeorm_lsp::cli::{self, check::CheckOptions, output::OutputFormat};
 
 #[derive(Parser)]
-#[command(name = "typeorm-lsp", version, about = "TypeORM schema and query checks, in your editor and in CI")]
+#[command(
+    name = "typeorm-lsp",
+    version,
+    about = "TypeORM schema and query checks, in your editor and in CI"
+)]
 struct Args {
     #[command(subcommand)]
     command: Option<Command>,

@@ -93,7 +93,11 @@ impl Workspace {
 
     /// Rebuilds the model from the current files.
     pub fn rebuild(&mut self) {
-        self.model = Model::build(self.files.values().cloned().collect(), &self.config, &self.resolver);
+        self.model = Model::build(
+            self.files.values().cloned().collect(),
+            &self.config,
+            &self.resolver,
+        );
     }
 
     pub fn ctx(&self) -> Ctx<'_> {

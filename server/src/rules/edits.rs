@@ -11,7 +11,10 @@ pub fn quote_style(file: &SourceFile) -> char {
         .imports
         .iter()
         .find(|i| i.kind == ImportKind::Import)
-        .and_then(|i| file.text.get(i.specifier_span.start.saturating_sub(1)..i.specifier_span.start))
+        .and_then(|i| {
+            file.text
+                .get(i.specifier_span.start.saturating_sub(1)..i.specifier_span.start)
+        })
         .and_then(|q| q.chars().next())
         .filter(|q| *q == '"' || *q == '\'')
         .unwrap_or('\'')
@@ -59,10 +62,11 @@ pub fn ensure_import(file: &SourceFile, module: &str, name: &str) -> Option<Text
     let from_module = imports
         .iter()
         .filter(|i| i.kind == ImportKind::Import && i.specifier == module);
-    if from_module
-        .clone()
-        .any(|i| i.names.iter().any(|n| n.local == name && n.imported == name))
-    {
+    if from_module.clone().any(|i| {
+        i.names
+            .iter()
+            .any(|n| n.local == name && n.imported == name)
+    }) {
         return None;
     }
     // Another import already binds the name (from elsewhere): adding ours would clash.
@@ -114,7 +118,9 @@ pub fn ensure_import(file: &SourceFile, module: &str, name: &str) -> Option<Text
 
 /// `{ A, B }` -> `{ A, B, name }`, keeping a multi-line list multi-line.
 fn extend_named_list(text: &str, list: std::ops::Range<usize>, name: &str) -> TextEdit {
-    let inner = text.get(list.start + 1..list.end.saturating_sub(1)).unwrap_or("");
+    let inner = text
+        .get(list.start + 1..list.end.saturating_sub(1))
+        .unwrap_or("");
     let trimmed = inner.trim_end();
     let has_items = !trimmed.trim().is_empty();
     let trailing_comma = trimmed.ends_with(',');

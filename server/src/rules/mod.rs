@@ -27,8 +27,7 @@ use crate::finding::{Finding, Severity};
 include!(concat!(env!("OUT_DIR"), "/rule_docs.rs"));
 
 /// Where the rule docs live in the repository (the LSP's `codeDescription` link).
-pub const DOCS_BASE_URL: &str =
-    "https://github.com/typeorm-lsp/typeorm-lsp/blob/main/docs/rules";
+pub const DOCS_BASE_URL: &str = "https://github.com/typeorm-lsp/typeorm-lsp/blob/main/docs/rules";
 
 pub type CheckFn = fn(&Ctx, usize, &mut Vec<Finding>);
 

@@ -38,7 +38,10 @@ pub fn apply(ctx: &Ctx, file: usize, findings: Vec<Finding>) -> Vec<Finding> {
     for f in findings {
         let line = facts.line_of(f.span.start);
         let hit = facts.suppressions.iter().enumerate().find_map(|(si, s)| {
-            let ci = s.codes.iter().position(|c| c.value.eq_ignore_ascii_case(f.code))?;
+            let ci = s
+                .codes
+                .iter()
+                .position(|c| c.value.eq_ignore_ascii_case(f.code))?;
             (s.target_line == line).then_some((si, ci))
         });
         match hit {
@@ -49,13 +52,24 @@ pub fn apply(ctx: &Ctx, file: usize, findings: Vec<Finding>) -> Vec<Finding> {
     let path = source.path.clone();
     for (si, s) in facts.suppressions.iter().enumerate() {
         for (ci, code) in s.codes.iter().enumerate() {
-            let known = REGISTRY.iter().any(|r| r.code.eq_ignore_ascii_case(&code.value));
+            let known = REGISTRY
+                .iter()
+                .any(|r| r.code.eq_ignore_ascii_case(&code.value));
             let (rule, message) = if !known {
-                (&UNKNOWN, format!("`{}` is not a typeorm-lsp rule", code.value))
+                (
+                    &UNKNOWN,
+                    format!("`{}` is not a typeorm-lsp rule", code.value),
+                )
             } else if used[si].contains(&ci) || !rule_enabled(ctx, &code.value) {
                 continue;
             } else {
-                (&UNUSED, format!("Unused suppression: no `{}` finding on the next line", code.value))
+                (
+                    &UNUSED,
+                    format!(
+                        "Unused suppression: no `{}` finding on the next line",
+                        code.value
+                    ),
+                )
             };
             let Some(severity) = super::severity_of(ctx, rule) else {
                 continue;
@@ -99,7 +113,11 @@ fn whole_line(text: &str, span: std::ops::Range<usize>) -> std::ops::Range<usize
         .unwrap_or(text.len());
     let line = text.get(start..end).unwrap_or("");
     let before = text.get(start..span.start).unwrap_or("x");
-    if before.trim().is_empty() && line.trim_end().ends_with(text.get(span.clone()).unwrap_or("")) {
+    if before.trim().is_empty()
+        && line
+            .trim_end()
+            .ends_with(text.get(span.clone()).unwrap_or(""))
+    {
         start..end
     } else {
         span

@@ -45,7 +45,10 @@ pub fn workspace_with(files: &[(&str, &str)], config: Config) -> Workspace {
 
 /// The findings of one rule code over the whole workspace.
 pub fn findings(ws: &Workspace, code: &str) -> Vec<Finding> {
-    ws.check_all().into_iter().filter(|f| f.code == code).collect()
+    ws.check_all()
+        .into_iter()
+        .filter(|f| f.code == code)
+        .collect()
 }
 
 /// `(relative path, 1-based line, message)` of each finding of `code`.
@@ -101,10 +104,20 @@ pub fn all_safe(ws: &Workspace, code: &str) -> bool {
 pub fn assert_fix_is_clean(files: &[(&str, &str)], code: &str, rel_path: &str) -> String {
     let ws = workspace(files);
     let (once, _) = fixed(&ws, code, rel_path);
-    assert_eq!(crate::fix::syntax_error_count(&once), 0, "fix broke syntax:\n{once}");
+    assert_eq!(
+        crate::fix::syntax_error_count(&once),
+        0,
+        "fix broke syntax:\n{once}"
+    );
     let replaced: Vec<(&str, &str)> = files
         .iter()
-        .map(|(p, t)| if *p == rel_path { (*p, once.as_str()) } else { (*p, *t) })
+        .map(|(p, t)| {
+            if *p == rel_path {
+                (*p, once.as_str())
+            } else {
+                (*p, *t)
+            }
+        })
         .collect();
     let ws2 = workspace(&replaced);
     let (twice, _) = fixed(&ws2, code, rel_path);
