@@ -36,7 +36,7 @@
 //! CLI writes the migration only with `--fix --with-migrations`.
 
 use super::migration::add_index_fix;
-use crate::finding::{Finding, Fix, Severity};
+use crate::finding::{Finding, Severity};
 use crate::model::{Entity, EntityKind, Origin, RelationKind};
 use crate::rules::{Ctx, RuleDef};
 
@@ -84,7 +84,9 @@ fn foreign_keys(entity: &Entity) -> Vec<ForeignKey<'_>> {
 }
 
 fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
-    let path = ctx.path(file);
+    // A relation declared on a base class is one finding at its declaration, naming every
+    // table that inherits it without an index.
+    let mut unindexed: Vec<(ForeignKey, Vec<&Entity>)> = Vec::new();
     for entity in ctx.model.entities_touching(file) {
         if entity.kind == EntityKind::View || has_unreadable_index(entity) {
             continue;
@@ -93,20 +95,35 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
             if fk.origin.file != file || entity.covering_index(fk.columns).is_some() {
                 continue;
             }
-            let cols = fk.columns.join(", ");
-            let message = format!(
-                "Foreign key `{}.{}` ({}.{cols}) has no index: joins and ON DELETE checks on `{}` scan the table",
-                entity.name,
-                fk.property,
-                entity.table,
-                fk.target.unwrap_or("?"),
-            );
-            let mut finding = Finding::new(RULE.code, path.clone(), fk.name_span.clone(), message);
-            if let Some(fix) = fix(ctx, entity, &fk) {
-                finding = finding.with_fix(fix);
+            match unindexed
+                .iter_mut()
+                .find(|(seen, _)| seen.name_span == fk.name_span)
+            {
+                Some((_, entities)) => entities.push(entity),
+                None => unindexed.push((fk, vec![entity])),
             }
-            out.push(finding);
         }
+    }
+    let path = ctx.path(file);
+    for (fk, entities) in unindexed {
+        let tables: Vec<&str> = entities.iter().map(|e| e.table.as_str()).collect();
+        let cols = fk.columns.join(", ");
+        let owner = entities.first().map(|e| e.name.as_str()).unwrap_or("?");
+        let place = if tables.len() == 1 {
+            format!("`{owner}.{}` ({}.{cols})", fk.property, tables.join(""))
+        } else {
+            format!("`{}` ({cols} in {})", fk.property, tables.join(", "))
+        };
+        let message = format!(
+            "Foreign key {place} has no index: joins and ON DELETE checks on `{}` scan the table",
+            fk.target.unwrap_or("?"),
+        );
+        let mut finding = Finding::new(RULE.code, path.clone(), fk.name_span.clone(), message);
+        let title = format!("Add @Index() to `{}` (with its migration)", fk.property);
+        if let Some(fix) = add_index_fix(ctx, fk.origin, fk.property, &tables, fk.columns, title) {
+            finding = finding.with_fix(fix);
+        }
+        out.push(finding);
     }
 }
 
@@ -116,17 +133,6 @@ fn has_unreadable_index(entity: &Entity) -> bool {
         .indexes
         .iter()
         .any(|i| i.unresolved && i.columns.is_empty())
-}
-
-fn fix(ctx: &Ctx, entity: &Entity, fk: &ForeignKey) -> Option<Fix> {
-    add_index_fix(
-        ctx,
-        fk.origin,
-        fk.property,
-        &entity.table,
-        fk.columns,
-        format!("Add @Index() to `{}` (with its migration)", fk.property),
-    )
 }
 
 #[cfg(test)]
@@ -227,6 +233,58 @@ export class Note extends Owned {}
             ("src/notes/note.entity.ts", note),
         ]);
         assert!(lines(&ws, "IDX001").is_empty());
+    }
+
+    #[test]
+    fn a_base_class_relation_is_one_finding_naming_every_table() {
+        let base = "import { ManyToOne } from 'typeorm';
+import { ManagedEntity } from 'src/common/managed-entity';
+import { User } from 'src/users/user.entity';
+
+export abstract class Owned extends ManagedEntity {
+  @ManyToOne(() => User)
+  owner: User;
+}
+";
+        let entity = |name: &str| {
+            format!(
+                "import {{ Entity }} from 'typeorm';
+import {{ Owned }} from 'src/common/owned';
+
+@Entity()
+export class {name} extends Owned {{}}
+"
+            )
+        };
+        let (note, task) = (entity("Note"), entity("Task"));
+        let ws = workspace(&[
+            ("src/users/user.entity.ts", USER),
+            ("src/common/owned.ts", base),
+            ("src/notes/note.entity.ts", &note),
+            ("src/tasks/task.entity.ts", &task),
+        ]);
+        let found = lines(&ws, "IDX001");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "src/common/owned.ts");
+        assert!(
+            found[0].2.contains("ownerId in note, task"),
+            "{}",
+            found[0].2
+        );
+        let f = findings(&ws, "IDX001");
+        let migration = f[0].fixes[0].changes.iter().find_map(|c| match c {
+            crate::finding::FileChange::Create { contents, .. } => Some(contents.clone()),
+            _ => None,
+        });
+        let migration = migration.unwrap_or_default();
+        assert!(
+            migration.contains("ON \"note\" (\"ownerId\")"),
+            "{migration}"
+        );
+        assert!(
+            migration.contains("ON \"task\" (\"ownerId\")"),
+            "{migration}"
+        );
     }
 
     #[test]

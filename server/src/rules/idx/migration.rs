@@ -162,16 +162,18 @@ pub fn migration_file(ctx: &Ctx, plan: &MigrationPlan) -> FileChange {
 }
 
 /// The fix shared by IDX001 and IDX002: `@Index()` above the property declared at
-/// `origin` (with the `Index` import), and the migration that creates the index. None when
-/// the declaring file has syntax errors or the property is not in a class.
+/// `origin` (with the `Index` import), and the migration that creates the index in every
+/// table that gets it (several when the property is on a base class). None when the
+/// declaring file has syntax errors or the property is not in a class.
 pub fn add_index_fix(
     ctx: &Ctx,
     origin: &Origin,
     property: &str,
-    table: &str,
+    tables: &[&str],
     columns: &[String],
     title: String,
 ) -> Option<Fix> {
+    let table = *tables.first()?;
     let source = ctx.file(origin.file)?;
     if source.facts.has_syntax_errors {
         return None;
@@ -184,8 +186,11 @@ pub fn add_index_fix(
         "@Index()",
     )];
     edits.extend(edits::ensure_import(source, "typeorm", "Index"));
-    let spec = IndexSpec::new(table, columns.to_vec(), false, None);
-    let plan = MigrationPlan::create_indexes(migration_name("AddIndex", table, columns), &[spec]);
+    let specs: Vec<IndexSpec> = tables
+        .iter()
+        .map(|t| IndexSpec::new(t, columns.to_vec(), false, None))
+        .collect();
+    let plan = MigrationPlan::create_indexes(migration_name("AddIndex", table, columns), &specs);
     let mut fix = Fix::safe(
         title,
         vec![
