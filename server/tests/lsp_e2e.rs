@@ -723,3 +723,288 @@ fn latency_on_shop() {
     );
     assert_clean_exit(client);
 }
+
+/// Spawns the server and initializes it over several workspace folders (the first is
+/// also the `rootUri`); returns the client and the `initialize` result.
+fn start_folders(roots: &[&Path], capabilities: Value) -> (Client, Value) {
+    let mut client = Client::spawn();
+    let folders: Vec<Value> = roots
+        .iter()
+        .enumerate()
+        .map(|(i, root)| json!({"uri": uri(root), "name": format!("folder{i}")}))
+        .collect();
+    let result = client.request(
+        "initialize",
+        json!({
+            "processId": null,
+            "rootUri": roots.first().map(|r| uri(r)),
+            "workspaceFolders": folders,
+            "capabilities": capabilities,
+        }),
+    );
+    client.notify("initialized", json!({}));
+    (client, result)
+}
+
+/// The diagnostics array of `publishDiagnostics` params.
+fn diags(params: &Value) -> Vec<Value> {
+    params["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// A predicate over `publishDiagnostics` params.
+type Want<'a> = (&'a str, &'a dyn Fn(&Value) -> bool);
+
+/// Waits for a publication of each URI satisfying its predicate, in whatever order they
+/// come (waiting for one URI at a time would consume the other's publications); returns
+/// the matching params in the order asked.
+fn wait_all(client: &mut Client, want: &[Want<'_>]) -> Vec<Value> {
+    let mut got: Vec<Option<Value>> = vec![None; want.len()];
+    loop {
+        let pending: Vec<usize> = (0..want.len()).filter(|&i| got[i].is_none()).collect();
+        if pending.is_empty() {
+            return got.into_iter().flatten().collect();
+        }
+        let is = |p: &Value, i: usize| p["uri"] == want[i].0 && (want[i].1)(p);
+        let found = client.wait_notification("textDocument/publishDiagnostics", |p| {
+            pending.iter().any(|&i| is(p, i))
+        });
+        for i in pending {
+            if got[i].is_none() && is(&found, i) {
+                got[i] = Some(found.clone());
+            }
+        }
+    }
+}
+
+fn folders_event(added: &[&Path], removed: &[&Path]) -> Value {
+    let list = |roots: &[&Path]| -> Vec<Value> {
+        roots
+            .iter()
+            .map(|r| json!({"uri": uri(r), "name": "folder"}))
+            .collect()
+    };
+    json!({"event": {"added": list(added), "removed": list(removed)}})
+}
+
+#[test]
+fn two_folders_each_check_with_their_own_config() {
+    let (a, b) = (workspace(), workspace());
+    write_files(
+        b.path(),
+        &[("typeorm-lsp.json", r#"{ "rules": { "IDX001": "off" } }"#)],
+    );
+    let (mut client, init) = start_folders(&[a.path(), b.path()], full_caps());
+    assert_eq!(
+        init["capabilities"]["workspace"]["workspaceFolders"],
+        json!({"supported": true, "changeNotifications": true})
+    );
+    client.wait_notification("$/progress", |p| p["value"]["kind"] == "end");
+    let (post_a, post_b) = (
+        file_uri(&a, "src/post.entity.ts"),
+        file_uri(&b, "src/post.entity.ts"),
+    );
+    client.open(&post_a, POST);
+    client.open(&post_b, POST);
+    // Both folders are checked as a whole, each service against its own folder's entity.
+    let (service_a, service_b) = (
+        file_uri(&a, "src/users.service.ts"),
+        file_uri(&b, "src/users.service.ts"),
+    );
+    let idx002 = |p: &Value| !no_code(&diags(p), "IDX002");
+    let got = wait_all(
+        &mut client,
+        &[
+            (&post_a, &|p| has_idx001_at(&diags(p), AUTHOR)),
+            (&post_b, &|_| true),
+            (&service_a, &idx002),
+            (&service_b, &idx002),
+        ],
+    );
+    assert!(no_code(&diags(&got[1]), "IDX001"), "{:?}", got[1]);
+    for (dir, params) in [(&a, &got[2]), (&b, &got[3])] {
+        let diags = diags(params);
+        let related = &with_code(&diags, "IDX002")[0]["relatedInformation"][0];
+        let user = file_uri(dir, "src/user.entity.ts");
+        assert_eq!(related["location"]["uri"], user.as_str());
+    }
+    // Edits are routed to the right folder: the rule stays off in B only.
+    client.change(&post_a, 2, insert(0, 0, "// a\n"));
+    client.change(&post_b, 2, insert(0, 0, "// b\n"));
+    let moved = ((13, 2), (13, 8));
+    client.diagnostics(&post_a, |d| has_idx001_at(d, moved));
+    // B's (unchanged, so unpublished) diagnostics were computed on its own model, which
+    // holds the edited buffer.
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": post_b}, "position": pos(13, 4)}),
+    );
+    let md = hover["contents"]["value"].as_str().unwrap_or("");
+    assert!(md.starts_with("**Post.author**"), "{hover}");
+    // Settings were asked per folder.
+    let scopes: Vec<String> = client
+        .server_requests
+        .iter()
+        .filter(|r| r["method"] == "workspace/configuration")
+        .flat_map(|r| r["params"]["items"].as_array().cloned().unwrap_or_default())
+        .filter_map(|item| item["scopeUri"].as_str().map(str::to_string))
+        .collect();
+    assert!(scopes.contains(&uri(a.path())), "{scopes:?}");
+    assert!(scopes.contains(&uri(b.path())), "{scopes:?}");
+    assert_clean_exit(client);
+}
+
+#[test]
+fn a_nested_folder_owns_its_files() {
+    let outer = workspace();
+    let inner = outer.path().join("packages/api");
+    write_files(
+        &inner,
+        &[
+            ("tsconfig.json", "{}\n"),
+            ("typeorm-lsp.json", r#"{ "rules": { "IDX001": "off" } }"#),
+            ("src/user.entity.ts", USER),
+            ("src/post.entity.ts", POST),
+        ],
+    );
+    let (mut client, _) = start_folders(&[outer.path(), &inner], full_caps());
+    client.wait_notification("$/progress", |p| p["value"]["kind"] == "end");
+    let (outer_post, inner_post) = (
+        file_uri(&outer, "src/post.entity.ts"),
+        uri(&inner.join("src/post.entity.ts")),
+    );
+    client.open(&outer_post, POST);
+    client.open(&inner_post, POST);
+    let got = wait_all(
+        &mut client,
+        &[
+            (&outer_post, &|p| has_idx001_at(&diags(p), AUTHOR)),
+            (&inner_post, &|_| true),
+        ],
+    );
+    assert!(no_code(&diags(&got[1]), "IDX001"), "{:?}", got[1]);
+    // `User` in the inner file resolves in the inner folder.
+    let def = client.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": inner_post}, "position": pos(11, 20)}),
+    );
+    assert_eq!(
+        def[0]["uri"],
+        uri(&inner.join("src/user.entity.ts")).as_str()
+    );
+    // Each entity is listed once, by the folder that owns it.
+    let found = client.request("workspace/symbol", json!({"query": "posts"}));
+    assert_eq!(found.as_array().map(Vec::len), Some(2), "{found}");
+    assert_clean_exit(client);
+}
+
+#[test]
+fn folders_added_and_removed_while_running() {
+    let (a, b) = (workspace(), workspace());
+    let (mut client, _) = start_folders(&[a.path()], full_caps());
+    client.wait_notification("$/progress", |p| p["value"]["kind"] == "end");
+    let (post_b, service_b) = (
+        file_uri(&b, "src/post.entity.ts"),
+        file_uri(&b, "src/users.service.ts"),
+    );
+    // Outside every folder: no diagnostics, and requests are answered.
+    client.open(&post_b, POST);
+    let outside = client.diagnostics(&post_b, |_| true);
+    assert!(outside.is_empty(), "{outside:?}");
+    let at = json!({"textDocument": {"uri": post_b}, "position": pos(12, 3)});
+    assert_eq!(
+        client.request("textDocument/hover", at.clone()),
+        Value::Null
+    );
+
+    client.notify(
+        "workspace/didChangeWorkspaceFolders",
+        folders_event(&[b.path()], &[]),
+    );
+    let end = client.wait_notification("$/progress", |p| p["value"]["kind"] == "end");
+    assert_eq!(end["token"], "typeorm-lsp/indexing/1");
+    wait_all(
+        &mut client,
+        &[
+            (&post_b, &|p| has_idx001_at(&diags(p), AUTHOR)),
+            (&service_b, &|p| !no_code(&diags(p), "IDX002")),
+        ],
+    );
+    let hover = client.request("textDocument/hover", at.clone());
+    assert!(hover["contents"]["value"]
+        .as_str()
+        .unwrap_or("")
+        .starts_with("**Post.author**"));
+
+    client.notify(
+        "workspace/didChangeWorkspaceFolders",
+        folders_event(&[], &[b.path()]),
+    );
+    let cleared = |p: &Value| diags(p).is_empty();
+    wait_all(&mut client, &[(&post_b, &cleared), (&service_b, &cleared)]);
+    assert_eq!(client.request("textDocument/hover", at), Value::Null);
+    // The remaining folder still works (its diagnostics were published when it was
+    // indexed; an edit moves them).
+    let post_a = file_uri(&a, "src/post.entity.ts");
+    client.open(&post_a, POST);
+    client.change(&post_a, 2, insert(0, 0, "// a\n"));
+    client.diagnostics(&post_a, |d| has_idx001_at(d, ((13, 2), (13, 8))));
+    assert_clean_exit(client);
+}
+
+#[test]
+fn workspace_symbols_and_erd_span_folders() {
+    let (a, b) = (workspace(), workspace());
+    let tag = POST.replace("Post", "Tag").replace("posts", "tags");
+    write_files(b.path(), &[("src/tag.entity.ts", &tag)]);
+    let (mut client, _) = start_folders(&[a.path(), b.path()], full_caps());
+    client.wait_notification("$/progress", |p| p["value"]["kind"] == "end");
+
+    let found = client.request("workspace/symbol", json!({"query": "users"}));
+    let mut uris: Vec<&str> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["location"]["uri"].as_str().unwrap())
+        .collect();
+    uris.sort();
+    let mut want = [
+        file_uri(&a, "src/user.entity.ts"),
+        file_uri(&b, "src/user.entity.ts"),
+    ];
+    want.sort();
+    assert_eq!(uris, want, "{found}");
+    let tags = client.request("workspace/symbol", json!({"query": "tags"}));
+    assert_eq!(tags.as_array().map(Vec::len), Some(1), "{tags}");
+    assert_eq!(
+        tags[0]["location"]["uri"],
+        file_uri(&b, "src/tag.entity.ts").as_str()
+    );
+
+    let erd = |client: &mut Client, args: Value| {
+        client.request(
+            "workspace/executeCommand",
+            json!({"command": "typeorm-lsp.erd", "arguments": args}),
+        )
+    };
+    let first = erd(&mut client, json!([]));
+    let first = first.as_str().unwrap();
+    assert!(
+        first.contains("users") && !first.contains("tags"),
+        "{first}"
+    );
+    let second = erd(&mut client, json!([uri(b.path())]));
+    let second = second.as_str().unwrap();
+    assert!(
+        second.contains("users") && second.contains("tags"),
+        "{second}"
+    );
+    let nowhere = client.request_raw(
+        "workspace/executeCommand",
+        json!({"command": "typeorm-lsp.erd", "arguments": ["file:///no/such/folder"]}),
+    );
+    assert!(nowhere.get("error").is_some(), "{nowhere}");
+    assert_clean_exit(client);
+}

@@ -1,8 +1,8 @@
 //! The background analysis: one long-lived task that wakes when documents, files on disk
-//! or settings change, waits a short debounce, brings the workspace up to date with a
-//! snapshot of the open buffers, rebuilds the model, checks files and publishes.
+//! or settings change, waits a short debounce, brings the folders' workspaces up to date
+//! with a snapshot of the open buffers, rebuilds their models, checks files and publishes.
 //!
-//! Only this task (and the initial scan) writes the workspace, so requests see a
+//! Only this task (and the folder scans) write the workspaces, so requests see a
 //! consistent model. Results computed for a document version that has been superseded
 //! meanwhile are dropped: the edit that superseded it has woken the task again.
 
@@ -17,7 +17,7 @@ use tower_lsp_server::ls_types::{Diagnostic, Location, MessageType, Uri};
 use super::diagnostics::to_diagnostic;
 use super::documents::DocSnapshot;
 use super::position::LineIndex;
-use super::session::{path_uri, uri_path, FileResult, Pending, Session, State};
+use super::session::{path_uri, uri_path, FileResult, Folders, Pending, Session, State};
 use crate::finding::{Finding, Span};
 use crate::model::SourceFile;
 use crate::workspace::{read_source, Workspace};
@@ -65,7 +65,9 @@ pub fn spawn(session: Arc<Session>) {
     });
 }
 
-/// One run: apply queued changes and open buffers to the workspace, rebuild, check.
+/// One run: apply queued changes and open buffers to the folders' workspaces, rebuild,
+/// check. Each file is checked by the workspace of the folder it belongs to; open files
+/// outside every folder get no diagnostics.
 pub fn analyze(session: &Session) -> Run {
     let pending = std::mem::take(&mut *session.pending());
     let open: Vec<(Option<PathBuf>, DocSnapshot)> = session
@@ -76,70 +78,109 @@ pub fn analyze(session: &Session) -> Run {
         .map(|snap| (uri_path(&snap.uri), snap))
         .collect();
     let mut run = Run::default();
-    let changed = update_workspace(session, &pending, &open, &mut run.messages);
-    let state = session.state();
+    let changed = update_workspaces(session, &pending, &open, &mut run.messages);
+    let folders = session.folders();
     let enc = session.encoding();
     let open_paths: HashSet<&Path> = open.iter().filter_map(|(p, _)| p.as_deref()).collect();
     for (path, snap) in &open {
+        let state = path.as_deref().and_then(|p| folders.for_path(p));
         run.items
-            .push(check_open(&state, path.as_deref(), snap, enc));
+            .push(check_open(state, path.as_deref(), snap, enc));
     }
-    let small = state.workspace.files.len() <= FULL_CHECK_LIMIT;
-    if pending.full || (changed && small) {
-        run.items
-            .extend(check_closed(session, &state, &open_paths, enc));
+    for state in folders.iter() {
+        let small = state.workspace.files.len() <= FULL_CHECK_LIMIT;
+        if pending.full || (changed.contains(&state.root) && small) {
+            let closed = check_closed(session, &folders, state, &open_paths, enc);
+            run.items.extend(closed);
+        }
+    }
+    if pending.full || !changed.is_empty() {
+        run.items.extend(vanished(session, &folders, &open_paths));
     }
     run
 }
 
-/// Applies settings, disk changes and buffers to the workspace; true if anything changed
-/// (the model has then been rebuilt).
-fn update_workspace(
+/// Applies settings, disk changes and buffers to the workspaces; returns the roots of
+/// the folders whose workspace changed (their models have then been brought up to date).
+fn update_workspaces(
     session: &Session,
     pending: &Pending,
     open: &[(Option<PathBuf>, DocSnapshot)],
     messages: &mut Vec<String>,
-) -> bool {
-    let reload = pending.reload_config.then(|| {
-        let root = session.state().root.clone();
-        session.effective_config(&root)
-    });
-    let mut state = session.state_mut();
-    let reloaded = reload.is_some();
-    if let Some((config, problems)) = reload {
+) -> HashSet<PathBuf> {
+    let configs = if pending.reload_config {
+        reloaded_configs(session)
+    } else {
+        Vec::new()
+    };
+    let mut folders = session.folders_mut();
+    // Folders whose model must be rebuilt from scratch (incremental updates do not apply).
+    let mut rebuild: HashSet<PathBuf> = HashSet::new();
+    let mut reloaded: HashSet<PathBuf> = HashSet::new();
+    for (root, config, problems) in configs {
         messages.extend(problems);
-        let files = std::mem::take(&mut state.workspace.files);
-        // Builds the model too.
-        state.workspace = Workspace::with_files(&state.root, config, files);
+        if let Some(state) = folders.get_mut(&root) {
+            let files = std::mem::take(&mut state.workspace.files);
+            // Builds the model too.
+            state.workspace = Workspace::with_files(&root, config, files);
+            reloaded.insert(root);
+        }
     }
+    let mut changed = reloaded.clone();
     let open_paths: HashSet<&Path> = open.iter().filter_map(|(p, _)| p.as_deref()).collect();
-    let mut changed = reloaded;
-    let mut rebuild = false;
     for path in &pending.disk {
-        if !open_paths.contains(path.as_path()) {
-            rebuild |= sync_from_disk(&mut state, path, messages);
+        if open_paths.contains(path.as_path()) {
+            continue;
+        }
+        if let Some(state) = folders.for_path_mut(path) {
+            if sync_from_disk(state, path, messages) {
+                rebuild.insert(state.root.clone());
+            }
         }
     }
     for (path, snap) in open {
-        let Some(file) = path
-            .as_deref()
-            .and_then(|p| changed_buffer(&state, p, snap))
-        else {
+        let Some(path) = path.as_deref() else {
             continue;
         };
-        changed = true;
-        if rebuild || reloaded {
+        let Some(state) = folders.for_path_mut(path) else {
+            continue;
+        };
+        let Some(file) = changed_buffer(state, path, snap) else {
+            continue;
+        };
+        if rebuild.contains(&state.root) || reloaded.contains(&state.root) {
             state.workspace.set_file(file);
-            rebuild = true;
+            rebuild.insert(state.root.clone());
         } else {
             // Typing in one buffer: the model updates only what that file can change.
             state.workspace.update_file(file);
+            changed.insert(state.root.clone());
         }
     }
-    if rebuild {
-        state.workspace.rebuild();
+    for root in rebuild {
+        if let Some(state) = folders.get_mut(&root) {
+            state.workspace.rebuild();
+        }
+        changed.insert(root);
     }
-    changed || rebuild
+    changed
+}
+
+/// Every folder's configuration read afresh (files and settings), computed before the
+/// write lock is taken.
+fn reloaded_configs(session: &Session) -> Vec<(PathBuf, crate::config::Config, Vec<String>)> {
+    let scoped: Vec<(PathBuf, Option<serde_json::Value>)> = session
+        .folders()
+        .iter()
+        .map(|s| (s.root.clone(), s.settings.clone()))
+        .collect();
+    scoped
+        .into_iter()
+        .map(|(root, settings)| {
+            let (config, problems) = session.effective_config(&root, settings.as_ref());
+            (root, config, problems)
+        })
+        .collect()
 }
 
 /// Whether a path belongs to the workspace (under its root and selected by the config).
@@ -213,21 +254,26 @@ pub fn sync_from_disk(state: &mut State, path: &Path, messages: &mut Vec<String>
     }
 }
 
+/// The diagnostics of an open buffer, from the workspace of its folder (`state`); none
+/// for a buffer outside every folder.
 fn check_open(
-    state: &State,
+    state: Option<&State>,
     path: Option<&Path>,
     snap: &DocSnapshot,
     enc: super::position::PositionEncoding,
 ) -> Item {
-    let findings = match path {
-        Some(p) if state.workspace.files.contains_key(p) => state.workspace.check_file(p),
-        _ => Vec::new(),
+    let (findings, diagnostics) = match (state, path) {
+        (Some(state), Some(p)) if state.workspace.files.contains_key(p) => {
+            let findings = state.workspace.check_file(p);
+            let locate = |p: &Path, s: &Span| locate(state, enc, p, s);
+            let diagnostics = findings
+                .iter()
+                .map(|f| to_diagnostic(f, &snap.text, &snap.line_index, enc, Some(&locate)))
+                .collect();
+            (findings, diagnostics)
+        }
+        _ => (Vec::new(), Vec::new()),
     };
-    let locate = |p: &Path, s: &Span| locate(state, enc, p, s);
-    let diagnostics = findings
-        .iter()
-        .map(|f| to_diagnostic(f, &snap.text, &snap.line_index, enc, Some(&locate)))
-        .collect();
     Item {
         uri: snap.uri.clone(),
         version: Some(snap.version),
@@ -236,19 +282,22 @@ fn check_open(
     }
 }
 
-/// Checks every file not open in the editor; files without findings are reported only
-/// when they had some before (to clear them).
+/// Checks every file of one folder not open in the editor; files without findings are
+/// reported only when they had some before (to clear them). Files a nested folder owns
+/// are left to it (the outer workspace may still hold them until its rescan).
 fn check_closed(
     session: &Session,
+    folders: &Folders,
     state: &State,
     open: &HashSet<&Path>,
     enc: super::position::PositionEncoding,
 ) -> Vec<Item> {
-    let mut items: Vec<Item> = state
+    state
         .workspace
         .files
         .par_iter()
         .filter(|(path, _)| !open.contains(path.as_path()))
+        .filter(|(path, _)| folders.owner(path) == Some(state.root.as_path()))
         .filter_map(|(path, file)| {
             let uri = path_uri(path)?;
             let findings = state.workspace.check_file(path);
@@ -268,20 +317,22 @@ fn check_closed(
                 findings: Arc::new(findings),
             })
         })
-        .collect();
-    items.extend(vanished(session, state, open));
-    items
+        .collect()
 }
 
-/// Closed files that had diagnostics but left the workspace (deleted, excluded).
-fn vanished(session: &Session, state: &State, open: &HashSet<&Path>) -> Vec<Item> {
+/// Closed files that had diagnostics but left their workspace (deleted, excluded, or
+/// their folder was removed).
+fn vanished(session: &Session, folders: &Folders, open: &HashSet<&Path>) -> Vec<Item> {
     session
         .results
         .iter()
         .filter(|r| !r.diagnostics.is_empty())
         .filter_map(|r| {
             let path = uri_path(r.key())?;
-            let gone = !open.contains(path.as_path()) && !state.workspace.files.contains_key(&path);
+            let known = folders
+                .for_path(&path)
+                .is_some_and(|s| s.workspace.files.contains_key(&path));
+            let gone = !open.contains(path.as_path()) && !known;
             gone.then(|| Item {
                 uri: r.key().clone(),
                 version: None,

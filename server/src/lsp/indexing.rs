@@ -1,9 +1,9 @@
-//! The initial workspace scan, in the background with `$/progress`: discover, parse in
-//! chunks (reporting a percentage after each), build the model, swap it in. Requests are
-//! answered meanwhile from the model of the open documents.
+//! The workspace folder scans, in the background with `$/progress`: for each folder,
+//! discover, parse in chunks (reporting a percentage after each), build the model, swap
+//! it in. Requests are answered meanwhile from the model of the open documents.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -17,21 +17,77 @@ use crate::workspace::{read_source, Workspace};
 /// Files parsed between two progress reports.
 const CHUNK: usize = 256;
 
-/// The progress token of the scan.
+/// The progress token of the first scan; later scans (folders added) append a number.
 pub const TOKEN: &str = "typeorm-lsp/indexing";
 
-/// Scans the workspace and then asks the analysis task for a full check.
-pub async fn index(session: Arc<Session>) {
-    let progress = begin(&session).await;
-    let root = session.state().root.clone();
-    let s = session.clone();
-    let r = root.clone();
-    let Ok((config, problems)) = tokio::task::spawn_blocking(move || s.effective_config(&r)).await
-    else {
-        session
-            .log(MessageType::ERROR, "reading the configuration failed")
-            .await;
+type Ongoing =
+    tower_lsp_server::OngoingProgress<tower_lsp_server::Bounded, tower_lsp_server::NotCancellable>;
+
+/// Scans the folders at `roots`, one after the other under one progress report, and
+/// then asks the analysis task for a full check.
+pub async fn index(session: Arc<Session>, roots: Vec<PathBuf>) {
+    if roots.is_empty() {
         return;
+    }
+    let progress = begin(&session).await;
+    let mut count = 0;
+    for (nth, root) in roots.iter().enumerate() {
+        let step = Step {
+            progress: progress.as_ref(),
+            nth,
+            of: roots.len(),
+        };
+        count += index_folder(&session, root, step).await;
+    }
+    session.schedule(|p| p.full = true);
+    session
+        .log(MessageType::INFO, format!("indexed {count} files"))
+        .await;
+    if let Some(p) = progress {
+        p.finish_with_message(format!("{count} files")).await;
+    }
+}
+
+/// Where one folder's scan stands in the whole run, for the percentage.
+#[derive(Clone, Copy)]
+struct Step<'a> {
+    progress: Option<&'a Ongoing>,
+    nth: usize,
+    of: usize,
+}
+
+impl Step<'_> {
+    async fn report(&self, root: &Path, done: usize, total: usize) {
+        let Some(p) = self.progress else {
+            return;
+        };
+        let whole = (self.nth * total.max(1) + done) * 100 / (self.of * total.max(1)).max(1);
+        let pct = u32::try_from(whole).unwrap_or(100).min(100);
+        let name = root
+            .file_name()
+            .unwrap_or(root.as_os_str())
+            .to_string_lossy();
+        p.report_with_message(format!("{name}: {done}/{total} files"), pct)
+            .await;
+    }
+}
+
+/// Scans one folder: its configuration, its files (without those of nested folders),
+/// then its model, swapped in; returns how many files it holds. A folder removed
+/// meanwhile is skipped.
+async fn index_folder(session: &Arc<Session>, root: &Path, step: Step<'_>) -> usize {
+    let (s, r) = (session.clone(), root.to_path_buf());
+    let Ok(Some((config, problems, paths))) = tokio::task::spawn_blocking(move || {
+        let settings = s.folders().get(&r)?.settings.clone();
+        let (config, problems) = s.effective_config(&r, settings.as_ref());
+        let mut paths = crate::discover::discover(&r, &config);
+        let folders = s.folders();
+        paths.retain(|p| folders.owner(p) == Some(r.as_path()));
+        Some((config, problems, paths))
+    })
+    .await
+    else {
+        return 0;
     };
     for p in problems {
         session.log(MessageType::WARNING, p.clone()).await;
@@ -40,10 +96,6 @@ pub async fn index(session: Arc<Session>) {
             .show_message(MessageType::WARNING, format!("typeorm-lsp: {p}"))
             .await;
     }
-    let (r, c) = (root.clone(), config.clone());
-    let paths = tokio::task::spawn_blocking(move || crate::discover::discover(&r, &c))
-        .await
-        .unwrap_or_default();
     let total = paths.len();
     let mut files = BTreeMap::new();
     for (i, chunk) in paths.chunks(CHUNK).enumerate() {
@@ -59,19 +111,14 @@ pub async fn index(session: Arc<Session>) {
                 Err(problem) => session.log(MessageType::WARNING, problem).await,
             }
         }
-        if let Some(p) = &progress {
-            let done = ((i + 1) * CHUNK).min(total);
-            let pct = u32::try_from(done * 100 / total.max(1)).unwrap_or(100);
-            p.report_with_message(format!("{done}/{total} files"), pct)
-                .await;
-        }
+        step.report(root, ((i + 1) * CHUNK).min(total), total).await;
     }
     let count = files.len();
-    let s = session.clone();
+    let (s, r) = (session.clone(), root.to_path_buf());
     let built = tokio::task::spawn_blocking(move || {
-        let ws = Workspace::with_files(&root, config, files);
+        let ws = Workspace::with_files(&r, config, files);
         let warnings = ws.warnings.clone();
-        install(&s, ws);
+        install(&s, &r, ws);
         warnings
     })
     .await;
@@ -86,35 +133,33 @@ pub async fn index(session: Arc<Session>) {
             session.log(MessageType::ERROR, msg).await;
         }
     }
-    session.schedule(|p| p.full = true);
-    session
-        .log(MessageType::INFO, format!("indexed {count} files"))
-        .await;
-    if let Some(p) = progress {
-        p.finish_with_message(format!("{count} files")).await;
-    }
+    count
 }
 
-type Ongoing =
-    tower_lsp_server::OngoingProgress<tower_lsp_server::Bounded, tower_lsp_server::NotCancellable>;
-
-/// Swaps the scanned workspace in, with the open buffers (newer than the disk) put
-/// back first so that requests never see the model out of step with the editor.
-fn install(session: &Session, ws: Workspace) {
+/// Swaps a scanned workspace in for its folder (if still there), with the folder's open
+/// buffers (newer than the disk) put back first so that requests never see the model
+/// out of step with the editor.
+fn install(session: &Session, root: &Path, ws: Workspace) {
     let open: Vec<_> = session
         .docs
         .uris()
         .into_iter()
         .filter_map(|u| session.docs.get(&u))
+        .filter_map(|snap| Some((uri_path(&snap.uri)?, snap)))
         .collect();
-    let mut state = session.state_mut();
+    let mut folders = session.folders_mut();
+    let owned: Vec<_> = open
+        .iter()
+        .filter(|(path, _)| folders.owner(path) == Some(root))
+        .collect();
+    let Some(state) = folders.get_mut(root) else {
+        return;
+    };
     state.workspace = ws;
     state.indexed = true;
     let mut changed = false;
-    for snap in &open {
-        if let Some(path) = uri_path(&snap.uri) {
-            changed |= sync_open(&mut state, &path, snap);
-        }
+    for (path, snap) in owned {
+        changed |= sync_open(state, path, snap);
     }
     if changed {
         state.workspace.rebuild();
@@ -126,7 +171,11 @@ async fn begin(session: &Session) -> Option<Ongoing> {
     if !session.caps().work_done_progress {
         return None;
     }
-    let token = NumberOrString::String(TOKEN.to_string());
+    let token = match session.next_scan() {
+        0 => TOKEN.to_string(),
+        n => format!("{TOKEN}/{n}"),
+    };
+    let token = NumberOrString::String(token);
     if let Err(err) = session
         .client
         .create_work_done_progress(token.clone())

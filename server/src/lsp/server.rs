@@ -1,6 +1,6 @@
-//! The `LanguageServer` impl: thin handlers that mutate the document store first (no
-//! `.await` before it, so edits apply in arrival order), queue analysis, and answer
-//! requests on the blocking pool over the current model.
+//! The `LanguageServer` impl: thin handlers that mutate the document store (or the folder
+//! set) first (no `.await` before it, so edits apply in arrival order), queue analysis,
+//! and answer requests on the blocking pool over the model of the document's folder.
 
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
@@ -17,6 +17,7 @@ use super::navigation::{self, Symbol};
 use super::position::{LineIndex, PositionEncoding};
 use super::session::{path_uri, uri_path, ClientCaps, Session, State};
 use super::{commands, hover, indexing, watch};
+use crate::model::Model;
 
 /// The settings section read from the client.
 pub const SETTINGS_SECTION: &str = "typeormLsp";
@@ -31,21 +32,36 @@ impl Backend {
     }
 }
 
-/// Asks the client for the `typeormLsp` section, when it supports that.
-async fn pull_settings(session: &Session) -> Option<Value> {
+/// Asks the client for the `typeormLsp` section of each folder at `roots` (one item per
+/// folder, scoped to its URI) and stores them; false when the client cannot be asked, and
+/// the global section applies.
+async fn pull_settings(session: &Session, roots: &[PathBuf]) -> bool {
     if !session.caps().configuration {
-        return None;
+        return false;
     }
-    let item = ConfigurationItem {
-        scope_uri: None,
-        section: Some(SETTINGS_SECTION.to_string()),
-    };
-    match session.client.configuration(vec![item]).await {
-        Ok(mut values) if !values.is_empty() => Some(values.remove(0)),
-        Ok(_) => None,
+    if roots.is_empty() {
+        return true;
+    }
+    let items = roots
+        .iter()
+        .map(|root| ConfigurationItem {
+            scope_uri: path_uri(root),
+            section: Some(SETTINGS_SECTION.to_string()),
+        })
+        .collect();
+    match session.client.configuration(items).await {
+        Ok(values) => {
+            let mut folders = session.folders_mut();
+            for (root, value) in roots.iter().zip(values) {
+                if let Some(state) = folders.get_mut(root) {
+                    state.settings = Some(value);
+                }
+            }
+            true
+        }
         Err(err) => {
             eprintln!("typeorm-lsp: workspace/configuration failed: {err}");
-            None
+            false
         }
     }
 }
@@ -69,16 +85,59 @@ fn settings_of(value: Option<Value>) -> Value {
     }
 }
 
-/// The workspace root: the first workspace folder, else `rootUri`.
-fn root_of(params: &InitializeParams) -> Option<PathBuf> {
-    let folder = params
+/// The workspace folders: `workspaceFolders`, else `rootUri`, else `rootPath`.
+#[allow(deprecated)]
+fn roots_of(params: &InitializeParams) -> Vec<PathBuf> {
+    let folders: Vec<PathBuf> = params
         .workspace_folders
-        .as_ref()
-        .and_then(|f| f.first())
-        .and_then(|f| uri_path(&f.uri));
-    #[allow(deprecated)]
+        .iter()
+        .flatten()
+        .filter_map(|f| uri_path(&f.uri))
+        .collect();
+    if !folders.is_empty() {
+        return folders;
+    }
     let root_uri = params.root_uri.as_ref().and_then(uri_path);
-    folder.or(root_uri)
+    let root_path = params.root_path.as_ref().map(PathBuf::from);
+    root_uri.or(root_path).into_iter().collect()
+}
+
+/// Applies a `didChangeWorkspaceFolders` event to the folder set; returns the folders to
+/// scan: the added ones and those enclosing an added or removed one (a nested folder
+/// takes files from, or gives them back to, the folder around it).
+fn change_folders(session: &Session, removed: &[PathBuf], added: &[PathBuf]) -> Vec<PathBuf> {
+    let mut folders = session.folders_mut();
+    for root in removed {
+        folders.remove(root);
+    }
+    let mut scan: Vec<PathBuf> = added
+        .iter()
+        .filter(|root| folders.add(root.to_path_buf()))
+        .cloned()
+        .collect();
+    for root in folders.roots() {
+        let encloses = removed
+            .iter()
+            .chain(added)
+            .any(|moved| *moved != root && moved.starts_with(&root));
+        if encloses && !scan.contains(&root) {
+            scan.push(root);
+        }
+    }
+    scan
+}
+
+/// The folder named by a command's first argument (a folder URI), if any.
+fn folder_argument(arguments: &[Value]) -> std::result::Result<Option<PathBuf>, String> {
+    let Some(first) = arguments.first() else {
+        return Ok(None);
+    };
+    first
+        .as_str()
+        .and_then(|s| s.parse::<Uri>().ok())
+        .and_then(|u| uri_path(&u))
+        .map(Some)
+        .ok_or_else(|| format!("expected a workspace folder URI, got {first}"))
 }
 
 fn capabilities(enc: PositionEncoding, caps: &ClientCaps) -> ServerCapabilities {
@@ -118,6 +177,13 @@ fn capabilities(enc: PositionEncoding, caps: &ClientCaps) -> ServerCapabilities 
             ..ExecuteCommandOptions::default()
         }),
         diagnostic_provider,
+        workspace: Some(WorkspaceServerCapabilities {
+            workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                supported: Some(true),
+                change_notifications: Some(OneOf::Left(true)),
+            }),
+            file_operations: None,
+        }),
         ..ServerCapabilities::default()
     }
 }
@@ -192,10 +258,11 @@ impl LanguageServer for Backend {
         self.session.set_encoding(enc);
         self.session.set_caps(caps.clone());
         self.session.settings().init_options = settings_of(params.initialization_options.clone());
-        if let Some(root) = root_of(&params) {
-            let mut state = self.session.state_mut();
-            state.root = root.clone();
-            state.workspace.root = root;
+        {
+            let mut folders = self.session.folders_mut();
+            for root in roots_of(&params) {
+                folders.add(root);
+            }
         }
         analysis::spawn(self.session.clone());
         Ok(InitializeResult {
@@ -215,10 +282,9 @@ impl LanguageServer for Backend {
         let session = self.session.clone();
         tokio::spawn(async move {
             watch::register(&session).await;
-            if let Some(settings) = pull_settings(&session).await {
-                session.settings().client = settings;
-            }
-            indexing::index(session).await;
+            let roots = session.folders().roots();
+            pull_settings(&session, &roots).await;
+            indexing::index(session, roots).await;
         });
     }
 
@@ -265,8 +331,10 @@ impl LanguageServer for Backend {
         }
         let path = uri_path(&uri);
         let in_workspace = path.as_deref().is_some_and(|p| {
-            let state = self.session.state();
-            state.workspace.files.contains_key(p) || analysis::in_workspace(&state, p)
+            let folders = self.session.folders();
+            folders.for_path(p).is_some_and(|state| {
+                state.workspace.files.contains_key(p) || analysis::in_workspace(state, p)
+            })
         });
         if !in_workspace {
             self.session.results.remove(&uri);
@@ -288,14 +356,33 @@ impl LanguageServer for Backend {
         watch::on_changes(&self.session, &params.changes);
     }
 
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        let paths = |folders: &[WorkspaceFolder]| -> Vec<PathBuf> {
+            folders.iter().filter_map(|f| uri_path(&f.uri)).collect()
+        };
+        let (removed, added) = (paths(&params.event.removed), paths(&params.event.added));
+        // The folder set changes before any `.await`, like the document store: requests
+        // and notifications that follow are routed by the new set.
+        let Some(scan) = guarded(|| change_folders(&self.session, &removed, &added)) else {
+            return;
+        };
+        // Re-checks: open files of removed folders and their closed files lose their
+        // diagnostics; open files of added folders get theirs.
+        self.session.schedule(|p| p.full = true);
+        let session = self.session.clone();
+        tokio::spawn(async move {
+            pull_settings(&session, &added).await;
+            indexing::index(session, scan).await;
+        });
+    }
+
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         let session = self.session.clone();
         tokio::spawn(async move {
-            let settings = match pull_settings(&session).await {
-                Some(s) => s,
-                None => settings_of(Some(params.settings)),
-            };
-            session.settings().client = settings;
+            let roots = session.folders().roots();
+            if !pull_settings(&session, &roots).await {
+                session.settings().client = settings_of(Some(params.settings));
+            }
             session.schedule(|p| {
                 p.reload_config = true;
                 p.full = true;
@@ -313,8 +400,9 @@ impl LanguageServer for Backend {
         self.session
             .blocking("hover", move |s| {
                 let enc = s.encoding();
-                let state = s.state();
-                let (text, index) = model_text(&state, &path, snap.as_deref())?;
+                let folders = s.folders();
+                let state = folders.for_path(&path)?;
+                let (text, index) = model_text(state, &path, snap.as_deref())?;
                 let offset = index.position_to_offset(&text, pos.position, enc);
                 let (md, span) = hover::hover(&state.workspace.model, &path, &text, offset)?;
                 Some(Hover {
@@ -341,11 +429,12 @@ impl LanguageServer for Backend {
         self.session
             .blocking("definition", move |s| {
                 let enc = s.encoding();
-                let state = s.state();
-                let (text, index) = model_text(&state, &path, snap.as_deref())?;
+                let folders = s.folders();
+                let state = folders.for_path(&path)?;
+                let (text, index) = model_text(state, &path, snap.as_deref())?;
                 let offset = index.position_to_offset(&text, pos.position, enc);
                 let places = navigation::definition(&state.workspace.model, &path, &text, offset);
-                let locations = to_locations(&state, enc, places);
+                let locations = to_locations(state, enc, places);
                 (!locations.is_empty()).then_some(GotoDefinitionResponse::Array(locations))
             })
             .await
@@ -362,11 +451,12 @@ impl LanguageServer for Backend {
         self.session
             .blocking("references", move |s| {
                 let enc = s.encoding();
-                let state = s.state();
-                let (text, index) = model_text(&state, &path, snap.as_deref())?;
+                let folders = s.folders();
+                let state = folders.for_path(&path)?;
+                let (text, index) = model_text(state, &path, snap.as_deref())?;
                 let offset = index.position_to_offset(&text, pos.position, enc);
                 let places = navigation::references(&state.workspace, &text, offset, with_decl);
-                Some(to_locations(&state, enc, places))
+                Some(to_locations(state, enc, places))
             })
             .await
     }
@@ -383,8 +473,9 @@ impl LanguageServer for Backend {
         self.session
             .blocking("documentSymbol", move |s| {
                 let enc = s.encoding();
-                let state = s.state();
-                let (text, index) = model_text(&state, &path, snap.as_deref())?;
+                let folders = s.folders();
+                let state = folders.for_path(&path)?;
+                let (text, index) = model_text(state, &path, snap.as_deref())?;
                 let symbols = navigation::document_symbols(&state.workspace.model, &path)
                     .into_iter()
                     .map(|sym| document_symbol(&text, &index, enc, sym))
@@ -401,19 +492,23 @@ impl LanguageServer for Backend {
         self.session
             .blocking("workspace/symbol", move |s| {
                 let enc = s.encoding();
-                let state = s.state();
+                let folders = s.folders();
                 #[allow(deprecated)]
-                let found = navigation::workspace_symbols(&state.workspace.model, &params.query)
-                    .into_iter()
-                    .filter_map(|(name, table, (path, span))| {
-                        Some(SymbolInformation {
-                            name,
-                            kind: SymbolKind::STRUCT,
-                            tags: None,
-                            deprecated: None,
-                            location: locate(&state, enc, &path, &span)?,
-                            container_name: Some(table),
-                        })
+                let found = folders
+                    .iter()
+                    .flat_map(|state| {
+                        navigation::workspace_symbols(&state.workspace.model, &params.query)
+                            .into_iter()
+                            .filter_map(move |(name, table, (path, span))| {
+                                Some(SymbolInformation {
+                                    name,
+                                    kind: SymbolKind::STRUCT,
+                                    tags: None,
+                                    deprecated: None,
+                                    location: locate(state, enc, &path, &span)?,
+                                    container_name: Some(table),
+                                })
+                            })
                     })
                     .collect();
                 Some(WorkspaceSymbolResponse::Flat(found))
@@ -465,12 +560,22 @@ impl LanguageServer for Backend {
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
         let command = params.command;
-        let outcome = self
-            .session
-            .blocking("executeCommand", move |s| {
-                commands::execute(&s.state().workspace.model, &command)
-            })
-            .await?;
+        let folder = folder_argument(&params.arguments).map_err(Error::invalid_params)?;
+        let outcome =
+            self.session
+                .blocking("executeCommand", move |s| {
+                    let folders = s.folders();
+                    let state = match &folder {
+                        Some(path) => Some(folders.for_path(path).ok_or_else(|| {
+                            format!("{} is in no workspace folder", path.display())
+                        })?),
+                        None => folders.first(),
+                    };
+                    let empty = Model::default();
+                    let model = state.map_or(&empty, |s| &s.workspace.model);
+                    commands::execute(model, &command)
+                })
+                .await?;
         outcome.map_err(Error::invalid_params)
     }
 
@@ -515,8 +620,11 @@ fn file_view(session: &Session, path: &std::path::Path) -> Option<FileView> {
             version: Some(snap.version),
         });
     }
-    let state = session.state();
-    if let Some(file) = state.workspace.files.get(path) {
+    let folders = session.folders();
+    if let Some(file) = folders
+        .for_path(path)
+        .and_then(|s| s.workspace.files.get(path))
+    {
         return Some(FileView {
             uri,
             text: file.text.clone(),
@@ -547,6 +655,36 @@ mod tests {
             json!({"baseClass": "X"})
         );
         assert_eq!(settings_of(None), Value::Null);
+    }
+
+    #[test]
+    fn folders_come_from_workspace_folders_then_root_uri_then_root_path() {
+        let params = |v: Value| serde_json::from_value::<InitializeParams>(v).unwrap();
+        let both = params(json!({
+            "capabilities": {},
+            "rootUri": "file:///r",
+            "workspaceFolders": [
+                {"uri": "file:///a", "name": "a"},
+                {"uri": "file:///b", "name": "b"}
+            ]
+        }));
+        assert_eq!(roots_of(&both), [PathBuf::from("/a"), PathBuf::from("/b")]);
+        let root_uri = params(json!({"capabilities": {}, "rootUri": "file:///r"}));
+        assert_eq!(roots_of(&root_uri), [PathBuf::from("/r")]);
+        let root_path = params(json!({"capabilities": {}, "rootPath": "/p"}));
+        assert_eq!(roots_of(&root_path), [PathBuf::from("/p")]);
+        assert!(roots_of(&params(json!({"capabilities": {}}))).is_empty());
+    }
+
+    #[test]
+    fn a_command_folder_argument_is_a_uri() {
+        assert_eq!(folder_argument(&[]), Ok(None));
+        assert_eq!(
+            folder_argument(&[json!("file:///w/api")]),
+            Ok(Some(PathBuf::from("/w/api")))
+        );
+        assert!(folder_argument(&[json!(3)]).is_err());
+        assert!(folder_argument(&[json!("untitled:x")]).is_err());
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The server's shared state: open documents, the workspace, settings, the negotiated
-//! position encoding, what the client can do, and the last published results.
+//! The server's shared state: open documents, the workspace folders (one workspace
+//! each), settings, the negotiated position encoding, what the client can do, and the
+//! last published results.
 //!
 //! Locks are `std` locks held for short, synchronous sections only (never across an
 //! `.await`); heavy work runs on the blocking pool and takes the workspace lock there.
@@ -7,7 +8,7 @@
 //! server that refuses every later request is worse than one with a stale model.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
@@ -89,12 +90,99 @@ impl ClientCaps {
     }
 }
 
-/// The workspace and where it lives.
+/// One workspace folder: its workspace (own `typeorm-lsp.json` and tsconfig) and
+/// where it lives.
 pub struct State {
     pub root: PathBuf,
     pub workspace: Workspace,
     /// True once the background scan has loaded every file from disk.
     pub indexed: bool,
+    /// The folder's `typeormLsp` section from `workspace/configuration` (asked with the
+    /// folder as `scopeUri`); None when the client cannot say, and the global section
+    /// applies.
+    pub settings: Option<Value>,
+}
+
+impl State {
+    /// A folder not scanned yet: an empty workspace with the default configuration,
+    /// which open buffers join until the scan swaps the real one in.
+    pub fn new(root: PathBuf) -> State {
+        let workspace = Workspace::from_sources(&root, Config::default(), Vec::new());
+        State {
+            root,
+            workspace,
+            indexed: false,
+            settings: None,
+        }
+    }
+}
+
+/// The workspace folders, in the order the client gave them (the first one is the
+/// default for commands that take a folder). Folders may nest: a file belongs to the
+/// deepest folder that contains it, and only that folder's workspace holds it.
+#[derive(Default)]
+pub struct Folders {
+    states: Vec<State>,
+}
+
+impl Folders {
+    /// Adds a folder (not scanned yet); false if it is already there.
+    pub fn add(&mut self, root: PathBuf) -> bool {
+        if self.get(&root).is_some() {
+            return false;
+        }
+        self.states.push(State::new(root));
+        true
+    }
+
+    /// Drops a folder and its workspace.
+    pub fn remove(&mut self, root: &Path) -> Option<State> {
+        let i = self.states.iter().position(|s| s.root == root)?;
+        Some(self.states.remove(i))
+    }
+
+    pub fn get(&self, root: &Path) -> Option<&State> {
+        self.states.iter().find(|s| s.root == root)
+    }
+
+    pub fn get_mut(&mut self, root: &Path) -> Option<&mut State> {
+        self.states.iter_mut().find(|s| s.root == root)
+    }
+
+    pub fn first(&self) -> Option<&State> {
+        self.states.first()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &State> {
+        self.states.iter()
+    }
+
+    pub fn roots(&self) -> Vec<PathBuf> {
+        self.states.iter().map(|s| s.root.clone()).collect()
+    }
+
+    /// The root of the deepest folder containing `path`.
+    pub fn owner(&self, path: &Path) -> Option<&Path> {
+        self.for_path(path).map(|s| s.root.as_path())
+    }
+
+    /// The folder a file belongs to: the deepest one containing it.
+    pub fn for_path(&self, path: &Path) -> Option<&State> {
+        self.index_of(path).and_then(|i| self.states.get(i))
+    }
+
+    pub fn for_path_mut(&mut self, path: &Path) -> Option<&mut State> {
+        self.index_of(path).and_then(|i| self.states.get_mut(i))
+    }
+
+    fn index_of(&self, path: &Path) -> Option<usize> {
+        self.states
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| path.starts_with(&s.root))
+            .max_by_key(|(_, s)| s.root.components().count())
+            .map(|(i, _)| i)
+    }
 }
 
 /// Settings layers other than `typeorm-lsp.json`.
@@ -102,8 +190,8 @@ pub struct State {
 pub struct Settings {
     /// `initializationOptions` (or its `typeormLsp` member).
     pub init_options: Value,
-    /// The `typeormLsp` section from `workspace/configuration` or
-    /// `didChangeConfiguration`.
+    /// The global `typeormLsp` section (`didChangeConfiguration`), for folders without
+    /// a section of their own.
     pub client: Value,
 }
 
@@ -134,7 +222,7 @@ pub struct Session {
     pub docs: DocumentStore,
     encoding: RwLock<PositionEncoding>,
     caps: RwLock<ClientCaps>,
-    state: RwLock<State>,
+    folders: RwLock<Folders>,
     settings: Mutex<Settings>,
     pending: Mutex<Pending>,
     /// Wakes the analysis task.
@@ -144,28 +232,25 @@ pub struct Session {
     /// Bumped after each analysis run is published.
     pub analyzed: watch::Sender<u64>,
     shutdown: AtomicBool,
+    /// Background scans started so far (each gets its own progress token).
+    scans: AtomicU64,
 }
 
 impl Session {
     pub fn new(client: Client) -> Arc<Session> {
-        let root = std::env::current_dir().unwrap_or_default();
-        let workspace = Workspace::from_sources(&root, Config::default(), Vec::new());
         Arc::new(Session {
             client,
             docs: DocumentStore::new(),
             encoding: RwLock::new(PositionEncoding::Utf16),
             caps: RwLock::new(ClientCaps::default()),
-            state: RwLock::new(State {
-                root,
-                workspace,
-                indexed: false,
-            }),
+            folders: RwLock::new(Folders::default()),
             settings: Mutex::new(Settings::default()),
             pending: Mutex::new(Pending::default()),
             wake: Notify::new(),
             results: DashMap::new(),
             analyzed: watch::channel(0).0,
             shutdown: AtomicBool::new(false),
+            scans: AtomicU64::new(0),
         })
     }
 
@@ -185,12 +270,17 @@ impl Session {
         *self.caps.write().unwrap_or_else(|e| e.into_inner()) = caps;
     }
 
-    pub fn state(&self) -> RwLockReadGuard<'_, State> {
-        self.state.read().unwrap_or_else(|e| e.into_inner())
+    pub fn folders(&self) -> RwLockReadGuard<'_, Folders> {
+        self.folders.read().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub fn state_mut(&self) -> RwLockWriteGuard<'_, State> {
-        self.state.write().unwrap_or_else(|e| e.into_inner())
+    pub fn folders_mut(&self) -> RwLockWriteGuard<'_, Folders> {
+        self.folders.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Numbers background scans: 0 for the first, then 1, 2, ...
+    pub fn next_scan(&self) -> u64 {
+        self.scans.fetch_add(1, Ordering::SeqCst)
     }
 
     pub fn settings(&self) -> MutexGuard<'_, Settings> {
@@ -215,14 +305,16 @@ impl Session {
         self.shutdown.load(Ordering::SeqCst)
     }
 
-    /// The configuration: `typeorm-lsp.json` under the settings layers, with every
-    /// problem found on the way (bad keys, unknown rule codes).
-    pub fn effective_config(&self, root: &Path) -> (Config, Vec<String>) {
+    /// The configuration of the folder at `root`: its `typeorm-lsp.json` under the
+    /// settings layers (`scoped`, the folder's own section, else the global one), with
+    /// every problem found on the way (bad keys, unknown rule codes).
+    pub fn effective_config(&self, root: &Path, scoped: Option<&Value>) -> (Config, Vec<String>) {
         let (base, errors) = Config::load_lenient(root);
         let mut problems: Vec<String> = errors.iter().map(ToString::to_string).collect();
         let settings = self.settings().clone();
+        let client = scoped.unwrap_or(&settings.client);
         let mut config = base;
-        for layer in [&settings.init_options, &settings.client] {
+        for layer in [&settings.init_options, client] {
             let (merged, errors) = config.merged_with(layer);
             config = merged;
             problems.extend(errors.iter().map(|e| format!("settings: {e}")));
@@ -294,18 +386,15 @@ impl Session {
         let Some(path) = uri_path(&snap.uri) else {
             return true;
         };
-        match self.state.try_read() {
-            Ok(state) => state
-                .workspace
-                .files
-                .get(&path)
-                .is_none_or(|f| *f.text == *snap.text),
-            Err(std::sync::TryLockError::Poisoned(p)) => p
-                .into_inner()
-                .workspace
-                .files
-                .get(&path)
-                .is_none_or(|f| *f.text == *snap.text),
+        let same = |folders: &Folders| {
+            folders
+                .for_path(&path)
+                .and_then(|s| s.workspace.files.get(&path))
+                .is_none_or(|f| *f.text == *snap.text)
+        };
+        match self.folders.try_read() {
+            Ok(folders) => same(&folders),
+            Err(std::sync::TryLockError::Poisoned(p)) => same(&p.into_inner()),
             Err(std::sync::TryLockError::WouldBlock) => false,
         }
     }
@@ -377,6 +466,35 @@ mod tests {
         assert!(!c.rename_files && !c.work_done_progress && !c.dynamic_watch);
         let none = ClientCaps::from_capabilities(&ClientCapabilities::default());
         assert!(!none.pull_diagnostics && none.related_information);
+    }
+
+    #[test]
+    fn files_belong_to_the_deepest_folder() {
+        let mut folders = Folders::default();
+        assert!(folders.add(PathBuf::from("/w")));
+        assert!(folders.add(PathBuf::from("/w/packages/api")));
+        assert!(!folders.add(PathBuf::from("/w/")), "same folder");
+        assert!(folders.add(PathBuf::from("/other")));
+        fn owner_of(folders: &Folders, p: &str) -> Option<PathBuf> {
+            folders.owner(Path::new(p)).map(Path::to_path_buf)
+        }
+        let owner = |p: &str| owner_of(&folders, p);
+        assert_eq!(owner("/w/src/a.ts"), Some(PathBuf::from("/w")));
+        assert_eq!(
+            owner("/w/packages/api/src/a.ts"),
+            Some(PathBuf::from("/w/packages/api"))
+        );
+        assert_eq!(owner("/w/packages/apiary/a.ts"), Some(PathBuf::from("/w")));
+        assert_eq!(owner("/elsewhere/a.ts"), None);
+        assert_eq!(folders.first().map(|s| s.root.clone()), Some("/w".into()));
+        assert!(folders.remove(Path::new("/w/packages/api")).is_some());
+        let moved = owner_of(&folders, "/w/packages/api/src/a.ts");
+        assert_eq!(moved, Some(PathBuf::from("/w")));
+        assert!(folders.remove(Path::new("/w/packages/api")).is_none());
+        assert_eq!(
+            folders.roots(),
+            [PathBuf::from("/w"), PathBuf::from("/other")]
+        );
     }
 
     #[test]

@@ -77,7 +77,7 @@ pub fn on_changes(session: &Session, changes: &[FileEvent]) {
         .filter_map(|c| Some(effect(&uri_path(&c.uri)?, c.typ)))
         .collect();
     let folder_files: Vec<PathBuf> = {
-        let state = session.state();
+        let folders = session.folders();
         effects
             .iter()
             .filter_map(|e| match e {
@@ -85,10 +85,9 @@ pub fn on_changes(session: &Session, changes: &[FileEvent]) {
                 _ => None,
             })
             .flat_map(|dir| {
-                state
-                    .workspace
-                    .files
-                    .keys()
+                folders
+                    .iter()
+                    .flat_map(|s| s.workspace.files.keys())
                     .filter(|p| p.starts_with(dir))
                     .cloned()
                     .collect::<Vec<_>>()
