@@ -11,6 +11,7 @@ pub mod ent;
 pub mod idx;
 pub mod imp;
 pub mod mig;
+pub mod mutated;
 pub mod nam;
 pub mod rel;
 pub mod sd;

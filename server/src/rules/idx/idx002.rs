@@ -126,7 +126,12 @@ fn check_call(ctx: &Ctx, file: usize, call: &QueryCall) -> Option<Finding> {
     if entity.kind == EntityKind::View {
         return None;
     }
-    let filter = read_where(entity, &where_of(call)?.value);
+    let where_value = where_of(call)?;
+    let text = ctx.file(file).map(|f| f.text.as_ref()).unwrap_or("");
+    if crate::rules::mutated::const_mutated_before_use(text, where_value) {
+        return None;
+    }
+    let filter = read_where(entity, &where_value.value);
     report(
         ctx,
         file,
@@ -196,9 +201,17 @@ fn report(
     let Filter::Branches(branches) = filter else {
         return None;
     };
-    let unserved = branches
+    let branch = branches
         .iter()
         .find(|b| !b.is_empty() && !b.iter().any(|c| is_indexed(entity, c)))?;
+    // A column the filter names twice (`LOWER(u.name) LIKE :a OR LOWER(u.name) LIKE :b`)
+    // is named once in the message and the related information.
+    let mut unserved: Vec<&Filtered> = Vec::new();
+    for c in branch {
+        if !unserved.iter().any(|u| u.property == c.property) {
+            unserved.push(c);
+        }
+    }
     let names: Vec<String> = unserved
         .iter()
         .map(|c| format!("`{}`", c.property))
@@ -210,7 +223,7 @@ fn report(
         entity.table
     );
     let mut finding = Finding::new(RULE.code, ctx.path(file), span, message);
-    for c in unserved {
+    for c in &unserved {
         finding = finding.with_related(
             ctx.path(c.origin.file),
             c.name_span.clone(),
@@ -473,6 +486,34 @@ export class UsersService {{
             ("src/users/users.service.ts", &service(body)),
         ]);
         lines(&ws, "IDX002")
+    }
+
+    #[test]
+    fn a_where_built_up_after_its_declaration_is_not_judged() {
+        let built = "const where: any = { email };
+    if (ids.length) where.handle = In(ids);
+    return this.users.find({ where });";
+        assert!(
+            idx002(built).is_empty(),
+            "the filter grows after its initializer"
+        );
+        let assigned = "const filter = { email };
+    Object.assign(filter, { handle: email });
+    return this.users.findBy(filter);";
+        assert!(idx002(assigned).is_empty());
+        let read_only = "const where = { email };
+    if (where.email === '') return null;
+    return this.users.find({ where });";
+        assert_eq!(idx002(read_only).len(), 1, "reading it changes nothing");
+    }
+
+    #[test]
+    fn a_column_filtered_twice_is_named_once() {
+        let found = idx002(
+            "return this.users.createQueryBuilder('u').where('u.nickname = :n AND (LOWER(u.email) LIKE :a OR LOWER(u.email) LIKE :b)', { n: email, a: email, b: email }).getMany();",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].2.matches("`email`").count(), 1, "{}", found[0].2);
     }
 
     #[test]

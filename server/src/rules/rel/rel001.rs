@@ -116,6 +116,41 @@ export class Post extends ManagedEntity {{
     }
 
     #[test]
+    fn a_barrel_that_re_exports_a_package_may_hold_the_entity() {
+        let barrel = "export * from '@acme/shared-entities';\nexport * from 'src/common/money';\n";
+        let run = |imports: &str, relation: &str| {
+            let text = post(imports, relation);
+            let ws = workspace(&[
+                ("src/users/user.entity.ts", USER),
+                (
+                    "src/common/money.ts",
+                    "export class Money { amount: string; }\n",
+                ),
+                ("src/common/index.ts", barrel),
+                ("src/posts/post.entity.ts", &text),
+            ]);
+            lines(&ws, "REL001")
+        };
+        assert!(
+            run(
+                "import { Account } from 'src/common';",
+                "@ManyToOne(() => Account)"
+            )
+            .is_empty(),
+            "Account may come from the package behind the barrel"
+        );
+        assert_eq!(
+            run(
+                "import { Money } from 'src/common';",
+                "@ManyToOne(() => Money)"
+            )
+            .len(),
+            1,
+            "Money is a plain class the barrel re-exports"
+        );
+    }
+
+    #[test]
     fn flags_interfaces_and_unknown_string_targets() {
         let found = rel001(
             "import { Badge } from 'src/common/money';",

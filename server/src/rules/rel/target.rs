@@ -3,7 +3,7 @@
 
 use crate::model::{Entity, Relation};
 use crate::rules::Ctx;
-use crate::syntax::{ImportFact, Value};
+use crate::syntax::{ImportFact, ImportKind, Value};
 use std::path::Path;
 
 /// A relation declared in a file, with every entity that has it (several when it is
@@ -102,18 +102,56 @@ pub fn named_entity<'a>(ctx: &Ctx<'a>, file: usize, local: &'a str, by_string: b
         return Target::NotEntity;
     }
     match import_of(&source.facts.imports, local) {
-        Some((import, _)) => {
+        Some((import, imported)) => {
             let exists = |p: &Path| ctx.model.by_path.contains_key(p);
-            match ctx
+            let resolved = ctx
                 .resolver
                 .resolve(&source.path, &import.specifier, &exists)
-            {
-                Some(_) => Target::NotEntity,
-                None => Target::Unknown,
+                .and_then(|p| ctx.model.file_index(&p));
+            match resolved {
+                Some(target) if declared_through(ctx, target, imported, 0) => Target::NotEntity,
+                _ => Target::Unknown,
             }
         }
         None => Target::Unknown,
     }
+}
+
+/// How many `export ... from` hops we follow from the imported file.
+const MAX_REEXPORT_HOPS: usize = 8;
+
+/// Whether `name` is declared in `file` or in a workspace file it re-exports it from. A
+/// barrel whose re-export leads outside the workspace (a package, an excluded or missing
+/// file) may be where the entity lives: then we do not know, and say nothing.
+fn declared_through(ctx: &Ctx, file: usize, name: &str, hops: usize) -> bool {
+    let Some(source) = ctx.file(file) else {
+        return false;
+    };
+    if declared_in(&source.facts, name) {
+        return true;
+    }
+    if hops >= MAX_REEXPORT_HOPS {
+        return false;
+    }
+    source
+        .facts
+        .imports
+        .iter()
+        .filter(|i| i.kind == ImportKind::ExportFrom)
+        .filter_map(|i| {
+            if i.star_reexport {
+                return Some((i, name));
+            }
+            let n = i.names.iter().find(|n| n.local == name)?;
+            Some((i, n.imported.as_str()))
+        })
+        .any(|(import, original)| {
+            let exists = |p: &Path| ctx.model.by_path.contains_key(p);
+            ctx.resolver
+                .resolve(&source.path, &import.specifier, &exists)
+                .and_then(|p| ctx.model.file_index(&p))
+                .is_some_and(|next| declared_through(ctx, next, original, hops + 1))
+        })
 }
 
 /// The file itself declares `name` (class, enum, type alias or exported name).

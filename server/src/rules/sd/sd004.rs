@@ -120,7 +120,11 @@ fn is_ids_name(name: &str) -> bool {
 fn check_call(ctx: &Ctx, source: &SourceFile, call: &QueryCall) -> Option<Finding> {
     let entity = ctx.call_entity(call).filter(|e| e.is_soft_deletable())?;
     let key = soft_delete_property(entity)?;
-    let criteria = classify(call.args.first()?, key)?;
+    let first = call.args.first()?;
+    if crate::rules::mutated::const_mutated_before_use(&source.text, first) {
+        return None;
+    }
+    let criteria = classify(first, key)?;
     let message = format!(
         "`update` on soft-deletable `{}` also changes deleted rows: add `{key}: IsNull()` to the criteria",
         entity.name
@@ -313,6 +317,21 @@ export class S {{
         let found = lines(&ws, "SD004").into_iter().map(|(_, l, _)| l).collect();
         let fixed = assert_fix_is_clean(&files, "SD004", "src/s.ts");
         (found, fixed)
+    }
+
+    #[test]
+    fn criteria_completed_after_their_declaration_are_not_judged() {
+        let text = service(
+            "IsNull, Repository",
+            "    const criteria: any = { id: userId };
+    criteria.deleted = IsNull();
+    await this.users.update(criteria, { email: 'a' });
+    const plain = { id: userId };
+    await this.users.update(plain, { email: 'a' });",
+        );
+        let ws = workspace(&[("src/users/user.entity.ts", USER), ("src/s.ts", &text)]);
+        let found: Vec<usize> = lines(&ws, "SD004").into_iter().map(|(_, l, _)| l).collect();
+        assert_eq!(found, vec![16], "only the untouched const");
     }
 
     #[test]

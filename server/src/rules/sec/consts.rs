@@ -51,12 +51,20 @@ fn is_constant_value(
                 || path.split('.').next().is_some_and(is_screaming_case)
                 || is_constant_property(ctx, file, path)
         }
-        Value::Call { callee, .. } => {
-            NUMERIC_CALLS.contains(&callee.as_str()) || is_placeholder_list(text, &expr.span)
+        Value::Call { callee, args } => {
+            NUMERIC_CALLS.contains(&callee.as_str())
+                || is_builder_sql(callee, args)
+                || is_placeholder_list(text, &expr.span)
         }
         Value::Other => is_literal_ternary(text.get(expr.span.clone()).unwrap_or("")),
         _ => false,
     }
+}
+
+/// `subQuery.getQuery()`: the SQL a QueryBuilder generated, with its values still bound
+/// as parameters. Interpolating it is TypeORM's documented way to write a subquery.
+fn is_builder_sql(callee: &str, args: &[Spanned<Value>]) -> bool {
+    args.is_empty() && (callee.ends_with(".getQuery") || callee.ends_with(".getSql"))
 }
 
 /// `MAX_ROWS`, `TABLE_NAME`: by convention a constant.

@@ -587,6 +587,22 @@ export class S {{
     }
 
     #[test]
+    fn accepts_subqueries_built_by_a_query_builder() {
+        let found = sec001(
+            "    const inner = this.users.createQueryBuilder('x').select('x.id').where('x.email = :email', { email });
+    await this.users.createQueryBuilder('u').where(`u.id IN (${inner.getQuery()})`).getMany();
+    await this.users.createQueryBuilder('u').where('u.id IN ' + inner.getQuery()).getMany();
+    await this.dataSource.query(`SELECT * FROM (${inner.getSql()}) t`);
+    await this.users.createQueryBuilder('u').where(`u.id IN (${inner.getQuery(id)})`).getMany();",
+        );
+        assert_eq!(
+            found,
+            vec![23],
+            "only the call that takes an argument: {found:?}"
+        );
+    }
+
+    #[test]
     fn tests_and_migrations_are_skipped() {
         let text = service("    await this.dataSource.query(`TRUNCATE ${id}`);");
         let mut f = files(&text);
