@@ -1,29 +1,22 @@
 //! Classes with their decorators, properties, methods and constructor parameters.
 
-use super::facts::{
-    ClassFact, Decorator, Extends, FileFacts, MethodFact, ParamFact, PropertyFact,
-};
+use super::facts::{ClassFact, Decorator, Extends, FileFacts, MethodFact, ParamFact, PropertyFact};
+use super::scan::Scan;
 use super::types::parse_type;
-use super::value::{call_args, member_path, named_children, parse_value, text};
+use super::value::{call_args, first_named, member_path, named_iter, parse_value, text};
+use crate::syntax::ids::{fields, KindExt};
 use tree_sitter::Node;
 
 pub fn extract_classes(root: Node, src: &str, facts: &mut FileFacts) {
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        match node.kind() {
-            "class_declaration" | "abstract_class_declaration" | "class" => {
-                if let Some(class) = class_fact(node, src) {
-                    facts.classes.push(class);
-                }
-            }
-            // Classes nested in functions or namespaces are rare in entity code but cheap to
-            // find; class bodies hold no further classes we care about.
-            _ => {
-                let mut cursor = node.walk();
-                for child in node.named_children(&mut cursor) {
-                    stack.push(child);
-                }
-            }
+    classes_from_scan(&Scan::of(root), src, facts);
+}
+
+/// Classes nested in functions or namespaces are rare in entity code but cheap to find;
+/// classes nested in other classes are not ours to report.
+pub fn classes_from_scan(scan: &Scan, src: &str, facts: &mut FileFacts) {
+    for c in &scan.top_classes {
+        if let Some(class) = class_fact(c.node, c.parent, src) {
+            facts.classes.push(class);
         }
     }
     facts.classes.sort_by_key(|c| c.span.start);
@@ -31,25 +24,24 @@ pub fn extract_classes(root: Node, src: &str, facts: &mut FileFacts) {
 
 /// Decorators that are direct children of `node` (classes, fields, parameters).
 fn child_decorators(node: Node, src: &str) -> Vec<Decorator> {
-    named_children(node)
-        .into_iter()
-        .filter(|c| c.kind() == "decorator")
+    named_iter(node)
+        .filter(|c| c.fast_kind() == "decorator")
         .filter_map(|d| decorator(d, src))
         .collect()
 }
 
 pub fn decorator(node: Node, src: &str) -> Option<Decorator> {
-    let expr = *named_children(node).first()?;
-    let (callee, args, called) = match expr.kind() {
+    let expr = first_named(node)?;
+    let (callee, args, called) = match expr.fast_kind() {
         "call_expression" => (
-            expr.child_by_field_name("function")?,
+            expr.child_by_field_id(fields().function)?,
             call_args(expr, src),
             true,
         ),
         _ => (expr, Vec::new(), false),
     };
-    let name_node = match callee.kind() {
-        "member_expression" => callee.child_by_field_name("property")?,
+    let name_node = match callee.fast_kind() {
+        "member_expression" => callee.child_by_field_id(fields().property)?,
         _ => callee,
     };
     // `@Foo<Bar>()` parses the callee with type arguments; keep the bare name.
@@ -63,11 +55,10 @@ pub fn decorator(node: Node, src: &str) -> Option<Decorator> {
     })
 }
 
-fn class_fact(node: Node, src: &str) -> Option<ClassFact> {
-    let name_node = node.child_by_field_name("name")?;
-    let body = node.child_by_field_name("body")?;
-    let parent = node.parent();
-    let exported = parent.is_some_and(|p| p.kind() == "export_statement");
+fn class_fact(node: Node, parent: Option<Node>, src: &str) -> Option<ClassFact> {
+    let name_node = node.child_by_field_id(fields().name)?;
+    let body = node.child_by_field_id(fields().body)?;
+    let exported = parent.is_some_and(|p| p.fast_kind() == "export_statement");
     let mut decorators = child_decorators(node, src);
     let mut span = node.byte_range();
     if let Some(p) = parent.filter(|_| exported) {
@@ -82,7 +73,7 @@ fn class_fact(node: Node, src: &str) -> Option<ClassFact> {
         name_span: name_node.byte_range(),
         span,
         body_span: body.byte_range(),
-        is_abstract: node.kind() == "abstract_class_declaration",
+        is_abstract: node.fast_kind() == "abstract_class_declaration",
         is_exported: exported,
         decorators,
         extends,
@@ -101,28 +92,20 @@ fn heritage(class: Node, src: &str) -> Heritage {
     let mut extends = None;
     let mut span = None;
     let mut implements = Vec::new();
-    let Some(h) = named_children(class)
-        .into_iter()
-        .find(|c| c.kind() == "class_heritage")
-    else {
+    let Some(h) = named_iter(class).find(|c| c.fast_kind() == "class_heritage") else {
         return (None, None, implements);
     };
-    for clause in named_children(h) {
-        match clause.kind() {
+    for clause in named_iter(h) {
+        match clause.fast_kind() {
             "extends_clause" => {
                 span = Some(clause.byte_range());
-                if let Some(value) = clause.child_by_field_name("value") {
+                if let Some(value) = clause.child_by_field_id(fields().value) {
                     let type_args = clause
-                        .child_by_field_name("type_arguments")
-                        .map(|a| {
-                            named_children(a)
-                                .into_iter()
-                                .map(|t| parse_type(t, src))
-                                .collect()
-                        })
+                        .child_by_field_id(fields().type_arguments)
+                        .map(|a| named_iter(a).map(|t| parse_type(t, src)).collect())
                         .unwrap_or_default();
-                    let path = member_path(value, src)
-                        .unwrap_or_else(|| text(value, src).to_string());
+                    let path =
+                        member_path(value, src).unwrap_or_else(|| text(value, src).to_string());
                     // `extends Mixin(Base)`: the name is the call's text; no class matches.
                     let name = path.rsplit('.').next().unwrap_or(&path).to_string();
                     extends = Some(Extends {
@@ -133,7 +116,7 @@ fn heritage(class: Node, src: &str) -> Heritage {
                 }
             }
             "implements_clause" => {
-                for t in named_children(clause) {
+                for t in named_iter(clause) {
                     let ty = parse_type(t, src);
                     let name = match &ty.kind {
                         super::facts::TypeKind::Named { name, .. } => name.clone(),
@@ -151,8 +134,8 @@ fn heritage(class: Node, src: &str) -> Heritage {
 fn members(body: Node, src: &str, class: &mut ClassFact) {
     // Method decorators are siblings that precede the method in the class body.
     let mut pending: Vec<(Decorator, usize)> = Vec::new();
-    for member in named_children(body) {
-        match member.kind() {
+    for member in named_iter(body) {
+        match member.fast_kind() {
             "decorator" => {
                 if let Some(d) = decorator(member, src) {
                     let start = member.start_byte();
@@ -179,24 +162,24 @@ fn members(body: Node, src: &str, class: &mut ClassFact) {
 
 fn has_child_kind(node: Node, kind: &str) -> bool {
     let mut cursor = node.walk();
-    let found = node.children(&mut cursor).any(|c| c.kind() == kind);
+    let found = node.children(&mut cursor).any(|c| c.fast_kind() == kind);
     found
 }
 
 fn property(node: Node, src: &str) -> Option<PropertyFact> {
-    let name = node.child_by_field_name("name")?;
+    let name = node.child_by_field_id(fields().name)?;
     Some(PropertyFact {
         name: super::value::property_key(name, src),
         name_span: name.byte_range(),
         span: node.byte_range(),
         decorators: child_decorators(node, src),
         type_ann: node
-            .child_by_field_name("type")
+            .child_by_field_id(fields().type_)
             .map(|t| parse_type(t, src)),
         optional: has_child_kind(node, "?"),
         is_static: has_child_kind(node, "static"),
         initializer: node
-            .child_by_field_name("value")
+            .child_by_field_id(fields().value)
             .map(|v| parse_value(v, src)),
     })
 }
@@ -207,16 +190,11 @@ fn method(
     decorators: Vec<Decorator>,
     start: Option<usize>,
 ) -> Option<MethodFact> {
-    let name = node.child_by_field_name("name")?;
-    let body = node.child_by_field_name("body");
+    let name = node.child_by_field_id(fields().name)?;
+    let body = node.child_by_field_id(fields().body);
     let params = node
-        .child_by_field_name("parameters")
-        .map(|ps| {
-            named_children(ps)
-                .into_iter()
-                .filter_map(|p| parameter(p, src))
-                .collect()
-        })
+        .child_by_field_id(fields().parameters)
+        .map(|ps| named_iter(ps).filter_map(|p| parameter(p, src)).collect())
         .unwrap_or_default();
     let span = start.unwrap_or(node.start_byte())..node.end_byte();
     Some(MethodFact {
@@ -224,7 +202,7 @@ fn method(
         name_span: name.byte_range(),
         span,
         body_span: body.map(|b| b.byte_range()),
-        body_is_empty: body.is_some_and(|b| named_children(b).is_empty()),
+        body_is_empty: body.is_some_and(|b| first_named(b).is_none()),
         params,
         decorators,
         is_static: has_child_kind(node, "static"),
@@ -232,20 +210,25 @@ fn method(
 }
 
 fn parameter(node: Node, src: &str) -> Option<ParamFact> {
-    if !matches!(node.kind(), "required_parameter" | "optional_parameter") {
+    if !matches!(
+        node.fast_kind(),
+        "required_parameter" | "optional_parameter"
+    ) {
         return None;
     }
-    let pattern = node.child_by_field_name("pattern")?;
-    let is_property = named_children(node)
-        .iter()
-        .any(|c| matches!(c.kind(), "accessibility_modifier" | "override_modifier"))
-        || has_child_kind(node, "readonly");
+    let pattern = node.child_by_field_id(fields().pattern)?;
+    let is_property = named_iter(node).any(|c| {
+        matches!(
+            c.fast_kind(),
+            "accessibility_modifier" | "override_modifier"
+        )
+    }) || has_child_kind(node, "readonly");
     Some(ParamFact {
         name: text(pattern, src).to_string(),
         name_span: pattern.byte_range(),
         decorators: child_decorators(node, src),
         type_ann: node
-            .child_by_field_name("type")
+            .child_by_field_id(fields().type_)
             .map(|t| parse_type(t, src)),
         is_property,
     })

@@ -179,7 +179,10 @@ pub enum TypeKind {
     /// `string`, `number`, `boolean`, `any`, `unknown`, `object`, `bigint`, `void`, `never`.
     Keyword(String),
     /// `User`, `Promise<User>`, `Array<T>`, `Relation<T>`, `ns.Type`.
-    Named { name: String, args: Vec<TypeAnn> },
+    Named {
+        name: String,
+        args: Vec<TypeAnn>,
+    },
     /// `T[]`.
     Array(Box<TypeAnn>),
     Union(Vec<TypeAnn>),
@@ -391,7 +394,9 @@ pub struct Suppression {
 pub enum Receiver {
     /// A `Repository<Entity>` (injected, `getRepository(Entity)`, a class extending
     /// `Repository<Entity>`, a custom repository), or an ActiveRecord class (`User.find`).
-    Repository { entity: String },
+    Repository {
+        entity: String,
+    },
     /// An `EntityManager` (the entity is the first argument of the call).
     Manager,
     /// A `DataSource` / `Connection`.

@@ -1,7 +1,9 @@
 //! Imports, re-exports, `require`, dynamic `import()` and `jest.mock()` specifiers.
 
 use super::facts::{FileFacts, ImportFact, ImportKind, ImportedName};
-use super::value::{member_path, named_children, string_contents, text};
+use super::scan::Scan;
+use super::value::{first_named, member_path, named_children, named_iter, string_contents, text};
+use crate::syntax::ids::{fields, KindExt};
 use tree_sitter::Node;
 
 /// Test helpers whose first argument is a module specifier.
@@ -17,14 +19,19 @@ const JEST_MODULE_CALLS: &[&str] = &[
 ];
 
 pub fn extract_imports(root: Node, src: &str, facts: &mut FileFacts) {
-    for stmt in named_children(root) {
-        match stmt.kind() {
+    imports_from_scan(root, &Scan::of(root), src, facts);
+}
+
+/// Import and export statements, then the module calls the scan found anywhere.
+pub fn imports_from_scan(root: Node, scan: &Scan, src: &str, facts: &mut FileFacts) {
+    for stmt in named_iter(root) {
+        match stmt.fast_kind() {
             "import_statement" => import_statement(stmt, src, facts),
             "export_statement" => export_statement(stmt, src, facts),
             _ => {}
         }
     }
-    collect_calls(root, src, facts);
+    collect_calls(scan, src, facts);
 }
 
 /// The string node's contents span (without quotes).
@@ -41,22 +48,22 @@ fn import_statement(stmt: Node, src: &str, facts: &mut FileFacts) {
     let type_only = has_token(stmt, "type");
     let mut names = Vec::new();
     let mut named_list_span = None;
-    let mut source = stmt.child_by_field_name("source");
+    let mut source = stmt.child_by_field_id(fields().source);
     let mut kind = ImportKind::Import;
-    for child in named_children(stmt) {
-        match child.kind() {
+    for child in named_iter(stmt) {
+        match child.fast_kind() {
             "import_clause" => {
-                for part in named_children(child) {
-                    match part.kind() {
+                for part in named_iter(child) {
+                    match part.fast_kind() {
                         "identifier" => names.push(ImportedName {
                             imported: "default".into(),
                             local: text(part, src).into(),
                         }),
                         "namespace_import" => {
-                            if let Some(id) = named_children(part).first() {
+                            if let Some(id) = first_named(part) {
                                 names.push(ImportedName {
                                     imported: "*".into(),
-                                    local: text(*id, src).into(),
+                                    local: text(id, src).into(),
                                 });
                             }
                         }
@@ -71,15 +78,15 @@ fn import_statement(stmt: Node, src: &str, facts: &mut FileFacts) {
             "import_require_clause" => {
                 kind = ImportKind::ImportEquals;
                 let children = named_children(child);
-                if let Some(id) = children.iter().find(|n| n.kind() == "identifier") {
+                if let Some(id) = children.iter().find(|n| n.fast_kind() == "identifier") {
                     names.push(ImportedName {
                         imported: "*".into(),
                         local: text(*id, src).into(),
                     });
                 }
                 source = child
-                    .child_by_field_name("source")
-                    .or_else(|| children.into_iter().find(|n| n.kind() == "string"));
+                    .child_by_field_id(fields().source)
+                    .or_else(|| children.into_iter().find(|n| n.fast_kind() == "string"));
             }
             _ => {}
         }
@@ -101,17 +108,16 @@ fn has_token(node: Node, token: &str) -> bool {
     let mut cursor = node.walk();
     let found = node
         .children(&mut cursor)
-        .any(|c| !c.is_named() && c.kind() == token);
+        .any(|c| !c.is_named() && c.fast_kind() == token);
     found
 }
 
 fn specifiers(list: Node, src: &str, kind: &str) -> Vec<ImportedName> {
-    named_children(list)
-        .into_iter()
-        .filter(|s| s.kind() == kind)
+    named_iter(list)
+        .filter(|s| s.fast_kind() == kind)
         .filter_map(|s| {
-            let name = s.child_by_field_name("name")?;
-            let alias = s.child_by_field_name("alias").unwrap_or(name);
+            let name = s.child_by_field_id(fields().name)?;
+            let alias = s.child_by_field_id(fields().alias).unwrap_or(name);
             Some(ImportedName {
                 imported: name_text(name, src),
                 local: name_text(alias, src),
@@ -121,7 +127,7 @@ fn specifiers(list: Node, src: &str, kind: &str) -> Vec<ImportedName> {
 }
 
 fn name_text(node: Node, src: &str) -> String {
-    if node.kind() == "string" {
+    if node.fast_kind() == "string" {
         string_contents(node, src)
     } else {
         text(node, src).to_string()
@@ -129,22 +135,18 @@ fn name_text(node: Node, src: &str) -> String {
 }
 
 fn export_statement(stmt: Node, src: &str, facts: &mut FileFacts) {
-    if let Some(source) = stmt.child_by_field_name("source") {
-        let clause = named_children(stmt)
-            .into_iter()
-            .find(|n| n.kind() == "export_clause");
+    if let Some(source) = stmt.child_by_field_id(fields().source) {
+        let clause = named_iter(stmt).find(|n| n.fast_kind() == "export_clause");
         let names = clause
             .map(|c| specifiers(c, src, "export_specifier"))
             .unwrap_or_default();
-        let namespace = named_children(stmt)
-            .into_iter()
-            .find(|n| n.kind() == "namespace_export");
+        let namespace = named_iter(stmt).find(|n| n.fast_kind() == "namespace_export");
         let mut names = names;
         if let Some(ns) = namespace {
-            if let Some(id) = named_children(ns).first() {
+            if let Some(id) = first_named(ns) {
                 names.push(ImportedName {
                     imported: "*".into(),
-                    local: text(*id, src).into(),
+                    local: text(id, src).into(),
                 });
             }
         }
@@ -163,13 +165,13 @@ fn export_statement(stmt: Node, src: &str, facts: &mut FileFacts) {
     }
     // Local exports: `export class X`, `export const a = ..`, `export { a, b as c }`,
     // `export default X`.
-    if let Some(decl) = stmt.child_by_field_name("declaration") {
+    if let Some(decl) = stmt.child_by_field_id(fields().declaration) {
         for name in declared_names(decl, src) {
             facts.exports.push(name);
         }
     }
-    for child in named_children(stmt) {
-        if child.kind() == "export_clause" {
+    for child in named_iter(stmt) {
+        if child.fast_kind() == "export_clause" {
             for s in specifiers(child, src, "export_specifier") {
                 facts.exports.push(s.local);
             }
@@ -182,43 +184,36 @@ fn export_statement(stmt: Node, src: &str, facts: &mut FileFacts) {
 
 /// Names a declaration introduces (classes, functions, enums, types, variables).
 pub fn declared_names(decl: Node, src: &str) -> Vec<String> {
-    match decl.kind() {
-        "lexical_declaration" | "variable_declaration" => named_children(decl)
-            .into_iter()
-            .filter(|d| d.kind() == "variable_declarator")
-            .filter_map(|d| d.child_by_field_name("name"))
+    match decl.fast_kind() {
+        "lexical_declaration" | "variable_declaration" => named_iter(decl)
+            .filter(|d| d.fast_kind() == "variable_declarator")
+            .filter_map(|d| d.child_by_field_id(fields().name))
             .map(|n| text(n, src).to_string())
             .collect(),
         _ => decl
-            .child_by_field_name("name")
+            .child_by_field_id(fields().name)
             .map(|n| vec![text(n, src).to_string()])
             .unwrap_or_default(),
     }
 }
 
 /// `require('x')`, `import('x')` and `jest.mock('x')` anywhere in the file.
-fn collect_calls(root: Node, src: &str, facts: &mut FileFacts) {
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        if node.kind() == "call_expression" {
-            if let Some(import) = call_import(node, src) {
-                facts.imports.push(import);
-            }
-        }
-        let mut cursor = node.walk();
-        for child in node.named_children(&mut cursor) {
-            stack.push(child);
+fn collect_calls(scan: &Scan, src: &str, facts: &mut FileFacts) {
+    for call in &scan.calls {
+        if let Some(import) = call_import(call.node, call.parent, src) {
+            facts.imports.push(import);
         }
     }
     facts.imports.sort_by_key(|i| i.span.start);
 }
 
-fn call_import(call: Node, src: &str) -> Option<ImportFact> {
-    let function = call.child_by_field_name("function")?;
-    let callee = if function.kind() == "import" {
-        "import".to_string()
-    } else {
-        member_path(function, src)?
+fn call_import(call: Node, parent: Option<Node>, src: &str) -> Option<ImportFact> {
+    let function = call.child_by_field_id(fields().function)?;
+    let callee = match function.fast_kind() {
+        "import" => "import".to_string(),
+        // A plain name is its own path: only these can match (saves a `String` per call).
+        "identifier" if !matches!(text(function, src), "require" | "import") => return None,
+        _ => member_path(function, src)?,
     };
     let kind = match callee.as_str() {
         "import" => ImportKind::Dynamic,
@@ -226,16 +221,14 @@ fn call_import(call: Node, src: &str) -> Option<ImportFact> {
         c if JEST_MODULE_CALLS.contains(&c) => ImportKind::JestMock,
         _ => return None,
     };
-    let args = call.child_by_field_name("arguments")?;
-    let first = *named_children(args).first()?;
-    if first.kind() != "string" {
+    let args = call.child_by_field_id(fields().arguments)?;
+    let first = first_named(args)?;
+    if first.fast_kind() != "string" {
         return None;
     }
     // `import x = require('y')` is reported by the statement already.
     if kind == ImportKind::Require
-        && call
-            .parent()
-            .is_some_and(|p| p.kind() == "import_require_clause")
+        && parent.is_some_and(|p| p.fast_kind() == "import_require_clause")
     {
         return None;
     }

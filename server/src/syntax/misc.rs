@@ -3,16 +3,23 @@
 use super::facts::{
     ConstFact, EntitySchemaFact, EnumFact, FileFacts, Spanned, Suppression, TypeAliasFact,
 };
+use super::scan::Scan;
 use super::types::parse_type;
-use super::value::{call_args, named_children, parse_value, property_key, text};
+use super::value::{call_args, named_iter, parse_value, property_key, text};
+use crate::syntax::ids::{fields, KindExt};
 use tree_sitter::Node;
 
 pub const SUPPRESSION_MARKER: &str = "typeorm-lsp-ignore";
 
 pub fn extract_misc(root: Node, src: &str, facts: &mut FileFacts) {
-    for stmt in named_children(root) {
-        let (decl, exported) = match stmt.kind() {
-            "export_statement" => match stmt.child_by_field_name("declaration") {
+    misc_from_scan(root, &Scan::of(root), src, facts);
+}
+
+/// Top-level declarations, then the comments and `new` expressions the scan found.
+pub fn misc_from_scan(root: Node, scan: &Scan, src: &str, facts: &mut FileFacts) {
+    for stmt in named_iter(root) {
+        let (decl, exported) = match stmt.fast_kind() {
+            "export_statement" => match stmt.child_by_field_id(fields().declaration) {
                 Some(d) => (d, true),
                 None => continue,
             },
@@ -20,11 +27,11 @@ pub fn extract_misc(root: Node, src: &str, facts: &mut FileFacts) {
         };
         declaration(decl, src, exported, facts);
     }
-    walk(root, src, facts);
+    suppressions_and_schemas(scan, src, facts);
 }
 
 fn declaration(decl: Node, src: &str, exported: bool, facts: &mut FileFacts) {
-    match decl.kind() {
+    match decl.fast_kind() {
         "enum_declaration" => {
             if let Some(e) = enum_fact(decl, src, exported) {
                 facts.enums.push(e);
@@ -32,8 +39,8 @@ fn declaration(decl: Node, src: &str, exported: bool, facts: &mut FileFacts) {
         }
         "type_alias_declaration" => {
             let (Some(name), Some(value)) = (
-                decl.child_by_field_name("name"),
-                decl.child_by_field_name("value"),
+                decl.child_by_field_id(fields().name),
+                decl.child_by_field_id(fields().value),
             ) else {
                 return;
             };
@@ -44,13 +51,14 @@ fn declaration(decl: Node, src: &str, exported: bool, facts: &mut FileFacts) {
             });
         }
         "lexical_declaration" if text(decl, src).starts_with("const") => {
-            for d in named_children(decl) {
-                let (Some(name), Some(value)) =
-                    (d.child_by_field_name("name"), d.child_by_field_name("value"))
-                else {
+            for d in named_iter(decl) {
+                let (Some(name), Some(value)) = (
+                    d.child_by_field_id(fields().name),
+                    d.child_by_field_id(fields().value),
+                ) else {
                     continue;
                 };
-                if name.kind() != "identifier" {
+                if name.fast_kind() != "identifier" {
                     continue;
                 }
                 facts.consts.push(ConstFact {
@@ -66,14 +74,15 @@ fn declaration(decl: Node, src: &str, exported: bool, facts: &mut FileFacts) {
 }
 
 fn enum_fact(decl: Node, src: &str, exported: bool) -> Option<EnumFact> {
-    let name = decl.child_by_field_name("name")?;
-    let body = decl.child_by_field_name("body")?;
-    let members = named_children(body)
-        .into_iter()
-        .filter_map(|m| match m.kind() {
+    let name = decl.child_by_field_id(fields().name)?;
+    let body = decl.child_by_field_id(fields().body)?;
+    let members = named_iter(body)
+        .filter_map(|m| match m.fast_kind() {
             "enum_assignment" => {
-                let n = m.child_by_field_name("name")?;
-                let v = m.child_by_field_name("value").map(|v| parse_value(v, src).value);
+                let n = m.child_by_field_id(fields().name)?;
+                let v = m
+                    .child_by_field_id(fields().value)
+                    .map(|v| parse_value(v, src).value);
                 Some((property_key(n, src), v))
             }
             "property_identifier" | "string" => Some((property_key(m, src), None)),
@@ -88,43 +97,35 @@ fn enum_fact(decl: Node, src: &str, exported: bool) -> Option<EnumFact> {
     })
 }
 
-/// One pass over the whole tree for comments and `new EntitySchema(...)`.
-fn walk(root: Node, src: &str, facts: &mut FileFacts) {
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        match node.kind() {
-            "comment" => {
-                if let Some(s) = suppression(node, src, facts) {
-                    facts.suppressions.push(s);
-                }
+/// Suppression comments and `new EntitySchema(...)`, from the scan of the whole tree.
+fn suppressions_and_schemas(scan: &Scan, src: &str, facts: &mut FileFacts) {
+    // Most files have no suppression: skip looking at each comment.
+    if src.contains(SUPPRESSION_MARKER) {
+        for &comment in &scan.comments {
+            if let Some(s) = suppression(comment, src, facts) {
+                facts.suppressions.push(s);
             }
-            "new_expression" => {
-                if let Some(schema) = entity_schema(node, src) {
-                    facts.entity_schemas.push(schema);
-                }
-            }
-            _ => {}
         }
-        let mut cursor = node.walk();
-        for child in node.children(&mut cursor) {
-            stack.push(child);
+    }
+    for new in &scan.news {
+        if let Some(schema) = entity_schema(new.node, new.parent, src) {
+            facts.entity_schemas.push(schema);
         }
     }
     facts.suppressions.sort_by_key(|s| s.span.start);
     facts.entity_schemas.sort_by_key(|s| s.span.start);
 }
 
-fn entity_schema(node: Node, src: &str) -> Option<EntitySchemaFact> {
-    let ctor = node.child_by_field_name("constructor")?;
+fn entity_schema(node: Node, parent: Option<Node>, src: &str) -> Option<EntitySchemaFact> {
+    let ctor = node.child_by_field_id(fields().constructor)?;
     if text(ctor, src) != "EntitySchema" {
         return None;
     }
     let options = call_args(node, src).into_iter().next()?;
     options.value.as_object()?;
-    let variable = node
-        .parent()
-        .filter(|p| p.kind() == "variable_declarator")
-        .and_then(|p| p.child_by_field_name("name"))
+    let variable = parent
+        .filter(|p| p.fast_kind() == "variable_declarator")
+        .and_then(|p| p.child_by_field_id(fields().name))
         .map(|n| text(n, src).to_string());
     Some(EntitySchemaFact {
         variable,
@@ -142,7 +143,9 @@ fn suppression(comment: Node, src: &str, facts: &FileFacts) -> Option<Suppressio
     let offset_in_raw = raw.len() - body.len();
     let trimmed = body.trim_start();
     let rest = trimmed.strip_prefix(SUPPRESSION_MARKER)?;
-    let mut pos = comment.start_byte() + offset_in_raw + (body.len() - trimmed.len())
+    let mut pos = comment.start_byte()
+        + offset_in_raw
+        + (body.len() - trimmed.len())
         + SUPPRESSION_MARKER.len();
     let (codes_part, reason) = match rest.split_once(':') {
         Some((c, r)) => (c, Some(r.trim().to_string()).filter(|r| !r.is_empty())),
@@ -179,7 +182,11 @@ fn suppression(comment: Node, src: &str, facts: &FileFacts) -> Option<Suppressio
 fn next_code_line(src: &str, facts: &FileFacts, from: usize) -> usize {
     let mut line = facts.line_of(from) + 1;
     while let Some(&start) = facts.line_starts.get(line) {
-        let end = facts.line_starts.get(line + 1).copied().unwrap_or(src.len());
+        let end = facts
+            .line_starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(src.len());
         let content = src.get(start..end).unwrap_or("").trim();
         if !content.is_empty() && !content.starts_with("//") {
             return line;

@@ -2,9 +2,12 @@
 
 pub mod classes;
 pub mod facts;
+pub mod ids;
 pub mod imports;
 pub mod misc;
 pub mod queries;
+pub mod scan;
+pub mod shrink;
 pub mod types;
 pub mod value;
 
@@ -54,10 +57,13 @@ pub fn extract(tree: &Tree, src: &str) -> FileFacts {
         has_syntax_errors: root.has_error(),
         ..FileFacts::default()
     };
-    classes::extract_classes(root, src, &mut facts);
-    imports::extract_imports(root, src, &mut facts);
-    misc::extract_misc(root, src, &mut facts);
-    queries::extract_queries(root, src, &mut facts);
+    let scan = scan::Scan::of(root);
+    classes::classes_from_scan(&scan, src, &mut facts);
+    imports::imports_from_scan(root, &scan, src, &mut facts);
+    misc::misc_from_scan(root, &scan, src, &mut facts);
+    queries::queries_from_scan(root, &scan, src, &mut facts);
+    // Facts are kept for every file of the workspace: no spare capacity.
+    shrink::Shrink::shrink(&mut facts);
     facts
 }
 

@@ -1,7 +1,8 @@
 //! TypeScript type annotations -> [`TypeAnn`].
 
 use super::facts::{TypeAnn, TypeKind};
-use super::value::{member_path, named_children, text};
+use super::value::{first_named, member_path, named_iter, text};
+use crate::syntax::ids::{fields, KindExt};
 use tree_sitter::Node;
 
 /// Types nested deeper than this become `Other` (see `value::parse_value`).
@@ -28,15 +29,15 @@ pub fn parse_type(node: Node, src: &str) -> TypeAnn {
 }
 
 fn parse_type_inner(node: Node, src: &str) -> TypeAnn {
-    let node = if node.kind() == "type_annotation" {
-        match named_children(node).first() {
-            Some(inner) => *inner,
+    let node = if node.fast_kind() == "type_annotation" {
+        match first_named(node) {
+            Some(inner) => inner,
             None => node,
         }
     } else {
         node
     };
-    let kind = match node.kind() {
+    let kind = match node.fast_kind() {
         "predefined_type" => keyword(text(node, src)),
         "type_identifier" | "nested_type_identifier" => Kind::named(
             member_path(node, src).unwrap_or_else(|| text(node, src).to_string()),
@@ -44,39 +45,29 @@ fn parse_type_inner(node: Node, src: &str) -> TypeAnn {
         ),
         "generic_type" => {
             let name = node
-                .child_by_field_name("name")
+                .child_by_field_id(fields().name)
                 .map(|n| member_path(n, src).unwrap_or_else(|| text(n, src).to_string()))
                 .unwrap_or_default();
             let args = node
-                .child_by_field_name("type_arguments")
-                .map(|a| {
-                    named_children(a)
-                        .into_iter()
-                        .map(|t| parse_type(t, src))
-                        .collect()
-                })
+                .child_by_field_id(fields().type_arguments)
+                .map(|a| named_iter(a).map(|t| parse_type(t, src)).collect())
                 .unwrap_or_default();
             Kind::named(name, args)
         }
-        "array_type" => match named_children(node).first() {
-            Some(inner) => TypeKind::Array(Box::new(parse_type(*inner, src))),
+        "array_type" => match first_named(node) {
+            Some(inner) => TypeKind::Array(Box::new(parse_type(inner, src))),
             None => TypeKind::Other,
         },
-        "union_type" => TypeKind::Union(
-            named_children(node)
-                .into_iter()
-                .map(|t| parse_type(t, src))
-                .collect(),
-        ),
-        "literal_type" => match named_children(node).first().map(|n| n.kind()) {
+        "union_type" => TypeKind::Union(named_iter(node).map(|t| parse_type(t, src)).collect()),
+        "literal_type" => match first_named(node).map(|n| n.fast_kind()) {
             Some("null") => TypeKind::Null,
             Some("undefined") => TypeKind::Undefined,
             _ => TypeKind::Literal(text(node, src).to_string()),
         },
         "null" => TypeKind::Null,
         "undefined" => TypeKind::Undefined,
-        "parenthesized_type" => match named_children(node).first() {
-            Some(inner) => return retext(parse_type(*inner, src), node, src),
+        "parenthesized_type" => match first_named(node) {
+            Some(inner) => return retext(parse_type(inner, src), node, src),
             None => TypeKind::Other,
         },
         "object_type" => TypeKind::ObjectLiteral,

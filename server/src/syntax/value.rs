@@ -1,7 +1,8 @@
 //! Turns tree-sitter expression nodes into [`Value`]s.
 
 use super::facts::{Prop, Spanned, Value};
-use tree_sitter::Node;
+use crate::syntax::ids::{fields, KindExt};
+use tree_sitter::{Node, TreeCursor};
 
 /// The source text of a node (empty if the range is not on char boundaries, which
 /// tree-sitter never produces for valid UTF-8 input).
@@ -11,24 +12,71 @@ pub fn text<'a>(node: Node, src: &'a str) -> &'a str {
 
 /// The named children of a node, skipping comments.
 pub fn named_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
-    let count = node.named_child_count();
-    if count == 0 {
+    if node.named_child_count() == 0 {
         return Vec::new();
     }
-    let mut out = Vec::with_capacity(count);
-    let mut cursor = node.walk();
-    out.extend(
-        node.named_children(&mut cursor)
-            .filter(|n| !n.is_extra() || n.kind() != "comment"),
-    );
-    out
+    named_iter(node).collect()
+}
+
+/// A comment that sits between tokens (an extra), not a node of the grammar.
+fn is_comment_extra(node: Node) -> bool {
+    node.is_extra() && node.fast_kind() == "comment"
+}
+
+/// The named children of a node, skipping comments, one at a time: one cursor, no `Vec`.
+pub fn named_iter<'t>(node: Node<'t>) -> NamedChildren<'t> {
+    NamedChildren {
+        cursor: node.walk(),
+        started: false,
+    }
+}
+
+/// See [`named_iter`].
+pub struct NamedChildren<'t> {
+    cursor: TreeCursor<'t>,
+    started: bool,
+}
+
+impl<'t> Iterator for NamedChildren<'t> {
+    type Item = Node<'t>;
+
+    fn next(&mut self) -> Option<Node<'t>> {
+        loop {
+            let moved = if self.started {
+                self.cursor.goto_next_sibling()
+            } else {
+                self.started = true;
+                self.cursor.goto_first_child()
+            };
+            if !moved {
+                return None;
+            }
+            let node = self.cursor.node();
+            if node.is_named() && !is_comment_extra(node) {
+                return Some(node);
+            }
+        }
+    }
+}
+
+/// The first named child that is not a comment, without a cursor (the common case of
+/// unwrapping `(x)`, `await x`, `: T`).
+pub fn first_named(node: Node) -> Option<Node> {
+    let mut i = 0;
+    while let Some(child) = node.named_child(i) {
+        if !is_comment_extra(child) {
+            return Some(child);
+        }
+        i += 1;
+    }
+    None
 }
 
 /// The cooked text of a `string` node (quotes removed, common escapes resolved).
 pub fn string_contents(node: Node, src: &str) -> String {
     let mut out = String::new();
-    for child in named_children(node) {
-        match child.kind() {
+    for child in named_iter(node) {
+        match child.fast_kind() {
             "string_fragment" => out.push_str(text(child, src)),
             "escape_sequence" => out.push_str(&unescape(text(child, src))),
             _ => {}
@@ -69,7 +117,7 @@ pub fn parse_value(node: Node, src: &str) -> Spanned<Value> {
 
 fn parse_value_inner(node: Node, src: &str) -> Spanned<Value> {
     let span = node.byte_range();
-    let value = match node.kind() {
+    let value = match node.fast_kind() {
         "string" => Value::Str(string_contents(node, src)),
         "template_string" => parse_template(node, src),
         "number" => Value::Num(parse_number(text(node, src))),
@@ -87,16 +135,11 @@ fn parse_value_inner(node: Node, src: &str) -> Spanned<Value> {
         "member_expression" | "this" => member_path(node, src)
             .map(Value::Member)
             .unwrap_or(Value::Other),
-        "array" => Value::Array(
-            named_children(node)
-                .into_iter()
-                .map(|n| parse_value(n, src))
-                .collect(),
-        ),
+        "array" => Value::Array(named_iter(node).map(|n| parse_value(n, src)).collect()),
         "object" => Value::Object(parse_object(node, src)),
         "arrow_function" => parse_arrow(node, src),
         "call_expression" => parse_call(node, src),
-        "new_expression" => match node.child_by_field_name("constructor") {
+        "new_expression" => match node.child_by_field_id(fields().constructor) {
             Some(ctor) => Value::Call {
                 callee: format!("new {}", text(ctor, src)),
                 args: call_args(node, src),
@@ -108,16 +151,16 @@ fn parse_value_inner(node: Node, src: &str) -> Spanned<Value> {
         | "as_expression"
         | "satisfies_expression"
         | "non_null_expression"
-        | "type_assertion" => match named_children(node).first() {
-            Some(inner) => return Spanned::new(parse_value(*inner, src).value, span),
+        | "type_assertion" => match first_named(node) {
+            Some(inner) => return Spanned::new(parse_value(inner, src).value, span),
             None => Value::Other,
         },
         "unary_expression" => {
             let op = node
-                .child_by_field_name("operator")
+                .child_by_field_id(fields().operator)
                 .map(|n| text(n, src))
                 .unwrap_or("");
-            let arg = node.child_by_field_name("argument");
+            let arg = node.child_by_field_id(fields().argument);
             match (op, arg.map(|a| parse_value(a, src).value)) {
                 ("-", Some(Value::Num(n))) => Value::Num(-n),
                 ("!", Some(Value::Bool(b))) => Value::Bool(!b),
@@ -132,8 +175,13 @@ fn parse_value_inner(node: Node, src: &str) -> Spanned<Value> {
 
 fn parse_number(s: &str) -> f64 {
     let clean: String = s.chars().filter(|c| *c != '_').collect();
-    if let Some(hex) = clean.strip_prefix("0x").or_else(|| clean.strip_prefix("0X")) {
-        return i64::from_str_radix(hex, 16).map(|v| v as f64).unwrap_or(f64::NAN);
+    if let Some(hex) = clean
+        .strip_prefix("0x")
+        .or_else(|| clean.strip_prefix("0X"))
+    {
+        return i64::from_str_radix(hex, 16)
+            .map(|v| v as f64)
+            .unwrap_or(f64::NAN);
     }
     clean.trim_end_matches('n').parse().unwrap_or(f64::NAN)
 }
@@ -141,16 +189,15 @@ fn parse_number(s: &str) -> f64 {
 fn parse_template(node: Node, src: &str) -> Value {
     let mut quasis = vec![String::new()];
     let mut exprs = Vec::new();
-    for child in named_children(node) {
-        match child.kind() {
+    for child in named_iter(node) {
+        match child.fast_kind() {
             "string_fragment" => quasis.last_mut().map(|q| q.push_str(text(child, src))),
             "escape_sequence" => quasis
                 .last_mut()
                 .map(|q| q.push_str(&unescape(text(child, src)))),
             "template_substitution" => {
-                let inner = named_children(child)
-                    .first()
-                    .map(|n| parse_value(*n, src))
+                let inner = first_named(child)
+                    .map(|n| parse_value(n, src))
                     .unwrap_or_else(|| Spanned::new(Value::Other, child.byte_range()));
                 exprs.push(inner);
                 quasis.push(String::new());
@@ -177,23 +224,23 @@ pub fn member_path(node: Node, src: &str) -> Option<String> {
         if segments.len() > MAX_PATH_SEGMENTS {
             return None;
         }
-        match current.kind() {
+        match current.fast_kind() {
             "identifier" | "this" | "property_identifier" | "type_identifier" => {
                 segments.push(text(current, src));
                 break;
             }
             "member_expression" | "nested_type_identifier" | "nested_identifier" => {
                 let object = current
-                    .child_by_field_name("object")
-                    .or_else(|| current.child_by_field_name("module"))?;
+                    .child_by_field_id(fields().object)
+                    .or_else(|| current.child_by_field_id(fields().module))?;
                 let property = current
-                    .child_by_field_name("property")
-                    .or_else(|| current.child_by_field_name("name"))?;
+                    .child_by_field_id(fields().property)
+                    .or_else(|| current.child_by_field_id(fields().name))?;
                 segments.push(text(property, src));
                 current = object;
             }
             "non_null_expression" | "parenthesized_expression" => {
-                current = *named_children(current).first()?;
+                current = first_named(current)?;
             }
             _ => return None,
         }
@@ -204,12 +251,12 @@ pub fn member_path(node: Node, src: &str) -> Option<String> {
 
 fn parse_object(node: Node, src: &str) -> Vec<Prop> {
     let mut props = Vec::new();
-    for child in named_children(node) {
-        match child.kind() {
+    for child in named_iter(node) {
+        match child.fast_kind() {
             "pair" => {
                 let (Some(key), Some(value)) = (
-                    child.child_by_field_name("key"),
-                    child.child_by_field_name("value"),
+                    child.child_by_field_id(fields().key),
+                    child.child_by_field_id(fields().value),
                 ) else {
                     continue;
                 };
@@ -227,13 +274,12 @@ fn parse_object(node: Node, src: &str) -> Vec<Prop> {
             "spread_element" => props.push(Prop {
                 key: "...".into(),
                 key_span: child.byte_range(),
-                value: named_children(child)
-                    .first()
-                    .map(|n| parse_value(*n, src))
+                value: first_named(child)
+                    .map(|n| parse_value(n, src))
                     .unwrap_or_else(|| Spanned::new(Value::Other, child.byte_range())),
             }),
             "method_definition" => {
-                if let Some(name) = child.child_by_field_name("name") {
+                if let Some(name) = child.child_by_field_id(fields().name) {
                     props.push(Prop {
                         key: property_key(name, src),
                         key_span: name.byte_range(),
@@ -249,7 +295,7 @@ fn parse_object(node: Node, src: &str) -> Vec<Prop> {
 
 /// The name of an object key: identifiers as written, strings cooked, computed keys as text.
 pub fn property_key(key: Node, src: &str) -> String {
-    match key.kind() {
+    match key.fast_kind() {
         "string" => string_contents(key, src),
         _ => text(key, src).to_string(),
     }
@@ -257,19 +303,19 @@ pub fn property_key(key: Node, src: &str) -> String {
 
 fn parse_arrow(node: Node, src: &str) -> Value {
     let mut params = Vec::new();
-    if let Some(p) = node.child_by_field_name("parameter") {
+    if let Some(p) = node.child_by_field_id(fields().parameter) {
         params.push(text(p, src).to_string());
-    } else if let Some(ps) = node.child_by_field_name("parameters") {
-        for p in named_children(ps) {
+    } else if let Some(ps) = node.child_by_field_id(fields().parameters) {
+        for p in named_iter(ps) {
             let name = p
-                .child_by_field_name("pattern")
+                .child_by_field_id(fields().pattern)
                 .map(|n| text(n, src))
                 .unwrap_or_else(|| text(p, src));
             params.push(name.to_string());
         }
     }
-    match node.child_by_field_name("body") {
-        Some(body) if body.kind() != "statement_block" => Value::Arrow {
+    match node.child_by_field_id(fields().body) {
+        Some(body) if body.fast_kind() != "statement_block" => Value::Arrow {
             params,
             body: Box::new(parse_value(body, src)),
         },
@@ -277,7 +323,7 @@ fn parse_arrow(node: Node, src: &str) -> Value {
             // `() => { return User; }`: take a lone return statement's value.
             let stmts = named_children(body);
             let ret = match stmts.as_slice() {
-                [only] if only.kind() == "return_statement" => named_children(*only).first().copied(),
+                [only] if only.fast_kind() == "return_statement" => first_named(*only),
                 _ => None,
             };
             match ret {
@@ -297,18 +343,13 @@ fn parse_arrow(node: Node, src: &str) -> Value {
 
 /// The arguments of a call or `new` expression.
 pub fn call_args(node: Node, src: &str) -> Vec<Spanned<Value>> {
-    node.child_by_field_name("arguments")
-        .map(|args| {
-            named_children(args)
-                .into_iter()
-                .map(|a| parse_value(a, src))
-                .collect()
-        })
+    node.child_by_field_id(fields().arguments)
+        .map(|args| named_iter(args).map(|a| parse_value(a, src)).collect())
         .unwrap_or_default()
 }
 
 fn parse_call(node: Node, src: &str) -> Value {
-    let Some(function) = node.child_by_field_name("function") else {
+    let Some(function) = node.child_by_field_id(fields().function) else {
         return Value::Other;
     };
     Value::Call {
@@ -319,9 +360,9 @@ fn parse_call(node: Node, src: &str) -> Value {
 
 fn parse_binary(node: Node, src: &str) -> Value {
     let (Some(left), Some(right), Some(op)) = (
-        node.child_by_field_name("left"),
-        node.child_by_field_name("right"),
-        node.child_by_field_name("operator"),
+        node.child_by_field_id(fields().left),
+        node.child_by_field_id(fields().right),
+        node.child_by_field_id(fields().operator),
     ) else {
         return Value::Other;
     };

@@ -9,7 +9,8 @@ use super::receivers::{by_name, by_suffix, entity_arg, is_pascal_case, last_segm
 use super::{Extractor, Known, Recv};
 use crate::finding::Span;
 use crate::syntax::facts::{ChainCall, QueryBuilderChain, QueryCall, Receiver, Spanned, Value};
-use crate::syntax::value::{call_args, member_path, named_children};
+use crate::syntax::ids::{fields, KindExt};
+use crate::syntax::value::{call_args, first_named, member_path, named_iter};
 use tree_sitter::Node;
 
 /// Methods whose calls are query sites on a repository, manager, data source or runner.
@@ -86,17 +87,17 @@ fn decompose<'t>(node: Node<'t>, src: &str) -> (Option<Node<'t>>, Vec<Step<'t>>)
     let mut steps = Vec::new();
     let mut cur = node;
     let base = loop {
-        match cur.kind() {
+        match cur.fast_kind() {
             "call_expression" => {
-                let Some(f) = cur.child_by_field_name("function") else {
+                let Some(f) = cur.child_by_field_id(fields().function) else {
                     break Some(cur);
                 };
                 let name = crate::syntax::value::text(f, src).to_string();
-                match f.kind() {
+                match f.fast_kind() {
                     "member_expression" => {
                         let (Some(object), Some(property)) = (
-                            f.child_by_field_name("object"),
-                            f.child_by_field_name("property"),
+                            f.child_by_field_id(fields().object),
+                            f.child_by_field_id(fields().property),
                         ) else {
                             break Some(cur);
                         };
@@ -130,8 +131,8 @@ fn decompose<'t>(node: Node<'t>, src: &str) -> (Option<Node<'t>>, Vec<Step<'t>>)
             }
             "member_expression" => {
                 let (Some(object), Some(property)) = (
-                    cur.child_by_field_name("object"),
-                    cur.child_by_field_name("property"),
+                    cur.child_by_field_id(fields().object),
+                    cur.child_by_field_id(fields().property),
                 ) else {
                     break Some(cur);
                 };
@@ -141,8 +142,8 @@ fn decompose<'t>(node: Node<'t>, src: &str) -> (Option<Node<'t>>, Vec<Step<'t>>)
                 cur = object;
             }
             "parenthesized_expression" | "non_null_expression" | "await_expression" => {
-                match named_children(cur).first() {
-                    Some(inner) => cur = *inner,
+                match first_named(cur) {
+                    Some(inner) => cur = inner,
                     None => break Some(cur),
                 }
             }
@@ -183,7 +184,7 @@ impl Extractor<'_> {
                 } => {
                     let next = self.step_call(state, &method, method_span, call, object);
                     self.check_options_call(call);
-                    if let Some(args) = call.child_by_field_name("arguments") {
+                    if let Some(args) = call.child_by_field_id(fields().arguments) {
                         self.walk_children(args);
                     }
                     next
@@ -194,7 +195,7 @@ impl Extractor<'_> {
     }
 
     fn eval_base(&mut self, base: Node) -> Recv {
-        match base.kind() {
+        match base.fast_kind() {
             "this" | "super" => Recv::This,
             "identifier" => self.lookup_ident(base),
             // Reached only for malformed calls and members: never re-enter the chain.
@@ -260,7 +261,7 @@ impl Extractor<'_> {
             },
             "withRepository" => {
                 self.first_arg_node(call)
-                    .map_or(Recv::Untyped, |arg| match arg.kind() {
+                    .map_or(Recv::Untyped, |arg| match arg.fast_kind() {
                         "identifier" | "member_expression" | "this" => self.eval(arg),
                         _ => Recv::Untyped,
                     })
@@ -296,8 +297,8 @@ impl Extractor<'_> {
     }
 
     fn first_arg_node<'t>(&self, call: Node<'t>) -> Option<Node<'t>> {
-        let args = call.child_by_field_name("arguments")?;
-        named_children(args).into_iter().next()
+        let args = call.child_by_field_id(fields().arguments)?;
+        named_iter(args).next()
     }
 
     fn first_arg(&self, call: Node) -> Option<Spanned<Value>> {
@@ -430,7 +431,7 @@ impl Extractor<'_> {
         self.check_new_options(node);
         self.walk_children(node);
         let ctor = node
-            .child_by_field_name("constructor")
+            .child_by_field_id(fields().constructor)
             .and_then(|c| member_path(c, self.src));
         match ctor.as_deref().map(last_segment) {
             Some("DataSource" | "Connection") => Recv::Known(Known::of(Receiver::DataSource)),

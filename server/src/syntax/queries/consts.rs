@@ -3,6 +3,7 @@
 
 use super::Extractor;
 use crate::syntax::facts::{Prop, Spanned, Value};
+use crate::syntax::ids::{fields, KindExt};
 use crate::syntax::value::parse_value;
 use tree_sitter::Node;
 
@@ -42,12 +43,12 @@ impl Extractor<'_> {
     /// inside it already followed).
     pub(super) fn register_const(&mut self, declarator: Node) {
         let (Some(name), Some(value)) = (
-            declarator.child_by_field_name("name"),
-            declarator.child_by_field_name("value"),
+            declarator.child_by_field_id(fields().name),
+            declarator.child_by_field_id(fields().value),
         ) else {
             return;
         };
-        if name.kind() != "identifier" {
+        if name.fast_kind() != "identifier" {
             return;
         }
         let value = self.resolve_scalar(parse_value(value, self.src), 0);

@@ -20,7 +20,8 @@ mod receivers;
 mod tests;
 
 use super::facts::{FileFacts, OrmOptions, QueryBuilderChain, QueryCall, Receiver, Spanned, Value};
-use super::value::{named_children, text};
+use super::value::{first_named, named_iter, text};
+use crate::syntax::ids::{fields, KindExt};
 use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
@@ -30,8 +31,13 @@ const MAX_DEPTH: usize = 400;
 
 /// Fills `facts.query_calls`, `facts.query_builders` and `facts.orm_options` from one file.
 pub fn extract_queries(root: Node, src: &str, facts: &mut FileFacts) {
+    queries_from_scan(root, &super::scan::Scan::of(root), src, facts);
+}
+
+/// [`extract_queries`] with the classes of the file already found.
+pub fn queries_from_scan(root: Node, scan: &super::scan::Scan, src: &str, facts: &mut FileFacts) {
     let mut ex = Extractor::new(src);
-    ex.prepass(root);
+    ex.prepass(root, &scan.all_classes);
     ex.walk(root);
     facts.query_calls.extend(ex.calls);
     facts.query_builders.extend(ex.chains);
@@ -133,15 +139,15 @@ impl<'a> Extractor<'a> {
 
     /// Collects what must be known before the walk: custom repository classes anywhere in
     /// the file, and top-level consts (usable from functions declared above them).
-    fn prepass(&mut self, root: Node) {
-        self.collect_custom_repos(root);
-        for stmt in named_children(root) {
-            let decl = match stmt.kind() {
-                "export_statement" => stmt.child_by_field_name("declaration"),
+    fn prepass(&mut self, root: Node, classes: &[Node]) {
+        self.collect_custom_repos(classes);
+        for stmt in named_iter(root) {
+            let decl = match stmt.fast_kind() {
+                "export_statement" => stmt.child_by_field_id(fields().declaration),
                 _ => Some(stmt),
             };
             if let Some(decl) = decl.filter(|d| is_const_declaration(*d, self.src)) {
-                for d in named_children(decl) {
+                for d in named_iter(decl) {
                     self.register_const(d);
                 }
             }
@@ -159,13 +165,13 @@ impl<'a> Extractor<'a> {
     }
 
     fn walk_children(&mut self, node: Node) {
-        for child in named_children(node) {
+        for child in named_iter(node) {
             self.walk(child);
         }
     }
 
     fn visit(&mut self, node: Node) {
-        match node.kind() {
+        match node.fast_kind() {
             "class_declaration" | "abstract_class_declaration" | "class" => self.visit_class(node),
             "function_declaration"
             | "generator_function_declaration"
@@ -190,9 +196,18 @@ impl<'a> Extractor<'a> {
             }
             // Types, imports and literals hold no query sites: skipping them is most of the
             // tree in entity files.
-            "type_annotation" | "type_arguments" | "type_parameters" | "interface_declaration"
-            | "type_alias_declaration" | "enum_declaration" | "import_statement" | "string"
-            | "comment" | "property_identifier" | "identifier" | "number" => {}
+            "type_annotation"
+            | "type_arguments"
+            | "type_parameters"
+            | "interface_declaration"
+            | "type_alias_declaration"
+            | "enum_declaration"
+            | "import_statement"
+            | "string"
+            | "comment"
+            | "property_identifier"
+            | "identifier"
+            | "number" => {}
             _ => self.walk_children(node),
         }
     }
@@ -209,17 +224,17 @@ impl<'a> Extractor<'a> {
     }
 
     fn eval_inner(&mut self, node: Node) -> Recv {
-        match node.kind() {
+        match node.fast_kind() {
             "await_expression" | "parenthesized_expression" | "non_null_expression" => {
-                match named_children(node).first() {
-                    Some(inner) => self.eval(*inner),
+                match first_named(node) {
+                    Some(inner) => self.eval(inner),
                     None => Recv::Opaque,
                 }
             }
             "as_expression" | "satisfies_expression" => {
                 self.check_typed_expression(node);
-                match named_children(node).first() {
-                    Some(inner) => self.eval(*inner),
+                match first_named(node) {
+                    Some(inner) => self.eval(inner),
                     None => Recv::Opaque,
                 }
             }
@@ -264,18 +279,18 @@ impl<'a> Extractor<'a> {
     /// remembers `const` initializers for const following.
     fn visit_declaration(&mut self, node: Node) {
         let is_const = is_const_declaration(node, self.src);
-        for d in named_children(node) {
-            if d.kind() != "variable_declarator" {
+        for d in named_iter(node) {
+            if d.fast_kind() != "variable_declarator" {
                 self.walk(d);
                 continue;
             }
-            let name = d.child_by_field_name("name");
-            let ty = d.child_by_field_name("type");
-            let value = d.child_by_field_name("value");
+            let name = d.child_by_field_id(fields().name);
+            let ty = d.child_by_field_id(fields().type_);
+            let value = d.child_by_field_id(fields().value);
             self.check_typed_declarator(ty, value);
             let type_recv = ty.map(|t| self.recv_from_type(t));
             let value_recv = value.map(|v| self.eval(v));
-            let Some(name) = name.filter(|n| n.kind() == "identifier") else {
+            let Some(name) = name.filter(|n| n.fast_kind() == "identifier") else {
                 if let Some(n) = name {
                     self.walk(n);
                 }
@@ -293,8 +308,8 @@ impl<'a> Extractor<'a> {
     /// `x = ...` and `this.x = ...`: rebinding a builder (`qb = qb.andWhere(...)`) or a
     /// member set in the constructor (`this.repo = dataSource.getRepository(User)`).
     fn visit_assignment(&mut self, node: Node) {
-        let left = node.child_by_field_name("left");
-        let right = node.child_by_field_name("right");
+        let left = node.child_by_field_id(fields().left);
+        let right = node.child_by_field_id(fields().right);
         if let (Some(l), Some(r)) = (left, right) {
             self.check_module_exports(l, r);
         }
@@ -303,7 +318,7 @@ impl<'a> Extractor<'a> {
             return;
         };
         let keep = matches!(recv, Recv::Known(_) | Recv::Builder(_));
-        match left.kind() {
+        match left.fast_kind() {
             "identifier" => {
                 let name = self.text(left).to_string();
                 if keep {
@@ -311,10 +326,10 @@ impl<'a> Extractor<'a> {
                 }
             }
             "member_expression" => {
-                let object = left.child_by_field_name("object");
-                let property = left.child_by_field_name("property");
+                let object = left.child_by_field_id(fields().object);
+                let property = left.child_by_field_id(fields().property);
                 match (object, property) {
-                    (Some(o), Some(p)) if o.kind() == "this" && keep => {
+                    (Some(o), Some(p)) if o.fast_kind() == "this" && keep => {
                         let name = self.text(p).to_string();
                         if let Some(class) = self.classes.last_mut() {
                             class.members.insert(name, recv);
@@ -330,16 +345,16 @@ impl<'a> Extractor<'a> {
     /// A class field: its type or decorator was bound when the class was entered; an
     /// initializer (`private repo = this.dataSource.getRepository(User)`) may refine it.
     fn visit_field(&mut self, node: Node) {
-        for child in named_children(node) {
-            if Some(child) != node.child_by_field_name("value") {
+        for child in named_iter(node) {
+            if Some(child) != node.child_by_field_id(fields().value) {
                 self.walk(child);
             }
         }
-        let Some(value) = node.child_by_field_name("value") else {
+        let Some(value) = node.child_by_field_id(fields().value) else {
             return;
         };
         let recv = self.eval(value);
-        let Some(name) = node.child_by_field_name("name") else {
+        let Some(name) = node.child_by_field_id(fields().name) else {
             return;
         };
         let name = self.text(name).to_string();
@@ -369,8 +384,8 @@ impl<'a> Extractor<'a> {
         self.bind_params(node, &mut scope);
         self.fns.push(scope);
         self.check_options_function(node);
-        for child in named_children(node) {
-            if child.kind() != "formal_parameters" {
+        for child in named_iter(node) {
+            if child.fast_kind() != "formal_parameters" {
                 self.walk(child);
             }
         }
@@ -380,16 +395,18 @@ impl<'a> Extractor<'a> {
     /// The name a function is known by: its own, or the variable / property / key it is
     /// assigned to. Anonymous callbacks get `None` (they inherit the enclosing name).
     fn function_name(&self, node: Node) -> Option<String> {
-        if let Some(name) = node.child_by_field_name("name") {
+        if let Some(name) = node.child_by_field_id(fields().name) {
             return Some(self.text(name).to_string());
         }
         let parent = node.parent()?;
-        let name = match parent.kind() {
-            "variable_declarator" | "public_field_definition" => parent.child_by_field_name("name"),
-            "pair" => parent.child_by_field_name("key"),
+        let name = match parent.fast_kind() {
+            "variable_declarator" | "public_field_definition" => {
+                parent.child_by_field_id(fields().name)
+            }
+            "pair" => parent.child_by_field_id(fields().key),
             "assignment_expression" => parent
-                .child_by_field_name("left")
-                .map(|l| l.child_by_field_name("property").unwrap_or(l)),
+                .child_by_field_id(fields().left)
+                .map(|l| l.child_by_field_id(fields().property).unwrap_or(l)),
             _ => None,
         }?;
         Some(self.text(name).to_string())
@@ -398,9 +415,9 @@ impl<'a> Extractor<'a> {
 
 /// Whether a `lexical_declaration` declares `const`s.
 fn is_const_declaration(node: Node, src: &str) -> bool {
-    node.kind() == "lexical_declaration"
+    node.fast_kind() == "lexical_declaration"
         && node
-            .child_by_field_name("kind")
+            .child_by_field_id(fields().kind)
             .is_some_and(|k| text(k, src) == "const")
 }
 

@@ -5,7 +5,10 @@
 use super::receivers::last_segment;
 use super::Extractor;
 use crate::syntax::facts::{OrmOptions, Spanned, Value};
-use crate::syntax::value::{member_path, named_children, parse_value, property_key, text};
+use crate::syntax::ids::{fields, KindExt};
+use crate::syntax::value::{
+    first_named, member_path, named_children, named_iter, parse_value, property_key, text,
+};
 use tree_sitter::Node;
 
 const FUNCTION_KINDS: &[&str] = &[
@@ -30,10 +33,10 @@ fn is_options_type_name(name: &str) -> bool {
 fn mentions_options_type(ty: Node, src: &str) -> bool {
     let mut stack = vec![ty];
     while let Some(node) = stack.pop() {
-        if node.kind() == "type_identifier" && is_options_type_name(text(node, src)) {
+        if node.fast_kind() == "type_identifier" && is_options_type_name(text(node, src)) {
             return true;
         }
-        stack.extend(named_children(node));
+        stack.extend(named_iter(node));
     }
     false
 }
@@ -50,15 +53,15 @@ fn looks_like_options(value: &Value) -> bool {
 /// Strips parentheses, `await`, `!`, `as T` and `satisfies T` around an expression.
 fn unwrap_expr(mut node: Node) -> Node {
     while matches!(
-        node.kind(),
+        node.fast_kind(),
         "parenthesized_expression"
             | "await_expression"
             | "non_null_expression"
             | "as_expression"
             | "satisfies_expression"
     ) {
-        match named_children(node).first() {
-            Some(inner) => node = *inner,
+        match first_named(node) {
+            Some(inner) => node = inner,
             None => break,
         }
     }
@@ -72,14 +75,14 @@ fn returns_and_consts(body: Node) -> (Vec<Node>, Vec<Node>) {
     let mut consts = Vec::new();
     let mut stack = named_children(body);
     while let Some(node) = stack.pop() {
-        match node.kind() {
+        match node.fast_kind() {
             k if FUNCTION_KINDS.contains(&k) || k == "class" || k == "class_declaration" => {}
-            "return_statement" => returns.extend(named_children(node).first().copied()),
+            "return_statement" => returns.extend(first_named(node)),
             "variable_declarator" => {
                 consts.push(node);
-                stack.extend(named_children(node));
+                stack.extend(named_iter(node));
             }
-            _ => stack.extend(named_children(node)),
+            _ => stack.extend(named_iter(node)),
         }
     }
     returns.sort_by_key(|n| n.start_byte());
@@ -103,7 +106,7 @@ impl Extractor<'_> {
     /// An expression holding options: an object literal, or a name of a const holding one.
     fn options_value(&self, node: Node) -> Option<Spanned<Value>> {
         let node = unwrap_expr(node);
-        match node.kind() {
+        match node.fast_kind() {
             "object" => Some(parse_value(node, self.src)),
             "identifier" => {
                 let name = self.text(node);
@@ -122,15 +125,15 @@ impl Extractor<'_> {
     }
 
     fn first_arg_options(&self, call: Node, index: usize) -> Option<Spanned<Value>> {
-        let args = call.child_by_field_name("arguments")?;
-        let arg = named_children(args).into_iter().nth(index)?;
+        let args = call.child_by_field_id(fields().arguments)?;
+        let arg = named_iter(args).nth(index)?;
         self.options_value(arg)
     }
 
     /// `new DataSource({...})` / `new DataSource(options)`.
     pub(super) fn check_new_options(&mut self, node: Node) {
         let ctor = node
-            .child_by_field_name("constructor")
+            .child_by_field_id(fields().constructor)
             .and_then(|c| member_path(c, self.src));
         if !matches!(
             ctor.as_deref().map(last_segment),
@@ -147,7 +150,7 @@ impl Extractor<'_> {
     /// `registerAs('db', () => ({...}))`.
     pub(super) fn check_options_call(&mut self, call: Node) {
         let Some(path) = call
-            .child_by_field_name("function")
+            .child_by_field_id(fields().function)
             .and_then(|f| member_path(f, self.src))
         else {
             return;
@@ -173,8 +176,8 @@ impl Extractor<'_> {
             }
             (_, "registerAs") => {
                 let factory = call
-                    .child_by_field_name("arguments")
-                    .and_then(|a| named_children(a).into_iter().nth(1));
+                    .child_by_field_id(fields().arguments)
+                    .and_then(|a| named_iter(a).nth(1));
                 for options in factory.map(|f| self.factory_returns(f)).unwrap_or_default() {
                     if looks_like_options(&options.value) {
                         self.push_options("options-object", options);
@@ -188,43 +191,41 @@ impl Extractor<'_> {
     /// The objects the `useFactory` of `forRootAsync({...})` returns.
     fn async_factory_returns(&self, call: Node) -> Vec<Spanned<Value>> {
         let Some(arg) = call
-            .child_by_field_name("arguments")
-            .and_then(|a| named_children(a).into_iter().next())
+            .child_by_field_id(fields().arguments)
+            .and_then(|a| named_iter(a).next())
         else {
             return Vec::new();
         };
         let arg = unwrap_expr(arg);
-        if arg.kind() != "object" {
+        if arg.fast_kind() != "object" {
             return Vec::new();
         }
-        let factory = named_children(arg)
-            .into_iter()
-            .find_map(|member| match member.kind() {
-                "pair" => {
-                    let key = member.child_by_field_name("key")?;
-                    (property_key(key, self.src) == "useFactory")
-                        .then(|| member.child_by_field_name("value"))
-                        .flatten()
-                }
-                "method_definition" => {
-                    let name = member.child_by_field_name("name")?;
-                    (property_key(name, self.src) == "useFactory").then_some(member)
-                }
-                _ => None,
-            });
+        let factory = named_iter(arg).find_map(|member| match member.fast_kind() {
+            "pair" => {
+                let key = member.child_by_field_id(fields().key)?;
+                (property_key(key, self.src) == "useFactory")
+                    .then(|| member.child_by_field_id(fields().value))
+                    .flatten()
+            }
+            "method_definition" => {
+                let name = member.child_by_field_id(fields().name)?;
+                (property_key(name, self.src) == "useFactory").then_some(member)
+            }
+            _ => None,
+        });
         factory.map(|f| self.factory_returns(f)).unwrap_or_default()
     }
 
     /// The option objects a function returns: an expression body, or `return {...}` /
     /// `return options` (a const of the body or the file) in a block body.
     fn factory_returns(&self, func: Node) -> Vec<Spanned<Value>> {
-        if !FUNCTION_KINDS.contains(&func.kind()) {
+        if !FUNCTION_KINDS.contains(&func.fast_kind()) {
             return Vec::new();
         }
-        let Some(body) = func.child_by_field_name("body") else {
+        let Some(body) = func.child_by_field_id(fields().body) else {
             return Vec::new();
         };
-        if body.kind() != "statement_block" {
+        if body.fast_kind() != "statement_block" {
             return self.options_value(body).into_iter().collect();
         }
         let (returns, consts) = returns_and_consts(body);
@@ -235,15 +236,15 @@ impl Extractor<'_> {
     }
 
     fn returned_options(&self, value: Node, local_consts: &[Node]) -> Option<Spanned<Value>> {
-        if value.kind() == "identifier" {
+        if value.fast_kind() == "identifier" {
             let name = self.text(value);
             let local = local_consts.iter().rev().find_map(|d| {
-                let n = d.child_by_field_name("name")?;
+                let n = d.child_by_field_id(fields().name)?;
                 (self.text(n) == name)
-                    .then(|| d.child_by_field_name("value"))
+                    .then(|| d.child_by_field_id(fields().value))
                     .flatten()
             });
-            if let Some(init) = local.map(unwrap_expr).filter(|i| i.kind() == "object") {
+            if let Some(init) = local.map(unwrap_expr).filter(|i| i.fast_kind() == "object") {
                 return Some(Spanned::new(
                     Value::Const {
                         name: name.to_string(),
@@ -259,12 +260,12 @@ impl Extractor<'_> {
     /// `createTypeOrmOptions()` of a `TypeOrmOptionsFactory`, or any function whose return
     /// type is an options type.
     pub(super) fn check_options_function(&mut self, func: Node) {
-        let is_factory_method = func.kind() == "method_definition"
+        let is_factory_method = func.fast_kind() == "method_definition"
             && func
-                .child_by_field_name("name")
+                .child_by_field_id(fields().name)
                 .is_some_and(|n| self.text(n) == "createTypeOrmOptions");
         let typed = func
-            .child_by_field_name("return_type")
+            .child_by_field_id(fields().return_type)
             .is_some_and(|t| mentions_options_type(t, self.src));
         if !is_factory_method && !typed {
             return;
@@ -307,8 +308,13 @@ impl Extractor<'_> {
     /// `export default { type: 'postgres', entities: [...] }` (or an array of them).
     pub(super) fn check_export_default(&mut self, node: Node) {
         let mut cursor = node.walk();
-        let is_default = node.children(&mut cursor).any(|c| c.kind() == "default");
-        if let Some(value) = node.child_by_field_name("value").filter(|_| is_default) {
+        let is_default = node
+            .children(&mut cursor)
+            .any(|c| c.fast_kind() == "default");
+        if let Some(value) = node
+            .child_by_field_id(fields().value)
+            .filter(|_| is_default)
+        {
             self.check_shaped_options(value);
         }
     }
@@ -322,7 +328,7 @@ impl Extractor<'_> {
 
     fn check_shaped_options(&mut self, value: Node) {
         let value = unwrap_expr(value);
-        let candidates = match value.kind() {
+        let candidates = match value.fast_kind() {
             "array" => named_children(value),
             _ => vec![value],
         };

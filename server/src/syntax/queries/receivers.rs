@@ -2,7 +2,8 @@
 
 use super::{ClassScope, Extractor, FnScope, Known, Recv};
 use crate::syntax::facts::{Receiver, Spanned, Value};
-use crate::syntax::value::{member_path, named_children, parse_value};
+use crate::syntax::ids::{fields, KindExt};
+use crate::syntax::value::{first_named, member_path, named_iter, parse_value};
 use tree_sitter::Node;
 
 /// Names that mean an `EntityManager` when nothing else is known.
@@ -99,21 +100,22 @@ pub(super) fn entity_arg(arg: &Spanned<Value>) -> Option<Spanned<String>> {
 
 impl Extractor<'_> {
     /// Finds `class X extends Repository<E>` (any base ending in `Repository`) anywhere.
-    pub(super) fn collect_custom_repos(&mut self, root: Node) {
-        let mut stack = vec![root];
-        while let Some(node) = stack.pop() {
-            if matches!(
-                node.kind(),
-                "class_declaration" | "abstract_class_declaration" | "class"
-            ) {
-                let name = node.child_by_field_name("name");
-                let entity = self.extends_repository(node).and_then(|k| k.entity);
-                if let (Some(name), Some(entity)) = (name, entity) {
-                    self.custom_repos
-                        .insert(self.text(name).to_string(), entity);
-                }
+    ///
+    /// A class extending another custom repository is resolved only if that one was seen
+    /// first. The classes are taken in the order of a last-child-first depth-first walk
+    /// (the order this was first written with): later classes first, an enclosing class
+    /// before the classes inside it. For class nodes, which never share an end, that is
+    /// the order of decreasing end, then increasing start.
+    pub(super) fn collect_custom_repos(&mut self, classes: &[Node]) {
+        let mut ordered = classes.to_vec();
+        ordered.sort_by_key(|n| (std::cmp::Reverse(n.end_byte()), n.start_byte()));
+        for node in ordered {
+            let name = node.child_by_field_id(fields().name);
+            let entity = self.extends_repository(node).and_then(|k| k.entity);
+            if let (Some(name), Some(entity)) = (name, entity) {
+                self.custom_repos
+                    .insert(self.text(name).to_string(), entity);
             }
-            stack.extend(named_children(node));
         }
     }
 
@@ -127,9 +129,7 @@ impl Extractor<'_> {
         if !base.ends_with("Repository") {
             return None;
         }
-        let arg = named_children(clause.child_by_field_name("type_arguments")?)
-            .into_iter()
-            .next()?;
+        let arg = named_iter(clause.child_by_field_id(fields().type_arguments)?).next()?;
         let entity = last_segment(self.text(arg)).to_string();
         Some(Known::repository(Spanned::new(entity, arg.byte_range())))
     }
@@ -144,7 +144,7 @@ impl Extractor<'_> {
         if base != "BaseEntity" {
             return None;
         }
-        let name = class.child_by_field_name("name")?;
+        let name = class.child_by_field_id(fields().name)?;
         let entity = Spanned::new(self.text(name).to_string(), name.byte_range());
         Some(Known::repository(entity))
     }
@@ -152,16 +152,13 @@ impl Extractor<'_> {
     /// The last segment of the `extends` value, and the clause (for its type arguments).
     fn extends_clause<'t>(&self, class: Node<'t>) -> Option<(String, Node<'t>)> {
         let body_start = class
-            .child_by_field_name("body")
+            .child_by_field_id(fields().body)
             .map(|b| b.start_byte())
             .unwrap_or(usize::MAX);
-        let heritage = named_children(class)
-            .into_iter()
-            .find(|c| c.kind() == "class_heritage" && c.start_byte() < body_start)?;
-        let clause = named_children(heritage)
-            .into_iter()
-            .find(|c| c.kind() == "extends_clause")?;
-        let value = clause.child_by_field_name("value")?;
+        let heritage = named_iter(class)
+            .find(|c| c.fast_kind() == "class_heritage" && c.start_byte() < body_start)?;
+        let clause = named_iter(heritage).find(|c| c.fast_kind() == "extends_clause")?;
+        let value = clause.child_by_field_id(fields().value)?;
         let base = member_path(value, self.src)?;
         Some((last_segment(&base).to_string(), clause))
     }
@@ -172,13 +169,13 @@ impl Extractor<'_> {
             this_recv: self.this_of_class(class),
             ..ClassScope::default()
         };
-        let Some(body) = class.child_by_field_name("body") else {
+        let Some(body) = class.child_by_field_id(fields().body) else {
             return scope;
         };
-        for member in named_children(body) {
-            match member.kind() {
+        for member in named_iter(body) {
+            match member.fast_kind() {
                 "public_field_definition" => {
-                    if let Some(name) = member.child_by_field_name("name") {
+                    if let Some(name) = member.child_by_field_id(fields().name) {
                         let recv = self.declared_recv(member);
                         scope.members.insert(self.text(name).to_string(), recv);
                     }
@@ -198,14 +195,14 @@ impl Extractor<'_> {
 
     fn is_constructor(&self, method: Node) -> bool {
         method
-            .child_by_field_name("name")
+            .child_by_field_id(fields().name)
             .is_some_and(|n| self.text(n) == "constructor")
     }
 
     /// Binds a function's parameters; the callback of `.transaction(...)` gets a manager.
     pub(super) fn bind_params(&self, func: Node, scope: &mut FnScope) {
         let in_transaction = is_transaction_callback(func, self.src);
-        if let Some(p) = func.child_by_field_name("parameter") {
+        if let Some(p) = func.child_by_field_id(fields().parameter) {
             let recv = match in_transaction {
                 true => Recv::Known(Known::of(Receiver::Manager)),
                 false => Recv::Untyped,
@@ -225,21 +222,20 @@ impl Extractor<'_> {
 
     /// `(name, what it is, is a parameter property)` for each simple parameter.
     fn params(&self, func: Node) -> Vec<(String, Recv, bool)> {
-        let Some(list) = func.child_by_field_name("parameters") else {
+        let Some(list) = func.child_by_field_id(fields().parameters) else {
             return Vec::new();
         };
-        named_children(list)
-            .into_iter()
-            .filter(|p| matches!(p.kind(), "required_parameter" | "optional_parameter"))
+        named_iter(list)
+            .filter(|p| matches!(p.fast_kind(), "required_parameter" | "optional_parameter"))
             .filter_map(|p| {
-                let pattern = p.child_by_field_name("pattern")?;
-                if pattern.kind() != "identifier" {
+                let pattern = p.child_by_field_id(fields().pattern)?;
+                if pattern.fast_kind() != "identifier" {
                     return None;
                 }
                 let mut cursor = p.walk();
                 let is_property = p.children(&mut cursor).any(|c| {
                     matches!(
-                        c.kind(),
+                        c.fast_kind(),
                         "accessibility_modifier" | "override_modifier" | "readonly"
                     )
                 });
@@ -254,14 +250,13 @@ impl Extractor<'_> {
 
     /// What a field or parameter is, from its decorators, then its type annotation.
     fn declared_recv(&self, node: Node) -> Recv {
-        let from_decorator = named_children(node)
-            .into_iter()
-            .filter(|c| c.kind() == "decorator")
+        let from_decorator = named_iter(node)
+            .filter(|c| c.fast_kind() == "decorator")
             .find_map(|d| self.decorator_recv(d));
         if let Some(k) = from_decorator {
             return Recv::Known(k);
         }
-        match node.child_by_field_name("type") {
+        match node.child_by_field_id(fields().type_) {
             Some(t) => self.recv_from_type(t),
             None => Recv::Untyped,
         }
@@ -269,14 +264,12 @@ impl Extractor<'_> {
 
     /// `@InjectRepository(User)`, `@InjectEntityManager()`, `@InjectDataSource()`.
     fn decorator_recv(&self, decorator: Node) -> Option<Known> {
-        let call = named_children(decorator)
-            .into_iter()
-            .find(|c| c.kind() == "call_expression")?;
-        let callee = member_path(call.child_by_field_name("function")?, self.src)?;
+        let call = named_iter(decorator).find(|c| c.fast_kind() == "call_expression")?;
+        let callee = member_path(call.child_by_field_id(fields().function)?, self.src)?;
         match last_segment(&callee) {
             "InjectRepository" => {
-                let args = call.child_by_field_name("arguments")?;
-                let first = *named_children(args).first()?;
+                let args = call.child_by_field_id(fields().arguments)?;
+                let first = first_named(args)?;
                 let entity = entity_arg(&parse_value(first, self.src))?;
                 Some(Known::repository(entity))
             }
@@ -290,13 +283,12 @@ impl Extractor<'_> {
     /// `QueryRunner`, a custom repository class of this file, or a `...Repository` type
     /// declared elsewhere (kept by name for the model).
     pub(super) fn recv_from_type(&self, ty: Node) -> Recv {
-        match ty.kind() {
-            "type_annotation" | "parenthesized_type" => match named_children(ty).first() {
-                Some(inner) => self.recv_from_type(*inner),
+        match ty.fast_kind() {
+            "type_annotation" | "parenthesized_type" => match first_named(ty) {
+                Some(inner) => self.recv_from_type(inner),
                 None => Recv::Opaque,
             },
-            "union_type" => named_children(ty)
-                .into_iter()
+            "union_type" => named_iter(ty)
                 .filter(|m| !is_nullish_type(*m, self.src))
                 .map(|m| self.recv_from_type(m))
                 .next()
@@ -311,12 +303,12 @@ impl Extractor<'_> {
 
     fn recv_from_generic(&self, ty: Node) -> Recv {
         let name = ty
-            .child_by_field_name("name")
+            .child_by_field_id(fields().name)
             .map(|n| last_segment(self.text(n)))
             .unwrap_or("");
         let arg = ty
-            .child_by_field_name("type_arguments")
-            .and_then(|a| named_children(a).into_iter().next());
+            .child_by_field_id(fields().type_arguments)
+            .and_then(|a| named_iter(a).next());
         match arg {
             Some(arg) if name.ends_with("Repository") => {
                 let entity = last_segment(self.text(arg)).to_string();
@@ -398,13 +390,13 @@ fn is_nullish_type(ty: Node, src: &str) -> bool {
 fn is_transaction_callback(func: Node, src: &str) -> bool {
     let Some(call) = func
         .parent()
-        .filter(|p| p.kind() == "arguments")
+        .filter(|p| p.fast_kind() == "arguments")
         .and_then(|a| a.parent())
     else {
         return false;
     };
-    call.child_by_field_name("function")
-        .and_then(|f| f.child_by_field_name("property"))
+    call.child_by_field_id(fields().function)
+        .and_then(|f| f.child_by_field_id(fields().property))
         .is_some_and(|p| crate::syntax::value::text(p, src) == "transaction")
 }
 
