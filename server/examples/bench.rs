@@ -168,8 +168,15 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(2000);
+    // BENCH_DIR keeps the generated corpus (to profile it further); else a temp dir.
     let dir = tempfile::tempdir().expect("tempdir");
-    let root = std::fs::canonicalize(dir.path()).expect("canonical");
+    let root = match std::env::var_os("BENCH_DIR") {
+        Some(d) => {
+            std::fs::create_dir_all(&d).expect("mkdir BENCH_DIR");
+            std::fs::canonicalize(d).expect("canonical")
+        }
+        None => std::fs::canonicalize(dir.path()).expect("canonical"),
+    };
     let paths = write_corpus(&root, n);
     let texts: Vec<String> = paths
         .iter()

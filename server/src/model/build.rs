@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::resolve::Resolver;
 use crate::syntax::{ClassFact, Decorator};
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::Arc;
 
 /// Inheritance deeper than this is a cycle or generated code; we stop following it.
@@ -90,12 +91,17 @@ pub fn update_file(
         };
         rebuilt.push((i, new));
     }
+    // The lookup maps only change when a rebuilt entity's name or table changed.
+    let mut names_changed = false;
     for (i, e) in rebuilt {
         if let Some(slot) = model.entities.get_mut(i) {
+            names_changed |= slot.name != e.name || slot.table != e.table;
             *slot = e;
         }
     }
-    reindex(model);
+    if names_changed {
+        reindex(model);
+    }
     true
 }
 
@@ -106,9 +112,10 @@ fn shape(file: &SourceFile, config: &Config) -> Vec<String> {
     let mut out = Vec::new();
     for c in &facts.classes {
         out.push(format!(
-            "class {} extends {:?} entity {:?}",
+            "class {} extends {:?} implements {:?} entity {:?}",
             c.name,
             c.extends.as_ref().map(|e| &e.name),
+            c.implements,
             entity_kind(c, config)
         ));
     }
@@ -166,8 +173,26 @@ fn reindex(model: &mut Model) {
             }
         }
     }
+    let mut by_table_folded: HashMap<String, Vec<usize>> = HashMap::new();
+    for (table, ids) in &by_table {
+        by_table_folded
+            .entry(table.to_ascii_lowercase())
+            .or_default()
+            .extend(ids);
+    }
+    model.migrations_folder = model
+        .files
+        .iter()
+        .find(|f| {
+            f.facts
+                .classes
+                .iter()
+                .any(|c| c.implements.iter().any(|i| i == "MigrationInterface"))
+        })
+        .and_then(|f| f.path.parent().map(Path::to_path_buf));
     model.by_name = by_name;
     model.by_table = by_table;
+    model.by_table_folded = by_table_folded;
     model.touching = touching;
 }
 

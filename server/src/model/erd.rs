@@ -20,7 +20,9 @@ pub fn mermaid(model: &Model) -> String {
             .iter()
             .flat_map(|r| {
                 let ty = referenced_type(model, r.target.as_deref());
-                r.join_columns.iter().map(move |jc| (jc.as_str(), ty.clone()))
+                r.join_columns
+                    .iter()
+                    .map(move |jc| (jc.as_str(), ty.clone()))
             })
             .collect();
         for c in &e.columns {

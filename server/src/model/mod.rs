@@ -48,6 +48,10 @@ pub struct Model {
     pub by_name: HashMap<String, Vec<usize>>,
     /// Entity indexes by table name.
     pub by_table: HashMap<String, Vec<usize>>,
+    /// Entity indexes by lower-cased table name (unquoted SQL identifiers fold case).
+    pub by_table_folded: HashMap<String, Vec<usize>>,
+    /// The folder of the first migration class of the workspace, if any.
+    pub migrations_folder: Option<PathBuf>,
     /// The managed base class(es) (`ManagedEntity` by default).
     pub managed_bases: Vec<ClassRef>,
     /// For each file, the entities declared in it or inheriting a class declared in it.
@@ -114,6 +118,16 @@ impl Model {
             .filter_map(|&i| self.entities.get(i))
     }
 
+    /// Entities whose table matches `name` ignoring ASCII case (candidates for an
+    /// unquoted SQL identifier; callers apply their own exact rule).
+    pub fn entities_of_table_folded(&self, name: &str) -> impl Iterator<Item = &Entity> {
+        self.by_table_folded
+            .get(&name.to_ascii_lowercase())
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.entities.get(i))
+    }
+
     /// The entity declared by this class, if it is one.
     pub fn entity_of_class(&self, file: usize, class: usize) -> Option<&Entity> {
         self.entities
@@ -131,8 +145,9 @@ impl Model {
             .filter_map(|&i| self.entities.get(i))
     }
 
+    /// The entities declared in `file`.
     pub fn entities_in_file(&self, file: usize) -> impl Iterator<Item = &Entity> {
-        self.entities.iter().filter(move |e| e.file == file)
+        self.entities_touching(file).filter(move |e| e.file == file)
     }
 
     /// Where a model element was declared, as (path, span).

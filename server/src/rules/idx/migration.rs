@@ -116,14 +116,8 @@ pub fn migrations_dir(ctx: &Ctx) -> PathBuf {
     if let Some(dir) = &ctx.config.migrations_dir {
         return ctx.root.join(dir);
     }
-    let existing = ctx.model.files.iter().find(|f| {
-        f.facts
-            .classes
-            .iter()
-            .any(|c| c.implements.iter().any(|i| i == "MigrationInterface"))
-    });
-    match existing.and_then(|f| f.path.parent()) {
-        Some(dir) => dir.to_path_buf(),
+    match &ctx.model.migrations_folder {
+        Some(dir) => dir.clone(),
         None => ctx.root.join(&ctx.config.source_root).join("migrations"),
     }
 }

@@ -173,8 +173,7 @@ fn has_clause_hole(tokens: &[Token]) -> bool {
 /// The soft-deletable entity whose table this reference names, if any.
 fn soft_deletable_entity<'a>(ctx: &Ctx<'a>, r: &TableRef) -> Option<&'a Entity> {
     ctx.model
-        .entities
-        .iter()
+        .entities_of_table_folded(&r.name)
         .find(|e| e.is_soft_deletable() && r.is_table(&e.table))
 }
 
