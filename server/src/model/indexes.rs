@@ -75,7 +75,7 @@ fn read(d: &Decorator, kind: IndexKind, origin: Origin) -> RawIndex {
         origin,
     };
     let mut saw_fields = false;
-    for arg in &d.args {
+    for (position, arg) in d.args.iter().enumerate() {
         match &arg.value {
             Value::Str(s) if raw.name.is_none() && !saw_fields => raw.name = Some(s.clone()),
             Value::Array(items) => {
@@ -111,6 +111,8 @@ fn read(d: &Decorator, kind: IndexKind, origin: Origin) -> RawIndex {
                     }
                 }
             }
+            // `@Index(INDEX_NAME, ['a'])`: a name kept in a constant; the fields follow.
+            Value::Ident(_) | Value::Member(_) if position == 0 && d.args.len() > 1 => {}
             Value::Ident(_) | Value::Member(_) => {
                 // Fields or options in a variable: unknown.
                 raw.unreadable = true;

@@ -172,3 +172,30 @@ export class User extends ManagedEntity {
     assert_eq!(incremental, format!("{:?}", fresh.model.entities));
     assert!(entity(&ws, "User").index_leading_with("email").is_some());
 }
+
+#[test]
+fn an_index_named_by_a_constant_still_has_its_columns() {
+    let text = "import { Column, Entity, Index } from 'typeorm';
+import { ManagedEntity } from 'src/common/managed-entity';
+
+const IDX_ASSET_CHECKSUM = 'IDX_asset_checksum';
+
+@Entity()
+@Index(IDX_ASSET_CHECKSUM, ['checksum'], { unique: true })
+export class Asset extends ManagedEntity {
+  @Column()
+  checksum: string;
+}
+";
+    let ws = workspace(&[("src/assets/asset.entity.ts", text)]);
+    let asset = entity(&ws, "Asset");
+    let index = asset
+        .index_leading_with("checksum")
+        .expect("the index is read");
+    assert!(index.unique && !index.unresolved);
+    // A unique index on a soft-deletable entity without the predicate: IDX003 now sees it,
+    // and offers no fix (the migration needs the index's real name).
+    assert_eq!(lines(&ws, "IDX003").len(), 1);
+    let found = crate::rules::testing::findings(&ws, "IDX003");
+    assert!(found[0].fixes.is_empty());
+}

@@ -161,6 +161,15 @@ fn fix(ctx: &Ctx, file: usize, entity: &Entity, index: &Index, deleted: &str) ->
     }
     let origin = index.origin.as_ref()?;
     let decorator = find_decorator(ctx, file, &origin.span)?;
+    // A name kept in a constant (`@Index(IDX_NAME, [...])`): we cannot write the migration
+    // for an index whose name we do not know.
+    if decorator
+        .args
+        .first()
+        .is_some_and(|a| a.value.as_reference().is_some())
+    {
+        return None;
+    }
     let q = '\'';
     let predicate = format!("\"{deleted}\" IS NULL");
     let where_opt = format!("where: {q}{predicate}{q}");
