@@ -33,7 +33,7 @@ fn member_at(model: &Model, file: usize, offset: usize) -> Option<(String, Span)
             .iter()
             .find(|c| at(c.origin.file, &c.name_span, &c.origin.span))
         {
-            return Some((column_markdown(entity, c), c.name_span.clone()));
+            return Some((column_markdown(model, entity, c), c.name_span.clone()));
         }
         if let Some(r) = entity.relations.iter().find(|r| {
             at(r.origin.file, &r.name_span, &r.origin.span)
@@ -59,7 +59,7 @@ pub fn entity_markdown(model: &Model, e: &Entity) -> String {
     if !e.columns.is_empty() {
         out.push_str("\n**Columns**\n");
         for c in &e.columns {
-            let _ = writeln!(out, "- `{}`{}", c.db_name, column_summary(c));
+            let _ = writeln!(out, "- `{}`{}", c.db_name, column_summary(model, c));
         }
     }
     if !e.indexes.is_empty() {
@@ -87,12 +87,12 @@ pub fn entity_markdown(model: &Model, e: &Entity) -> String {
     out
 }
 
-fn column_markdown(e: &Entity, c: &Column) -> String {
+fn column_markdown(model: &Model, e: &Entity, c: &Column) -> String {
     let mut out = format!(
         "**{}.{}**: column `{}` of table `{}`\n\n",
         e.name, c.property, c.db_name, e.table
     );
-    let _ = writeln!(out, "- type: {}", type_label(c));
+    let _ = writeln!(out, "- type: {}", type_label(model, c));
     if let Some(n) = c.nullable {
         let _ = writeln!(out, "- nullable: {n}");
     }
@@ -151,16 +151,16 @@ fn kind_label(kind: EntityKind) -> &'static str {
     }
 }
 
-fn type_label(c: &Column) -> String {
-    match (&c.db_type, &c.type_ann) {
+fn type_label(model: &Model, c: &Column) -> String {
+    match (&c.db_type, model.type_of(&c.origin)) {
         (Some(db), _) => format!("`{db}`"),
         (None, Some(ts)) => format!("inferred from `{}`", ts.text),
         (None, None) => "inferred".to_string(),
     }
 }
 
-fn column_summary(c: &Column) -> String {
-    let mut s = format!(" ({}): {}", c.property, type_label(c));
+fn column_summary(model: &Model, c: &Column) -> String {
+    let mut s = format!(" ({}): {}", c.property, type_label(model, c));
     if c.kind.is_primary() {
         s.push_str(", PK");
     }

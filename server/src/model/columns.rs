@@ -110,11 +110,9 @@ pub fn column(
         enum_values: options.and_then(|o| o.get("enum")).map(|e| e.value.clone()),
         embedded,
         foreign_key,
-        type_ann: prop.type_ann.clone(),
         optional: prop.optional,
         name_span: prop.name_span.clone(),
         origin: origin_of(dec),
-        decorator: Some(dec.clone()),
     })
 }
 
@@ -184,11 +182,9 @@ pub fn relation(
         nullable: get_bool("nullable"),
         lazy: get_bool("lazy"),
         options_opaque: options.is_some_and(|o| o.as_object().is_none() || o.has_spread()),
-        type_ann: prop.type_ann.clone(),
         optional: prop.optional,
         name_span: prop.name_span.clone(),
         origin: origin_of(dec),
-        decorator: Some(dec.clone()),
     })
 }
 

@@ -27,8 +27,8 @@ pub fn mermaid(model: &Model) -> String {
             .collect();
         for c in &e.columns {
             let ty = c.db_type.clone().unwrap_or_else(|| {
-                c.type_ann
-                    .as_ref()
+                model
+                    .type_of(&c.origin)
                     .map(|t| t.text.clone())
                     .unwrap_or_else(|| "unknown".into())
             });

@@ -16,7 +16,7 @@ pub use classes::ClassIndex;
 pub use types::*;
 
 use crate::config::Config;
-use crate::syntax::{ClassFact, FileFacts};
+use crate::syntax::{ClassFact, Decorator, FileFacts, PropertyFact, TypeAnn};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -153,6 +153,34 @@ impl Model {
     /// Where a model element was declared, as (path, span).
     pub fn location(&self, origin: &Origin) -> (PathBuf, crate::finding::Span) {
         (self.path(origin.file), origin.span.clone())
+    }
+
+    /// The class property a column or relation was declared on: the one holding the
+    /// decorator at `origin.span`. None for `EntitySchema` entries (no class).
+    pub fn property_at(&self, origin: &Origin) -> Option<&PropertyFact> {
+        let class = self.class(ClassRef {
+            file: origin.file,
+            class: origin.class?,
+        })?;
+        class
+            .properties
+            .iter()
+            .find(|p| p.decorators.iter().any(|d| d.span == origin.span))
+    }
+
+    /// The decorator that declares a column or relation, looked up in the file's facts
+    /// rather than copied into the model (it is most of a column's size). None for
+    /// `EntitySchema` entries.
+    pub fn decorator_at(&self, origin: &Origin) -> Option<&Decorator> {
+        self.property_at(origin)?
+            .decorators
+            .iter()
+            .find(|d| d.span == origin.span)
+    }
+
+    /// The TypeScript type written on the property of a column or relation, if any.
+    pub fn type_of(&self, origin: &Origin) -> Option<&TypeAnn> {
+        self.property_at(origin)?.type_ann.as_ref()
     }
 
     pub fn is_managed_base(&self, r: ClassRef) -> bool {

@@ -125,11 +125,9 @@ fn schema_column(p: &Prop, config: &Config, origin: Origin) -> Column {
         enum_values: v.get("enum").map(|e| e.value.clone()),
         embedded: None,
         foreign_key: None,
-        type_ann: None,
         optional: false,
         name_span: p.key_span.clone(),
         origin,
-        decorator: None,
     }
 }
 
@@ -178,10 +176,8 @@ fn schema_relation(p: &Prop, config: &Config, origin: Origin) -> Option<Relation
         nullable: v.get("nullable").and_then(|n| n.value.as_bool()),
         lazy: v.get("lazy").and_then(|n| n.value.as_bool()),
         options_opaque: v.has_spread(),
-        type_ann: None,
         optional: false,
         name_span: p.key_span.clone(),
         origin,
-        decorator: None,
     })
 }

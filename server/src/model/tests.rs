@@ -199,3 +199,77 @@ export class Asset extends ManagedEntity {
     let found = crate::rules::testing::findings(&ws, "IDX003");
     assert!(found[0].fixes.is_empty());
 }
+
+#[test]
+fn decorators_and_types_are_looked_up_in_the_facts() {
+    let base = "import { Column } from 'typeorm';
+
+export abstract class Stamped {
+  @Column({ type: 'timestamptz', nullable: true })
+  stamped: Date | null;
+}
+";
+    let post = "import { Column, Entity, ManyToOne } from 'typeorm';
+import { Stamped } from 'src/common/stamped';
+import { User } from 'src/users/user.entity';
+
+@Entity()
+export class Post extends Stamped {
+  @Column('text')
+  body: string;
+
+  @ManyToOne(() => User, { lazy: true })
+  author: Promise<User>;
+}
+";
+    let schema = "import { EntitySchema } from 'typeorm';
+
+export const Tag = new EntitySchema({
+  name: 'Tag',
+  columns: { label: { type: 'varchar' } },
+});
+";
+    let ws = workspace(&[
+        ("src/common/stamped.ts", base),
+        ("src/posts/post.entity.ts", post),
+        ("src/tags/tag.schema.ts", schema),
+    ]);
+    let model = &ws.model;
+    let post = entity(&ws, "Post");
+    let body = post.column("body").expect("body");
+    let decorator = model.decorator_at(&body.origin).expect("decorator");
+    assert_eq!(
+        (decorator.name.as_str(), decorator.span.clone()),
+        ("Column", body.origin.span.clone())
+    );
+    assert_eq!(
+        model.type_of(&body.origin).map(|t| t.text.as_str()),
+        Some("string")
+    );
+    // An inherited column is found in the base class's file.
+    let stamped = post.column("stamped").expect("stamped");
+    let options = model
+        .decorator_at(&stamped.origin)
+        .and_then(|d| d.options());
+    assert!(options.is_some_and(|o| o.value.get("nullable").is_some()));
+    assert_eq!(
+        model.type_of(&stamped.origin).map(|t| t.text.as_str()),
+        Some("Date | null")
+    );
+    let author = post.relation("author").expect("author");
+    assert_eq!(
+        model.decorator_at(&author.origin).map(|d| d.name.as_str()),
+        Some("ManyToOne")
+    );
+    assert_eq!(
+        model.type_of(&author.origin).map(|t| t.text.as_str()),
+        Some("Promise<User>")
+    );
+    // A span that is no decorator, and an `EntitySchema` column, have none.
+    let mut elsewhere = body.origin.clone();
+    elsewhere.span = body.name_span.clone();
+    assert!(model.decorator_at(&elsewhere).is_none());
+    let label = entity(&ws, "Tag").column("label").expect("label");
+    assert!(model.decorator_at(&label.origin).is_none());
+    assert!(model.type_of(&label.origin).is_none());
+}

@@ -1,7 +1,7 @@
 //! The relational model: entities with their tables, columns, relations and indexes.
 
 use crate::finding::Span;
-use crate::syntax::{Decorator, TypeAnn, Value};
+use crate::syntax::Value;
 use serde::Serialize;
 
 /// A class of the workspace: file index (into `Model::files`) and class index in its facts.
@@ -79,12 +79,12 @@ pub struct Column {
     pub embedded: Option<String>,
     /// `@ForeignKey(() => Target)` on this column.
     pub foreign_key: Option<String>,
-    pub type_ann: Option<TypeAnn>,
     pub optional: bool,
     pub name_span: Span,
+    /// Also the key to the declaring decorator and TypeScript type in the file's facts
+    /// ([`Model::decorator_at`](super::Model::decorator_at),
+    /// [`Model::type_of`](super::Model::type_of)), which are not copied here.
     pub origin: Origin,
-    #[serde(skip)]
-    pub decorator: Option<Decorator>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -139,12 +139,12 @@ pub struct Relation {
     pub nullable: Option<bool>,
     pub lazy: Option<bool>,
     pub options_opaque: bool,
-    pub type_ann: Option<TypeAnn>,
     pub optional: bool,
     pub name_span: Span,
+    /// Also the key to the declaring decorator and TypeScript type in the file's facts
+    /// ([`Model::decorator_at`](super::Model::decorator_at),
+    /// [`Model::type_of`](super::Model::type_of)), which are not copied here.
     pub origin: Origin,
-    #[serde(skip)]
-    pub decorator: Option<Decorator>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

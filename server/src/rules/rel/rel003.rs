@@ -191,7 +191,7 @@ fn fix(ctx: &Ctx, file: usize, relation: &Relation) -> Option<Fix> {
     if source.facts.has_syntax_errors {
         return None;
     }
-    let decorator = relation.decorator.as_ref()?;
+    let decorator = ctx.model.decorator_at(&relation.origin)?;
     let indent = edits::indentation_at(&source.text, decorator.span.start);
     let eol = edits::line_ending(&source.text);
     let mut list = vec![TextEdit {

@@ -73,9 +73,9 @@ pub fn relation_target<'a>(ctx: &Ctx<'a>, file: usize, relation: &'a Relation) -
     let Some(name) = relation.target.as_deref() else {
         return Target::Unknown;
     };
-    let is_string = relation
-        .decorator
-        .as_ref()
+    let is_string = ctx
+        .model
+        .decorator_at(&relation.origin)
         .and_then(|d| d.arg(0))
         .is_some_and(|a| matches!(a.value, Value::Str(_)));
     if is_string {

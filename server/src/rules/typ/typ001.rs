@@ -145,10 +145,10 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
     let path = ctx.path(file);
     for entity in ctx.model.entities_touching(file) {
         for column in &entity.columns {
-            if column.origin.file != file || column.origin.class.is_none() || skipped(column) {
+            if column.origin.file != file || column.origin.class.is_none() || skipped(ctx, column) {
                 continue;
             }
-            let Some(ty) = column.type_ann.as_ref() else {
+            let Some(ty) = ctx.model.type_of(&column.origin) else {
                 continue;
             };
             let Some(expect) = expect_of(column) else {
@@ -188,7 +188,7 @@ fn dedup_in_place(out: &mut Vec<Finding>) {
 }
 
 /// Columns whose TypeScript type legitimately differs from the database's.
-fn skipped(column: &Column) -> bool {
+fn skipped(ctx: &Ctx, column: &Column) -> bool {
     if column.options_opaque
         || matches!(
             column.kind,
@@ -197,7 +197,10 @@ fn skipped(column: &Column) -> bool {
     {
         return true;
     }
-    let options = column.decorator.as_ref().and_then(|d| d.options());
+    let options = ctx
+        .model
+        .decorator_at(&column.origin)
+        .and_then(|d| d.options());
     options.is_some_and(|o| o.value.get("transformer").is_some())
 }
 

@@ -36,7 +36,7 @@
 //! or remove `| null` from the type.
 
 use crate::finding::{Finding, Fix, Severity, TextEdit};
-use crate::model::{Column, ColumnKind, Relation, RelationKind};
+use crate::model::{Column, ColumnKind, Model, Relation, RelationKind};
 use crate::rules::{Ctx, RuleDef};
 use crate::syntax::{Decorator, TypeAnn, TypeKind};
 use std::path::Path;
@@ -76,7 +76,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
             if column.origin.file != file || column.origin.class.is_none() {
                 continue;
             }
-            if let Some((member, mismatch, why)) = column_mismatch(column) {
+            if let Some((member, mismatch, why)) = column_mismatch(ctx.model, column) {
                 if seen.insert(member.name_span.start) {
                     out.push(finding(ctx, file, &path, &member, mismatch, &why));
                 }
@@ -87,7 +87,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
                 continue;
             }
             let strict = ctx.config.strict_relation_nullability;
-            if let Some((member, mismatch, why)) = relation_mismatch(relation, strict) {
+            if let Some((member, mismatch, why)) = relation_mismatch(ctx.model, relation, strict) {
                 if seen.insert(member.name_span.start) {
                     out.push(finding(ctx, file, &path, &member, mismatch, &why));
                 }
@@ -104,9 +104,12 @@ fn nullable_unreadable(decorator: Option<&Decorator>) -> bool {
         .is_some_and(|v| v.value.as_bool().is_none())
 }
 
-fn column_mismatch(column: &Column) -> Option<(Member<'_>, Mismatch, String)> {
-    let ty = column.type_ann.as_ref()?;
-    let decorator = column.decorator.as_ref();
+fn column_mismatch<'a>(
+    model: &'a Model,
+    column: &'a Column,
+) -> Option<(Member<'a>, Mismatch, String)> {
+    let ty = model.type_of(&column.origin)?;
+    let decorator = model.decorator_at(&column.origin);
     if column.options_opaque || nullable_unreadable(decorator) {
         return None;
     }
@@ -140,15 +143,19 @@ fn column_mismatch(column: &Column) -> Option<(Member<'_>, Mismatch, String)> {
     mismatch(&member, nullable).map(|m| (member, m, why))
 }
 
-fn relation_mismatch(relation: &Relation, strict: bool) -> Option<(Member<'_>, Mismatch, String)> {
+fn relation_mismatch<'a>(
+    model: &'a Model,
+    relation: &'a Relation,
+    strict: bool,
+) -> Option<(Member<'a>, Mismatch, String)> {
     if !matches!(
         relation.kind,
         RelationKind::ManyToOne | RelationKind::OneToOne
     ) {
         return None;
     }
-    let ty = relation.type_ann.as_ref()?;
-    let decorator = relation.decorator.as_ref();
+    let ty = model.type_of(&relation.origin)?;
+    let decorator = model.decorator_at(&relation.origin);
     if relation.options_opaque || nullable_unreadable(decorator) || is_wrapped(ty, "Promise") {
         return None;
     }

@@ -59,7 +59,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
     let path = ctx.path(file);
     for declared in declared_relations(ctx, file) {
         let relation = declared.relation;
-        let Some(ty) = relation.type_ann.as_ref() else {
+        let Some(ty) = ctx.model.type_of(&relation.origin) else {
             continue;
         };
         let Some(parsed) = parse(ty) else { continue };
@@ -133,10 +133,9 @@ fn unwrap_relation(ty: &TypeAnn) -> &TypeAnn {
     }
 }
 
-fn option_bool(relation: &Relation, key: &str) -> Option<bool> {
-    relation
-        .decorator
-        .as_ref()?
+fn option_bool(ctx: &Ctx, relation: &Relation, key: &str) -> Option<bool> {
+    ctx.model
+        .decorator_at(&relation.origin)?
         .options()?
         .value
         .get(key)?
@@ -155,7 +154,7 @@ fn problem(ctx: &Ctx, file: usize, relation: &Relation, parsed: &Parsed) -> Opti
     if let Some(wrong) = wrong_target(ctx, file, relation, parsed.element) {
         return Some(wrong);
     }
-    let lazy = option_bool(relation, "lazy");
+    let lazy = option_bool(ctx, relation, "lazy");
     if lazy == Some(true) && !parsed.promise {
         return Some("a `lazy: true` relation is a Promise: type it `Promise<...>`".into());
     }
@@ -163,7 +162,7 @@ fn problem(ctx: &Ctx, file: usize, relation: &Relation, parsed: &Parsed) -> Opti
         if lazy == Some(false) {
             return Some("typed as a Promise, but `lazy: false`".into());
         }
-        if option_bool(relation, "eager") == Some(true) {
+        if option_bool(ctx, relation, "eager") == Some(true) {
             return Some("typed as a lazy Promise, but the relation is `eager: true`".into());
         }
     }
@@ -205,9 +204,9 @@ fn related(ctx: &Ctx, a: &Entity, b: &Entity) -> bool {
 /// The type the relation should have, written from what the file has in scope.
 fn fix(ctx: &Ctx, file: usize, relation: &Relation, ty: &TypeAnn, parsed: &Parsed) -> Option<Fix> {
     let element = element_text(ctx, file, relation, parsed)?;
-    let lazy = option_bool(relation, "lazy");
+    let lazy = option_bool(ctx, relation, "lazy");
     let keep_promise =
-        parsed.promise && lazy != Some(false) && option_bool(relation, "eager") != Some(true);
+        parsed.promise && lazy != Some(false) && option_bool(ctx, relation, "eager") != Some(true);
     let promise = lazy == Some(true) || keep_promise;
     let mut text = if relation.kind.is_to_many() {
         format!("{element}[]")
@@ -244,9 +243,9 @@ fn fix(ctx: &Ctx, file: usize, relation: &Relation, ty: &TypeAnn, parsed: &Parse
 /// The element class: the decorator's target when it is a name in scope (an arrow target),
 /// else the element as written.
 fn element_text(ctx: &Ctx, file: usize, relation: &Relation, parsed: &Parsed) -> Option<String> {
-    let arrow_target = relation
-        .decorator
-        .as_ref()
+    let arrow_target = ctx
+        .model
+        .decorator_at(&relation.origin)
         .and_then(|d| d.arg(0))
         .and_then(|a| match &a.value {
             Value::Arrow { body, .. } => body.value.as_reference().map(str::to_string),
