@@ -9,6 +9,7 @@ use super::{Model, SourceFile};
 use crate::config::Config;
 use crate::resolve::Resolver;
 use crate::syntax::{ClassFact, Decorator};
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -33,10 +34,11 @@ pub fn build(mut files: Vec<Arc<SourceFile>>, config: &Config, resolver: &Resolv
         ..Model::default()
     };
     let ctx = Ctx::of(&model, config, resolver);
-    let mut entities = Vec::new();
-    for fi in 0..model.files.len() {
-        entities.extend(ctx.file_entities(fi));
-    }
+    // Entities of different files are independent; rayon keeps them in file order.
+    let entities: Vec<Entity> = (0..model.files.len())
+        .into_par_iter()
+        .flat_map_iter(|fi| ctx.file_entities(fi))
+        .collect();
     model.entities = entities;
     reindex(&mut model);
     model
