@@ -188,6 +188,56 @@ fn capabilities(enc: PositionEncoding, caps: &ClientCaps) -> ServerCapabilities 
     }
 }
 
+/// A document position resolved against its folder's workspace: what hover, definition
+/// and references start from.
+struct At<'a> {
+    state: &'a State,
+    path: &'a std::path::Path,
+    text: &'a str,
+    index: &'a LineIndex,
+    offset: usize,
+    enc: PositionEncoding,
+}
+
+impl Backend {
+    /// Runs `f` off the async loop on the position's folder state, with the document text
+    /// the model was built from; `None` for non-file URIs, files outside every folder, and
+    /// unknown documents.
+    async fn at_position<T, F>(
+        &self,
+        what: &'static str,
+        uri: Uri,
+        position: Position,
+        f: F,
+    ) -> Result<Option<T>>
+    where
+        T: Send + 'static,
+        F: FnOnce(&At) -> Option<T> + Send + 'static,
+    {
+        let Some(path) = uri_path(&uri) else {
+            return Ok(None);
+        };
+        let snap = self.session.current(&uri).await.map(|s| s.text);
+        self.session
+            .blocking(what, move |s| {
+                let enc = s.encoding();
+                let folders = s.folders();
+                let state = folders.for_path(&path)?;
+                let (text, index) = model_text(state, &path, snap.as_deref())?;
+                let offset = index.position_to_offset(&text, position, enc);
+                f(&At {
+                    state,
+                    path: &path,
+                    text: &text,
+                    index: &index,
+                    offset,
+                    enc,
+                })
+            })
+            .await
+    }
+}
+
 /// The workspace text of `path` with its index, if the model is in step with the
 /// editor's buffer `snap` (when open): spans of the model refer to that text.
 fn model_text(
@@ -392,28 +442,17 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let pos = params.text_document_position_params;
-        let uri = pos.text_document.uri;
-        let Some(path) = uri_path(&uri) else {
-            return Ok(None);
-        };
-        let snap = self.session.current(&uri).await.map(|s| s.text);
-        self.session
-            .blocking("hover", move |s| {
-                let enc = s.encoding();
-                let folders = s.folders();
-                let state = folders.for_path(&path)?;
-                let (text, index) = model_text(state, &path, snap.as_deref())?;
-                let offset = index.position_to_offset(&text, pos.position, enc);
-                let (md, span) = hover::hover(&state.workspace.model, &path, &text, offset)?;
-                Some(Hover {
-                    contents: HoverContents::Markup(MarkupContent {
-                        kind: MarkupKind::Markdown,
-                        value: md,
-                    }),
-                    range: Some(index.span_to_range(&text, &span, enc)),
-                })
+        self.at_position("hover", pos.text_document.uri, pos.position, |at| {
+            let (md, span) = hover::hover(&at.state.workspace.model, at.path, at.text, at.offset)?;
+            Some(Hover {
+                contents: HoverContents::Markup(MarkupContent {
+                    kind: MarkupKind::Markdown,
+                    value: md,
+                }),
+                range: Some(at.index.span_to_range(at.text, &span, at.enc)),
             })
-            .await
+        })
+        .await
     }
 
     async fn goto_definition(
@@ -421,44 +460,29 @@ impl LanguageServer for Backend {
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>> {
         let pos = params.text_document_position_params;
-        let uri = pos.text_document.uri;
-        let Some(path) = uri_path(&uri) else {
-            return Ok(None);
-        };
-        let snap = self.session.current(&uri).await.map(|s| s.text);
-        self.session
-            .blocking("definition", move |s| {
-                let enc = s.encoding();
-                let folders = s.folders();
-                let state = folders.for_path(&path)?;
-                let (text, index) = model_text(state, &path, snap.as_deref())?;
-                let offset = index.position_to_offset(&text, pos.position, enc);
-                let places = navigation::definition(&state.workspace.model, &path, &text, offset);
-                let locations = to_locations(state, enc, places);
-                (!locations.is_empty()).then_some(GotoDefinitionResponse::Array(locations))
-            })
-            .await
+        self.at_position("definition", pos.text_document.uri, pos.position, |at| {
+            let model = &at.state.workspace.model;
+            let places = navigation::definition(model, at.path, at.text, at.offset);
+            let locations = to_locations(at.state, at.enc, places);
+            (!locations.is_empty()).then_some(GotoDefinitionResponse::Array(locations))
+        })
+        .await
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         let pos = params.text_document_position;
         let with_decl = params.context.include_declaration;
-        let uri = pos.text_document.uri;
-        let Some(path) = uri_path(&uri) else {
-            return Ok(None);
-        };
-        let snap = self.session.current(&uri).await.map(|s| s.text);
-        self.session
-            .blocking("references", move |s| {
-                let enc = s.encoding();
-                let folders = s.folders();
-                let state = folders.for_path(&path)?;
-                let (text, index) = model_text(state, &path, snap.as_deref())?;
-                let offset = index.position_to_offset(&text, pos.position, enc);
-                let places = navigation::references(&state.workspace, &text, offset, with_decl);
-                Some(to_locations(state, enc, places))
-            })
-            .await
+        self.at_position(
+            "references",
+            pos.text_document.uri,
+            pos.position,
+            move |at| {
+                let ws = &at.state.workspace;
+                let places = navigation::references(ws, at.text, at.offset, with_decl);
+                Some(to_locations(at.state, at.enc, places))
+            },
+        )
+        .await
     }
 
     async fn document_symbol(
