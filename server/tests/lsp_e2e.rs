@@ -325,6 +325,52 @@ fn code_actions_fix_suppress_and_fix_all() {
 }
 
 #[test]
+fn costly_quick_fixes_are_resolved_lazily_for_clients_that_can() {
+    let dir = workspace();
+    let mut caps = full_caps();
+    caps["textDocument"]["codeAction"] = json!({"resolveSupport": {"properties": ["edit"]}});
+    let (mut client, init) = Client::start(dir.path(), caps, Value::Null);
+    assert_eq!(
+        init["capabilities"]["codeActionProvider"]["resolveProvider"],
+        true
+    );
+    let post = file_uri(&dir, "src/post.entity.ts");
+    client.open(&post, POST);
+    let diags = client.diagnostics(&post, |d| has_idx001_at(d, AUTHOR));
+    let diag = with_code(&diags, "IDX001")[0].clone();
+    let actions = code_actions(&mut client, &post, &diag, Some(&["quickfix"]));
+    let quick = actions
+        .iter()
+        .find(|a| a["kind"] == "quickfix")
+        .expect("a quick fix")
+        .clone();
+    // The fix creates a migration: its edit waits for codeAction/resolve.
+    assert!(quick.get("edit").is_none_or(Value::is_null), "{quick}");
+    assert!(quick["data"].is_object(), "{quick}");
+    let suppress = actions
+        .iter()
+        .find(|a| a["kind"] == "quickfix.typeorm-lsp.suppress")
+        .expect("a suppression");
+    assert!(suppress["edit"].is_object(), "cheap edits come at once");
+    let resolved = client.request("codeAction/resolve", quick.clone());
+    assert_eq!(
+        apply_utf8_edits(POST, &edits_for(&resolved, &post)),
+        POST_FIXED
+    );
+    let ops = resolved["edit"]["documentChanges"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(ops.iter().any(|o| o["kind"] == "create"), "{resolved}");
+    // After an edit the action is stale: resolving gives no edit rather than a wrong one.
+    client.change(&post, 2, insert(0, 0, "// moved\n"));
+    client.diagnostics(&post, |d| has_idx001_at(d, ((13, 2), (13, 8))));
+    let stale = client.request("codeAction/resolve", quick);
+    assert!(stale.get("edit").is_none_or(Value::is_null), "{stale}");
+    assert_clean_exit(client);
+}
+
+#[test]
 fn hover_definition_references_and_symbols() {
     let dir = workspace();
     let (mut client, _) = Client::start(dir.path(), full_caps(), Value::Null);

@@ -19,7 +19,7 @@ use tower_lsp_server::ls_types::{
 use super::diagnostics::{is_diagnostic_of, to_diagnostic};
 use super::position::{LineIndex, PositionEncoding};
 use super::session::{path_uri, ClientCaps};
-use crate::finding::{Applicability, FileChange, Finding, Span, TextEdit};
+use crate::finding::{Applicability, FileChange, Finding, Fix, Span, TextEdit};
 use crate::rules::edits;
 
 /// The kind of the suppression action.
@@ -56,10 +56,13 @@ pub fn actions(
     let index = LineIndex::new(&doc.text);
     let mut out = Vec::new();
     let wanted = |kind: &str| wants(only, kind);
-    for finding in findings.iter().filter(|f| touches(f, span, context)) {
+    for (fi, finding) in findings.iter().enumerate() {
+        if !touches(finding, span, context) {
+            continue;
+        }
         let diag = to_diagnostic(finding, &doc.text, &index, ctx.enc, None);
         if wanted(CodeActionKind::QUICKFIX.as_str()) {
-            out.extend(fix_actions(ctx, finding, &diag));
+            out.extend(fix_actions(ctx, doc, fi, finding, &diag));
         }
         if wanted(SUPPRESS_KIND) {
             out.extend(suppress_action(ctx, doc, &index, finding, &diag));
@@ -91,23 +94,73 @@ fn touches(finding: &Finding, span: &Span, context: &[Diagnostic]) -> bool {
     meets || context.iter().any(|d| is_diagnostic_of(d, finding))
 }
 
-fn fix_actions(ctx: &ActionCtx<'_>, finding: &Finding, diag: &Diagnostic) -> Vec<CodeAction> {
+fn fix_actions(
+    ctx: &ActionCtx<'_>,
+    doc: &FileView,
+    finding_index: usize,
+    finding: &Finding,
+    diag: &Diagnostic,
+) -> Vec<CodeAction> {
     finding
         .fixes
         .iter()
         .enumerate()
         .filter_map(|(i, fix)| {
-            let edit = workspace_edit(ctx, &fix.changes)?;
-            Some(CodeAction {
+            let mut action = CodeAction {
                 title: fix.title.clone(),
                 kind: Some(CodeActionKind::QUICKFIX),
                 diagnostics: Some(vec![diag.clone()]),
-                edit: Some(edit),
                 is_preferred: Some(i == 0 && fix.applicability == Applicability::Safe),
                 ..CodeAction::default()
-            })
+            };
+            if ctx.caps.resolve_edits && is_costly(fix) {
+                // The client asks for the edit when the user picks the action.
+                action.data = Some(
+                    serde_json::to_value(ResolveData {
+                        uri: doc.uri.as_str().to_string(),
+                        version: doc.version,
+                        finding: finding_index,
+                        fix: i,
+                    })
+                    .ok()?,
+                );
+            } else {
+                action.edit = Some(workspace_edit(ctx, &fix.changes)?);
+            }
+            Some(action)
         })
         .collect()
+}
+
+/// Fixes that touch other files or create them (migrations): worth resolving lazily.
+fn is_costly(fix: &Fix) -> bool {
+    fix.creates_migration
+        || fix.changes.len() > 1
+        || fix
+            .changes
+            .iter()
+            .any(|c| !matches!(c, FileChange::Edit { .. }))
+}
+
+/// What a lazily resolved quick fix carries to `codeAction/resolve`: the document version
+/// its findings belong to, and which fix of which finding it is.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ResolveData {
+    pub uri: String,
+    pub version: Option<i32>,
+    pub finding: usize,
+    pub fix: usize,
+}
+
+/// Fills in the edit of an action from [`ResolveData`]; None when the findings it points
+/// at are gone (the document changed since).
+pub fn resolve_edit(
+    ctx: &ActionCtx<'_>,
+    findings: &[Finding],
+    data: &ResolveData,
+) -> Option<WorkspaceEdit> {
+    let fix = findings.get(data.finding)?.fixes.get(data.fix)?;
+    workspace_edit(ctx, &fix.changes)
 }
 
 /// `// typeorm-lsp-ignore CODE: reason` above the finding's line, indented like it.

@@ -170,6 +170,7 @@ fn capabilities(enc: PositionEncoding, caps: &ClientCaps) -> ServerCapabilities 
                 CodeActionKind::SOURCE_FIX_ALL,
                 CodeActionKind::new(FIX_ALL_KIND),
             ]),
+            resolve_provider: Some(true),
             ..CodeActionOptions::default()
         })),
         execute_command_provider: Some(ExecuteCommandOptions {
@@ -580,6 +581,48 @@ impl LanguageServer for Backend {
                 Some(actions)
             })
             .await
+    }
+
+    async fn code_action_resolve(&self, mut action: CodeAction) -> Result<CodeAction> {
+        let Some(data) = action
+            .data
+            .clone()
+            .and_then(|d| serde_json::from_value::<code_actions::ResolveData>(d).ok())
+        else {
+            return Ok(action);
+        };
+        let Ok(uri) = data.uri.parse::<Uri>() else {
+            return Ok(action);
+        };
+        let findings = self
+            .session
+            .results
+            .get(&uri)
+            .filter(|r| r.version == data.version)
+            .map(|r| r.findings.clone());
+        let Some(findings) = findings else {
+            let msg = format!(
+                "code action for {} is stale: the document changed",
+                data.uri
+            );
+            self.session.log(MessageType::LOG, msg).await;
+            return Ok(action);
+        };
+        let edit = self
+            .session
+            .blocking("codeAction/resolve", move |s| {
+                let caps = s.caps();
+                let view = |p: &std::path::Path| file_view(s, p);
+                let ctx = ActionCtx {
+                    caps: &caps,
+                    enc: s.encoding(),
+                    view: &view,
+                };
+                code_actions::resolve_edit(&ctx, &findings, &data)
+            })
+            .await?;
+        action.edit = edit;
+        Ok(action)
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {

@@ -52,6 +52,9 @@ pub struct ClientCaps {
     pub rename_files: bool,
     /// `textDocument.publishDiagnostics.relatedInformation` (assumed when unsaid).
     pub related_information: bool,
+    /// `textDocument.codeAction.resolveSupport` covers `edit`: costly edits can wait for
+    /// `codeAction/resolve`.
+    pub resolve_edits: bool,
 }
 
 impl ClientCaps {
@@ -86,6 +89,10 @@ impl ClientCaps {
                 .and_then(|t| t.publish_diagnostics.as_ref())
                 .and_then(|p| p.related_information)
                 .unwrap_or(true),
+            resolve_edits: text
+                .and_then(|t| t.code_action.as_ref())
+                .and_then(|c| c.resolve_support.as_ref())
+                .is_some_and(|r| r.properties.iter().any(|p| p == "edit")),
         }
     }
 }
