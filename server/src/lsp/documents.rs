@@ -270,6 +270,7 @@ fn parse(text: &str, old: Option<&Tree>) -> Option<Tree> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lsp::position::naive_ts_point;
     use tower_lsp_server::ls_types::Position;
 
     const ENCODINGS: [PositionEncoding; 3] = [
@@ -370,16 +371,6 @@ mod tests {
             i -= 1;
         }
         i
-    }
-
-    fn naive_ts_point(text: &str, offset: usize) -> tree_sitter::Point {
-        let before = &text.as_bytes()[..offset];
-        let row = before.iter().filter(|&&b| b == b'\n').count();
-        let row_start = before
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1);
-        tree_sitter::Point::new(row, offset - row_start)
     }
 
     /// The edit's points are what tree-sitter uses to move the nodes after the edit

@@ -369,6 +369,18 @@ fn saturate(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// The tree-sitter point of `offset` counted the slow, obvious way (tests compare with it).
+#[cfg(test)]
+pub(crate) fn naive_ts_point(text: &str, offset: usize) -> tree_sitter::Point {
+    let before = &text.as_bytes()[..offset];
+    let row = before.iter().filter(|&&b| b == b'\n').count();
+    let row_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    tree_sitter::Point::new(row, offset - row_start)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -610,16 +622,6 @@ mod tests {
                 }
             }
         }
-    }
-
-    fn naive_ts_point(text: &str, offset: usize) -> tree_sitter::Point {
-        let before = &text.as_bytes()[..offset];
-        let row = before.iter().filter(|&&b| b == b'\n').count();
-        let row_start = before
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1);
-        tree_sitter::Point::new(row, offset - row_start)
     }
 
     #[test]
