@@ -30,6 +30,10 @@ enum Command {
         /// With --fix: also write the migrations that index fixes create.
         #[arg(long, requires = "fix")]
         with_migrations: bool,
+        /// Keep per-file facts in `.typeorm-lsp-cache/` under the workspace root, so the
+        /// next run parses only changed files.
+        #[arg(long)]
+        cache: bool,
     },
     /// Print a rule's documentation.
     Rule {
@@ -56,11 +60,13 @@ fn main() {
             format,
             fix,
             with_migrations,
+            cache,
         }) => cli::check::run(&CheckOptions {
             paths,
             format,
             fix,
             with_migrations,
+            cache,
         }),
         Some(Command::Rule { code, all }) => cli::rule_command(code.as_deref(), all),
         Some(Command::Erd { path }) => cli::erd_command(&path),

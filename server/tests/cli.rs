@@ -111,3 +111,40 @@ fn rule_prints_its_documentation() {
     assert!(doc.contains("## Why is this bad?"));
     assert_eq!(run(&["rule", "NOPE01"], dir.path()).status.code(), Some(2));
 }
+
+#[test]
+fn cache_gives_the_same_findings_and_follows_edits() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    workspace_with_error(dir.path());
+    let cold = run(&["check", ".", "--cache", "--format", "json"], dir.path());
+    let cache = dir.path().join(".typeorm-lsp-cache");
+    assert!(cache.join("facts.bin").is_file());
+    assert_eq!(
+        std::fs::read_to_string(cache.join(".gitignore"))
+            .unwrap_or_default()
+            .lines()
+            .last(),
+        Some("*")
+    );
+    let warm = run(&["check", ".", "--cache", "--format", "json"], dir.path());
+    assert_eq!(cold.stdout, warm.stdout);
+    assert!(String::from_utf8_lossy(&warm.stdout).contains("ENT001"));
+    // Fix the entity: the cached facts of the old text must not be used.
+    let fixed = ENTITY_WITHOUT_BASE
+        .replace("export class Plain {", "export class Plain extends ManagedEntity {")
+        .replace(
+            "import { Entity, Column } from 'typeorm';",
+            "import { Entity, Column } from 'typeorm';\nimport { ManagedEntity } from 'src/common/managed-entity';",
+        );
+    write(dir.path(), "src/plain.entity.ts", &fixed);
+    let after = run(&["check", ".", "--cache", "--format", "json"], dir.path());
+    assert!(!String::from_utf8_lossy(&after.stdout).contains("ENT001"));
+    assert_eq!(after.status.code(), Some(0));
+    // A corrupt cache is ignored with a warning, and rewritten.
+    std::fs::write(cache.join("facts.bin"), b"not a cache").expect("write");
+    let again = run(&["check", ".", "--cache", "--format", "json"], dir.path());
+    assert_eq!(again.stdout, after.stdout);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("unreadable cache ignored"));
+    let healed = run(&["check", ".", "--cache", "--format", "json"], dir.path());
+    assert!(!String::from_utf8_lossy(&healed.stderr).contains("unreadable cache"));
+}

@@ -18,6 +18,8 @@ pub struct CheckOptions {
     pub format: OutputFormat,
     pub fix: bool,
     pub with_migrations: bool,
+    /// Reuse and update the on-disk fact cache.
+    pub cache: bool,
 }
 
 pub fn run(opts: &CheckOptions) -> i32 {
@@ -45,7 +47,11 @@ pub fn run(opts: &CheckOptions) -> i32 {
                 return EXIT_USAGE;
             }
         };
-        let mut ws = Workspace::load(&root, config);
+        let mut ws = if opts.cache {
+            Workspace::load_cached(&root, config)
+        } else {
+            Workspace::load(&root, config)
+        };
         for w in &ws.warnings {
             eprintln!("warning: {w}");
         }

@@ -2,10 +2,10 @@
 //! text alone. Plain data (no tree-sitter nodes), so it can be cached and shared.
 
 use crate::finding::Span;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A value with the byte range it was written at.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Spanned<T> {
     pub value: T,
     pub span: Span,
@@ -19,7 +19,7 @@ impl<T> Spanned<T> {
 
 /// A JavaScript expression as far as the rules care: literals, arrays, objects, arrows and
 /// references are kept; anything else is `Other` (its text is at the span).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Value {
     /// A string literal, or a template literal without substitutions (cooked text).
     Str(String),
@@ -64,7 +64,7 @@ pub enum Value {
 }
 
 /// One member of an object literal. Spreads have `key == "..."`; methods have a `Other` value.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Prop {
     pub key: String,
     pub key_span: Span,
@@ -143,7 +143,7 @@ impl Value {
 }
 
 /// A decorator: `@Name(args)` or `@Name`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Decorator {
     /// The name as written (last segment of a dotted callee).
     pub name: String,
@@ -167,14 +167,14 @@ impl Decorator {
 }
 
 /// A TypeScript type annotation, parsed as far as the rules need.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TypeAnn {
     pub text: String,
     pub span: Span,
     pub kind: TypeKind,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum TypeKind {
     /// `string`, `number`, `boolean`, `any`, `unknown`, `object`, `bigint`, `void`, `never`.
     Keyword(String),
@@ -222,7 +222,7 @@ impl TypeAnn {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PropertyFact {
     pub name: String,
     pub name_span: Span,
@@ -242,7 +242,7 @@ impl PropertyFact {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ParamFact {
     pub name: String,
     pub name_span: Span,
@@ -252,7 +252,7 @@ pub struct ParamFact {
     pub is_property: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MethodFact {
     pub name: String,
     pub name_span: Span,
@@ -267,7 +267,7 @@ pub struct MethodFact {
     pub is_static: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClassFact {
     pub name: String,
     pub name_span: Span,
@@ -288,7 +288,7 @@ pub struct ClassFact {
     pub methods: Vec<MethodFact>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Extends {
     pub name: String,
     pub span: Span,
@@ -314,7 +314,7 @@ impl ClassFact {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ImportKind {
     /// `import ... from 'x'` or `import 'x'`.
     Import,
@@ -330,14 +330,14 @@ pub enum ImportKind {
     JestMock,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImportedName {
     /// The exported name: `default`, `*`, or the name.
     pub imported: String,
     pub local: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImportFact {
     pub kind: ImportKind,
     pub specifier: String,
@@ -354,7 +354,7 @@ pub struct ImportFact {
     pub star_reexport: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EnumFact {
     pub name: String,
     pub name_span: Span,
@@ -363,7 +363,7 @@ pub struct EnumFact {
     pub is_exported: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TypeAliasFact {
     pub name: String,
     pub ty: TypeAnn,
@@ -371,7 +371,7 @@ pub struct TypeAliasFact {
 }
 
 /// A top-level `const NAME = value` (or `export const`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConstFact {
     pub name: String,
     pub name_span: Span,
@@ -380,7 +380,7 @@ pub struct ConstFact {
 }
 
 /// `// typeorm-lsp-ignore CODE[, CODE]: reason` — silences those codes on the next line.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Suppression {
     pub span: Span,
     pub codes: Vec<Spanned<String>>,
@@ -390,7 +390,7 @@ pub struct Suppression {
 }
 
 /// What a query-ish call is made on.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Receiver {
     /// A `Repository<Entity>` (injected, `getRepository(Entity)`, a class extending
     /// `Repository<Entity>`, a custom repository), or an ActiveRecord class (`User.find`).
@@ -407,7 +407,7 @@ pub enum Receiver {
 }
 
 /// A call `receiver.method(args)` that reads or writes through TypeORM.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QueryCall {
     pub receiver: Receiver,
     /// The entity class the call is about: the repository's entity, or the manager's first
@@ -424,7 +424,7 @@ pub struct QueryCall {
 }
 
 /// One call in a QueryBuilder chain: `.where('u.email = :e', { e })`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChainCall {
     pub method: String,
     pub method_span: Span,
@@ -434,7 +434,7 @@ pub struct ChainCall {
 
 /// A QueryBuilder chain from `createQueryBuilder(...)` to its end, including calls made
 /// later on a variable that holds the builder.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QueryBuilderChain {
     pub receiver: Receiver,
     /// The entity: the repository's, or `createQueryBuilder(Entity, 'alias')` on a manager,
@@ -450,7 +450,7 @@ pub struct QueryBuilderChain {
 }
 
 /// `synchronize: <value>` (and siblings) in DataSource / TypeOrmModule options.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrmOptions {
     /// `new DataSource`, `TypeOrmModule.forRoot`, `forRootAsync`, `createConnection`,
     /// `ormconfig`.
@@ -459,7 +459,7 @@ pub struct OrmOptions {
 }
 
 /// `new EntitySchema<T>({ ... })`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EntitySchemaFact {
     /// The variable it is assigned to, if any.
     pub variable: Option<String>,
@@ -467,7 +467,7 @@ pub struct EntitySchemaFact {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FileFacts {
     pub classes: Vec<ClassFact>,
     pub imports: Vec<ImportFact>,

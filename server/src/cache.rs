@@ -1,0 +1,103 @@
+//! On-disk cache of per-file facts (`check --cache`): a warm run parses only the files
+//! whose text changed since the last run. Facts are computed from a file's text alone, so
+//! the text's hash is the whole key; the tool version is part of the format, so an upgrade
+//! starts afresh. A missing, stale or corrupt cache is simply rebuilt.
+
+use crate::syntax::FileFacts;
+use serde::{Deserialize, Serialize};
+use sha1::{Digest, Sha1};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// The folder, under the workspace root, that holds the cache.
+pub const CACHE_DIR: &str = ".typeorm-lsp-cache";
+const CACHE_FILE: &str = "facts.bin";
+const FORMAT: &str = concat!("typeorm-lsp facts v1 ", env!("CARGO_PKG_VERSION"));
+
+pub type TextHash = [u8; 20];
+
+pub fn hash(text: &str) -> TextHash {
+    Sha1::digest(text.as_bytes()).into()
+}
+
+#[derive(Deserialize)]
+struct Stored {
+    format: String,
+    entries: Vec<(PathBuf, TextHash, FileFacts)>,
+}
+
+#[derive(Serialize)]
+struct StoredRef<'a> {
+    format: &'a str,
+    entries: Vec<(&'a Path, TextHash, &'a FileFacts)>,
+}
+
+/// The facts of the last run, by path.
+#[derive(Default)]
+pub struct FactCache {
+    entries: HashMap<PathBuf, (TextHash, FileFacts)>,
+}
+
+impl FactCache {
+    /// Reads the cache of a workspace; empty when there is none or it cannot be used.
+    pub fn open(root: &Path) -> FactCache {
+        let file = root.join(CACHE_DIR).join(CACHE_FILE);
+        let Ok(bytes) = std::fs::read(&file) else {
+            return FactCache::default();
+        };
+        match postcard::from_bytes::<Stored>(&bytes) {
+            Ok(stored) if stored.format == FORMAT => FactCache {
+                entries: stored
+                    .entries
+                    .into_iter()
+                    .map(|(p, h, f)| (p, (h, f)))
+                    .collect(),
+            },
+            Ok(_) => FactCache::default(),
+            Err(e) => {
+                eprintln!("warning: {}: unreadable cache ignored: {e}", file.display());
+                FactCache::default()
+            }
+        }
+    }
+
+    /// How many entries were not taken (files gone or changed since the last run).
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Takes the cached facts of `path` if they were computed from a text with this hash.
+    pub fn take(&mut self, path: &Path, hash: &TextHash) -> Option<FileFacts> {
+        match self.entries.remove(path) {
+            Some((h, facts)) if h == *hash => Some(facts),
+            _ => None,
+        }
+    }
+}
+
+/// Writes the cache for `files` (path, text hash, facts) atomically, with a `.gitignore`
+/// that keeps the folder out of version control.
+pub fn save<'a>(
+    root: &Path,
+    files: impl Iterator<Item = (&'a Path, TextHash, &'a FileFacts)>,
+) -> std::io::Result<()> {
+    let dir = root.join(CACHE_DIR);
+    std::fs::create_dir_all(&dir)?;
+    let ignore = dir.join(".gitignore");
+    if !ignore.exists() {
+        std::fs::write(&ignore, "# Written by typeorm-lsp check --cache.\n*\n")?;
+    }
+    let stored = StoredRef {
+        format: FORMAT,
+        entries: files.collect(),
+    };
+    let bytes = postcard::to_stdvec(&stored).map_err(std::io::Error::other)?;
+    let target = dir.join(CACHE_FILE);
+    let tmp = dir.join(format!("{CACHE_FILE}.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, &target)
+}
