@@ -546,6 +546,28 @@ fn utf16_positions_with_emoji_cjk_and_crlf() {
 }
 
 #[test]
+fn a_five_megabyte_document_is_edited_and_checked() {
+    let dir = workspace();
+    let (mut client, _) = Client::start(dir.path(), full_caps(), Value::Null);
+    // The entity with its IDX001, then ~5 MB of generated constants.
+    let filler: String = (0..90_000)
+        .map(|i| format!("export const value{i} = 'some generated string {i}';\n"))
+        .collect();
+    let big = format!("{POST}{filler}");
+    assert!(big.len() > 5_000_000, "{}", big.len());
+    let post = file_uri(&dir, "src/post.entity.ts");
+    client.open(&post, &big);
+    client.diagnostics(&post, |d| has_idx001_at(d, AUTHOR));
+    // An edit in the middle of the file and one that fixes the finding.
+    client.change(&post, 2, insert(40_000, 0, "export const inserted = 1;\n"));
+    client.change(&post, 3, insert(11, 0, "  @Index()\n"));
+    client.diagnostics(&post, |d| no_code(d, "IDX001"));
+    let hover = json!({"textDocument": {"uri": post}, "position": pos(13, 3)});
+    assert!(client.request("textDocument/hover", hover).is_object());
+    assert_clean_exit(client);
+}
+
+#[test]
 fn bad_requests_are_answered_and_a_panic_does_not_kill_the_server() {
     let dir = workspace();
     std::fs::write(dir.path().join("src/latin1.ts"), b"const s = '\xe9';\n").unwrap();
