@@ -3,11 +3,15 @@
 //! the text's hash is the whole key; the tool version is part of the format, so an upgrade
 //! starts afresh. A missing, stale or corrupt cache is simply rebuilt.
 
+use crate::model::SourceFile;
 use crate::syntax::FileFacts;
+use crate::workspace::read_source;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha1::{Digest, Sha1};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// The folder, under the workspace root, that holds the cache.
 pub const CACHE_DIR: &str = ".typeorm-lsp-cache";
@@ -100,4 +104,38 @@ pub fn save<'a>(
     let tmp = dir.join(format!("{CACHE_FILE}.{}.tmp", std::process::id()));
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, &target)
+}
+
+/// A file read for a scan, and whether its facts came from the cache.
+pub struct Loaded {
+    pub file: SourceFile,
+    pub hash: TextHash,
+    pub from_cache: bool,
+}
+
+/// Reads `paths` in parallel and computes their facts, reusing the cached facts of
+/// unchanged texts. Unreadable files give a message instead.
+pub fn load_files(paths: &[PathBuf], cache: &Mutex<FactCache>) -> Vec<Result<Loaded, String>> {
+    paths
+        .par_iter()
+        .map(|path| {
+            let text = read_source(path)?;
+            let hash = hash(&text);
+            let cached = cache.lock().ok().and_then(|mut c| c.take(path, &hash));
+            let from_cache = cached.is_some();
+            let file = match cached {
+                Some(facts) => SourceFile {
+                    path: path.clone(),
+                    text: text.into(),
+                    facts,
+                },
+                None => SourceFile::new(path.clone(), text),
+            };
+            Ok(Loaded {
+                file,
+                hash,
+                from_cache,
+            })
+        })
+        .collect()
 }

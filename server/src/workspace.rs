@@ -1,7 +1,7 @@
 //! A workspace: its files, settings, module resolution and model, with the operations both
 //! shells need (load from disk, replace a file's text, check files).
 
-use crate::cache::{self, FactCache, TextHash};
+use crate::cache::{self, FactCache};
 use crate::config::Config;
 use crate::finding::Finding;
 use crate::model::{Model, SourceFile};
@@ -11,9 +11,6 @@ use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-/// A file's text and its hash, or why it was skipped.
-type ReadResult = Result<(String, TextHash), String>;
 
 /// Files larger than this are skipped (generated bundles, fixtures of other tools).
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
@@ -55,54 +52,28 @@ impl Workspace {
     /// (`.typeorm-lsp-cache/` under the root) and writing it back when anything changed.
     pub fn load_cached(root: &Path, config: Config) -> Workspace {
         let paths = crate::discover::discover(root, &config);
-        let read: Vec<(PathBuf, ReadResult)> = paths
-            .par_iter()
-            .map(|p| {
-                (
-                    p.clone(),
-                    read_source(p).map(|t| {
-                        let h = cache::hash(&t);
-                        (t, h)
-                    }),
-                )
-            })
-            .collect();
-        let mut cache = FactCache::open(root);
+        let cache = std::sync::Mutex::new(FactCache::open(root));
         let mut warnings = Vec::new();
-        let mut jobs = Vec::with_capacity(read.len());
-        for (path, item) in read {
+        let mut loaded = Vec::with_capacity(paths.len());
+        for item in cache::load_files(&paths, &cache) {
             match item {
-                Ok((text, hash)) => {
-                    let cached = cache.take(&path, &hash);
-                    jobs.push((path, text, hash, cached));
-                }
+                Ok(l) => loaded.push(l),
                 Err(w) => warnings.push(w),
             }
         }
-        let stale = !cache.is_empty() || jobs.iter().any(|j| j.3.is_none());
-        let loaded: Vec<(Arc<SourceFile>, TextHash)> = jobs
-            .into_par_iter()
-            .map(|(path, text, hash, cached)| {
-                let file = match cached {
-                    Some(facts) => SourceFile {
-                        path,
-                        text: text.into(),
-                        facts,
-                    },
-                    None => SourceFile::new(path, text),
-                };
-                (Arc::new(file), hash)
-            })
-            .collect();
-        if stale {
-            let entries = loaded.iter().map(|(f, h)| (f.path.as_path(), *h, &f.facts));
+        // Files gone since the last run, or parsed afresh now: the cache is out of date.
+        let leftovers = cache.lock().map(|c| !c.is_empty()).unwrap_or(true);
+        if leftovers || loaded.iter().any(|l| !l.from_cache) {
+            let entries = loaded
+                .iter()
+                .map(|l| (l.file.path.as_path(), l.hash, &l.file.facts));
             if let Err(e) = cache::save(root, entries) {
                 warnings.push(format!("{}: cache not written: {e}", root.display()));
             }
         }
         let files = loaded
             .into_iter()
-            .map(|(f, _)| (f.path.clone(), f))
+            .map(|l| (l.file.path.clone(), Arc::new(l.file)))
             .collect();
         let mut ws = Workspace::with_files(root, config, files);
         ws.warnings.splice(0..0, warnings);

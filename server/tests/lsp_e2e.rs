@@ -568,6 +568,30 @@ fn a_five_megabyte_document_is_edited_and_checked() {
 }
 
 #[test]
+fn the_scan_uses_and_refreshes_the_fact_cache_that_check_created() {
+    let dir = workspace();
+    let cli = std::process::Command::new(env!("CARGO_BIN_EXE_typeorm-lsp"))
+        .args(["check", "--cache"])
+        .arg(dir.path())
+        .output()
+        .expect("run check");
+    assert!(cli.status.code().is_some());
+    let cache = dir.path().join(".typeorm-lsp-cache/facts.bin");
+    let before = std::fs::read(&cache).expect("check wrote the cache");
+    // Fix the entity on disk: the cached facts of the old text must not be used.
+    let fixed = POST.replace("  @ManyToOne", "  @Index()\n  @ManyToOne");
+    std::fs::write(dir.path().join("src/post.entity.ts"), &fixed).expect("write");
+    let (mut client, _) = Client::start(dir.path(), full_caps(), Value::Null);
+    let post = file_uri(&dir, "src/post.entity.ts");
+    client.open(&post, &fixed);
+    client.diagnostics(&post, |d| no_code(d, "IDX001"));
+    client.wait_notification("$/progress", |p| p["value"]["kind"] == "end");
+    let after = std::fs::read(&cache).expect("the cache is still there");
+    assert_ne!(before, after, "the scan rewrote the stale cache");
+    assert_clean_exit(client);
+}
+
+#[test]
 fn bad_requests_are_answered_and_a_panic_does_not_kill_the_server() {
     let dir = workspace();
     std::fs::write(dir.path().join("src/latin1.ts"), b"const s = '\xe9';\n").unwrap();

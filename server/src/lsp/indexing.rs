@@ -4,15 +4,14 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use rayon::prelude::*;
 use tower_lsp_server::ls_types::{MessageType, NumberOrString};
 
 use super::analysis::sync_open;
 use super::session::{uri_path, Session};
-use crate::model::SourceFile;
-use crate::workspace::{read_source, Workspace};
+use crate::cache::{self, FactCache, Loaded, CACHE_DIR};
+use crate::workspace::Workspace;
 
 /// Files parsed between two progress reports.
 const CHUNK: usize = 256;
@@ -97,21 +96,43 @@ async fn index_folder(session: &Arc<Session>, root: &Path, step: Step<'_>) -> us
             .await;
     }
     let total = paths.len();
+    // A folder whose cache `check --cache` created is scanned through it too.
+    let cache = root
+        .join(CACHE_DIR)
+        .is_dir()
+        .then(|| Arc::new(Mutex::new(FactCache::open(root))));
     let mut files = BTreeMap::new();
+    let mut hashes = Vec::new();
+    let mut parsed_afresh = false;
     for (i, chunk) in paths.chunks(CHUNK).enumerate() {
         let chunk = chunk.to_vec();
-        let loaded = tokio::task::spawn_blocking(move || parse_chunk(chunk))
+        let cache = cache.clone();
+        let loaded = tokio::task::spawn_blocking(move || parse_chunk(chunk, cache.as_deref()))
             .await
             .unwrap_or_default();
         for item in loaded {
             match item {
-                Ok(file) => {
-                    files.insert(file.path.clone(), Arc::new(file));
+                Ok(l) => {
+                    parsed_afresh |= !l.from_cache;
+                    hashes.push((l.file.path.clone(), l.hash));
+                    files.insert(l.file.path.clone(), Arc::new(l.file));
                 }
                 Err(problem) => session.log(MessageType::WARNING, problem).await,
             }
         }
         step.report(root, ((i + 1) * CHUNK).min(total), total).await;
+    }
+    if let Some(cache) = &cache {
+        let leftovers = cache.lock().map(|c| !c.is_empty()).unwrap_or(true);
+        if parsed_afresh || leftovers {
+            let entries = hashes
+                .iter()
+                .filter_map(|(p, h)| files.get(p).map(|f| (p.as_path(), *h, &f.facts)));
+            if let Err(e) = cache::save(root, entries) {
+                let msg = format!("{}: cache not written: {e}", root.display());
+                session.log(MessageType::WARNING, msg).await;
+            }
+        }
     }
     let count = files.len();
     let (s, r) = (session.clone(), root.to_path_buf());
@@ -193,9 +214,13 @@ async fn begin(session: &Session) -> Option<Ongoing> {
     Some(progress)
 }
 
-fn parse_chunk(paths: Vec<PathBuf>) -> Vec<Result<SourceFile, String>> {
-    paths
-        .par_iter()
-        .map(|p| read_source(p).map(|text| SourceFile::new(p.clone(), text)))
-        .collect()
+/// Reads and parses a chunk of files, through the folder's fact cache when it has one.
+fn parse_chunk(
+    paths: Vec<PathBuf>,
+    cache: Option<&Mutex<FactCache>>,
+) -> Vec<Result<Loaded, String>> {
+    match cache {
+        Some(cache) => cache::load_files(&paths, cache),
+        None => cache::load_files(&paths, &Mutex::new(FactCache::default())),
+    }
 }
