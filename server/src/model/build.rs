@@ -185,12 +185,7 @@ fn reindex(model: &mut Model) {
     model.migrations_folder = model
         .files
         .iter()
-        .find(|f| {
-            f.facts
-                .classes
-                .iter()
-                .any(|c| c.implements.iter().any(|i| i == "MigrationInterface"))
-        })
+        .find(|f| f.facts.has_migration())
         .and_then(|f| f.path.parent().map(Path::to_path_buf));
     model.by_name = by_name;
     model.by_table = by_table;

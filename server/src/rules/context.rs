@@ -75,17 +75,71 @@ impl<'a> Ctx<'a> {
         self.receiver_entity(&chain.receiver)
     }
 
-    /// True for files under a test or migration folder or named `*.spec.ts` / `*.test.ts`.
+    /// Tests, migrations and seeders touch every row and scan tables on purpose (fixtures,
+    /// cleanup, backfills): rules about query safety and cost skip them. A file counts when
+    /// it lies under a test, migration or seed folder, is named `*.spec.ts` / `*.test.ts` /
+    /// `*.seed.ts` / `*.seeder.ts`, or declares a migration class.
     pub fn is_test_or_migration(&self, file: usize) -> bool {
         let path = self.path(file);
         let s = path.to_string_lossy().replace('\\', "/");
-        s.contains("/test/")
-            || s.contains("/tests/")
-            || s.contains("/__tests__/")
-            || s.contains("/migrations/")
-            || s.contains("/migration/")
-            || s.ends_with(".spec.ts")
-            || s.ends_with(".test.ts")
-            || s.ends_with(".e2e-spec.ts")
+        const FOLDERS: &[&str] = &[
+            "/test/",
+            "/tests/",
+            "/__tests__/",
+            "/migrations/",
+            "/migration/",
+            "/seeds/",
+            "/seeders/",
+            "/seed/",
+            "/seeding/",
+        ];
+        const SUFFIXES: &[&str] = &[
+            ".spec.ts",
+            ".test.ts",
+            ".e2e-spec.ts",
+            ".seed.ts",
+            ".seeder.ts",
+        ];
+        FOLDERS.iter().any(|d| s.contains(d))
+            || SUFFIXES.iter().any(|x| s.ends_with(x))
+            || self.file(file).is_some_and(|f| f.facts.has_migration())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::workspace;
+
+    #[test]
+    fn seeders_tests_and_migrations_are_recognised() {
+        let migration = "import { MigrationInterface, QueryRunner } from 'typeorm';
+export class AddUsers1700000000000 implements MigrationInterface {
+  async up(q: QueryRunner) {}
+  async down(q: QueryRunner) {}
+}
+";
+        let files = [
+            ("src/database/seeds/users.ts", ""),
+            ("src/users/users.seeder.ts", ""),
+            ("src/users/seedling.service.ts", ""),
+            ("src/users/users.service.spec.ts", ""),
+            ("src/db/1700000000000-add-users.ts", migration),
+        ];
+        let ws = workspace(&files);
+        let ctx = ws.ctx();
+        let skipped = |rel: &str| {
+            let path = std::path::Path::new(crate::rules::testing::ROOT).join(rel);
+            ws.model
+                .file_index(&path)
+                .is_some_and(|i| ctx.is_test_or_migration(i))
+        };
+        assert!(skipped("src/database/seeds/users.ts"));
+        assert!(skipped("src/users/users.seeder.ts"));
+        assert!(!skipped("src/users/seedling.service.ts"));
+        assert!(skipped("src/users/users.service.spec.ts"));
+        assert!(
+            skipped("src/db/1700000000000-add-users.ts"),
+            "a migration class outside a migrations folder"
+        );
     }
 }

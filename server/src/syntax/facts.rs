@@ -312,6 +312,15 @@ impl ClassFact {
     pub fn constructor(&self) -> Option<&MethodFact> {
         self.method("constructor")
     }
+
+    /// A TypeORM migration: a concrete class implementing `MigrationInterface`.
+    pub fn is_migration(&self) -> bool {
+        !self.is_abstract
+            && self
+                .implements
+                .iter()
+                .any(|i| i.rsplit('.').next() == Some("MigrationInterface"))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -491,6 +500,11 @@ pub struct FileFacts {
 impl FileFacts {
     pub fn class(&self, name: &str) -> Option<&ClassFact> {
         self.classes.iter().find(|c| c.name == name)
+    }
+
+    /// The file declares a migration class.
+    pub fn has_migration(&self) -> bool {
+        self.classes.iter().any(ClassFact::is_migration)
     }
 
     /// Zero-based line of a byte offset.

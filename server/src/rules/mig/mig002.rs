@@ -48,7 +48,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
     let Some(source) = ctx.file(file) else {
         return;
     };
-    for class in source.facts.classes.iter().filter(|c| is_migration(c)) {
+    for class in source.facts.classes.iter().filter(|c| c.is_migration()) {
         let (span, message, fix) = match class.method("down") {
             None => (
                 class.name_span.clone(),
@@ -74,14 +74,6 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
         }
         out.push(finding);
     }
-}
-
-pub fn is_migration(class: &ClassFact) -> bool {
-    !class.is_abstract
-        && class
-            .implements
-            .iter()
-            .any(|i| i.rsplit('.').next() == Some("MigrationInterface"))
 }
 
 /// The statements of the skeleton body, one per line.

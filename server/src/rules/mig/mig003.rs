@@ -36,7 +36,6 @@
 //! Adding `CONCURRENTLY` also adds `public transaction = false;` when the class lacks it
 //! (or sets `transaction = true`); the second case gets that line alone.
 
-use super::mig002::is_migration;
 use crate::finding::{Finding, Fix, Severity, Span, TextEdit};
 use crate::model::SourceFile;
 use crate::rules::{edits, Ctx, RuleDef};
@@ -70,7 +69,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
     let Some(source) = ctx.file(file) else {
         return;
     };
-    for class in source.facts.classes.iter().filter(|c| is_migration(c)) {
+    for class in source.facts.classes.iter().filter(|c| c.is_migration()) {
         check_class(source, class, out);
     }
 }

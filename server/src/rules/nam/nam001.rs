@@ -51,7 +51,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
     };
     let what = if ctx.model.entities_in_file(file).next().is_some() {
         "Entity"
-    } else if is_migration_file(&source.facts) {
+    } else if source.facts.has_migration() {
         "Migration"
     } else {
         return;
@@ -68,14 +68,6 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
         finding = finding.with_fix(fix);
     }
     out.push(finding);
-}
-
-fn is_migration_file(facts: &crate::syntax::FileFacts) -> bool {
-    facts.classes.iter().any(|c| {
-        c.implements
-            .iter()
-            .any(|i| i.rsplit('.').next() == Some("MigrationInterface"))
-    })
 }
 
 /// The kebab-case spelling of a file name, or None when it already is kebab-case (or has

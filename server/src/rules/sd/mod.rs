@@ -10,38 +10,12 @@ pub mod sd003;
 pub mod sd004;
 pub mod sql;
 
-use super::{Ctx, RuleDef};
+use super::RuleDef;
 use crate::model::Entity;
 use crate::syntax::{Spanned, Value};
 
 /// The rules of this family, in catalogue order.
 pub const RULES: &[RuleDef] = &[sd001::RULE, sd002::RULE, sd003::RULE, sd004::RULE];
-
-/// Tests, migrations and seeders touch every row on purpose (fixtures, cleanup,
-/// backfills): the soft-delete and query-safety rules skip them. A file counts as a
-/// migration when it lies in a migrations folder or declares a class implementing
-/// `MigrationInterface`; as a seeder when it lies in a `seeds` / `seeders` folder or is
-/// named `*.seed.ts` / `*.seeder.ts`.
-pub fn is_test_or_migration_file(ctx: &Ctx, file: usize) -> bool {
-    if ctx.is_test_or_migration(file) || is_seeder(&ctx.path(file)) {
-        return true;
-    }
-    ctx.file(file).is_some_and(|f| {
-        f.facts
-            .classes
-            .iter()
-            .any(|c| c.implements.iter().any(|i| i == "MigrationInterface"))
-    })
-}
-
-fn is_seeder(path: &std::path::Path) -> bool {
-    let s = path.to_string_lossy().replace('\\', "/");
-    ["/seeds/", "/seeders/", "/seed/", "/seeding/"]
-        .iter()
-        .any(|d| s.contains(d))
-        || s.ends_with(".seed.ts")
-        || s.ends_with(".seeder.ts")
-}
 
 /// The property name of an entity's soft-delete column (its `SoftDelete` holds the
 /// database name).
@@ -148,19 +122,6 @@ mod tests {
                 })
                 .collect(),
         )
-    }
-
-    #[test]
-    fn seeders_are_recognised() {
-        assert!(is_seeder(std::path::Path::new(
-            "/ws/src/database/seeds/users.ts"
-        )));
-        assert!(is_seeder(std::path::Path::new(
-            "/ws/src/users/users.seeder.ts"
-        )));
-        assert!(!is_seeder(std::path::Path::new(
-            "/ws/src/users/seedling.service.ts"
-        )));
     }
 
     #[test]

@@ -46,8 +46,8 @@
 
 use super::sql::{self, Kind, TableRef, Token};
 use super::{
-    criteria_has_key, is_test_or_migration_file, soft_delete_property, KeyPresence,
-    SELECT_TERMINALS, WHERE_METHODS, WRITE_METHODS,
+    criteria_has_key, soft_delete_property, KeyPresence, SELECT_TERMINALS, WHERE_METHODS,
+    WRITE_METHODS,
 };
 use crate::finding::{Finding, Severity, Span};
 use crate::model::{Entity, SoftDelete};
@@ -65,7 +65,7 @@ pub const RULE: RuleDef = RuleDef {
 };
 
 fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
-    if is_test_or_migration_file(ctx, file) {
+    if ctx.is_test_or_migration(file) {
         return;
     }
     let Some(source) = ctx.file(file) else {

@@ -31,7 +31,6 @@
 //! Where the soft-delete column is a plain `@Column`, `softDelete` would throw
 //! (TypeORM needs a `@DeleteDateColumn`), so no fix is offered.
 
-use super::is_test_or_migration_file;
 use crate::finding::{Applicability, Finding, Fix, Severity, Span, TextEdit};
 use crate::model::{Entity, SoftDelete};
 use crate::rules::{Ctx, RuleDef};
@@ -47,7 +46,7 @@ pub const RULE: RuleDef = RuleDef {
 };
 
 fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
-    if is_test_or_migration_file(ctx, file) {
+    if ctx.is_test_or_migration(file) {
         return;
     }
     let Some(source) = ctx.file(file) else {

@@ -31,10 +31,7 @@
 //! QueryBuilder it appends `.andWhere('deleted IS NULL')` after the last `where`. OR
 //! arrays and criteria held in a `const` are reported without a fix.
 
-use super::{
-    criteria_has_key, is_test_or_migration_file, soft_delete_property, sql, KeyPresence,
-    WHERE_METHODS,
-};
+use super::{criteria_has_key, soft_delete_property, sql, KeyPresence, WHERE_METHODS};
 use crate::finding::{Finding, Fix, Severity, Span, TextEdit};
 use crate::model::{Entity, SourceFile};
 use crate::rules::{edits, Ctx, RuleDef};
@@ -49,7 +46,7 @@ pub const RULE: RuleDef = RuleDef {
 };
 
 fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
-    if is_test_or_migration_file(ctx, file) {
+    if ctx.is_test_or_migration(file) {
         return;
     }
     let Some(source) = ctx.file(file) else {

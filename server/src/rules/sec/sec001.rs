@@ -40,7 +40,6 @@
 use super::consts::is_constant;
 use crate::finding::{Applicability, Finding, Fix, Severity, Span, TextEdit};
 use crate::model::SourceFile;
-use crate::rules::sd::is_test_or_migration_file;
 use crate::rules::sd::sql::{self, Kind};
 use crate::rules::{Ctx, RuleDef};
 use crate::syntax::{Receiver, Spanned, Value};
@@ -94,7 +93,7 @@ struct Site<'a> {
 }
 
 fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
-    if is_test_or_migration_file(ctx, file) {
+    if ctx.is_test_or_migration(file) {
         return;
     }
     let Some(source) = ctx.file(file) else {

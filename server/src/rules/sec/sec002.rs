@@ -32,7 +32,6 @@
 
 use crate::finding::{Finding, Severity};
 use crate::model::SourceFile;
-use crate::rules::sd::is_test_or_migration_file;
 use crate::rules::sd::sql::{self, Kind};
 use crate::rules::{Ctx, RuleDef};
 use crate::syntax::{QueryBuilderChain, QueryCall, Value};
@@ -60,7 +59,7 @@ const FILTERS: &[&str] = &[
 ];
 
 fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
-    if is_test_or_migration_file(ctx, file) {
+    if ctx.is_test_or_migration(file) {
         return;
     }
     let Some(source) = ctx.file(file) else {
