@@ -109,19 +109,26 @@ pub fn save<'a>(
 /// A file read for a scan, and whether its facts came from the cache.
 pub struct Loaded {
     pub file: SourceFile,
-    pub hash: TextHash,
+    /// The text's hash, when there is a cache to key.
+    pub hash: Option<TextHash>,
     pub from_cache: bool,
 }
 
 /// Reads `paths` in parallel and computes their facts, reusing the cached facts of
-/// unchanged texts. Unreadable files give a message instead.
-pub fn load_files(paths: &[PathBuf], cache: &Mutex<FactCache>) -> Vec<Result<Loaded, String>> {
+/// unchanged texts when there is a cache (texts are hashed only then). Unreadable files
+/// give a message instead.
+pub fn load_files(
+    paths: &[PathBuf],
+    cache: Option<&Mutex<FactCache>>,
+) -> Vec<Result<Loaded, String>> {
     paths
         .par_iter()
         .map(|path| {
             let text = read_source(path)?;
-            let hash = hash(&text);
-            let cached = cache.lock().ok().and_then(|mut c| c.take(path, &hash));
+            let hash = cache.map(|_| hash(&text));
+            let cached = cache
+                .zip(hash.as_ref())
+                .and_then(|(c, h)| c.lock().ok()?.take(path, h));
             let from_cache = cached.is_some();
             let file = match cached {
                 Some(facts) => SourceFile {

@@ -55,7 +55,7 @@ impl Workspace {
         let cache = std::sync::Mutex::new(FactCache::open(root));
         let mut warnings = Vec::new();
         let mut loaded = Vec::with_capacity(paths.len());
-        for item in cache::load_files(&paths, &cache) {
+        for item in cache::load_files(&paths, Some(&cache)) {
             match item {
                 Ok(l) => loaded.push(l),
                 Err(w) => warnings.push(w),
@@ -66,7 +66,7 @@ impl Workspace {
         if leftovers || loaded.iter().any(|l| !l.from_cache) {
             let entries = loaded
                 .iter()
-                .map(|l| (l.file.path.as_path(), l.hash, &l.file.facts));
+                .filter_map(|l| Some((l.file.path.as_path(), l.hash?, &l.file.facts)));
             if let Err(e) = cache::save(root, entries) {
                 warnings.push(format!("{}: cache not written: {e}", root.display()));
             }

@@ -10,7 +10,7 @@ use tower_lsp_server::ls_types::{MessageType, NumberOrString};
 
 use super::analysis::sync_open;
 use super::session::{uri_path, Session};
-use crate::cache::{self, FactCache, Loaded, CACHE_DIR};
+use crate::cache::{self, FactCache, CACHE_DIR};
 use crate::workspace::Workspace;
 
 /// Files parsed between two progress reports.
@@ -107,14 +107,17 @@ async fn index_folder(session: &Arc<Session>, root: &Path, step: Step<'_>) -> us
     for (i, chunk) in paths.chunks(CHUNK).enumerate() {
         let chunk = chunk.to_vec();
         let cache = cache.clone();
-        let loaded = tokio::task::spawn_blocking(move || parse_chunk(chunk, cache.as_deref()))
-            .await
-            .unwrap_or_default();
+        let loaded =
+            tokio::task::spawn_blocking(move || cache::load_files(&chunk, cache.as_deref()))
+                .await
+                .unwrap_or_default();
         for item in loaded {
             match item {
                 Ok(l) => {
                     parsed_afresh |= !l.from_cache;
-                    hashes.push((l.file.path.clone(), l.hash));
+                    if let Some(hash) = l.hash {
+                        hashes.push((l.file.path.clone(), hash));
+                    }
                     files.insert(l.file.path.clone(), Arc::new(l.file));
                 }
                 Err(problem) => session.log(MessageType::WARNING, problem).await,
@@ -212,15 +215,4 @@ async fn begin(session: &Session) -> Option<Ongoing> {
         .begin()
         .await;
     Some(progress)
-}
-
-/// Reads and parses a chunk of files, through the folder's fact cache when it has one.
-fn parse_chunk(
-    paths: Vec<PathBuf>,
-    cache: Option<&Mutex<FactCache>>,
-) -> Vec<Result<Loaded, String>> {
-    match cache {
-        Some(cache) => cache::load_files(&paths, cache),
-        None => cache::load_files(&paths, &Mutex::new(FactCache::default())),
-    }
 }
