@@ -156,6 +156,20 @@ fn unique_constraint_name(table: &str, columns: &[String]) -> String {
 
 fn fix(ctx: &Ctx, file: usize, entity: &Entity, index: &Index, deleted: &str) -> Option<Fix> {
     let source = ctx.file(file)?;
+    if source.facts.has_syntax_errors || index.unresolved || index.origin.is_none() {
+        return None;
+    }
+    let title = "Make the unique index partial: `WHERE \"deleted\" IS NULL` (with its migration)"
+        .replace("deleted", deleted);
+    let mut fix = ctx.fix_safe(title, || {
+        build_fix(ctx, file, entity, index, deleted).map(|f| f.changes)
+    })?;
+    fix.creates_migration = true;
+    Some(fix)
+}
+
+fn build_fix(ctx: &Ctx, file: usize, entity: &Entity, index: &Index, deleted: &str) -> Option<Fix> {
+    let source = ctx.file(file)?;
     if source.facts.has_syntax_errors || index.unresolved {
         return None;
     }
