@@ -43,4 +43,12 @@ install_neovim() {
   "$venv/bin/nvim" --version | head -n 1
 }
 
+# unzip: the VS Code extension's tests list the .vsix files (unzip -Z1, zipinfo).
+install_unzip() {
+  if ! command -v unzip >/dev/null 2>&1 || ! command -v zipinfo >/dev/null 2>&1; then
+    apt_install unzip
+  fi
+}
+
 install_neovim
+install_unzip

@@ -23,3 +23,21 @@ test('erd of fixtures/shop parses as a Mermaid ER diagram', async () => {
 test('a broken diagram is rejected by the parser (the check above can fail)', async () => {
   await assert.rejects(() => mermaid.parse('erDiagram\n  a {\n    fk x FK\n  }\n'));
 });
+
+test('the webview page allows only its two nonce scripts and local styles', async () => {
+  const { erdHtml, erdCsp, makeNonce } = await import('../out/erdHtml.js');
+  const nonce = makeNonce();
+  assert.match(nonce, /^[A-Za-z0-9]{32}$/);
+  const page = { cspSource: 'vscode-webview://abc', mermaidUri: 'vscode-webview://abc/media/mermaid.min.js', scriptUri: 'vscode-webview://abc/webview/erd.js', nonce };
+  const csp = erdCsp(page);
+  assert.match(csp, /^default-src 'none'; /);
+  assert.match(csp, new RegExp(`script-src 'nonce-${nonce}';`));
+  assert.doesNotMatch(csp, /unsafe-eval|https?:|\*/);
+  const html = erdHtml(page);
+  const scripts = [...html.matchAll(/<script([^>]*)>/g)].map((m) => m[1]);
+  assert.deepEqual(scripts, [
+    ` nonce="${nonce}" src="vscode-webview://abc/media/mermaid.min.js"`,
+    ` nonce="${nonce}" src="vscode-webview://abc/webview/erd.js"`,
+  ]);
+  assert.ok(html.includes(`content="${csp.replace(/&/g, '&amp;')}"`));
+});
