@@ -41,7 +41,6 @@ export function erdHtml(page: ErdPage): string {
 <style>
   body { padding: 0.5em 1em; }
   #status { opacity: 0.8; font-style: italic; }
-  #diagram svg { max-width: 100%; height: auto; }
 </style>
 </head>
 <body>

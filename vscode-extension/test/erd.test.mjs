@@ -3,13 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import mermaid from 'mermaid';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '..', '..');
-const bin = process.env.TYPEORM_LSP_BIN || path.join(repo, 'target', 'debug', 'typeorm-lsp');
+const require = createRequire(import.meta.url);
+const { repo, serverBinary } = require('../scripts/server-binary.js');
+const bin = serverBinary();
 
 test('erd of fixtures/shop parses as a Mermaid ER diagram', async () => {
   const text = execFileSync(bin, ['erd', path.join(repo, 'fixtures', 'shop')], { encoding: 'utf8' });

@@ -3,7 +3,8 @@
 (function () {
   const vscode = acquireVsCodeApi();
   const dark = document.body.classList.contains('vscode-dark') || document.body.classList.contains('vscode-high-contrast');
-  mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', theme: dark ? 'dark' : 'neutral' });
+  // Natural size (the panel scrolls): a large schema scaled to the panel's width is unreadable.
+  mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', theme: dark ? 'dark' : 'neutral', er: { useMaxWidth: false } });
   const status = document.getElementById('status');
   const diagram = document.getElementById('diagram');
   let renders = 0;
