@@ -9,8 +9,11 @@ mod indexes;
 pub mod naming;
 mod schema;
 #[cfg(test)]
+mod resolution_tests;
+#[cfg(test)]
 mod tests;
 mod types;
+pub mod wrappers;
 
 pub use classes::ClassIndex;
 pub use types::*;

@@ -1,0 +1,168 @@
+//! Model tests for the shapes real codebases resolve through: workspace wrapper
+//! decorators, default-imported bases, same-name classes, embedded inverse sides,
+//! single-table inheritance, soft delete under any name.
+
+use crate::rules::testing::{lines, workspace};
+use crate::workspace::Workspace;
+
+fn entity<'a>(ws: &'a Workspace, name: &str) -> &'a crate::model::Entity {
+    ws.model
+        .entity(name)
+        .unwrap_or_else(|| panic!("no entity {name}"))
+}
+
+/// Wrappers in the shape of a multi-ORM codebase: each applies TypeORM's decorator (and
+/// another ORM's) inside the function it returns, some through a helper or a renaming
+/// re-export; no `decoratorAliases` configured.
+const DECORATORS: &[(&str, &str)] = &[
+    (
+        "src/core/decorators/entity.decorator.ts",
+        "import { Entity as TypeOrmEntity } from 'typeorm';
+import { Entity as OtherEntity } from '@other/orm';
+export function MultiORMEntity(nameOrOptions?: any, maybe?: any): ClassDecorator {
+  const opts: any = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : nameOrOptions;
+  return (target: any) => {
+    OtherEntity(opts)(target);
+    TypeOrmEntity(nameOrOptions, maybe)(target);
+  };
+}
+",
+    ),
+    (
+        "src/core/decorators/column.decorator.ts",
+        "import { Column as TypeORMColumn } from 'typeorm';
+import { Property } from '@other/orm';
+export function MultiORMColumn(typeOrOptions?: any, options?: any): PropertyDecorator {
+  return (target: any, key: string) => {
+    if (useTypeOrm()) {
+      TypeORMColumn({ ...typeOrOptions, ...options })(target, key);
+    } else {
+      Property(typeOrOptions)(target, key);
+    }
+  };
+}
+function useTypeOrm() { return true; }
+",
+    ),
+    (
+        "src/core/decorators/relations/type-orm.ts",
+        "import { ManyToOne } from 'typeorm';\nexport { ManyToOne as TypeOrmManyToOne };\n",
+    ),
+    (
+        "src/core/decorators/relations/many-to-one.decorator.ts",
+        "import { TypeOrmManyToOne } from './type-orm';
+export function MultiORMManyToOne(target: any, inverseOrOptions?: any, options?: any): PropertyDecorator {
+  return (t: any, key: string) => {
+    TypeOrmManyToOne(target, inverseOrOptions, options)(t, key);
+  };
+}
+",
+    ),
+    (
+        "src/core/decorators/column-index.decorator.ts",
+        "import { Index as TypeOrmIndex } from 'typeorm';
+export function ColumnIndex(nameOrOptions?: any, maybe?: any): ClassDecorator & PropertyDecorator {
+  return (target: any, key?: string) => {
+    applyTypeOrmIndex(target, key, nameOrOptions, maybe);
+  };
+}
+export function applyTypeOrmIndex(target: any, key: any, name: any, options: any) {
+  if (name) { TypeOrmIndex(name, options)(target, key); } else { TypeOrmIndex(options)(target, key); }
+}
+",
+    ),
+    (
+        "src/core/decorators/index.ts",
+        "export * from './entity.decorator';\nexport * from './column.decorator';\n\
+         export * from './relations/many-to-one.decorator';\nexport * from './column-index.decorator';\n\
+         export { Unique as UniqueIndex } from 'typeorm';\n",
+    ),
+];
+
+fn with_decorators(files: &[(&'static str, &'static str)]) -> Workspace {
+    let mut all: Vec<(&str, &str)> = DECORATORS.to_vec();
+    all.extend_from_slice(files);
+    workspace(&all)
+}
+
+const TENANT: (&str, &str) = (
+    "src/tenants/tenant.entity.ts",
+    "import { MultiORMEntity } from 'src/core/decorators';
+import { ManagedEntity } from 'src/common/managed-entity';
+@MultiORMEntity('tenant')
+export class Tenant extends ManagedEntity {}
+",
+);
+
+#[test]
+fn workspace_wrapper_decorators_are_followed_without_aliases() {
+    let invoice = (
+        "src/billing/invoice.entity.ts",
+        "import { MultiORMEntity, MultiORMColumn, MultiORMManyToOne, ColumnIndex, UniqueIndex } from 'src/core/decorators';
+import { ManagedEntity } from 'src/common/managed-entity';
+import { Tenant } from 'src/tenants/tenant.entity';
+
+@MultiORMEntity('invoices')
+@UniqueIndex(['number'])
+export class Invoice extends ManagedEntity {
+  @ColumnIndex()
+  @MultiORMColumn({ type: 'numeric' })
+  total: string;
+
+  @MultiORMColumn()
+  number: string;
+
+  @MultiORMManyToOne(() => Tenant)
+  tenant: Tenant;
+
+  @ColumnIndex()
+  @MultiORMColumn({ nullable: true })
+  ownerId: string;
+
+  @MultiORMManyToOne(() => Tenant)
+  owner: Tenant;
+}
+",
+    );
+    let ws = with_decorators(&[invoice, TENANT]);
+    let aliases = &ws.config.workspace_aliases;
+    for (wrapper, target) in [
+        ("MultiORMEntity", "Entity"),
+        ("MultiORMColumn", "Column"),
+        ("MultiORMManyToOne", "ManyToOne"),
+        ("TypeOrmManyToOne", "ManyToOne"),
+        ("ColumnIndex", "Index"),
+        ("UniqueIndex", "Unique"),
+    ] {
+        assert_eq!(aliases.get(wrapper).map(String::as_str), Some(target), "{wrapper}");
+    }
+    // Helpers that apply no decorator are not wrappers.
+    assert!(!aliases.contains_key("applyTypeOrmIndex") || aliases["applyTypeOrmIndex"] == "Index");
+    let e = entity(&ws, "Invoice");
+    assert_eq!(e.table, "invoices");
+    assert_eq!(
+        e.column("total").and_then(|c| c.db_type.as_deref()),
+        Some("numeric")
+    );
+    assert!(e.index_leading_with("total").is_some());
+    assert!(e.index_leading_with("number").is_some());
+    assert_eq!(entity(&ws, "Tenant").table, "tenant");
+    // `tenantId` has no index, `ownerId` has one: exactly one IDX001.
+    let found = lines(&ws, "IDX001");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].2.contains("tenantId"), "{found:?}");
+}
+
+#[test]
+fn a_wrapper_applying_two_different_typeorm_decorators_stands_for_neither() {
+    let odd = (
+        "src/core/odd.ts",
+        "import { Column, Index } from 'typeorm';
+export function IndexedColumn(o?: any) {
+  return (t: any, k: string) => { Column(o)(t, k); Index()(t, k); };
+}
+",
+    );
+    let ws = with_decorators(&[odd]);
+    assert!(!ws.config.workspace_aliases.contains_key("IndexedColumn"));
+}
