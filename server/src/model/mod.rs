@@ -7,9 +7,9 @@ mod columns;
 pub mod erd;
 mod indexes;
 pub mod naming;
-mod schema;
 #[cfg(test)]
 mod resolution_tests;
+mod schema;
 #[cfg(test)]
 mod tests;
 mod types;

@@ -134,7 +134,11 @@ export class Invoice extends ManagedEntity {
         ("ColumnIndex", "Index"),
         ("UniqueIndex", "Unique"),
     ] {
-        assert_eq!(aliases.get(wrapper).map(String::as_str), Some(target), "{wrapper}");
+        assert_eq!(
+            aliases.get(wrapper).map(String::as_str),
+            Some(target),
+            "{wrapper}"
+        );
     }
     // Helpers that apply no decorator are not wrappers.
     assert!(!aliases.contains_key("applyTypeOrmIndex") || aliases["applyTypeOrmIndex"] == "Index");
@@ -165,4 +169,51 @@ export function IndexedColumn(o?: any) {
     );
     let ws = with_decorators(&[odd]);
     assert!(!ws.config.workspace_aliases.contains_key("IndexedColumn"));
+}
+
+#[test]
+fn a_base_class_reached_through_a_default_import_under_another_name_is_followed() {
+    for export in [
+        "export default class DatabaseBaseModel extends BaseEntity {",
+        "class DatabaseBaseModel extends BaseEntity {",
+    ] {
+        let tail = if export.starts_with("export") {
+            ""
+        } else {
+            "export default DatabaseBaseModel;\n"
+        };
+        let base = format!(
+            "import {{ BaseEntity, Column, DeleteDateColumn, Index, PrimaryGeneratedColumn }} from 'typeorm';
+{export}
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Index()
+  @Column({{ nullable: true }})
+  projectId: string;
+
+  @DeleteDateColumn({{ nullable: true }})
+  deletedAt?: Date;
+}}
+{tail}"
+        );
+        let alert = "import { Entity, Column } from 'typeorm';
+import BaseModel from './base/database-base-model';
+@Entity({ name: 'Alert' })
+export default class Alert extends BaseModel {
+  @Column()
+  title: string;
+}
+";
+        let files = [
+            ("src/models/base/database-base-model.ts", base.as_str()),
+            ("src/models/alert.ts", alert),
+        ];
+        let ws = workspace(&files);
+        let e = entity(&ws, "Alert");
+        assert_eq!(e.ancestors.len(), 1, "{export}");
+        assert!(e.column("projectId").is_some());
+        assert!(e.index_leading_with("projectId").is_some());
+        assert!(e.soft_delete.is_some());
+    }
 }

@@ -181,7 +181,11 @@ impl Follow<'_> {
                 _ => None,
             };
         }
-        for import in facts.imports.iter().filter(|i| i.kind == ImportKind::Import) {
+        for import in facts
+            .imports
+            .iter()
+            .filter(|i| i.kind == ImportKind::Import)
+        {
             let Some(n) = import.names.iter().find(|n| n.local == name) else {
                 continue;
             };

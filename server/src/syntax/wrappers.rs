@@ -176,7 +176,8 @@ mod tests {
         assert_eq!(facts.default_export.as_deref(), Some("DatabaseBaseModel"));
         let facts = facts_of("export default class Base {}\n");
         assert_eq!(facts.default_export.as_deref(), Some("Base"));
-        let facts = facts_of("import { Index } from 'typeorm';\nexport { Index as ColumnIndex };\n");
+        let facts =
+            facts_of("import { Index } from 'typeorm';\nexport { Index as ColumnIndex };\n");
         assert_eq!(facts.export_renames.len(), 1);
         assert_eq!(facts.export_renames[0].imported, "Index");
         assert_eq!(facts.export_renames[0].local, "ColumnIndex");
