@@ -7,6 +7,7 @@ mod columns;
 pub mod erd;
 mod indexes;
 pub mod naming;
+pub mod predicate;
 #[cfg(test)]
 mod resolution_tests;
 mod schema;

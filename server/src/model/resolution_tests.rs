@@ -217,3 +217,127 @@ export default class Alert extends BaseModel {
         assert!(e.soft_delete.is_some());
     }
 }
+
+#[test]
+fn a_partial_index_the_key_equality_implies_serves_the_foreign_key() {
+    let make = |predicate: &str| {
+        format!(
+            "import {{ Entity, Column, Index, ManyToOne }} from 'typeorm';
+import {{ ManagedEntity }} from 'src/common/managed-entity';
+import {{ User }} from 'src/users/user.entity';
+@Entity()
+@Index('IDX_doc_owner', ['ownerId'], {{ where: '{predicate}' }})
+export class Doc extends ManagedEntity {{
+  @Column({{ nullable: true }})
+  ownerId: string | null;
+
+  @ManyToOne(() => User, {{ nullable: true }})
+  owner: User | null;
+}}
+"
+        )
+    };
+    let user = (
+        "src/users/user.entity.ts",
+        "import { Entity } from 'typeorm';\nimport { ManagedEntity } from 'src/common/managed-entity';\n@Entity()\nexport class User extends ManagedEntity {}\n",
+    );
+    for (predicate, flagged) in [
+        ("\"ownerId\" IS NOT NULL", false),
+        ("ownerId IS NOT NULL", false),
+        ("doc.\"ownerId\" IS NOT NULL", false),
+        ("\"deleted\" IS NULL", true),
+        ("\"ownerId\" IS NOT NULL AND \"deleted\" IS NULL", true),
+    ] {
+        let doc = make(predicate);
+        let ws = workspace(&[("src/docs/doc.entity.ts", doc.as_str()), user]);
+        let found = lines(&ws, "IDX001");
+        assert_eq!(found.len(), usize::from(flagged), "{predicate}: {found:?}");
+    }
+}
+
+const STI_PARENT: (&str, &str) = (
+    "src/content/content.entity.ts",
+    "import { Entity, ManyToOne, TableInheritance } from 'typeorm';
+import { ManagedEntity } from 'src/common/managed-entity';
+import { User } from 'src/users/user.entity';
+@Entity()
+@TableInheritance({ column: { type: 'varchar', name: 'type' } })
+export class Content extends ManagedEntity {
+  @ManyToOne(() => User)
+  author: User;
+}
+",
+);
+
+const STI_USER: (&str, &str) = (
+    "src/users/user.entity.ts",
+    "import { Entity } from 'typeorm';\nimport { ManagedEntity } from 'src/common/managed-entity';\n@Entity()\nexport class User extends ManagedEntity {}\n",
+);
+
+#[test]
+fn an_index_on_a_child_entity_covers_the_whole_single_table() {
+    let photo = (
+        "src/content/photo.entity.ts",
+        "import { ChildEntity, Column, Index } from 'typeorm';
+import { Content } from './content.entity';
+@ChildEntity()
+@Index(['author'])
+export class Photo extends Content {
+  @Column({ nullable: true })
+  size: number;
+}
+",
+    );
+    let post = (
+        "src/content/post.entity.ts",
+        "import { ChildEntity, Column } from 'typeorm';
+import { Content } from './content.entity';
+@ChildEntity()
+export class Post extends Content {
+  @Column({ nullable: true })
+  body: string;
+}
+",
+    );
+    let ws = workspace(&[STI_PARENT, STI_USER, photo, post]);
+    assert_eq!(entity(&ws, "Post").table, "content");
+    let found = lines(&ws, "IDX001");
+    assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
+fn an_unindexed_key_of_a_single_table_is_one_finding_and_one_migration() {
+    let child = |name: &'static str, path: &'static str| {
+        (
+            path,
+            match name {
+                "Photo" => "import { ChildEntity } from 'typeorm';\nimport { Content } from './content.entity';\n@ChildEntity()\nexport class Photo extends Content {}\n",
+                _ => "import { ChildEntity } from 'typeorm';\nimport { Content } from './content.entity';\n@ChildEntity()\nexport class Post extends Content {}\n",
+            },
+        )
+    };
+    let ws = workspace(&[
+        STI_PARENT,
+        STI_USER,
+        child("Photo", "src/content/photo.entity.ts"),
+        child("Post", "src/content/post.entity.ts"),
+    ]);
+    let found = crate::rules::testing::findings(&ws, "IDX001");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0]
+            .message
+            .contains("`Content.author` (content.authorId)"),
+        "{}",
+        found[0].message
+    );
+    // One table: at most one migration, and one `@Index()` edit.
+    for fix in &found[0].fixes {
+        let created = fix
+            .changes
+            .iter()
+            .filter(|c| matches!(c, crate::finding::FileChange::Create { .. }))
+            .count();
+        assert!(created <= 1, "{fix:?}");
+    }
+}
