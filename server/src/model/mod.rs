@@ -6,6 +6,7 @@ mod classes;
 mod columns;
 pub mod erd;
 mod indexes;
+mod manual_soft_delete;
 pub mod naming;
 pub mod predicate;
 #[cfg(test)]

@@ -341,3 +341,47 @@ fn an_unindexed_key_of_a_single_table_is_one_finding_and_one_migration() {
         assert!(created <= 1, "{fix:?}");
     }
 }
+
+#[test]
+fn soft_delete_under_any_name_and_by_hand_is_detected() {
+    let base = |deleted: &str| {
+        format!(
+            "import {{ BaseEntity, Column, DeleteDateColumn, PrimaryGeneratedColumn }} from 'typeorm';
+export abstract class DatabaseBaseModel extends BaseEntity {{
+  @PrimaryGeneratedColumn('uuid')
+  _id: string;
+
+  {deleted}
+}}
+"
+        )
+    };
+    let alert = "import { Entity } from 'typeorm';
+import { DatabaseBaseModel } from './base';
+@Entity()
+export class Alert extends DatabaseBaseModel {}
+";
+    let query = "export const open = (db: any) => db.query('SELECT * FROM alert WHERE \"deletedAt\" IS NULL');\n";
+    // Any property name of a @DeleteDateColumn.
+    let b = base("@DeleteDateColumn({ nullable: true })\n  removedOn?: Date;");
+    let ws = workspace(&[
+        ("src/models/base.ts", b.as_str()),
+        ("src/models/alert.ts", alert),
+    ]);
+    assert!(entity(&ws, "Alert").soft_delete.is_some());
+    // A nullable timestamp column the queries filter with IS NULL.
+    let b = base("@Column({ type: 'timestamptz', nullable: true })\n  deletedAt?: Date;");
+    let files = [
+        ("src/models/base.ts", b.as_str()),
+        ("src/models/alert.ts", alert),
+        ("src/services/alerts.ts", query),
+    ];
+    let ws = workspace(&files);
+    assert!(matches!(
+        entity(&ws, "Alert").soft_delete,
+        Some(crate::model::SoftDelete::Manual { ref column }) if column == "deletedAt"
+    ));
+    // The same column that no query filters is only a column.
+    let ws = workspace(&files[..2]);
+    assert!(entity(&ws, "Alert").soft_delete.is_none());
+}
