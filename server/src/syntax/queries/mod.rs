@@ -294,6 +294,9 @@ impl<'a> Extractor<'a> {
                 if let Some(n) = name {
                     self.walk(n);
                 }
+                if is_const {
+                    self.register_const(d); // `const [sql] = qb.getQueryAndParameters()`
+                }
                 continue;
             };
             let recv = pick_binding(type_recv, value_recv);
