@@ -102,6 +102,9 @@ struct ClassScope {
     members: HashMap<String, Recv>,
     /// For `class UserRepository extends Repository<User>`.
     this_recv: Option<Known>,
+    /// For `class OrderService extends CrudService<Order>`: the entity the generic base
+    /// is instantiated with; the base's repository members (`this.repository`) hold it.
+    generic_entity: Option<Spanned<String>>,
 }
 
 struct Extractor<'a> {
