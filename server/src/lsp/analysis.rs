@@ -38,9 +38,10 @@ pub const DEBOUNCE: Duration = Duration::from_millis(30);
 /// (cross-file findings in closed files stay current); above it only open files are.
 const FULL_CHECK_LIMIT: usize = 5000;
 
-/// Test hook: milliseconds the analysis sleeps before each file it checks (and then logs
-/// when it starts and when it is superseded), so that end-to-end tests can send requests
-/// while a run is certainly in progress. Unset outside tests.
+/// Test hook: milliseconds the analysis sleeps before checking each open document (after
+/// logging `checking <uri> version <n>`; it also logs when a run is superseded), so that
+/// end-to-end tests can send requests while a run is certainly in progress. Unset
+/// outside tests.
 pub const TEST_DELAY_ENV: &str = "TYPEORM_LSP_TEST_ANALYSIS_DELAY_MS";
 
 /// The outcome of one analysis phase.
@@ -108,7 +109,6 @@ pub fn spawn(session: Arc<Session>) {
 /// One run: both phases, each on the blocking pool, each published as it completes.
 async fn run_once(session: &Arc<Session>) {
     let revision = session.revision();
-    test_log(session, format!("analysis started (revision {revision})")).await;
     let worker = session.clone();
     let first = tokio::task::spawn_blocking(move || analyze_open(&worker, revision)).await;
     let rest = match first {
@@ -149,12 +149,17 @@ async fn test_log(session: &Session, message: String) {
     }
 }
 
-/// Sleeps the test hook's delay before checking a file, in slices, returning early
-/// (true) once the run is superseded.
-fn pause_for_test(session: &Session, revision: u64) -> bool {
+/// Between two open documents: with the test hook on, logs which one comes next and
+/// sleeps the hook's delay in slices. True once the run is superseded.
+fn pause_for_test(session: &Session, revision: u64, next: &DocSnapshot) -> bool {
     let Some(delay) = test_delay() else {
         return session.superseded(revision);
     };
+    let message = format!("checking {} version {}", next.uri.as_str(), next.version);
+    // On the blocking pool: wait until the message is queued, so that it precedes
+    // anything this run publishes.
+    tokio::runtime::Handle::current()
+        .block_on(session.client.log_message(MessageType::LOG, message));
     let slice = Duration::from_millis(5);
     let mut waited = Duration::ZERO;
     while waited < delay {
@@ -187,7 +192,7 @@ fn analyze_open(session: &Session, revision: u64) -> Option<(Run, Rest)> {
     let rest = Rest { later, vanish };
     let enc = session.encoding();
     for (path, snap) in &open {
-        if pause_for_test(session, revision) {
+        if pause_for_test(session, revision, snap) {
             requeue(session, rest);
             return None;
         }
@@ -507,7 +512,7 @@ fn check_later(session: &Session, rest: Rest, revision: u64) -> Option<Run> {
         let checked: Vec<Item> = files
             .par_iter()
             .filter_map(|path| {
-                if stopped.load(Ordering::Relaxed) || pause_for_test(session, revision) {
+                if stopped.load(Ordering::Relaxed) || session.superseded(revision) {
                     stopped.store(true, Ordering::Relaxed);
                     return None;
                 }
@@ -616,10 +621,12 @@ pub async fn publish(session: &Session, run: Run) {
                 continue;
             }
         }
+        // A new version of an open document is always published (clients match
+        // diagnostics to versions); closed files only when their diagnostics changed.
         let changed = session
             .results
             .get(&item.uri)
-            .is_none_or(|r| r.diagnostics != item.diagnostics);
+            .is_none_or(|r| r.diagnostics != item.diagnostics || r.version != item.version);
         let result = FileResult {
             version: item.version,
             diagnostics: item.diagnostics.clone(),
