@@ -6,11 +6,16 @@ mod classes;
 mod columns;
 pub mod erd;
 mod indexes;
+mod manual_soft_delete;
 pub mod naming;
+pub mod predicate;
+#[cfg(test)]
+mod resolution_tests;
 mod schema;
 #[cfg(test)]
 mod tests;
 mod types;
+pub mod wrappers;
 
 pub use classes::ClassIndex;
 pub use types::*;
@@ -37,7 +42,7 @@ impl SourceFile {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Model {
     /// The files the model was built from, sorted by path.
     pub files: Vec<Arc<SourceFile>>,
@@ -77,24 +82,26 @@ impl Model {
 
     /// Replaces one file, rebuilding only what it can change; falls back to a full build
     /// when the file is new or its classes, imports or entity decorators changed.
+    /// Returns true when the update was incremental (false: rebuilt from scratch).
     pub fn update_file(
         &mut self,
         file: Arc<SourceFile>,
         config: &Config,
         resolver: &crate::resolve::Resolver,
-    ) {
+    ) -> bool {
         if build::update_file(self, file.clone(), config, resolver) {
             if let Some(fi) = self.file_index(&file.path) {
                 self.links.update_file(fi, &file, &self.by_path, resolver);
             }
-        } else {
-            let mut files = self.files.clone();
-            match self.file_index(&file.path) {
-                Some(i) => files[i] = file,
-                None => files.push(file),
-            }
-            *self = Model::build(files, config, resolver);
+            return true;
         }
+        let mut files = self.files.clone();
+        match self.file_index(&file.path) {
+            Some(i) => files[i] = file,
+            None => files.push(file),
+        }
+        *self = Model::build(files, config, resolver);
+        false
     }
 
     pub fn file(&self, index: usize) -> Option<&SourceFile> {
