@@ -10,6 +10,9 @@
 #[path = "common/realistic.rs"]
 mod realistic;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use rayon::prelude::*;
 use std::time::Instant;
 use typeorm_lsp::config::Config;

@@ -4,6 +4,11 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use typeorm_lsp::cli::{self, check::CheckOptions, output::OutputFormat};
 
+/// Parsing and fact extraction allocate many small nodes from several threads, where
+/// glibc's malloc showed up at about 15% of a cold check's profile.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "typeorm-lsp",
