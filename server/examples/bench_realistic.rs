@@ -3,9 +3,10 @@
 //! parse of the same bytes, both on 2 threads; building every fix (what `--fix` and the
 //! JSON output add); per-file time; peak RSS.
 //!
-//! `cargo run --release --example bench_realistic -- FILES` (default 1000). Run one size
-//! per process (peak RSS is per process). `BENCH_DIR=dir` keeps the corpus, e.g. to time
-//! the `typeorm-lsp check` binary on it.
+//! `cargo run --release --example bench_realistic -- FILES` (default 1000), or `-- DIR`
+//! to measure an existing workspace. Run one size per process (peak RSS is per process).
+//! `BENCH_DIR=dir` keeps the generated corpus, e.g. to time the `typeorm-lsp check`
+//! binary on it; `BENCH_THREADS` (default 2) sets the threads of both sides.
 
 #[path = "common/realistic.rs"]
 mod realistic;
@@ -14,6 +15,7 @@ mod realistic;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use rayon::prelude::*;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 use typeorm_lsp::config::Config;
 use typeorm_lsp::workspace::Workspace;
@@ -31,25 +33,48 @@ fn peak_rss_mb() -> f64 {
         .unwrap_or(0.0)
 }
 
-fn main() {
-    let total: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(1000);
-    let threads: usize = std::env::var("BENCH_THREADS")
-        .ok()
-        .and_then(|t| t.parse().ok())
-        .unwrap_or(2);
-    let temp = tempfile::tempdir().expect("tempdir");
+/// The files to measure: a generated corpus of `arg` files, or the TypeScript files
+/// `check` finds under an existing folder `arg`.
+fn corpus(arg: &str, temp: &Path) -> (PathBuf, realistic::Corpus) {
+    if Path::new(arg).is_dir() {
+        let root = std::fs::canonicalize(arg).expect("canonical");
+        let files = typeorm_lsp::discover::discover(&root, &Config::default());
+        let bytes = files
+            .iter()
+            .filter_map(|f| std::fs::metadata(f).ok())
+            .map(|m| m.len() as usize)
+            .sum();
+        let corpus = realistic::Corpus {
+            files,
+            bytes,
+            entities: 0,
+            services: 0,
+        };
+        return (root, corpus);
+    }
+    let total: usize = arg.parse().unwrap_or(1000);
     let root = match std::env::var_os("BENCH_DIR") {
         Some(d) => {
             let _ = std::fs::remove_dir_all(&d);
             std::fs::create_dir_all(&d).expect("mkdir BENCH_DIR");
             std::fs::canonicalize(d).expect("canonical")
         }
-        None => std::fs::canonicalize(temp.path()).expect("canonical"),
+        None => std::fs::canonicalize(temp).expect("canonical"),
     };
     let corpus = realistic::write(&root, total);
+    (root, corpus)
+}
+
+fn main() {
+    let arg = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "1000".to_string());
+    let threads: usize = std::env::var("BENCH_THREADS")
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(2);
+    let temp = tempfile::tempdir().expect("tempdir");
+    let (root, corpus) = corpus(&arg, temp.path());
     let files = corpus.files.len();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
