@@ -140,7 +140,13 @@ impl Workspace {
             config: &self.config,
             resolver: &self.resolver,
             root: &self.root,
+            fixes: false,
         }
+    }
+
+    /// Builds the deferred fixes of findings of this workspace (see [`rules::build_fixes`]).
+    pub fn build_fixes(&self, findings: &mut [Finding]) {
+        rules::build_fixes(&self.ctx(), findings);
     }
 
     /// Findings of one file (empty for files outside the workspace).
