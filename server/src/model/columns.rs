@@ -173,6 +173,7 @@ pub fn relation(
         property: prop.name.clone(),
         kind,
         target,
+        target_class: None,
         target_span: target_arg.map(|a| a.span.clone()),
         inverse,
         inverse_span,

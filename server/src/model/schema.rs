@@ -159,6 +159,7 @@ fn schema_relation(p: &Prop, config: &Config, origin: Origin) -> Option<Relation
     Some(Relation {
         property: p.key.clone(),
         kind,
+        target_class: None,
         target: target
             .and_then(|t| t.value.type_target())
             .map(str::to_string),

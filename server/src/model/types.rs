@@ -126,6 +126,9 @@ pub struct Relation {
     pub kind: RelationKind,
     /// The target class name (`() => User`, `'User'`).
     pub target: Option<String>,
+    /// The class the target names, resolved the way TypeScript would from the file that
+    /// declares the relation (None for string targets and names we cannot pin down).
+    pub target_class: Option<ClassRef>,
     pub target_span: Option<Span>,
     /// The inverse property (`(u) => u.posts` or `'posts'`).
     pub inverse: Option<String>,

@@ -90,7 +90,7 @@ fn one_to_many(
     ctx: &Ctx,
     relation: &Relation,
     target: &Entity,
-    names: &[String],
+    names: &super::target::Back,
 ) -> Option<String> {
     if !fully_known(target) {
         return None;
@@ -112,7 +112,7 @@ fn unowned_pair(
     ctx: &Ctx,
     declared: &Declared,
     target: &Entity,
-    names: &[String],
+    names: &super::target::Back,
 ) -> Option<String> {
     let relation = declared.relation;
     if owns(relation) || relation.options_opaque {
@@ -150,7 +150,7 @@ fn partner<'a>(
     ctx: &Ctx,
     declared: &Declared,
     target: &'a Entity,
-    names: &[String],
+    names: &super::target::Back,
 ) -> Partner<'a> {
     let relation = declared.relation;
     if let Some(inverse) = relation.inverse.as_deref() {
