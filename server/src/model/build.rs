@@ -361,6 +361,7 @@ impl<'a> Ctx<'a> {
                 .map(|raw| resolve(raw, &columns, &relations)),
         );
         let soft_delete = soft_delete(&columns, self.config);
+        let embedded_relations = self.embedded_relations(&columns);
         // Grown by pushes, these keep up to twice the room they need for the model's
         // lifetime: about 16 MB at 10,000 entities.
         columns.shrink_to_fit();
@@ -379,7 +380,42 @@ impl<'a> Ctx<'a> {
             relations,
             indexes,
             soft_delete,
+            embedded_relations,
         }
+    }
+
+    /// The relations of the embedded classes of `columns`, one level deep.
+    fn embedded_relations(&self, columns: &[Column]) -> Vec<Relation> {
+        let mut out = Vec::new();
+        for col in columns.iter().filter(|c| c.kind == ColumnKind::Embedded) {
+            let Some(name) = col.embedded.as_deref() else {
+                continue;
+            };
+            let Some(r) = resolve_class(
+                name,
+                col.origin.file,
+                self.files,
+                self.by_path,
+                self.classes,
+                self.resolver,
+            ) else {
+                continue;
+            };
+            let Some(class) = self.class(r) else { continue };
+            let origin_of = |d: &Decorator| Origin {
+                file: r.file,
+                class: Some(r.class),
+                span: d.span.clone(),
+            };
+            for prop in class.properties.iter().filter(|p| !p.is_static) {
+                if let Some(mut rel) = relation(prop, self.config, origin_of) {
+                    rel.target_class = self.target_class(&rel, prop, r.file);
+                    rel.property = format!("{}.{}", col.property, rel.property);
+                    out.push(rel);
+                }
+            }
+        }
+        out
     }
 }
 

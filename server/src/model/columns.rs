@@ -135,7 +135,9 @@ pub fn relation(
         match &arg.value {
             Value::Arrow { body, .. } => {
                 if let Some(path) = body.value.as_reference() {
-                    inverse = path.rsplit('.').next().map(str::to_string);
+                    // `(t) => t.extra.owner`: the path after the parameter.
+                    inverse = Some(path.split_once('.').map_or(path, |(_, rest)| rest))
+                        .map(str::to_string);
                     inverse_span = Some(body.span.clone());
                 }
             }

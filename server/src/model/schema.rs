@@ -79,6 +79,7 @@ pub fn entity(file: usize, schema: &EntitySchemaFact, config: &Config) -> Option
         relations,
         indexes,
         soft_delete,
+        embedded_relations: Vec::new(),
     })
 }
 

@@ -224,6 +224,9 @@ pub struct Entity {
     pub relations: Vec<Relation>,
     pub indexes: Vec<Index>,
     pub soft_delete: Option<SoftDelete>,
+    /// Relations declared in embedded classes (`@Column(() => Extra) extra`), with the
+    /// embedded path as property (`extra.owner`): what `(t) => t.extra.owner` names.
+    pub embedded_relations: Vec<Relation>,
 }
 
 impl Entity {
@@ -235,7 +238,15 @@ impl Entity {
         self.columns.iter().find(|c| c.db_name == db_name)
     }
 
+    /// The relation of that property; a dotted path (`extra.owner`) names a relation of
+    /// an embedded class.
     pub fn relation(&self, property: &str) -> Option<&Relation> {
+        if property.contains('.') {
+            return self
+                .embedded_relations
+                .iter()
+                .find(|r| r.property == property);
+        }
         self.relations.iter().find(|r| r.property == property)
     }
 

@@ -95,9 +95,11 @@ fn one_to_many(
     if !fully_known(target) {
         return None;
     }
+    // Relations of embedded classes (`(t) => t.extra.owner`) hold foreign keys too.
     let back = target
         .relations
         .iter()
+        .chain(&target.embedded_relations)
         .any(|r| r.kind == RelationKind::ManyToOne && points_back(ctx, r, names));
     (!back).then(|| {
         format!(
