@@ -136,8 +136,8 @@ pub fn relation(
             Value::Arrow { body, .. } => {
                 if let Some(path) = body.value.as_reference() {
                     // `(t) => t.extra.owner`: the path after the parameter.
-                    inverse = Some(path.split_once('.').map_or(path, |(_, rest)| rest))
-                        .map(str::to_string);
+                    let after_param = path.split_once('.').map_or(path, |(_, rest)| rest);
+                    inverse = Some(after_param.to_string());
                     inverse_span = Some(body.span.clone());
                 }
             }
