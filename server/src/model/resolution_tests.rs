@@ -487,3 +487,37 @@ export class Owner extends ManagedEntity {
     let ws = workspace(&[extra, thing, ("src/owners/owner.entity.ts", typo.as_str())]);
     assert_eq!(lines(&ws, "REL002").len(), 1);
 }
+
+#[test]
+fn the_managed_base_columns_are_read_from_the_base_when_named_otherwise() {
+    let base = (
+        "src/common/managed-entity.ts",
+        "import { CreateDateColumn, DeleteDateColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+export abstract class ManagedEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @CreateDateColumn()
+  createdAt: Date;
+
+  @UpdateDateColumn()
+  updatedAt: Date;
+
+  @DeleteDateColumn({ nullable: true })
+  deletedAt: Date | null;
+}
+",
+    );
+    let ws = workspace(&[base]);
+    let cols = &ws.config.base_columns;
+    assert_eq!(
+        (
+            cols.created.as_str(),
+            cols.updated.as_str(),
+            cols.deleted.as_str()
+        ),
+        ("createdAt", "updatedAt", "deletedAt")
+    );
+    let found = lines(&ws, "ENT003");
+    assert!(found.is_empty(), "{found:?}");
+}
