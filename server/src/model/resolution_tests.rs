@@ -521,3 +521,51 @@ export abstract class ManagedEntity {
     let found = lines(&ws, "ENT003");
     assert!(found.is_empty(), "{found:?}");
 }
+
+#[test]
+fn a_string_target_shared_by_several_classes_is_the_nearest_one() {
+    let user = |dir: &str, with_photos: bool| {
+        let body = if with_photos {
+            "  @OneToMany('Photo', 'user')\n  photos: Photo[];\n"
+        } else {
+            ""
+        };
+        (
+            format!("test/{dir}/entity/User.ts"),
+            format!(
+                "import {{ Entity, OneToMany, PrimaryGeneratedColumn }} from 'typeorm';
+import {{ Photo }} from './Photo';
+@Entity()
+export class User {{
+  @PrimaryGeneratedColumn()
+  id: number;
+{body}}}
+"
+            ),
+        )
+    };
+    let photo = (
+        "test/b/entity/Photo.ts".to_string(),
+        "import { Entity, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class Photo {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @ManyToOne('User', 'photos')
+  user: any;
+}
+"
+        .to_string(),
+    );
+    let files = [user("a", false), user("b", true), photo];
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let ws = workspace(&refs);
+    for code in ["REL002", "REL003"] {
+        let found = lines(&ws, code);
+        assert!(found.is_empty(), "{code}: {found:?}");
+    }
+}
