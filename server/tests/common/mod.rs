@@ -20,7 +20,8 @@ pub const TIMEOUT: Duration = Duration::from_secs(30);
 
 pub struct Client {
     child: Child,
-    stdin: ChildStdin,
+    /// None once the test closed it.
+    stdin: Option<ChildStdin>,
     rx: Receiver<Value>,
     next_id: i64,
     /// Notifications not yet consumed by a wait, oldest first.
@@ -60,7 +61,7 @@ impl Client {
         });
         Client {
             child,
-            stdin,
+            stdin: Some(stdin),
             rx,
             next_id: 1,
             notifications: VecDeque::new(),
@@ -100,8 +101,37 @@ impl Client {
     pub fn send(&mut self, msg: &Value) {
         let body = serde_json::to_string(msg).expect("json");
         let framed = format!("Content-Length: {}\r\n\r\n{body}", body.len());
-        self.stdin.write_all(framed.as_bytes()).expect("write");
-        self.stdin.flush().expect("flush");
+        self.send_raw(framed.as_bytes());
+    }
+
+    /// Writes bytes to the server's stdin as they are (for malformed input).
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin is open");
+        stdin.write_all(bytes).expect("write");
+        stdin.flush().expect("flush");
+    }
+
+    /// Closes the server's stdin (end of input).
+    pub fn close_stdin(&mut self) {
+        self.stdin = None;
+    }
+
+    /// Waits for a message the server sends that satisfies `pred` (server requests are
+    /// answered, notifications kept on the way); None on timeout or when it is gone.
+    pub fn wait_message(&mut self, pred: impl Fn(&Value) -> bool) -> Option<Value> {
+        self.wait_for(pred)
+    }
+
+    /// Waits for the process to end; its exit code (None for a signal). Fails on timeout.
+    pub fn wait_exit(&mut self) -> Option<i32> {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status.code();
+            }
+            assert!(Instant::now() < deadline, "server did not exit");
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 
     pub fn notify(&mut self, method: &str, params: Value) {
