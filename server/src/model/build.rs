@@ -287,7 +287,11 @@ impl<'a> Ctx<'a> {
         let mut columns: Vec<Column> = Vec::new();
         let mut relations: Vec<Relation> = Vec::new();
         let mut raw_indexes: Vec<RawIndex> = Vec::new();
-        // Root-most class first, so a subclass's redeclaration replaces the inherited one.
+        // Root-most class first. A subclass that declares again a column or relation of an
+        // ancestor changes nothing: TypeORM keeps the first declaration it registered
+        // (`filterByTargetAndWithoutDuplicateProperties`), and the ancestor's decorators
+        // always run first (checked against TypeORM 0.3.31: a `@CreateDateColumn({ type:
+        // 'timestamp' })` redeclared over a `timestamptz` one stays `timestamptz`).
         for r in ancestors.iter().rev().chain(std::iter::once(&me)) {
             let Some(c) = self.class(*r) else { continue };
             let origin_of = |d: &Decorator| Origin {
@@ -296,14 +300,18 @@ impl<'a> Ctx<'a> {
                 span: d.span.clone(),
             };
             for prop in c.properties.iter().filter(|p| !p.is_static) {
+                let declared = |name: &str| {
+                    columns.iter().any(|x| x.property == name)
+                        || relations.iter().any(|x| x.property == name)
+                };
                 if let Some(col) = column(prop, self.config, origin_of) {
-                    columns.retain(|x| x.property != col.property);
-                    relations.retain(|x| x.property != col.property);
-                    columns.push(col);
+                    if !declared(&col.property) {
+                        columns.push(col);
+                    }
                 } else if let Some(rel) = relation(prop, self.config, origin_of) {
-                    columns.retain(|x| x.property != rel.property);
-                    relations.retain(|x| x.property != rel.property);
-                    relations.push(rel);
+                    if !declared(&rel.property) {
+                        relations.push(rel);
+                    }
                 }
                 raw_indexes.extend(property_indexes(
                     &prop.name,

@@ -4,9 +4,11 @@
 mod build;
 mod classes;
 mod columns;
+pub mod ddl;
 pub mod erd;
 mod indexes;
 pub mod naming;
+pub mod relational;
 mod schema;
 #[cfg(test)]
 mod tests;
