@@ -38,7 +38,7 @@ function compare(bin, workspace) {
     const entity = (a && a.entity) || (b && b.entity);
     const refusedTables = new Set(ours.tables.filter((t) => refused.has(t.entity)).map((t) => t.name));
     const junctionOfRefused =
-      !entity && [a, b].some((t) => t && t.foreignKeys.some((fk) => refusedTables.has(fk.referencedTable)));
+      !entity && !b && a.foreignKeys.some((fk) => refusedTables.has(fk.referencedTable));
     if ((entity && refused.has(entity)) || junctionOfRefused) {
       result.skipped.push(name);
       continue;

@@ -41,7 +41,72 @@ pub fn build(mut files: Vec<Arc<SourceFile>>, config: &Config, resolver: &Resolv
         .collect();
     model.entities = entities;
     reindex(&mut model);
+    default_join_columns(&mut model, config);
     model
+}
+
+/// A join column without a `name` is named after the relation and the referenced column
+/// (`joinColumnName(relation, referencedColumn.propertyName)`): the target's primary key,
+/// which is not always `id` (`@PrimaryColumn() code` gives `lessorCode`, as TypeORM 0.3.31
+/// builds it). Columns are built before targets are known, so this pass renames them, and
+/// the index columns that named the relation, once every entity exists.
+fn default_join_columns(model: &mut Model, config: &Config) {
+    let mut renames: Vec<(usize, usize, Vec<String>)> = Vec::new();
+    for (ei, e) in model.entities.iter().enumerate() {
+        for (ri, r) in e.relations.iter().enumerate() {
+            if r.join_columns.is_empty() {
+                continue;
+            }
+            let Some(target) = r.target.as_deref().and_then(|t| model.entity(t)) else {
+                continue;
+            };
+            let primaries: Vec<&str> = target
+                .primary_columns()
+                .map(|c| c.property.as_str())
+                .collect();
+            if primaries.is_empty() || primaries == [config.base_columns.id.as_str()] {
+                continue;
+            }
+            let join = model.property_at(&r.origin).and_then(|p| {
+                p.decorators
+                    .iter()
+                    .find(|d| canon(config, &d.name) == "JoinColumn")
+            });
+            let arg = join.and_then(|d| d.arg(0)).map(|a| &a.value);
+            let explicit = arg.is_some_and(|v| {
+                v.as_array().is_some()
+                    || v.get("name").is_some()
+                    || v.get("referencedColumnName").is_some()
+            });
+            if explicit {
+                continue;
+            }
+            let names: Vec<String> = primaries
+                .iter()
+                .map(|p| naming::join_column_name(&r.property, p, config.naming_strategy))
+                .collect();
+            if names != r.join_columns {
+                renames.push((ei, ri, names));
+            }
+        }
+    }
+    for (ei, ri, names) in renames {
+        let Some(e) = model.entities.get_mut(ei) else {
+            continue;
+        };
+        let Some(r) = e.relations.get_mut(ri) else {
+            continue;
+        };
+        let old = std::mem::replace(&mut r.join_columns, names.clone());
+        for i in &mut e.indexes {
+            if let Some(pos) = i.columns.iter().position(|c| old.contains(c)) {
+                i.columns.retain(|c| !old.contains(c));
+                for (k, n) in names.iter().enumerate() {
+                    i.columns.insert(pos + k, n.clone());
+                }
+            }
+        }
+    }
 }
 
 /// Replaces one file whose model-relevant shape (class names, `extends`, entity
@@ -104,6 +169,7 @@ pub fn update_file(
     if names_changed {
         reindex(model);
     }
+    default_join_columns(model, config);
     true
 }
 

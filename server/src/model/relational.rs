@@ -6,7 +6,7 @@
 //! (`tests/typeorm/schema.js`).
 
 use super::columns::canon;
-use super::naming::{camel_case, snake_case, typeorm_hash};
+use super::naming::{self, camel_case, snake_case, typeorm_hash};
 use super::types::*;
 use super::Model;
 use crate::config::{Config, NamingStrategy};
@@ -147,6 +147,19 @@ struct Builder<'a> {
 struct Col {
     column: TableColumn,
     property: String,
+    /// The foreign key this column belongs to, for relations the model does not list
+    /// (inside embedded classes, `@TreeParent`).
+    fk: Option<PendingFk>,
+}
+
+#[derive(Clone)]
+struct PendingFk {
+    /// The relation's path (`billing.country`): columns of one key share it.
+    key: String,
+    referenced_table: String,
+    referenced_column: String,
+    on_delete: String,
+    on_update: String,
 }
 
 impl Builder<'_> {
@@ -190,6 +203,7 @@ impl Builder<'_> {
                         generated: None,
                     },
                     property: column.clone(),
+                    fk: None,
                 });
             }
             indices.push(TableIndex {
@@ -210,7 +224,9 @@ impl Builder<'_> {
         }
         match tree.as_deref() {
             Some("materialized-path") => {
-                cols.push(plain_col("mpath", "character varying", Some("''")))
+                let mut mpath = plain_col("mpath", "character varying", Some("''"));
+                mpath.column.nullable = true;
+                cols.push(mpath);
             }
             Some("nested-set") => {
                 cols.push(plain_col("nsleft", "integer", Some("'1'")));
@@ -218,7 +234,40 @@ impl Builder<'_> {
             }
             _ => {}
         }
+        if tree.is_some() {
+            for c in self.tree_parent_columns(e) {
+                if !cols.iter().any(|x| x.column.name == c.column.name) {
+                    cols.push(c);
+                }
+            }
+        }
         let mut foreign_keys = Vec::new();
+        // Foreign keys of relations in embedded classes and of `@TreeParent`.
+        let mut pending: Vec<(String, Vec<(String, PendingFk)>)> = Vec::new();
+        for c in &cols {
+            let Some(fk) = &c.fk else { continue };
+            match pending.iter_mut().find(|(k, _)| *k == fk.key) {
+                Some((_, list)) => list.push((c.column.name.clone(), fk.clone())),
+                None => pending.push((fk.key.clone(), vec![(c.column.name.clone(), fk.clone())])),
+            }
+        }
+        for (_, list) in pending {
+            let Some((_, first)) = list.first() else {
+                continue;
+            };
+            let columns: Vec<String> = list.iter().map(|(c, _)| c.clone()).collect();
+            foreign_keys.push(ForeignKey {
+                name: constraint_name("FK_", 27, &e.table, &columns, None),
+                referenced_table: first.referenced_table.clone(),
+                referenced_columns: list
+                    .iter()
+                    .map(|(_, f)| f.referenced_column.clone())
+                    .collect(),
+                on_delete: first.on_delete.clone(),
+                on_update: first.on_update.clone(),
+                columns,
+            });
+        }
         let all_relations: Vec<(&Entity, &Relation)> = std::iter::once(e)
             .chain(children.iter().copied())
             .flat_map(|x| x.relations.iter().map(move |r| (x, r)))
@@ -236,7 +285,10 @@ impl Builder<'_> {
             if !r.join_columns.is_empty() {
                 let referenced = self.referenced_columns(r, target);
                 let decorator = self.model.decorator_at(&r.origin);
-                let options = decorator.and_then(relation_options);
+                let options = match decorator {
+                    Some(d) => relation_options(d),
+                    None => self.schema_entry(&r.origin),
+                };
                 let pairs: Vec<(String, String)> = r
                     .join_columns
                     .iter()
@@ -269,6 +321,7 @@ impl Builder<'_> {
                             generated: None,
                         },
                         property: r.property.clone(),
+                        fk: None,
                     });
                 }
                 let fk_columns: Vec<String> = pairs.iter().map(|p| p.0.clone()).collect();
@@ -382,11 +435,8 @@ impl Builder<'_> {
         let table = Table {
             name: e.table.clone(),
             entity: Some(e.name.clone()),
-            kind: if tree.as_deref() == Some("closure-table") {
-                "closure".into()
-            } else {
-                "regular".into()
-            },
+            // TypeORM 0.3.31 keeps a closure-table entity's own table `regular`.
+            kind: "regular".into(),
             inheritance: sti.as_ref().map(|_| "STI".to_string()),
             discriminator,
             columns: cols.into_iter().map(|c| c.column).collect(),
@@ -425,6 +475,7 @@ impl Builder<'_> {
             out.push(Col {
                 column: col,
                 property: c.property.clone(),
+                fk: None,
             });
         }
         out
@@ -506,6 +557,11 @@ impl Builder<'_> {
             span: d.span.clone(),
         };
         for prop in class.properties.iter().filter(|p| !p.is_static) {
+            if let Some(r) = super::columns::relation(prop, self.config, origin_of) {
+                let key = format!("{}.{}", prefixes.join("."), r.property);
+                out.extend(self.relation_columns(&r, prefixes, &key, true));
+                continue;
+            }
             let Some(c) = super::columns::column(prop, self.config, origin_of) else {
                 continue;
             };
@@ -521,8 +577,114 @@ impl Builder<'_> {
             out.push(Col {
                 column: col,
                 property: c.property.clone(),
+                fk: None,
             });
         }
+    }
+
+    /// The join columns of a relation the model does not list (inside an embedded class,
+    /// or a `@TreeParent`), each carrying its foreign key: named `joinColumnName(relation,
+    /// referenced property)` through the embedded prefixes, typed like the target's key.
+    fn relation_columns(
+        &self,
+        r: &Relation,
+        prefixes: &[String],
+        key: &str,
+        nullable_default: bool,
+    ) -> Vec<Col> {
+        if r.join_columns.is_empty() {
+            return Vec::new();
+        }
+        let Some(target) = r.target.as_deref().and_then(|t| self.model.entity(t)) else {
+            return Vec::new();
+        };
+        let options = self
+            .model
+            .decorator_at(&r.origin)
+            .and_then(relation_options);
+        let target_cols = self.columns_of(target, false);
+        target_cols
+            .iter()
+            .filter(|c| c.column.primary)
+            .map(|rc| {
+                let base = naming::join_column_name(&r.property, &rc.property, self.strategy());
+                let name = if prefixes.iter().all(|p| p.is_empty()) {
+                    base
+                } else {
+                    embedded_column_name(prefixes, Some(&base), &base, self.strategy())
+                };
+                Col {
+                    column: TableColumn {
+                        name,
+                        db_type: rc.column.db_type.clone(),
+                        array: false,
+                        nullable: r.nullable.unwrap_or(nullable_default),
+                        default: None,
+                        primary: false,
+                        generated: None,
+                    },
+                    property: r.property.clone(),
+                    fk: Some(PendingFk {
+                        key: key.to_string(),
+                        referenced_table: target.table.clone(),
+                        referenced_column: rc.column.name.clone(),
+                        on_delete: option_str(options, "onDelete").unwrap_or("NO ACTION".into()),
+                        on_update: option_str(options, "onUpdate").unwrap_or("NO ACTION".into()),
+                    }),
+                }
+            })
+            .collect()
+    }
+
+    /// `@TreeParent()` on the entity: a many-to-one to itself (`parentId`).
+    fn tree_parent_columns(&self, e: &Entity) -> Vec<Col> {
+        let Some(class) = self.class_of(e) else {
+            return Vec::new();
+        };
+        let Some(class_index) = e.class else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for prop in &class.properties {
+            let Some(d) = prop
+                .decorators
+                .iter()
+                .find(|d| canon(self.config, &d.name) == "TreeParent")
+            else {
+                continue;
+            };
+            let options = d
+                .arg(0)
+                .map(|a| &a.value)
+                .filter(|v| v.as_object().is_some());
+            let primaries: Vec<Col> = self
+                .columns_of(e, false)
+                .into_iter()
+                .filter(|c| c.column.primary)
+                .collect();
+            for rc in primaries {
+                out.push(Col {
+                    column: TableColumn {
+                        name: naming::join_column_name(&prop.name, &rc.property, self.strategy()),
+                        db_type: rc.column.db_type.clone(),
+                        array: false,
+                        nullable: true,
+                        default: None,
+                        primary: false,
+                        generated: None,
+                    },
+                    property: prop.name.clone(),
+                    fk: Some(PendingFk {
+                        key: format!("{class_index}.{}", prop.name),
+                        referenced_table: e.table.clone(),
+                        referenced_column: rc.column.name.clone(),
+                        on_delete: option_str(options, "onDelete").unwrap_or("NO ACTION".into()),
+                        on_update: option_str(options, "onUpdate").unwrap_or("NO ACTION".into()),
+                    }),
+                });
+            }
+        }
+        out
     }
 
     /// One column as TypeORM's `ColumnMetadata` and `PostgresDriver` see it.
@@ -1003,6 +1165,7 @@ fn plain_col(name: &str, ty: &str, default: Option<&str>) -> Col {
             generated: None,
         },
         property: name.into(),
+        fk: None,
     }
 }
 
@@ -1123,7 +1286,7 @@ fn sql_default(v: &Value, is_array: bool) -> Option<String> {
         Value::Str(s) => Some(format!("'{s}'")),
         Value::Num(n) => Some(format!("'{}'", js_number(*n))),
         Value::Bool(b) => Some(b.to_string()),
-        Value::Arrow { body, .. } => body.value.as_str().map(str::to_string),
+        Value::Arrow { body, .. } => body.value.as_str().map(datetime_function),
         Value::Array(items) if is_array => {
             let parts: Vec<String> = items
                 .iter()
@@ -1139,6 +1302,40 @@ fn sql_default(v: &Value, is_array: bool) -> Option<String> {
         Value::Const { value, .. } => sql_default(&value.value, is_array),
         Value::Member(m) => Some(format!("'{}'", m)),
         _ => None,
+    }
+}
+
+/// `PostgresDriver.normalizeDatetimeFunction`: `CURRENT_TIMESTAMP` is stored as `now()`.
+fn datetime_function(value: &str) -> String {
+    let upper = value.to_uppercase();
+    let precision = value
+        .find('(')
+        .and_then(|i| value.get(i..=i + value.get(i..)?.find(')')?))
+        .filter(|p| p.len() > 2 && p[1..p.len() - 1].chars().all(|c| c.is_ascii_digit()));
+    if upper.contains("CURRENT_TIMESTAMP") {
+        match precision {
+            Some(p) => format!("('now'::text)::timestamp{p} with time zone"),
+            None => "now()".into(),
+        }
+    } else if upper == "CURRENT_DATE" {
+        "('now'::text)::date".into()
+    } else if upper.contains("CURRENT_TIME") {
+        match precision {
+            Some(p) => format!("('now'::text)::time{p} with time zone"),
+            None => "('now'::text)::time with time zone".into(),
+        }
+    } else if upper.contains("LOCALTIMESTAMP") {
+        match precision {
+            Some(p) => format!("('now'::text)::timestamp{p} without time zone"),
+            None => "('now'::text)::timestamp without time zone".into(),
+        }
+    } else if upper.contains("LOCALTIME") {
+        match precision {
+            Some(p) => format!("('now'::text)::time{p} without time zone"),
+            None => "('now'::text)::time without time zone".into(),
+        }
+    } else {
+        value.to_string()
     }
 }
 
