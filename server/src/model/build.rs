@@ -42,6 +42,7 @@ pub fn build(mut files: Vec<Arc<SourceFile>>, config: &Config, resolver: &Resolv
     model.entities = entities;
     reindex(&mut model);
     default_join_columns(&mut model, config);
+    super::manual_soft_delete::detect(&mut model, config);
     model
 }
 
@@ -170,6 +171,7 @@ pub fn update_file(
         reindex(model);
     }
     default_join_columns(model, config);
+    super::manual_soft_delete::detect(model, config);
     true
 }
 
@@ -473,6 +475,8 @@ pub fn soft_delete(columns: &[Column], config: &Config) -> Option<SoftDelete> {
             column: c.db_name.clone(),
         });
     }
+    // `baseColumns.deleted` configured as a plain column; other hand-made soft-delete
+    // columns are detected from the queries (`manual_soft_delete`).
     columns
         .iter()
         .find(|c| c.property == config.base_columns.deleted && c.kind == ColumnKind::Regular)

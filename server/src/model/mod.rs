@@ -7,12 +7,17 @@ mod columns;
 pub mod ddl;
 pub mod erd;
 mod indexes;
+mod manual_soft_delete;
 pub mod naming;
 pub mod relational;
+pub mod predicate;
+#[cfg(test)]
+mod resolution_tests;
 mod schema;
 #[cfg(test)]
 mod tests;
 mod types;
+pub mod wrappers;
 
 pub use classes::ClassIndex;
 pub use types::*;
