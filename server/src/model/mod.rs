@@ -9,8 +9,8 @@ pub mod erd;
 mod indexes;
 mod manual_soft_delete;
 pub mod naming;
-pub mod relational;
 pub mod predicate;
+pub mod relational;
 #[cfg(test)]
 mod resolution_tests;
 mod schema;

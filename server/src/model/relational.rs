@@ -1102,6 +1102,19 @@ impl Builder<'_> {
             .as_deref()
             .and_then(|inv| target.relation(inv))
             .is_some();
+        let fk_name = |key: &str, alt: &str| {
+            jt_opts
+                .and_then(|o| o.get(key).or_else(|| o.get(alt)))
+                .map(|v| match &v.value {
+                    Value::Array(items) => items.first().map(|i| &i.value),
+                    other => Some(other),
+                })
+                .and_then(|v| v?.get("foreignKeyConstraintName"))
+                .and_then(|n| n.value.as_str())
+                .map(str::to_string)
+        };
+        let left_fk_name = fk_name("joinColumn", "joinColumns");
+        let right_fk_name = fk_name("inverseJoinColumn", "inverseJoinColumns");
         let left_names: Vec<String> = left.iter().map(|c| c.1.name.clone()).collect();
         let right_names: Vec<String> = right.iter().map(|c| c.1.name.clone()).collect();
         let (inv_delete, inv_update) = if has_inverse {
@@ -1114,7 +1127,8 @@ impl Builder<'_> {
         };
         let foreign_keys = vec![
             ForeignKey {
-                name: constraint_name("FK_", 27, &name, &left_names, None),
+                name: left_fk_name
+                    .unwrap_or_else(|| constraint_name("FK_", 27, &name, &left_names, None)),
                 columns: left_names.clone(),
                 referenced_table: owner.table.clone(),
                 referenced_columns: left.iter().map(|c| c.0.clone()).collect(),
@@ -1122,7 +1136,8 @@ impl Builder<'_> {
                 on_update: option_str(options, "onUpdate").unwrap_or("CASCADE".into()),
             },
             ForeignKey {
-                name: constraint_name("FK_", 27, &name, &right_names, None),
+                name: right_fk_name
+                    .unwrap_or_else(|| constraint_name("FK_", 27, &name, &right_names, None)),
                 columns: right_names.clone(),
                 referenced_table: target.table.clone(),
                 referenced_columns: right.iter().map(|c| c.0.clone()).collect(),
@@ -1299,6 +1314,8 @@ fn sql_default(v: &Value, is_array: bool) -> Option<String> {
                 .collect();
             Some(format!("'{{{}}}'", parts.join(",")))
         }
+        // An object or array default of a `json` column: `'${JSON.stringify(value)}'`.
+        Value::Array(_) | Value::Object(_) => json_literal(v).map(|j| format!("'{j}'")),
         Value::Const { value, .. } => sql_default(&value.value, is_array),
         Value::Member(m) => Some(format!("'{}'", m)),
         _ => None,
@@ -1337,6 +1354,34 @@ fn datetime_function(value: &str) -> String {
     } else {
         value.to_string()
     }
+}
+
+/// `JSON.stringify` of a literal array or object; None when it holds anything else.
+fn json_literal(v: &Value) -> Option<String> {
+    Some(match v {
+        Value::Str(s) => serde_json::to_string(s).ok()?,
+        Value::Num(n) => js_number(*n),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "null".into(),
+        Value::Array(items) => {
+            let parts: Option<Vec<String>> = items.iter().map(|i| json_literal(&i.value)).collect();
+            format!("[{}]", parts?.join(","))
+        }
+        Value::Object(props) => {
+            let parts: Option<Vec<String>> = props
+                .iter()
+                .map(|p| {
+                    Some(format!(
+                        "{}:{}",
+                        serde_json::to_string(&p.key).ok()?,
+                        json_literal(&p.value.value)?
+                    ))
+                })
+                .collect();
+            format!("{{{}}}", parts?.join(","))
+        }
+        _ => return None,
+    })
 }
 
 fn js_number(n: f64) -> String {
