@@ -201,7 +201,7 @@ fn render_findings(opts: &CheckOptions, gathered: &Gathered, cwd: &Path) -> Stri
     match opts.format {
         OutputFormat::Text => {
             let palette = Palette::for_choice(opts.color);
-            let with_summary = !(opts.quiet && findings.is_empty());
+            let with_summary = !opts.quiet;
             super::output::text::render_styled(
                 findings,
                 cwd,

@@ -168,23 +168,37 @@ pub fn render(preview: &Preview, root: &Path) -> String {
     out
 }
 
-/// `Would apply 3 fixes to 2 files (1 new migration).` for stderr.
+/// `Would apply 3 fixes to 2 files and create 1 file (1 migration); nothing was written.`
+/// for stderr.
 pub fn summary(preview: &Preview) -> String {
     if preview.files.is_empty() {
         return "No fixes to apply.".to_string();
     }
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let edited = preview
+        .files
+        .values()
+        .filter(|(before, after)| before.is_some() && after.is_some())
+        .count();
+    let created = preview
+        .files
+        .values()
+        .filter(|(before, after)| before.is_none() && after.is_some())
+        .count();
     let mut line = format!(
         "Would apply {} to {}",
         plural(preview.fixes, "fix", "fixes"),
-        plural(preview.files.len(), "file", "files")
+        plural(edited, "file", "files")
     );
-    if preview.migrations > 0 {
-        line.push_str(&format!(
-            " ({})",
-            plural(preview.migrations, "new migration", "new migrations")
-        ));
+    if created > 0 {
+        line.push_str(&format!(" and create {}", plural(created, "file", "files")));
+        if preview.migrations > 0 {
+            line.push_str(&format!(
+                " ({})",
+                plural(preview.migrations, "migration", "migrations")
+            ));
+        }
     }
     line.push_str("; nothing was written.");
     line
