@@ -86,6 +86,12 @@ pub struct Config {
     #[serde(skip)]
     #[schemars(skip)]
     pub origin: Option<Arc<ConfigOrigin>>,
+
+    /// Wrapper decorators found in the workspace's own code (`MultiORMColumn` -> `Column`),
+    /// filled in when the workspace loads; `decoratorAliases` wins over them.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub workspace_aliases: BTreeMap<String, String>,
 }
 
 /// The property names of the managed base class's columns.
@@ -162,6 +168,7 @@ impl Default for Config {
             strict_relation_nullability: false,
             database: "postgres".to_string(),
             origin: None,
+            workspace_aliases: BTreeMap::new(),
         }
     }
 }
@@ -367,6 +374,7 @@ impl Config {
     pub fn alias_target<'a>(&'a self, decorator: &'a str) -> &'a str {
         self.decorator_aliases
             .get(decorator)
+            .or_else(|| self.workspace_aliases.get(decorator))
             .map(String::as_str)
             .unwrap_or(decorator)
     }

@@ -91,12 +91,14 @@ impl Workspace {
 
     pub fn with_files(
         root: &Path,
-        config: Config,
+        mut config: Config,
         files: BTreeMap<PathBuf, Arc<SourceFile>>,
     ) -> Workspace {
         let (tsconfig, warnings) = TsConfig::load(root);
         let resolver = Resolver::new(root, &config, tsconfig);
-        let model = Model::build(files.values().cloned().collect(), &config, &resolver);
+        let list: Vec<Arc<SourceFile>> = files.values().cloned().collect();
+        config.workspace_aliases = crate::model::wrappers::derive_aliases(&list, &resolver);
+        let model = Model::build(list, &config, &resolver);
         Workspace {
             root: root.to_path_buf(),
             config,
@@ -126,11 +128,10 @@ impl Workspace {
 
     /// Rebuilds the model from the current files.
     pub fn rebuild(&mut self) {
-        self.model = Model::build(
-            self.files.values().cloned().collect(),
-            &self.config,
-            &self.resolver,
-        );
+        let list: Vec<Arc<SourceFile>> = self.files.values().cloned().collect();
+        self.config.workspace_aliases =
+            crate::model::wrappers::derive_aliases(&list, &self.resolver);
+        self.model = Model::build(list, &self.config, &self.resolver);
     }
 
     pub fn ctx(&self) -> Ctx<'_> {
@@ -139,7 +140,13 @@ impl Workspace {
             config: &self.config,
             resolver: &self.resolver,
             root: &self.root,
+            fixes: false,
         }
+    }
+
+    /// Builds the deferred fixes of findings of this workspace (see [`rules::build_fixes`]).
+    pub fn build_fixes(&self, findings: &mut [Finding]) {
+        rules::build_fixes(&self.ctx(), findings);
     }
 
     /// Findings of one file (empty for files outside the workspace).

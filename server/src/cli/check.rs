@@ -138,11 +138,14 @@ fn check_path(
     if opts.fix {
         fix_workspace(&mut ws, path, opts.with_migrations, &mut gathered.fixes);
     }
-    let findings: Vec<Finding> = ws
+    let mut findings: Vec<Finding> = ws
         .check_all()
         .into_iter()
         .filter(|f| f.path.starts_with(path))
         .collect();
+    if opts.format.shows_fix_edits() && !opts.statistics {
+        ws.build_fixes(&mut findings);
+    }
     if opts.fix {
         gathered.fixes.note_unsafe_left(&findings);
     }
@@ -251,10 +254,10 @@ fn fix_workspace(
     summary: &mut FixSummary,
 ) {
     for _ in 0..MAX_FIX_ROUNDS {
-        let findings = ws.check_all();
+        let findings = super::fixes::fixable_findings(ws, scope);
         let mut plan = FixPlan::new();
         let mut accepted = Vec::new();
-        for f in findings.iter().filter(|f| f.path.starts_with(scope)) {
+        for f in &findings {
             if let Some(fix) = super::fixes::safe_fix(ws, f) {
                 if plan.add(&fix) {
                     accepted.push(fix);

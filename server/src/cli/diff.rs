@@ -46,9 +46,8 @@ pub fn preview(ws: &mut Workspace, scope: &Path, with_migrations: bool, rounds: 
 /// The safe fixes of one round that a [`FixPlan`] accepts together.
 fn accepted_fixes(ws: &Workspace, scope: &Path) -> Vec<Fix> {
     let mut plan = FixPlan::new();
-    ws.check_all()
+    super::fixes::fixable_findings(ws, scope)
         .iter()
-        .filter(|f| f.path.starts_with(scope))
         .filter_map(|f| safe_fix(ws, f))
         .filter(|fix| plan.add(fix))
         .collect()

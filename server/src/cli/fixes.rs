@@ -4,13 +4,26 @@
 
 use crate::finding::{Applicability, Finding, Fix};
 use crate::workspace::Workspace;
+use std::path::Path;
 
-/// The fix `--fix` applies to `finding`, if any.
+/// The findings under `scope` that `--fix` fixes, with their fixes built (rules report
+/// only fix titles; the edits are built on demand).
+pub fn fixable_findings(ws: &Workspace, scope: &Path) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = ws
+        .check_all()
+        .into_iter()
+        .filter(|f| f.path.starts_with(scope) && is_fixable(f))
+        .collect();
+    ws.build_fixes(&mut findings);
+    findings
+}
+
+/// The fix `--fix` applies to `finding` (built by [`fixable_findings`]), if any.
 pub fn safe_fix(_ws: &Workspace, finding: &Finding) -> Option<Fix> {
     finding
         .fixes
         .iter()
-        .find(|fix| fix.applicability == Applicability::Safe)
+        .find(|fix| fix.applicability == Applicability::Safe && !fix.deferred)
         .cloned()
 }
 

@@ -569,6 +569,7 @@ impl LanguageServer for Backend {
                     enc,
                     view: &view,
                 };
+                let findings = code_actions::with_built_fixes(s, &snap.uri, &findings);
                 let only = params.context.only.as_deref();
                 let actions = code_actions::actions(
                     &ctx,
@@ -618,6 +619,7 @@ impl LanguageServer for Backend {
                     enc: s.encoding(),
                     view: &view,
                 };
+                let findings = code_actions::with_built_fixes(s, &uri, &findings);
                 code_actions::resolve_edit(&ctx, &findings, &data)
             })
             .await?;

@@ -41,6 +41,7 @@ pub fn build(mut files: Vec<Arc<SourceFile>>, config: &Config, resolver: &Resolv
         .collect();
     model.entities = entities;
     reindex(&mut model);
+    super::manual_soft_delete::detect(&mut model, config);
     model
 }
 
@@ -104,6 +105,7 @@ pub fn update_file(
     if names_changed {
         reindex(model);
     }
+    super::manual_soft_delete::detect(model, config);
     true
 }
 
@@ -399,6 +401,8 @@ pub fn soft_delete(columns: &[Column], config: &Config) -> Option<SoftDelete> {
             column: c.db_name.clone(),
         });
     }
+    // `baseColumns.deleted` configured as a plain column; other hand-made soft-delete
+    // columns are detected from the queries (`manual_soft_delete`).
     columns
         .iter()
         .find(|c| c.property == config.base_columns.deleted && c.kind == ColumnKind::Regular)

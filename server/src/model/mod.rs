@@ -6,11 +6,16 @@ mod classes;
 mod columns;
 pub mod erd;
 mod indexes;
+mod manual_soft_delete;
 pub mod naming;
+pub mod predicate;
+#[cfg(test)]
+mod resolution_tests;
 mod schema;
 #[cfg(test)]
 mod tests;
 mod types;
+pub mod wrappers;
 
 pub use classes::ClassIndex;
 pub use types::*;

@@ -241,14 +241,17 @@ impl Entity {
         self.columns.iter().filter(|c| c.kind.is_primary())
     }
 
-    /// A non-partial index whose leading columns are exactly `columns` (in order).
+    /// An index whose leading columns are exactly `columns` (in order) and that an
+    /// equality on them can use: not partial, or partial with a predicate the equality
+    /// implies (`WHERE "ownerId" IS NOT NULL`).
     pub fn covering_index(&self, columns: &[String]) -> Option<&Index> {
         if columns.is_empty() {
             return None;
         }
         self.indexes.iter().find(|i| {
-            !i.is_partial()
-                && i.columns.len() >= columns.len()
+            i.where_clause.as_deref().is_none_or(|w| {
+                super::predicate::implied_by_equality_on(w, columns) && !i.options_opaque
+            }) && i.columns.len() >= columns.len()
                 && i.columns[..columns.len()] == *columns
         })
     }

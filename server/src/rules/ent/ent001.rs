@@ -44,7 +44,7 @@
 //! extends another workspace class gets no fix (changing its base would drop columns).
 //! The new base adds columns: generate a migration afterwards.
 
-use crate::finding::{Finding, Fix, Severity, TextEdit};
+use crate::finding::{Applicability, FileChange, Finding, Fix, Severity, TextEdit};
 use crate::model::{ClassRef, Entity, EntityKind};
 use crate::rules::{edits, Ctx, RuleDef};
 use crate::syntax::ClassFact;
@@ -139,30 +139,35 @@ fn fix(ctx: &Ctx, file: usize, class_index: usize) -> Option<Fix> {
     }
     let class = source.facts.classes.get(class_index)?;
     let base = ctx.config.base_class.as_str();
-    let (heritage, replaces_base_entity) = match &class.extends {
-        None => (insert_extends(&source.text, class, base)?, false),
-        Some(ext) if imports_typeorm_base_entity(&source.facts, &ext.name) => (
-            TextEdit {
-                span: ext.span.clone(),
-                new_text: base.to_string(),
-            },
-            true,
-        ),
+    let replaces_base_entity = match &class.extends {
+        None => false,
+        Some(ext) if imports_typeorm_base_entity(&source.facts, &ext.name) => true,
         Some(_) => return None,
     };
-    let mut text_edits = vec![heritage];
-    if let Some(import) = base_import(ctx, file)? {
-        text_edits.push(import);
-    }
-    let title = format!("Extend `{base}`");
-    let fix = Fix::edit(title, source.path.clone(), text_edits);
     let risky = replaces_base_entity
         && !base_keeps_active_record(ctx)
         && uses_static_active_record(ctx, &class.name);
-    Some(if risky {
-        Fix::unsafe_(fix.title, fix.changes)
+    let applicability = if risky {
+        Applicability::Unsafe
     } else {
-        fix
+        Applicability::Safe
+    };
+    ctx.fix(format!("Extend `{base}`"), applicability, || {
+        let heritage = match &class.extends {
+            None => insert_extends(&source.text, class, base)?,
+            Some(ext) => TextEdit {
+                span: ext.span.clone(),
+                new_text: base.to_string(),
+            },
+        };
+        let mut text_edits = vec![heritage];
+        if let Some(import) = base_import(ctx, file)? {
+            text_edits.push(import);
+        }
+        Some(vec![FileChange::Edit {
+            path: source.path.clone(),
+            edits: text_edits,
+        }])
     })
 }
 

@@ -27,7 +27,7 @@
 //! definition). The CLI writes the migration with `--fix --with-migrations`.
 
 use super::migration::{migration_file, migration_name, IndexSpec, MigrationPlan};
-use crate::finding::{FileChange, Finding, Fix, Severity, Tag, TextEdit};
+use crate::finding::{Applicability, FileChange, Finding, Fix, Severity, Tag, TextEdit};
 use crate::model::{Entity, Index, IndexKind, Origin};
 use crate::rules::{Ctx, RuleDef};
 
@@ -68,11 +68,15 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
             );
             let mut finding = Finding::new(RULE.code, path.clone(), origin.span.clone(), message);
             finding.tags.push(Tag::Unnecessary);
-            if let Some(mut fix) = fix(ctx, file, &origin.span) {
+            let fix = ctx.defer("Remove the redundant index", Applicability::Safe, || {
+                let mut fix = fix(ctx, file, &origin.span)?;
                 if let Some(migration) = drop_migration(ctx, origin, index) {
                     fix.changes.push(migration);
                     fix.creates_migration = true;
                 }
+                Some(fix)
+            });
+            if let Some(fix) = fix.filter(|_| !has_syntax_errors(ctx, file)) {
                 finding = finding.with_fix(fix);
             }
             out.push(finding);
@@ -167,6 +171,10 @@ fn fix(ctx: &Ctx, file: usize, span: &std::ops::Range<usize>) -> Option<Fix> {
             new_text: String::new(),
         }],
     ))
+}
+
+fn has_syntax_errors(ctx: &Ctx, file: usize) -> bool {
+    ctx.file(file).is_none_or(|f| f.facts.has_syntax_errors)
 }
 
 #[cfg(test)]

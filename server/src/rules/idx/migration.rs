@@ -214,27 +214,27 @@ pub fn add_index_fix(
     }
     let class = source.facts.classes.get(origin.class?)?;
     let prop = class.property(property)?;
-    let mut edits = vec![edits::insert_line_above(
-        &source.text,
-        prop.span.start,
-        "@Index()",
-    )];
-    edits.extend(edits::ensure_import(source, "typeorm", "Index"));
-    let specs: Vec<IndexSpec> = tables
-        .iter()
-        .map(|t| IndexSpec::new(t, columns.to_vec(), false, None))
-        .collect();
-    let plan = MigrationPlan::create_indexes(migration_name("AddIndex", table, columns), &specs);
-    let mut fix = Fix::safe(
-        title,
-        vec![
+    let mut fix = ctx.fix_safe(title, || {
+        let mut edits = vec![edits::insert_line_above(
+            &source.text,
+            prop.span.start,
+            "@Index()",
+        )];
+        edits.extend(edits::ensure_import(source, "typeorm", "Index"));
+        let specs: Vec<IndexSpec> = tables
+            .iter()
+            .map(|t| IndexSpec::new(t, columns.to_vec(), false, None))
+            .collect();
+        let plan =
+            MigrationPlan::create_indexes(migration_name("AddIndex", table, columns), &specs);
+        Some(vec![
             FileChange::Edit {
                 path: source.path.clone(),
                 edits,
             },
             migration_file(ctx, &plan),
-        ],
-    );
+        ])
+    })?;
     fix.creates_migration = true;
     Some(fix)
 }

@@ -29,7 +29,7 @@
 //! an ESM `.js` extension is kept). `source.fixAll` rewrites every one in the file, the
 //! CLI's `--fix` every one in the workspace.
 
-use crate::finding::{Finding, Fix, Severity, TextEdit};
+use crate::finding::{Finding, Severity, TextEdit};
 use crate::resolve::Resolver;
 use crate::rules::{Ctx, RuleDef};
 use crate::syntax::ImportFact;
@@ -56,23 +56,24 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
             "Relative import `{}`: import it as `{absolute}`",
             import.specifier
         );
-        let fix = Fix::edit(
+        let fix = ctx.edit_fix(
             format!("Import from `{absolute}`"),
+            || source.path.clone(),
+            || {
+                Some(vec![TextEdit {
+                    span: import.specifier_span.clone(),
+                    new_text: absolute,
+                }])
+            },
+        );
+        let mut finding = Finding::new(
+            RULE.code,
             source.path.clone(),
-            vec![TextEdit {
-                span: import.specifier_span.clone(),
-                new_text: absolute,
-            }],
+            import.specifier_span.clone(),
+            message,
         );
-        out.push(
-            Finding::new(
-                RULE.code,
-                source.path.clone(),
-                import.specifier_span.clone(),
-                message,
-            )
-            .with_fix(fix),
-        );
+        finding.fixes.extend(fix);
+        out.push(finding);
     }
 }
 

@@ -27,7 +27,7 @@
 //! file in a way the fix cannot rewrite (a `paths` alias mapped to exactly that file), or
 //! the new name is taken, no fix is offered.
 
-use crate::finding::{FileChange, Finding, Fix, Severity, TextEdit};
+use crate::finding::{Applicability, FileChange, Finding, Fix, Severity, TextEdit};
 use crate::model::naming;
 use crate::rules::{Ctx, RuleDef};
 use crate::syntax::ImportFact;
@@ -64,7 +64,10 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
     };
     let message = format!("{what} file name `{name}` is not kebab-case: `{new_name}`");
     let mut finding = Finding::new(RULE.code, source.path.clone(), 0..0, message);
-    if let Some(fix) = fix(ctx, &source.path, &new_name) {
+    let title = format!("Rename to `{new_name}`");
+    if let Some(fix) = ctx.defer(title, Applicability::Safe, || {
+        fix(ctx, &source.path, &new_name)
+    }) {
         finding = finding.with_fix(fix);
     }
     out.push(finding);

@@ -192,18 +192,21 @@ fn fix(ctx: &Ctx, file: usize, relation: &Relation) -> Option<Fix> {
         return None;
     }
     let decorator = ctx.model.decorator_at(&relation.origin)?;
-    let indent = edits::indentation_at(&source.text, decorator.span.start);
-    let eol = edits::line_ending(&source.text);
-    let mut list = vec![TextEdit {
-        span: decorator.span.end..decorator.span.end,
-        new_text: format!("{eol}{indent}@{name}()"),
-    }];
-    list.extend(edits::ensure_import(source, "typeorm", name));
-    Some(Fix::edit(
-        format!("Add @{name}() to `{}`", relation.property),
-        source.path.clone(),
-        list,
-    ))
+    let title = format!("Add @{name}() to `{}`", relation.property);
+    ctx.edit_fix(
+        title,
+        || source.path.clone(),
+        || {
+            let indent = edits::indentation_at(&source.text, decorator.span.start);
+            let eol = edits::line_ending(&source.text);
+            let mut list = vec![TextEdit {
+                span: decorator.span.end..decorator.span.end,
+                new_text: format!("{eol}{indent}@{name}()"),
+            }];
+            list.extend(edits::ensure_import(source, "typeorm", name));
+            Some(list)
+        },
+    )
 }
 
 #[cfg(test)]

@@ -36,7 +36,7 @@
 //! add `nullable: true` to the options (a schema change, so offered in the editor only),
 //! or remove `| null` from the type.
 
-use crate::finding::{Finding, Fix, Severity, TextEdit};
+use crate::finding::{Applicability, Finding, Fix, Severity, TextEdit};
 use crate::model::{Column, ColumnKind, Model, Relation, RelationKind};
 use crate::rules::{Ctx, RuleDef};
 use crate::syntax::{Decorator, TypeAnn, TypeKind};
@@ -231,13 +231,19 @@ fn finding(
         message,
     );
     let fixes = match mismatch {
-        Mismatch::MissingNull => add_null(path, member.ty).into_iter().collect::<Vec<_>>(),
+        Mismatch::MissingNull => add_null(ctx, path, member.ty)
+            .into_iter()
+            .collect::<Vec<_>>(),
         Mismatch::ExtraNull => {
             let mut v = Vec::new();
-            if !member.primary {
-                v.extend(add_nullable_option(ctx, file, member));
+            if !member.primary && member.decorator.is_some_and(|d| d.called) {
+                v.extend(ctx.defer(
+                    "Add `nullable: true` to the options (needs a migration)",
+                    Applicability::Unsafe,
+                    || add_nullable_option(ctx, file, member),
+                ));
             }
-            v.extend(remove_null(path, member.ty));
+            v.extend(remove_null(ctx, path, member.ty));
             v
         }
     };
@@ -246,41 +252,46 @@ fn finding(
 }
 
 /// `T` -> `T | null` (only for type forms where appending a union member is safe).
-fn add_null(path: &Path, ty: &TypeAnn) -> Option<Fix> {
+fn add_null(ctx: &Ctx, path: &Path, ty: &TypeAnn) -> Option<Fix> {
     if matches!(ty.kind, TypeKind::Other) {
         return None;
     }
-    Some(Fix::edit(
+    ctx.edit_fix(
         "Add `| null` to the type",
-        path.to_path_buf(),
-        vec![TextEdit {
-            span: ty.span.end..ty.span.end,
-            new_text: " | null".into(),
-        }],
-    ))
+        || path.to_path_buf(),
+        || {
+            Some(vec![TextEdit {
+                span: ty.span.end..ty.span.end,
+                new_text: " | null".into(),
+            }])
+        },
+    )
 }
 
 /// `T | null` -> `T` (the other members as written).
-fn remove_null(path: &Path, ty: &TypeAnn) -> Option<Fix> {
-    let rest: Vec<&str> = ty
-        .members()
-        .into_iter()
-        .filter(|t| t.kind != TypeKind::Null)
-        .map(|t| t.text.as_str())
-        .collect();
-    if rest.is_empty() {
+fn remove_null(ctx: &Ctx, path: &Path, ty: &TypeAnn) -> Option<Fix> {
+    let members = ty.members();
+    if members.iter().all(|t| t.kind == TypeKind::Null) {
         return None;
     }
-    Some(Fix::unsafe_(
+    ctx.fix(
         "Remove `| null` from the type",
-        vec![crate::finding::FileChange::Edit {
-            path: path.to_path_buf(),
-            edits: vec![TextEdit {
-                span: ty.span.clone(),
-                new_text: rest.join(" | "),
-            }],
-        }],
-    ))
+        Applicability::Unsafe,
+        || {
+            let rest: Vec<&str> = members
+                .iter()
+                .filter(|t| t.kind != TypeKind::Null)
+                .map(|t| t.text.as_str())
+                .collect();
+            Some(vec![crate::finding::FileChange::Edit {
+                path: path.to_path_buf(),
+                edits: vec![TextEdit {
+                    span: ty.span.clone(),
+                    new_text: rest.join(" | "),
+                }],
+            }])
+        },
+    )
 }
 
 /// Adds `nullable: true` to the decorator's options (a schema change: editor only).
