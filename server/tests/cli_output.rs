@@ -330,3 +330,26 @@ fn erd_of_an_empty_folder_explains_itself() {
         stdout(&out)
     );
 }
+
+/// Every hook in `.pre-commit-hooks.yaml` runs flags the binary accepts (on a clean
+/// project, where it passes).
+#[test]
+fn pre_commit_hooks_use_real_flags() {
+    let hooks = include_str!("../../.pre-commit-hooks.yaml");
+    let clean = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/clean");
+    let entries: Vec<&str> = hooks
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("entry:"))
+        .collect();
+    assert_eq!(entries.len(), 2, "{hooks}");
+    for entry in entries {
+        let args: Vec<&str> = entry
+            .split_whitespace()
+            .skip_while(|w| *w != "typeorm-lsp")
+            .skip(1)
+            .collect();
+        assert_eq!(args.first(), Some(&"check"), "{entry}");
+        let out = run(&args, &clean);
+        assert_eq!(out.status.code(), Some(0), "{entry}: {}", stderr(&out));
+    }
+}
