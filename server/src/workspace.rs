@@ -15,6 +15,10 @@ use std::sync::Arc;
 /// Files larger than this are skipped (generated bundles, fixtures of other tools).
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
+/// Cloning is cheap next to a build: file texts and facts are shared (`Arc`), only the
+/// model's own tables are copied (the LSP's analysis edits a private copy of the
+/// published workspace).
+#[derive(Clone)]
 pub struct Workspace {
     pub root: PathBuf,
     pub config: Config,
@@ -116,10 +120,11 @@ impl Workspace {
 
     /// Replaces (or adds) one file and updates the model incrementally: an edit that keeps
     /// the file's classes, imports and entity decorators rebuilds only the entities declared
-    /// in or inheriting from it.
-    pub fn update_file(&mut self, file: Arc<SourceFile>) {
+    /// in or inheriting from it. Returns true when the update was incremental (false: the
+    /// model was rebuilt, any finding anywhere may have changed).
+    pub fn update_file(&mut self, file: Arc<SourceFile>) -> bool {
         self.files.insert(file.path.clone(), file.clone());
-        self.model.update_file(file, &self.config, &self.resolver);
+        self.model.update_file(file, &self.config, &self.resolver)
     }
 
     pub fn remove_file(&mut self, path: &Path) -> bool {

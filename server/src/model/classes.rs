@@ -11,7 +11,7 @@ use std::sync::Arc;
 /// How far we follow `export * from` barrels before giving up (cycles, deep re-exports).
 const MAX_REEXPORT_DEPTH: usize = 8;
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct ClassIndex {
     by_name: HashMap<String, Vec<ClassRef>>,
 }

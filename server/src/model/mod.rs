@@ -42,7 +42,7 @@ impl SourceFile {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Model {
     /// The files the model was built from, sorted by path.
     pub files: Vec<Arc<SourceFile>>,
@@ -74,20 +74,23 @@ impl Model {
 
     /// Replaces one file, rebuilding only what it can change; falls back to a full build
     /// when the file is new or its classes, imports or entity decorators changed.
+    /// Returns true when the update was incremental (false: rebuilt from scratch).
     pub fn update_file(
         &mut self,
         file: Arc<SourceFile>,
         config: &Config,
         resolver: &crate::resolve::Resolver,
-    ) {
-        if !build::update_file(self, file.clone(), config, resolver) {
-            let mut files = self.files.clone();
-            match self.file_index(&file.path) {
-                Some(i) => files[i] = file,
-                None => files.push(file),
-            }
-            *self = Model::build(files, config, resolver);
+    ) -> bool {
+        if build::update_file(self, file.clone(), config, resolver) {
+            return true;
         }
+        let mut files = self.files.clone();
+        match self.file_index(&file.path) {
+            Some(i) => files[i] = file,
+            None => files.push(file),
+        }
+        *self = Model::build(files, config, resolver);
+        false
     }
 
     pub fn file(&self, index: usize) -> Option<&SourceFile> {
