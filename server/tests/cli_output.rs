@@ -206,6 +206,28 @@ fn diff_shows_what_fix_would_change_and_writes_nothing() {
         std::fs::read_to_string(dir.path().join("proj/src/posts/post.entity.ts")).expect("read");
     assert_eq!(before, after);
     assert!(!dir.path().join("proj/src/migrations").exists());
+    // --fix then writes exactly the files the diff named, with the texts it showed.
+    let diff = stdout(&out);
+    let named: Vec<&str> = diff
+        .lines()
+        .filter_map(|l| l.strip_prefix("+++ b/"))
+        .collect();
+    run(&["check", "proj", "--fix", "--with-migrations"], dir.path());
+    for path in &named {
+        let text = std::fs::read_to_string(dir.path().join(path)).expect("fixed file");
+        let added: Vec<&str> = diff
+            .split(&format!("+++ b/{path}\n"))
+            .nth(1)
+            .unwrap_or_default()
+            .lines()
+            .take_while(|l| !l.starts_with("--- "))
+            .filter_map(|l| l.strip_prefix('+'))
+            .collect();
+        for line in added {
+            assert!(text.contains(line), "{path} lacks {line:?}:\n{text}");
+        }
+    }
+    assert_eq!(named.len(), 3, "{diff}");
     let none = run(&["check", "proj", "--diff", "--select", "NAM"], dir.path());
     assert_eq!(none.status.code(), Some(0));
     assert_eq!(stdout(&none), "");

@@ -83,7 +83,9 @@ fn apply_in_memory(
                     );
                 }
                 FileChange::Create { path, contents } => {
-                    let exists = path.exists() || ws.files.contains_key(path);
+                    let exists = path.exists()
+                        || ws.files.contains_key(path)
+                        || created.iter().any(|(p, _)| p == path);
                     if (!fix.creates_migration || with_migrations) && !exists {
                         out.migrations += usize::from(fix.creates_migration);
                         created.push((path.clone(), contents.clone()));
