@@ -5,11 +5,13 @@ mod base_columns;
 mod build;
 mod classes;
 mod columns;
+pub mod ddl;
 pub mod erd;
 mod indexes;
 mod manual_soft_delete;
 pub mod naming;
 pub mod predicate;
+pub mod relational;
 #[cfg(test)]
 mod resolution_tests;
 mod schema;
@@ -65,6 +67,8 @@ pub struct Model {
     pub managed_bases: Vec<ClassRef>,
     /// For each file, the entities declared in it or inheriting a class declared in it.
     pub touching: HashMap<usize, Vec<usize>>,
+    /// Resolved imports, who imports each file, query calls by entity.
+    pub links: crate::links::Links,
 }
 
 impl Model {
@@ -73,7 +77,13 @@ impl Model {
         config: &Config,
         resolver: &crate::resolve::Resolver,
     ) -> Model {
-        build::build(files, config, resolver)
+        let mut model = build::build(files, config, resolver);
+        model.links = crate::links::Links::build(&model.files, &model.by_path, resolver);
+        let entity_files: Vec<usize> = model.entities.iter().map(|e| e.file).collect();
+        model
+            .links
+            .count_file_names(&model.files, entity_files.into_iter());
+        model
     }
 
     /// Replaces one file, rebuilding only what it can change; falls back to a full build
@@ -86,6 +96,9 @@ impl Model {
         resolver: &crate::resolve::Resolver,
     ) -> bool {
         if build::update_file(self, file.clone(), config, resolver) {
+            if let Some(fi) = self.file_index(&file.path) {
+                self.links.update_file(fi, &file, &self.by_path, resolver);
+            }
             return true;
         }
         let mut files = self.files.clone();

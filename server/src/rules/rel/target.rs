@@ -4,7 +4,6 @@
 use crate::model::{ClassRef, Entity, Relation};
 use crate::rules::Ctx;
 use crate::syntax::{ImportFact, ImportKind, Value};
-use std::path::Path;
 
 /// A relation declared in a file, with every entity that has it (several when it is
 /// declared on a base class that many entities extend).
@@ -110,11 +109,7 @@ pub fn named_entity<'a>(ctx: &Ctx<'a>, file: usize, local: &'a str, by_string: b
     }
     match import_of(&source.facts.imports, local) {
         Some((import, imported)) => {
-            let exists = |p: &Path| ctx.model.by_path.contains_key(p);
-            let resolved = ctx
-                .resolver
-                .resolve(&source.path, &import.specifier, &exists)
-                .and_then(|p| ctx.model.file_index(&p));
+            let resolved = ctx.import_target(file, &import.specifier);
             match resolved {
                 Some(target) if declared_through(ctx, target, imported, 0) => Target::NotEntity,
                 _ => Target::Unknown,
@@ -153,10 +148,7 @@ fn declared_through(ctx: &Ctx, file: usize, name: &str, hops: usize) -> bool {
             Some((i, n.imported.as_str()))
         })
         .any(|(import, original)| {
-            let exists = |p: &Path| ctx.model.by_path.contains_key(p);
-            ctx.resolver
-                .resolve(&source.path, &import.specifier, &exists)
-                .and_then(|p| ctx.model.file_index(&p))
+            ctx.import_target(file, &import.specifier)
                 .is_some_and(|next| declared_through(ctx, next, original, hops + 1))
         })
 }
