@@ -127,8 +127,12 @@ async fn run_once(session: &Arc<Session>) {
     }
     let worker = session.clone();
     match tokio::task::spawn_blocking(move || check_later(&worker, rest, revision)).await {
-        Ok(Some(run)) => publish(session, run).await,
-        Ok(None) => test_log(session, "analysis superseded".to_string()).await,
+        Ok((run, stopped)) => {
+            publish(session, run).await;
+            if stopped {
+                test_log(session, "analysis superseded".to_string()).await;
+            }
+        }
         Err(err) => {
             let msg = format!("analysis failed: {err}");
             session.log(MessageType::ERROR, msg).await;
@@ -187,7 +191,7 @@ fn analyze_open(session: &Session, revision: u64) -> Option<(Run, Rest)> {
         .collect();
     let mut run = Run::default();
     let updated = update_workspaces(session, &pending, &open, &mut run.messages);
-    let vanish = pending.full || !updated.is_empty();
+    let vanish = pending.full || pending.vanish || !updated.is_empty();
     let later = later_work(session, &pending, updated);
     let rest = Rest { later, vanish };
     let enc = session.encoding();
@@ -245,7 +249,7 @@ fn later_work(
 /// the task: whatever superseded the run has done that).
 fn requeue(session: &Session, rest: Rest) {
     let mut pending = session.pending();
-    pending.full |= rest.vanish && rest.later.is_empty();
+    pending.vanish |= rest.vanish;
     for later in rest.later {
         match later.recheck {
             Recheck::All => pending.full = true,
@@ -489,13 +493,15 @@ fn check_open(
 
 /// The second phase: re-checks the closed files each folder's changes may affect, in
 /// parallel; files without findings are reported only when they had some before (to
-/// clear them). Files a nested folder owns are left to it. None when superseded (the
-/// work is queued again).
-fn check_later(session: &Session, rest: Rest, revision: u64) -> Option<Run> {
+/// clear them). Files a nested folder owns are left to it. When superseded it stops:
+/// what it checked is still published (its dependents on the newer change are re-checked
+/// by the next run) and the files it did not reach are queued again.
+fn check_later(session: &Session, rest: Rest, revision: u64) -> (Run, bool) {
     let open: HashSet<PathBuf> = session.docs.uris().iter().filter_map(uri_path).collect();
     let enc = session.encoding();
     let stopped = AtomicBool::new(false);
     let mut items: Vec<Item> = Vec::new();
+    let mut left: HashSet<PathBuf> = HashSet::new();
     for later in &rest.later {
         let ws = &*later.workspace;
         let files: Vec<&PathBuf> = {
@@ -509,32 +515,38 @@ fn check_later(session: &Session, rest: Rest, revision: u64) -> Option<Run> {
                 .filter(|p| folders.owner(p) == Some(later.root.as_path()))
                 .collect()
         };
-        let checked: Vec<Item> = files
+        // Ok(item): checked; Err(path): not reached before the run was superseded.
+        let outcomes: Vec<Result<Option<Item>, &PathBuf>> = files
             .par_iter()
-            .filter_map(|path| {
+            .map(|path| {
                 if stopped.load(Ordering::Relaxed) || session.superseded(revision) {
                     stopped.store(true, Ordering::Relaxed);
-                    return None;
+                    return Err(*path);
                 }
-                check_closed(session, ws, path, enc)
+                Ok(check_closed(session, ws, path, enc))
             })
             .collect();
-        items.extend(checked);
-        if stopped.load(Ordering::Relaxed) {
-            break;
+        for outcome in outcomes {
+            match outcome {
+                Ok(item) => items.extend(item),
+                Err(path) => {
+                    left.insert(path.clone());
+                }
+            }
         }
     }
-    if stopped.load(Ordering::Relaxed) {
-        requeue(session, rest);
-        return None;
+    let stopped = stopped.load(Ordering::Relaxed);
+    if stopped {
+        session.pending().recheck.extend(left);
     }
     if rest.vanish {
         items.extend(vanished(session, &open));
     }
-    Some(Run {
+    let run = Run {
         items,
         messages: Vec::new(),
-    })
+    };
+    (run, stopped)
 }
 
 /// The findings of one closed file, if it has some or had some.
