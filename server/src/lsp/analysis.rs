@@ -258,20 +258,33 @@ fn requeue(session: &Session, rest: Rest) {
     }
 }
 
-/// The files whose findings an incremental edit of `path` can change: the file itself
-/// and the files declaring the entities it touches (declared in it or inheriting from
-/// it).
+/// The files whose findings an incremental edit of `path` can change, from the model's
+/// indexes: the file, the files declaring the entities it touches (declared in it or
+/// inheriting from it), the files importing any of those, and the files with query calls
+/// on those entities' repositories. (Raw SQL naming a table without importing its entity
+/// is not covered: it is re-checked by the next full check.)
 fn dependents(workspace: &Workspace, path: &Path) -> HashSet<PathBuf> {
     let model = &workspace.model;
     let mut out = HashSet::from([path.to_path_buf()]);
     let Some(fi) = model.file_index(path) else {
         return out;
     };
+    let mut files: HashSet<usize> = HashSet::from([fi]);
+    let mut callers: Vec<usize> = Vec::new();
     for e in model.entities_touching(fi) {
-        if let Some(file) = model.file(e.file) {
-            out.insert(file.path.clone());
-        }
+        files.insert(e.file);
+        callers.extend(model.links.calls_on(&e.name).iter().map(|(f, _)| *f));
     }
+    let declaring: Vec<usize> = files.iter().copied().collect();
+    for f in declaring {
+        files.extend(model.links.importers(f).iter().map(|site| site.file));
+    }
+    files.extend(callers);
+    out.extend(
+        files
+            .into_iter()
+            .filter_map(|f| Some(model.file(f)?.path.clone())),
+    );
     out
 }
 
@@ -671,4 +684,59 @@ pub async fn publish(session: &Session, run: Run) {
             .await;
     }
     session.analyzed.send_modify(|generation| *generation += 1);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    const USER: &str = "import { Entity, Column, OneToMany } from 'typeorm';
+import { Post } from './post.entity';
+@Entity() export class User { @Column() email: string; @OneToMany(() => Post, (p) => p.author) posts: Post[]; }
+";
+    const POST: &str = "import { Entity, Column, ManyToOne } from 'typeorm';
+import { User } from './user.entity';
+@Entity() export class Post { @Column() title: string; @ManyToOne(() => User, (u) => u.posts) author: User; }
+";
+    const SERVICE: &str = "import { User } from './user.entity';
+export class UsersService {
+  constructor(private readonly users: Repository<User>) {}
+  byEmail(email: string) { return this.users.findOne({ where: { email } }); }
+}
+";
+    const OTHER: &str = "export const unrelated = 1;\n";
+
+    fn names(set: HashSet<PathBuf>) -> Vec<String> {
+        let mut v: Vec<String> = set
+            .iter()
+            .filter_map(|p| Some(p.file_name()?.to_str()?.to_string()))
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn an_edit_rechecks_the_file_its_importers_and_its_entities_users() {
+        let root = Path::new("/nonexistent-w");
+        let sources = [
+            ("user.entity.ts", USER),
+            ("post.entity.ts", POST),
+            ("users.service.ts", SERVICE),
+            ("other.ts", OTHER),
+        ]
+        .iter()
+        .map(|(n, t)| (root.join(n), t.to_string()))
+        .collect();
+        let ws = Workspace::from_sources(root, Config::default(), sources);
+        assert_eq!(
+            names(dependents(&ws, &root.join("user.entity.ts"))),
+            ["post.entity.ts", "user.entity.ts", "users.service.ts"]
+        );
+        assert_eq!(
+            names(dependents(&ws, &root.join("post.entity.ts"))),
+            ["post.entity.ts", "user.entity.ts"]
+        );
+        assert_eq!(names(dependents(&ws, &root.join("other.ts"))), ["other.ts"]);
+    }
 }
