@@ -14,6 +14,7 @@ pub mod hover;
 pub mod indexing;
 pub mod navigation;
 pub mod position;
+pub mod rebase;
 pub mod server;
 pub mod session;
 pub mod transport;

@@ -34,7 +34,6 @@ use crate::finding::{FileChange, Finding, Fix, Severity, TextEdit};
 use crate::model::{Entity, Index, IndexKind};
 use crate::rules::{edits, Ctx, RuleDef};
 use crate::syntax::{Decorator, Prop, Value};
-use sha1::{Digest, Sha1};
 
 pub const RULE: RuleDef = RuleDef {
     code: "IDX003",
@@ -82,8 +81,20 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
                 entity.table,
                 index.columns.join(", ")
             );
+            let upsert = super::upsert::upsert_targeting(ctx, entity, index);
+            let message = match &upsert {
+                Some(site) => format!(
+                    "{message}. Not fixed automatically: {site} targets these columns, and `ON CONFLICT` cannot use a partial index unless it repeats the predicate (`indexPredicate`), so the upsert would fail"
+                ),
+                None => message,
+            };
             let mut finding = Finding::new(RULE.code, path.clone(), span, message);
-            if let Some(fix) = fix(ctx, file, entity, index, deleted) {
+            if let Some(mut fix) = fix(ctx, file, entity, index, deleted) {
+                if upsert.is_some() {
+                    // editor only: the upsert must be changed with it, by hand
+                    fix.applicability = crate::finding::Applicability::Unsafe;
+                    fix.title.push_str(" (also give the upsert the predicate)");
+                }
                 finding = finding.with_fix(fix);
             }
             out.push(finding);
@@ -147,14 +158,26 @@ fn unique_constraint_name(table: &str, columns: &[String]) -> String {
     let mut sorted = columns.to_vec();
     sorted.sort();
     let key = format!("{}_{}", table.replacen('.', "_", 1), sorted.join("_"));
-    let hex: String = Sha1::digest(key.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!("UQ_{}", &hex[..27])
+    // TypeORM hashes the percent-encoded key (column names with `$` or non-ASCII differ).
+    let hex = crate::model::naming::typeorm_hash(&key);
+    format!("UQ_{}", hex.get(..27).unwrap_or(&hex))
 }
 
 fn fix(ctx: &Ctx, file: usize, entity: &Entity, index: &Index, deleted: &str) -> Option<Fix> {
+    let source = ctx.file(file)?;
+    if source.facts.has_syntax_errors || index.unresolved || index.origin.is_none() {
+        return None;
+    }
+    let title = "Make the unique index partial: `WHERE \"deleted\" IS NULL` (with its migration)"
+        .replace("deleted", deleted);
+    let mut fix = ctx.fix_safe(title, || {
+        build_fix(ctx, file, entity, index, deleted).map(|f| f.changes)
+    })?;
+    fix.creates_migration = true;
+    Some(fix)
+}
+
+fn build_fix(ctx: &Ctx, file: usize, entity: &Entity, index: &Index, deleted: &str) -> Option<Fix> {
     let source = ctx.file(file)?;
     if source.facts.has_syntax_errors || index.unresolved {
         return None;
@@ -444,5 +467,62 @@ export class Country {
         assert!(contents.contains("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS"));
         assert!(contents.contains("WHERE \"deleted\" IS NULL"));
         assert!(contents.contains("ALTER TABLE \"user\" DROP CONSTRAINT IF EXISTS \"UQ_"));
+    }
+
+    fn with_service(body: &str) -> Vec<crate::finding::Finding> {
+        let entity = user("@Unique(['email'])", "@Column()");
+        let service = format!(
+            "import {{ Repository, DataSource }} from 'typeorm';
+import {{ User }} from 'src/users/user.entity';
+
+export class UserService {{
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly dataSource: DataSource,
+  ) {{}}
+  async save(email: string) {{
+{body}
+  }}
+}}
+"
+        );
+        let ws = workspace(&[
+            ("src/users/user.entity.ts", &entity),
+            ("src/users/user.service.ts", &service),
+        ]);
+        findings(&ws, "IDX003")
+    }
+
+    #[test]
+    fn an_upsert_on_the_columns_makes_the_fix_editor_only() {
+        use crate::finding::Applicability;
+        for body in [
+            "    await this.users.upsert({ email }, ['email']);",
+            "    await this.users.upsert({ email }, { conflictPaths: ['email'], skipUpdateIfNoValuesChanged: true });",
+            "    await this.users.upsert({ email }, opts);",
+            "    await this.users.createQueryBuilder().insert().values({ email }).orUpdate(['email'], ['email']).execute();",
+            "    await this.users.createQueryBuilder().insert().values({ email }).orIgnore().execute();",
+            "    await this.dataSource.query('INSERT INTO \"user\" (email) VALUES ($1) ON CONFLICT (\"email\") DO NOTHING', [email]);",
+        ] {
+            let found = with_service(body);
+            assert_eq!(found.len(), 1, "{body}");
+            let fix = &found[0].fixes[0];
+            assert_eq!(fix.applicability, Applicability::Unsafe, "{body}");
+            assert!(found[0].message.contains("ON CONFLICT"), "{}", found[0].message);
+            assert!(found[0].message.contains("user.service.ts:"), "{}", found[0].message);
+        }
+    }
+
+    #[test]
+    fn upserts_on_other_columns_or_tables_keep_the_fix_safe() {
+        use crate::finding::Applicability;
+        for body in [
+            "    await this.users.upsert({ email }, ['id']);",
+            "    await this.dataSource.query('INSERT INTO orders (email) VALUES ($1) ON CONFLICT (email) DO NOTHING', [email]);",
+            "    await this.users.save({ email });",
+        ] {
+            let found = with_service(body);
+            assert_eq!(found[0].fixes[0].applicability, Applicability::Safe, "{body}");
+        }
     }
 }

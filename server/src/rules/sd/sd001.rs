@@ -538,6 +538,18 @@ export class S {{
     }
 
     #[test]
+    fn follows_sql_through_a_local_helper_and_a_const() {
+        let found = sd001(
+            "    const sql = p(`SELECT * FROM users WHERE email = $1`);
+    await this.dataSource.query(sql, [email]);
+    await this.dataSource.query(p('SELECT * FROM users WHERE id = $1'), [id]);
+    await this.dataSource.query(p('SELECT * FROM users WHERE id = $1 AND deleted IS NULL'), [id]);",
+        );
+        let lines: Vec<usize> = found.iter().map(|f| f.0).collect();
+        assert_eq!(lines, vec![20, 21], "{found:?}");
+    }
+
+    #[test]
     fn predicate_for_another_alias_does_not_count() {
         let found = sd001(
             "    await this.dataSource.query('SELECT * FROM users a JOIN users b ON b.id = a.id WHERE a.deleted IS NULL');",

@@ -44,19 +44,27 @@ fn is_constant_value(
             is_constant_value(ctx, file, text, left, depth + 1)
                 && is_constant_value(ctx, file, text, right, depth + 1)
         }
-        Value::Ident(name) => is_screaming_case(name) || is_imported_constant(ctx, file, name),
+        Value::Ident(name) => {
+            is_screaming_case(name) || is_alias_name(name) || is_imported_constant(ctx, file, name)
+        }
         Value::Member(path) => {
             is_enum_member(ctx, path)
                 || is_metadata(path)
+                || path.rsplit('.').next().is_some_and(is_alias_name)
                 || path.split('.').next().is_some_and(is_screaming_case)
                 || is_constant_property(ctx, file, path)
         }
         Value::Call { callee, args } => {
             NUMERIC_CALLS.contains(&callee.as_str())
+                || callee.starts_with("Math.")
                 || is_builder_sql(callee, args)
+                || is_escaped_or_formatted(callee)
                 || is_placeholder_list(text, &expr.span)
         }
-        Value::Other => is_literal_ternary(text.get(expr.span.clone()).unwrap_or("")),
+        Value::Other => {
+            let expr = text.get(expr.span.clone()).unwrap_or("");
+            is_literal_ternary(expr) || is_allowlisted_ternary(expr) || is_metadata(expr)
+        }
         _ => false,
     }
 }
@@ -64,7 +72,55 @@ fn is_constant_value(
 /// `subQuery.getQuery()`: the SQL a QueryBuilder generated, with its values still bound
 /// as parameters. Interpolating it is TypeORM's documented way to write a subquery.
 fn is_builder_sql(callee: &str, args: &[Spanned<Value>]) -> bool {
-    args.is_empty() && (callee.ends_with(".getQuery") || callee.ends_with(".getSql"))
+    args.is_empty()
+        && [".getQuery", ".getSql", ".getQueryAndParameters"]
+            .iter()
+            .any(|m| callee.ends_with(m))
+}
+
+/// `qb.escape(name)`, `driver.escape(name)`: an identifier quoted by TypeORM itself;
+/// `date.toISOString()`, `n.toFixed(2)`: text that cannot hold a quote.
+fn is_escaped_or_formatted(callee: &str) -> bool {
+    callee == "escape"
+        || [
+            ".escape",
+            ".toISOString",
+            ".toFixed",
+            ".getTime",
+            ".valueOf",
+        ]
+        .iter()
+        .any(|m| callee.ends_with(m))
+}
+
+/// `alias`, `joinAlias`, `qb.alias`: a QueryBuilder alias, a name the code chose for
+/// a table in its own query (`createQueryBuilder('order')`), not input.
+fn is_alias_name(name: &str) -> bool {
+    name == "alias" || name.ends_with("Alias")
+}
+
+/// `FIELDS.includes(raw) ? raw : 'createdAt'`: a value checked against an allowlist,
+/// with a literal fallback.
+fn is_allowlisted_ternary(expr: &str) -> bool {
+    let Some((condition, branches)) = expr.split_once('?') else {
+        return false;
+    };
+    let Some((yes, no)) = branches.rsplit_once(':') else {
+        return false;
+    };
+    let yes = strip_cast(yes.trim());
+    let checked = condition
+        .split(".includes(")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .map(|arg| strip_cast(arg.trim()));
+    !yes.is_empty() && checked.is_some_and(|c| c == yes) && is_plain_string_literal(no.trim())
+}
+
+/// `(raw as string)` -> `raw`.
+fn strip_cast(expr: &str) -> &str {
+    let expr = expr.trim_start_matches('(').trim_end_matches(')').trim();
+    expr.split(" as ").next().unwrap_or(expr).trim()
 }
 
 /// `MAX_ROWS`, `TABLE_NAME`: by convention a constant.
@@ -119,9 +175,22 @@ fn is_constant_property(ctx: &Ctx, file: usize, path: &str) -> bool {
         .any(|c| c.properties.iter().any(|p| p.is_static && literal(p)))
 }
 
-/// `repo.metadata.tableName`, `User.name`-free ORM metadata: names TypeORM itself derived.
+/// `repo.metadata.tableName`, `column.databaseName`,
+/// `relation.joinColumns[0].databaseName`: names TypeORM itself derived from the model.
 fn is_metadata(path: &str) -> bool {
+    const METADATA_NAMES: &[&str] = &[
+        ".databaseName",
+        ".databasePath",
+        ".databaseNameWithoutPrefixes",
+        ".givenDatabaseName",
+    ];
+    let lower = path.to_ascii_lowercase();
     path.contains(".metadata.")
+        || METADATA_NAMES.iter().any(|m| path.ends_with(m))
+        || (lower.contains("meta")
+            && [".tableName", ".tablePath", ".schema", ".targetName"]
+                .iter()
+                .any(|m| path.ends_with(m)))
 }
 
 /// A name imported from a workspace file that declares it as a `const` of a constant
@@ -138,14 +207,10 @@ fn is_imported_constant(ctx: &Ctx, file: usize, name: &str) -> bool {
     }) else {
         return false;
     };
-    let exists = |p: &std::path::Path| ctx.model.file_index(p).is_some();
     let Some(target) = ctx
-        .resolver
-        .resolve(&source.path, &import.specifier, &exists)
+        .import_target(file, &import.specifier)
+        .and_then(|i| ctx.file(i))
     else {
-        return false;
-    };
-    let Some(target) = ctx.model.file_index(&target).and_then(|i| ctx.file(i)) else {
         return false;
     };
     target.facts.consts.iter().any(|c| {
@@ -209,5 +274,14 @@ mod tests {
             &(0..28)
         ));
         assert!(!is_placeholder_list("ids.join(',')", &(0..13)));
+        assert!(is_metadata("relation.joinColumns[0].databaseName"));
+        assert!(is_metadata("metadata.tableName"));
+        assert!(!is_metadata("dto.tableName"));
+        assert!(is_allowlisted_ternary(
+            "(FIELDS as readonly string[]).includes(raw as string) ? (raw as string) : 'createdAt'"
+        ));
+        assert!(!is_allowlisted_ternary("FIELDS.includes(a) ? b : 'x'"));
+        assert!(is_alias_name("joinAlias") && is_alias_name("alias"));
+        assert!(!is_alias_name("aliases"));
     }
 }

@@ -38,7 +38,7 @@
 //! automatic fix: rewrite them by hand (`ILIKE '%' || $1 || '%'`, `= ANY($1)`).
 
 use super::consts::is_constant;
-use crate::finding::{Applicability, Finding, Fix, Severity, Span, TextEdit};
+use crate::finding::{Applicability, FileChange, Finding, Fix, Severity, Span, TextEdit};
 use crate::model::SourceFile;
 use crate::rules::sd::sql::{self, Kind};
 use crate::rules::{Ctx, RuleDef};
@@ -52,26 +52,34 @@ pub const RULE: RuleDef = RuleDef {
     check,
 };
 
-/// QueryBuilder methods whose first argument is SQL text.
-const FRAGMENT_METHODS: &[&str] = &[
-    "where",
-    "andWhere",
-    "orWhere",
-    "having",
-    "andHaving",
-    "orHaving",
-    "orderBy",
-    "addOrderBy",
-];
-
-/// Of those, the ones that take a parameters object as second argument.
-const PARAM_METHODS: &[&str] = &[
-    "where",
-    "andWhere",
-    "orWhere",
-    "having",
-    "andHaving",
-    "orHaving",
+/// QueryBuilder methods that take SQL text: the method, the index of the SQL argument
+/// and, where it has one, the index of its parameters object.
+const FRAGMENT_METHODS: &[(&str, usize, Option<usize>)] = &[
+    ("where", 0, Some(1)),
+    ("andWhere", 0, Some(1)),
+    ("orWhere", 0, Some(1)),
+    ("having", 0, Some(1)),
+    ("andHaving", 0, Some(1)),
+    ("orHaving", 0, Some(1)),
+    ("orderBy", 0, None),
+    ("addOrderBy", 0, None),
+    ("select", 0, None),
+    ("addSelect", 0, None),
+    ("groupBy", 0, None),
+    ("addGroupBy", 0, None),
+    ("from", 0, None),
+    ("addFrom", 0, None),
+    ("distinctOn", 0, None),
+    // join conditions: `leftJoin(target, alias, condition, parameters)`
+    ("join", 2, Some(3)),
+    ("leftJoin", 2, Some(3)),
+    ("innerJoin", 2, Some(3)),
+    ("leftJoinAndSelect", 2, Some(3)),
+    ("innerJoinAndSelect", 2, Some(3)),
+    ("leftJoinAndMapOne", 3, Some(4)),
+    ("leftJoinAndMapMany", 3, Some(4)),
+    ("innerJoinAndMapOne", 3, Some(4)),
+    ("innerJoinAndMapMany", 3, Some(4)),
 ];
 
 /// How a site binds parameters.
@@ -127,18 +135,29 @@ fn sites(source: &SourceFile) -> Vec<Site<'_>> {
     }
     for chain in &source.facts.query_builders {
         for call in &chain.calls {
-            if !FRAGMENT_METHODS.contains(&call.method.as_str()) {
+            let Some((_, sql_at, params_at)) =
+                FRAGMENT_METHODS.iter().find(|(m, ..)| *m == call.method)
+            else {
                 continue;
-            }
-            if let Some(sql) = call.args.first() {
-                let binding = if PARAM_METHODS.contains(&call.method.as_str()) {
-                    Binding::Named
-                } else {
-                    Binding::None
-                };
+            };
+            let Some(sql) = call.args.get(*sql_at) else {
+                continue;
+            };
+            let binding = if params_at.is_some() {
+                Binding::Named
+            } else {
+                Binding::None
+            };
+            let params = params_at.and_then(|i| call.args.get(i));
+            // `select([...])`: each element is SQL text
+            let pieces: Vec<&Spanned<Value>> = match &sql.value {
+                Value::Array(items) => items.iter().collect(),
+                _ => vec![sql],
+            };
+            for sql in pieces {
                 out.push(Site {
                     sql,
-                    params: call.args.get(1),
+                    params,
                     binding,
                 });
             }
@@ -294,16 +313,23 @@ fn parameter_fix(ctx: &Ctx, file: usize, source: &SourceFile, site: &Site) -> Op
     if values.len() != rendered.holes.len() {
         return None; // constant and opaque substitutions mixed: leave it to a human
     }
-    let edits = match site.binding {
-        Binding::Positional => {
-            positional_edits(source, site, &values, sql::max_positional_param(&tokens))?
-        }
-        Binding::Named => named_edits(source, site, &values)?,
-        Binding::None => return None,
+    if matches!(site.binding, Binding::None) {
+        return None;
+    }
+    let changes = || {
+        let edits = match site.binding {
+            Binding::Positional => {
+                positional_edits(source, site, &values, sql::max_positional_param(&tokens))?
+            }
+            Binding::Named => named_edits(source, site, &values)?,
+            Binding::None => return None,
+        };
+        Some(vec![FileChange::Edit {
+            path: source.path.clone(),
+            edits,
+        }])
     };
-    let mut fix = Fix::edit("Use bind parameters", source.path.clone(), edits);
-    fix.applicability = Applicability::Unsafe;
-    Some(fix)
+    ctx.fix("Use bind parameters", Applicability::Unsafe, changes)
 }
 
 /// The span of `${ expr }` around a substitution's expression.
@@ -606,6 +632,65 @@ export class S {{
         let text = service("    await this.dataSource.query(`TRUNCATE ${id}`);");
         let mut f = files(&text);
         f[2].0 = "src/s.e2e-spec.ts";
+        assert!(lines(&workspace(&f), "SEC001").is_empty());
+    }
+
+    #[test]
+    fn accepts_aliases_metadata_builder_sql_and_formatted_values() {
+        let found = sec001(
+            "    const query = this.users.createQueryBuilder();
+    query.andWhere(`\"${query.alias}\".\"tenantId\" = :id`, { id });
+    const joinAlias = `scoped${email}`;
+    query.leftJoin(`${joinAlias}.program`, 'p', `p.owner = ${query.alias}.id`);
+    const meta = this.users.metadata;
+    const relation = meta.relations[0];
+    await this.dataSource.query(`SELECT \"${relation.joinColumns[0].databaseName}\" FROM ${meta.tableName}`);
+    const [inner, params] = query.getQueryAndParameters();
+    await this.dataSource.query(`SELECT count(*) FROM (${inner}) t`, params);
+    const sub = query.getQuery();
+    await this.dataSource.query(`SELECT * FROM (${sub}) t LIMIT ${Math.min(Number(id), 100)}`);
+    const startedAt = new Date(email).toISOString();
+    query.andWhere(`'${startedAt}' >= \"${query.alias}\".\"startTime\"`);
+    const sortBy = (FIELDS as readonly string[]).includes(email as string) ? (email as string) : 'createdAt';
+    query.orderBy(`u.${sortBy}`);",
+        );
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn flags_interpolated_input_in_every_sql_taking_builder_method() {
+        let found = sec001(
+            "    const qb = this.users.createQueryBuilder('u');
+    qb.addSelect(`CASE WHEN lang = '${dto.userId}' THEN 1 ELSE 0 END`, 'rank');
+    qb.select([`u.${email}`]);
+    qb.groupBy(`u.${email}`);
+    qb.addGroupBy('u.' + email);
+    qb.having(`count(*) > ${dto.userId}`);
+    qb.leftJoin('u.orders', 'o', `o.status = '${email}'`);
+    qb.innerJoinAndSelect('u.orders', 'o2', `o2.code = ${email}`, {});
+    qb.from(`(SELECT * FROM users WHERE email = '${email}')`, 'x');
+    qb.addOrderBy(`u.${dto.userId}`);",
+        );
+        assert_eq!(found, vec![20, 21, 22, 23, 24, 25, 26, 27, 28]);
+    }
+
+    #[test]
+    fn sql_through_a_local_helper_or_const_reaches_the_rule() {
+        let found = sec001(
+            "    const sql = p(`SELECT * FROM users WHERE email = '${email}'`);
+    await this.dataSource.query(sql);
+    await this.dataSource.query(p(`SELECT * FROM users WHERE id = ${dto.userId}`));
+    this.users.createQueryBuilder('u').andWhere(p(`u.id = ${id}`));
+    this.users.createQueryBuilder('u').andWhere(p(`u.id = :id`), { id });",
+        );
+        assert_eq!(found, vec![20, 21, 22]);
+    }
+
+    #[test]
+    fn seeding_scripts_by_name_are_skipped() {
+        let text = service("    await this.dataSource.query(`TRUNCATE ${id}`);");
+        let mut f = files(&text);
+        f[2].0 = "src/scripts/mock-seed-factory.service.ts";
         assert!(lines(&workspace(&f), "SEC001").is_empty());
     }
 }

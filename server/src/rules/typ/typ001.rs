@@ -173,8 +173,9 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
                 describe(&expect),
                 ty.text,
             );
-            let finding = Finding::new(RULE.code, path.clone(), column.name_span.clone(), message)
-                .with_fix(fix(&path, ty, &wanted));
+            let mut finding =
+                Finding::new(RULE.code, path.clone(), column.name_span.clone(), message);
+            finding.fixes.extend(fix(ctx, &path, ty, &wanted));
             out.push(finding);
         }
     }
@@ -317,7 +318,7 @@ fn enum_text(column: &Column) -> Option<String> {
 }
 
 /// Rewrites the whole annotation, keeping `| null` / `| undefined`.
-fn fix(path: &std::path::Path, ty: &TypeAnn, wanted: &str) -> Fix {
+fn fix(ctx: &Ctx, path: &std::path::Path, ty: &TypeAnn, wanted: &str) -> Option<Fix> {
     let mut text = wanted.to_string();
     if ty.includes_null() {
         text.push_str(" | null");
@@ -325,13 +326,15 @@ fn fix(path: &std::path::Path, ty: &TypeAnn, wanted: &str) -> Fix {
     if ty.includes_undefined() {
         text.push_str(" | undefined");
     }
-    Fix::edit(
+    ctx.edit_fix(
         format!("Change the type to `{text}`"),
-        path.to_path_buf(),
-        vec![TextEdit {
-            span: ty.span.clone(),
-            new_text: text,
-        }],
+        || path.to_path_buf(),
+        || {
+            Some(vec![TextEdit {
+                span: ty.span.clone(),
+                new_text: text.clone(),
+            }])
+        },
     )
 }
 

@@ -3,7 +3,8 @@
 //! ## What it does
 //! Compares a column's `nullable` option with its TypeScript type:
 //! - `nullable: true` (or a `@DeleteDateColumn`, nullable by default) whose type has no
-//!   `null` (a `?` or `| undefined` counts as acknowledging it);
+//!   `null` (a `?` or `| undefined` counts as acknowledging it, and `any` or `unknown`
+//!   admit `null` already);
 //! - a `T | null` type on a column that is not nullable (columns are `NOT NULL` by
 //!   default; primary columns are never nullable).
 //!
@@ -13,7 +14,9 @@
 //! also admit `null`, because TypeORM makes its join column nullable by default.
 //!
 //! Silent when `nullable` is given through a variable, or the options are a variable or
-//! have a spread: we do not guess.
+//! have a spread: we do not guess. Silent in files whose governing `tsconfig.json`
+//! (the nearest one up from the file, `extends` followed) turns `strictNullChecks` off
+//! (or leaves `strict` and `strictNullChecks` unset): there `| null` means nothing.
 //!
 //! ## Why is this bad?
 //! A nullable column typed without `null` lets code dereference a value that is null at
@@ -35,7 +38,7 @@
 //! add `nullable: true` to the options (a schema change, so offered in the editor only),
 //! or remove `| null` from the type.
 
-use crate::finding::{Finding, Fix, Severity, TextEdit};
+use crate::finding::{Applicability, Finding, Fix, Severity, TextEdit};
 use crate::model::{Column, ColumnKind, Model, Relation, RelationKind};
 use crate::rules::{Ctx, RuleDef};
 use crate::syntax::{Decorator, TypeAnn, TypeKind};
@@ -70,6 +73,10 @@ struct Member<'a> {
 
 fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
     let path = ctx.path(file);
+    // Without strict null checks `| null` means nothing to the compiler.
+    if ctx.resolver.strict_null_checks(&path) == Some(false) {
+        return;
+    }
     let mut seen = std::collections::HashSet::new();
     for entity in ctx.model.entities_touching(file) {
         for column in &entity.columns {
@@ -184,9 +191,18 @@ fn is_wrapped(ty: &TypeAnn, wrapper: &str) -> bool {
         .any(|t| matches!(&t.kind, TypeKind::Named { name, .. } if name == wrapper))
 }
 
+/// `any` and `unknown` already admit `null`: `data: any` on a nullable column is fine,
+/// and `any | null` would be noise.
+fn admits_anything(ty: &TypeAnn) -> bool {
+    ty.members()
+        .iter()
+        .any(|t| matches!(&t.kind, TypeKind::Keyword(k) if k == "any" || k == "unknown"))
+}
+
 fn mismatch(member: &Member, nullable: bool) -> Option<Mismatch> {
     let has_null = member.ty.includes_null();
-    let acknowledged = has_null || member.optional || member.ty.includes_undefined();
+    let acknowledged =
+        has_null || member.optional || member.ty.includes_undefined() || admits_anything(member.ty);
     if nullable && !acknowledged {
         return Some(Mismatch::MissingNull);
     }
@@ -221,13 +237,19 @@ fn finding(
         message,
     );
     let fixes = match mismatch {
-        Mismatch::MissingNull => add_null(path, member.ty).into_iter().collect::<Vec<_>>(),
+        Mismatch::MissingNull => add_null(ctx, path, member.ty)
+            .into_iter()
+            .collect::<Vec<_>>(),
         Mismatch::ExtraNull => {
             let mut v = Vec::new();
-            if !member.primary {
-                v.extend(add_nullable_option(ctx, file, member));
+            if !member.primary && member.decorator.is_some_and(|d| d.called) {
+                v.extend(ctx.defer(
+                    "Add `nullable: true` to the options (needs a migration)",
+                    Applicability::Unsafe,
+                    || add_nullable_option(ctx, file, member),
+                ));
             }
-            v.extend(remove_null(path, member.ty));
+            v.extend(remove_null(ctx, path, member.ty));
             v
         }
     };
@@ -236,41 +258,46 @@ fn finding(
 }
 
 /// `T` -> `T | null` (only for type forms where appending a union member is safe).
-fn add_null(path: &Path, ty: &TypeAnn) -> Option<Fix> {
+fn add_null(ctx: &Ctx, path: &Path, ty: &TypeAnn) -> Option<Fix> {
     if matches!(ty.kind, TypeKind::Other) {
         return None;
     }
-    Some(Fix::edit(
+    ctx.edit_fix(
         "Add `| null` to the type",
-        path.to_path_buf(),
-        vec![TextEdit {
-            span: ty.span.end..ty.span.end,
-            new_text: " | null".into(),
-        }],
-    ))
+        || path.to_path_buf(),
+        || {
+            Some(vec![TextEdit {
+                span: ty.span.end..ty.span.end,
+                new_text: " | null".into(),
+            }])
+        },
+    )
 }
 
 /// `T | null` -> `T` (the other members as written).
-fn remove_null(path: &Path, ty: &TypeAnn) -> Option<Fix> {
-    let rest: Vec<&str> = ty
-        .members()
-        .into_iter()
-        .filter(|t| t.kind != TypeKind::Null)
-        .map(|t| t.text.as_str())
-        .collect();
-    if rest.is_empty() {
+fn remove_null(ctx: &Ctx, path: &Path, ty: &TypeAnn) -> Option<Fix> {
+    let members = ty.members();
+    if members.iter().all(|t| t.kind == TypeKind::Null) {
         return None;
     }
-    Some(Fix::unsafe_(
+    ctx.fix(
         "Remove `| null` from the type",
-        vec![crate::finding::FileChange::Edit {
-            path: path.to_path_buf(),
-            edits: vec![TextEdit {
-                span: ty.span.clone(),
-                new_text: rest.join(" | "),
-            }],
-        }],
-    ))
+        Applicability::Unsafe,
+        || {
+            let rest: Vec<&str> = members
+                .iter()
+                .filter(|t| t.kind != TypeKind::Null)
+                .map(|t| t.text.as_str())
+                .collect();
+            Some(vec![crate::finding::FileChange::Edit {
+                path: path.to_path_buf(),
+                edits: vec![TextEdit {
+                    span: ty.span.clone(),
+                    new_text: rest.join(" | "),
+                }],
+            }])
+        },
+    )
 }
 
 /// Adds `nullable: true` to the decorator's options (a schema change: editor only).
@@ -404,6 +431,8 @@ export class Item extends ManagedEntity {{
             "  @DeleteDateColumn() h: Date | null;",
             "  @ManyToOne(() => Item) i: Item | null;",
             "  @ManyToOne(() => Item, { nullable: true, lazy: true }) j: Promise<Item>;",
+            "  @Column({ type: 'jsonb', nullable: true }) k: any;",
+            "  @Column({ type: 'jsonb', nullable: true }) l: unknown;",
         ] {
             assert!(typ002(body).is_empty(), "{body}");
         }

@@ -32,7 +32,7 @@
 //! relations and `| null`). Unwrapping a `Promise` is offered in the editor only: with
 //! `emitDecoratorMetadata` TypeORM may treat such a relation as lazy today.
 
-use crate::finding::{FileChange, Finding, Fix, Severity, TextEdit};
+use crate::finding::{Applicability, FileChange, Finding, Fix, Severity, TextEdit};
 use crate::model::{Entity, Relation};
 use crate::rules::rel::target::{declared_relations, named_entity, relation_target, Target};
 use crate::rules::{Ctx, RuleDef};
@@ -226,17 +226,19 @@ fn fix(ctx: &Ctx, file: usize, relation: &Relation, ty: &TypeAnn, parsed: &Parse
         return None;
     }
     let title = format!("Change the type to `{text}`");
-    let changes = vec![FileChange::Edit {
-        path: ctx.path(file),
-        edits: vec![TextEdit {
-            span: ty.span.clone(),
-            new_text: text,
-        }],
-    }];
-    Some(if parsed.promise && !promise {
-        Fix::unsafe_(title, changes)
+    let applicability = if parsed.promise && !promise {
+        Applicability::Unsafe
     } else {
-        Fix::safe(title, changes)
+        Applicability::Safe
+    };
+    ctx.fix(title, applicability, || {
+        Some(vec![FileChange::Edit {
+            path: ctx.path(file),
+            edits: vec![TextEdit {
+                span: ty.span.clone(),
+                new_text: text,
+            }],
+        }])
     })
 }
 

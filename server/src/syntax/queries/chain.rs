@@ -244,7 +244,7 @@ impl Extractor<'_> {
         }
         match method {
             "getRepository" | "getTreeRepository" | "getMongoRepository" => {
-                match self.first_arg(call).as_ref().and_then(entity_arg) {
+                match self.repository_entity_arg(call) {
                     Some(entity) => Recv::Known(Known::repository(entity)),
                     None if matches!(&state, Recv::Known(k) if is_repository_like(&k.receiver)) => {
                         state
@@ -299,6 +299,20 @@ impl Extractor<'_> {
     fn first_arg_node<'t>(&self, call: Node<'t>) -> Option<Node<'t>> {
         let args = call.child_by_field_id(fields().arguments)?;
         named_iter(args).next()
+    }
+
+    /// The entity of `getRepository(Order)`, or of a wrapper that takes a context first
+    /// (`this.connection.getRepository(ctx, Order)`): the first argument if it names an
+    /// entity, else the first later one that is a class name.
+    fn repository_entity_arg(&self, call: Node) -> Option<Spanned<String>> {
+        let args = call_args(call, self.src);
+        let first = args.first()?;
+        entity_arg(first).or_else(|| {
+            args.iter()
+                .skip(1)
+                .find(|a| matches!(&a.value, Value::Ident(n) if is_pascal_case(n)))
+                .and_then(entity_arg)
+        })
     }
 
     fn first_arg(&self, call: Node) -> Option<Spanned<Value>> {

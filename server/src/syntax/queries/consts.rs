@@ -28,6 +28,38 @@ fn is_followable(value: &Value) -> bool {
     is_scalar(value) || matches!(value, Value::Object(_) | Value::Array(_))
 }
 
+/// Values that stand for SQL text or a name without being literal text: a call
+/// (`qb.getQuery()`, `moment(x).toISOString()`) or a ternary (`ok ? v : 'id'`), kept so
+/// SEC001 can judge the expression where it was written instead of an opaque name.
+fn is_sql_piece(value: &Value, node_kind: &str) -> bool {
+    matches!(value, Value::Call { .. }) || node_kind == "ternary_expression"
+}
+
+/// `p(`SELECT ...`)`, `prepareSQLQuery('...')`: a call of a plain function on one piece of
+/// SQL text is a helper that adapts quoting or dialect; what it returns is that SQL, so
+/// SD001 and SEC001 read through it.
+fn unwrap_sql_helper(value: Spanned<Value>) -> Spanned<Value> {
+    match &value.value {
+        Value::Call { callee, args }
+            if args.len() == 1
+                && !callee.contains('.')
+                && !callee.starts_with("new ")
+                && args.first().is_some_and(|a| {
+                    matches!(
+                        a.value,
+                        Value::Template { .. } | Value::Binary { .. } | Value::Str(_)
+                    )
+                }) =>
+        {
+            match value.value {
+                Value::Call { mut args, .. } => args.swap_remove(0),
+                _ => value,
+            }
+        }
+        _ => value,
+    }
+}
+
 fn constant(name: &str, value: &Spanned<Value>, span: crate::finding::Span) -> Spanned<Value> {
     Spanned::new(
         Value::Const {
@@ -48,16 +80,49 @@ impl Extractor<'_> {
         ) else {
             return;
         };
+        if name.fast_kind() == "array_pattern" {
+            self.register_query_and_parameters(name, value);
+            return;
+        }
         if name.fast_kind() != "identifier" {
             return;
         }
-        let value = self.resolve_scalar(parse_value(value, self.src), 0);
-        if !is_followable(&value.value) {
+        let kind = value.fast_kind();
+        let value = self.resolve_scalar(unwrap_sql_helper(parse_value(value, self.src)), 0);
+        if !is_followable(&value.value) && !is_sql_piece(&value.value, kind) {
             return;
         }
         let name = self.text(name).to_string();
         if let Some(scope) = self.fns.last_mut() {
             scope.consts.insert(name, value);
+        }
+    }
+
+    /// `const [sql, params] = qb.getQueryAndParameters()`: `sql` is SQL a QueryBuilder
+    /// generated, remembered as the call `qb.getQuery()` it equals.
+    fn register_query_and_parameters(&mut self, pattern: Node, value: Node) {
+        let Value::Call { callee, args } = parse_value(value, self.src).value else {
+            return;
+        };
+        let Some(builder) = callee.strip_suffix(".getQueryAndParameters") else {
+            return;
+        };
+        let Some(first) = pattern
+            .named_child(0)
+            .filter(|n| n.fast_kind() == "identifier")
+        else {
+            return;
+        };
+        let call = Spanned::new(
+            Value::Call {
+                callee: format!("{builder}.getQuery"),
+                args,
+            },
+            value.byte_range(),
+        );
+        let name = self.text(first).to_string();
+        if let Some(scope) = self.fns.last_mut() {
+            scope.consts.insert(name, call);
         }
     }
 
@@ -69,6 +134,7 @@ impl Extractor<'_> {
     /// Follows consts in a call argument: a bare name, names inside a template or a
     /// concatenation, and the `where` of an options object (`find({ where })`).
     pub(super) fn resolve_arg(&self, arg: Spanned<Value>) -> Spanned<Value> {
+        let arg = unwrap_sql_helper(arg);
         match &arg.value {
             Value::Ident(name) => match self.lookup_const(name) {
                 Some(c) => constant(name, c, arg.span.clone()),
@@ -107,7 +173,9 @@ impl Extractor<'_> {
         }
         let Spanned { value, span } = v;
         let value = match value {
-            Value::Ident(name) => match self.lookup_const(&name).filter(|c| is_scalar(&c.value)) {
+            Value::Ident(name) => match self.lookup_const(&name).filter(|c| {
+                is_scalar(&c.value) || matches!(c.value, Value::Call { .. } | Value::Other)
+            }) {
                 Some(c) => return constant(&name, c, span),
                 None => Value::Ident(name),
             },

@@ -102,6 +102,9 @@ struct ClassScope {
     members: HashMap<String, Recv>,
     /// For `class UserRepository extends Repository<User>`.
     this_recv: Option<Known>,
+    /// For `class OrderService extends CrudService<Order>`: the entity the generic base
+    /// is instantiated with; the base's repository members (`this.repository`) hold it.
+    generic_entity: Option<Spanned<String>>,
 }
 
 struct Extractor<'a> {
@@ -293,6 +296,9 @@ impl<'a> Extractor<'a> {
             let Some(name) = name.filter(|n| n.fast_kind() == "identifier") else {
                 if let Some(n) = name {
                     self.walk(n);
+                }
+                if is_const {
+                    self.register_const(d); // `const [sql] = qb.getQueryAndParameters()`
                 }
                 continue;
             };

@@ -149,6 +149,30 @@ impl Extractor<'_> {
         Some(Known::repository(entity))
     }
 
+    /// `extends CrudService<Order>` (a generic base that is no repository): `Order`, when
+    /// it is the only type argument and names a class (not `T`, not `string`).
+    fn generic_base_entity(&self, class: Node) -> Option<Spanned<String>> {
+        let (base, clause) = self.extends_clause(class)?;
+        if base.ends_with("Repository") || base == "BaseEntity" {
+            return None;
+        }
+        let args = clause.child_by_field_id(fields().type_arguments)?;
+        let mut iter = named_iter(args);
+        let (Some(arg), None) = (iter.next(), iter.next()) else {
+            return None;
+        };
+        if !matches!(
+            arg.fast_kind(),
+            "type_identifier" | "nested_type_identifier"
+        ) {
+            return None;
+        }
+        let name = last_segment(self.text(arg));
+        // a single capital (`T`) is a type parameter passed on, not an entity
+        (is_pascal_case(name) && name.len() > 1)
+            .then(|| Spanned::new(name.to_string(), arg.byte_range()))
+    }
+
     /// The last segment of the `extends` value, and the clause (for its type arguments).
     fn extends_clause<'t>(&self, class: Node<'t>) -> Option<(String, Node<'t>)> {
         let body_start = class
@@ -167,6 +191,7 @@ impl Extractor<'_> {
     pub(super) fn class_scope(&self, class: Node) -> ClassScope {
         let mut scope = ClassScope {
             this_recv: self.this_of_class(class),
+            generic_entity: self.generic_base_entity(class),
             ..ClassScope::default()
         };
         let Some(body) = class.child_by_field_id(fields().body) else {
@@ -359,9 +384,17 @@ impl Extractor<'_> {
         }
     }
 
-    /// `this.name`: a class member, else a telling name.
+    /// `this.name`: a class member, else a repository member inherited from a generic base
+    /// (`this.repository` in `extends CrudService<Order>`), else a telling name.
     pub(super) fn lookup_member(&self, name: &str) -> Recv {
-        let member = self.classes.last().and_then(|c| c.members.get(name));
+        let class = self.classes.last();
+        let member = class.and_then(|c| c.members.get(name));
+        let lower = name.to_ascii_lowercase();
+        if member.is_none() && (lower.ends_with("repository") || lower.ends_with("repo")) {
+            if let Some(entity) = class.and_then(|c| c.generic_entity.clone()) {
+                return Recv::Known(Known::repository(entity));
+            }
+        }
         match member {
             Some(Recv::Untyped) | None => by_name(name).map(Recv::Known).unwrap_or(Recv::Untyped),
             Some(other) => other.clone(),

@@ -762,3 +762,67 @@ export class User extends BaseEntity {
     assert_eq!(chain.receiver, repo("User"));
     assert_eq!(chain.alias.as_deref(), Some("u"));
 }
+
+#[test]
+fn generic_services_bind_inherited_repositories_to_their_entity() {
+    let src = r#"
+@Injectable()
+export class WarehouseService extends TenantAwareCrudService<Warehouse> {
+  constructor(readonly typeOrmWarehouseRepository: TypeOrmWarehouseRepository) {
+    super(typeOrmWarehouseRepository);
+  }
+  async byCode(code: string) {
+    const qb = this.typeOrmRepository.createQueryBuilder('w');
+    qb.where('w.code = :code', { code });
+    return this.repository.findOneBy({ code });
+  }
+}
+
+export abstract class CrudService<T extends BaseEntity> {
+  constructor(protected readonly repository: Repository<T>) {}
+  list() {
+    return this.repository.find();
+  }
+}
+
+export class Plain extends Base<T> {
+  run() {
+    return this.repository.find();
+  }
+}
+"#;
+    let facts = facts_of(src);
+    let find = call(&facts.query_calls, "findOneBy");
+    assert_eq!(find.receiver, repo("Warehouse"));
+    assert_eq!(facts.query_builders[0].receiver, repo("Warehouse"));
+    let finds: Vec<&QueryCall> = facts
+        .query_calls
+        .iter()
+        .filter(|c| c.method == "find")
+        .collect();
+    assert!(
+        finds.iter().all(|c| c.receiver != repo("Warehouse")),
+        "a base with `T` or without arguments binds nothing: {finds:#?}"
+    );
+}
+
+#[test]
+fn repository_wrappers_taking_a_context_first() {
+    let src = r#"
+export class OrderService {
+  constructor(private readonly connection: TransactionalConnection) {}
+  async find(ctx: RequestContext, code: string) {
+    return this.connection.getRepository(ctx, Order).findOne({ where: { code } });
+  }
+  async byName(name: string) {
+    return this.connection.getRepository(Customer).findOneBy({ name });
+  }
+}
+"#;
+    let facts = facts_of(src);
+    assert_eq!(call(&facts.query_calls, "findOne").receiver, repo("Order"));
+    assert_eq!(
+        call(&facts.query_calls, "findOneBy").receiver,
+        repo("Customer")
+    );
+}
