@@ -73,6 +73,10 @@ pub struct Config {
     /// Default: the folder of the existing migrations, else `src/migrations`.
     pub migrations_dir: Option<String>,
 
+    /// The file-name style of entity and migration files (NAM001). Unset: kebab-case,
+    /// unless 90% or more of the entity files share another style.
+    pub file_naming: Option<FileNaming>,
+
     /// Also flag relations whose TypeScript type lacks `null` while the relation is
     /// nullable by TypeORM's default (a `@ManyToOne` without `nullable: false`).
     pub strict_relation_nullability: bool,
@@ -117,6 +121,23 @@ pub enum NamingStrategy {
     #[default]
     Default,
     /// `typeorm-naming-strategies`' `SnakeNamingStrategy`: tables and columns snake_case.
+    SnakeCase,
+}
+
+/// A file-name style (NAM001).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum FileNaming {
+    /// `user-profile.entity.ts`
+    #[serde(rename = "kebab-case")]
+    KebabCase,
+    /// `UserProfile.entity.ts`
+    #[serde(rename = "PascalCase")]
+    PascalCase,
+    /// `userProfile.entity.ts`
+    #[serde(rename = "camelCase")]
+    CamelCase,
+    /// `user_profile.entity.ts`
+    #[serde(rename = "snake_case")]
     SnakeCase,
 }
 
@@ -165,6 +186,7 @@ impl Default for Config {
             exclude: Vec::new(),
             decorator_aliases: BTreeMap::new(),
             migrations_dir: None,
+            file_naming: None,
             strict_relation_nullability: false,
             database: "postgres".to_string(),
             origin: None,

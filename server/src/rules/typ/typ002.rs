@@ -14,7 +14,9 @@
 //! also admit `null`, because TypeORM makes its join column nullable by default.
 //!
 //! Silent when `nullable` is given through a variable, or the options are a variable or
-//! have a spread: we do not guess.
+//! have a spread: we do not guess. Silent in files whose governing `tsconfig.json`
+//! (the nearest one up from the file, `extends` followed) turns `strictNullChecks` off
+//! (or leaves `strict` and `strictNullChecks` unset): there `| null` means nothing.
 //!
 //! ## Why is this bad?
 //! A nullable column typed without `null` lets code dereference a value that is null at
@@ -71,6 +73,10 @@ struct Member<'a> {
 
 fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
     let path = ctx.path(file);
+    // Without strict null checks `| null` means nothing to the compiler.
+    if ctx.resolver.strict_null_checks(&path) == Some(false) {
+        return;
+    }
     let mut seen = std::collections::HashSet::new();
     for entity in ctx.model.entities_touching(file) {
         for column in &entity.columns {
