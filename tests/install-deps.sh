@@ -50,5 +50,16 @@ install_unzip() {
   fi
 }
 
+# The TypeORM harness (tests/typeorm: typeorm 0.3.31, typescript, pg, reflect-metadata,
+# pinned by its package-lock.json): server/tests/schema.rs compares `typeorm-lsp schema`
+# with what real TypeORM builds.
+install_typeorm_harness() {
+  if [ tests/typeorm/node_modules/.package-lock.json -nt tests/typeorm/package-lock.json ]; then
+    return
+  fi
+  npm ci --prefix tests/typeorm --no-audit --no-fund --loglevel=error
+}
+
 install_neovim
 install_unzip
+install_typeorm_harness

@@ -6,6 +6,7 @@ pub mod diff;
 pub mod fix_summary;
 pub mod fixes;
 pub mod output;
+pub mod schema;
 pub mod select;
 pub mod stats;
 

@@ -41,8 +41,73 @@ pub fn build(mut files: Vec<Arc<SourceFile>>, config: &Config, resolver: &Resolv
         .collect();
     model.entities = entities;
     reindex(&mut model);
+    default_join_columns(&mut model, config);
     super::manual_soft_delete::detect(&mut model, config);
     model
+}
+
+/// A join column without a `name` is named after the relation and the referenced column
+/// (`joinColumnName(relation, referencedColumn.propertyName)`): the target's primary key,
+/// which is not always `id` (`@PrimaryColumn() code` gives `lessorCode`, as TypeORM 0.3.31
+/// builds it). Columns are built before targets are known, so this pass renames them, and
+/// the index columns that named the relation, once every entity exists.
+fn default_join_columns(model: &mut Model, config: &Config) {
+    let mut renames: Vec<(usize, usize, Vec<String>)> = Vec::new();
+    for (ei, e) in model.entities.iter().enumerate() {
+        for (ri, r) in e.relations.iter().enumerate() {
+            if r.join_columns.is_empty() {
+                continue;
+            }
+            let Some(target) = r.target.as_deref().and_then(|t| model.entity(t)) else {
+                continue;
+            };
+            let primaries: Vec<&str> = target
+                .primary_columns()
+                .map(|c| c.property.as_str())
+                .collect();
+            if primaries.is_empty() || primaries == [config.base_columns.id.as_str()] {
+                continue;
+            }
+            let join = model.property_at(&r.origin).and_then(|p| {
+                p.decorators
+                    .iter()
+                    .find(|d| canon(config, &d.name) == "JoinColumn")
+            });
+            let arg = join.and_then(|d| d.arg(0)).map(|a| &a.value);
+            let explicit = arg.is_some_and(|v| {
+                v.as_array().is_some()
+                    || v.get("name").is_some()
+                    || v.get("referencedColumnName").is_some()
+            });
+            if explicit {
+                continue;
+            }
+            let names: Vec<String> = primaries
+                .iter()
+                .map(|p| naming::join_column_name(&r.property, p, config.naming_strategy))
+                .collect();
+            if names != r.join_columns {
+                renames.push((ei, ri, names));
+            }
+        }
+    }
+    for (ei, ri, names) in renames {
+        let Some(e) = model.entities.get_mut(ei) else {
+            continue;
+        };
+        let Some(r) = e.relations.get_mut(ri) else {
+            continue;
+        };
+        let old = std::mem::replace(&mut r.join_columns, names.clone());
+        for i in &mut e.indexes {
+            if let Some(pos) = i.columns.iter().position(|c| old.contains(c)) {
+                i.columns.retain(|c| !old.contains(c));
+                for (k, n) in names.iter().enumerate() {
+                    i.columns.insert(pos + k, n.clone());
+                }
+            }
+        }
+    }
 }
 
 /// Replaces one file whose model-relevant shape (class names, `extends`, entity
@@ -105,6 +170,7 @@ pub fn update_file(
     if names_changed {
         reindex(model);
     }
+    default_join_columns(model, config);
     super::manual_soft_delete::detect(model, config);
     true
 }
@@ -326,7 +392,11 @@ impl<'a> Ctx<'a> {
         let mut columns: Vec<Column> = Vec::new();
         let mut relations: Vec<Relation> = Vec::new();
         let mut raw_indexes: Vec<RawIndex> = Vec::new();
-        // Root-most class first, so a subclass's redeclaration replaces the inherited one.
+        // Root-most class first. A subclass that declares again a column or relation of an
+        // ancestor changes nothing: TypeORM keeps the first declaration it registered
+        // (`filterByTargetAndWithoutDuplicateProperties`), and the ancestor's decorators
+        // always run first (checked against TypeORM 0.3.31: a `@CreateDateColumn({ type:
+        // 'timestamp' })` redeclared over a `timestamptz` one stays `timestamptz`).
         for r in ancestors.iter().rev().chain(std::iter::once(&me)) {
             let Some(c) = self.class(*r) else { continue };
             let origin_of = |d: &Decorator| Origin {
@@ -335,15 +405,19 @@ impl<'a> Ctx<'a> {
                 span: d.span.clone(),
             };
             for prop in c.properties.iter().filter(|p| !p.is_static) {
+                let declared = |name: &str| {
+                    columns.iter().any(|x| x.property == name)
+                        || relations.iter().any(|x| x.property == name)
+                };
                 if let Some(col) = column(prop, self.config, origin_of) {
-                    columns.retain(|x| x.property != col.property);
-                    relations.retain(|x| x.property != col.property);
-                    columns.push(col);
+                    if !declared(&col.property) {
+                        columns.push(col);
+                    }
                 } else if let Some(mut rel) = relation(prop, self.config, origin_of) {
-                    rel.target_class = self.target_class(&rel, prop, r.file);
-                    columns.retain(|x| x.property != rel.property);
-                    relations.retain(|x| x.property != rel.property);
-                    relations.push(rel);
+                    if !declared(&rel.property) {
+                        rel.target_class = self.target_class(&rel, prop, r.file);
+                        relations.push(rel);
+                    }
                 }
                 raw_indexes.extend(property_indexes(
                     &prop.name,

@@ -4,11 +4,13 @@
 mod build;
 mod classes;
 mod columns;
+pub mod ddl;
 pub mod erd;
 mod indexes;
 mod manual_soft_delete;
 pub mod naming;
 pub mod predicate;
+pub mod relational;
 #[cfg(test)]
 mod resolution_tests;
 mod schema;

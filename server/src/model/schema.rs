@@ -92,7 +92,10 @@ fn props<'a>(opts: &'a Value, key: &str) -> &'a [Prop] {
 fn schema_column(p: &Prop, config: &Config, origin: Origin) -> Column {
     let v = &p.value.value;
     let flag = |k: &str| v.get(k).and_then(|x| x.value.as_bool()) == Some(true);
-    let kind = if flag("primary") && flag("generated") {
+    // `generated: true | 'increment' | 'uuid' | ...` (TypeORM takes any truthy value).
+    let generated =
+        flag("generated") || v.get("generated").and_then(|g| g.value.as_str()).is_some();
+    let kind = if flag("primary") && generated {
         ColumnKind::PrimaryGenerated
     } else if flag("primary") {
         ColumnKind::Primary
