@@ -65,3 +65,56 @@ fn idx001_verdicts_match_postgres_plans() {
         r["disagreements"]
     );
 }
+
+/// `check --fix --with-migrations` on a copy of `fixtures/shop`, on a real database: the
+/// migrations it writes run under TypeORM's runner, leave nothing for
+/// `migration:generate` to emit about the indexes they touch, and revert cleanly.
+#[test]
+fn fix_migrations_run_and_revert_on_postgres() {
+    let harness = repo().join("tests/typeorm");
+    if !harness.join("node_modules/typeorm").is_dir() {
+        skip("no TypeORM in tests/typeorm (run tests/install-deps.sh)");
+        return;
+    }
+    let out = Command::new("node")
+        .arg(harness.join("fix-migrations.js"))
+        .arg(env!("CARGO_BIN_EXE_typeorm-lsp"))
+        .arg(repo().join("fixtures/shop"))
+        .output()
+        .expect("run node tests/typeorm/fix-migrations.js");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("fix-migrations.js prints JSON");
+    if let Some(why) = r["skipped"].as_str() {
+        skip(why);
+        return;
+    }
+    let created = r["created"].as_u64().unwrap_or(0);
+    eprintln!(
+        "{created} migrations written, {} run, {} reverted; {} other schema changes from fixes without migrations",
+        r["ran"],
+        r["reverted"],
+        r["newDiff"].as_array().map_or(0, Vec::len)
+    );
+    assert!(created >= 10, "too few migrations written: {created}");
+    assert_eq!(r["ran"].as_u64(), Some(created), "every new migration runs");
+    assert_eq!(
+        r["reverted"].as_u64(),
+        Some(created),
+        "every new migration reverts"
+    );
+    assert!(
+        r["stillWanted"].as_array().is_some_and(|s| s.is_empty()),
+        "TypeORM still wants changes to indexes the migrations touched: {:#}",
+        r["stillWanted"]
+    );
+    assert!(
+        r["notRestored"].as_array().is_some_and(|s| s.is_empty()),
+        "down() did not restore the schema: {:#}",
+        r["notRestored"]
+    );
+}
