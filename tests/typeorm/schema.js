@@ -78,7 +78,8 @@ function dropProperty(storage, owner, property) {
 const byName = (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 function tableJson(m, driver) {
-  const columns = m.columns.map((c) => ({
+  // `@VirtualColumn`s are computed by a query, never created.
+  const columns = m.columns.filter((c) => !c.isVirtualProperty).map((c) => ({
     name: c.databaseName,
     type: String(driver.normalizeType(c)),
     array: !!c.isArray,
