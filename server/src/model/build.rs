@@ -215,7 +215,17 @@ fn reindex(model: &mut Model) {
     let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
     let mut by_table: HashMap<String, Vec<usize>> = HashMap::new();
     let mut touching: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut by_class: HashMap<ClassRef, usize> = HashMap::new();
     for (i, e) in model.entities.iter().enumerate() {
+        if let Some(class) = e.class {
+            by_class.insert(
+                ClassRef {
+                    file: e.file,
+                    class,
+                },
+                i,
+            );
+        }
         let mut files: Vec<usize> = e.ancestors.iter().map(|a| a.file).collect();
         files.push(e.file);
         files.sort_unstable();
@@ -256,6 +266,7 @@ fn reindex(model: &mut Model) {
         .find(|f| f.facts.has_migration())
         .and_then(|f| f.path.parent().map(Path::to_path_buf));
     model.by_name = by_name;
+    model.by_class = by_class;
     model.by_table = by_table;
     model.by_table_folded = by_table_folded;
     model.touching = touching;
@@ -346,6 +357,32 @@ impl<'a> Ctx<'a> {
         (chain, None)
     }
 
+    /// The class a relation's `() => Target` names, seen from the declaring file.
+    fn target_class(
+        &self,
+        rel: &Relation,
+        prop: &crate::syntax::PropertyFact,
+        file: usize,
+    ) -> Option<ClassRef> {
+        let name = rel.target.as_deref()?;
+        let written = prop
+            .decorators
+            .iter()
+            .find(|d| d.span == rel.origin.span)
+            .and_then(|d| d.arg(0))?;
+        if matches!(written.value, crate::syntax::Value::Str(_)) {
+            return None; // TypeORM looks a string target up by entity name
+        }
+        super::classes::resolve_class_certain(
+            name,
+            file,
+            self.files,
+            self.by_path,
+            self.classes,
+            self.resolver,
+        )
+    }
+
     fn class_entity(&self, fi: usize, ci: usize, class: &ClassFact, kind: EntityKind) -> Entity {
         let me = ClassRef {
             file: fi,
@@ -376,8 +413,9 @@ impl<'a> Ctx<'a> {
                     if !declared(&col.property) {
                         columns.push(col);
                     }
-                } else if let Some(rel) = relation(prop, self.config, origin_of) {
+                } else if let Some(mut rel) = relation(prop, self.config, origin_of) {
                     if !declared(&rel.property) {
+                        rel.target_class = self.target_class(&rel, prop, r.file);
                         relations.push(rel);
                     }
                 }
@@ -397,6 +435,7 @@ impl<'a> Ctx<'a> {
                 .map(|raw| resolve(raw, &columns, &relations)),
         );
         let soft_delete = soft_delete(&columns, self.config);
+        let embedded_relations = self.embedded_relations(&columns);
         // Grown by pushes, these keep up to twice the room they need for the model's
         // lifetime: about 16 MB at 10,000 entities.
         columns.shrink_to_fit();
@@ -415,7 +454,42 @@ impl<'a> Ctx<'a> {
             relations,
             indexes,
             soft_delete,
+            embedded_relations,
         }
+    }
+
+    /// The relations of the embedded classes of `columns`, one level deep.
+    fn embedded_relations(&self, columns: &[Column]) -> Vec<Relation> {
+        let mut out = Vec::new();
+        for col in columns.iter().filter(|c| c.kind == ColumnKind::Embedded) {
+            let Some(name) = col.embedded.as_deref() else {
+                continue;
+            };
+            let Some(r) = resolve_class(
+                name,
+                col.origin.file,
+                self.files,
+                self.by_path,
+                self.classes,
+                self.resolver,
+            ) else {
+                continue;
+            };
+            let Some(class) = self.class(r) else { continue };
+            let origin_of = |d: &Decorator| Origin {
+                file: r.file,
+                class: Some(r.class),
+                span: d.span.clone(),
+            };
+            for prop in class.properties.iter().filter(|p| !p.is_static) {
+                if let Some(mut rel) = relation(prop, self.config, origin_of) {
+                    rel.target_class = self.target_class(&rel, prop, r.file);
+                    rel.property = format!("{}.{}", col.property, rel.property);
+                    out.push(rel);
+                }
+            }
+        }
+        out
     }
 }
 

@@ -53,6 +53,8 @@ pub struct Model {
     pub entities: Vec<Entity>,
     /// Entity indexes by entity (class) name.
     pub by_name: HashMap<String, Vec<usize>>,
+    /// Entity index by declaring class.
+    pub by_class: HashMap<ClassRef, usize>,
     /// Entity indexes by table name.
     pub by_table: HashMap<String, Vec<usize>>,
     /// Entity indexes by lower-cased table name (unquoted SQL identifiers fold case).
@@ -63,6 +65,8 @@ pub struct Model {
     pub managed_bases: Vec<ClassRef>,
     /// For each file, the entities declared in it or inheriting a class declared in it.
     pub touching: HashMap<usize, Vec<usize>>,
+    /// Resolved imports, who imports each file, query calls by entity.
+    pub links: crate::links::Links,
 }
 
 impl Model {
@@ -71,7 +75,13 @@ impl Model {
         config: &Config,
         resolver: &crate::resolve::Resolver,
     ) -> Model {
-        build::build(files, config, resolver)
+        let mut model = build::build(files, config, resolver);
+        model.links = crate::links::Links::build(&model.files, &model.by_path, resolver);
+        let entity_files: Vec<usize> = model.entities.iter().map(|e| e.file).collect();
+        model
+            .links
+            .count_file_names(&model.files, entity_files.into_iter());
+        model
     }
 
     /// Replaces one file, rebuilding only what it can change; falls back to a full build
@@ -84,6 +94,9 @@ impl Model {
         resolver: &crate::resolve::Resolver,
     ) -> bool {
         if build::update_file(self, file.clone(), config, resolver) {
+            if let Some(fi) = self.file_index(&file.path) {
+                self.links.update_file(fi, &file, &self.by_path, resolver);
+            }
             return true;
         }
         let mut files = self.files.clone();
@@ -140,9 +153,17 @@ impl Model {
 
     /// The entity declared by this class, if it is one.
     pub fn entity_of_class(&self, file: usize, class: usize) -> Option<&Entity> {
-        self.entities
-            .iter()
-            .find(|e| e.file == file && e.class == Some(class))
+        let i = *self.by_class.get(&ClassRef { file, class })?;
+        self.entities.get(i)
+    }
+
+    /// The entity a relation points at: the class its target resolves to from the
+    /// declaring file, else (string targets, untraceable names) the entity of that name.
+    pub fn relation_target(&self, relation: &Relation) -> Option<&Entity> {
+        match relation.target_class {
+            Some(c) => self.entity_of_class(c.file, c.class),
+            None => self.entity(relation.target.as_deref()?),
+        }
     }
 
     /// Entities declared in `file` or inheriting from a class declared in it: the ones

@@ -385,3 +385,105 @@ export class Alert extends DatabaseBaseModel {}
     let ws = workspace(&files[..2]);
     assert!(entity(&ws, "Alert").soft_delete.is_none());
 }
+
+#[test]
+fn same_name_classes_resolve_through_the_files_own_imports() {
+    // Two `User` entities; the blog's relations name the blog's one (sorted second).
+    let admin_user = (
+        "src/admin/user.entity.ts",
+        "import { Entity, Column } from 'typeorm';
+import { ManagedEntity } from 'src/common/managed-entity';
+@Entity('admin_user')
+export class User extends ManagedEntity {
+  @Column()
+  role: string;
+}
+",
+    );
+    let blog_user = (
+        "src/blog/user.entity.ts",
+        "import { Entity, OneToMany } from 'typeorm';
+import { ManagedEntity } from 'src/common/managed-entity';
+import { Post } from './post.entity';
+@Entity('blog_user')
+export class User extends ManagedEntity {
+  @OneToMany(() => Post, (post) => post.author)
+  posts: Post[];
+}
+",
+    );
+    let post = (
+        "src/blog/post.entity.ts",
+        "import { Entity, Index, ManyToOne } from 'typeorm';
+import { ManagedEntity } from 'src/common/managed-entity';
+import { User } from './user.entity';
+@Entity()
+export class Post extends ManagedEntity {
+  @Index()
+  @ManyToOne(() => User, (user) => user.posts)
+  author: User;
+}
+",
+    );
+    let ws = workspace(&[admin_user, blog_user, post]);
+    let p = entity(&ws, "Post");
+    let target = p
+        .relation("author")
+        .and_then(|r| ws.model.relation_target(r))
+        .map(|e| e.table.as_str());
+    assert_eq!(target, Some("blog_user"));
+    for code in ["REL002", "REL003", "REL001"] {
+        let found = lines(&ws, code);
+        assert!(found.is_empty(), "{code}: {found:?}");
+    }
+}
+
+#[test]
+fn an_inverse_side_through_an_embedded_object_is_followed() {
+    let extra = (
+        "src/things/thing-extra.ts",
+        "import { ManyToOne } from 'typeorm';
+import { Owner } from '../owners/owner.entity';
+export class ThingExtra {
+  @ManyToOne(() => Owner, (o) => o.things)
+  owner: Owner;
+}
+",
+    );
+    let thing = (
+        "src/things/thing.entity.ts",
+        "import { Entity, Column } from 'typeorm';
+import { ManagedEntity } from 'src/common/managed-entity';
+import { ThingExtra } from './thing-extra';
+@Entity()
+export class Thing extends ManagedEntity {
+  @Column(() => ThingExtra)
+  extra: ThingExtra;
+}
+",
+    );
+    let owner = (
+        "src/owners/owner.entity.ts",
+        "import { Entity, OneToMany } from 'typeorm';
+import { ManagedEntity } from 'src/common/managed-entity';
+import { Thing } from '../things/thing.entity';
+@Entity()
+export class Owner extends ManagedEntity {
+  @OneToMany(() => Thing, (t) => t.extra.owner)
+  things: Thing[];
+}
+",
+    );
+    let ws = workspace(&[extra, thing, owner]);
+    let rel = entity(&ws, "Owner").relation("things").cloned();
+    assert_eq!(rel.and_then(|r| r.inverse).as_deref(), Some("extra.owner"));
+    assert!(entity(&ws, "Thing").relation("extra.owner").is_some());
+    for code in ["REL002", "REL003"] {
+        let found = lines(&ws, code);
+        assert!(found.is_empty(), "{code}: {found:?}");
+    }
+    // A typo in the embedded path is still reported.
+    let typo = owner.1.replace("t.extra.owner", "t.extra.ownr");
+    let ws = workspace(&[extra, thing, ("src/owners/owner.entity.ts", typo.as_str())]);
+    assert_eq!(lines(&ws, "REL002").len(), 1);
+}

@@ -79,6 +79,7 @@ pub fn entity(file: usize, schema: &EntitySchemaFact, config: &Config) -> Option
         relations,
         indexes,
         soft_delete,
+        embedded_relations: Vec::new(),
     })
 }
 
@@ -162,6 +163,7 @@ fn schema_relation(p: &Prop, config: &Config, origin: Origin) -> Option<Relation
     Some(Relation {
         property: p.key.clone(),
         kind,
+        target_class: None,
         target: target
             .and_then(|t| t.value.type_target())
             .map(str::to_string),

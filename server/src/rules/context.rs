@@ -94,6 +94,26 @@ impl<'a> Ctx<'a> {
         self.model.path(file)
     }
 
+    /// The workspace file that `specifier`, imported by `file`, names: from the model's
+    /// import index (resolved once with the model), resolving only a specifier the file
+    /// does not import.
+    pub fn import_target(&self, file: usize, specifier: &str) -> Option<usize> {
+        let source = self.file(file)?;
+        match source
+            .facts
+            .imports
+            .iter()
+            .position(|i| i.specifier == specifier)
+        {
+            Some(i) => self.model.links.target(file, i),
+            None => {
+                let exists = |p: &Path| self.model.by_path.contains_key(p);
+                let target = self.resolver.resolve(&source.path, specifier, &exists)?;
+                self.model.file_index(&target)
+            }
+        }
+    }
+
     /// The entity a class name denotes, if it is one.
     pub fn entity(&self, name: &str) -> Option<&'a Entity> {
         self.model.entity(name)

@@ -48,7 +48,6 @@ use crate::finding::{Applicability, FileChange, Finding, Fix, Severity, TextEdit
 use crate::model::{ClassRef, Entity, EntityKind};
 use crate::rules::{edits, Ctx, RuleDef};
 use crate::syntax::ClassFact;
-use crate::syntax::Receiver;
 
 pub const RULE: RuleDef = RuleDef {
     code: "ENT001",
@@ -249,14 +248,19 @@ fn base_keeps_active_record(ctx: &Ctx) -> bool {
 /// Whether some file calls a static ActiveRecord method on the class (`ApiKey.find()`).
 fn uses_static_active_record(ctx: &Ctx, class_name: &str) -> bool {
     let prefix = format!("{class_name}.");
-    ctx.model.files.iter().any(|f| {
-        f.facts.query_calls.iter().any(|call| {
-            matches!(&call.receiver, Receiver::Repository { entity } if entity == class_name)
-                && f.text
-                    .get(call.span.clone())
-                    .is_some_and(|t| t.starts_with(&prefix))
+    ctx.model
+        .links
+        .calls_on(class_name)
+        .iter()
+        .any(|&(file, call)| {
+            ctx.file(file).is_some_and(|f| {
+                f.facts.query_calls.get(call).is_some_and(|call| {
+                    f.text
+                        .get(call.span.clone())
+                        .is_some_and(|t| t.starts_with(&prefix))
+                })
+            })
         })
-    })
 }
 
 #[cfg(test)]

@@ -49,7 +49,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
         return;
     };
     for import in &source.facts.imports {
-        let Some(absolute) = absolute_specifier(ctx, &source.path, import) else {
+        let Some(absolute) = absolute_specifier(ctx, file, import) else {
             continue;
         };
         let message = format!(
@@ -79,12 +79,11 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
 
 /// The absolute specifier a relative import should use, when its target is a workspace
 /// file under the source root; None for anything we should not touch.
-pub fn absolute_specifier(ctx: &Ctx, from: &Path, import: &ImportFact) -> Option<String> {
+pub fn absolute_specifier(ctx: &Ctx, file: usize, import: &ImportFact) -> Option<String> {
     if !Resolver::is_relative(&import.specifier) {
         return None;
     }
-    let exists = |p: &Path| ctx.model.by_path.contains_key(p);
-    let target = ctx.resolver.resolve(from, &import.specifier, &exists)?;
+    let target = ctx.path(ctx.import_target(file, &import.specifier)?);
     if !ctx.resolver.in_source_root(&target) {
         return None;
     }
