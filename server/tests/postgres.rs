@@ -118,3 +118,39 @@ fn fix_migrations_run_and_revert_on_postgres() {
         r["notRestored"]
     );
 }
+
+/// PostgreSQL runs the DDL `schema --format sql` prints, on a fresh database per fixture.
+#[test]
+fn schema_sql_runs_on_postgres() {
+    let harness = repo().join("tests/typeorm");
+    if !harness.join("node_modules/pg").is_dir() {
+        skip("no pg client in tests/typeorm (run tests/install-deps.sh)");
+        return;
+    }
+    let fixtures = ["shop", "clean", "forms", "forms-snake"];
+    let out = Command::new("node")
+        .arg(harness.join("ddl.js"))
+        .arg(env!("CARGO_BIN_EXE_typeorm-lsp"))
+        .args(fixtures.iter().map(|f| repo().join("fixtures").join(f)))
+        .output()
+        .expect("run node tests/typeorm/ddl.js");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).expect("ddl.js prints JSON");
+    if let Some(why) = r["skipped"].as_str() {
+        skip(why);
+        return;
+    }
+    for result in r["results"].as_array().expect("one result per fixture") {
+        assert!(
+            result["error"].is_null(),
+            "PostgreSQL refused the DDL of {}: {}",
+            result["workspace"],
+            result["error"]
+        );
+        assert!(result["tables"].as_u64().unwrap_or(0) > 5, "{result}");
+    }
+}

@@ -87,6 +87,8 @@ function tableJson(m, driver) {
     default: driver.normalizeDefault(c) ?? null,
     primary: !!c.isPrimary,
     generated: c.isGenerated ? c.generationStrategy || "increment" : null,
+    length: c.length ? String(c.length) : null,
+    enum: c.enum ? c.enum.map(String) : null,
   }));
   const children = m.childEntityMetadatas || [];
   return {
