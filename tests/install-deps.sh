@@ -50,5 +50,26 @@ install_unzip() {
   fi
 }
 
+# The TypeORM harness (tests/typeorm: typeorm 0.3.31, typescript, pg, reflect-metadata,
+# pinned by its package-lock.json): server/tests/schema.rs compares `typeorm-lsp schema`
+# with what real TypeORM builds.
+install_typeorm_harness() {
+  if [ tests/typeorm/node_modules/.package-lock.json -nt tests/typeorm/package-lock.json ]; then
+    return
+  fi
+  npm ci --prefix tests/typeorm --no-audit --no-fund --loglevel=error
+}
+
+# PostgreSQL (server/tests/postgres.rs runs its own throw-away cluster with initdb; as
+# root it runs as the package's `postgres` user). Debian puts initdb off PATH.
+install_postgresql() {
+  if command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    return
+  fi
+  apt_install postgresql
+}
+
 install_neovim
 install_unzip
+install_typeorm_harness
+install_postgresql

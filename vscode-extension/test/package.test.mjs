@@ -106,3 +106,23 @@ test('the linux-x64 .vsix also holds the server binary, executable', () => {
   const listing = execFileSync('zipinfo', [file, 'extension/server/linux-x64/typeorm-lsp'], { encoding: 'utf8' });
   assert.match(listing, /^-rwx/m, listing);
 });
+
+test('the bundle loads outside VS Code with a stand-in `vscode` module and exports activate/deactivate', () => {
+  // Only loading is checked here (a bundling mistake fails at load time); activation
+  // needs VS Code itself, which these machines cannot download.
+  const Module = require('node:module');
+  const original = Module._load;
+  // Every property is the stub again, callable and extendable (the client subclasses
+  // VS Code classes at load time).
+  const stub = new Proxy(function () {}, { get: () => stub, apply: () => stub, construct: () => ({}) });
+  Module._load = function (request, ...rest) {
+    return request === 'vscode' ? stub : original.call(this, request, ...rest);
+  };
+  try {
+    const extension = require(path.join(root, 'dist', 'extension.js'));
+    assert.equal(typeof extension.activate, 'function');
+    assert.equal(typeof extension.deactivate, 'function');
+  } finally {
+    Module._load = original;
+  }
+});

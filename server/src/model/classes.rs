@@ -50,6 +50,20 @@ pub fn resolve_class(
     index: &ClassIndex,
     resolver: &Resolver,
 ) -> Option<ClassRef> {
+    resolve_class_certain(name, file, files, by_path, index, resolver)
+        .or_else(|| fallback(name, file, files, index))
+}
+
+/// Like [`resolve_class`], but only when the answer is certain: declared in the file,
+/// reached through its import, or the only class of that name in the workspace.
+pub fn resolve_class_certain(
+    name: &str,
+    file: usize,
+    files: &[Arc<SourceFile>],
+    by_path: &HashMap<std::path::PathBuf, usize>,
+    index: &ClassIndex,
+    resolver: &Resolver,
+) -> Option<ClassRef> {
     let candidates = index.named(name);
     if let Some(local) = candidates.iter().find(|c| c.file == file) {
         return Some(*local);
@@ -71,12 +85,35 @@ pub fn resolve_class(
                 return Some(found);
             }
         }
-        // `import { Base as B }` of a module we cannot follow: look for the exported name.
-        if candidates.is_empty() && n.imported != name && n.imported != "default" {
-            return index.named(&n.imported).first().copied();
-        }
     }
-    candidates.first().copied()
+    match candidates {
+        [only] => Some(*only),
+        _ => None,
+    }
+}
+
+/// No certain answer: the first class of the name (or of the name its import renames).
+fn fallback(
+    name: &str,
+    file: usize,
+    files: &[Arc<SourceFile>],
+    index: &ClassIndex,
+) -> Option<ClassRef> {
+    if let Some(first) = index.named(name).first() {
+        return Some(*first);
+    }
+    // `import { Base as B }` of a module we cannot follow: look for the exported name.
+    let imported = files
+        .get(file)?
+        .facts
+        .imports
+        .iter()
+        .flat_map(|i| &i.names)
+        .find(|n| n.local == name)?;
+    if imported.imported == name || imported.imported == "default" {
+        return None;
+    }
+    index.named(&imported.imported).first().copied()
 }
 
 /// The class `name` exported by `file` denotes, following `export default`, renaming

@@ -42,9 +42,13 @@ pub fn column(
     config: &Config,
     origin_of: impl Fn(&Decorator) -> Origin,
 ) -> Option<Column> {
+    // Decorators run bottom-up and TypeORM keeps the first column registered for a
+    // property, so of two column decorators the lower one wins (seen on 121-platform:
+    // `@Column() @Index() @Column({ type: 'character varying' }) status`).
     let (dec, kind) = prop
         .decorators
         .iter()
+        .rev()
         .find_map(|d| column_kind(canon(config, &d.name)).map(|k| (d, k)))?;
     let mut db_type = None;
     let mut options = None;
@@ -135,7 +139,9 @@ pub fn relation(
         match &arg.value {
             Value::Arrow { body, .. } => {
                 if let Some(path) = body.value.as_reference() {
-                    inverse = path.rsplit('.').next().map(str::to_string);
+                    // `(t) => t.extra.owner`: the path after the parameter.
+                    let after_param = path.split_once('.').map_or(path, |(_, rest)| rest);
+                    inverse = Some(after_param.to_string());
                     inverse_span = Some(body.span.clone());
                 }
             }
@@ -173,6 +179,7 @@ pub fn relation(
         property: prop.name.clone(),
         kind,
         target,
+        target_class: None,
         target_span: target_arg.map(|a| a.span.clone()),
         inverse,
         inverse_span,

@@ -1,14 +1,17 @@
 //! The workspace model: every entity with its table, columns, relations and indexes,
 //! inheritance resolved across files. Built from [`SourceFile`]s alone.
 
+mod base_columns;
 mod build;
 mod classes;
 mod columns;
+pub mod ddl;
 pub mod erd;
 mod indexes;
 mod manual_soft_delete;
 pub mod naming;
 pub mod predicate;
+pub mod relational;
 #[cfg(test)]
 mod resolution_tests;
 mod schema;
@@ -16,6 +19,7 @@ mod schema;
 mod tests;
 mod types;
 pub mod wrappers;
+pub use base_columns::detect as detect_base_columns;
 
 pub use classes::ClassIndex;
 pub use types::*;
@@ -51,6 +55,8 @@ pub struct Model {
     pub entities: Vec<Entity>,
     /// Entity indexes by entity (class) name.
     pub by_name: HashMap<String, Vec<usize>>,
+    /// Entity index by declaring class.
+    pub by_class: HashMap<ClassRef, usize>,
     /// Entity indexes by table name.
     pub by_table: HashMap<String, Vec<usize>>,
     /// Entity indexes by lower-cased table name (unquoted SQL identifiers fold case).
@@ -149,9 +155,17 @@ impl Model {
 
     /// The entity declared by this class, if it is one.
     pub fn entity_of_class(&self, file: usize, class: usize) -> Option<&Entity> {
-        self.entities
-            .iter()
-            .find(|e| e.file == file && e.class == Some(class))
+        let i = *self.by_class.get(&ClassRef { file, class })?;
+        self.entities.get(i)
+    }
+
+    /// The entity a relation points at: the class its target resolves to from the
+    /// declaring file, else (string targets, untraceable names) the entity of that name.
+    pub fn relation_target(&self, relation: &Relation) -> Option<&Entity> {
+        match relation.target_class {
+            Some(c) => self.entity_of_class(c.file, c.class),
+            None => self.entity(relation.target.as_deref()?),
+        }
     }
 
     /// Entities declared in `file` or inheriting from a class declared in it: the ones

@@ -67,6 +67,32 @@ pub fn join_column_name(relation: &str, referenced: &str, strategy: NamingStrate
     }
 }
 
+/// The hex SHA-1 TypeORM's `RandomGenerator.sha1` computes for a constraint-name key.
+/// It hashes `encodeURIComponent(key)` (its `unescape` is commented out), so any byte
+/// outside `A-Za-z0-9-_.!~*'()` enters the hash percent-encoded: `"deleted" IS NULL`
+/// hashes as `%22deleted%22%20IS%20NULL`.
+pub fn typeorm_hash(key: &str) -> String {
+    use sha1::{Digest, Sha1};
+    Sha1::digest(encode_uri_component(key).as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// JavaScript's `encodeURIComponent`: UTF-8 bytes percent-encoded (upper-case hex) except
+/// ASCII letters, digits and `-_.!~*'()`.
+pub fn encode_uri_component(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// `user-profile`: the kebab-case form used by file names.
 pub fn kebab_case(s: &str) -> String {
     snake_case(s).replace('_', "-")

@@ -385,3 +385,187 @@ export class Alert extends DatabaseBaseModel {}
     let ws = workspace(&files[..2]);
     assert!(entity(&ws, "Alert").soft_delete.is_none());
 }
+
+#[test]
+fn same_name_classes_resolve_through_the_files_own_imports() {
+    // Two `User` entities; the blog's relations name the blog's one (sorted second).
+    let admin_user = (
+        "src/admin/user.entity.ts",
+        "import { Entity, Column } from 'typeorm';
+import { ManagedEntity } from 'src/common/managed-entity';
+@Entity('admin_user')
+export class User extends ManagedEntity {
+  @Column()
+  role: string;
+}
+",
+    );
+    let blog_user = (
+        "src/blog/user.entity.ts",
+        "import { Entity, OneToMany } from 'typeorm';
+import { ManagedEntity } from 'src/common/managed-entity';
+import { Post } from './post.entity';
+@Entity('blog_user')
+export class User extends ManagedEntity {
+  @OneToMany(() => Post, (post) => post.author)
+  posts: Post[];
+}
+",
+    );
+    let post = (
+        "src/blog/post.entity.ts",
+        "import { Entity, Index, ManyToOne } from 'typeorm';
+import { ManagedEntity } from 'src/common/managed-entity';
+import { User } from './user.entity';
+@Entity()
+export class Post extends ManagedEntity {
+  @Index()
+  @ManyToOne(() => User, (user) => user.posts)
+  author: User;
+}
+",
+    );
+    let ws = workspace(&[admin_user, blog_user, post]);
+    let p = entity(&ws, "Post");
+    let target = p
+        .relation("author")
+        .and_then(|r| ws.model.relation_target(r))
+        .map(|e| e.table.as_str());
+    assert_eq!(target, Some("blog_user"));
+    for code in ["REL002", "REL003", "REL001"] {
+        let found = lines(&ws, code);
+        assert!(found.is_empty(), "{code}: {found:?}");
+    }
+}
+
+#[test]
+fn an_inverse_side_through_an_embedded_object_is_followed() {
+    let extra = (
+        "src/things/thing-extra.ts",
+        "import { ManyToOne } from 'typeorm';
+import { Owner } from '../owners/owner.entity';
+export class ThingExtra {
+  @ManyToOne(() => Owner, (o) => o.things)
+  owner: Owner;
+}
+",
+    );
+    let thing = (
+        "src/things/thing.entity.ts",
+        "import { Entity, Column } from 'typeorm';
+import { ManagedEntity } from 'src/common/managed-entity';
+import { ThingExtra } from './thing-extra';
+@Entity()
+export class Thing extends ManagedEntity {
+  @Column(() => ThingExtra)
+  extra: ThingExtra;
+}
+",
+    );
+    let owner = (
+        "src/owners/owner.entity.ts",
+        "import { Entity, OneToMany } from 'typeorm';
+import { ManagedEntity } from 'src/common/managed-entity';
+import { Thing } from '../things/thing.entity';
+@Entity()
+export class Owner extends ManagedEntity {
+  @OneToMany(() => Thing, (t) => t.extra.owner)
+  things: Thing[];
+}
+",
+    );
+    let ws = workspace(&[extra, thing, owner]);
+    let rel = entity(&ws, "Owner").relation("things").cloned();
+    assert_eq!(rel.and_then(|r| r.inverse).as_deref(), Some("extra.owner"));
+    assert!(entity(&ws, "Thing").relation("extra.owner").is_some());
+    for code in ["REL002", "REL003"] {
+        let found = lines(&ws, code);
+        assert!(found.is_empty(), "{code}: {found:?}");
+    }
+    // A typo in the embedded path is still reported.
+    let typo = owner.1.replace("t.extra.owner", "t.extra.ownr");
+    let ws = workspace(&[extra, thing, ("src/owners/owner.entity.ts", typo.as_str())]);
+    assert_eq!(lines(&ws, "REL002").len(), 1);
+}
+
+#[test]
+fn the_managed_base_columns_are_read_from_the_base_when_named_otherwise() {
+    let base = (
+        "src/common/managed-entity.ts",
+        "import { CreateDateColumn, DeleteDateColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+export abstract class ManagedEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @CreateDateColumn()
+  createdAt: Date;
+
+  @UpdateDateColumn()
+  updatedAt: Date;
+
+  @DeleteDateColumn({ nullable: true })
+  deletedAt: Date | null;
+}
+",
+    );
+    let ws = workspace(&[base]);
+    let cols = &ws.config.base_columns;
+    assert_eq!(
+        (
+            cols.created.as_str(),
+            cols.updated.as_str(),
+            cols.deleted.as_str()
+        ),
+        ("createdAt", "updatedAt", "deletedAt")
+    );
+    let found = lines(&ws, "ENT003");
+    assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
+fn a_string_target_shared_by_several_classes_is_the_nearest_one() {
+    let user = |dir: &str, with_photos: bool| {
+        let body = if with_photos {
+            "  @OneToMany('Photo', 'user')\n  photos: Photo[];\n"
+        } else {
+            ""
+        };
+        (
+            format!("test/{dir}/entity/User.ts"),
+            format!(
+                "import {{ Entity, OneToMany, PrimaryGeneratedColumn }} from 'typeorm';
+import {{ Photo }} from './Photo';
+@Entity()
+export class User {{
+  @PrimaryGeneratedColumn()
+  id: number;
+{body}}}
+"
+            ),
+        )
+    };
+    let photo = (
+        "test/b/entity/Photo.ts".to_string(),
+        "import { Entity, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class Photo {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @ManyToOne('User', 'photos')
+  user: any;
+}
+"
+        .to_string(),
+    );
+    let files = [user("a", false), user("b", true), photo];
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let ws = workspace(&refs);
+    for code in ["REL002", "REL003"] {
+        let found = lines(&ws, code);
+        assert!(found.is_empty(), "{code}: {found:?}");
+    }
+}

@@ -71,7 +71,8 @@ pub fn functions_from_scan(root: Node, scan: &Scan, src: &str, facts: &mut FileF
         let applies = std::mem::take(&mut c.applies);
         c.calls.retain(|n| !applies.contains(n));
         c.applies = applies;
-        if c.applies.is_empty() && !(c.returns_function && !c.calls.is_empty()) {
+        let calls_helpers = c.returns_function && !c.calls.is_empty();
+        if c.applies.is_empty() && !calls_helpers {
             continue;
         }
         facts.functions.push(FunctionFact {

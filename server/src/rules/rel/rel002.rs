@@ -71,7 +71,7 @@ fn problem(
     relation: &Relation,
     target: &Entity,
     inverse: &str,
-    names: &[String],
+    names: &super::target::Back,
 ) -> Option<String> {
     let wanted = relation.kind.complement();
     if let Some(other) = target.relation(inverse) {
@@ -96,7 +96,7 @@ fn fix(
     file: usize,
     declared: &Declared,
     target: &Entity,
-    names: &[String],
+    names: &super::target::Back,
 ) -> Option<Fix> {
     let relation = declared.relation;
     let wanted = relation.kind.complement();

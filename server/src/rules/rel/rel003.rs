@@ -90,14 +90,16 @@ fn one_to_many(
     ctx: &Ctx,
     relation: &Relation,
     target: &Entity,
-    names: &[String],
+    names: &super::target::Back,
 ) -> Option<String> {
     if !fully_known(target) {
         return None;
     }
+    // Relations of embedded classes (`(t) => t.extra.owner`) hold foreign keys too.
     let back = target
         .relations
         .iter()
+        .chain(&target.embedded_relations)
         .any(|r| r.kind == RelationKind::ManyToOne && points_back(ctx, r, names));
     (!back).then(|| {
         format!(
@@ -112,7 +114,7 @@ fn unowned_pair(
     ctx: &Ctx,
     declared: &Declared,
     target: &Entity,
-    names: &[String],
+    names: &super::target::Back,
 ) -> Option<String> {
     let relation = declared.relation;
     if owns(relation) || relation.options_opaque {
@@ -150,7 +152,7 @@ fn partner<'a>(
     ctx: &Ctx,
     declared: &Declared,
     target: &'a Entity,
-    names: &[String],
+    names: &super::target::Back,
 ) -> Partner<'a> {
     let relation = declared.relation;
     if let Some(inverse) = relation.inverse.as_deref() {

@@ -1,7 +1,7 @@
 //! Shared by the REL and TYP rules: the relations a file declares, and what a relation's
 //! target (or a type name) denotes as seen from the file that writes it.
 
-use crate::model::{Entity, Relation};
+use crate::model::{ClassRef, Entity, Relation};
 use crate::rules::Ctx;
 use crate::syntax::{ImportFact, ImportKind, Value};
 
@@ -72,6 +72,13 @@ pub fn relation_target<'a>(ctx: &Ctx<'a>, file: usize, relation: &'a Relation) -
     let Some(name) = relation.target.as_deref() else {
         return Target::Unknown;
     };
+    // Resolved through the declaring file's own imports and declarations.
+    if let Some(class) = relation.target_class {
+        return match ctx.model.entity_of_class(class.file, class.class) {
+            Some(entity) => Target::Entity(entity),
+            None => Target::NotEntity,
+        };
+    }
     let is_string = ctx
         .model
         .decorator_at(&relation.origin)
@@ -154,24 +161,44 @@ fn declared_in(facts: &crate::syntax::FileFacts, name: &str) -> bool {
         || facts.exports.iter().any(|e| e == name)
 }
 
-/// The names a relation pointing back at one of `owners` may use: the owners' class names
-/// and the classes they inherit from.
-pub fn back_names(ctx: &Ctx, owners: &[&Entity]) -> Vec<String> {
-    let mut names = Vec::new();
+/// What a relation pointing back at one of some owners may name: the owners' classes and
+/// the classes they inherit from, and their names (for targets we cannot pin down).
+pub struct Back {
+    pub names: Vec<String>,
+    pub classes: Vec<ClassRef>,
+}
+
+pub fn back_names(ctx: &Ctx, owners: &[&Entity]) -> Back {
+    let mut back = Back {
+        names: Vec::new(),
+        classes: Vec::new(),
+    };
     for owner in owners {
-        names.push(owner.name.clone());
+        back.names.push(owner.name.clone());
+        if let Some(class) = owner.class {
+            back.classes.push(ClassRef {
+                file: owner.file,
+                class,
+            });
+        }
         for a in &owner.ancestors {
             if let Some(class) = ctx.model.class(*a) {
-                names.push(class.name.clone());
+                back.names.push(class.name.clone());
+                back.classes.push(*a);
             }
         }
     }
-    names
+    back
 }
 
-/// Whether `relation` (declared on the other side) points at one of `names`, or at
-/// something we cannot trace (then we assume it does).
-pub fn points_back(ctx: &Ctx, relation: &Relation, names: &[String]) -> bool {
+/// Whether `relation` (declared on the other side) points at one of the owners, or at
+/// something we cannot trace (then we assume it does). A target resolved to a class is
+/// compared as a class: two classes may share a name in different files.
+pub fn points_back(ctx: &Ctx, relation: &Relation, back: &Back) -> bool {
+    if let Some(class) = relation.target_class {
+        return back.classes.contains(&class);
+    }
+    let names = &back.names;
     let Some(target) = relation.target.as_deref() else {
         return true;
     };

@@ -3,7 +3,8 @@
 //! ## What it does
 //! Compares a column's `nullable` option with its TypeScript type:
 //! - `nullable: true` (or a `@DeleteDateColumn`, nullable by default) whose type has no
-//!   `null` (a `?` or `| undefined` counts as acknowledging it);
+//!   `null` (a `?` or `| undefined` counts as acknowledging it, and `any` or `unknown`
+//!   admit `null` already);
 //! - a `T | null` type on a column that is not nullable (columns are `NOT NULL` by
 //!   default; primary columns are never nullable).
 //!
@@ -13,7 +14,9 @@
 //! also admit `null`, because TypeORM makes its join column nullable by default.
 //!
 //! Silent when `nullable` is given through a variable, or the options are a variable or
-//! have a spread: we do not guess.
+//! have a spread: we do not guess. Silent in files whose governing `tsconfig.json`
+//! (the nearest one up from the file, `extends` followed) turns `strictNullChecks` off
+//! (or leaves `strict` and `strictNullChecks` unset): there `| null` means nothing.
 //!
 //! ## Why is this bad?
 //! A nullable column typed without `null` lets code dereference a value that is null at
@@ -70,6 +73,10 @@ struct Member<'a> {
 
 fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
     let path = ctx.path(file);
+    // Without strict null checks `| null` means nothing to the compiler.
+    if ctx.resolver.strict_null_checks(&path) == Some(false) {
+        return;
+    }
     let mut seen = std::collections::HashSet::new();
     for entity in ctx.model.entities_touching(file) {
         for column in &entity.columns {
@@ -184,9 +191,18 @@ fn is_wrapped(ty: &TypeAnn, wrapper: &str) -> bool {
         .any(|t| matches!(&t.kind, TypeKind::Named { name, .. } if name == wrapper))
 }
 
+/// `any` and `unknown` already admit `null`: `data: any` on a nullable column is fine,
+/// and `any | null` would be noise.
+fn admits_anything(ty: &TypeAnn) -> bool {
+    ty.members()
+        .iter()
+        .any(|t| matches!(&t.kind, TypeKind::Keyword(k) if k == "any" || k == "unknown"))
+}
+
 fn mismatch(member: &Member, nullable: bool) -> Option<Mismatch> {
     let has_null = member.ty.includes_null();
-    let acknowledged = has_null || member.optional || member.ty.includes_undefined();
+    let acknowledged =
+        has_null || member.optional || member.ty.includes_undefined() || admits_anything(member.ty);
     if nullable && !acknowledged {
         return Some(Mismatch::MissingNull);
     }
@@ -415,6 +431,8 @@ export class Item extends ManagedEntity {{
             "  @DeleteDateColumn() h: Date | null;",
             "  @ManyToOne(() => Item) i: Item | null;",
             "  @ManyToOne(() => Item, { nullable: true, lazy: true }) j: Promise<Item>;",
+            "  @Column({ type: 'jsonb', nullable: true }) k: any;",
+            "  @Column({ type: 'jsonb', nullable: true }) l: unknown;",
         ] {
             assert!(typ002(body).is_empty(), "{body}");
         }
