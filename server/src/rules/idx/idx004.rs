@@ -131,6 +131,16 @@ fn fix(ctx: &Ctx, file: usize, span: &std::ops::Range<usize>) -> Option<Fix> {
     if source.facts.has_syntax_errors {
         return None;
     }
+    // a wrapper decorator may do more than declare this index: leave it to a human
+    let decorator = source.facts.classes.iter().find_map(|c| {
+        c.decorators
+            .iter()
+            .chain(c.properties.iter().flat_map(|p| &p.decorators))
+            .find(|d| d.span == *span)
+    });
+    if decorator.is_none_or(|d| !crate::rules::edits::is_typeorm_decorator(source, d)) {
+        return None;
+    }
     let text = &source.text;
     let line_start = crate::rules::edits::line_start(text, span.start);
     let before = text.get(line_start..span.start)?;
@@ -300,5 +310,20 @@ export class Order {
         );
         let not_soft = text.replace("@DeleteDateColumn()\n  deletedAt: Date;", "");
         assert_eq!(idx004(&not_soft).len(), 1);
+    }
+
+    #[test]
+    fn a_wrapper_decorator_is_reported_but_never_removed() {
+        let text = order("@Index(['customer', 'total'])", "@ColumnIndex()").replace(
+            "import { Column,",
+            "import { ColumnIndex } from 'src/core/decorators';\nimport { Column,",
+        );
+        let ws = workspace_with(
+            &[("src/orders/order.entity.ts", &text)],
+            serde_json::from_str(r#"{ "decoratorAliases": { "ColumnIndex": "Index" } }"#).unwrap(),
+        );
+        let found = findings(&ws, "IDX004");
+        assert_eq!(found.len(), 1);
+        assert!(found[0].fixes.is_empty());
     }
 }
