@@ -107,7 +107,6 @@ impl<'a> Ctx<'a> {
         });
         FOLDERS.iter().any(|d| s.contains(d))
             || SUFFIXES.iter().any(|x| s.ends_with(x))
-            || seed_name
             || self.file(file).is_some_and(|f| f.facts.has_migration())
     }
 }

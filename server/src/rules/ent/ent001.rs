@@ -155,15 +155,24 @@ fn fix(ctx: &Ctx, file: usize, class_index: usize) -> Option<Fix> {
         text_edits.push(import);
     }
     let title = format!("Extend `{base}`");
-    let fix = Fix::edit(title, source.path.clone(), text_edits);
     let risky = replaces_base_entity
         && !base_keeps_active_record(ctx)
         && uses_static_active_record(ctx, &class.name);
-    Some(if risky {
-        Fix::unsafe_(fix.title, fix.changes)
+    let title = if risky {
+        format!("{title} (the static ActiveRecord calls on it need a repository then)")
     } else {
-        fix
-    })
+        title
+    };
+    // Always editor only: the base brings columns (a schema change that needs a migration)
+    // and soft delete (hard deletes of this entity become findings, queries start filtering
+    // deleted rows), and it may clash with members the class declares itself.
+    Some(Fix::unsafe_(
+        title,
+        vec![crate::finding::FileChange::Edit {
+            path: source.path.clone(),
+            edits: text_edits,
+        }],
+    ))
 }
 
 /// ` extends Base` right after the class name (and its type parameters, if any).
@@ -401,6 +410,9 @@ export class KeyService {
         ]);
         assert!(!all_safe(&ws, "ENT001"));
         let ws = workspace(&[("src/auth/api-key.entity.ts", key)]);
-        assert!(all_safe(&ws, "ENT001"));
+        assert!(
+            !all_safe(&ws, "ENT001"),
+            "never safe: the base changes the table and brings soft delete"
+        );
     }
 }

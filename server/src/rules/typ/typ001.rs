@@ -325,12 +325,16 @@ fn fix(path: &std::path::Path, ty: &TypeAnn, wanted: &str) -> Fix {
     if ty.includes_undefined() {
         text.push_str(" | undefined");
     }
-    Fix::edit(
-        format!("Change the type to `{text}`"),
-        path.to_path_buf(),
-        vec![TextEdit {
-            span: ty.span.clone(),
-            new_text: text,
+    // Editor only: every use of the property sees the new type, and code written for the
+    // old one (`payload.length` on a `string`) stops compiling.
+    Fix::unsafe_(
+        format!("Change the type to `{text}` (then fix the code that uses it)"),
+        vec![crate::finding::FileChange::Edit {
+            path: path.to_path_buf(),
+            edits: vec![TextEdit {
+                span: ty.span.clone(),
+                new_text: text,
+            }],
         }],
     )
 }

@@ -240,12 +240,16 @@ fn add_null(path: &Path, ty: &TypeAnn) -> Option<Fix> {
     if matches!(ty.kind, TypeKind::Other) {
         return None;
     }
-    Some(Fix::edit(
+    // Editor only: with strict null checks, code that passes the value on as a `T` stops
+    // compiling until it handles `null`.
+    Some(Fix::unsafe_(
         "Add `| null` to the type",
-        path.to_path_buf(),
-        vec![TextEdit {
-            span: ty.span.end..ty.span.end,
-            new_text: " | null".into(),
+        vec![crate::finding::FileChange::Edit {
+            path: path.to_path_buf(),
+            edits: vec![TextEdit {
+                span: ty.span.end..ty.span.end,
+                new_text: " | null".into(),
+            }],
         }],
     ))
 }

@@ -233,11 +233,9 @@ fn fix(ctx: &Ctx, file: usize, relation: &Relation, ty: &TypeAnn, parsed: &Parse
             new_text: text,
         }],
     }];
-    Some(if parsed.promise && !promise {
-        Fix::unsafe_(title, changes)
-    } else {
-        Fix::safe(title, changes)
-    })
+    // Editor only: uses of the property were written against the old type
+    // (`line.variant.name` on a `Product`) and may stop compiling.
+    Some(Fix::unsafe_(title, changes))
 }
 
 /// The element class: the decorator's target when it is a name in scope (an arrow target),
