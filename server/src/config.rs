@@ -73,6 +73,10 @@ pub struct Config {
     /// Default: the folder of the existing migrations, else `src/migrations`.
     pub migrations_dir: Option<String>,
 
+    /// The file-name style of entity and migration files (NAM001). Unset: kebab-case,
+    /// unless 90% or more of the entity files share another style.
+    pub file_naming: Option<FileNaming>,
+
     /// Also flag relations whose TypeScript type lacks `null` while the relation is
     /// nullable by TypeORM's default (a `@ManyToOne` without `nullable: false`).
     pub strict_relation_nullability: bool,
@@ -86,6 +90,12 @@ pub struct Config {
     #[serde(skip)]
     #[schemars(skip)]
     pub origin: Option<Arc<ConfigOrigin>>,
+
+    /// Wrapper decorators found in the workspace's own code (`MultiORMColumn` -> `Column`),
+    /// filled in when the workspace loads; `decoratorAliases` wins over them.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub workspace_aliases: BTreeMap<String, String>,
 }
 
 /// The property names of the managed base class's columns.
@@ -111,6 +121,23 @@ pub enum NamingStrategy {
     #[default]
     Default,
     /// `typeorm-naming-strategies`' `SnakeNamingStrategy`: tables and columns snake_case.
+    SnakeCase,
+}
+
+/// A file-name style (NAM001).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum FileNaming {
+    /// `user-profile.entity.ts`
+    #[serde(rename = "kebab-case")]
+    KebabCase,
+    /// `UserProfile.entity.ts`
+    #[serde(rename = "PascalCase")]
+    PascalCase,
+    /// `userProfile.entity.ts`
+    #[serde(rename = "camelCase")]
+    CamelCase,
+    /// `user_profile.entity.ts`
+    #[serde(rename = "snake_case")]
     SnakeCase,
 }
 
@@ -157,9 +184,11 @@ impl Default for Config {
             exclude: Vec::new(),
             decorator_aliases: BTreeMap::new(),
             migrations_dir: None,
+            file_naming: None,
             strict_relation_nullability: false,
             database: "postgres".to_string(),
             origin: None,
+            workspace_aliases: BTreeMap::new(),
         }
     }
 }
@@ -365,6 +394,7 @@ impl Config {
     pub fn alias_target<'a>(&'a self, decorator: &'a str) -> &'a str {
         self.decorator_aliases
             .get(decorator)
+            .or_else(|| self.workspace_aliases.get(decorator))
             .map(String::as_str)
             .unwrap_or(decorator)
     }

@@ -75,6 +75,11 @@ pub struct Fix {
     /// True when `changes` creates a migration file (applied by the CLI only with
     /// `--with-migrations`).
     pub creates_migration: bool,
+    /// True while only the title and applicability are known: checking without fixes
+    /// wanted leaves `changes` empty, and [`crate::rules::build_fixes`] builds them on
+    /// demand (for `--fix`, JSON output, code actions).
+    #[serde(skip)]
+    pub deferred: bool,
 }
 
 impl Fix {
@@ -84,6 +89,16 @@ impl Fix {
             applicability: Applicability::Safe,
             changes,
             creates_migration: false,
+            deferred: false,
+        }
+    }
+
+    /// A fix whose edits are not built yet (see [`Fix::deferred`]).
+    pub fn deferred(title: impl Into<String>, applicability: Applicability) -> Self {
+        Fix {
+            applicability,
+            deferred: true,
+            ..Fix::safe(title, Vec::new())
         }
     }
 
@@ -134,6 +149,11 @@ impl Finding {
             fixes: Vec::new(),
             tags: Vec::new(),
         }
+    }
+
+    /// Whether some fix of this finding still has to be built.
+    pub fn has_deferred_fix(&self) -> bool {
+        self.fixes.iter().any(|f| f.deferred)
     }
 
     pub fn with_fix(mut self, fix: Fix) -> Self {

@@ -48,6 +48,13 @@ enum Command {
         #[arg(default_value = ".")]
         path: PathBuf,
     },
+    /// Print the tables TypeORM would create for the workspace (JSON or PostgreSQL DDL).
+    Schema {
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        #[arg(long, value_enum, default_value_t = cli::schema::SchemaFormat::Json)]
+        format: cli::schema::SchemaFormat,
+    },
     /// Run the language server on stdio (the default).
     Lsp,
 }
@@ -70,6 +77,7 @@ fn main() {
         }),
         Some(Command::Rule { code, all }) => cli::rule_command(code.as_deref(), all),
         Some(Command::Erd { path }) => cli::erd_command(&path),
+        Some(Command::Schema { path, format }) => cli::schema::run(&path, format),
         Some(Command::Lsp) | None => typeorm_lsp::lsp::run_stdio(),
     };
     std::process::exit(code);

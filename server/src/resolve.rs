@@ -9,7 +9,7 @@
 use crate::config::Config;
 use jsonc_parser::ParseOptions;
 use serde_json::Value;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 /// Extensions tried after an extensionless specifier, in TypeScript's order.
@@ -34,6 +34,18 @@ pub struct TsConfig {
     /// The folder `paths` substitutions are relative to: `baseUrl` when set, else the
     /// folder of the tsconfig declaring `paths` (TypeScript 4.1+).
     pub paths_base: Option<PathBuf>,
+    /// `compilerOptions.strict`, when some file of the chain sets it.
+    pub strict: Option<bool>,
+    /// `compilerOptions.strictNullChecks`, when some file of the chain sets it.
+    pub strict_null_checks: Option<bool>,
+}
+
+impl TsConfig {
+    /// Whether the compiler checks `null` (`strictNullChecks`, else `strict`, else off as
+    /// in TypeScript).
+    pub fn checks_null(&self) -> bool {
+        self.strict_null_checks.or(self.strict).unwrap_or(false)
+    }
 }
 
 impl TsConfig {
@@ -149,6 +161,12 @@ fn apply_compiler_options(json: &Value, dir: &Path, config: &mut TsConfig) {
     if let Some(base_url) = options.get("baseUrl").and_then(Value::as_str) {
         config.base_url = normalize(&dir.join(base_url));
     }
+    if let Some(strict) = options.get("strict").and_then(Value::as_bool) {
+        config.strict = Some(strict);
+    }
+    if let Some(checks) = options.get("strictNullChecks").and_then(Value::as_bool) {
+        config.strict_null_checks = Some(checks);
+    }
     if let Some(Value::Object(paths)) = options.get("paths") {
         config.paths = paths
             .iter()
@@ -176,6 +194,9 @@ pub struct Resolver {
     source_root: PathBuf,
     import_prefix: String,
     tsconfig: TsConfig,
+    /// Folder -> whether the tsconfig governing its files checks `null` (None: no
+    /// tsconfig up to the root). Shared by clones; filled as files are asked about.
+    null_checks: std::sync::Arc<std::sync::Mutex<HashMap<PathBuf, Option<bool>>>>,
 }
 
 impl Resolver {
@@ -188,7 +209,44 @@ impl Resolver {
             source_root,
             import_prefix: config.import_prefix.clone(),
             tsconfig,
+            null_checks: Default::default(),
         }
+    }
+
+    /// Whether the compiler checks `null` in `file`: the nearest `tsconfig.json` from the
+    /// file's folder up to the workspace root (`extends` followed) decides; None when
+    /// there is none (then we assume it does).
+    pub fn strict_null_checks(&self, file: &Path) -> Option<bool> {
+        self.strict_null_checks_with(file, &|p| std::fs::read_to_string(p).ok())
+    }
+
+    /// Like [`Resolver::strict_null_checks`], reading files through `read`.
+    pub fn strict_null_checks_with(
+        &self,
+        file: &Path,
+        read: &dyn Fn(&Path) -> Option<String>,
+    ) -> Option<bool> {
+        let start = file.parent()?;
+        if let Ok(cache) = self.null_checks.lock() {
+            if let Some(known) = cache.get(start) {
+                return *known;
+            }
+        }
+        let mut found = None;
+        let mut dir = Some(start);
+        while let Some(d) = dir.filter(|d| d.starts_with(&self.root)) {
+            let candidate = d.join("tsconfig.json");
+            if read(&candidate).is_some() {
+                let (config, _) = TsConfig::load_with(&candidate, read);
+                found = Some(config.checks_null());
+                break;
+            }
+            dir = d.parent();
+        }
+        if let Ok(mut cache) = self.null_checks.lock() {
+            cache.insert(start.to_path_buf(), found);
+        }
+        found
     }
 
     /// The workspace root (normalised).
@@ -541,6 +599,7 @@ mod tests {
                 ),
             ],
             paths_base: Some(PathBuf::from("/ws")),
+            ..TsConfig::default()
         };
         let r = resolver(tsconfig);
         assert_eq!(
@@ -576,6 +635,7 @@ mod tests {
                 ("@/deep/*".to_string(), vec!["b/*".to_string()]),
             ],
             paths_base: Some(PathBuf::from("/ws")),
+            ..TsConfig::default()
         };
         let r = resolver(tsconfig);
         assert_eq!(
@@ -694,5 +754,44 @@ mod tests {
         assert!(errors.is_empty());
         assert_eq!(ts.paths.len(), 1);
         assert_eq!(ts.paths_base.as_deref(), normalize(dir.path()).as_deref());
+    }
+
+    #[test]
+    fn the_nearest_tsconfig_decides_strict_null_checks_through_extends() {
+        let files: HashMap<PathBuf, String> = [
+            (
+                "/ws/tsconfig.base.json",
+                r#"{ "compilerOptions": { "strict": true } }"#,
+            ),
+            (
+                "/ws/tsconfig.json",
+                r#"{ "extends": "./tsconfig.base.json" }"#,
+            ),
+            (
+                "/ws/packages/legacy/tsconfig.json",
+                r#"{ "extends": "../../tsconfig.json", // jsonc
+                     "compilerOptions": { "strictNullChecks": false, }, }"#,
+            ),
+            (
+                "/ws/packages/loose/tsconfig.json",
+                r#"{ "compilerOptions": {} }"#,
+            ),
+        ]
+        .iter()
+        .map(|(p, t)| (PathBuf::from(p), t.to_string()))
+        .collect();
+        let read = |p: &Path| files.get(p).cloned();
+        let resolver = Resolver::new(Path::new("/ws"), &Config::default(), TsConfig::default());
+        let ask = |f: &str| resolver.strict_null_checks_with(Path::new(f), &read);
+        assert_eq!(ask("/ws/src/a/user.entity.ts"), Some(true));
+        assert_eq!(ask("/ws/packages/legacy/src/user.entity.ts"), Some(false));
+        assert_eq!(ask("/ws/packages/loose/src/x.ts"), Some(false));
+        // Asked again: the answer is remembered per folder.
+        assert_eq!(ask("/ws/packages/legacy/src/other.entity.ts"), Some(false));
+        let none = Resolver::new(Path::new("/other"), &Config::default(), TsConfig::default());
+        assert_eq!(
+            none.strict_null_checks_with(Path::new("/other/src/a.ts"), &read),
+            None
+        );
     }
 }

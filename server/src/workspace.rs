@@ -15,6 +15,10 @@ use std::sync::Arc;
 /// Files larger than this are skipped (generated bundles, fixtures of other tools).
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
+/// Cloning is cheap next to a build: file texts and facts are shared (`Arc`), only the
+/// model's own tables are copied (the LSP's analysis edits a private copy of the
+/// published workspace).
+#[derive(Clone)]
 pub struct Workspace {
     pub root: PathBuf,
     pub config: Config,
@@ -91,12 +95,14 @@ impl Workspace {
 
     pub fn with_files(
         root: &Path,
-        config: Config,
+        mut config: Config,
         files: BTreeMap<PathBuf, Arc<SourceFile>>,
     ) -> Workspace {
         let (tsconfig, warnings) = TsConfig::load(root);
         let resolver = Resolver::new(root, &config, tsconfig);
-        let model = Model::build(files.values().cloned().collect(), &config, &resolver);
+        let list: Vec<Arc<SourceFile>> = files.values().cloned().collect();
+        config.workspace_aliases = crate::model::wrappers::derive_aliases(&list, &resolver);
+        let model = Model::build(list, &config, &resolver);
         Workspace {
             root: root.to_path_buf(),
             config,
@@ -114,10 +120,11 @@ impl Workspace {
 
     /// Replaces (or adds) one file and updates the model incrementally: an edit that keeps
     /// the file's classes, imports and entity decorators rebuilds only the entities declared
-    /// in or inheriting from it.
-    pub fn update_file(&mut self, file: Arc<SourceFile>) {
+    /// in or inheriting from it. Returns true when the update was incremental (false: the
+    /// model was rebuilt, any finding anywhere may have changed).
+    pub fn update_file(&mut self, file: Arc<SourceFile>) -> bool {
         self.files.insert(file.path.clone(), file.clone());
-        self.model.update_file(file, &self.config, &self.resolver);
+        self.model.update_file(file, &self.config, &self.resolver)
     }
 
     pub fn remove_file(&mut self, path: &Path) -> bool {
@@ -126,11 +133,10 @@ impl Workspace {
 
     /// Rebuilds the model from the current files.
     pub fn rebuild(&mut self) {
-        self.model = Model::build(
-            self.files.values().cloned().collect(),
-            &self.config,
-            &self.resolver,
-        );
+        let list: Vec<Arc<SourceFile>> = self.files.values().cloned().collect();
+        self.config.workspace_aliases =
+            crate::model::wrappers::derive_aliases(&list, &self.resolver);
+        self.model = Model::build(list, &self.config, &self.resolver);
     }
 
     pub fn ctx(&self) -> Ctx<'_> {
@@ -139,7 +145,13 @@ impl Workspace {
             config: &self.config,
             resolver: &self.resolver,
             root: &self.root,
+            fixes: false,
         }
+    }
+
+    /// Builds the deferred fixes of findings of this workspace (see [`rules::build_fixes`]).
+    pub fn build_fixes(&self, findings: &mut [Finding]) {
+        rules::build_fixes(&self.ctx(), findings);
     }
 
     /// Findings of one file (empty for files outside the workspace).

@@ -1100,3 +1100,155 @@ fn workspace_symbols_and_erd_span_folders() {
     assert!(nowhere.get("error").is_some(), "{nowhere}");
     assert_clean_exit(client);
 }
+
+// ---- Scheduling: requests never wait for a run; superseded runs publish nothing. ----
+
+/// The analysis test hook: each open document's check waits this long (milliseconds)
+/// after announcing it, so a request sent after the announcement meets a run in progress.
+const SLOW_ANALYSIS: (&str, &str) = ("TYPEORM_LSP_TEST_ANALYSIS_DELAY_MS", "1500");
+
+/// Waits for the analysis to announce that it is checking `uri` at `version`.
+fn wait_checking(client: &mut Client, uri: &str, version: i32) {
+    let announced = format!("checking {uri} version {version}");
+    client.wait_notification("window/logMessage", |p| p["message"] == announced);
+}
+
+/// Reads messages until every one of `ids` is answered and `uri` has diagnostics for
+/// `version`; returns what came, in order: `("response", id)` or `("publish", version)`.
+fn arrivals(client: &mut Client, ids: &[i64], uri: &str, version: i32) -> Vec<(&'static str, i64)> {
+    let mut seen = Vec::new();
+    let done = |seen: &[(&str, i64)]| {
+        ids.iter().all(|id| seen.contains(&("response", *id)))
+            && seen.contains(&("publish", i64::from(version)))
+    };
+    while !done(&seen) {
+        let msg = client
+            .wait_for(|m| {
+                ids.iter().any(|id| common::is_response(m, *id))
+                    || (m["method"] == "textDocument/publishDiagnostics"
+                        && m["params"]["uri"] == uri)
+            })
+            .unwrap_or_else(|| panic!("timed out; so far {seen:?}"));
+        match msg["params"]["version"].as_i64() {
+            Some(v) if msg.get("method").is_some() => seen.push(("publish", v)),
+            _ => seen.push(("response", msg["id"].as_i64().unwrap_or(-1))),
+        }
+    }
+    seen
+}
+
+#[test]
+fn hover_and_code_actions_are_answered_while_an_analysis_runs() {
+    let dir = workspace();
+    let (mut client, _) =
+        Client::start_with_env(dir.path(), full_caps(), Value::Null, &[SLOW_ANALYSIS]);
+    let post = file_uri(&dir, "src/post.entity.ts");
+    client.open(&post, POST);
+    client.diagnostics(&post, |d| has_idx001_at(d, AUTHOR));
+    // A line above everything: the published model is now one line behind the buffer.
+    client.change(&post, 2, insert(0, 0, "// edited\n"));
+    wait_checking(&mut client, &post, 2);
+    let at_author = json!({"textDocument": {"uri": post}, "position": pos(13, 3)});
+    let hover = client.send_request("textDocument/hover", at_author);
+    let line = json!({"start": pos(13, 2), "end": pos(13, 8)});
+    let actions = client.send_request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": post}, "range": line, "context": {"diagnostics": []}}),
+    );
+    // Responses are kept as notifications are not: read them straight off the wire.
+    let mut hover_reply = Value::Null;
+    let mut action_reply = Value::Null;
+    let mut order = Vec::new();
+    while order.len() < 3 {
+        let msg = client
+            .wait_for(|m| {
+                common::is_response(m, hover)
+                    || common::is_response(m, actions)
+                    || (m["method"] == "textDocument/publishDiagnostics"
+                        && m["params"]["uri"] == post.as_str()
+                        && m["params"]["version"] == 2)
+            })
+            .unwrap_or_else(|| panic!("timed out; so far {order:?}"));
+        if common::is_response(&msg, hover) {
+            hover_reply = msg["result"].clone();
+            order.push("hover");
+        } else if common::is_response(&msg, actions) {
+            action_reply = msg["result"].clone();
+            order.push("codeAction");
+        } else {
+            order.push("publish v2");
+        }
+    }
+    assert_eq!(order.last(), Some(&"publish v2"), "{order:?}");
+    // Answered from the previous snapshot, carried across the inserted line.
+    let value = hover_reply["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(value.starts_with("**Post.author**"), "{hover_reply}");
+    assert_eq!(range_of(&hover_reply["range"]).0, (13, 2), "{hover_reply}");
+    let titles: Vec<&str> = action_reply
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|a| a["kind"] == "quickfix")
+        .filter_map(|a| a["title"].as_str())
+        .collect();
+    assert!(!titles.is_empty(), "{action_reply}");
+    let quick_fix = action_reply
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|a| a["kind"] == "quickfix")
+        .cloned()
+        .unwrap_or_default();
+    // Its edit lands in the buffer as it is now (version 2), not where the line was.
+    let edited = apply_utf8_edits(&format!("// edited\n{POST}"), &edits_for(&quick_fix, &post));
+    assert!(edited.starts_with("// edited\n"), "{edited}");
+    assert!(edited.contains("@Index()"), "{edited}");
+    assert_clean_exit(client);
+}
+
+#[test]
+fn a_superseded_analysis_stops_and_only_the_newest_version_is_published() {
+    let dir = workspace();
+    let (mut client, _) =
+        Client::start_with_env(dir.path(), full_caps(), Value::Null, &[SLOW_ANALYSIS]);
+    let post = file_uri(&dir, "src/post.entity.ts");
+    client.open(&post, POST);
+    client.diagnostics(&post, |d| has_idx001_at(d, AUTHOR));
+    client.change(&post, 2, insert(0, 0, "// one\n"));
+    wait_checking(&mut client, &post, 2);
+    client.change(&post, 3, insert(0, 0, "// two\n"));
+    let seen = arrivals(&mut client, &[], &post, 3);
+    assert_eq!(seen, [("publish", 3)], "version 2 was published");
+    assert!(
+        client
+            .notifications
+            .iter()
+            .any(|n| n["method"] == "window/logMessage"
+                && n["params"]["message"] == "analysis superseded"),
+        "the run for version 2 did not stop early"
+    );
+    let v3 = client.diagnostics(&post, |_| true);
+    assert!(has_idx001_at(&v3, ((14, 2), (14, 8))), "{v3:?}");
+    assert_clean_exit(client);
+}
+
+#[test]
+fn a_cancelled_request_is_answered_with_request_cancelled() {
+    let dir = workspace();
+    // workspace/symbol would take a minute: only the cancellation can answer it in time.
+    let slow = ("TYPEORM_LSP_TEST_REQUEST_DELAY_MS", "60000");
+    let (mut client, _) = Client::start_with_env(dir.path(), full_caps(), Value::Null, &[slow]);
+    let id = client.send_request("workspace/symbol", json!({"query": "Post"}));
+    client.notify("$/cancelRequest", json!({"id": id}));
+    let reply = client
+        .wait_for(|m| common::is_response(m, id))
+        .expect("an answer to the cancelled request");
+    assert_eq!(reply["error"]["code"], -32800, "{reply}");
+    // The server goes on answering.
+    let post = file_uri(&dir, "src/post.entity.ts");
+    client.open(&post, POST);
+    client.diagnostics(&post, |d| has_idx001_at(d, AUTHOR));
+    assert_clean_exit(client);
+}

@@ -58,11 +58,14 @@ pub fn run(opts: &CheckOptions) -> i32 {
         if opts.fix {
             fix_workspace(&mut ws, &path, opts.with_migrations);
         }
-        let findings: Vec<Finding> = ws
+        let mut findings: Vec<Finding> = ws
             .check_all()
             .into_iter()
             .filter(|f| f.path.starts_with(&path))
             .collect();
+        if opts.format.shows_fix_edits() {
+            ws.build_fixes(&mut findings);
+        }
         let checked = ws.files.keys().filter(|p| p.starts_with(&path)).count();
         if checked == 0 {
             eprintln!(
@@ -103,6 +106,13 @@ pub fn run(opts: &CheckOptions) -> i32 {
     exit
 }
 
+fn has_safe_fix(finding: &Finding) -> bool {
+    finding
+        .fixes
+        .iter()
+        .any(|x| x.applicability == Applicability::Safe)
+}
+
 fn common_root(roots: &[PathBuf]) -> PathBuf {
     let Some(first) = roots.first() else {
         return PathBuf::new();
@@ -122,7 +132,12 @@ fn common_root(roots: &[PathBuf]) -> PathBuf {
 fn fix_workspace(ws: &mut Workspace, scope: &Path, with_migrations: bool) {
     let mut total = 0;
     for _ in 0..MAX_FIX_ROUNDS {
-        let findings = ws.check_all();
+        let mut findings: Vec<Finding> = ws
+            .check_all()
+            .into_iter()
+            .filter(|f| f.path.starts_with(scope) && has_safe_fix(f))
+            .collect();
+        ws.build_fixes(&mut findings);
         let mut plan = FixPlan::new();
         for f in findings.iter().filter(|f| f.path.starts_with(scope)) {
             if let Some(fix) = f

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod output;
+pub mod schema;
 
 use crate::config::Config;
 use crate::rules::REGISTRY;

@@ -1,13 +1,22 @@
 //! The background analysis: one long-lived task that wakes when documents, files on disk
-//! or settings change, waits a short debounce, brings the folders' workspaces up to date
-//! with a snapshot of the open buffers, rebuilds their models, checks files and publishes.
+//! or settings change, waits a short debounce, and then, off the async runtime (blocking
+//! pool):
 //!
-//! Only this task (and the folder scans) write the workspaces, so requests see a
-//! consistent model. Results computed for a document version that has been superseded
-//! meanwhile are dropped: the edit that superseded it has woken the task again.
+//! 1. brings each folder's workspace up to date with the open buffers and the disk on a
+//!    private copy of the published snapshot, and swaps the new snapshot in (requests keep
+//!    reading the old one meanwhile and never wait);
+//! 2. checks the open documents and publishes their diagnostics at once;
+//! 3. re-checks the closed files whose findings the change can alter (the dependents of
+//!    an edited file; every file after a rebuild or a settings change) and publishes them.
+//!
+//! Every notification that queues work bumps the session's revision; a run checks it
+//! between files and stops early when superseded, putting back what it had still to
+//! re-check. Results computed for a document version that has been superseded are
+//! dropped when publishing: the edit that superseded it has woken the task again.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,20 +25,26 @@ use tower_lsp_server::ls_types::{Diagnostic, Location, MessageType, Uri};
 
 use super::diagnostics::to_diagnostic;
 use super::documents::DocSnapshot;
-use super::position::LineIndex;
-use super::session::{path_uri, uri_path, FileResult, Folders, Pending, Session, State};
+use super::position::{LineIndex, PositionEncoding};
+use super::session::{path_uri, uri_path, FileResult, Pending, Session};
 use crate::finding::{Finding, Span};
 use crate::model::SourceFile;
 use crate::workspace::{read_source, Workspace};
 
-/// Quiet time after the last change before analysing: typing bursts become one run.
-pub const DEBOUNCE: Duration = Duration::from_millis(50);
+/// Quiet time after the first change before analysing: typing bursts become one run.
+pub const DEBOUNCE: Duration = Duration::from_millis(30);
 
-/// Up to this many files, every file is re-checked after a model change (cross-file
-/// findings in closed files stay current); above it only open files are.
+/// Up to this many files, every file is re-checked after a full model rebuild
+/// (cross-file findings in closed files stay current); above it only open files are.
 const FULL_CHECK_LIMIT: usize = 5000;
 
-/// The outcome of one analysis run.
+/// Test hook: milliseconds the analysis sleeps before checking each open document (after
+/// logging `checking <uri> version <n>`; it also logs when a run is superseded), so that
+/// end-to-end tests can send requests while a run is certainly in progress. Unset
+/// outside tests.
+pub const TEST_DELAY_ENV: &str = "TYPEORM_LSP_TEST_ANALYSIS_DELAY_MS";
+
+/// The outcome of one analysis phase.
 #[derive(Debug, Default)]
 pub struct Run {
     pub items: Vec<Item>,
@@ -45,6 +60,39 @@ pub struct Item {
     pub version: Option<i32>,
     pub diagnostics: Vec<Diagnostic>,
     pub findings: Arc<Vec<Finding>>,
+    /// The text the findings refer to.
+    pub text: Arc<str>,
+}
+
+/// Which closed files of a folder a run re-checks after the open ones.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recheck {
+    All,
+    Files(HashSet<PathBuf>),
+}
+
+impl Recheck {
+    fn merge(&mut self, other: Recheck) {
+        match (&mut *self, other) {
+            (Recheck::All, _) => {}
+            (_, Recheck::All) => *self = Recheck::All,
+            (Recheck::Files(a), Recheck::Files(b)) => a.extend(b),
+        }
+    }
+}
+
+/// The closed-file part of a run, for one folder.
+struct Later {
+    root: PathBuf,
+    workspace: Arc<Workspace>,
+    recheck: Recheck,
+}
+
+/// What the first phase leaves to the second.
+struct Rest {
+    later: Vec<Later>,
+    /// Look for closed files that left their workspace (to clear their diagnostics).
+    vanish: bool,
 }
 
 /// Starts the analysis task.
@@ -53,22 +101,82 @@ pub fn spawn(session: Arc<Session>) {
         loop {
             session.wake.notified().await;
             tokio::time::sleep(DEBOUNCE).await;
-            let worker = session.clone();
-            match tokio::task::spawn_blocking(move || analyze(&worker)).await {
-                Ok(run) => publish(&session, run).await,
-                Err(err) => {
-                    let msg = format!("analysis failed: {err}");
-                    session.log(MessageType::ERROR, msg).await;
-                }
-            }
+            run_once(&session).await;
         }
     });
 }
 
-/// One run: apply queued changes and open buffers to the folders' workspaces, rebuild,
-/// check. Each file is checked by the workspace of the folder it belongs to; open files
-/// outside every folder get no diagnostics.
-pub fn analyze(session: &Session) -> Run {
+/// One run: both phases, each on the blocking pool, each published as it completes.
+async fn run_once(session: &Arc<Session>) {
+    let revision = session.revision();
+    let worker = session.clone();
+    let first = tokio::task::spawn_blocking(move || analyze_open(&worker, revision)).await;
+    let rest = match first {
+        Ok(Some((run, rest))) => {
+            publish(session, run).await;
+            rest
+        }
+        Ok(None) => return test_log(session, "analysis superseded".to_string()).await,
+        Err(err) => {
+            let msg = format!("analysis failed: {err}");
+            return session.log(MessageType::ERROR, msg).await;
+        }
+    };
+    if rest.later.is_empty() && !rest.vanish {
+        return;
+    }
+    let worker = session.clone();
+    match tokio::task::spawn_blocking(move || check_later(&worker, rest, revision)).await {
+        Ok(Some(run)) => publish(session, run).await,
+        Ok(None) => test_log(session, "analysis superseded".to_string()).await,
+        Err(err) => {
+            let msg = format!("analysis failed: {err}");
+            session.log(MessageType::ERROR, msg).await;
+        }
+    }
+}
+
+/// The test hook's delay (see [`TEST_DELAY_ENV`]), None in normal use.
+fn test_delay() -> Option<Duration> {
+    let ms = std::env::var(TEST_DELAY_ENV).ok()?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ms))
+}
+
+/// Logs a scheduling event to the client when the test hook is on.
+async fn test_log(session: &Session, message: String) {
+    if test_delay().is_some() {
+        session.client.log_message(MessageType::LOG, message).await;
+    }
+}
+
+/// Between two open documents: with the test hook on, logs which one comes next and
+/// sleeps the hook's delay in slices. True once the run is superseded.
+fn pause_for_test(session: &Session, revision: u64, next: &DocSnapshot) -> bool {
+    let Some(delay) = test_delay() else {
+        return session.superseded(revision);
+    };
+    let message = format!("checking {} version {}", next.uri.as_str(), next.version);
+    // On the blocking pool: wait until the message is queued, so that it precedes
+    // anything this run publishes.
+    tokio::runtime::Handle::current()
+        .block_on(session.client.log_message(MessageType::LOG, message));
+    let slice = Duration::from_millis(5);
+    let mut waited = Duration::ZERO;
+    while waited < delay {
+        if session.superseded(revision) {
+            return true;
+        }
+        std::thread::sleep(slice);
+        waited += slice;
+    }
+    session.superseded(revision)
+}
+
+/// The first phase: apply queued changes and open buffers to the folders' workspaces
+/// (publishing the new snapshots), then check the open documents. Each file is checked
+/// by the workspace of the folder it belongs to; open files outside every folder get no
+/// diagnostics. None when superseded (what was still to do is queued again).
+fn analyze_open(session: &Session, revision: u64) -> Option<(Run, Rest)> {
     let pending = std::mem::take(&mut *session.pending());
     let open: Vec<(Option<PathBuf>, DocSnapshot)> = session
         .docs
@@ -78,92 +186,184 @@ pub fn analyze(session: &Session) -> Run {
         .map(|snap| (uri_path(&snap.uri), snap))
         .collect();
     let mut run = Run::default();
-    let changed = update_workspaces(session, &pending, &open, &mut run.messages);
-    let folders = session.folders();
+    let updated = update_workspaces(session, &pending, &open, &mut run.messages);
+    let vanish = pending.full || !updated.is_empty();
+    let later = later_work(session, &pending, updated);
+    let rest = Rest { later, vanish };
     let enc = session.encoding();
-    let open_paths: HashSet<&Path> = open.iter().filter_map(|(p, _)| p.as_deref()).collect();
     for (path, snap) in &open {
-        let state = path.as_deref().and_then(|p| folders.for_path(p));
-        run.items
-            .push(check_open(state, path.as_deref(), snap, enc));
-    }
-    for state in folders.iter() {
-        let small = state.workspace.files.len() <= FULL_CHECK_LIMIT;
-        if pending.full || (changed.contains(&state.root) && small) {
-            let closed = check_closed(session, &folders, state, &open_paths, enc);
-            run.items.extend(closed);
+        if pause_for_test(session, revision, snap) {
+            requeue(session, rest);
+            return None;
         }
+        let workspace = path.as_deref().and_then(|p| session.workspace_of(p));
+        run.items
+            .extend(check_open(workspace.as_deref(), path.as_deref(), snap, enc));
     }
-    if pending.full || !changed.is_empty() {
-        run.items.extend(vanished(session, &folders, &open_paths));
-    }
-    run
+    Some((run, rest))
 }
 
-/// Applies settings, disk changes and buffers to the workspaces; returns the roots of
-/// the folders whose workspace changed (their models have then been brought up to date).
+/// Which closed files each folder re-checks: all of them after `full`, what the
+/// workspace updates said, and what a superseded run left.
+fn later_work(
+    session: &Session,
+    pending: &Pending,
+    updated: Vec<(PathBuf, Recheck)>,
+) -> Vec<Later> {
+    let mut later: Vec<Later> = Vec::new();
+    for (root, workspace) in session.workspaces() {
+        let mut recheck = Recheck::Files(HashSet::new());
+        if pending.full {
+            recheck = Recheck::All;
+        }
+        for (r, what) in &updated {
+            if *r == root {
+                recheck.merge(what.clone());
+            }
+        }
+        let folders = session.folders();
+        let left: HashSet<PathBuf> = pending
+            .recheck
+            .iter()
+            .filter(|p| folders.owner(p) == Some(root.as_path()))
+            .cloned()
+            .collect();
+        drop(folders);
+        recheck.merge(Recheck::Files(left));
+        if recheck != Recheck::Files(HashSet::new()) {
+            later.push(Later {
+                root,
+                workspace,
+                recheck,
+            });
+        }
+    }
+    later
+}
+
+/// Puts the closed-file work of a superseded run back in the queue (without waking
+/// the task: whatever superseded the run has done that).
+fn requeue(session: &Session, rest: Rest) {
+    let mut pending = session.pending();
+    pending.full |= rest.vanish && rest.later.is_empty();
+    for later in rest.later {
+        match later.recheck {
+            Recheck::All => pending.full = true,
+            Recheck::Files(files) => pending.recheck.extend(files),
+        }
+    }
+}
+
+/// The files whose findings an incremental edit of `path` can change: the file itself
+/// and the files declaring the entities it touches (declared in it or inheriting from
+/// it).
+fn dependents(workspace: &Workspace, path: &Path) -> HashSet<PathBuf> {
+    let model = &workspace.model;
+    let mut out = HashSet::from([path.to_path_buf()]);
+    let Some(fi) = model.file_index(path) else {
+        return out;
+    };
+    for e in model.entities_touching(fi) {
+        if let Some(file) = model.file(e.file) {
+            out.insert(file.path.clone());
+        }
+    }
+    out
+}
+
+/// Applies settings, disk changes and buffers to private copies of the workspaces and
+/// publishes them; returns, for each folder whose workspace changed, which closed files
+/// the change may affect.
 fn update_workspaces(
     session: &Session,
     pending: &Pending,
     open: &[(Option<PathBuf>, DocSnapshot)],
     messages: &mut Vec<String>,
-) -> HashSet<PathBuf> {
+) -> Vec<(PathBuf, Recheck)> {
     let configs = if pending.reload_config {
         reloaded_configs(session)
     } else {
         Vec::new()
     };
-    let mut folders = session.folders_mut();
-    // Folders whose model must be rebuilt from scratch (incremental updates do not apply).
-    let mut rebuild: HashSet<PathBuf> = HashSet::new();
-    let mut reloaded: HashSet<PathBuf> = HashSet::new();
-    for (root, config, problems) in configs {
-        messages.extend(problems);
-        if let Some(state) = folders.get_mut(&root) {
-            let files = std::mem::take(&mut state.workspace.files);
-            // Builds the model too.
-            state.workspace = Workspace::with_files(&root, config, files);
-            reloaded.insert(root);
-        }
-    }
-    let mut changed = reloaded.clone();
     let open_paths: HashSet<&Path> = open.iter().filter_map(|(p, _)| p.as_deref()).collect();
-    for path in &pending.disk {
-        if open_paths.contains(path.as_path()) {
+    let mut out = Vec::new();
+    for (root, published) in session.workspaces() {
+        let owned = |p: &Path| session.folders().owner(p) == Some(root.as_path());
+        let config = configs.iter().find(|(r, _, _)| *r == root);
+        let disk: Vec<&PathBuf> = pending
+            .disk
+            .iter()
+            .filter(|p| !open_paths.contains(p.as_path()) && owned(p))
+            .collect();
+        let buffers: Vec<(&Path, Arc<SourceFile>)> = open
+            .iter()
+            .filter_map(|(p, snap)| Some((p.as_deref()?, snap)))
+            .filter(|(p, _)| owned(p))
+            .filter_map(|(p, snap)| Some((p, changed_buffer(&published, p, snap)?)))
+            .collect();
+        if config.is_none() && disk.is_empty() && buffers.is_empty() {
             continue;
         }
-        if let Some(state) = folders.for_path_mut(path) {
-            if sync_from_disk(state, path, messages) {
-                rebuild.insert(state.root.clone());
+        let lost_disk: Vec<PathBuf> = disk.iter().map(|p| p.to_path_buf()).collect();
+        // A private copy: requests go on reading `published` until the swap below.
+        let mut ws = Workspace::clone(&published);
+        let mut rebuild = false;
+        if let Some((_, config, problems)) = config {
+            messages.extend(problems.iter().cloned());
+            let files = std::mem::take(&mut ws.files);
+            ws = Workspace::with_files(&root, config.clone(), files);
+        }
+        for path in disk {
+            rebuild |= sync_from_disk(&mut ws, path, messages);
+        }
+        let mut recheck = if config.is_some() || rebuild {
+            Recheck::All
+        } else {
+            Recheck::Files(HashSet::new())
+        };
+        for (path, file) in buffers {
+            if config.is_some() || rebuild {
+                ws.set_file(file);
+            } else if ws.update_file(file) {
+                // Typing in one buffer: the model updated only what that file can change.
+                recheck.merge(Recheck::Files(dependents(&ws, path)));
+            } else {
+                recheck = Recheck::All;
             }
         }
-    }
-    for (path, snap) in open {
-        let Some(path) = path.as_deref() else {
-            continue;
-        };
-        let Some(state) = folders.for_path_mut(path) else {
-            continue;
-        };
-        let Some(file) = changed_buffer(state, path, snap) else {
-            continue;
-        };
-        if rebuild.contains(&state.root) || reloaded.contains(&state.root) {
-            state.workspace.set_file(file);
-            rebuild.insert(state.root.clone());
+        if rebuild {
+            ws.rebuild();
+        }
+        if recheck == Recheck::All && ws.files.len() > FULL_CHECK_LIMIT && !pending.full {
+            recheck = Recheck::Files(HashSet::new());
+        }
+        if install(session, &root, &published, ws) {
+            out.push((root, recheck));
         } else {
-            // Typing in one buffer: the model updates only what that file can change.
-            state.workspace.update_file(file);
-            changed.insert(state.root.clone());
+            // A scan swapped a fresh workspace in meanwhile (with the open buffers): the
+            // disk changes and a full check go to the next run.
+            let mut queue = session.pending();
+            queue.disk.extend(lost_disk);
+            queue.full = true;
+            drop(queue);
+            session.wake.notify_one();
         }
     }
-    for root in rebuild {
-        if let Some(state) = folders.get_mut(&root) {
-            state.workspace.rebuild();
+    out
+}
+
+/// Swaps `ws` in as the folder's snapshot if the folder still publishes `base` (the
+/// snapshot it was copied from); false otherwise.
+fn install(session: &Session, root: &Path, base: &Arc<Workspace>, ws: Workspace) -> bool {
+    let ws = Arc::new(ws);
+    let mut folders = session.folders_mut();
+    match folders.get_mut(root) {
+        Some(state) if Arc::ptr_eq(&state.workspace, base) => {
+            state.workspace = ws;
+            true
         }
-        changed.insert(root);
+        _ => false,
     }
-    changed
 }
 
 /// Every folder's configuration read afresh (files and settings), computed before the
@@ -184,16 +384,16 @@ fn reloaded_configs(session: &Session) -> Vec<(PathBuf, crate::config::Config, V
 }
 
 /// Whether a path belongs to the workspace (under its root and selected by the config).
-pub fn in_workspace(state: &State, path: &Path) -> bool {
-    crate::discover::is_candidate(&state.root, path, &state.workspace.config)
+pub fn in_workspace(ws: &Workspace, path: &Path) -> bool {
+    crate::discover::is_candidate(&ws.root, path, &ws.config)
 }
 
 /// Puts an open buffer into the workspace (the model is rebuilt by the caller); true if
 /// its text differed.
-pub fn sync_open(state: &mut State, path: &Path, snap: &DocSnapshot) -> bool {
-    match changed_buffer(state, path, snap) {
+pub fn sync_open(ws: &mut Workspace, path: &Path, snap: &DocSnapshot) -> bool {
+    match changed_buffer(ws, path, snap) {
         Some(file) => {
-            state.workspace.set_file(file);
+            ws.set_file(file);
             true
         }
         None => false,
@@ -202,11 +402,11 @@ pub fn sync_open(state: &mut State, path: &Path, snap: &DocSnapshot) -> bool {
 
 /// The source file of an open buffer that belongs to the workspace and differs from the
 /// workspace's copy (facts from the buffer's incrementally parsed tree).
-fn changed_buffer(state: &State, path: &Path, snap: &DocSnapshot) -> Option<Arc<SourceFile>> {
-    if !in_workspace(state, path) {
+fn changed_buffer(ws: &Workspace, path: &Path, snap: &DocSnapshot) -> Option<Arc<SourceFile>> {
+    if !in_workspace(ws, path) {
         return None;
     }
-    if let Some(file) = state.workspace.files.get(path) {
+    if let Some(file) = ws.files.get(path) {
         if Arc::ptr_eq(&file.text, &snap.text) || *file.text == *snap.text {
             return None;
         }
@@ -224,8 +424,8 @@ fn changed_buffer(state: &State, path: &Path, snap: &DocSnapshot) -> Option<Arc<
 
 /// Re-reads a file from disk (created or changed), or forgets it (deleted, no longer
 /// selected, unreadable); true if the workspace changed.
-pub fn sync_from_disk(state: &mut State, path: &Path, messages: &mut Vec<String>) -> bool {
-    let wanted = path.is_file() && in_workspace(state, path);
+pub fn sync_from_disk(ws: &mut Workspace, path: &Path, messages: &mut Vec<String>) -> bool {
+    let wanted = path.is_file() && in_workspace(ws, path);
     let text = if wanted {
         match read_source(path) {
             Ok(text) => Some(text),
@@ -239,105 +439,154 @@ pub fn sync_from_disk(state: &mut State, path: &Path, messages: &mut Vec<String>
     };
     match text {
         Some(text) => {
-            let same = state
-                .workspace
-                .files
-                .get(path)
-                .is_some_and(|f| *f.text == *text);
+            let same = ws.files.get(path).is_some_and(|f| *f.text == *text);
             if !same {
                 let file = SourceFile::new(path.to_path_buf(), text);
-                state.workspace.set_file(Arc::new(file));
+                ws.set_file(Arc::new(file));
             }
             !same
         }
-        None => state.workspace.remove_file(path),
+        None => ws.remove_file(path),
     }
 }
 
-/// The diagnostics of an open buffer, from the workspace of its folder (`state`); none
-/// for a buffer outside every folder.
+/// The diagnostics of an open buffer, from the workspace of its folder; none for a
+/// buffer outside every folder (or not selected by its configuration). None when the
+/// workspace holds another text of the file (a scan swapped in a workspace meanwhile
+/// and the next run catches up).
 fn check_open(
-    state: Option<&State>,
+    ws: Option<&Workspace>,
     path: Option<&Path>,
     snap: &DocSnapshot,
-    enc: super::position::PositionEncoding,
-) -> Item {
-    let (findings, diagnostics) = match (state, path) {
-        (Some(state), Some(p)) if state.workspace.files.contains_key(p) => {
-            let findings = state.workspace.check_file(p);
-            let locate = |p: &Path, s: &Span| locate(state, enc, p, s);
+    enc: PositionEncoding,
+) -> Option<Item> {
+    let file = ws
+        .zip(path)
+        .and_then(|(ws, p)| Some((ws, p, ws.files.get(p)?)));
+    let (findings, diagnostics) = match file {
+        Some((_, _, f)) if !Arc::ptr_eq(&f.text, &snap.text) && *f.text != *snap.text => {
+            return None;
+        }
+        Some((ws, p, _)) => {
+            let findings = ws.check_file(p);
+            let locate = |p: &Path, s: &Span| locate(ws, enc, p, s);
             let diagnostics = findings
                 .iter()
                 .map(|f| to_diagnostic(f, &snap.text, &snap.line_index, enc, Some(&locate)))
                 .collect();
             (findings, diagnostics)
         }
-        _ => (Vec::new(), Vec::new()),
+        None => (Vec::new(), Vec::new()),
     };
-    Item {
+    Some(Item {
         uri: snap.uri.clone(),
         version: Some(snap.version),
         diagnostics,
         findings: Arc::new(findings),
-    }
+        text: snap.text.clone(),
+    })
 }
 
-/// Checks every file of one folder not open in the editor; files without findings are
-/// reported only when they had some before (to clear them). Files a nested folder owns
-/// are left to it (the outer workspace may still hold them until its rescan).
+/// The second phase: re-checks the closed files each folder's changes may affect, in
+/// parallel; files without findings are reported only when they had some before (to
+/// clear them). Files a nested folder owns are left to it. None when superseded (the
+/// work is queued again).
+fn check_later(session: &Session, rest: Rest, revision: u64) -> Option<Run> {
+    let open: HashSet<PathBuf> = session.docs.uris().iter().filter_map(uri_path).collect();
+    let enc = session.encoding();
+    let stopped = AtomicBool::new(false);
+    let mut items: Vec<Item> = Vec::new();
+    for later in &rest.later {
+        let ws = &*later.workspace;
+        let files: Vec<&PathBuf> = {
+            let folders = session.folders();
+            let candidates: Box<dyn Iterator<Item = &PathBuf>> = match &later.recheck {
+                Recheck::All => Box::new(ws.files.keys()),
+                Recheck::Files(set) => Box::new(set.iter().filter(|p| ws.files.contains_key(*p))),
+            };
+            candidates
+                .filter(|p| !open.contains(*p))
+                .filter(|p| folders.owner(p) == Some(later.root.as_path()))
+                .collect()
+        };
+        let checked: Vec<Item> = files
+            .par_iter()
+            .filter_map(|path| {
+                if stopped.load(Ordering::Relaxed) || session.superseded(revision) {
+                    stopped.store(true, Ordering::Relaxed);
+                    return None;
+                }
+                check_closed(session, ws, path, enc)
+            })
+            .collect();
+        items.extend(checked);
+        if stopped.load(Ordering::Relaxed) {
+            break;
+        }
+    }
+    if stopped.load(Ordering::Relaxed) {
+        requeue(session, rest);
+        return None;
+    }
+    if rest.vanish {
+        items.extend(vanished(session, &open));
+    }
+    Some(Run {
+        items,
+        messages: Vec::new(),
+    })
+}
+
+/// The findings of one closed file, if it has some or had some.
 fn check_closed(
     session: &Session,
-    folders: &Folders,
-    state: &State,
-    open: &HashSet<&Path>,
-    enc: super::position::PositionEncoding,
-) -> Vec<Item> {
-    state
-        .workspace
-        .files
-        .par_iter()
-        .filter(|(path, _)| !open.contains(path.as_path()))
-        .filter(|(path, _)| folders.owner(path) == Some(state.root.as_path()))
-        .filter_map(|(path, file)| {
-            let uri = path_uri(path)?;
-            let findings = state.workspace.check_file(path);
-            if findings.is_empty() && !had_diagnostics(session, &uri) {
-                return None;
-            }
-            let index = LineIndex::new(&file.text);
-            let locate = |p: &Path, s: &Span| locate(state, enc, p, s);
-            let diagnostics = findings
-                .iter()
-                .map(|f| to_diagnostic(f, &file.text, &index, enc, Some(&locate)))
-                .collect();
-            Some(Item {
-                uri,
-                version: None,
-                diagnostics,
-                findings: Arc::new(findings),
-            })
-        })
-        .collect()
+    ws: &Workspace,
+    path: &Path,
+    enc: PositionEncoding,
+) -> Option<Item> {
+    let file = ws.files.get(path)?;
+    let uri = path_uri(path)?;
+    let findings = ws.check_file(path);
+    if findings.is_empty() && !had_diagnostics(session, &uri) {
+        return None;
+    }
+    let index = LineIndex::new(&file.text);
+    let locate = |p: &Path, s: &Span| locate(ws, enc, p, s);
+    let diagnostics = findings
+        .iter()
+        .map(|f| to_diagnostic(f, &file.text, &index, enc, Some(&locate)))
+        .collect();
+    Some(Item {
+        uri,
+        version: None,
+        diagnostics,
+        findings: Arc::new(findings),
+        text: file.text.clone(),
+    })
 }
 
 /// Closed files that had diagnostics but left their workspace (deleted, excluded, or
 /// their folder was removed).
-fn vanished(session: &Session, folders: &Folders, open: &HashSet<&Path>) -> Vec<Item> {
-    session
+fn vanished(session: &Session, open: &HashSet<PathBuf>) -> Vec<Item> {
+    let had: Vec<Uri> = session
         .results
         .iter()
         .filter(|r| !r.diagnostics.is_empty())
-        .filter_map(|r| {
-            let path = uri_path(r.key())?;
-            let known = folders
-                .for_path(&path)
-                .is_some_and(|s| s.workspace.files.contains_key(&path));
-            let gone = !open.contains(path.as_path()) && !known;
+        .map(|r| r.key().clone())
+        .collect();
+    had.into_iter()
+        .filter_map(|uri| {
+            let path = uri_path(&uri)?;
+            let known = session
+                .workspace_of(&path)
+                .is_some_and(|ws| ws.files.contains_key(&path));
+            let gone = !open.contains(&path) && !known;
             gone.then(|| Item {
-                uri: r.key().clone(),
+                uri,
                 version: None,
                 diagnostics: Vec::new(),
                 findings: Arc::new(Vec::new()),
+                text: Arc::from(""),
             })
         })
         .collect()
@@ -351,13 +600,8 @@ fn had_diagnostics(session: &Session, uri: &Uri) -> bool {
 }
 
 /// An LSP location of a span in a workspace file.
-pub fn locate(
-    state: &State,
-    enc: super::position::PositionEncoding,
-    path: &Path,
-    span: &Span,
-) -> Option<Location> {
-    let file = state.workspace.files.get(path)?;
+pub fn locate(ws: &Workspace, enc: PositionEncoding, path: &Path, span: &Span) -> Option<Location> {
+    let file = ws.files.get(path)?;
     let index = LineIndex::new(&file.text);
     Some(Location {
         uri: path_uri(path)?,
@@ -377,14 +621,17 @@ pub async fn publish(session: &Session, run: Run) {
                 continue;
             }
         }
+        // A new version of an open document is always published (clients match
+        // diagnostics to versions); closed files only when their diagnostics changed.
         let changed = session
             .results
             .get(&item.uri)
-            .is_none_or(|r| r.diagnostics != item.diagnostics);
+            .is_none_or(|r| r.diagnostics != item.diagnostics || r.version != item.version);
         let result = FileResult {
             version: item.version,
             diagnostics: item.diagnostics.clone(),
             findings: item.findings,
+            text: item.text,
         };
         if item.version.is_none() && item.diagnostics.is_empty() {
             session.results.remove(&item.uri);

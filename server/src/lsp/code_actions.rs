@@ -76,6 +76,28 @@ pub fn actions(
         .collect()
 }
 
+/// `findings` of the file at `uri` with their deferred fixes built against the workspace
+/// of its folder (diagnostics carry only fix titles; the edits are built here, on demand).
+pub fn with_built_fixes(
+    session: &super::session::Session,
+    uri: &Uri,
+    findings: &[Finding],
+) -> Vec<Finding> {
+    let mut findings = findings.to_vec();
+    if !findings.iter().any(Finding::has_deferred_fix) {
+        return findings;
+    }
+    let folders = session.folders();
+    let state = super::session::uri_path(uri).and_then(|p| folders.for_path(&p));
+    match state {
+        Some(state) => state.workspace.build_fixes(&mut findings),
+        None => findings
+            .iter_mut()
+            .for_each(|f| f.fixes.retain(|x| !x.deferred)),
+    }
+    findings
+}
+
 /// Whether the client's `only` filter admits `kind` (a requested kind is a prefix).
 fn wants(only: Option<&[CodeActionKind]>, kind: &str) -> bool {
     let Some(only) = only else {

@@ -161,9 +161,9 @@ async fn index_folder(session: &Arc<Session>, root: &Path, step: Step<'_>) -> us
 }
 
 /// Swaps a scanned workspace in for its folder (if still there), with the folder's open
-/// buffers (newer than the disk) put back first so that requests never see the model
-/// out of step with the editor.
-fn install(session: &Session, root: &Path, ws: Workspace) {
+/// buffers (newer than the disk) put in first, outside the lock, so that requests never
+/// see the model out of step with the editor and never wait for the rebuild.
+fn install(session: &Session, root: &Path, mut ws: Workspace) {
     let open: Vec<_> = session
         .docs
         .uris()
@@ -171,22 +171,23 @@ fn install(session: &Session, root: &Path, ws: Workspace) {
         .filter_map(|u| session.docs.get(&u))
         .filter_map(|snap| Some((uri_path(&snap.uri)?, snap)))
         .collect();
-    let mut folders = session.folders_mut();
-    let owned: Vec<_> = open
-        .iter()
-        .filter(|(path, _)| folders.owner(path) == Some(root))
-        .collect();
-    let Some(state) = folders.get_mut(root) else {
-        return;
+    let owned: Vec<_> = {
+        let folders = session.folders();
+        open.iter()
+            .filter(|(path, _)| folders.owner(path) == Some(root))
+            .collect()
     };
-    state.workspace = ws;
-    state.indexed = true;
     let mut changed = false;
     for (path, snap) in owned {
-        changed |= sync_open(state, path, snap);
+        changed |= sync_open(&mut ws, path, snap);
     }
     if changed {
-        state.workspace.rebuild();
+        ws.rebuild();
+    }
+    let mut folders = session.folders_mut();
+    if let Some(state) = folders.get_mut(root) {
+        state.workspace = Arc::new(ws);
+        state.indexed = true;
     }
 }
 

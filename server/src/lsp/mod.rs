@@ -14,14 +14,16 @@ pub mod hover;
 pub mod indexing;
 pub mod navigation;
 pub mod position;
+pub mod rebase;
 pub mod server;
 pub mod session;
+pub mod transport;
 pub mod watch;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use tower_lsp_server::{LspService, Server};
+use tower_lsp_server::LspService;
 
 use self::server::Backend;
 use self::session::Session;
@@ -51,7 +53,7 @@ pub fn run_stdio() -> i32 {
             Backend::new(session)
         });
         let (stdin, stdout) = (tokio::io::stdin(), tokio::io::stdout());
-        Server::new(stdin, stdout, socket).serve(service).await;
+        transport::serve(stdin, stdout, service, socket).await;
     });
     runtime.shutdown_timeout(SHUTDOWN_GRACE);
     match session_slot {

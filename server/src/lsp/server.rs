@@ -1,6 +1,8 @@
 //! The `LanguageServer` impl: thin handlers that mutate the document store (or the folder
 //! set) first (no `.await` before it, so edits apply in arrival order), queue analysis,
-//! and answer requests on the blocking pool over the model of the document's folder.
+//! and answer requests on the blocking pool over the published snapshot of the document's
+//! folder, never waiting for a run in progress: when the buffer is ahead of the snapshot,
+//! positions and spans are carried across the edited region ([`super::rebase`]).
 
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
@@ -13,11 +15,16 @@ use tower_lsp_server::LanguageServer;
 
 use super::analysis::{self, locate};
 use super::code_actions::{self, ActionCtx, FileView, FIX_ALL_KIND, SUPPRESS_KIND};
+use super::documents::DocSnapshot;
 use super::navigation::{self, Symbol};
 use super::position::{LineIndex, PositionEncoding};
-use super::session::{path_uri, uri_path, ClientCaps, Session, State};
+use super::rebase::{rebase_finding, TextDelta};
+use super::session::{path_uri, uri_path, ClientCaps, FileResult, Session};
 use super::{commands, hover, indexing, watch};
+use crate::finding::{Finding, Span};
 use crate::model::Model;
+use crate::workspace::Workspace;
+use std::path::Path;
 
 /// The settings section read from the client.
 pub const SETTINGS_SECTION: &str = "typeormLsp";
@@ -189,21 +196,93 @@ fn capabilities(enc: PositionEncoding, caps: &ClientCaps) -> ServerCapabilities 
     }
 }
 
-/// A document position resolved against its folder's workspace: what hover, definition
+/// How the snapshot's text of a file maps onto what the client sees: the open buffer may
+/// be a few edits ahead of the model.
+struct View {
+    model_text: Arc<str>,
+    model_index: LineIndex,
+    /// The buffer, its line index and the delta from the model's text, when they differ.
+    buffer: Option<(Arc<str>, Arc<LineIndex>, TextDelta)>,
+}
+
+impl View {
+    /// The view of `path` in `ws` for a client whose buffer is `doc` (when open).
+    fn of(ws: &Workspace, path: &Path, doc: Option<DocSnapshot>) -> Option<View> {
+        let file = ws.files.get(path)?;
+        let model_text = file.text.clone();
+        let buffer = doc
+            .filter(|d| !Arc::ptr_eq(&d.text, &model_text) && *d.text != *model_text)
+            .map(|d| {
+                let delta = TextDelta::between(&model_text, &d.text);
+                (d.text, d.line_index, delta)
+            });
+        Some(View {
+            model_index: LineIndex::new(&model_text),
+            model_text,
+            buffer,
+        })
+    }
+
+    /// The model offset of a client position; None inside a region edited since.
+    fn offset(&self, pos: Position, enc: PositionEncoding) -> Option<usize> {
+        match &self.buffer {
+            None => Some(
+                self.model_index
+                    .position_to_offset(&self.model_text, pos, enc),
+            ),
+            Some((text, index, delta)) => {
+                delta.new_to_old(index.position_to_offset(text, pos, enc))
+            }
+        }
+    }
+
+    /// The client range of a model span; None inside a region edited since.
+    fn range(&self, span: &Span, enc: PositionEncoding) -> Option<Range> {
+        match &self.buffer {
+            None => Some(self.model_index.span_to_range(&self.model_text, span, enc)),
+            Some((text, index, delta)) => {
+                Some(index.span_to_range(text, &delta.span_to_new(span)?, enc))
+            }
+        }
+    }
+}
+
+/// A document position resolved against its folder's snapshot: what hover, definition
 /// and references start from.
 struct At<'a> {
-    state: &'a State,
-    path: &'a std::path::Path,
+    ws: &'a Workspace,
+    path: &'a Path,
+    /// The snapshot's text of the file (model spans refer to it).
     text: &'a str,
-    index: &'a LineIndex,
     offset: usize,
     enc: PositionEncoding,
+    view: &'a View,
+}
+
+impl At<'_> {
+    /// A client location of a model span (mapped onto the buffer in the requested file).
+    fn location(&self, path: &Path, span: &Span) -> Option<Location> {
+        if path != self.path {
+            return locate(self.ws, self.enc, path, span);
+        }
+        Some(Location {
+            uri: path_uri(path)?,
+            range: self.view.range(span, self.enc)?,
+        })
+    }
+
+    fn locations(&self, places: Vec<navigation::Place>) -> Vec<Location> {
+        places
+            .iter()
+            .filter_map(|(p, s)| self.location(p, s))
+            .collect()
+    }
 }
 
 impl Backend {
-    /// Runs `f` off the async loop on the position's folder state, with the document text
-    /// the model was built from; `None` for non-file URIs, files outside every folder, and
-    /// unknown documents.
+    /// Runs `f` off the async loop on the position's folder snapshot, with the text the
+    /// model was built from; `None` for non-file URIs, files outside every folder, and
+    /// positions in a region edited since the snapshot.
     async fn at_position<T, F>(
         &self,
         what: &'static str,
@@ -218,60 +297,30 @@ impl Backend {
         let Some(path) = uri_path(&uri) else {
             return Ok(None);
         };
-        let snap = self.session.current(&uri).await.map(|s| s.text);
+        let doc = self.session.docs.get(&uri);
+        let Some(ws) = self.session.workspace_of(&path) else {
+            return Ok(None);
+        };
+        let enc = self.session.encoding();
         self.session
-            .blocking(what, move |s| {
-                let enc = s.encoding();
-                let folders = s.folders();
-                let state = folders.for_path(&path)?;
-                let (text, index) = model_text(state, &path, snap.as_deref())?;
-                let offset = index.position_to_offset(&text, position, enc);
+            .blocking(what, move |_| {
+                let view = View::of(&ws, &path, doc)?;
+                let offset = view.offset(position, enc)?;
                 f(&At {
-                    state,
+                    ws: &ws,
                     path: &path,
-                    text: &text,
-                    index: &index,
+                    text: &view.model_text,
                     offset,
                     enc,
+                    view: &view,
                 })
             })
             .await
     }
 }
 
-/// The workspace text of `path` with its index, if the model is in step with the
-/// editor's buffer `snap` (when open): spans of the model refer to that text.
-fn model_text(
-    state: &State,
-    path: &std::path::Path,
-    snap: Option<&str>,
-) -> Option<(Arc<str>, LineIndex)> {
-    let file = state.workspace.files.get(path)?;
-    if snap.is_some_and(|s| *s != *file.text) {
-        return None;
-    }
-    let index = LineIndex::new(&file.text);
-    Some((file.text.clone(), index))
-}
-
-fn to_locations(
-    state: &State,
-    enc: PositionEncoding,
-    places: Vec<navigation::Place>,
-) -> Vec<Location> {
-    places
-        .iter()
-        .filter_map(|(p, s)| locate(state, enc, p, s))
-        .collect()
-}
-
 #[allow(deprecated)]
-fn document_symbol(
-    text: &str,
-    index: &LineIndex,
-    enc: PositionEncoding,
-    s: Symbol,
-) -> DocumentSymbol {
+fn document_symbol(view: &View, enc: PositionEncoding, s: Symbol) -> Option<DocumentSymbol> {
     let kind = match s.kind {
         navigation::SymbolKind::Entity => SymbolKind::STRUCT,
         navigation::SymbolKind::Class => SymbolKind::CLASS,
@@ -280,21 +329,26 @@ fn document_symbol(
         navigation::SymbolKind::Property => SymbolKind::PROPERTY,
         navigation::SymbolKind::Method => SymbolKind::METHOD,
     };
+    let range = view.range(&s.span, enc)?;
+    let selection_range = view.range(&s.name_span, enc).unwrap_or(Range {
+        start: range.start,
+        end: range.start,
+    });
     let children: Vec<DocumentSymbol> = s
         .children
         .into_iter()
-        .map(|c| document_symbol(text, index, enc, c))
+        .filter_map(|c| document_symbol(view, enc, c))
         .collect();
-    DocumentSymbol {
+    Some(DocumentSymbol {
         name: s.name,
         detail: s.detail,
         kind,
         tags: None,
         deprecated: None,
-        range: index.span_to_range(text, &s.span, enc),
-        selection_range: index.span_to_range(text, &s.name_span, enc),
+        range,
+        selection_range,
         children: (!children.is_empty()).then_some(children),
-    }
+    })
 }
 
 impl LanguageServer for Backend {
@@ -384,7 +438,8 @@ impl LanguageServer for Backend {
         let in_workspace = path.as_deref().is_some_and(|p| {
             let folders = self.session.folders();
             folders.for_path(p).is_some_and(|state| {
-                state.workspace.files.contains_key(p) || analysis::in_workspace(state, p)
+                let ws = &state.workspace;
+                ws.files.contains_key(p) || analysis::in_workspace(ws, p)
             })
         });
         if !in_workspace {
@@ -444,13 +499,13 @@ impl LanguageServer for Backend {
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let pos = params.text_document_position_params;
         self.at_position("hover", pos.text_document.uri, pos.position, |at| {
-            let (md, span) = hover::hover(&at.state.workspace.model, at.path, at.text, at.offset)?;
+            let (md, span) = hover::hover(&at.ws.model, at.path, at.text, at.offset)?;
             Some(Hover {
                 contents: HoverContents::Markup(MarkupContent {
                     kind: MarkupKind::Markdown,
                     value: md,
                 }),
-                range: Some(at.index.span_to_range(at.text, &span, at.enc)),
+                range: at.view.range(&span, at.enc),
             })
         })
         .await
@@ -462,9 +517,8 @@ impl LanguageServer for Backend {
     ) -> Result<Option<GotoDefinitionResponse>> {
         let pos = params.text_document_position_params;
         self.at_position("definition", pos.text_document.uri, pos.position, |at| {
-            let model = &at.state.workspace.model;
-            let places = navigation::definition(model, at.path, at.text, at.offset);
-            let locations = to_locations(at.state, at.enc, places);
+            let places = navigation::definition(&at.ws.model, at.path, at.text, at.offset);
+            let locations = at.locations(places);
             (!locations.is_empty()).then_some(GotoDefinitionResponse::Array(locations))
         })
         .await
@@ -478,9 +532,8 @@ impl LanguageServer for Backend {
             pos.text_document.uri,
             pos.position,
             move |at| {
-                let ws = &at.state.workspace;
-                let places = navigation::references(ws, at.text, at.offset, with_decl);
-                Some(to_locations(at.state, at.enc, places))
+                let places = navigation::references(at.ws, at.text, at.offset, with_decl);
+                Some(at.locations(places))
             },
         )
         .await
@@ -494,16 +547,17 @@ impl LanguageServer for Backend {
         let Some(path) = uri_path(&uri) else {
             return Ok(None);
         };
-        let snap = self.session.current(&uri).await.map(|s| s.text);
+        let doc = self.session.docs.get(&uri);
+        let Some(ws) = self.session.workspace_of(&path) else {
+            return Ok(None);
+        };
+        let enc = self.session.encoding();
         self.session
-            .blocking("documentSymbol", move |s| {
-                let enc = s.encoding();
-                let folders = s.folders();
-                let state = folders.for_path(&path)?;
-                let (text, index) = model_text(state, &path, snap.as_deref())?;
-                let symbols = navigation::document_symbols(&state.workspace.model, &path)
+            .blocking("documentSymbol", move |_| {
+                let view = View::of(&ws, &path, doc)?;
+                let symbols = navigation::document_symbols(&ws.model, &path)
                     .into_iter()
-                    .map(|sym| document_symbol(&text, &index, enc, sym))
+                    .filter_map(|sym| document_symbol(&view, enc, sym))
                     .collect();
                 Some(DocumentSymbolResponse::Nested(symbols))
             })
@@ -514,15 +568,19 @@ impl LanguageServer for Backend {
         &self,
         params: WorkspaceSymbolParams,
     ) -> Result<Option<WorkspaceSymbolResponse>> {
+        if let Some(delay) = test_request_delay() {
+            // Test hook: a request that is certainly still running when cancelled.
+            tokio::time::sleep(delay).await;
+        }
+        let workspaces = self.session.workspaces();
+        let enc = self.session.encoding();
         self.session
-            .blocking("workspace/symbol", move |s| {
-                let enc = s.encoding();
-                let folders = s.folders();
+            .blocking("workspace/symbol", move |_| {
                 #[allow(deprecated)]
-                let found = folders
+                let found = workspaces
                     .iter()
-                    .flat_map(|state| {
-                        navigation::workspace_symbols(&state.workspace.model, &params.query)
+                    .flat_map(|(_, ws)| {
+                        navigation::workspace_symbols(&ws.model, &params.query)
                             .into_iter()
                             .filter_map(move |(name, table, (path, span))| {
                                 Some(SymbolInformation {
@@ -530,7 +588,7 @@ impl LanguageServer for Backend {
                                     kind: SymbolKind::STRUCT,
                                     tags: None,
                                     deprecated: None,
-                                    location: locate(state, enc, &path, &span)?,
+                                    location: locate(ws, enc, &path, &span)?,
                                     container_name: Some(table),
                                 })
                             })
@@ -543,20 +601,15 @@ impl LanguageServer for Backend {
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let uri = params.text_document.uri;
-        let Some(snap) = self.session.current(&uri).await else {
+        let Some(snap) = self.session.docs.get(&uri) else {
             return Ok(None);
         };
-        let findings = self
-            .session
-            .results
-            .get(&uri)
-            .filter(|r| r.version == Some(snap.version))
-            .map(|r| r.findings.clone())
-            .unwrap_or_default();
+        let published = self.session.results.get(&uri).map(|r| r.clone());
         self.session
             .blocking("codeAction", move |s| {
                 let enc = s.encoding();
                 let caps = s.caps();
+                let findings = current_findings(published.as_ref(), &snap);
                 let span = snap.line_index.range_to_span(&snap.text, params.range, enc);
                 let doc = FileView {
                     uri: snap.uri.clone(),
@@ -569,6 +622,7 @@ impl LanguageServer for Backend {
                     enc,
                     view: &view,
                 };
+                let findings = code_actions::with_built_fixes(s, &snap.uri, &findings);
                 let only = params.context.only.as_deref();
                 let actions = code_actions::actions(
                     &ctx,
@@ -594,13 +648,13 @@ impl LanguageServer for Backend {
         let Ok(uri) = data.uri.parse::<Uri>() else {
             return Ok(action);
         };
-        let findings = self
+        let snap = self
             .session
-            .results
+            .docs
             .get(&uri)
-            .filter(|r| r.version == data.version)
-            .map(|r| r.findings.clone());
-        let Some(findings) = findings else {
+            .filter(|s| Some(s.version) == data.version);
+        let published = self.session.results.get(&uri).map(|r| r.clone());
+        let Some(snap) = snap else {
             let msg = format!(
                 "code action for {} is stale: the document changed",
                 data.uri
@@ -608,9 +662,16 @@ impl LanguageServer for Backend {
             self.session.log(MessageType::LOG, msg).await;
             return Ok(action);
         };
+        let title = action.title.clone();
         let edit = self
             .session
             .blocking("codeAction/resolve", move |s| {
+                let findings = current_findings(published.as_ref(), &snap);
+                let fix = findings.get(data.finding)?.fixes.get(data.fix)?;
+                if fix.title != title {
+                    // Findings were published for this version meanwhile: other indices.
+                    return None;
+                }
                 let caps = s.caps();
                 let view = |p: &std::path::Path| file_view(s, p);
                 let ctx = ActionCtx {
@@ -618,6 +679,7 @@ impl LanguageServer for Backend {
                     enc: s.encoding(),
                     view: &view,
                 };
+                let findings = code_actions::with_built_fixes(s, &uri, &findings);
                 code_actions::resolve_edit(&ctx, &findings, &data)
             })
             .await?;
@@ -631,15 +693,14 @@ impl LanguageServer for Backend {
         let outcome =
             self.session
                 .blocking("executeCommand", move |s| {
-                    let folders = s.folders();
-                    let state = match &folder {
-                        Some(path) => Some(folders.for_path(path).ok_or_else(|| {
+                    let ws = match &folder {
+                        Some(path) => Some(s.workspace_of(path).ok_or_else(|| {
                             format!("{} is in no workspace folder", path.display())
                         })?),
-                        None => folders.first(),
+                        None => s.folders().first().map(|f| f.workspace.clone()),
                     };
                     let empty = Model::default();
-                    let model = state.map_or(&empty, |s| &s.workspace.model);
+                    let model = ws.as_deref().map_or(&empty, |w| &w.model);
                     commands::execute(model, &command)
                 })
                 .await?;
@@ -651,7 +712,7 @@ impl LanguageServer for Backend {
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
         let uri = params.text_document.uri;
-        let _ = self.session.current(&uri).await;
+        self.session.analyzed_current(&uri).await;
         let items = self
             .session
             .results
@@ -668,6 +729,35 @@ impl LanguageServer for Backend {
             }),
         ))
     }
+}
+
+/// The published findings of a document moved onto its current buffer: as they are when
+/// computed for this text, else rebased across the edits made since (findings in the
+/// edited region wait for the next run).
+fn current_findings(published: Option<&FileResult>, snap: &DocSnapshot) -> Vec<Finding> {
+    let Some(r) = published else {
+        return Vec::new();
+    };
+    if r.version == Some(snap.version) || *r.text == *snap.text {
+        return r.findings.to_vec();
+    }
+    let Some(path) = uri_path(&snap.uri) else {
+        return Vec::new();
+    };
+    let delta = TextDelta::between(&r.text, &snap.text);
+    r.findings
+        .iter()
+        .filter_map(|f| rebase_finding(f, &path, &delta))
+        .collect()
+}
+
+/// Test hook: milliseconds `workspace/symbol` waits before answering (so that a test can
+/// cancel it while it certainly runs). Unset outside tests.
+pub const TEST_REQUEST_DELAY_ENV: &str = "TYPEORM_LSP_TEST_REQUEST_DELAY_MS";
+
+fn test_request_delay() -> Option<std::time::Duration> {
+    let ms = std::env::var(TEST_REQUEST_DELAY_ENV).ok()?.parse().ok()?;
+    Some(std::time::Duration::from_millis(ms))
 }
 
 /// How the client sees a file a fix edits: the open buffer (with its version) if the
@@ -687,10 +777,9 @@ fn file_view(session: &Session, path: &std::path::Path) -> Option<FileView> {
             version: Some(snap.version),
         });
     }
-    let folders = session.folders();
-    if let Some(file) = folders
-        .for_path(path)
-        .and_then(|s| s.workspace.files.get(path))
+    if let Some(file) = session
+        .workspace_of(path)
+        .and_then(|ws| ws.files.get(path).cloned())
     {
         return Some(FileView {
             uri,

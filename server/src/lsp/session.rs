@@ -2,15 +2,16 @@
 //! each), settings, the negotiated position encoding, what the client can do, and the
 //! last published results.
 //!
+//! Each folder's workspace is a published snapshot (`Arc<Workspace>`): requests clone the
+//! `Arc` under a lock held for a pointer copy and work on it lock-free; the analysis edits
+//! a private copy and swaps the new snapshot in, so a request never waits for a run.
 //! Locks are `std` locks held for short, synchronous sections only (never across an
-//! `.await`); heavy work runs on the blocking pool and takes the workspace lock there.
-//! A poisoned lock is recovered: the data behind it is still the best we have, and a
-//! server that refuses every later request is worse than one with a stale model.
+//! `.await`). A poisoned lock is recovered: the data behind it is still the best we have,
+//! and a server that refuses every later request is worse than one with a stale model.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
-use std::time::Duration;
 
 use dashmap::DashMap;
 use serde_json::Value;
@@ -21,15 +22,15 @@ use tower_lsp_server::ls_types::{
 };
 use tower_lsp_server::Client;
 
-use super::documents::{DocSnapshot, DocumentStore};
-use super::position::{LineIndex, PositionEncoding};
+use super::documents::DocumentStore;
+use super::position::PositionEncoding;
 use crate::config::Config;
 use crate::finding::Finding;
 use crate::workspace::Workspace;
 
-/// How long a request waits for the analysis of the document it is about to catch up
-/// with the latest edit before answering with what is known.
-const CATCH_UP_TIMEOUT: Duration = Duration::from_secs(3);
+/// How long a pull for diagnostics waits for the analysis of the current version before
+/// answering with the last published ones.
+const PULL_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// What the client said it supports, boiled down to the switches we use.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -101,7 +102,9 @@ impl ClientCaps {
 /// where it lives.
 pub struct State {
     pub root: PathBuf,
-    pub workspace: Workspace,
+    /// The published snapshot; replaced whole (never edited in place) by the analysis
+    /// and the scans.
+    pub workspace: Arc<Workspace>,
     /// True once the background scan has loaded every file from disk.
     pub indexed: bool,
     /// The folder's `typeormLsp` section from `workspace/configuration` (asked with the
@@ -117,7 +120,7 @@ impl State {
         let workspace = Workspace::from_sources(&root, Config::default(), Vec::new());
         State {
             root,
-            workspace,
+            workspace: Arc::new(workspace),
             indexed: false,
             settings: None,
         }
@@ -205,6 +208,8 @@ pub struct Settings {
 /// Work queued for the analysis task by notifications.
 #[derive(Debug, Default)]
 pub struct Pending {
+    /// Closed files to re-check (dependents of an edit whose check was superseded).
+    pub recheck: std::collections::HashSet<PathBuf>,
     /// Files changed, created or deleted on disk (or closed in the editor: back to disk).
     pub disk: Vec<PathBuf>,
     /// Settings, `typeorm-lsp.json` or `tsconfig.json` changed.
@@ -221,6 +226,9 @@ pub struct FileResult {
     pub diagnostics: Vec<Diagnostic>,
     /// The findings behind the diagnostics, for code actions.
     pub findings: Arc<Vec<Finding>>,
+    /// The text the findings' spans refer to (code actions rebase them onto a buffer
+    /// edited since).
+    pub text: Arc<str>,
 }
 
 /// Everything the handlers share.
@@ -238,6 +246,9 @@ pub struct Session {
     pub results: DashMap<Uri, FileResult>,
     /// Bumped after each analysis run is published.
     pub analyzed: watch::Sender<u64>,
+    /// Bumped by every notification that queues analysis: a run started at an older
+    /// revision is superseded and stops early.
+    revision: AtomicU64,
     shutdown: AtomicBool,
     /// Background scans started so far (each gets its own progress token).
     scans: AtomicU64,
@@ -256,6 +267,7 @@ impl Session {
             wake: Notify::new(),
             results: DashMap::new(),
             analyzed: watch::channel(0).0,
+            revision: AtomicU64::new(0),
             shutdown: AtomicBool::new(false),
             scans: AtomicU64::new(0),
         })
@@ -298,10 +310,34 @@ impl Session {
         self.pending.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Queues work for the analysis task and wakes it.
+    /// Queues work for the analysis task and wakes it; a run in progress is superseded.
     pub fn schedule(&self, queue: impl FnOnce(&mut Pending)) {
         queue(&mut self.pending());
+        self.revision.fetch_add(1, Ordering::SeqCst);
         self.wake.notify_one();
+    }
+
+    /// The current revision (see [`Session::schedule`]).
+    pub fn revision(&self) -> u64 {
+        self.revision.load(Ordering::SeqCst)
+    }
+
+    /// Whether work started at `revision` has been superseded by newer changes.
+    pub fn superseded(&self, revision: u64) -> bool {
+        self.revision() != revision
+    }
+
+    /// The published workspace of the folder `path` belongs to (a pointer copy).
+    pub fn workspace_of(&self, path: &Path) -> Option<Arc<Workspace>> {
+        self.folders().for_path(path).map(|s| s.workspace.clone())
+    }
+
+    /// Every folder's root with its published workspace.
+    pub fn workspaces(&self) -> Vec<(PathBuf, Arc<Workspace>)> {
+        self.folders()
+            .iter()
+            .map(|s| (s.root.clone(), s.workspace.clone()))
+            .collect()
     }
 
     pub fn set_shutdown(&self) {
@@ -343,6 +379,31 @@ impl Session {
         self.client.log_message(typ, message).await;
     }
 
+    /// Waits (bounded) until the results of the document's current version are published.
+    /// Only pull diagnostics wait: the client asks for the outcome of that very analysis
+    /// (and cancels the request when it edits again); every other request answers from
+    /// the published snapshot at once.
+    pub async fn analyzed_current(&self, uri: &Uri) {
+        let mut rx = self.analyzed.subscribe();
+        let deadline = tokio::time::Instant::now() + PULL_WAIT;
+        loop {
+            let Some(version) = self.docs.get(uri).map(|d| d.version) else {
+                return;
+            };
+            if self
+                .results
+                .get(uri)
+                .is_some_and(|r| r.version == Some(version))
+            {
+                return;
+            }
+            let wait = tokio::time::timeout_at(deadline, rx.changed()).await;
+            if !matches!(wait, Ok(Ok(()))) {
+                return;
+            }
+        }
+    }
+
     /// Runs `work` on the blocking pool; a panic in it is logged and becomes an LSP
     /// internal error instead of taking the server down.
     pub async fn blocking<T, F>(self: &Arc<Self>, what: &'static str, work: F) -> jsonrpc::Result<T>
@@ -360,49 +421,6 @@ impl Session {
                 error.message = message.into();
                 Err(error)
             }
-        }
-    }
-
-    /// Waits (bounded) until the analysis has seen the current version of `uri`, so
-    /// that model spans match the buffer; returns the document's snapshot then.
-    pub async fn current(&self, uri: &Uri) -> Option<DocSnapshot> {
-        let mut rx = self.analyzed.subscribe();
-        let deadline = tokio::time::Instant::now() + CATCH_UP_TIMEOUT;
-        loop {
-            let snap = self.docs.get(uri)?;
-            let done = self
-                .results
-                .get(uri)
-                .is_some_and(|r| r.version == Some(snap.version));
-            if done && self.in_step(&snap) {
-                return Some(snap);
-            }
-            let wait = tokio::time::timeout_at(deadline, rx.changed()).await;
-            if !matches!(wait, Ok(Ok(()))) {
-                return Some(snap);
-            }
-        }
-    }
-}
-
-impl Session {
-    /// Whether the workspace holds this buffer's text (spans of the model refer to the
-    /// buffer). A workspace being written counts as not in step: the writer is the
-    /// analysis or the scan, which bump `analyzed` (or schedule a run) when done.
-    fn in_step(&self, snap: &DocSnapshot) -> bool {
-        let Some(path) = uri_path(&snap.uri) else {
-            return true;
-        };
-        let same = |folders: &Folders| {
-            folders
-                .for_path(&path)
-                .and_then(|s| s.workspace.files.get(&path))
-                .is_none_or(|f| *f.text == *snap.text)
-        };
-        match self.folders.try_read() {
-            Ok(folders) => same(&folders),
-            Err(std::sync::TryLockError::Poisoned(p)) => same(&p.into_inner()),
-            Err(std::sync::TryLockError::WouldBlock) => false,
         }
     }
 }
@@ -431,15 +449,6 @@ pub fn uri_path(uri: &Uri) -> Option<PathBuf> {
 /// The `file:` URI of an absolute path.
 pub fn path_uri(path: &Path) -> Option<Uri> {
     Uri::from_file_path(path)
-}
-
-/// The text and line index a span of `path` refers to: the workspace's copy (which the
-/// model was built from, and which equals the buffer of an open document once analysed).
-pub fn file_text(state: &State, path: &Path) -> Option<(Arc<str>, LineIndex)> {
-    let file = state.workspace.files.get(path)?;
-    let text = file.text.clone();
-    let index = LineIndex::new(&text);
-    Some((text, index))
 }
 
 #[cfg(test)]

@@ -41,7 +41,73 @@ pub fn build(mut files: Vec<Arc<SourceFile>>, config: &Config, resolver: &Resolv
         .collect();
     model.entities = entities;
     reindex(&mut model);
+    default_join_columns(&mut model, config);
+    super::manual_soft_delete::detect(&mut model, config);
     model
+}
+
+/// A join column without a `name` is named after the relation and the referenced column
+/// (`joinColumnName(relation, referencedColumn.propertyName)`): the target's primary key,
+/// which is not always `id` (`@PrimaryColumn() code` gives `lessorCode`, as TypeORM 0.3.31
+/// builds it). Columns are built before targets are known, so this pass renames them, and
+/// the index columns that named the relation, once every entity exists.
+fn default_join_columns(model: &mut Model, config: &Config) {
+    let mut renames: Vec<(usize, usize, Vec<String>)> = Vec::new();
+    for (ei, e) in model.entities.iter().enumerate() {
+        for (ri, r) in e.relations.iter().enumerate() {
+            if r.join_columns.is_empty() {
+                continue;
+            }
+            let Some(target) = r.target.as_deref().and_then(|t| model.entity(t)) else {
+                continue;
+            };
+            let primaries: Vec<&str> = target
+                .primary_columns()
+                .map(|c| c.property.as_str())
+                .collect();
+            if primaries.is_empty() || primaries == [config.base_columns.id.as_str()] {
+                continue;
+            }
+            let join = model.property_at(&r.origin).and_then(|p| {
+                p.decorators
+                    .iter()
+                    .find(|d| canon(config, &d.name) == "JoinColumn")
+            });
+            let arg = join.and_then(|d| d.arg(0)).map(|a| &a.value);
+            let explicit = arg.is_some_and(|v| {
+                v.as_array().is_some()
+                    || v.get("name").is_some()
+                    || v.get("referencedColumnName").is_some()
+            });
+            if explicit {
+                continue;
+            }
+            let names: Vec<String> = primaries
+                .iter()
+                .map(|p| naming::join_column_name(&r.property, p, config.naming_strategy))
+                .collect();
+            if names != r.join_columns {
+                renames.push((ei, ri, names));
+            }
+        }
+    }
+    for (ei, ri, names) in renames {
+        let Some(e) = model.entities.get_mut(ei) else {
+            continue;
+        };
+        let Some(r) = e.relations.get_mut(ri) else {
+            continue;
+        };
+        let old = std::mem::replace(&mut r.join_columns, names.clone());
+        for i in &mut e.indexes {
+            if let Some(pos) = i.columns.iter().position(|c| old.contains(c)) {
+                i.columns.retain(|c| !old.contains(c));
+                for (k, n) in names.iter().enumerate() {
+                    i.columns.insert(pos + k, n.clone());
+                }
+            }
+        }
+    }
 }
 
 /// Replaces one file whose model-relevant shape (class names, `extends`, entity
@@ -104,6 +170,8 @@ pub fn update_file(
     if names_changed {
         reindex(model);
     }
+    default_join_columns(model, config);
+    super::manual_soft_delete::detect(model, config);
     true
 }
 
@@ -147,7 +215,17 @@ fn reindex(model: &mut Model) {
     let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
     let mut by_table: HashMap<String, Vec<usize>> = HashMap::new();
     let mut touching: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut by_class: HashMap<ClassRef, usize> = HashMap::new();
     for (i, e) in model.entities.iter().enumerate() {
+        if let Some(class) = e.class {
+            by_class.insert(
+                ClassRef {
+                    file: e.file,
+                    class,
+                },
+                i,
+            );
+        }
         let mut files: Vec<usize> = e.ancestors.iter().map(|a| a.file).collect();
         files.push(e.file);
         files.sort_unstable();
@@ -188,6 +266,7 @@ fn reindex(model: &mut Model) {
         .find(|f| f.facts.has_migration())
         .and_then(|f| f.path.parent().map(Path::to_path_buf));
     model.by_name = by_name;
+    model.by_class = by_class;
     model.by_table = by_table;
     model.by_table_folded = by_table_folded;
     model.touching = touching;
@@ -278,6 +357,32 @@ impl<'a> Ctx<'a> {
         (chain, None)
     }
 
+    /// The class a relation's `() => Target` names, seen from the declaring file.
+    fn target_class(
+        &self,
+        rel: &Relation,
+        prop: &crate::syntax::PropertyFact,
+        file: usize,
+    ) -> Option<ClassRef> {
+        let name = rel.target.as_deref()?;
+        let written = prop
+            .decorators
+            .iter()
+            .find(|d| d.span == rel.origin.span)
+            .and_then(|d| d.arg(0))?;
+        if matches!(written.value, crate::syntax::Value::Str(_)) {
+            return None; // TypeORM looks a string target up by entity name
+        }
+        super::classes::resolve_class_certain(
+            name,
+            file,
+            self.files,
+            self.by_path,
+            self.classes,
+            self.resolver,
+        )
+    }
+
     fn class_entity(&self, fi: usize, ci: usize, class: &ClassFact, kind: EntityKind) -> Entity {
         let me = ClassRef {
             file: fi,
@@ -287,7 +392,11 @@ impl<'a> Ctx<'a> {
         let mut columns: Vec<Column> = Vec::new();
         let mut relations: Vec<Relation> = Vec::new();
         let mut raw_indexes: Vec<RawIndex> = Vec::new();
-        // Root-most class first, so a subclass's redeclaration replaces the inherited one.
+        // Root-most class first. A subclass that declares again a column or relation of an
+        // ancestor changes nothing: TypeORM keeps the first declaration it registered
+        // (`filterByTargetAndWithoutDuplicateProperties`), and the ancestor's decorators
+        // always run first (checked against TypeORM 0.3.31: a `@CreateDateColumn({ type:
+        // 'timestamp' })` redeclared over a `timestamptz` one stays `timestamptz`).
         for r in ancestors.iter().rev().chain(std::iter::once(&me)) {
             let Some(c) = self.class(*r) else { continue };
             let origin_of = |d: &Decorator| Origin {
@@ -296,14 +405,19 @@ impl<'a> Ctx<'a> {
                 span: d.span.clone(),
             };
             for prop in c.properties.iter().filter(|p| !p.is_static) {
+                let declared = |name: &str| {
+                    columns.iter().any(|x| x.property == name)
+                        || relations.iter().any(|x| x.property == name)
+                };
                 if let Some(col) = column(prop, self.config, origin_of) {
-                    columns.retain(|x| x.property != col.property);
-                    relations.retain(|x| x.property != col.property);
-                    columns.push(col);
-                } else if let Some(rel) = relation(prop, self.config, origin_of) {
-                    columns.retain(|x| x.property != rel.property);
-                    relations.retain(|x| x.property != rel.property);
-                    relations.push(rel);
+                    if !declared(&col.property) {
+                        columns.push(col);
+                    }
+                } else if let Some(mut rel) = relation(prop, self.config, origin_of) {
+                    if !declared(&rel.property) {
+                        rel.target_class = self.target_class(&rel, prop, r.file);
+                        relations.push(rel);
+                    }
                 }
                 raw_indexes.extend(property_indexes(
                     &prop.name,
@@ -321,6 +435,7 @@ impl<'a> Ctx<'a> {
                 .map(|raw| resolve(raw, &columns, &relations)),
         );
         let soft_delete = soft_delete(&columns, self.config);
+        let embedded_relations = self.embedded_relations(&columns);
         // Grown by pushes, these keep up to twice the room they need for the model's
         // lifetime: about 16 MB at 10,000 entities.
         columns.shrink_to_fit();
@@ -339,7 +454,42 @@ impl<'a> Ctx<'a> {
             relations,
             indexes,
             soft_delete,
+            embedded_relations,
         }
+    }
+
+    /// The relations of the embedded classes of `columns`, one level deep.
+    fn embedded_relations(&self, columns: &[Column]) -> Vec<Relation> {
+        let mut out = Vec::new();
+        for col in columns.iter().filter(|c| c.kind == ColumnKind::Embedded) {
+            let Some(name) = col.embedded.as_deref() else {
+                continue;
+            };
+            let Some(r) = resolve_class(
+                name,
+                col.origin.file,
+                self.files,
+                self.by_path,
+                self.classes,
+                self.resolver,
+            ) else {
+                continue;
+            };
+            let Some(class) = self.class(r) else { continue };
+            let origin_of = |d: &Decorator| Origin {
+                file: r.file,
+                class: Some(r.class),
+                span: d.span.clone(),
+            };
+            for prop in class.properties.iter().filter(|p| !p.is_static) {
+                if let Some(mut rel) = relation(prop, self.config, origin_of) {
+                    rel.target_class = self.target_class(&rel, prop, r.file);
+                    rel.property = format!("{}.{}", col.property, rel.property);
+                    out.push(rel);
+                }
+            }
+        }
+        out
     }
 }
 
@@ -399,6 +549,8 @@ pub fn soft_delete(columns: &[Column], config: &Config) -> Option<SoftDelete> {
             column: c.db_name.clone(),
         });
     }
+    // `baseColumns.deleted` configured as a plain column; other hand-made soft-delete
+    // columns are detected from the queries (`manual_soft_delete`).
     columns
         .iter()
         .find(|c| c.property == config.base_columns.deleted && c.kind == ColumnKind::Regular)

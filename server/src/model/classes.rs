@@ -11,7 +11,7 @@ use std::sync::Arc;
 /// How far we follow `export * from` barrels before giving up (cycles, deep re-exports).
 const MAX_REEXPORT_DEPTH: usize = 8;
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct ClassIndex {
     by_name: HashMap<String, Vec<ClassRef>>,
 }
@@ -38,9 +38,10 @@ impl ClassIndex {
     }
 }
 
-/// Resolves a class name as seen from `file`: a class of the same file, then the file its
-/// import points at (through barrels), then the only class of that name in the workspace
-/// (or the first, when several share it).
+/// Resolves a class name as seen from `file`, the way TypeScript would: a class declared
+/// in the file, else the class its import names (default imports, renames and barrels
+/// followed), else (no import, or one we cannot follow) the only class of that name in the
+/// workspace (or the first, when several share it).
 pub fn resolve_class(
     name: &str,
     file: usize,
@@ -49,48 +50,74 @@ pub fn resolve_class(
     index: &ClassIndex,
     resolver: &Resolver,
 ) -> Option<ClassRef> {
+    resolve_class_certain(name, file, files, by_path, index, resolver)
+        .or_else(|| fallback(name, file, files, index))
+}
+
+/// Like [`resolve_class`], but only when the answer is certain: declared in the file,
+/// reached through its import, or the only class of that name in the workspace.
+pub fn resolve_class_certain(
+    name: &str,
+    file: usize,
+    files: &[Arc<SourceFile>],
+    by_path: &HashMap<std::path::PathBuf, usize>,
+    index: &ClassIndex,
+    resolver: &Resolver,
+) -> Option<ClassRef> {
     let candidates = index.named(name);
-    if candidates.is_empty() {
-        // The import may rename it (`import { Base as B }`): look for the imported name.
-        let imported = imported_name(files.get(file)?, name)?;
-        if imported != name {
-            return resolve_class(&imported, file, files, by_path, index, resolver);
-        }
-        return None;
-    }
     if let Some(local) = candidates.iter().find(|c| c.file == file) {
         return Some(*local);
     }
-    if candidates.len() == 1 {
-        return candidates.first().copied();
-    }
     let source = files.get(file)?;
-    for import in &source.facts.imports {
-        if !import.names.iter().any(|n| n.local == name) {
-            continue;
-        }
+    let imported = source
+        .facts
+        .imports
+        .iter()
+        .filter(|i| i.kind == ImportKind::Import)
+        .find_map(|i| Some((i, i.names.iter().find(|n| n.local == name)?)));
+    if let Some((import, n)) = imported {
         let exists = |p: &Path| by_path.contains_key(p);
-        let target = resolver.resolve(&source.path, &import.specifier, &exists)?;
-        let target_file = *by_path.get(&target)?;
-        if let Some(found) = find_exported(name, target_file, files, by_path, resolver, 0) {
-            if let Some(c) = candidates.iter().find(|c| c.file == found) {
-                return Some(*c);
+        let target = resolver
+            .resolve(&source.path, &import.specifier, &exists)
+            .and_then(|t| by_path.get(&t).copied());
+        if let Some(target) = target {
+            if let Some(found) = find_exported(&n.imported, target, files, by_path, resolver, 0) {
+                return Some(found);
             }
         }
     }
-    candidates.first().copied()
+    match candidates {
+        [only] => Some(*only),
+        _ => None,
+    }
 }
 
-fn imported_name(file: &SourceFile, local: &str) -> Option<String> {
-    file.facts
+/// No certain answer: the first class of the name (or of the name its import renames).
+fn fallback(
+    name: &str,
+    file: usize,
+    files: &[Arc<SourceFile>],
+    index: &ClassIndex,
+) -> Option<ClassRef> {
+    if let Some(first) = index.named(name).first() {
+        return Some(*first);
+    }
+    // `import { Base as B }` of a module we cannot follow: look for the exported name.
+    let imported = files
+        .get(file)?
+        .facts
         .imports
         .iter()
         .flat_map(|i| &i.names)
-        .find(|n| n.local == local)
-        .map(|n| n.imported.clone())
+        .find(|n| n.local == name)?;
+    if imported.imported == name || imported.imported == "default" {
+        return None;
+    }
+    index.named(&imported.imported).first().copied()
 }
 
-/// The file that declares `name`, starting at `file` and following re-exports.
+/// The class `name` exported by `file` denotes, following `export default`, renaming
+/// exports and re-exports.
 fn find_exported(
     name: &str,
     file: usize,
@@ -98,29 +125,43 @@ fn find_exported(
     by_path: &HashMap<std::path::PathBuf, usize>,
     resolver: &Resolver,
     depth: usize,
-) -> Option<usize> {
+) -> Option<ClassRef> {
     let source = files.get(file)?;
-    if source.facts.class(name).is_some() {
-        return Some(file);
+    let facts = &source.facts;
+    let mut local_name = name;
+    if name == "default" {
+        local_name = facts.default_export.as_deref()?;
+    } else if let Some(r) = facts.export_renames.iter().find(|r| r.local == name) {
+        local_name = r.imported.as_str();
+    }
+    if let Some(ci) = facts.classes.iter().position(|c| c.name == local_name) {
+        return Some(ClassRef { file, class: ci });
     }
     if depth >= MAX_REEXPORT_DEPTH {
         return None;
     }
-    for import in &source.facts.imports {
-        if import.kind != ImportKind::ExportFrom {
-            continue;
-        }
-        if !import.star_reexport && !import.names.iter().any(|n| n.local == name) {
-            continue;
-        }
+    for import in &facts.imports {
+        // `import X from './x'; export default X;` or `export { X }` of an import.
+        let (next_name, via) = match import.kind {
+            ImportKind::ExportFrom => match import.names.iter().find(|n| n.local == name) {
+                Some(n) => (n.imported.as_str(), import),
+                None if import.star_reexport && name != "default" => (name, import),
+                None => continue,
+            },
+            ImportKind::Import => match import.names.iter().find(|n| n.local == local_name) {
+                Some(n) => (n.imported.as_str(), import),
+                None => continue,
+            },
+            _ => continue,
+        };
         let exists = |p: &Path| by_path.contains_key(p);
-        let Some(target) = resolver.resolve(&source.path, &import.specifier, &exists) else {
+        let Some(target) = resolver.resolve(&source.path, &via.specifier, &exists) else {
             continue;
         };
         let Some(&next) = by_path.get(&target) else {
             continue;
         };
-        if let Some(found) = find_exported(name, next, files, by_path, resolver, depth + 1) {
+        if let Some(found) = find_exported(next_name, next, files, by_path, resolver, depth + 1) {
             return Some(found);
         }
     }

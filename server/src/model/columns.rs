@@ -135,7 +135,9 @@ pub fn relation(
         match &arg.value {
             Value::Arrow { body, .. } => {
                 if let Some(path) = body.value.as_reference() {
-                    inverse = path.rsplit('.').next().map(str::to_string);
+                    // `(t) => t.extra.owner`: the path after the parameter.
+                    let after_param = path.split_once('.').map_or(path, |(_, rest)| rest);
+                    inverse = Some(after_param.to_string());
                     inverse_span = Some(body.span.clone());
                 }
             }
@@ -173,6 +175,7 @@ pub fn relation(
         property: prop.name.clone(),
         kind,
         target,
+        target_class: None,
         target_span: target_arg.map(|a| a.span.clone()),
         inverse,
         inverse_span,

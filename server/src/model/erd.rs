@@ -19,7 +19,7 @@ pub fn mermaid(model: &Model) -> String {
             .relations
             .iter()
             .flat_map(|r| {
-                let ty = referenced_type(model, r.target.as_deref());
+                let ty = referenced_type(model, r);
                 r.join_columns
                     .iter()
                     .map(move |jc| (jc.as_str(), ty.clone()))
@@ -60,7 +60,7 @@ pub fn mermaid(model: &Model) -> String {
     }
     for e in &entities {
         for r in &e.relations {
-            let Some(target) = r.target.as_deref().and_then(|t| model.entity(t)) else {
+            let Some(target) = model.relation_target(r) else {
                 continue;
             };
             let arrow = match r.kind {
@@ -82,9 +82,9 @@ pub fn mermaid(model: &Model) -> String {
 }
 
 /// The database type of the primary key a relation references (`uuid`, `integer`).
-fn referenced_type(model: &Model, target: Option<&str>) -> String {
-    target
-        .and_then(|t| model.entity(t))
+fn referenced_type(model: &Model, relation: &super::Relation) -> String {
+    model
+        .relation_target(relation)
         .and_then(|t| t.primary_columns().next())
         .and_then(|c| c.db_type.clone())
         .unwrap_or_else(|| "unknown".into())

@@ -4,13 +4,20 @@
 mod build;
 mod classes;
 mod columns;
+pub mod ddl;
 pub mod erd;
 mod indexes;
+mod manual_soft_delete;
 pub mod naming;
+pub mod predicate;
+pub mod relational;
+#[cfg(test)]
+mod resolution_tests;
 mod schema;
 #[cfg(test)]
 mod tests;
 mod types;
+pub mod wrappers;
 
 pub use classes::ClassIndex;
 pub use types::*;
@@ -37,7 +44,7 @@ impl SourceFile {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Model {
     /// The files the model was built from, sorted by path.
     pub files: Vec<Arc<SourceFile>>,
@@ -46,6 +53,8 @@ pub struct Model {
     pub entities: Vec<Entity>,
     /// Entity indexes by entity (class) name.
     pub by_name: HashMap<String, Vec<usize>>,
+    /// Entity index by declaring class.
+    pub by_class: HashMap<ClassRef, usize>,
     /// Entity indexes by table name.
     pub by_table: HashMap<String, Vec<usize>>,
     /// Entity indexes by lower-cased table name (unquoted SQL identifiers fold case).
@@ -56,6 +65,8 @@ pub struct Model {
     pub managed_bases: Vec<ClassRef>,
     /// For each file, the entities declared in it or inheriting a class declared in it.
     pub touching: HashMap<usize, Vec<usize>>,
+    /// Resolved imports, who imports each file, query calls by entity.
+    pub links: crate::links::Links,
 }
 
 impl Model {
@@ -64,25 +75,37 @@ impl Model {
         config: &Config,
         resolver: &crate::resolve::Resolver,
     ) -> Model {
-        build::build(files, config, resolver)
+        let mut model = build::build(files, config, resolver);
+        model.links = crate::links::Links::build(&model.files, &model.by_path, resolver);
+        let entity_files: Vec<usize> = model.entities.iter().map(|e| e.file).collect();
+        model
+            .links
+            .count_file_names(&model.files, entity_files.into_iter());
+        model
     }
 
     /// Replaces one file, rebuilding only what it can change; falls back to a full build
     /// when the file is new or its classes, imports or entity decorators changed.
+    /// Returns true when the update was incremental (false: rebuilt from scratch).
     pub fn update_file(
         &mut self,
         file: Arc<SourceFile>,
         config: &Config,
         resolver: &crate::resolve::Resolver,
-    ) {
-        if !build::update_file(self, file.clone(), config, resolver) {
-            let mut files = self.files.clone();
-            match self.file_index(&file.path) {
-                Some(i) => files[i] = file,
-                None => files.push(file),
+    ) -> bool {
+        if build::update_file(self, file.clone(), config, resolver) {
+            if let Some(fi) = self.file_index(&file.path) {
+                self.links.update_file(fi, &file, &self.by_path, resolver);
             }
-            *self = Model::build(files, config, resolver);
+            return true;
         }
+        let mut files = self.files.clone();
+        match self.file_index(&file.path) {
+            Some(i) => files[i] = file,
+            None => files.push(file),
+        }
+        *self = Model::build(files, config, resolver);
+        false
     }
 
     pub fn file(&self, index: usize) -> Option<&SourceFile> {
@@ -130,9 +153,17 @@ impl Model {
 
     /// The entity declared by this class, if it is one.
     pub fn entity_of_class(&self, file: usize, class: usize) -> Option<&Entity> {
-        self.entities
-            .iter()
-            .find(|e| e.file == file && e.class == Some(class))
+        let i = *self.by_class.get(&ClassRef { file, class })?;
+        self.entities.get(i)
+    }
+
+    /// The entity a relation points at: the class its target resolves to from the
+    /// declaring file, else (string targets, untraceable names) the entity of that name.
+    pub fn relation_target(&self, relation: &Relation) -> Option<&Entity> {
+        match relation.target_class {
+            Some(c) => self.entity_of_class(c.file, c.class),
+            None => self.entity(relation.target.as_deref()?),
+        }
     }
 
     /// Entities declared in `file` or inheriting from a class declared in it: the ones

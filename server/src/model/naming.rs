@@ -67,6 +67,26 @@ pub fn join_column_name(relation: &str, referenced: &str, strategy: NamingStrate
     }
 }
 
+/// The hex SHA-1 TypeORM's `RandomGenerator.sha1` computes for a constraint-name key.
+/// It hashes `encodeURIComponent(key)` (its `unescape` is commented out), so any byte
+/// outside `A-Za-z0-9-_.!~*'()` enters the hash percent-encoded: `"deleted" IS NULL`
+/// hashes as `%22deleted%22%20IS%20NULL`.
+pub fn typeorm_hash(key: &str) -> String {
+    use sha1::{Digest, Sha1};
+    let mut encoded = String::with_capacity(key.len());
+    for b in key.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
+            encoded.push(b as char);
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    Sha1::digest(encoded.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// `user-profile`: the kebab-case form used by file names.
 pub fn kebab_case(s: &str) -> String {
     snake_case(s).replace('_', "-")

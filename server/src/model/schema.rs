@@ -79,6 +79,7 @@ pub fn entity(file: usize, schema: &EntitySchemaFact, config: &Config) -> Option
         relations,
         indexes,
         soft_delete,
+        embedded_relations: Vec::new(),
     })
 }
 
@@ -91,7 +92,10 @@ fn props<'a>(opts: &'a Value, key: &str) -> &'a [Prop] {
 fn schema_column(p: &Prop, config: &Config, origin: Origin) -> Column {
     let v = &p.value.value;
     let flag = |k: &str| v.get(k).and_then(|x| x.value.as_bool()) == Some(true);
-    let kind = if flag("primary") && flag("generated") {
+    // `generated: true | 'increment' | 'uuid' | ...` (TypeORM takes any truthy value).
+    let generated =
+        flag("generated") || v.get("generated").and_then(|g| g.value.as_str()).is_some();
+    let kind = if flag("primary") && generated {
         ColumnKind::PrimaryGenerated
     } else if flag("primary") {
         ColumnKind::Primary
@@ -159,6 +163,7 @@ fn schema_relation(p: &Prop, config: &Config, origin: Origin) -> Option<Relation
     Some(Relation {
         property: p.key.clone(),
         kind,
+        target_class: None,
         target: target
             .and_then(|t| t.value.type_target())
             .map(str::to_string),

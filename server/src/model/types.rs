@@ -126,6 +126,9 @@ pub struct Relation {
     pub kind: RelationKind,
     /// The target class name (`() => User`, `'User'`).
     pub target: Option<String>,
+    /// The class the target names, resolved the way TypeScript would from the file that
+    /// declares the relation (None for string targets and names we cannot pin down).
+    pub target_class: Option<ClassRef>,
     pub target_span: Option<Span>,
     /// The inverse property (`(u) => u.posts` or `'posts'`).
     pub inverse: Option<String>,
@@ -221,6 +224,9 @@ pub struct Entity {
     pub relations: Vec<Relation>,
     pub indexes: Vec<Index>,
     pub soft_delete: Option<SoftDelete>,
+    /// Relations declared in embedded classes (`@Column(() => Extra) extra`), with the
+    /// embedded path as property (`extra.owner`): what `(t) => t.extra.owner` names.
+    pub embedded_relations: Vec<Relation>,
 }
 
 impl Entity {
@@ -232,7 +238,15 @@ impl Entity {
         self.columns.iter().find(|c| c.db_name == db_name)
     }
 
+    /// The relation of that property; a dotted path (`extra.owner`) names a relation of
+    /// an embedded class.
     pub fn relation(&self, property: &str) -> Option<&Relation> {
+        if property.contains('.') {
+            return self
+                .embedded_relations
+                .iter()
+                .find(|r| r.property == property);
+        }
         self.relations.iter().find(|r| r.property == property)
     }
 
@@ -241,14 +255,17 @@ impl Entity {
         self.columns.iter().filter(|c| c.kind.is_primary())
     }
 
-    /// A non-partial index whose leading columns are exactly `columns` (in order).
+    /// An index whose leading columns are exactly `columns` (in order) and that an
+    /// equality on them can use: not partial, or partial with a predicate the equality
+    /// implies (`WHERE "ownerId" IS NOT NULL`).
     pub fn covering_index(&self, columns: &[String]) -> Option<&Index> {
         if columns.is_empty() {
             return None;
         }
         self.indexes.iter().find(|i| {
-            !i.is_partial()
-                && i.columns.len() >= columns.len()
+            i.where_clause.as_deref().is_none_or(|w| {
+                super::predicate::implied_by_equality_on(w, columns) && !i.options_opaque
+            }) && i.columns.len() >= columns.len()
                 && i.columns[..columns.len()] == *columns
         })
     }

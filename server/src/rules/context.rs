@@ -2,6 +2,7 @@
 //! questions several rules ask (which entity does this query touch?).
 
 use crate::config::Config;
+use crate::finding::{Applicability, FileChange, Fix, TextEdit};
 use crate::model::{Entity, Model, SourceFile};
 use crate::resolve::Resolver;
 use crate::syntax::{QueryBuilderChain, QueryCall, Receiver};
@@ -12,15 +13,105 @@ pub struct Ctx<'a> {
     pub config: &'a Config,
     pub resolver: &'a Resolver,
     pub root: &'a Path,
+    /// Whether rules build their fixes' edits. Off for diagnostics: a finding then carries
+    /// its fixes' titles and applicability only ([`Fix::deferred`]), and
+    /// [`super::build_fixes`] re-runs the rule on that file with fixes on when they are
+    /// asked for.
+    pub fixes: bool,
 }
 
 impl<'a> Ctx<'a> {
+    /// The same context with fixes built.
+    pub fn with_fixes(&self) -> Ctx<'a> {
+        Ctx {
+            fixes: true,
+            ..*self
+        }
+    }
+
+    /// A fix titled `title`. With fixes wanted, `build` makes its changes now (None: no
+    /// fix after all); otherwise `build` is not called and the fix is deferred.
+    pub fn fix(
+        &self,
+        title: impl Into<String>,
+        applicability: Applicability,
+        build: impl FnOnce() -> Option<Vec<FileChange>>,
+    ) -> Option<Fix> {
+        if !self.fixes {
+            return Some(Fix::deferred(title, applicability));
+        }
+        let changes = build()?;
+        Some(Fix {
+            applicability,
+            ..Fix::safe(title, changes)
+        })
+    }
+
+    /// A fix an existing builder makes: built by `build` now when fixes are wanted,
+    /// else deferred with the `title` and `applicability` the builder would give.
+    pub fn defer(
+        &self,
+        title: impl Into<String>,
+        applicability: Applicability,
+        build: impl FnOnce() -> Option<Fix>,
+    ) -> Option<Fix> {
+        if self.fixes {
+            build()
+        } else {
+            Some(Fix::deferred(title, applicability))
+        }
+    }
+
+    /// A safe fix (see [`Ctx::fix`]).
+    pub fn fix_safe(
+        &self,
+        title: impl Into<String>,
+        build: impl FnOnce() -> Option<Vec<FileChange>>,
+    ) -> Option<Fix> {
+        self.fix(title, Applicability::Safe, build)
+    }
+
+    /// A safe fix that edits one file (see [`Ctx::fix`]).
+    pub fn edit_fix(
+        &self,
+        title: impl Into<String>,
+        path: impl FnOnce() -> PathBuf,
+        build: impl FnOnce() -> Option<Vec<TextEdit>>,
+    ) -> Option<Fix> {
+        self.fix_safe(title, || {
+            Some(vec![FileChange::Edit {
+                path: path(),
+                edits: build()?,
+            }])
+        })
+    }
+
     pub fn file(&self, file: usize) -> Option<&'a SourceFile> {
         self.model.file(file)
     }
 
     pub fn path(&self, file: usize) -> PathBuf {
         self.model.path(file)
+    }
+
+    /// The workspace file that `specifier`, imported by `file`, names: from the model's
+    /// import index (resolved once with the model), resolving only a specifier the file
+    /// does not import.
+    pub fn import_target(&self, file: usize, specifier: &str) -> Option<usize> {
+        let source = self.file(file)?;
+        match source
+            .facts
+            .imports
+            .iter()
+            .position(|i| i.specifier == specifier)
+        {
+            Some(i) => self.model.links.target(file, i),
+            None => {
+                let exists = |p: &Path| self.model.by_path.contains_key(p);
+                let target = self.resolver.resolve(&source.path, specifier, &exists)?;
+                self.model.file_index(&target)
+            }
+        }
     }
 
     /// The entity a class name denotes, if it is one.
@@ -109,6 +200,35 @@ impl<'a> Ctx<'a> {
 #[cfg(test)]
 mod tests {
     use crate::rules::testing::workspace;
+
+    #[test]
+    fn diagnostics_defer_fixes_and_build_fixes_fills_them() {
+        let entity = "import { Entity, Column } from 'typeorm';
+import { ManagedEntity } from 'src/common/managed-entity';
+
+@Entity()
+export class Pet extends ManagedEntity {
+  @Column({ type: 'timestamp' })
+  born: string;
+}
+";
+        let ws = workspace(&[("src/pets/Pet.entity.ts", entity)]);
+        let mut found = ws.check_all();
+        let codes: Vec<&str> = found.iter().map(|f| f.code).collect();
+        assert!(
+            codes.contains(&"NAM001") && codes.contains(&"TYP001"),
+            "{codes:?}"
+        );
+        for f in &found {
+            assert!(f.fixes.iter().all(|x| x.deferred && x.changes.is_empty()));
+            assert!(!f.fixes.is_empty(), "{} has a fix title", f.code);
+        }
+        ws.build_fixes(&mut found);
+        for f in &found {
+            assert!(!f.has_deferred_fix());
+            assert!(f.fixes.iter().all(|x| !x.changes.is_empty()), "{}", f.code);
+        }
+    }
 
     #[test]
     fn seeders_tests_and_migrations_are_recognised() {

@@ -117,6 +117,56 @@ pub fn check_file(ctx: &Ctx, file: usize) -> Vec<Finding> {
     findings
 }
 
+/// Builds the deferred fixes of `findings` (found with fixes off): each rule that reported
+/// one runs again on that file with fixes on, once per (file, rule), in parallel, and each
+/// finding takes the fixes of the fresh finding with its span and message. A fix that
+/// turns out impossible on building is dropped.
+pub fn build_fixes(ctx: &Ctx, findings: &mut [Finding]) {
+    use rayon::prelude::*;
+    use std::collections::BTreeMap;
+    let ctx = ctx.with_fixes();
+    let mut groups: BTreeMap<(usize, &'static str), Vec<usize>> = BTreeMap::new();
+    let mut orphans = Vec::new();
+    for (i, f) in findings.iter().enumerate() {
+        if !f.has_deferred_fix() {
+            continue;
+        }
+        match ctx.model.file_index(&f.path) {
+            Some(file) => groups.entry((file, f.code)).or_default().push(i),
+            None => orphans.push(i),
+        }
+    }
+    for i in orphans {
+        if let Some(f) = findings.get_mut(i) {
+            f.fixes.retain(|x| !x.deferred);
+        }
+    }
+    let fresh: Vec<(Vec<usize>, Vec<Finding>)> = groups
+        .into_iter()
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|((file, code), indices)| {
+            let mut out = Vec::new();
+            if let Some(rule) = rule(code) {
+                (rule.check)(&ctx, file, &mut out);
+            }
+            (indices, out)
+        })
+        .collect();
+    for (indices, fresh) in fresh {
+        for i in indices {
+            let Some(f) = findings.get_mut(i) else {
+                continue;
+            };
+            let same = fresh
+                .iter()
+                .find(|x| x.span == f.span && x.message == f.message)
+                .or_else(|| fresh.iter().find(|x| x.span == f.span));
+            f.fixes = same.map(|x| x.fixes.clone()).unwrap_or_default();
+        }
+    }
+}
+
 /// The configured severity, or None when the rule is off.
 pub fn severity_of(ctx: &Ctx, rule: &RuleDef) -> Option<Severity> {
     match ctx.config.severity_override(rule.code) {

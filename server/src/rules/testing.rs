@@ -43,12 +43,15 @@ pub fn workspace_with(files: &[(&str, &str)], config: Config) -> Workspace {
     Workspace::from_sources(Path::new(ROOT), config, sources)
 }
 
-/// The findings of one rule code over the whole workspace.
+/// The findings of one rule code over the whole workspace, fixes built.
 pub fn findings(ws: &Workspace, code: &str) -> Vec<Finding> {
-    ws.check_all()
+    let mut found: Vec<Finding> = ws
+        .check_all()
         .into_iter()
         .filter(|f| f.code == code)
-        .collect()
+        .collect();
+    ws.build_fixes(&mut found);
+    found
 }
 
 /// `(relative path, 1-based line, message)` of each finding of `code`.

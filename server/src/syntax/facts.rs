@@ -476,6 +476,19 @@ pub struct EntitySchemaFact {
     pub span: Span,
 }
 
+/// A top-level function (or `const f = (...) => ...`) that may wrap a TypeORM decorator:
+/// `function MultiORMColumn(o) { return (t, k) => { Column(o)(t, k); } }`. Only functions
+/// that apply a decorator (`X(...)(...)`) or return a function and call helpers are kept.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FunctionFact {
+    pub name: String,
+    pub is_exported: bool,
+    /// Callees of `X(...)(...)` in the body: the decorators it applies.
+    pub applies: Vec<String>,
+    /// Plain identifier callees in the body: helpers that may apply one.
+    pub calls: Vec<String>,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FileFacts {
     pub classes: Vec<ClassFact>,
@@ -483,6 +496,14 @@ pub struct FileFacts {
     /// Names this file exports from its own declarations (`export class X`, `export { X }`,
     /// `export default X`).
     pub exports: Vec<String>,
+    /// The name behind `export default`: `export default class X`, `export default X`,
+    /// `export { X as default }`.
+    pub default_export: Option<String>,
+    /// `export { a as b }` of the file's own declarations: `imported` is the name in this
+    /// file (`a`), `local` the exported one (`b`).
+    pub export_renames: Vec<ImportedName>,
+    /// Top-level functions shaped like decorator factories (see [`FunctionFact`]).
+    pub functions: Vec<FunctionFact>,
     pub enums: Vec<EnumFact>,
     pub type_aliases: Vec<TypeAliasFact>,
     pub consts: Vec<ConstFact>,

@@ -165,19 +165,36 @@ fn export_statement(stmt: Node, src: &str, facts: &mut FileFacts) {
     }
     // Local exports: `export class X`, `export const a = ..`, `export { a, b as c }`,
     // `export default X`.
+    let is_default = has_token(stmt, "default");
     if let Some(decl) = stmt.child_by_field_id(fields().declaration) {
         for name in declared_names(decl, src) {
+            if is_default {
+                facts.default_export = Some(name.clone());
+            }
             facts.exports.push(name);
         }
     }
     for child in named_iter(stmt) {
         if child.fast_kind() == "export_clause" {
             for s in specifiers(child, src, "export_specifier") {
-                facts.exports.push(s.local);
+                if s.imported == "default" || s.local == "default" {
+                    // `export { X as default }`.
+                    facts.default_export = Some(s.imported.clone());
+                }
+                facts.exports.push(s.local.clone());
+                if s.imported != s.local {
+                    facts.export_renames.push(s);
+                }
             }
         }
     }
-    if has_token(stmt, "default") {
+    if is_default {
+        // `export default X;` names a declaration of the file.
+        if let Some(value) = stmt.child_by_field_id(fields().value) {
+            if value.fast_kind() == "identifier" {
+                facts.default_export = Some(text(value, src).to_string());
+            }
+        }
         facts.exports.push("default".into());
     }
 }

@@ -10,6 +10,7 @@ pub mod scan;
 pub mod shrink;
 pub mod types;
 pub mod value;
+pub mod wrappers;
 
 pub use facts::*;
 
@@ -62,6 +63,7 @@ pub fn extract(tree: &Tree, src: &str) -> FileFacts {
     imports::imports_from_scan(root, &scan, src, &mut facts);
     misc::misc_from_scan(root, &scan, src, &mut facts);
     queries::queries_from_scan(root, &scan, src, &mut facts);
+    wrappers::functions_from_scan(root, &scan, src, &mut facts);
     // Facts are kept for every file of the workspace: no spare capacity.
     shrink::Shrink::shrink(&mut facts);
     facts

@@ -109,6 +109,7 @@ shrink_fields! {
     ClassFact => [name, decorators, extends, implements, properties, methods],
     Extends => [name, type_args],
     ImportedName => [imported, local],
+    FunctionFact => [name, applies, calls],
     ImportFact => [specifier, names],
     EnumFact => [name, members],
     TypeAliasFact => [name, ty],
@@ -120,7 +121,7 @@ shrink_fields! {
     OrmOptions => [origin, options],
     EntitySchemaFact => [variable, options],
     FileFacts => [
-        classes, imports, exports, enums, type_aliases, consts, query_calls, query_builders,
+        classes, imports, exports, default_export, export_renames, functions, enums, type_aliases, consts, query_calls, query_builders,
         orm_options, entity_schemas, suppressions, line_starts
     ],
 }

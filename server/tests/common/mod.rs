@@ -20,7 +20,8 @@ pub const TIMEOUT: Duration = Duration::from_secs(30);
 
 pub struct Client {
     child: Child,
-    stdin: ChildStdin,
+    /// None once the test closed it.
+    stdin: Option<ChildStdin>,
     rx: Receiver<Value>,
     next_id: i64,
     /// Notifications not yet consumed by a wait, oldest first.
@@ -34,8 +35,14 @@ pub struct Client {
 impl Client {
     /// Spawns the server binary (with the debug commands enabled).
     pub fn spawn() -> Client {
+        Client::spawn_with_env(&[])
+    }
+
+    /// Spawns the server binary with extra environment variables (test hooks).
+    pub fn spawn_with_env(vars: &[(&str, &str)]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_typeorm-lsp"))
             .env("TYPEORM_LSP_DEBUG_COMMANDS", "1")
+            .envs(vars.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -54,7 +61,7 @@ impl Client {
         });
         Client {
             child,
-            stdin,
+            stdin: Some(stdin),
             rx,
             next_id: 1,
             notifications: VecDeque::new(),
@@ -66,7 +73,17 @@ impl Client {
     /// Spawns and initializes over `root` with the given client capabilities and
     /// initialization options; returns the client and the `initialize` result.
     pub fn start(root: &Path, capabilities: Value, init_options: Value) -> (Client, Value) {
-        let mut client = Client::spawn();
+        Client::start_with_env(root, capabilities, init_options, &[])
+    }
+
+    /// Like [`Client::start`], with extra environment variables for the server.
+    pub fn start_with_env(
+        root: &Path,
+        capabilities: Value,
+        init_options: Value,
+        vars: &[(&str, &str)],
+    ) -> (Client, Value) {
+        let mut client = Client::spawn_with_env(vars);
         let result = client.request(
             "initialize",
             json!({
@@ -84,8 +101,37 @@ impl Client {
     pub fn send(&mut self, msg: &Value) {
         let body = serde_json::to_string(msg).expect("json");
         let framed = format!("Content-Length: {}\r\n\r\n{body}", body.len());
-        self.stdin.write_all(framed.as_bytes()).expect("write");
-        self.stdin.flush().expect("flush");
+        self.send_raw(framed.as_bytes());
+    }
+
+    /// Writes bytes to the server's stdin as they are (for malformed input).
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin is open");
+        stdin.write_all(bytes).expect("write");
+        stdin.flush().expect("flush");
+    }
+
+    /// Closes the server's stdin (end of input).
+    pub fn close_stdin(&mut self) {
+        self.stdin = None;
+    }
+
+    /// Waits for a message the server sends that satisfies `pred` (server requests are
+    /// answered, notifications kept on the way); None on timeout or when it is gone.
+    pub fn wait_message(&mut self, pred: impl Fn(&Value) -> bool) -> Option<Value> {
+        self.wait_for(pred)
+    }
+
+    /// Waits for the process to end; its exit code (None for a signal). Fails on timeout.
+    pub fn wait_exit(&mut self) -> Option<i32> {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status.code();
+            }
+            assert!(Instant::now() < deadline, "server did not exit");
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 
     pub fn notify(&mut self, method: &str, params: Value) {
@@ -94,11 +140,17 @@ impl Client {
 
     /// Sends a request and waits for its response (the whole response object).
     pub fn request_raw(&mut self, method: &str, params: Value) -> Value {
+        let id = self.send_request(method, params);
+        self.wait_for(|m| is_response(m, id))
+            .unwrap_or_else(|| panic!("no response to {method}"))
+    }
+
+    /// Sends a request without waiting; returns its id.
+    pub fn send_request(&mut self, method: &str, params: Value) -> i64 {
         let id = self.next_id;
         self.next_id += 1;
         self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        self.wait_for(|m| m.get("id") == Some(&json!(id)) && m.get("method").is_none())
-            .unwrap_or_else(|| panic!("no response to {method}"))
+        id
     }
 
     /// Sends a request and returns its `result`, failing on an error response.
@@ -113,7 +165,7 @@ impl Client {
 
     /// Reads messages until one satisfies `pred` (answering server requests and keeping
     /// notifications on the way); None on timeout or when the server is gone.
-    fn wait_for(&mut self, pred: impl Fn(&Value) -> bool) -> Option<Value> {
+    pub fn wait_for(&mut self, pred: impl Fn(&Value) -> bool) -> Option<Value> {
         let deadline = Instant::now() + TIMEOUT;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -264,6 +316,11 @@ fn read_message(reader: &mut impl BufRead) -> Option<Value> {
 }
 
 /// The `file:` URI of a path.
+/// Whether `msg` is the response to request `id`.
+pub fn is_response(msg: &Value, id: i64) -> bool {
+    msg.get("id") == Some(&json!(id)) && msg.get("method").is_none()
+}
+
 pub fn uri(path: &Path) -> String {
     let mut out = String::from("file://");
     for c in path.to_string_lossy().chars() {

@@ -49,6 +49,14 @@ pub enum OutputFormat {
     Github,
 }
 
+impl OutputFormat {
+    /// Whether the format writes fixes' edits (so the fixes must be built first); the
+    /// others need only a fix's title and applicability.
+    pub fn shows_fix_edits(self) -> bool {
+        matches!(self, OutputFormat::Json | OutputFormat::Sarif)
+    }
+}
+
 /// Renders `findings` in `format`. `root` is the workspace root paths are made relative
 /// to; `rules` only matters for SARIF (rule metadata).
 pub fn render(

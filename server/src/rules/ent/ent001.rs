@@ -44,11 +44,10 @@
 //! extends another workspace class gets no fix (changing its base would drop columns).
 //! The new base adds columns: generate a migration afterwards.
 
-use crate::finding::{Finding, Fix, Severity, TextEdit};
+use crate::finding::{Applicability, FileChange, Finding, Fix, Severity, TextEdit};
 use crate::model::{ClassRef, Entity, EntityKind};
 use crate::rules::{edits, Ctx, RuleDef};
 use crate::syntax::ClassFact;
-use crate::syntax::Receiver;
 
 pub const RULE: RuleDef = RuleDef {
     code: "ENT001",
@@ -139,40 +138,39 @@ fn fix(ctx: &Ctx, file: usize, class_index: usize) -> Option<Fix> {
     }
     let class = source.facts.classes.get(class_index)?;
     let base = ctx.config.base_class.as_str();
-    let (heritage, replaces_base_entity) = match &class.extends {
-        None => (insert_extends(&source.text, class, base)?, false),
-        Some(ext) if imports_typeorm_base_entity(&source.facts, &ext.name) => (
-            TextEdit {
-                span: ext.span.clone(),
-                new_text: base.to_string(),
-            },
-            true,
-        ),
+    let replaces_base_entity = match &class.extends {
+        None => false,
+        Some(ext) if imports_typeorm_base_entity(&source.facts, &ext.name) => true,
         Some(_) => return None,
     };
-    let mut text_edits = vec![heritage];
-    if let Some(import) = base_import(ctx, file)? {
-        text_edits.push(import);
-    }
-    let title = format!("Extend `{base}`");
     let risky = replaces_base_entity
         && !base_keeps_active_record(ctx)
         && uses_static_active_record(ctx, &class.name);
     let title = if risky {
-        format!("{title} (the static ActiveRecord calls on it need a repository then)")
+        format!("Extend `{base}` (the static ActiveRecord calls on it need a repository then)")
     } else {
-        title
+        format!("Extend `{base}`")
     };
     // Always editor only: the base brings columns (a schema change that needs a migration)
     // and soft delete (hard deletes of this entity become findings, queries start filtering
     // deleted rows), and it may clash with members the class declares itself.
-    Some(Fix::unsafe_(
-        title,
-        vec![crate::finding::FileChange::Edit {
+    ctx.fix(title, Applicability::Unsafe, || {
+        let heritage = match &class.extends {
+            None => insert_extends(&source.text, class, base)?,
+            Some(ext) => TextEdit {
+                span: ext.span.clone(),
+                new_text: base.to_string(),
+            },
+        };
+        let mut text_edits = vec![heritage];
+        if let Some(import) = base_import(ctx, file)? {
+            text_edits.push(import);
+        }
+        Some(vec![FileChange::Edit {
             path: source.path.clone(),
             edits: text_edits,
-        }],
-    ))
+        }])
+    })
 }
 
 /// ` extends Base` right after the class name (and its type parameters, if any).
@@ -253,14 +251,19 @@ fn base_keeps_active_record(ctx: &Ctx) -> bool {
 /// Whether some file calls a static ActiveRecord method on the class (`ApiKey.find()`).
 fn uses_static_active_record(ctx: &Ctx, class_name: &str) -> bool {
     let prefix = format!("{class_name}.");
-    ctx.model.files.iter().any(|f| {
-        f.facts.query_calls.iter().any(|call| {
-            matches!(&call.receiver, Receiver::Repository { entity } if entity == class_name)
-                && f.text
-                    .get(call.span.clone())
-                    .is_some_and(|t| t.starts_with(&prefix))
+    ctx.model
+        .links
+        .calls_on(class_name)
+        .iter()
+        .any(|&(file, call)| {
+            ctx.file(file).is_some_and(|f| {
+                f.facts.query_calls.get(call).is_some_and(|call| {
+                    f.text
+                        .get(call.span.clone())
+                        .is_some_and(|t| t.starts_with(&prefix))
+                })
+            })
         })
-    })
 }
 
 #[cfg(test)]

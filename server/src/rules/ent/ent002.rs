@@ -30,7 +30,7 @@
 //! base's (another type, name or options), removing it changes the schema: that fix is
 //! offered in the editor only.
 
-use crate::finding::{Finding, Fix, Severity, TextEdit};
+use crate::finding::{Applicability, FileChange, Finding, Fix, Severity, TextEdit};
 use crate::model::ClassRef;
 use crate::rules::{edits, Ctx, RuleDef};
 use crate::syntax::{ClassFact, Decorator, PropertyFact};
@@ -124,22 +124,23 @@ fn fix(ctx: &Ctx, file: usize, prop: &PropertyFact, base_prop: &PropertyFact) ->
     if source.facts.has_syntax_errors {
         return None;
     }
-    let span = removal_span(&source.text, prop.span.clone())?;
-    let title = format!("Remove `{}` (the base provides it)", prop.name);
-    let fix = Fix::edit(
-        title,
-        source.path.clone(),
-        vec![TextEdit {
-            span,
-            new_text: String::new(),
-        }],
-    );
     let base_text = decorators_text(ctx, base_prop);
     let same = base_text.is_some() && base_text == decorators_text_in(&source.text, prop);
-    Some(if same {
-        fix
+    let applicability = if same {
+        Applicability::Safe
     } else {
-        Fix::unsafe_(fix.title, fix.changes)
+        Applicability::Unsafe
+    };
+    let title = format!("Remove `{}` (the base provides it)", prop.name);
+    ctx.fix(title, applicability, || {
+        let span = removal_span(&source.text, prop.span.clone())?;
+        Some(vec![FileChange::Edit {
+            path: source.path.clone(),
+            edits: vec![TextEdit {
+                span,
+                new_text: String::new(),
+            }],
+        }])
     })
 }
 

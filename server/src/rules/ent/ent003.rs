@@ -232,21 +232,29 @@ fn replace_decorator(
     if source.facts.has_syntax_errors {
         return None;
     }
-    let (edit, name) = match column {
-        None => {
-            let (decorator, _) = role.member(&prop.name);
-            let line = edits::insert_line_above(&source.text, prop.span.start, &decorator);
-            (line, role.decorator())
-        }
-        Some(d) => rewrite(&source.text, role, prop, d)?,
+    let name = match column {
+        Some(d) if role == Role::Id && d.args.is_empty() => "PrimaryGeneratedColumn",
+        Some(_) if role == Role::Id => "PrimaryColumn",
+        _ => role.decorator(),
     };
-    let mut text_edits = vec![edit];
-    text_edits.extend(edits::ensure_import(source, "typeorm", name));
-    Some(Fix::edit(
-        format!("Make `{}` a @{name}", prop.name),
-        source.path.clone(),
-        text_edits,
-    ))
+    let title = format!("Make `{}` a @{name}", prop.name);
+    ctx.edit_fix(
+        title,
+        || source.path.clone(),
+        || {
+            let (edit, name) = match column {
+                None => {
+                    let (decorator, _) = role.member(&prop.name);
+                    let line = edits::insert_line_above(&source.text, prop.span.start, &decorator);
+                    (line, role.decorator())
+                }
+                Some(d) => rewrite(&source.text, role, prop, d)?,
+            };
+            let mut text_edits = vec![edit];
+            text_edits.extend(edits::ensure_import(source, "typeorm", name));
+            Some(text_edits)
+        },
+    )
 }
 
 /// The edit turning decorator `d` into the one `role` needs, keeping its options where
@@ -307,38 +315,41 @@ fn insert_member(ctx: &Ctx, file: usize, class: &ClassFact, role: Role) -> Optio
     if source.facts.has_syntax_errors {
         return None;
     }
-    let text = &source.text;
-    let close = class.body_span.end.checked_sub(1)?;
-    if text.get(close..close + 1) != Some("}") {
-        return None;
-    }
-    let line_start = edits::line_start(text, close);
-    if !text.get(line_start..close)?.trim().is_empty() {
-        return None;
-    }
-    let indent = class
-        .properties
-        .first()
-        .map(|p| edits::indentation_at(text, p.span.start).to_string())
-        .unwrap_or_else(|| format!("{}  ", edits::indentation_at(text, close)));
-    let eol = edits::line_ending(text);
-    let (decorator, declaration) = role.member(role.property(ctx));
-    let blank = if class.properties.is_empty() && class.methods.is_empty() {
-        ""
-    } else {
-        eol
-    };
-    let member = format!("{blank}{indent}{decorator}{eol}{indent}{declaration}{eol}");
-    let mut text_edits = vec![TextEdit {
-        span: line_start..line_start,
-        new_text: member,
-    }];
-    text_edits.extend(edits::ensure_import(source, "typeorm", role.decorator()));
-    Some(Fix::edit(
-        format!("Add the `{}` column", role.property(ctx)),
-        source.path.clone(),
-        text_edits,
-    ))
+    let title = format!("Add the `{}` column", role.property(ctx));
+    ctx.edit_fix(
+        title,
+        || source.path.clone(),
+        || {
+            let text = &source.text;
+            let close = class.body_span.end.checked_sub(1)?;
+            if text.get(close..close + 1) != Some("}") {
+                return None;
+            }
+            let line_start = edits::line_start(text, close);
+            if !text.get(line_start..close)?.trim().is_empty() {
+                return None;
+            }
+            let indent = class
+                .properties
+                .first()
+                .map(|p| edits::indentation_at(text, p.span.start).to_string())
+                .unwrap_or_else(|| format!("{}  ", edits::indentation_at(text, close)));
+            let eol = edits::line_ending(text);
+            let (decorator, declaration) = role.member(role.property(ctx));
+            let blank = if class.properties.is_empty() && class.methods.is_empty() {
+                ""
+            } else {
+                eol
+            };
+            let member = format!("{blank}{indent}{decorator}{eol}{indent}{declaration}{eol}");
+            let mut text_edits = vec![TextEdit {
+                span: line_start..line_start,
+                new_text: member,
+            }];
+            text_edits.extend(edits::ensure_import(source, "typeorm", role.decorator()));
+            Some(text_edits)
+        },
+    )
 }
 
 /// Removes a decorator (its whole line when it stands alone on it).
@@ -347,26 +358,28 @@ fn remove_decorator(ctx: &Ctx, file: usize, d: &Decorator) -> Option<Fix> {
     if source.facts.has_syntax_errors {
         return None;
     }
-    let text = &source.text;
-    let start = edits::line_start(text, d.span.start);
-    let rest = text.get(d.span.end..)?;
-    let eol = rest.find('\n').unwrap_or(rest.len());
-    let alone =
-        text.get(start..d.span.start)?.trim().is_empty() && rest.get(..eol)?.trim().is_empty();
-    let span = if alone {
-        start..(d.span.end + eol + 1).min(text.len())
-    } else {
-        let ws = rest.len() - rest.trim_start().len();
-        d.span.start..d.span.end + ws
-    };
-    Some(Fix::edit(
+    ctx.edit_fix(
         "Remove @Entity from the managed base",
-        source.path.clone(),
-        vec![TextEdit {
-            span,
-            new_text: String::new(),
-        }],
-    ))
+        || source.path.clone(),
+        || {
+            let text = &source.text;
+            let start = edits::line_start(text, d.span.start);
+            let rest = text.get(d.span.end..)?;
+            let eol = rest.find('\n').unwrap_or(rest.len());
+            let alone = text.get(start..d.span.start)?.trim().is_empty()
+                && rest.get(..eol)?.trim().is_empty();
+            let span = if alone {
+                start..(d.span.end + eol + 1).min(text.len())
+            } else {
+                let ws = rest.len() - rest.trim_start().len();
+                d.span.start..d.span.end + ws
+            };
+            Some(vec![TextEdit {
+                span,
+                new_text: String::new(),
+            }])
+        },
+    )
 }
 
 #[cfg(test)]

@@ -10,7 +10,11 @@
 //! PostgreSQL never indexes the referencing side of a foreign key, and TypeORM adds no
 //! index for it (it only does on CockroachDB). Every join from the parent, and every
 //! `ON DELETE` check when a parent row is deleted, then scans the whole child table.
-//! A partial index (`where`) does not help those checks, so it does not count.
+//! A partial index counts only when an equality on the join columns implies its
+//! predicate, as PostgreSQL's planner decides: `WHERE "ownerId" IS NOT NULL` (the usual
+//! index of a sparse foreign key) serves the `ON DELETE` lookup, `WHERE deleted IS NULL`
+//! does not. In single-table inheritance an `@Index` declared on a `@ChildEntity` lives on
+//! the parent's table and covers the other children too.
 //!
 //! Not flagged: an owning `@OneToOne` join column (TypeORM gives it a unique constraint)
 //! and `@ManyToMany` junction tables (indexed on both sides).
@@ -92,7 +96,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
             continue;
         }
         for fk in foreign_keys(entity) {
-            if fk.origin.file != file || entity.covering_index(fk.columns).is_some() {
+            if fk.origin.file != file || covered(ctx, entity, fk.columns) {
                 continue;
             }
             match unindexed
@@ -106,7 +110,13 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
     }
     let path = ctx.path(file);
     for (fk, entities) in unindexed {
-        let tables: Vec<&str> = entities.iter().map(|e| e.table.as_str()).collect();
+        // Single-table inheritance: several entities, one table, one index to add.
+        let mut tables: Vec<&str> = Vec::new();
+        for e in &entities {
+            if !tables.contains(&e.table.as_str()) {
+                tables.push(e.table.as_str());
+            }
+        }
         let cols = fk.columns.join(", ");
         let owner = entities.first().map(|e| e.name.as_str()).unwrap_or("?");
         let place = if tables.len() == 1 {
@@ -125,6 +135,22 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
         }
         out.push(finding);
     }
+}
+
+/// An index of the entity covers the key, or (single-table inheritance) an index of
+/// another entity of the same table does: a `@ChildEntity`'s `@Index` is on that table.
+fn covered(ctx: &Ctx, entity: &Entity, columns: &[String]) -> bool {
+    if entity.covering_index(columns).is_some() {
+        return true;
+    }
+    let shares_table = |other: &Entity| {
+        (entity.kind == EntityKind::Child || other.kind == EntityKind::Child)
+            && !std::ptr::eq(other, entity)
+    };
+    ctx.model
+        .entities_of_table(&entity.table)
+        .filter(|o| shares_table(o))
+        .any(|o| o.covering_index(columns).is_some())
 }
 
 /// An index whose columns we could not read might cover anything: stay silent.

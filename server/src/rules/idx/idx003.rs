@@ -34,7 +34,6 @@ use crate::finding::{FileChange, Finding, Fix, Severity, TextEdit};
 use crate::model::{Entity, Index, IndexKind};
 use crate::rules::{edits, Ctx, RuleDef};
 use crate::syntax::{Decorator, Prop, Value};
-use sha1::{Digest, Sha1};
 
 pub const RULE: RuleDef = RuleDef {
     code: "IDX003",
@@ -159,14 +158,26 @@ fn unique_constraint_name(table: &str, columns: &[String]) -> String {
     let mut sorted = columns.to_vec();
     sorted.sort();
     let key = format!("{}_{}", table.replacen('.', "_", 1), sorted.join("_"));
-    let hex: String = Sha1::digest(key.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!("UQ_{}", &hex[..27])
+    // TypeORM hashes the percent-encoded key (column names with `$` or non-ASCII differ).
+    let hex = crate::model::naming::typeorm_hash(&key);
+    format!("UQ_{}", hex.get(..27).unwrap_or(&hex))
 }
 
 fn fix(ctx: &Ctx, file: usize, entity: &Entity, index: &Index, deleted: &str) -> Option<Fix> {
+    let source = ctx.file(file)?;
+    if source.facts.has_syntax_errors || index.unresolved || index.origin.is_none() {
+        return None;
+    }
+    let title = "Make the unique index partial: `WHERE \"deleted\" IS NULL` (with its migration)"
+        .replace("deleted", deleted);
+    let mut fix = ctx.fix_safe(title, || {
+        build_fix(ctx, file, entity, index, deleted).map(|f| f.changes)
+    })?;
+    fix.creates_migration = true;
+    Some(fix)
+}
+
+fn build_fix(ctx: &Ctx, file: usize, entity: &Entity, index: &Index, deleted: &str) -> Option<Fix> {
     let source = ctx.file(file)?;
     if source.facts.has_syntax_errors || index.unresolved {
         return None;

@@ -24,7 +24,7 @@
 //! Remove the redundant decorator (here `@Index()` above `customer`); `migration:generate`
 //! then drops the index.
 
-use crate::finding::{Finding, Fix, Severity, Tag, TextEdit};
+use crate::finding::{Applicability, Finding, Fix, Severity, Tag, TextEdit};
 use crate::model::{Entity, Index, IndexKind};
 use crate::rules::{Ctx, RuleDef};
 
@@ -69,7 +69,10 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
             );
             let mut finding = Finding::new(RULE.code, path.clone(), origin.span.clone(), message);
             finding.tags.push(Tag::Unnecessary);
-            if let Some(fix) = fix(ctx, file, &origin.span) {
+            let fix = ctx.defer("Remove the redundant index", Applicability::Safe, || {
+                fix(ctx, file, &origin.span)
+            });
+            if let Some(fix) = fix.filter(|_| !has_syntax_errors(ctx, file)) {
                 finding = finding.with_fix(fix);
             }
             out.push(finding);
@@ -164,6 +167,10 @@ fn fix(ctx: &Ctx, file: usize, span: &std::ops::Range<usize>) -> Option<Fix> {
             new_text: String::new(),
         }],
     ))
+}
+
+fn has_syntax_errors(ctx: &Ctx, file: usize) -> bool {
+    ctx.file(file).is_none_or(|f| f.facts.has_syntax_errors)
 }
 
 #[cfg(test)]

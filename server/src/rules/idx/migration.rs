@@ -6,7 +6,6 @@ use crate::model::naming::{kebab_case, snake_case};
 use crate::model::Origin;
 use crate::rules::edits;
 use crate::rules::Ctx;
-use sha1::{Digest, Sha1};
 use std::path::PathBuf;
 
 /// TypeORM's `DefaultNamingStrategy.indexName`: `IDX_` + the first 26 hex digits of
@@ -19,9 +18,8 @@ pub fn typeorm_index_name(table: &str, columns: &[String], where_clause: Option<
         key.push('_');
         key.push_str(w);
     }
-    let digest = Sha1::digest(key.as_bytes());
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("IDX_{}", &hex[..26])
+    let hex = crate::model::naming::typeorm_hash(&key);
+    format!("IDX_{}", hex.get(..26).unwrap_or(&hex))
 }
 
 /// One index a migration creates (and its `down` drops).
@@ -174,27 +172,27 @@ pub fn add_index_fix(
     }
     let class = source.facts.classes.get(origin.class?)?;
     let prop = class.property(property)?;
-    let mut edits = vec![edits::insert_line_above(
-        &source.text,
-        prop.span.start,
-        "@Index()",
-    )];
-    edits.extend(edits::ensure_import(source, "typeorm", "Index"));
-    let specs: Vec<IndexSpec> = tables
-        .iter()
-        .map(|t| IndexSpec::new(t, columns.to_vec(), false, None))
-        .collect();
-    let plan = MigrationPlan::create_indexes(migration_name("AddIndex", table, columns), &specs);
-    let mut fix = Fix::safe(
-        title,
-        vec![
+    let mut fix = ctx.fix_safe(title, || {
+        let mut edits = vec![edits::insert_line_above(
+            &source.text,
+            prop.span.start,
+            "@Index()",
+        )];
+        edits.extend(edits::ensure_import(source, "typeorm", "Index"));
+        let specs: Vec<IndexSpec> = tables
+            .iter()
+            .map(|t| IndexSpec::new(t, columns.to_vec(), false, None))
+            .collect();
+        let plan =
+            MigrationPlan::create_indexes(migration_name("AddIndex", table, columns), &specs);
+        Some(vec![
             FileChange::Edit {
                 path: source.path.clone(),
                 edits,
             },
             migration_file(ctx, &plan),
-        ],
-    );
+        ])
+    })?;
     fix.creates_migration = true;
     Some(fix)
 }
@@ -235,9 +233,10 @@ mod tests {
             typeorm_index_name("post", &["b".into(), "a".into()], None),
             typeorm_index_name("post", &["a".into(), "b".into()], None)
         );
-        assert_ne!(
+        // TypeORM hashes the percent-encoded key (checked against TypeORM 0.3.31).
+        assert_eq!(
             typeorm_index_name("post", &["a".into()], Some("\"deleted\" IS NULL")),
-            typeorm_index_name("post", &["a".into()], None)
+            "IDX_1bcffc67dbc9a2601268c5cc0f"
         );
     }
 

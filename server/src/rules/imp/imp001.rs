@@ -29,7 +29,7 @@
 //! an ESM `.js` extension is kept). `source.fixAll` rewrites every one in the file, the
 //! CLI's `--fix` every one in the workspace.
 
-use crate::finding::{Finding, Fix, Severity, TextEdit};
+use crate::finding::{Finding, Severity, TextEdit};
 use crate::resolve::Resolver;
 use crate::rules::{Ctx, RuleDef};
 use crate::syntax::ImportFact;
@@ -49,41 +49,41 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
         return;
     };
     for import in &source.facts.imports {
-        let Some(absolute) = absolute_specifier(ctx, &source.path, import) else {
+        let Some(absolute) = absolute_specifier(ctx, file, import) else {
             continue;
         };
         let message = format!(
             "Relative import `{}`: import it as `{absolute}`",
             import.specifier
         );
-        let fix = Fix::edit(
+        let fix = ctx.edit_fix(
             format!("Import from `{absolute}`"),
+            || source.path.clone(),
+            || {
+                Some(vec![TextEdit {
+                    span: import.specifier_span.clone(),
+                    new_text: absolute,
+                }])
+            },
+        );
+        let mut finding = Finding::new(
+            RULE.code,
             source.path.clone(),
-            vec![TextEdit {
-                span: import.specifier_span.clone(),
-                new_text: absolute,
-            }],
+            import.specifier_span.clone(),
+            message,
         );
-        out.push(
-            Finding::new(
-                RULE.code,
-                source.path.clone(),
-                import.specifier_span.clone(),
-                message,
-            )
-            .with_fix(fix),
-        );
+        finding.fixes.extend(fix);
+        out.push(finding);
     }
 }
 
 /// The absolute specifier a relative import should use, when its target is a workspace
 /// file under the source root; None for anything we should not touch.
-pub fn absolute_specifier(ctx: &Ctx, from: &Path, import: &ImportFact) -> Option<String> {
+pub fn absolute_specifier(ctx: &Ctx, file: usize, import: &ImportFact) -> Option<String> {
     if !Resolver::is_relative(&import.specifier) {
         return None;
     }
-    let exists = |p: &Path| ctx.model.by_path.contains_key(p);
-    let target = ctx.resolver.resolve(from, &import.specifier, &exists)?;
+    let target = ctx.path(ctx.import_target(file, &import.specifier)?);
     if !ctx.resolver.in_source_root(&target) {
         return None;
     }

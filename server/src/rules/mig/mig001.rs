@@ -33,7 +33,7 @@
 //! });
 //! ```
 
-use crate::finding::{Finding, Fix, Severity, TextEdit};
+use crate::finding::{Finding, Severity, TextEdit};
 use crate::rules::{Ctx, RuleDef};
 use crate::syntax::Value;
 use std::collections::HashSet;
@@ -69,23 +69,24 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
             "`synchronize: true` in {} options: TypeORM rewrites the schema at startup, outside the migrations",
             options.origin
         );
-        let fix = Fix::edit(
+        let fix = ctx.edit_fix(
             "Set `synchronize: false`",
+            || source.path.clone(),
+            || {
+                Some(vec![TextEdit {
+                    span: prop.value.span.clone(),
+                    new_text: "false".to_string(),
+                }])
+            },
+        );
+        let mut finding = Finding::new(
+            RULE.code,
             source.path.clone(),
-            vec![TextEdit {
-                span: prop.value.span.clone(),
-                new_text: "false".to_string(),
-            }],
+            prop.key_span.clone(),
+            message,
         );
-        out.push(
-            Finding::new(
-                RULE.code,
-                source.path.clone(),
-                prop.key_span.clone(),
-                message,
-            )
-            .with_fix(fix),
-        );
+        finding.fixes.extend(fix);
+        out.push(finding);
     }
 }
 

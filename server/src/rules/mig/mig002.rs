@@ -32,7 +32,7 @@
 //! throws: a revert then stops loudly instead of silently desynchronizing the
 //! migrations table, until someone writes the real inverse.
 
-use crate::finding::{Finding, Fix, Severity, TextEdit};
+use crate::finding::{Applicability, Finding, Fix, Severity, TextEdit};
 use crate::rules::{edits, Ctx, RuleDef};
 use crate::syntax::{ClassFact, MethodFact};
 
@@ -56,7 +56,9 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
                     "Migration `{}` has no `down`: it cannot be reverted",
                     class.name
                 ),
-                insert_down(ctx, file, class),
+                ctx.defer("Add a `down` skeleton", Applicability::Safe, || {
+                    insert_down(ctx, file, class)
+                }),
             ),
             Some(down) if down.body_is_empty && down.body_span.is_some() => (
                 down.name_span.clone(),
@@ -64,12 +66,14 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
                     "`{}.down` is empty: reverting it changes nothing in the database",
                     class.name
                 ),
-                fill_down(ctx, file, class, down),
+                ctx.defer("Fill `down` with a skeleton", Applicability::Safe, || {
+                    fill_down(ctx, file, class, down)
+                }),
             ),
             Some(_) => continue,
         };
         let mut finding = Finding::new(RULE.code, source.path.clone(), span, message);
-        if let Some(fix) = fix {
+        if let Some(fix) = fix.filter(|_| !source.facts.has_syntax_errors) {
             finding = finding.with_fix(fix);
         }
         out.push(finding);

@@ -36,7 +36,7 @@
 //! Adding `CONCURRENTLY` also adds `public transaction = false;` when the class lacks it
 //! (or sets `transaction = true`); the second case gets that line alone.
 
-use crate::finding::{Finding, Fix, Severity, Span, TextEdit};
+use crate::finding::{Applicability, Finding, Fix, Severity, Span, TextEdit};
 use crate::model::SourceFile;
 use crate::rules::{edits, Ctx, RuleDef};
 use crate::syntax::{ClassFact, QueryCall, Value};
@@ -70,11 +70,11 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
         return;
     };
     for class in source.facts.classes.iter().filter(|c| c.is_migration()) {
-        check_class(source, class, out);
+        check_class(ctx, source, class, out);
     }
 }
 
-fn check_class(source: &SourceFile, class: &ClassFact, out: &mut Vec<Finding>) {
+fn check_class(ctx: &Ctx, source: &SourceFile, class: &ClassFact, out: &mut Vec<Finding>) {
     let args: Vec<SqlArg> = source
         .facts
         .query_calls
@@ -102,7 +102,11 @@ fn check_class(source: &SourceFile, class: &ClassFact, out: &mut Vec<Finding>) {
             let inserts = blocking
                 .iter()
                 .map(|s| arg.literal_span.start + s.index_end);
-            let fix = add_concurrently(source, class, inserts.collect());
+            let fix = ctx.defer(
+                "Create the index CONCURRENTLY (outside a transaction)",
+                Applicability::Safe,
+                || add_concurrently(source, class, inserts.collect()),
+            );
             push(out, source, arg, message, fix);
         }
         if !no_transaction && statements.iter().any(|s| s.concurrently) {
@@ -110,13 +114,11 @@ fn check_class(source: &SourceFile, class: &ClassFact, out: &mut Vec<Finding>) {
                 "CREATE INDEX CONCURRENTLY cannot run inside a transaction: set `transaction = false` on `{}`",
                 class.name
             );
-            let fix = transaction_edit(source, class).map(|e| {
-                Fix::edit(
-                    "Add `public transaction = false;`",
-                    source.path.clone(),
-                    vec![e],
-                )
-            });
+            let fix = ctx.edit_fix(
+                "Add `public transaction = false;`",
+                || source.path.clone(),
+                || Some(vec![transaction_edit(source, class)?]),
+            );
             push(out, source, arg, message, fix);
         }
     }
@@ -135,7 +137,7 @@ fn push(
         arg.report_span.clone(),
         message,
     );
-    if let Some(fix) = fix {
+    if let Some(fix) = fix.filter(|_| !source.facts.has_syntax_errors) {
         finding = finding.with_fix(fix);
     }
     out.push(finding);

@@ -3,8 +3,13 @@
 //! ## What it does
 //! Flags an entity file (one that declares an `@Entity`, `@ChildEntity`, `@ViewEntity`
 //! or `EntitySchema`) or a migration file (a class implementing `MigrationInterface`)
-//! whose name is not kebab-case: every dot-separated part of the name must be lower-case
-//! words joined by `-` (`user-profile.entity.ts`, `1700000000000-add-users.ts`).
+//! whose name does not follow the workspace's file-name style. The style is kebab-case
+//! (`user-profile.entity.ts`, `1700000000000-add-users.ts`: every dot-separated part
+//! lower-case words joined by `-`), unless 90% or more of the entity files (of at least
+//! ten) share another one (PascalCase, camelCase or snake_case: then the first part of
+//! the name, after a migration timestamp, is checked), or `typeorm-lsp.json` names one
+//! (`"fileNaming": "PascalCase"`). Acronyms stay whole: `IoTFleet.ts` becomes
+//! `iot-fleet.ts`, `HTTPServer.ts` `http-server.ts`.
 //!
 //! ## Why is this bad?
 //! Mixed file naming (`UserProfile.entity.ts`, `user_profile.entity.ts`) makes files hard
@@ -22,13 +27,18 @@
 //! src/legacy/legacy-voucher.entity.ts
 //! src/catalog/product-bundle.entity.ts
 //! ```
-//! One workspace edit renames the file and updates every import of it (`src/...` and
-//! relative specifiers, re-exports, `import()`, `jest.mock()`). When an import names the
-//! file in a way the fix cannot rewrite (a `paths` alias mapped to exactly that file), or
-//! the new name is taken, no fix is offered.
+//! One workspace edit renames the file and rewrites every specifier that names it, found
+//! through the reverse import map: relative, `src/...`, tsconfig `baseUrl` and `paths`
+//! forms, in `import`, `export ... from`, `import()`, `require()` and `jest.mock()`. Each
+//! rewritten specifier is checked to resolve to the new name. When one cannot be
+//! rewritten (a `paths` alias mapped to exactly that file) or the new name is taken, no
+//! fix is offered. The fix is editor-only when the rename only changes letter case
+//! (case-insensitive file systems) or `include` / `exclude` leave files unchecked (their
+//! imports are not seen).
 
-use crate::finding::{FileChange, Finding, Fix, Severity, TextEdit};
-use crate::model::naming;
+use crate::config::FileNaming;
+use crate::file_naming;
+use crate::finding::{Applicability, FileChange, Finding, Fix, Severity, TextEdit};
 use crate::rules::{Ctx, RuleDef};
 use crate::syntax::ImportFact;
 use std::collections::BTreeMap;
@@ -37,13 +47,19 @@ use std::path::{Path, PathBuf};
 pub const RULE: RuleDef = RuleDef {
     code: "NAM001",
     name: "file-naming",
-    summary: "An entity or migration file whose name is not kebab-case.",
+    summary:
+        "An entity or migration file whose name does not follow the workspace's file-name style.",
     default_severity: Severity::Info,
     check,
 };
 
-/// Extensions of the files this rule names (the last dot part).
-const EXTENSIONS: &[&str] = &["ts", "mts", "cts", "tsx"];
+/// The style names are checked against: the configured one, else the one the entity
+/// files share (kebab-case by default).
+pub fn workspace_style(ctx: &Ctx) -> FileNaming {
+    ctx.config
+        .file_naming
+        .unwrap_or_else(|| ctx.model.links.entity_file_names.dominant())
+}
 
 fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
     let Some(source) = ctx.file(file) else {
@@ -59,12 +75,16 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
     let Some(name) = source.path.file_name().and_then(|n| n.to_str()) else {
         return;
     };
-    let Some(new_name) = kebab_file_name(name) else {
+    let style = workspace_style(ctx);
+    let Some(new_name) = file_naming::rename(style, name) else {
         return;
     };
-    let message = format!("{what} file name `{name}` is not kebab-case: `{new_name}`");
+    let message = format!(
+        "{what} file name `{name}` is not {}: `{new_name}`",
+        style.label()
+    );
     let mut finding = Finding::new(RULE.code, source.path.clone(), 0..0, message);
-    if let Some(fix) = fix(ctx, &source.path, &new_name) {
+    if let Some(fix) = fix(ctx, file, name, &new_name) {
         finding = finding.with_fix(fix);
     }
     out.push(finding);
@@ -73,65 +93,73 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
 /// The kebab-case spelling of a file name, or None when it already is kebab-case (or has
 /// no TypeScript extension, or would become empty).
 pub fn kebab_file_name(name: &str) -> Option<String> {
-    let (stem, ext) = name.rsplit_once('.')?;
-    if !EXTENSIONS.contains(&ext) || stem.ends_with(".d") {
-        return None;
-    }
-    let parts: Vec<&str> = stem.split('.').collect();
-    if parts.iter().all(|p| is_kebab(p)) {
-        return None;
-    }
-    let fixed: Vec<String> = parts.iter().map(|p| kebab(p)).collect();
-    if fixed.iter().any(String::is_empty) {
-        return None;
-    }
-    Some(format!("{}.{ext}", fixed.join(".")))
+    file_naming::rename(FileNaming::KebabCase, name)
 }
 
-fn is_kebab(part: &str) -> bool {
-    !part.is_empty()
-        && part.split('-').all(|w| {
-            !w.is_empty()
-                && w.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        })
-}
-
-/// `LegacyVoucher` -> `legacy-voucher`, `product_bundle` -> `product-bundle`.
-fn kebab(part: &str) -> String {
-    let snake = naming::snake_case(part);
-    let mut out = String::with_capacity(snake.len());
-    for c in snake.chars() {
-        if c.is_ascii_lowercase() || c.is_ascii_digit() {
-            out.push(c);
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').to_string()
-}
-
-fn fix(ctx: &Ctx, from: &Path, new_name: &str) -> Option<Fix> {
+/// The rename: offered when the new name is free and every specifier naming the file
+/// can be rewritten (checked cheaply here; the edits are built on demand).
+fn fix(ctx: &Ctx, file: usize, old_name: &str, new_name: &str) -> Option<Fix> {
+    let from = ctx.file(file)?.path.as_path();
     let to = from.with_file_name(new_name);
-    if ctx.model.by_path.contains_key(&to) || to.exists() {
+    if ctx.model.by_path.contains_key(&to) {
         return None;
     }
-    let old_name = from.file_name()?.to_str()?;
+    let importers = ctx.model.links.importers(file);
+    let rewritable = importers.iter().all(|site| {
+        ctx.file(site.file)
+            .and_then(|f| f.facts.imports.get(site.import))
+            .is_some_and(|i| new_segment(&i.specifier, old_name, new_name).is_some())
+    });
+    if !rewritable {
+        return None;
+    }
+    let case_only = old_name.eq_ignore_ascii_case(new_name);
+    let partial_view = !ctx.config.include.is_empty() || !ctx.config.exclude.is_empty();
+    let applicability = if case_only || partial_view {
+        Applicability::Unsafe
+    } else {
+        Applicability::Safe
+    };
+    let title = format!("Rename to `{new_name}`");
+    ctx.fix(title, applicability, || {
+        rename_changes(ctx, file, from, &to, old_name, new_name)
+    })
+}
+
+/// The edits of every importer plus the rename; None when a specifier cannot be
+/// rewritten to one that resolves to the new file, or the new name exists on disk.
+fn rename_changes(
+    ctx: &Ctx,
+    file: usize,
+    from: &Path,
+    to: &Path,
+    old_name: &str,
+    new_name: &str,
+) -> Option<Vec<FileChange>> {
+    if to.exists() && !old_name.eq_ignore_ascii_case(new_name) {
+        return None;
+    }
+    // The file set after the rename, to check each new specifier against.
+    let exists_after = |p: &Path| p == to || (p != from && ctx.model.by_path.contains_key(p));
     let mut by_file: BTreeMap<PathBuf, Vec<TextEdit>> = BTreeMap::new();
-    let exists = |p: &Path| ctx.model.by_path.contains_key(p);
-    for importer in &ctx.model.files {
-        for import in &importer.facts.imports {
-            if ctx
-                .resolver
-                .resolve(&importer.path, &import.specifier, &exists)
-                .as_deref()
-                != Some(from)
-            {
-                continue;
-            }
-            let edit = rewrite_specifier(&importer.text, import, old_name, new_name)?;
-            by_file.entry(importer.path.clone()).or_default().push(edit);
+    for site in ctx.model.links.importers(file) {
+        let importer = ctx.file(site.file)?;
+        let import = importer.facts.imports.get(site.import)?;
+        let edit = rewrite_specifier(&importer.text, import, old_name, new_name)?;
+        let new_specifier = format!(
+            "{}{}",
+            import
+                .specifier
+                .get(..edit.span.start - import.specifier_span.start)?,
+            edit.new_text
+        );
+        let lands = ctx
+            .resolver
+            .resolve(&importer.path, &new_specifier, &exists_after);
+        if lands.as_deref() != Some(to) {
+            return None;
         }
+        by_file.entry(importer.path.clone()).or_default().push(edit);
     }
     let mut changes: Vec<FileChange> = by_file
         .into_iter()
@@ -139,21 +167,19 @@ fn fix(ctx: &Ctx, from: &Path, new_name: &str) -> Option<Fix> {
         .collect();
     changes.push(FileChange::Rename {
         from: from.to_path_buf(),
-        to,
+        to: to.to_path_buf(),
     });
-    Some(Fix::safe(format!("Rename to `{new_name}`"), changes))
+    Some(changes)
 }
 
-/// The edit of a specifier's last segment that names the renamed file: the file name
-/// without extension, with an ESM `.js`, or with its own extension.
-fn rewrite_specifier(text: &str, import: &ImportFact, old: &str, new: &str) -> Option<TextEdit> {
-    if text.get(import.specifier_span.clone()) != Some(import.specifier.as_str()) {
-        return None;
-    }
+/// The new last segment of a specifier whose last segment names the renamed file: the
+/// file name without extension, with an ESM `.js` / `.mjs` / `.cjs`, or with its own
+/// extension. Returns (offset of the segment in the specifier, new segment).
+fn new_segment(specifier: &str, old: &str, new: &str) -> Option<(usize, String)> {
     let (old_stem, _) = old.rsplit_once('.')?;
     let (new_stem, _) = new.rsplit_once('.')?;
-    let segment_at = import.specifier.rfind('/').map_or(0, |i| i + 1);
-    let segment = import.specifier.get(segment_at..)?;
+    let segment_at = specifier.rfind('/').map_or(0, |i| i + 1);
+    let segment = specifier.get(segment_at..)?;
     let replacement = if segment == old_stem {
         new_stem.to_string()
     } else if segment == old {
@@ -165,6 +191,15 @@ fn rewrite_specifier(text: &str, import: &ImportFact, old: &str, new: &str) -> O
         }
         format!("{new_stem}.{js_ext}")
     };
+    Some((segment_at, replacement))
+}
+
+/// The edit of the specifier's last segment (see [`new_segment`]).
+fn rewrite_specifier(text: &str, import: &ImportFact, old: &str, new: &str) -> Option<TextEdit> {
+    if text.get(import.specifier_span.clone()) != Some(import.specifier.as_str()) {
+        return None;
+    }
+    let (segment_at, replacement) = new_segment(&import.specifier, old, new)?;
     let start = import.specifier_span.start + segment_at;
     Some(TextEdit {
         span: start..import.specifier_span.end,
@@ -276,5 +311,128 @@ export class AddUsers1700000000000 implements MigrationInterface {
         let found = findings(&ws, "NAM001");
         assert_eq!(found.len(), 1);
         assert!(found[0].fixes.is_empty());
+    }
+
+    fn entity(class: &str) -> String {
+        VOUCHER.replace("LegacyVoucher", class)
+    }
+
+    /// A workspace in a real folder, so that its `tsconfig.json` is read.
+    fn on_disk(files: &[(&str, &str)]) -> (tempfile::TempDir, crate::workspace::Workspace) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().to_path_buf();
+        let mut sources = Vec::new();
+        for (rel, text) in files {
+            let path = root.join(rel);
+            if let Some(parent) = path.parent() {
+                assert!(std::fs::create_dir_all(parent).is_ok());
+            }
+            assert!(std::fs::write(&path, text).is_ok());
+            if path.extension().is_some_and(|e| e == "ts") {
+                sources.push((path, text.to_string()));
+            }
+        }
+        let ws = crate::workspace::Workspace::from_sources(
+            &root,
+            crate::config::Config::default(),
+            sources,
+        );
+        (dir, ws)
+    }
+
+    fn built(ws: &crate::workspace::Workspace) -> Vec<crate::finding::Finding> {
+        let mut found: Vec<_> = ws
+            .check_all()
+            .into_iter()
+            .filter(|f| f.code == "NAM001")
+            .collect();
+        ws.build_fixes(&mut found);
+        found
+    }
+
+    fn edited(changes: &[FileChange], path: &Path, text: &str) -> String {
+        let edits: Vec<_> = changes
+            .iter()
+            .filter_map(|c| match c {
+                FileChange::Edit { path: p, edits } if p == path => Some(edits.clone()),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        crate::fix::apply_edits(text, &edits).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn fix_rewrites_base_url_and_paths_specifiers() {
+        let tsconfig = r#"{ "compilerOptions": { "baseUrl": ".", "paths": { "@legacy/*": ["src/legacy/*"] } } }"#;
+        let service = "import { LegacyVoucher } from '@legacy/LegacyVoucher.entity';
+import X from 'src/legacy/LegacyVoucher.entity';
+export { LegacyVoucher as V } from '../legacy/LegacyVoucher.entity';
+const lazy = () => import('@legacy/LegacyVoucher.entity');
+";
+        let (dir, ws) = on_disk(&[
+            ("tsconfig.json", tsconfig),
+            ("src/legacy/LegacyVoucher.entity.ts", VOUCHER),
+            ("src/vouchers/voucher.service.ts", service),
+        ]);
+        let found = built(&ws);
+        assert_eq!(found.len(), 1);
+        let fix = &found[0].fixes[0];
+        assert_eq!(fix.applicability, crate::finding::Applicability::Safe);
+        let path = dir.path().join("src/vouchers/voucher.service.ts");
+        assert_eq!(
+            edited(&fix.changes, &path, service),
+            service.replace("LegacyVoucher.entity", "legacy-voucher.entity")
+        );
+    }
+
+    #[test]
+    fn no_fix_when_an_alias_names_the_file_itself() {
+        let tsconfig = r#"{ "compilerOptions": { "baseUrl": ".", "paths": { "@voucher": ["src/legacy/LegacyVoucher.entity.ts"] } } }"#;
+        let (_dir, ws) = on_disk(&[
+            ("tsconfig.json", tsconfig),
+            ("src/legacy/LegacyVoucher.entity.ts", VOUCHER),
+            ("src/a.ts", "import { LegacyVoucher } from '@voucher';\n"),
+        ]);
+        let found = built(&ws);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].fixes.is_empty(), "{:?}", found[0].fixes);
+    }
+
+    #[test]
+    fn a_pascal_case_workspace_keeps_pascal_case() {
+        let mut owned: Vec<(String, String)> = (0..10)
+            .map(|i| {
+                (
+                    format!("src/things/Thing{i}.entity.ts"),
+                    entity(&format!("Thing{i}")),
+                )
+            })
+            .collect();
+        owned.push(("src/things/odd-one.entity.ts".into(), entity("OddOne")));
+        let files: Vec<(&str, &str)> = owned
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let ws = workspace(&files);
+        let found = lines(&ws, "NAM001");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "src/things/odd-one.entity.ts");
+        assert!(found[0].2.contains("is not PascalCase: `OddOne.entity.ts`"));
+
+        let config = crate::config::Config {
+            file_naming: Some(crate::config::FileNaming::KebabCase),
+            ..crate::config::Config::default()
+        };
+        let ws = workspace_with(&files, config);
+        assert_eq!(lines(&ws, "NAM001").len(), 10, "the configured style wins");
+    }
+
+    #[test]
+    fn acronyms_stay_whole_in_the_new_name() {
+        let ws = workspace(&[("src/iot/IoTFleet.ts", &entity("IoTFleet"))]);
+        let found = lines(&ws, "NAM001");
+        assert_eq!(found.len(), 1);
+        assert!(found[0].2.ends_with("`iot-fleet.ts`"), "{}", found[0].2);
     }
 }

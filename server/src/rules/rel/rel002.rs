@@ -71,7 +71,7 @@ fn problem(
     relation: &Relation,
     target: &Entity,
     inverse: &str,
-    names: &[String],
+    names: &super::target::Back,
 ) -> Option<String> {
     let wanted = relation.kind.complement();
     if let Some(other) = target.relation(inverse) {
@@ -96,7 +96,7 @@ fn fix(
     file: usize,
     declared: &Declared,
     target: &Entity,
-    names: &[String],
+    names: &super::target::Back,
 ) -> Option<Fix> {
     let relation = declared.relation;
     let wanted = relation.kind.complement();
@@ -110,26 +110,28 @@ fn fix(
     }
     let source = ctx.file(file)?;
     let span = relation.inverse_span.clone()?;
-    let written = source.text.get(span.clone())?;
-    let edit_span = match written.chars().next()? {
-        '\'' | '"' | '`' => span.start + 1..span.end.checked_sub(1)?,
-        _ => span.start + written.rfind('.').map(|i| i + 1).unwrap_or(0)..span.end,
-    };
-    if edit_span.start > edit_span.end {
-        return None;
-    }
-    let edit = TextEdit {
-        span: edit_span,
-        new_text: only.property.clone(),
-    };
-    Some(Fix::edit(
-        format!(
-            "Use `{}.{}` as the inverse side",
-            target.name, only.property
-        ),
-        source.path.clone(),
-        vec![edit],
-    ))
+    let title = format!(
+        "Use `{}.{}` as the inverse side",
+        target.name, only.property
+    );
+    ctx.edit_fix(
+        title,
+        || source.path.clone(),
+        || {
+            let written = source.text.get(span.clone())?;
+            let edit_span = match written.chars().next()? {
+                '\'' | '"' | '`' => span.start + 1..span.end.checked_sub(1)?,
+                _ => span.start + written.rfind('.').map(|i| i + 1).unwrap_or(0)..span.end,
+            };
+            if edit_span.start > edit_span.end {
+                return None;
+            }
+            Some(vec![TextEdit {
+                span: edit_span,
+                new_text: only.property.clone(),
+            }])
+        },
+    )
 }
 
 #[cfg(test)]

@@ -90,14 +90,16 @@ fn one_to_many(
     ctx: &Ctx,
     relation: &Relation,
     target: &Entity,
-    names: &[String],
+    names: &super::target::Back,
 ) -> Option<String> {
     if !fully_known(target) {
         return None;
     }
+    // Relations of embedded classes (`(t) => t.extra.owner`) hold foreign keys too.
     let back = target
         .relations
         .iter()
+        .chain(&target.embedded_relations)
         .any(|r| r.kind == RelationKind::ManyToOne && points_back(ctx, r, names));
     (!back).then(|| {
         format!(
@@ -112,7 +114,7 @@ fn unowned_pair(
     ctx: &Ctx,
     declared: &Declared,
     target: &Entity,
-    names: &[String],
+    names: &super::target::Back,
 ) -> Option<String> {
     let relation = declared.relation;
     if owns(relation) || relation.options_opaque {
@@ -150,7 +152,7 @@ fn partner<'a>(
     ctx: &Ctx,
     declared: &Declared,
     target: &'a Entity,
-    names: &[String],
+    names: &super::target::Back,
 ) -> Partner<'a> {
     let relation = declared.relation;
     if let Some(inverse) = relation.inverse.as_deref() {
@@ -192,18 +194,21 @@ fn fix(ctx: &Ctx, file: usize, relation: &Relation) -> Option<Fix> {
         return None;
     }
     let decorator = ctx.model.decorator_at(&relation.origin)?;
-    let indent = edits::indentation_at(&source.text, decorator.span.start);
-    let eol = edits::line_ending(&source.text);
-    let mut list = vec![TextEdit {
-        span: decorator.span.end..decorator.span.end,
-        new_text: format!("{eol}{indent}@{name}()"),
-    }];
-    list.extend(edits::ensure_import(source, "typeorm", name));
-    Some(Fix::edit(
-        format!("Add @{name}() to `{}`", relation.property),
-        source.path.clone(),
-        list,
-    ))
+    let title = format!("Add @{name}() to `{}`", relation.property);
+    ctx.edit_fix(
+        title,
+        || source.path.clone(),
+        || {
+            let indent = edits::indentation_at(&source.text, decorator.span.start);
+            let eol = edits::line_ending(&source.text);
+            let mut list = vec![TextEdit {
+                span: decorator.span.end..decorator.span.end,
+                new_text: format!("{eol}{indent}@{name}()"),
+            }];
+            list.extend(edits::ensure_import(source, "typeorm", name));
+            Some(list)
+        },
+    )
 }
 
 #[cfg(test)]

@@ -1,10 +1,9 @@
 //! Shared by the REL and TYP rules: the relations a file declares, and what a relation's
 //! target (or a type name) denotes as seen from the file that writes it.
 
-use crate::model::{Entity, Relation};
+use crate::model::{ClassRef, Entity, Relation};
 use crate::rules::Ctx;
 use crate::syntax::{ImportFact, ImportKind, Value};
-use std::path::Path;
 
 /// A relation declared in a file, with every entity that has it (several when it is
 /// declared on a base class that many entities extend).
@@ -73,6 +72,13 @@ pub fn relation_target<'a>(ctx: &Ctx<'a>, file: usize, relation: &'a Relation) -
     let Some(name) = relation.target.as_deref() else {
         return Target::Unknown;
     };
+    // Resolved through the declaring file's own imports and declarations.
+    if let Some(class) = relation.target_class {
+        return match ctx.model.entity_of_class(class.file, class.class) {
+            Some(entity) => Target::Entity(entity),
+            None => Target::NotEntity,
+        };
+    }
     let is_string = ctx
         .model
         .decorator_at(&relation.origin)
@@ -103,11 +109,7 @@ pub fn named_entity<'a>(ctx: &Ctx<'a>, file: usize, local: &'a str, by_string: b
     }
     match import_of(&source.facts.imports, local) {
         Some((import, imported)) => {
-            let exists = |p: &Path| ctx.model.by_path.contains_key(p);
-            let resolved = ctx
-                .resolver
-                .resolve(&source.path, &import.specifier, &exists)
-                .and_then(|p| ctx.model.file_index(&p));
+            let resolved = ctx.import_target(file, &import.specifier);
             match resolved {
                 Some(target) if declared_through(ctx, target, imported, 0) => Target::NotEntity,
                 _ => Target::Unknown,
@@ -146,10 +148,7 @@ fn declared_through(ctx: &Ctx, file: usize, name: &str, hops: usize) -> bool {
             Some((i, n.imported.as_str()))
         })
         .any(|(import, original)| {
-            let exists = |p: &Path| ctx.model.by_path.contains_key(p);
-            ctx.resolver
-                .resolve(&source.path, &import.specifier, &exists)
-                .and_then(|p| ctx.model.file_index(&p))
+            ctx.import_target(file, &import.specifier)
                 .is_some_and(|next| declared_through(ctx, next, original, hops + 1))
         })
 }
@@ -162,24 +161,44 @@ fn declared_in(facts: &crate::syntax::FileFacts, name: &str) -> bool {
         || facts.exports.iter().any(|e| e == name)
 }
 
-/// The names a relation pointing back at one of `owners` may use: the owners' class names
-/// and the classes they inherit from.
-pub fn back_names(ctx: &Ctx, owners: &[&Entity]) -> Vec<String> {
-    let mut names = Vec::new();
+/// What a relation pointing back at one of some owners may name: the owners' classes and
+/// the classes they inherit from, and their names (for targets we cannot pin down).
+pub struct Back {
+    pub names: Vec<String>,
+    pub classes: Vec<ClassRef>,
+}
+
+pub fn back_names(ctx: &Ctx, owners: &[&Entity]) -> Back {
+    let mut back = Back {
+        names: Vec::new(),
+        classes: Vec::new(),
+    };
     for owner in owners {
-        names.push(owner.name.clone());
+        back.names.push(owner.name.clone());
+        if let Some(class) = owner.class {
+            back.classes.push(ClassRef {
+                file: owner.file,
+                class,
+            });
+        }
         for a in &owner.ancestors {
             if let Some(class) = ctx.model.class(*a) {
-                names.push(class.name.clone());
+                back.names.push(class.name.clone());
+                back.classes.push(*a);
             }
         }
     }
-    names
+    back
 }
 
-/// Whether `relation` (declared on the other side) points at one of `names`, or at
-/// something we cannot trace (then we assume it does).
-pub fn points_back(ctx: &Ctx, relation: &Relation, names: &[String]) -> bool {
+/// Whether `relation` (declared on the other side) points at one of the owners, or at
+/// something we cannot trace (then we assume it does). A target resolved to a class is
+/// compared as a class: two classes may share a name in different files.
+pub fn points_back(ctx: &Ctx, relation: &Relation, back: &Back) -> bool {
+    if let Some(class) = relation.target_class {
+        return back.classes.contains(&class);
+    }
+    let names = &back.names;
     let Some(target) = relation.target.as_deref() else {
         return true;
     };

@@ -31,7 +31,7 @@
 //! Where the soft-delete column is a plain `@Column`, `softDelete` would throw
 //! (TypeORM needs a `@DeleteDateColumn`), so no fix is offered.
 
-use crate::finding::{Applicability, Finding, Fix, Severity, Span, TextEdit};
+use crate::finding::{Applicability, FileChange, Finding, Severity, Span, TextEdit};
 use crate::model::{Entity, SoftDelete};
 use crate::rules::{Ctx, RuleDef};
 use std::path::Path;
@@ -59,6 +59,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
         }
         if let Some(entity) = ctx.call_entity(call).filter(|e| e.is_soft_deletable()) {
             out.push(finding(
+                ctx,
                 &path,
                 call.method_span.clone(),
                 &call.method,
@@ -71,12 +72,18 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
             continue;
         };
         for call in chain.calls.iter().filter(|c| c.method == "delete") {
-            out.push(finding(&path, call.method_span.clone(), "delete", entity));
+            out.push(finding(
+                ctx,
+                &path,
+                call.method_span.clone(),
+                "delete",
+                entity,
+            ));
         }
     }
 }
 
-fn finding(path: &Path, span: Span, method: &str, entity: &Entity) -> Finding {
+fn finding(ctx: &Ctx, path: &Path, span: Span, method: &str, entity: &Entity) -> Finding {
     let soft = soft_method(method);
     let message = format!(
         "`{method}` hard-deletes rows of soft-deletable `{}`: use `{soft}`, or suppress with a reason if the row must go",
@@ -84,16 +91,22 @@ fn finding(path: &Path, span: Span, method: &str, entity: &Entity) -> Finding {
     );
     let mut f = Finding::new(RULE.code, path.to_path_buf(), span.clone(), message);
     if matches!(entity.soft_delete, Some(SoftDelete::Automatic { .. })) {
-        let mut fix = Fix::edit(
+        let changes = || {
+            Some(vec![FileChange::Edit {
+                path: path.to_path_buf(),
+                edits: vec![TextEdit {
+                    span,
+                    new_text: soft.to_string(),
+                }],
+            }])
+        };
+        if let Some(fix) = ctx.fix(
             format!("Rewrite to `{soft}`"),
-            path.to_path_buf(),
-            vec![TextEdit {
-                span,
-                new_text: soft.to_string(),
-            }],
-        );
-        fix.applicability = Applicability::Unsafe;
-        f = f.with_fix(fix);
+            Applicability::Unsafe,
+            changes,
+        ) {
+            f = f.with_fix(fix);
+        }
     }
     f
 }

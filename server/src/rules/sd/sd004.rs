@@ -32,7 +32,7 @@
 //! arrays and criteria held in a `const` are reported without a fix.
 
 use super::{criteria_has_key, soft_delete_property, sql, KeyPresence, WHERE_METHODS};
-use crate::finding::{Finding, Fix, Severity, Span, TextEdit};
+use crate::finding::{Finding, Severity, Span, TextEdit};
 use crate::model::{Entity, SourceFile};
 use crate::rules::{edits, Ctx, RuleDef};
 use crate::syntax::{ChainCall, QueryBuilderChain, QueryCall, Spanned, Value};
@@ -132,25 +132,27 @@ fn check_call(ctx: &Ctx, source: &SourceFile, call: &QueryCall) -> Option<Findin
         call.method_span.clone(),
         message,
     );
-    let edit = match criteria {
-        Criteria::Object(obj) => add_key_edit(&source.text, obj, key),
-        Criteria::Id(id) => wrap_id_edit(&source.text, entity, id, key),
-        Criteria::Unfixable => None,
-    };
-    Some(match edit.filter(|_| !source.facts.has_syntax_errors) {
-        Some(edit) => finding.with_fix(criteria_fix(source, edit, key)),
-        None => finding,
-    })
-}
-
-fn criteria_fix(source: &SourceFile, edit: TextEdit, key: &str) -> Fix {
-    let mut edits = vec![edit];
-    edits.extend(edits::ensure_import(source, "typeorm", "IsNull"));
-    Fix::edit(
+    if source.facts.has_syntax_errors {
+        return Some(finding);
+    }
+    let fix = ctx.edit_fix(
         format!("Add `{key}: IsNull()` to the criteria"),
-        source.path.clone(),
-        edits,
-    )
+        || source.path.clone(),
+        || {
+            let edit = match criteria {
+                Criteria::Object(obj) => add_key_edit(&source.text, obj, key),
+                Criteria::Id(id) => wrap_id_edit(&source.text, entity, id, key),
+                Criteria::Unfixable => None,
+            }?;
+            let mut edits = vec![edit];
+            edits.extend(edits::ensure_import(source, "typeorm", "IsNull"));
+            Some(edits)
+        },
+    );
+    Some(match fix {
+        Some(fix) if !matches!(criteria, Criteria::Unfixable) => finding.with_fix(fix),
+        _ => finding,
+    })
 }
 
 /// `{ id: userId }` -> `{ id: userId, deleted: IsNull() }`, keeping a multi-line object
@@ -226,12 +228,15 @@ fn check_chain(ctx: &Ctx, source: &SourceFile, chain: &QueryBuilderChain) -> Opt
     let Some(last_where) = wheres.last().filter(|_| !source.facts.has_syntax_errors) else {
         return Some(finding);
     };
-    let edit = and_where_edit(source, last_where, &predicate);
-    Some(finding.with_fix(Fix::edit(
+    let fix = ctx.edit_fix(
         format!("Add `.andWhere('{predicate}')`"),
-        source.path.clone(),
-        vec![edit],
-    )))
+        || source.path.clone(),
+        || Some(vec![and_where_edit(source, last_where, &predicate)]),
+    );
+    Some(match fix {
+        Some(fix) => finding.with_fix(fix),
+        None => finding,
+    })
 }
 
 /// Whether a where call names the column, or cannot be read (then it might).

@@ -207,14 +207,10 @@ fn is_imported_constant(ctx: &Ctx, file: usize, name: &str) -> bool {
     }) else {
         return false;
     };
-    let exists = |p: &std::path::Path| ctx.model.file_index(p).is_some();
     let Some(target) = ctx
-        .resolver
-        .resolve(&source.path, &import.specifier, &exists)
+        .import_target(file, &import.specifier)
+        .and_then(|i| ctx.file(i))
     else {
-        return false;
-    };
-    let Some(target) = ctx.model.file_index(&target).and_then(|i| ctx.file(i)) else {
         return false;
     };
     target.facts.consts.iter().any(|c| {

@@ -38,7 +38,7 @@
 //! automatic fix: rewrite them by hand (`ILIKE '%' || $1 || '%'`, `= ANY($1)`).
 
 use super::consts::is_constant;
-use crate::finding::{Applicability, Finding, Fix, Severity, Span, TextEdit};
+use crate::finding::{Applicability, FileChange, Finding, Fix, Severity, Span, TextEdit};
 use crate::model::SourceFile;
 use crate::rules::sd::sql::{self, Kind};
 use crate::rules::{Ctx, RuleDef};
@@ -322,16 +322,23 @@ fn parameter_fix(ctx: &Ctx, file: usize, source: &SourceFile, site: &Site) -> Op
     if values.len() != rendered.holes.len() {
         return None; // constant and opaque substitutions mixed: leave it to a human
     }
-    let edits = match site.binding {
-        Binding::Positional => {
-            positional_edits(source, site, &values, sql::max_positional_param(&tokens))?
-        }
-        Binding::Named => named_edits(source, site, &values)?,
-        Binding::None => return None,
+    if matches!(site.binding, Binding::None) {
+        return None;
+    }
+    let changes = || {
+        let edits = match site.binding {
+            Binding::Positional => {
+                positional_edits(source, site, &values, sql::max_positional_param(&tokens))?
+            }
+            Binding::Named => named_edits(source, site, &values)?,
+            Binding::None => return None,
+        };
+        Some(vec![FileChange::Edit {
+            path: source.path.clone(),
+            edits,
+        }])
     };
-    let mut fix = Fix::edit("Use bind parameters", source.path.clone(), edits);
-    fix.applicability = Applicability::Unsafe;
-    Some(fix)
+    ctx.fix("Use bind parameters", Applicability::Unsafe, changes)
 }
 
 /// The span of `${ expr }` around a substitution's expression.

@@ -6,7 +6,6 @@
 use crate::rules::rel::target::import_of;
 use crate::rules::Ctx;
 use crate::syntax::{EnumFact, ImportKind, TypeAnn, TypeKind, Value};
-use std::path::Path;
 
 /// How deep we follow aliases and re-exports (cycles, long barrel chains).
 const MAX_DEPTH: usize = 8;
@@ -182,10 +181,7 @@ fn reexported(ctx: &Ctx, file: usize, name: &str, depth: usize) -> Shape {
 }
 
 fn target_file(ctx: &Ctx, file: usize, specifier: &str) -> Option<usize> {
-    let source = ctx.file(file)?;
-    let exists = |p: &Path| ctx.model.by_path.contains_key(p);
-    let target = ctx.resolver.resolve(&source.path, specifier, &exists)?;
-    ctx.model.file_index(&target)
+    ctx.import_target(file, specifier)
 }
 
 fn enum_shape(e: &EnumFact) -> Shape {

@@ -41,7 +41,7 @@
 //! The quick fix rewrites the property's type (keeping `| null`); convert where you compute.
 
 use super::shape::{enum_reference, shapes, Shape};
-use crate::finding::{Finding, Fix, Severity, TextEdit};
+use crate::finding::{Applicability, FileChange, Finding, Fix, Severity, TextEdit};
 use crate::model::{Column, ColumnKind};
 use crate::rules::{Ctx, RuleDef};
 use crate::syntax::{TypeAnn, Value};
@@ -173,8 +173,9 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
                 describe(&expect),
                 ty.text,
             );
-            let finding = Finding::new(RULE.code, path.clone(), column.name_span.clone(), message)
-                .with_fix(fix(&path, ty, &wanted));
+            let mut finding =
+                Finding::new(RULE.code, path.clone(), column.name_span.clone(), message);
+            finding.fixes.extend(fix(ctx, &path, ty, &wanted));
             out.push(finding);
         }
     }
@@ -317,7 +318,7 @@ fn enum_text(column: &Column) -> Option<String> {
 }
 
 /// Rewrites the whole annotation, keeping `| null` / `| undefined`.
-fn fix(path: &std::path::Path, ty: &TypeAnn, wanted: &str) -> Fix {
+fn fix(ctx: &Ctx, path: &std::path::Path, ty: &TypeAnn, wanted: &str) -> Option<Fix> {
     let mut text = wanted.to_string();
     if ty.includes_null() {
         text.push_str(" | null");
@@ -327,15 +328,18 @@ fn fix(path: &std::path::Path, ty: &TypeAnn, wanted: &str) -> Fix {
     }
     // Editor only: every use of the property sees the new type, and code written for the
     // old one (`payload.length` on a `string`) stops compiling.
-    Fix::unsafe_(
+    ctx.fix(
         format!("Change the type to `{text}` (then fix the code that uses it)"),
-        vec![crate::finding::FileChange::Edit {
-            path: path.to_path_buf(),
-            edits: vec![TextEdit {
-                span: ty.span.clone(),
-                new_text: text,
-            }],
-        }],
+        Applicability::Unsafe,
+        || {
+            Some(vec![FileChange::Edit {
+                path: path.to_path_buf(),
+                edits: vec![TextEdit {
+                    span: ty.span.clone(),
+                    new_text: text.clone(),
+                }],
+            }])
+        },
     )
 }
 

@@ -13,7 +13,9 @@
 //! also admit `null`, because TypeORM makes its join column nullable by default.
 //!
 //! Silent when `nullable` is given through a variable, or the options are a variable or
-//! have a spread: we do not guess.
+//! have a spread: we do not guess. Silent in files whose governing `tsconfig.json`
+//! (the nearest one up from the file, `extends` followed) turns `strictNullChecks` off
+//! (or leaves `strict` and `strictNullChecks` unset): there `| null` means nothing.
 //!
 //! ## Why is this bad?
 //! A nullable column typed without `null` lets code dereference a value that is null at
@@ -35,7 +37,7 @@
 //! add `nullable: true` to the options (a schema change, so offered in the editor only),
 //! or remove `| null` from the type.
 
-use crate::finding::{Finding, Fix, Severity, TextEdit};
+use crate::finding::{Applicability, FileChange, Finding, Fix, Severity, TextEdit};
 use crate::model::{Column, ColumnKind, Model, Relation, RelationKind};
 use crate::rules::{Ctx, RuleDef};
 use crate::syntax::{Decorator, TypeAnn, TypeKind};
@@ -70,6 +72,10 @@ struct Member<'a> {
 
 fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
     let path = ctx.path(file);
+    // Without strict null checks `| null` means nothing to the compiler.
+    if ctx.resolver.strict_null_checks(&path) == Some(false) {
+        return;
+    }
     let mut seen = std::collections::HashSet::new();
     for entity in ctx.model.entities_touching(file) {
         for column in &entity.columns {
@@ -221,13 +227,19 @@ fn finding(
         message,
     );
     let fixes = match mismatch {
-        Mismatch::MissingNull => add_null(path, member.ty).into_iter().collect::<Vec<_>>(),
+        Mismatch::MissingNull => add_null(ctx, path, member.ty)
+            .into_iter()
+            .collect::<Vec<_>>(),
         Mismatch::ExtraNull => {
             let mut v = Vec::new();
-            if !member.primary {
-                v.extend(add_nullable_option(ctx, file, member));
+            if !member.primary && member.decorator.is_some_and(|d| d.called) {
+                v.extend(ctx.defer(
+                    "Add `nullable: true` to the options (needs a migration)",
+                    Applicability::Unsafe,
+                    || add_nullable_option(ctx, file, member),
+                ));
             }
-            v.extend(remove_null(path, member.ty));
+            v.extend(remove_null(ctx, path, member.ty));
             v
         }
     };
@@ -236,45 +248,47 @@ fn finding(
 }
 
 /// `T` -> `T | null` (only for type forms where appending a union member is safe).
-fn add_null(path: &Path, ty: &TypeAnn) -> Option<Fix> {
+fn add_null(ctx: &Ctx, path: &Path, ty: &TypeAnn) -> Option<Fix> {
     if matches!(ty.kind, TypeKind::Other) {
         return None;
     }
     // Editor only: with strict null checks, code that passes the value on as a `T` stops
     // compiling until it handles `null`.
-    Some(Fix::unsafe_(
-        "Add `| null` to the type",
-        vec![crate::finding::FileChange::Edit {
+    ctx.fix("Add `| null` to the type", Applicability::Unsafe, || {
+        Some(vec![FileChange::Edit {
             path: path.to_path_buf(),
             edits: vec![TextEdit {
                 span: ty.span.end..ty.span.end,
                 new_text: " | null".into(),
             }],
-        }],
-    ))
+        }])
+    })
 }
 
 /// `T | null` -> `T` (the other members as written).
-fn remove_null(path: &Path, ty: &TypeAnn) -> Option<Fix> {
-    let rest: Vec<&str> = ty
-        .members()
-        .into_iter()
-        .filter(|t| t.kind != TypeKind::Null)
-        .map(|t| t.text.as_str())
-        .collect();
-    if rest.is_empty() {
+fn remove_null(ctx: &Ctx, path: &Path, ty: &TypeAnn) -> Option<Fix> {
+    let members = ty.members();
+    if members.iter().all(|t| t.kind == TypeKind::Null) {
         return None;
     }
-    Some(Fix::unsafe_(
+    ctx.fix(
         "Remove `| null` from the type",
-        vec![crate::finding::FileChange::Edit {
-            path: path.to_path_buf(),
-            edits: vec![TextEdit {
-                span: ty.span.clone(),
-                new_text: rest.join(" | "),
-            }],
-        }],
-    ))
+        Applicability::Unsafe,
+        || {
+            let rest: Vec<&str> = members
+                .iter()
+                .filter(|t| t.kind != TypeKind::Null)
+                .map(|t| t.text.as_str())
+                .collect();
+            Some(vec![crate::finding::FileChange::Edit {
+                path: path.to_path_buf(),
+                edits: vec![TextEdit {
+                    span: ty.span.clone(),
+                    new_text: rest.join(" | "),
+                }],
+            }])
+        },
+    )
 }
 
 /// Adds `nullable: true` to the decorator's options (a schema change: editor only).

@@ -32,7 +32,7 @@
 //! relations and `| null`). Unwrapping a `Promise` is offered in the editor only: with
 //! `emitDecoratorMetadata` TypeORM may treat such a relation as lazy today.
 
-use crate::finding::{FileChange, Finding, Fix, Severity, TextEdit};
+use crate::finding::{Applicability, FileChange, Finding, Fix, Severity, TextEdit};
 use crate::model::{Entity, Relation};
 use crate::rules::rel::target::{declared_relations, named_entity, relation_target, Target};
 use crate::rules::{Ctx, RuleDef};
@@ -226,16 +226,17 @@ fn fix(ctx: &Ctx, file: usize, relation: &Relation, ty: &TypeAnn, parsed: &Parse
         return None;
     }
     let title = format!("Change the type to `{text}`");
-    let changes = vec![FileChange::Edit {
-        path: ctx.path(file),
-        edits: vec![TextEdit {
-            span: ty.span.clone(),
-            new_text: text,
-        }],
-    }];
     // Editor only: uses of the property were written against the old type
     // (`line.variant.name` on a `Product`) and may stop compiling.
-    Some(Fix::unsafe_(title, changes))
+    ctx.fix(title, Applicability::Unsafe, || {
+        Some(vec![FileChange::Edit {
+            path: ctx.path(file),
+            edits: vec![TextEdit {
+                span: ty.span.clone(),
+                new_text: text,
+            }],
+        }])
+    })
 }
 
 /// The element class: the decorator's target when it is a name in scope (an arrow target),

@@ -1,0 +1,258 @@
+//! Cross-file questions answered from indexes built once with the model, instead of by
+//! scanning the workspace each time a rule asks:
+//! - which workspace file each import names (module resolution against the in-memory
+//!   file index, done once per distinct (folder, specifier));
+//! - who imports a file (the reverse import map);
+//! - which query calls go through the repository of an entity (by entity name).
+//!
+//! [`Links::update_file`] keeps them current when one file's text changes without
+//! changing the set of files (the model's incremental update).
+
+use crate::file_naming::StyleCounts;
+use crate::model::SourceFile;
+use crate::resolve::{is_relative, Resolver};
+use crate::syntax::Receiver;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// Resolutions done by [`Links`] since the process started (what the superlinear-work
+/// test counts: with the memo it grows with distinct specifiers, not with importers).
+static RESOLUTIONS: AtomicU64 = AtomicU64::new(0);
+
+/// The number of module resolutions [`Links`] has made so far.
+pub fn resolutions() -> u64 {
+    RESOLUTIONS.load(Ordering::Relaxed)
+}
+
+/// Where an import lands: the importing file and the import's position in its
+/// `facts.imports`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ImportSite {
+    pub file: usize,
+    pub import: usize,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Links {
+    /// Per file, per import (in `facts.imports` order): the workspace file it names.
+    targets: Vec<Vec<Option<usize>>>,
+    /// Per file: the imports naming it, sorted.
+    importers: Vec<Vec<ImportSite>>,
+    /// The file-name styles of the files that declare entities (NAM001's workspace style).
+    pub entity_file_names: StyleCounts,
+    /// Entity (class) name -> the query calls whose receiver is its repository, as
+    /// (file, index in `facts.query_calls`).
+    calls_by_entity: HashMap<String, Vec<(usize, usize)>>,
+}
+
+/// The memo key: relative specifiers depend on the importer's folder, the others
+/// (`paths`, `baseUrl`, the import prefix) only on the specifier.
+type Key<'a> = (Option<&'a Path>, &'a str);
+
+impl Links {
+    pub fn build(
+        files: &[Arc<SourceFile>],
+        by_path: &HashMap<PathBuf, usize>,
+        resolver: &Resolver,
+    ) -> Links {
+        let mut keys: Vec<Key> = files
+            .iter()
+            .flat_map(|f| {
+                f.facts
+                    .imports
+                    .iter()
+                    .map(move |i| key(&f.path, &i.specifier))
+            })
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let memo: HashMap<Key, Option<usize>> = keys
+            .into_par_iter()
+            .map(|k| (k, resolve_key(k, by_path, resolver)))
+            .collect();
+        let targets: Vec<Vec<Option<usize>>> = files
+            .iter()
+            .map(|f| {
+                f.facts
+                    .imports
+                    .iter()
+                    .map(|i| memo.get(&key(&f.path, &i.specifier)).copied().flatten())
+                    .collect()
+            })
+            .collect();
+        let mut links = Links {
+            importers: vec![Vec::new(); files.len()],
+            targets,
+            calls_by_entity: HashMap::new(),
+            entity_file_names: StyleCounts::default(),
+        };
+        links.index_importers();
+        for (fi, f) in files.iter().enumerate() {
+            links.add_calls(fi, f);
+        }
+        links
+    }
+
+    /// Re-resolves one file's imports and re-indexes its query calls, after its text
+    /// changed (the set of files is the same; a new or removed file rebuilds all).
+    pub fn update_file(
+        &mut self,
+        fi: usize,
+        file: &SourceFile,
+        by_path: &HashMap<PathBuf, usize>,
+        resolver: &Resolver,
+    ) {
+        let mut memo: HashMap<Key, Option<usize>> = HashMap::new();
+        let row: Vec<Option<usize>> = file
+            .facts
+            .imports
+            .iter()
+            .map(|i| {
+                let k = key(&file.path, &i.specifier);
+                *memo
+                    .entry(k)
+                    .or_insert_with(|| resolve_key(k, by_path, resolver))
+            })
+            .collect();
+        if let Some(slot) = self.targets.get_mut(fi) {
+            if *slot != row {
+                *slot = row;
+                self.index_importers();
+            }
+        }
+        for calls in self.calls_by_entity.values_mut() {
+            calls.retain(|(f, _)| *f != fi);
+        }
+        self.add_calls(fi, file);
+    }
+
+    /// Counts the name styles of `entity_files` (each file once).
+    pub fn count_file_names(
+        &mut self,
+        files: &[Arc<SourceFile>],
+        entity_files: impl Iterator<Item = usize>,
+    ) {
+        let mut seen: Vec<usize> = entity_files.collect();
+        seen.sort_unstable();
+        seen.dedup();
+        let mut counts = StyleCounts::default();
+        for name in seen
+            .iter()
+            .filter_map(|&f| files.get(f)?.path.file_name()?.to_str())
+        {
+            counts.add(name);
+        }
+        self.entity_file_names = counts;
+    }
+
+    /// The workspace file import `import` of `file` names.
+    pub fn target(&self, file: usize, import: usize) -> Option<usize> {
+        *self.targets.get(file)?.get(import)?
+    }
+
+    /// The imports (of any kind: `import`, `export ... from`, `import()`, `require`,
+    /// `jest.mock`) that name `file`.
+    pub fn importers(&self, file: usize) -> &[ImportSite] {
+        self.importers.get(file).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The query calls `Entity.method(...)` / `repo.method(...)` on the repository of
+    /// the entity named `entity`, as (file, index in `facts.query_calls`).
+    pub fn calls_on(&self, entity: &str) -> &[(usize, usize)] {
+        self.calls_by_entity
+            .get(entity)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    fn index_importers(&mut self) {
+        for list in &mut self.importers {
+            list.clear();
+        }
+        for (file, row) in self.targets.iter().enumerate() {
+            for (import, target) in row.iter().enumerate() {
+                if let Some(list) = target.and_then(|t| self.importers.get_mut(t)) {
+                    list.push(ImportSite { file, import });
+                }
+            }
+        }
+    }
+
+    fn add_calls(&mut self, fi: usize, file: &SourceFile) {
+        for (ci, call) in file.facts.query_calls.iter().enumerate() {
+            if let Receiver::Repository { entity } = &call.receiver {
+                self.calls_by_entity
+                    .entry(entity.clone())
+                    .or_default()
+                    .push((fi, ci));
+            }
+        }
+    }
+}
+
+fn key<'a>(from: &'a Path, specifier: &'a str) -> Key<'a> {
+    if is_relative(specifier) {
+        (from.parent(), specifier)
+    } else {
+        (None, specifier)
+    }
+}
+
+fn resolve_key(
+    (dir, specifier): Key,
+    by_path: &HashMap<PathBuf, usize>,
+    resolver: &Resolver,
+) -> Option<usize> {
+    RESOLUTIONS.fetch_add(1, Ordering::Relaxed);
+    let exists = |p: &Path| by_path.contains_key(p);
+    // Any file of the folder stands for the importer: resolution uses only its folder.
+    let from = match dir {
+        Some(dir) => dir.join("_"),
+        None => resolver.root().join("_"),
+    };
+    let target = resolver.resolve(&from, specifier, &exists)?;
+    by_path.get(&target).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{workspace, ROOT};
+    use std::path::Path;
+
+    #[test]
+    fn reverse_map_lists_every_kind_of_import() {
+        let ws = workspace(&[
+            ("src/a/user.entity.ts", "export class User {}\n"),
+            ("src/a/index.ts", "export * from './user.entity';\n"),
+            (
+                "src/b/user.service.ts",
+                "import { User } from 'src/a/user.entity';\nconst m = import('../a/user.entity');\njest.mock('../a/user.entity.js');\n",
+            ),
+            ("src/c/other.ts", "import { x } from 'lodash';\n"),
+        ]);
+        let idx = |rel: &str| ws.model.file_index(&Path::new(ROOT).join(rel));
+        let user = idx("src/a/user.entity.ts").unwrap_or(usize::MAX);
+        let importers: Vec<_> = ws
+            .model
+            .links
+            .importers(user)
+            .iter()
+            .map(|s| (ws.model.path(s.file), s.import))
+            .collect();
+        let root = Path::new(ROOT);
+        assert_eq!(
+            importers,
+            vec![
+                (root.join("src/a/index.ts"), 0),
+                (root.join("src/b/user.service.ts"), 0),
+                (root.join("src/b/user.service.ts"), 1),
+                (root.join("src/b/user.service.ts"), 2),
+            ]
+        );
+        let other = idx("src/c/other.ts").unwrap_or(usize::MAX);
+        assert_eq!(ws.model.links.target(other, 0), None);
+    }
+}

@@ -1,0 +1,1434 @@
+//! The relational schema TypeORM would create for the model on PostgreSQL
+//! (`typeorm-lsp schema`): tables with their columns, foreign keys, indices and unique
+//! constraints, junction and closure tables, single-table inheritance and embedded
+//! columns. The names, types and defaults are the ones TypeORM's metadata builder and
+//! `PostgresDriver` derive, so the JSON compares equal with what real TypeORM builds
+//! (`tests/typeorm/schema.js`).
+
+use super::columns::canon;
+use super::naming::{self, camel_case, snake_case, typeorm_hash};
+use super::types::*;
+use super::Model;
+use crate::config::{Config, NamingStrategy};
+use crate::syntax::{ClassFact, Decorator, Value};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Schema {
+    pub tables: Vec<Table>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Table {
+    pub name: String,
+    /// The entity that owns the table (None for junction tables).
+    pub entity: Option<String>,
+    /// TypeORM's table type: `regular`, `closure`, `junction`, `closure-junction`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// `STI` for a single-table inheritance parent.
+    pub inheritance: Option<String>,
+    pub discriminator: Option<Discriminator>,
+    pub columns: Vec<TableColumn>,
+    #[serde(rename = "foreignKeys")]
+    pub foreign_keys: Vec<ForeignKey>,
+    pub indices: Vec<TableIndex>,
+    pub uniques: Vec<UniqueConstraint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Discriminator {
+    pub column: String,
+    /// Entity name -> the value stored for its rows.
+    pub values: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TableColumn {
+    pub name: String,
+    /// PostgreSQL type as `PostgresDriver.normalizeType` names it (`character varying`);
+    /// empty when TypeORM would take it from a TypeScript type we cannot read.
+    #[serde(rename = "type")]
+    pub db_type: String,
+    pub array: bool,
+    pub nullable: bool,
+    /// The SQL default (`'active'`, `now()`, `true`), as `normalizeDefault` writes it.
+    pub default: Option<String>,
+    pub primary: bool,
+    /// `increment`, `uuid`, `identity`, `rowid`.
+    pub generated: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ForeignKey {
+    pub name: String,
+    pub columns: Vec<String>,
+    #[serde(rename = "referencedTable")]
+    pub referenced_table: String,
+    #[serde(rename = "referencedColumns")]
+    pub referenced_columns: Vec<String>,
+    #[serde(rename = "onDelete")]
+    pub on_delete: String,
+    #[serde(rename = "onUpdate")]
+    pub on_update: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TableIndex {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub unique: bool,
+    #[serde(rename = "where")]
+    pub where_clause: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UniqueConstraint {
+    pub name: String,
+    pub columns: Vec<String>,
+}
+
+/// The schema of every table entity of the model, tables sorted by name, their parts by
+/// name (column order is TypeORM's declaration order, which depends on load order).
+pub fn schema(model: &Model, config: &Config) -> Schema {
+    let b = Builder { model, config };
+    let mut tables: Vec<Table> = Vec::new();
+    for e in &model.entities {
+        if !matches!(e.kind, EntityKind::Table | EntityKind::Schema) {
+            continue;
+        }
+        if tables.iter().any(|t| t.name == e.table) {
+            continue;
+        }
+        let (table, extra) = b.entity_tables(e);
+        tables.push(table);
+        for t in extra {
+            if !tables.iter().any(|x| x.name == t.name) {
+                tables.push(t);
+            }
+        }
+    }
+    for t in &mut tables {
+        t.columns.sort_by(|a, b| a.name.cmp(&b.name));
+        t.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
+        t.indices.sort_by(|a, b| a.name.cmp(&b.name));
+        t.uniques.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    tables.sort_by(|a, b| a.name.cmp(&b.name));
+    Schema { tables }
+}
+
+/// TypeORM's constraint names: `prefix` + sha1 of `<table>_<sorted columns>[_<where>]`.
+pub fn constraint_name(
+    prefix: &str,
+    len: usize,
+    table: &str,
+    columns: &[String],
+    where_clause: Option<&str>,
+) -> String {
+    let mut sorted = columns.to_vec();
+    sorted.sort();
+    let mut key = format!("{}_{}", table.replacen('.', "_", 1), sorted.join("_"));
+    if let Some(w) = where_clause {
+        key.push('_');
+        key.push_str(w);
+    }
+    let hex = typeorm_hash(&key);
+    format!("{prefix}{}", hex.get(..len).unwrap_or(&hex))
+}
+
+struct Builder<'a> {
+    model: &'a Model,
+    config: &'a Config,
+}
+
+/// A column of an entity with what the schema needs beyond the model's [`Column`].
+struct Col {
+    column: TableColumn,
+    property: String,
+    /// The foreign key this column belongs to, for relations the model does not list
+    /// (inside embedded classes, `@TreeParent`).
+    fk: Option<PendingFk>,
+}
+
+#[derive(Clone)]
+struct PendingFk {
+    /// The relation's path (`billing.country`): columns of one key share it.
+    key: String,
+    referenced_table: String,
+    referenced_column: String,
+    on_delete: String,
+    on_update: String,
+}
+
+impl Builder<'_> {
+    fn strategy(&self) -> NamingStrategy {
+        self.config.naming_strategy
+    }
+
+    /// The table of an entity (its single-table children merged in) and the junction or
+    /// closure tables it owns.
+    fn entity_tables(&self, e: &Entity) -> (Table, Vec<Table>) {
+        let mut extra = Vec::new();
+        let children: Vec<&Entity> = self
+            .model
+            .entities
+            .iter()
+            .filter(|c| c.kind == EntityKind::Child && c.table == e.table && c.name != e.name)
+            .collect();
+        let sti = self.inheritance_column(e);
+        let tree = self.tree_kind(e);
+        let mut cols: Vec<Col> = self.columns_of(e, false);
+        for child in &children {
+            for c in self.columns_of(child, true) {
+                if !cols.iter().any(|x| x.column.name == c.column.name) {
+                    cols.push(c);
+                }
+            }
+        }
+        let mut indices = Vec::new();
+        let mut uniques = Vec::new();
+        let mut discriminator = None;
+        if let Some((column, ty)) = &sti {
+            if !cols.iter().any(|c| &c.column.name == column) {
+                cols.push(Col {
+                    column: TableColumn {
+                        name: column.clone(),
+                        db_type: ty.clone(),
+                        array: false,
+                        nullable: false,
+                        default: None,
+                        primary: false,
+                        generated: None,
+                    },
+                    property: column.clone(),
+                    fk: None,
+                });
+            }
+            indices.push(TableIndex {
+                name: constraint_name("IDX_", 26, &e.table, std::slice::from_ref(column), None),
+                columns: vec![column.clone()],
+                unique: false,
+                where_clause: None,
+            });
+            let mut values = BTreeMap::new();
+            values.insert(e.name.clone(), self.discriminator_value(e));
+            for c in &children {
+                values.insert(c.name.clone(), self.discriminator_value(c));
+            }
+            discriminator = Some(Discriminator {
+                column: column.clone(),
+                values,
+            });
+        }
+        match tree.as_deref() {
+            Some("materialized-path") => {
+                let mut mpath = plain_col("mpath", "character varying", Some("''"));
+                mpath.column.nullable = true;
+                cols.push(mpath);
+            }
+            Some("nested-set") => {
+                cols.push(plain_col("nsleft", "integer", Some("'1'")));
+                cols.push(plain_col("nsright", "integer", Some("'2'")));
+            }
+            _ => {}
+        }
+        if tree.is_some() {
+            for c in self.tree_parent_columns(e) {
+                if !cols.iter().any(|x| x.column.name == c.column.name) {
+                    cols.push(c);
+                }
+            }
+        }
+        let mut foreign_keys = Vec::new();
+        // Foreign keys of relations in embedded classes and of `@TreeParent`.
+        let mut pending: Vec<(String, Vec<(String, PendingFk)>)> = Vec::new();
+        for c in &cols {
+            let Some(fk) = &c.fk else { continue };
+            match pending.iter_mut().find(|(k, _)| *k == fk.key) {
+                Some((_, list)) => list.push((c.column.name.clone(), fk.clone())),
+                None => pending.push((fk.key.clone(), vec![(c.column.name.clone(), fk.clone())])),
+            }
+        }
+        for (_, list) in pending {
+            let Some((_, first)) = list.first() else {
+                continue;
+            };
+            let columns: Vec<String> = list.iter().map(|(c, _)| c.clone()).collect();
+            foreign_keys.push(ForeignKey {
+                name: constraint_name("FK_", 27, &e.table, &columns, None),
+                referenced_table: first.referenced_table.clone(),
+                referenced_columns: list
+                    .iter()
+                    .map(|(_, f)| f.referenced_column.clone())
+                    .collect(),
+                on_delete: first.on_delete.clone(),
+                on_update: first.on_update.clone(),
+                columns,
+            });
+        }
+        let all_relations: Vec<(&Entity, &Relation)> = std::iter::once(e)
+            .chain(children.iter().copied())
+            .flat_map(|x| x.relations.iter().map(move |r| (x, r)))
+            .collect();
+        let mut seen_relations = Vec::new();
+        for (owner, r) in all_relations {
+            if seen_relations.contains(&r.property) {
+                continue;
+            }
+            seen_relations.push(r.property.clone());
+            let Some(target) = r.target.as_deref().and_then(|t| self.model.entity(t)) else {
+                continue;
+            };
+            let target_table = self.table_of(target);
+            if !r.join_columns.is_empty() {
+                let referenced = self.referenced_columns(r, target);
+                let decorator = self.model.decorator_at(&r.origin);
+                let options = match decorator {
+                    Some(d) => relation_options(d),
+                    None => self.schema_entry(&r.origin),
+                };
+                let pairs: Vec<(String, String)> = r
+                    .join_columns
+                    .iter()
+                    .cloned()
+                    .zip(referenced.iter().map(|c| c.name.clone()))
+                    .collect();
+                let nullable = r.nullable.unwrap_or(true);
+                let primary = options
+                    .and_then(|o| o.get("primary"))
+                    .and_then(|p| p.value.as_bool())
+                    == Some(true);
+                for (jc, rc) in &pairs {
+                    if cols.iter().any(|c| &c.column.name == jc) {
+                        continue;
+                    }
+                    let ty = referenced
+                        .iter()
+                        .find(|c| &c.name == rc)
+                        .map(|c| c.db_type.clone())
+                        .unwrap_or_default();
+                    cols.push(Col {
+                        column: TableColumn {
+                            name: jc.clone(),
+                            db_type: ty,
+                            array: false,
+                            nullable: nullable && !primary
+                                || (owner.kind == EntityKind::Child && sti.is_some()),
+                            default: None,
+                            primary,
+                            generated: None,
+                        },
+                        property: r.property.clone(),
+                        fk: None,
+                    });
+                }
+                let fk_columns: Vec<String> = pairs.iter().map(|p| p.0.clone()).collect();
+                let create_fk = options
+                    .and_then(|o| o.get("createForeignKeyConstraints"))
+                    .and_then(|v| v.value.as_bool())
+                    != Some(false);
+                if create_fk {
+                    foreign_keys.push(ForeignKey {
+                        name: self.explicit_fk_name(r).unwrap_or_else(|| {
+                            constraint_name("FK_", 27, &e.table, &fk_columns, None)
+                        }),
+                        columns: fk_columns.clone(),
+                        referenced_table: target_table.clone(),
+                        referenced_columns: pairs.iter().map(|p| p.1.clone()).collect(),
+                        on_delete: option_str(options, "onDelete").unwrap_or("NO ACTION".into()),
+                        on_update: option_str(options, "onUpdate").unwrap_or("NO ACTION".into()),
+                    });
+                }
+                if r.kind == RelationKind::OneToOne {
+                    uniques.push(UniqueConstraint {
+                        name: constraint_name("REL_", 26, &e.table, &fk_columns, None),
+                        columns: fk_columns,
+                    });
+                }
+            }
+            if r.kind == RelationKind::ManyToMany && r.has_join_table {
+                if let Some(j) = self.junction(e, r, target) {
+                    extra.push(j);
+                }
+            }
+        }
+        let primary: Vec<String> = cols
+            .iter()
+            .filter(|c| c.column.primary)
+            .map(|c| c.column.name.clone())
+            .collect();
+        for i in &e.indexes {
+            match i.kind {
+                IndexKind::Index => {
+                    if self.index_not_synchronized(i) {
+                        continue;
+                    }
+                    let columns = self.index_columns(i, &cols);
+                    indices.push(TableIndex {
+                        name: i.name.clone().unwrap_or_else(|| {
+                            constraint_name(
+                                "IDX_",
+                                26,
+                                &e.table,
+                                &columns,
+                                i.where_clause.as_deref(),
+                            )
+                        }),
+                        columns,
+                        unique: i.unique,
+                        where_clause: i.where_clause.clone(),
+                    });
+                }
+                IndexKind::Unique | IndexKind::UniqueColumn => {
+                    let columns = self.index_columns(i, &cols);
+                    uniques.push(UniqueConstraint {
+                        name: i.name.clone().unwrap_or_else(|| {
+                            constraint_name("UQ_", 27, &e.table, &columns, None)
+                        }),
+                        columns,
+                    });
+                }
+                IndexKind::Primary | IndexKind::OneToOneJoin => {}
+            }
+        }
+        for child in &children {
+            for i in child
+                .indexes
+                .iter()
+                .filter(|i| i.origin.as_ref().is_some_and(|o| o.file == child.file))
+            {
+                let columns = self.index_columns(i, &cols);
+                match i.kind {
+                    IndexKind::Index if !self.index_not_synchronized(i) => {
+                        indices.push(TableIndex {
+                            name: i.name.clone().unwrap_or_else(|| {
+                                constraint_name(
+                                    "IDX_",
+                                    26,
+                                    &e.table,
+                                    &columns,
+                                    i.where_clause.as_deref(),
+                                )
+                            }),
+                            columns,
+                            unique: i.unique,
+                            where_clause: i.where_clause.clone(),
+                        })
+                    }
+                    IndexKind::Unique | IndexKind::UniqueColumn => uniques.push(UniqueConstraint {
+                        name: i.name.clone().unwrap_or_else(|| {
+                            constraint_name("UQ_", 27, &e.table, &columns, None)
+                        }),
+                        columns,
+                    }),
+                    _ => {}
+                }
+            }
+        }
+        dedup_by_name(&mut indices, |i| &i.name);
+        dedup_by_name(&mut uniques, |u| &u.name);
+        if tree.as_deref() == Some("closure-table") {
+            extra.push(self.closure_table(e, &cols, &primary));
+        }
+        let table = Table {
+            name: e.table.clone(),
+            entity: Some(e.name.clone()),
+            // TypeORM 0.3.31 keeps a closure-table entity's own table `regular`.
+            kind: "regular".into(),
+            inheritance: sti.as_ref().map(|_| "STI".to_string()),
+            discriminator,
+            columns: cols.into_iter().map(|c| c.column).collect(),
+            foreign_keys,
+            indices,
+            uniques,
+        };
+        (table, extra)
+    }
+
+    fn table_of(&self, e: &Entity) -> String {
+        e.table.clone()
+    }
+
+    /// The columns an entity declares (inherited ones included), embedded ones expanded.
+    fn columns_of(&self, e: &Entity, sti_child: bool) -> Vec<Col> {
+        let mut out = Vec::new();
+        for c in &e.columns {
+            if matches!(
+                c.kind,
+                ColumnKind::Virtual | ColumnKind::View | ColumnKind::ObjectId
+            ) {
+                continue;
+            }
+            if c.kind == ColumnKind::Embedded {
+                let prefix = self.embedded_prefix(c);
+                if let Some(target) = c.embedded.as_deref() {
+                    self.embedded_columns(target, &[prefix], &mut out, 0);
+                }
+                continue;
+            }
+            let mut col = self.table_column(c, &[]);
+            if sti_child {
+                col.nullable = col.nullable || !col.primary;
+            }
+            out.push(Col {
+                column: col,
+                property: c.property.clone(),
+                fk: None,
+            });
+        }
+        out
+    }
+
+    /// The options object of an `EntitySchema` column (the entry at `origin.span`).
+    fn schema_entry(&self, origin: &Origin) -> Option<&Value> {
+        if origin.class.is_some() {
+            return None;
+        }
+        let file = self.model.file(origin.file)?;
+        file.facts.entity_schemas.iter().find_map(|s| {
+            ["columns", "relations"].iter().find_map(|k| {
+                s.options
+                    .value
+                    .get(k)?
+                    .value
+                    .as_object()?
+                    .iter()
+                    .find(|p| p.key_span == origin.span)
+                    .map(|p| &p.value.value)
+            })
+        })
+    }
+
+    /// The value of `Status.Active` when `Status` is an enum of the workspace.
+    fn enum_member<'v>(&'v self, v: &'v Value) -> Option<&'v Value> {
+        let Value::Member(path) = v else {
+            return None;
+        };
+        let (enum_name, member) = path.split_once('.')?;
+        self.model
+            .files
+            .iter()
+            .flat_map(|f| f.facts.enums.iter())
+            .find(|e| e.name == enum_name)?
+            .members
+            .iter()
+            .find(|(m, _)| m == member)?
+            .1
+            .as_ref()
+    }
+
+    fn embedded_prefix(&self, c: &Column) -> String {
+        let options = self
+            .model
+            .decorator_at(&c.origin)
+            .and_then(|d| d.args.iter().find(|a| a.value.as_object().is_some()));
+        match options
+            .and_then(|o| o.value.get("prefix"))
+            .map(|p| &p.value)
+        {
+            Some(Value::Bool(false)) => String::new(),
+            Some(v) => v.as_str().map(str::to_string).unwrap_or(c.property.clone()),
+            None => c.property.clone(),
+        }
+    }
+
+    /// The columns of an embedded class (and the classes it embeds), with their prefixes.
+    fn embedded_columns(
+        &self,
+        class_name: &str,
+        prefixes: &[String],
+        out: &mut Vec<Col>,
+        depth: usize,
+    ) {
+        if depth > 8 {
+            return;
+        }
+        let Some(class_ref) = self.model.classes.named(class_name).first().copied() else {
+            return;
+        };
+        let Some(class) = self.model.class(class_ref) else {
+            return;
+        };
+        let origin_of = |d: &Decorator| Origin {
+            file: class_ref.file,
+            class: Some(class_ref.class),
+            span: d.span.clone(),
+        };
+        for prop in class.properties.iter().filter(|p| !p.is_static) {
+            if let Some(r) = super::columns::relation(prop, self.config, origin_of) {
+                let key = format!("{}.{}", prefixes.join("."), r.property);
+                out.extend(self.relation_columns(&r, prefixes, &key, true));
+                continue;
+            }
+            let Some(c) = super::columns::column(prop, self.config, origin_of) else {
+                continue;
+            };
+            if c.kind == ColumnKind::Embedded {
+                let mut next = prefixes.to_vec();
+                next.push(self.embedded_prefix(&c));
+                if let Some(t) = c.embedded.as_deref() {
+                    self.embedded_columns(t, &next, out, depth + 1);
+                }
+                continue;
+            }
+            let col = self.table_column(&c, prefixes);
+            out.push(Col {
+                column: col,
+                property: c.property.clone(),
+                fk: None,
+            });
+        }
+    }
+
+    /// The join columns of a relation the model does not list (inside an embedded class,
+    /// or a `@TreeParent`), each carrying its foreign key: named `joinColumnName(relation,
+    /// referenced property)` through the embedded prefixes, typed like the target's key.
+    fn relation_columns(
+        &self,
+        r: &Relation,
+        prefixes: &[String],
+        key: &str,
+        nullable_default: bool,
+    ) -> Vec<Col> {
+        if r.join_columns.is_empty() {
+            return Vec::new();
+        }
+        let Some(target) = r.target.as_deref().and_then(|t| self.model.entity(t)) else {
+            return Vec::new();
+        };
+        let options = self
+            .model
+            .decorator_at(&r.origin)
+            .and_then(relation_options);
+        let target_cols = self.columns_of(target, false);
+        target_cols
+            .iter()
+            .filter(|c| c.column.primary)
+            .map(|rc| {
+                let base = naming::join_column_name(&r.property, &rc.property, self.strategy());
+                let name = if prefixes.iter().all(|p| p.is_empty()) {
+                    base
+                } else {
+                    embedded_column_name(prefixes, Some(&base), &base, self.strategy())
+                };
+                Col {
+                    column: TableColumn {
+                        name,
+                        db_type: rc.column.db_type.clone(),
+                        array: false,
+                        nullable: r.nullable.unwrap_or(nullable_default),
+                        default: None,
+                        primary: false,
+                        generated: None,
+                    },
+                    property: r.property.clone(),
+                    fk: Some(PendingFk {
+                        key: key.to_string(),
+                        referenced_table: target.table.clone(),
+                        referenced_column: rc.column.name.clone(),
+                        on_delete: option_str(options, "onDelete").unwrap_or("NO ACTION".into()),
+                        on_update: option_str(options, "onUpdate").unwrap_or("NO ACTION".into()),
+                    }),
+                }
+            })
+            .collect()
+    }
+
+    /// `@TreeParent()` on the entity: a many-to-one to itself (`parentId`).
+    fn tree_parent_columns(&self, e: &Entity) -> Vec<Col> {
+        let Some(class) = self.class_of(e) else {
+            return Vec::new();
+        };
+        let Some(class_index) = e.class else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for prop in &class.properties {
+            let Some(d) = prop
+                .decorators
+                .iter()
+                .find(|d| canon(self.config, &d.name) == "TreeParent")
+            else {
+                continue;
+            };
+            let options = d
+                .arg(0)
+                .map(|a| &a.value)
+                .filter(|v| v.as_object().is_some());
+            let primaries: Vec<Col> = self
+                .columns_of(e, false)
+                .into_iter()
+                .filter(|c| c.column.primary)
+                .collect();
+            for rc in primaries {
+                out.push(Col {
+                    column: TableColumn {
+                        name: naming::join_column_name(&prop.name, &rc.property, self.strategy()),
+                        db_type: rc.column.db_type.clone(),
+                        array: false,
+                        nullable: true,
+                        default: None,
+                        primary: false,
+                        generated: None,
+                    },
+                    property: prop.name.clone(),
+                    fk: Some(PendingFk {
+                        key: format!("{class_index}.{}", prop.name),
+                        referenced_table: e.table.clone(),
+                        referenced_column: rc.column.name.clone(),
+                        on_delete: option_str(options, "onDelete").unwrap_or("NO ACTION".into()),
+                        on_update: option_str(options, "onUpdate").unwrap_or("NO ACTION".into()),
+                    }),
+                });
+            }
+        }
+        out
+    }
+
+    /// One column as TypeORM's `ColumnMetadata` and `PostgresDriver` see it.
+    fn table_column(&self, c: &Column, prefixes: &[String]) -> TableColumn {
+        let decorator = self.model.decorator_at(&c.origin);
+        let options = match decorator {
+            Some(d) => d
+                .args
+                .iter()
+                .map(|a| &a.value)
+                .find(|a| a.as_object().is_some()),
+            None => self.schema_entry(&c.origin),
+        };
+        let opt = |k: &str| options.and_then(|o| o.get(k)).map(|v| &v.value);
+        let explicit_name = opt("name").and_then(|v| v.as_str());
+        let name = if prefixes.iter().all(|p| p.is_empty()) {
+            c.db_name.clone()
+        } else {
+            embedded_column_name(prefixes, explicit_name, &c.property, self.strategy())
+        };
+        let mut ty = c.db_type.clone();
+        let mut generated = None;
+        match c.kind {
+            ColumnKind::PrimaryGenerated => {
+                let strategy = decorator
+                    .and_then(|d| d.arg(0))
+                    .and_then(|a| a.value.as_str())
+                    .or_else(|| opt("generated").and_then(Value::as_str))
+                    .unwrap_or("increment")
+                    .to_string();
+                ty = Some(if strategy == "uuid" {
+                    "uuid".into()
+                } else {
+                    ty.unwrap_or("integer".into())
+                });
+                generated = Some(strategy);
+            }
+            ColumnKind::CreateDate | ColumnKind::UpdateDate | ColumnKind::DeleteDate
+                if ty.is_none() =>
+            {
+                ty = Some("timestamp".into())
+            }
+            ColumnKind::Version => ty = Some("integer".into()),
+            _ => {}
+        }
+        if generated.is_none() {
+            generated = match opt("generated") {
+                Some(Value::Bool(true)) => Some("increment".into()),
+                Some(v) => v.as_str().map(str::to_string),
+                None => None,
+            };
+        }
+        let ty = ty
+            .or_else(|| {
+                if opt("enum").is_some() {
+                    Some("enum".into())
+                } else {
+                    None
+                }
+            })
+            .or_else(|| {
+                self.model
+                    .type_of(&c.origin)
+                    .and_then(|t| inferred_type(&t.text))
+            });
+        let default = match c.kind {
+            ColumnKind::CreateDate | ColumnKind::UpdateDate if opt("default").is_none() => {
+                Some("now()".into())
+            }
+            _ => opt("default").and_then(|v| {
+                let v = self.enum_member(v).unwrap_or(v);
+                sql_default(v, c.is_array)
+            }),
+        };
+        let primary = c.kind.is_primary() || opt("primary").and_then(Value::as_bool) == Some(true);
+        let mut nullable = matches!(opt("default"), Some(Value::Null));
+        if let Some(n) = c.nullable {
+            nullable = n;
+        }
+        if c.kind == ColumnKind::DeleteDate && !nullable {
+            nullable = true;
+        }
+        if primary {
+            nullable = false;
+        }
+        TableColumn {
+            name,
+            db_type: ty.map(|t| normalize_type(&t)).unwrap_or_default(),
+            array: c.is_array,
+            nullable,
+            default,
+            primary,
+            generated,
+        }
+    }
+
+    /// The referenced columns of a relation: `referencedColumnName`s, else the target's
+    /// primary columns.
+    fn referenced_columns(&self, r: &Relation, target: &Entity) -> Vec<TableColumn> {
+        let target_cols = self.columns_of(target, false);
+        let join = self.model.property_at(&r.origin).and_then(|p| {
+            p.decorators
+                .iter()
+                .find(|d| canon(self.config, &d.name) == "JoinColumn")
+        });
+        let named: Vec<Option<String>> = match join.and_then(|d| d.arg(0)).map(|a| &a.value) {
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|i| {
+                    i.value
+                        .get("referencedColumnName")
+                        .and_then(|n| n.value.as_str())
+                        .map(str::to_string)
+                })
+                .collect(),
+            Some(v) => vec![v
+                .get("referencedColumnName")
+                .and_then(|n| n.value.as_str())
+                .map(str::to_string)],
+            None => vec![None],
+        };
+        let primaries: Vec<TableColumn> = target_cols
+            .iter()
+            .filter(|c| c.column.primary)
+            .map(|c| c.column.clone())
+            .collect();
+        if named.iter().all(Option::is_none) {
+            return primaries;
+        }
+        named
+            .iter()
+            .filter_map(|n| {
+                let n = n.as_deref()?;
+                target_cols
+                    .iter()
+                    .find(|c| c.property == n || c.column.name == n)
+                    .map(|c| c.column.clone())
+            })
+            .collect()
+    }
+
+    fn explicit_fk_name(&self, r: &Relation) -> Option<String> {
+        let join = self
+            .model
+            .property_at(&r.origin)?
+            .decorators
+            .iter()
+            .find(|d| canon(self.config, &d.name) == "JoinColumn")?;
+        join.arg(0)?
+            .value
+            .get("foreignKeyConstraintName")?
+            .value
+            .as_str()
+            .map(str::to_string)
+    }
+
+    /// The database columns of an index (relation properties -> their join columns,
+    /// embedded property paths -> the prefixed columns).
+    fn index_columns(&self, i: &Index, cols: &[Col]) -> Vec<String> {
+        i.columns
+            .iter()
+            .map(|c| {
+                if cols.iter().any(|x| &x.column.name == c) {
+                    c.clone()
+                } else {
+                    cols.iter()
+                        .find(|x| &x.property == c)
+                        .map(|x| x.column.name.clone())
+                        .unwrap_or_else(|| c.clone())
+                }
+            })
+            .collect()
+    }
+
+    fn index_not_synchronized(&self, i: &Index) -> bool {
+        let Some(origin) = &i.origin else {
+            return false;
+        };
+        let Some(d) = self.decorator_by_origin(origin) else {
+            return false;
+        };
+        d.args
+            .iter()
+            .filter_map(|a| a.value.get("synchronize"))
+            .any(|s| s.value.as_bool() == Some(false))
+    }
+
+    /// A decorator on a class or one of its properties, by its span.
+    fn decorator_by_origin(&self, origin: &Origin) -> Option<&Decorator> {
+        let class = self.model.class(ClassRef {
+            file: origin.file,
+            class: origin.class?,
+        })?;
+        class
+            .decorators
+            .iter()
+            .chain(class.properties.iter().flat_map(|p| p.decorators.iter()))
+            .find(|d| d.span == origin.span)
+    }
+
+    fn class_of(&self, e: &Entity) -> Option<&ClassFact> {
+        self.model.class(ClassRef {
+            file: e.file,
+            class: e.class?,
+        })
+    }
+
+    /// `@TableInheritance({ column: { name, type } })` on the entity: (column, type).
+    fn inheritance_column(&self, e: &Entity) -> Option<(String, String)> {
+        let class = self.class_of(e)?;
+        let d = class
+            .decorators
+            .iter()
+            .find(|d| canon(self.config, &d.name) == "TableInheritance")?;
+        let column = d
+            .arg(0)
+            .and_then(|a| a.value.get("column"))
+            .map(|c| &c.value);
+        let name = column
+            .and_then(|c| c.get("name"))
+            .and_then(|n| n.value.as_str())
+            .unwrap_or("type")
+            .to_string();
+        let ty = column
+            .and_then(|c| c.get("type"))
+            .and_then(|n| n.value.as_str())
+            .unwrap_or("varchar");
+        Some((name, normalize_type(ty)))
+    }
+
+    fn discriminator_value(&self, e: &Entity) -> String {
+        self.class_of(e)
+            .and_then(|c| {
+                c.decorators
+                    .iter()
+                    .find(|d| canon(self.config, &d.name) == "ChildEntity")
+            })
+            .and_then(|d| d.arg(0))
+            .and_then(|a| a.value.as_str())
+            .map(str::to_string)
+            .unwrap_or_else(|| e.name.clone())
+    }
+
+    /// `@Tree('closure-table' | 'materialized-path' | 'nested-set')`.
+    fn tree_kind(&self, e: &Entity) -> Option<String> {
+        let class = self.class_of(e)?;
+        class
+            .decorators
+            .iter()
+            .find(|d| canon(self.config, &d.name) == "Tree")
+            .and_then(|d| d.arg(0))
+            .and_then(|a| a.value.as_str())
+            .map(str::to_string)
+    }
+
+    /// TypeORM's closure junction table `<table>_closure` (`id_ancestor`, `id_descendant`).
+    fn closure_table(&self, e: &Entity, cols: &[Col], primary: &[String]) -> Table {
+        let name = format!("{}_closure", e.table);
+        let mut columns = Vec::new();
+        let mut foreign_keys = Vec::new();
+        let mut indices = Vec::new();
+        for side in ["ancestor", "descendant"] {
+            let mut side_cols = Vec::new();
+            for p in primary {
+                let ty = cols
+                    .iter()
+                    .find(|c| &c.column.name == p)
+                    .map(|c| c.column.db_type.clone())
+                    .unwrap_or_default();
+                let col = format!("{p}_{side}");
+                columns.push(TableColumn {
+                    name: col.clone(),
+                    db_type: ty,
+                    array: false,
+                    nullable: false,
+                    default: None,
+                    primary: true,
+                    generated: None,
+                });
+                side_cols.push(col);
+            }
+            foreign_keys.push(ForeignKey {
+                name: constraint_name("FK_", 27, &name, &side_cols, None),
+                columns: side_cols.clone(),
+                referenced_table: e.table.clone(),
+                referenced_columns: primary.to_vec(),
+                on_delete: "CASCADE".into(),
+                on_update: "NO ACTION".into(),
+            });
+            indices.push(TableIndex {
+                name: constraint_name("IDX_", 26, &name, &side_cols, None),
+                columns: side_cols,
+                unique: false,
+                where_clause: None,
+            });
+        }
+        Table {
+            name,
+            entity: None,
+            kind: "closure-junction".into(),
+            inheritance: None,
+            discriminator: None,
+            columns,
+            foreign_keys,
+            indices,
+            uniques: Vec::new(),
+        }
+    }
+
+    /// The junction table of an owning `@ManyToMany` with `@JoinTable`.
+    fn junction(&self, owner: &Entity, r: &Relation, target: &Entity) -> Option<Table> {
+        let prop = self.model.property_at(&r.origin)?;
+        let jt = prop
+            .decorators
+            .iter()
+            .find(|d| canon(self.config, &d.name) == "JoinTable");
+        let jt_opts = jt.and_then(|d| d.arg(0)).map(|a| &a.value);
+        let name = jt_opts
+            .and_then(|o| o.get("name"))
+            .and_then(|n| n.value.as_str())
+            .map(str::to_string)
+            .unwrap_or_else(|| {
+                let raw = format!(
+                    "{}_{}_{}",
+                    owner.table,
+                    r.property.replace('.', "_"),
+                    target.table
+                );
+                snake_case(&raw)
+            });
+        let owner_cols = self.columns_of(owner, false);
+        let target_cols = self.columns_of(target, false);
+        let side = |table: &str, key: &str, cols: &[Col]| -> Vec<(String, TableColumn)> {
+            let explicit = jt_opts.and_then(|o| o.get(key)).map(|v| &v.value);
+            let explicit: Vec<&Value> = match explicit {
+                Some(Value::Array(items)) => items.iter().map(|i| &i.value).collect(),
+                Some(v) => vec![v],
+                None => Vec::new(),
+            };
+            let referenced: Vec<&Col> = {
+                let named: Vec<&str> = explicit
+                    .iter()
+                    .filter_map(|v| v.get("referencedColumnName").and_then(|n| n.value.as_str()))
+                    .collect();
+                if named.is_empty() {
+                    cols.iter().filter(|c| c.column.primary).collect()
+                } else {
+                    named
+                        .iter()
+                        .filter_map(|n| cols.iter().find(|c| c.property == *n))
+                        .collect()
+                }
+            };
+            referenced
+                .iter()
+                .map(|rc| {
+                    let given = explicit
+                        .iter()
+                        .find(|v| {
+                            let rn = v.get("referencedColumnName").and_then(|n| n.value.as_str());
+                            rn.is_none() || rn == Some(rc.property.as_str())
+                        })
+                        .and_then(|v| v.get("name"))
+                        .and_then(|n| n.value.as_str())
+                        .map(str::to_string);
+                    let name = given.unwrap_or_else(|| {
+                        let raw = format!("{table}_{}", rc.column.name);
+                        match self.strategy() {
+                            NamingStrategy::Default => camel_case(&raw),
+                            NamingStrategy::SnakeCase => snake_case(&raw),
+                        }
+                    });
+                    (
+                        rc.column.name.clone(),
+                        TableColumn {
+                            name,
+                            db_type: rc.column.db_type.clone(),
+                            array: false,
+                            nullable: false,
+                            default: None,
+                            primary: true,
+                            generated: None,
+                        },
+                    )
+                })
+                .collect()
+        };
+        let mut left = side(&owner.table, "joinColumn", &owner_cols);
+        if left.is_empty() {
+            left = side(&owner.table, "joinColumns", &owner_cols);
+        }
+        let mut right = side(&target.table, "inverseJoinColumn", &target_cols);
+        if right.is_empty() {
+            right = side(&target.table, "inverseJoinColumns", &target_cols);
+        }
+        // TypeORM's `changeDuplicatedColumnNames`: a self-referencing junction gets `_1`/`_2`.
+        for (l, r) in left.iter_mut().zip(right.iter_mut()) {
+            if l.1.name == r.1.name {
+                l.1.name = format!("{}_1", l.1.name);
+                r.1.name = format!("{}_2", r.1.name);
+            }
+        }
+        let options = self
+            .model
+            .decorator_at(&r.origin)
+            .and_then(relation_options);
+        let inverse_options = r.inverse.as_deref().and_then(|inv| {
+            let rel = target.relation(inv)?;
+            self.model
+                .decorator_at(&rel.origin)
+                .and_then(relation_options)
+        });
+        let has_inverse = r
+            .inverse
+            .as_deref()
+            .and_then(|inv| target.relation(inv))
+            .is_some();
+        let fk_name = |key: &str, alt: &str| {
+            jt_opts
+                .and_then(|o| o.get(key).or_else(|| o.get(alt)))
+                .map(|v| match &v.value {
+                    Value::Array(items) => items.first().map(|i| &i.value),
+                    other => Some(other),
+                })
+                .and_then(|v| v?.get("foreignKeyConstraintName"))
+                .and_then(|n| n.value.as_str())
+                .map(str::to_string)
+        };
+        let left_fk_name = fk_name("joinColumn", "joinColumns");
+        let right_fk_name = fk_name("inverseJoinColumn", "inverseJoinColumns");
+        let left_names: Vec<String> = left.iter().map(|c| c.1.name.clone()).collect();
+        let right_names: Vec<String> = right.iter().map(|c| c.1.name.clone()).collect();
+        let (inv_delete, inv_update) = if has_inverse {
+            (
+                option_str(inverse_options, "onDelete").unwrap_or("NO ACTION".into()),
+                option_str(inverse_options, "onUpdate").unwrap_or("NO ACTION".into()),
+            )
+        } else {
+            ("CASCADE".into(), "CASCADE".into())
+        };
+        let foreign_keys = vec![
+            ForeignKey {
+                name: left_fk_name
+                    .unwrap_or_else(|| constraint_name("FK_", 27, &name, &left_names, None)),
+                columns: left_names.clone(),
+                referenced_table: owner.table.clone(),
+                referenced_columns: left.iter().map(|c| c.0.clone()).collect(),
+                on_delete: option_str(options, "onDelete").unwrap_or("CASCADE".into()),
+                on_update: option_str(options, "onUpdate").unwrap_or("CASCADE".into()),
+            },
+            ForeignKey {
+                name: right_fk_name
+                    .unwrap_or_else(|| constraint_name("FK_", 27, &name, &right_names, None)),
+                columns: right_names.clone(),
+                referenced_table: target.table.clone(),
+                referenced_columns: right.iter().map(|c| c.0.clone()).collect(),
+                on_delete: inv_delete,
+                on_update: inv_update,
+            },
+        ];
+        let indices = [&left_names, &right_names]
+            .into_iter()
+            .map(|cols| TableIndex {
+                name: constraint_name("IDX_", 26, &name, cols, None),
+                columns: cols.clone(),
+                unique: false,
+                where_clause: None,
+            })
+            .collect();
+        Some(Table {
+            name,
+            entity: None,
+            kind: "junction".into(),
+            inheritance: None,
+            discriminator: None,
+            columns: left.into_iter().chain(right).map(|c| c.1).collect(),
+            foreign_keys,
+            indices,
+            uniques: Vec::new(),
+        })
+    }
+}
+
+fn plain_col(name: &str, ty: &str, default: Option<&str>) -> Col {
+    Col {
+        column: TableColumn {
+            name: name.into(),
+            db_type: ty.into(),
+            array: false,
+            nullable: false,
+            default: default.map(str::to_string),
+            primary: false,
+            generated: None,
+        },
+        property: name.into(),
+        fk: None,
+    }
+}
+
+fn dedup_by_name<T>(items: &mut Vec<T>, name: impl Fn(&T) -> &String) {
+    let mut seen = std::collections::HashSet::new();
+    items.retain(|i| seen.insert(name(i).clone()));
+}
+
+fn relation_options(d: &Decorator) -> Option<&Value> {
+    d.args
+        .iter()
+        .skip(1)
+        .map(|a| &a.value)
+        .find(|v| v.as_object().is_some())
+}
+
+fn option_str(options: Option<&Value>, key: &str) -> Option<String> {
+    options?.get(key)?.value.as_str().map(str::to_string)
+}
+
+/// `DefaultNamingStrategy.columnName` with embedded prefixes:
+/// `camelCase(prefixes.join('_')) + titleCase(name)`; snake_case: all snake-cased.
+fn embedded_column_name(
+    prefixes: &[String],
+    explicit: Option<&str>,
+    property: &str,
+    strategy: NamingStrategy,
+) -> String {
+    let prefixes: Vec<&str> = prefixes
+        .iter()
+        .map(String::as_str)
+        .filter(|p| !p.is_empty())
+        .collect();
+    match strategy {
+        NamingStrategy::Default => {
+            let name = explicit.unwrap_or(property);
+            format!("{}{}", camel_case(&prefixes.join("_")), title_case(name))
+        }
+        NamingStrategy::SnakeCase => {
+            let mut joined = prefixes.join("_");
+            joined.push('_');
+            format!(
+                "{}{}",
+                snake_case(&joined),
+                explicit
+                    .map(str::to_string)
+                    .unwrap_or_else(|| snake_case(property))
+            )
+        }
+    }
+}
+
+/// TypeORM's `titleCase`: each word's first letter upper, THE REST LOWER CASE, so an
+/// embedded `postalCode` under `address` is `addressPostalcode`, not `addressPostalCode`.
+fn title_case(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut word_start = true;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            word_start = true;
+            out.push(c);
+        } else if word_start && (c.is_alphanumeric() || c == '_') {
+            out.extend(c.to_uppercase());
+            word_start = false;
+        } else if word_start {
+            out.push(c);
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// The type TypeORM reads from `design:type` when a column names none.
+fn inferred_type(ts: &str) -> Option<String> {
+    let parts: Vec<&str> = ts
+        .split('|')
+        .map(str::trim)
+        .filter(|p| !matches!(*p, "null" | "undefined" | ""))
+        .collect();
+    match parts.as_slice() {
+        ["string"] => Some("varchar".into()),
+        ["number"] => Some("int".into()),
+        ["boolean"] => Some("bool".into()),
+        ["Date"] => Some("timestamp".into()),
+        _ => None,
+    }
+}
+
+/// `PostgresDriver.normalizeType`.
+pub fn normalize_type(t: &str) -> String {
+    match t {
+        "int" | "int4" | "integer" => "integer",
+        "varchar" | "string" => "character varying",
+        "timestamp" => "timestamp without time zone",
+        "timestamptz" => "timestamp with time zone",
+        "time" => "time without time zone",
+        "timetz" => "time with time zone",
+        "bool" => "boolean",
+        "simple-array" | "simple-json" => "text",
+        "simple-enum" => "enum",
+        "int2" => "smallint",
+        "int8" => "bigint",
+        "decimal" => "numeric",
+        "float8" | "float" => "double precision",
+        "float4" => "real",
+        "char" => "character",
+        "varbit" => "bit varying",
+        other => other,
+    }
+    .to_string()
+}
+
+/// `PostgresDriver.normalizeDefault` for a literal default.
+fn sql_default(v: &Value, is_array: bool) -> Option<String> {
+    match v {
+        Value::Null | Value::Undefined => None,
+        Value::Str(s) => Some(format!("'{s}'")),
+        Value::Num(n) => Some(format!("'{}'", js_number(*n))),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Arrow { body, .. } => body.value.as_str().map(datetime_function),
+        Value::Array(items) if is_array => {
+            let parts: Vec<String> = items
+                .iter()
+                .map(|i| match &i.value {
+                    Value::Str(s) => s.clone(),
+                    Value::Num(n) => js_number(*n),
+                    Value::Bool(b) => b.to_string(),
+                    _ => String::new(),
+                })
+                .collect();
+            Some(format!("'{{{}}}'", parts.join(",")))
+        }
+        // An object or array default of a `json` column: `'${JSON.stringify(value)}'`.
+        Value::Array(_) | Value::Object(_) => json_literal(v).map(|j| format!("'{j}'")),
+        Value::Const { value, .. } => sql_default(&value.value, is_array),
+        Value::Member(m) => Some(format!("'{}'", m)),
+        _ => None,
+    }
+}
+
+/// `PostgresDriver.normalizeDatetimeFunction`: `CURRENT_TIMESTAMP` is stored as `now()`.
+fn datetime_function(value: &str) -> String {
+    let upper = value.to_uppercase();
+    let precision = value
+        .find('(')
+        .and_then(|i| value.get(i..=i + value.get(i..)?.find(')')?))
+        .filter(|p| p.len() > 2 && p[1..p.len() - 1].chars().all(|c| c.is_ascii_digit()));
+    if upper.contains("CURRENT_TIMESTAMP") {
+        match precision {
+            Some(p) => format!("('now'::text)::timestamp{p} with time zone"),
+            None => "now()".into(),
+        }
+    } else if upper == "CURRENT_DATE" {
+        "('now'::text)::date".into()
+    } else if upper.contains("CURRENT_TIME") {
+        match precision {
+            Some(p) => format!("('now'::text)::time{p} with time zone"),
+            None => "('now'::text)::time with time zone".into(),
+        }
+    } else if upper.contains("LOCALTIMESTAMP") {
+        match precision {
+            Some(p) => format!("('now'::text)::timestamp{p} without time zone"),
+            None => "('now'::text)::timestamp without time zone".into(),
+        }
+    } else if upper.contains("LOCALTIME") {
+        match precision {
+            Some(p) => format!("('now'::text)::time{p} without time zone"),
+            None => "('now'::text)::time without time zone".into(),
+        }
+    } else {
+        value.to_string()
+    }
+}
+
+/// `JSON.stringify` of a literal array or object; None when it holds anything else.
+fn json_literal(v: &Value) -> Option<String> {
+    Some(match v {
+        Value::Str(s) => serde_json::to_string(s).ok()?,
+        Value::Num(n) => js_number(*n),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "null".into(),
+        Value::Array(items) => {
+            let parts: Option<Vec<String>> = items.iter().map(|i| json_literal(&i.value)).collect();
+            format!("[{}]", parts?.join(","))
+        }
+        Value::Object(props) => {
+            let parts: Option<Vec<String>> = props
+                .iter()
+                .map(|p| {
+                    Some(format!(
+                        "{}:{}",
+                        serde_json::to_string(&p.key).ok()?,
+                        json_literal(&p.value.value)?
+                    ))
+                })
+                .collect();
+            format!("{{{}}}", parts?.join(","))
+        }
+        _ => return None,
+    })
+}
+
+fn js_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constraint_names_hash_the_percent_encoded_key() {
+        // From TypeORM 0.3.31: `new DefaultNamingStrategy().indexName(...)`.
+        assert_eq!(
+            constraint_name("IDX_", 26, "post", &["authorId".into()], None),
+            "IDX_c6fb082a3114f35d0cc27c518e"
+        );
+        assert_eq!(
+            constraint_name(
+                "IDX_",
+                26,
+                "post",
+                &["a".into()],
+                Some("\"deleted\" IS NULL")
+            ),
+            "IDX_1bcffc67dbc9a2601268c5cc0f"
+        );
+    }
+
+    #[test]
+    fn embedded_names_follow_the_strategy() {
+        let p = vec!["address".to_string()];
+        assert_eq!(
+            embedded_column_name(&p, None, "city", NamingStrategy::Default),
+            "addressCity"
+        );
+        assert_eq!(
+            embedded_column_name(&p, None, "postalCode", NamingStrategy::Default),
+            "addressPostalcode"
+        );
+        assert_eq!(
+            embedded_column_name(&p, None, "zipCode", NamingStrategy::SnakeCase),
+            "address_zip_code"
+        );
+    }
+}

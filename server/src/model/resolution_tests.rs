@@ -1,0 +1,489 @@
+//! Model tests for the shapes real codebases resolve through: workspace wrapper
+//! decorators, default-imported bases, same-name classes, embedded inverse sides,
+//! single-table inheritance, soft delete under any name.
+
+use crate::rules::testing::{lines, workspace};
+use crate::workspace::Workspace;
+
+fn entity<'a>(ws: &'a Workspace, name: &str) -> &'a crate::model::Entity {
+    ws.model
+        .entity(name)
+        .unwrap_or_else(|| panic!("no entity {name}"))
+}
+
+/// Wrappers in the shape of a multi-ORM codebase: each applies TypeORM's decorator (and
+/// another ORM's) inside the function it returns, some through a helper or a renaming
+/// re-export; no `decoratorAliases` configured.
+const DECORATORS: &[(&str, &str)] = &[
+    (
+        "src/core/decorators/entity.decorator.ts",
+        "import { Entity as TypeOrmEntity } from 'typeorm';
+import { Entity as OtherEntity } from '@other/orm';
+export function MultiORMEntity(nameOrOptions?: any, maybe?: any): ClassDecorator {
+  const opts: any = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : nameOrOptions;
+  return (target: any) => {
+    OtherEntity(opts)(target);
+    TypeOrmEntity(nameOrOptions, maybe)(target);
+  };
+}
+",
+    ),
+    (
+        "src/core/decorators/column.decorator.ts",
+        "import { Column as TypeORMColumn } from 'typeorm';
+import { Property } from '@other/orm';
+export function MultiORMColumn(typeOrOptions?: any, options?: any): PropertyDecorator {
+  return (target: any, key: string) => {
+    if (useTypeOrm()) {
+      TypeORMColumn({ ...typeOrOptions, ...options })(target, key);
+    } else {
+      Property(typeOrOptions)(target, key);
+    }
+  };
+}
+function useTypeOrm() { return true; }
+",
+    ),
+    (
+        "src/core/decorators/relations/type-orm.ts",
+        "import { ManyToOne } from 'typeorm';\nexport { ManyToOne as TypeOrmManyToOne };\n",
+    ),
+    (
+        "src/core/decorators/relations/many-to-one.decorator.ts",
+        "import { TypeOrmManyToOne } from './type-orm';
+export function MultiORMManyToOne(target: any, inverseOrOptions?: any, options?: any): PropertyDecorator {
+  return (t: any, key: string) => {
+    TypeOrmManyToOne(target, inverseOrOptions, options)(t, key);
+  };
+}
+",
+    ),
+    (
+        "src/core/decorators/column-index.decorator.ts",
+        "import { Index as TypeOrmIndex } from 'typeorm';
+export function ColumnIndex(nameOrOptions?: any, maybe?: any): ClassDecorator & PropertyDecorator {
+  return (target: any, key?: string) => {
+    applyTypeOrmIndex(target, key, nameOrOptions, maybe);
+  };
+}
+export function applyTypeOrmIndex(target: any, key: any, name: any, options: any) {
+  if (name) { TypeOrmIndex(name, options)(target, key); } else { TypeOrmIndex(options)(target, key); }
+}
+",
+    ),
+    (
+        "src/core/decorators/index.ts",
+        "export * from './entity.decorator';\nexport * from './column.decorator';\n\
+         export * from './relations/many-to-one.decorator';\nexport * from './column-index.decorator';\n\
+         export { Unique as UniqueIndex } from 'typeorm';\n",
+    ),
+];
+
+fn with_decorators(files: &[(&'static str, &'static str)]) -> Workspace {
+    let mut all: Vec<(&str, &str)> = DECORATORS.to_vec();
+    all.extend_from_slice(files);
+    workspace(&all)
+}
+
+const TENANT: (&str, &str) = (
+    "src/tenants/tenant.entity.ts",
+    "import { MultiORMEntity } from 'src/core/decorators';
+import { ManagedEntity } from 'src/common/managed-entity';
+@MultiORMEntity('tenant')
+export class Tenant extends ManagedEntity {}
+",
+);
+
+#[test]
+fn workspace_wrapper_decorators_are_followed_without_aliases() {
+    let invoice = (
+        "src/billing/invoice.entity.ts",
+        "import { MultiORMEntity, MultiORMColumn, MultiORMManyToOne, ColumnIndex, UniqueIndex } from 'src/core/decorators';
+import { ManagedEntity } from 'src/common/managed-entity';
+import { Tenant } from 'src/tenants/tenant.entity';
+
+@MultiORMEntity('invoices')
+@UniqueIndex(['number'])
+export class Invoice extends ManagedEntity {
+  @ColumnIndex()
+  @MultiORMColumn({ type: 'numeric' })
+  total: string;
+
+  @MultiORMColumn()
+  number: string;
+
+  @MultiORMManyToOne(() => Tenant)
+  tenant: Tenant;
+
+  @ColumnIndex()
+  @MultiORMColumn({ nullable: true })
+  ownerId: string;
+
+  @MultiORMManyToOne(() => Tenant)
+  owner: Tenant;
+}
+",
+    );
+    let ws = with_decorators(&[invoice, TENANT]);
+    let aliases = &ws.config.workspace_aliases;
+    for (wrapper, target) in [
+        ("MultiORMEntity", "Entity"),
+        ("MultiORMColumn", "Column"),
+        ("MultiORMManyToOne", "ManyToOne"),
+        ("TypeOrmManyToOne", "ManyToOne"),
+        ("ColumnIndex", "Index"),
+        ("UniqueIndex", "Unique"),
+    ] {
+        assert_eq!(
+            aliases.get(wrapper).map(String::as_str),
+            Some(target),
+            "{wrapper}"
+        );
+    }
+    // Helpers that apply no decorator are not wrappers.
+    assert!(!aliases.contains_key("applyTypeOrmIndex") || aliases["applyTypeOrmIndex"] == "Index");
+    let e = entity(&ws, "Invoice");
+    assert_eq!(e.table, "invoices");
+    assert_eq!(
+        e.column("total").and_then(|c| c.db_type.as_deref()),
+        Some("numeric")
+    );
+    assert!(e.index_leading_with("total").is_some());
+    assert!(e.index_leading_with("number").is_some());
+    assert_eq!(entity(&ws, "Tenant").table, "tenant");
+    // `tenantId` has no index, `ownerId` has one: exactly one IDX001.
+    let found = lines(&ws, "IDX001");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].2.contains("tenantId"), "{found:?}");
+}
+
+#[test]
+fn a_wrapper_applying_two_different_typeorm_decorators_stands_for_neither() {
+    let odd = (
+        "src/core/odd.ts",
+        "import { Column, Index } from 'typeorm';
+export function IndexedColumn(o?: any) {
+  return (t: any, k: string) => { Column(o)(t, k); Index()(t, k); };
+}
+",
+    );
+    let ws = with_decorators(&[odd]);
+    assert!(!ws.config.workspace_aliases.contains_key("IndexedColumn"));
+}
+
+#[test]
+fn a_base_class_reached_through_a_default_import_under_another_name_is_followed() {
+    for export in [
+        "export default class DatabaseBaseModel extends BaseEntity {",
+        "class DatabaseBaseModel extends BaseEntity {",
+    ] {
+        let tail = if export.starts_with("export") {
+            ""
+        } else {
+            "export default DatabaseBaseModel;\n"
+        };
+        let base = format!(
+            "import {{ BaseEntity, Column, DeleteDateColumn, Index, PrimaryGeneratedColumn }} from 'typeorm';
+{export}
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Index()
+  @Column({{ nullable: true }})
+  projectId: string;
+
+  @DeleteDateColumn({{ nullable: true }})
+  deletedAt?: Date;
+}}
+{tail}"
+        );
+        let alert = "import { Entity, Column } from 'typeorm';
+import BaseModel from './base/database-base-model';
+@Entity({ name: 'Alert' })
+export default class Alert extends BaseModel {
+  @Column()
+  title: string;
+}
+";
+        let files = [
+            ("src/models/base/database-base-model.ts", base.as_str()),
+            ("src/models/alert.ts", alert),
+        ];
+        let ws = workspace(&files);
+        let e = entity(&ws, "Alert");
+        assert_eq!(e.ancestors.len(), 1, "{export}");
+        assert!(e.column("projectId").is_some());
+        assert!(e.index_leading_with("projectId").is_some());
+        assert!(e.soft_delete.is_some());
+    }
+}
+
+#[test]
+fn a_partial_index_the_key_equality_implies_serves_the_foreign_key() {
+    let make = |predicate: &str| {
+        format!(
+            "import {{ Entity, Column, Index, ManyToOne }} from 'typeorm';
+import {{ ManagedEntity }} from 'src/common/managed-entity';
+import {{ User }} from 'src/users/user.entity';
+@Entity()
+@Index('IDX_doc_owner', ['ownerId'], {{ where: '{predicate}' }})
+export class Doc extends ManagedEntity {{
+  @Column({{ nullable: true }})
+  ownerId: string | null;
+
+  @ManyToOne(() => User, {{ nullable: true }})
+  owner: User | null;
+}}
+"
+        )
+    };
+    let user = (
+        "src/users/user.entity.ts",
+        "import { Entity } from 'typeorm';\nimport { ManagedEntity } from 'src/common/managed-entity';\n@Entity()\nexport class User extends ManagedEntity {}\n",
+    );
+    for (predicate, flagged) in [
+        ("\"ownerId\" IS NOT NULL", false),
+        ("ownerId IS NOT NULL", false),
+        ("doc.\"ownerId\" IS NOT NULL", false),
+        ("\"deleted\" IS NULL", true),
+        ("\"ownerId\" IS NOT NULL AND \"deleted\" IS NULL", true),
+    ] {
+        let doc = make(predicate);
+        let ws = workspace(&[("src/docs/doc.entity.ts", doc.as_str()), user]);
+        let found = lines(&ws, "IDX001");
+        assert_eq!(found.len(), usize::from(flagged), "{predicate}: {found:?}");
+    }
+}
+
+const STI_PARENT: (&str, &str) = (
+    "src/content/content.entity.ts",
+    "import { Entity, ManyToOne, TableInheritance } from 'typeorm';
+import { ManagedEntity } from 'src/common/managed-entity';
+import { User } from 'src/users/user.entity';
+@Entity()
+@TableInheritance({ column: { type: 'varchar', name: 'type' } })
+export class Content extends ManagedEntity {
+  @ManyToOne(() => User)
+  author: User;
+}
+",
+);
+
+const STI_USER: (&str, &str) = (
+    "src/users/user.entity.ts",
+    "import { Entity } from 'typeorm';\nimport { ManagedEntity } from 'src/common/managed-entity';\n@Entity()\nexport class User extends ManagedEntity {}\n",
+);
+
+#[test]
+fn an_index_on_a_child_entity_covers_the_whole_single_table() {
+    let photo = (
+        "src/content/photo.entity.ts",
+        "import { ChildEntity, Column, Index } from 'typeorm';
+import { Content } from './content.entity';
+@ChildEntity()
+@Index(['author'])
+export class Photo extends Content {
+  @Column({ nullable: true })
+  size: number;
+}
+",
+    );
+    let post = (
+        "src/content/post.entity.ts",
+        "import { ChildEntity, Column } from 'typeorm';
+import { Content } from './content.entity';
+@ChildEntity()
+export class Post extends Content {
+  @Column({ nullable: true })
+  body: string;
+}
+",
+    );
+    let ws = workspace(&[STI_PARENT, STI_USER, photo, post]);
+    assert_eq!(entity(&ws, "Post").table, "content");
+    let found = lines(&ws, "IDX001");
+    assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
+fn an_unindexed_key_of_a_single_table_is_one_finding_and_one_migration() {
+    let child = |name: &'static str, path: &'static str| {
+        (
+            path,
+            match name {
+                "Photo" => "import { ChildEntity } from 'typeorm';\nimport { Content } from './content.entity';\n@ChildEntity()\nexport class Photo extends Content {}\n",
+                _ => "import { ChildEntity } from 'typeorm';\nimport { Content } from './content.entity';\n@ChildEntity()\nexport class Post extends Content {}\n",
+            },
+        )
+    };
+    let ws = workspace(&[
+        STI_PARENT,
+        STI_USER,
+        child("Photo", "src/content/photo.entity.ts"),
+        child("Post", "src/content/post.entity.ts"),
+    ]);
+    let found = crate::rules::testing::findings(&ws, "IDX001");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0]
+            .message
+            .contains("`Content.author` (content.authorId)"),
+        "{}",
+        found[0].message
+    );
+    // One table: at most one migration, and one `@Index()` edit.
+    for fix in &found[0].fixes {
+        let created = fix
+            .changes
+            .iter()
+            .filter(|c| matches!(c, crate::finding::FileChange::Create { .. }))
+            .count();
+        assert!(created <= 1, "{fix:?}");
+    }
+}
+
+#[test]
+fn soft_delete_under_any_name_and_by_hand_is_detected() {
+    let base = |deleted: &str| {
+        format!(
+            "import {{ BaseEntity, Column, DeleteDateColumn, PrimaryGeneratedColumn }} from 'typeorm';
+export abstract class DatabaseBaseModel extends BaseEntity {{
+  @PrimaryGeneratedColumn('uuid')
+  _id: string;
+
+  {deleted}
+}}
+"
+        )
+    };
+    let alert = "import { Entity } from 'typeorm';
+import { DatabaseBaseModel } from './base';
+@Entity()
+export class Alert extends DatabaseBaseModel {}
+";
+    let query = "export const open = (db: any) => db.query('SELECT * FROM alert WHERE \"deletedAt\" IS NULL');\n";
+    // Any property name of a @DeleteDateColumn.
+    let b = base("@DeleteDateColumn({ nullable: true })\n  removedOn?: Date;");
+    let ws = workspace(&[
+        ("src/models/base.ts", b.as_str()),
+        ("src/models/alert.ts", alert),
+    ]);
+    assert!(entity(&ws, "Alert").soft_delete.is_some());
+    // A nullable timestamp column the queries filter with IS NULL.
+    let b = base("@Column({ type: 'timestamptz', nullable: true })\n  deletedAt?: Date;");
+    let files = [
+        ("src/models/base.ts", b.as_str()),
+        ("src/models/alert.ts", alert),
+        ("src/services/alerts.ts", query),
+    ];
+    let ws = workspace(&files);
+    assert!(matches!(
+        entity(&ws, "Alert").soft_delete,
+        Some(crate::model::SoftDelete::Manual { ref column }) if column == "deletedAt"
+    ));
+    // The same column that no query filters is only a column.
+    let ws = workspace(&files[..2]);
+    assert!(entity(&ws, "Alert").soft_delete.is_none());
+}
+
+#[test]
+fn same_name_classes_resolve_through_the_files_own_imports() {
+    // Two `User` entities; the blog's relations name the blog's one (sorted second).
+    let admin_user = (
+        "src/admin/user.entity.ts",
+        "import { Entity, Column } from 'typeorm';
+import { ManagedEntity } from 'src/common/managed-entity';
+@Entity('admin_user')
+export class User extends ManagedEntity {
+  @Column()
+  role: string;
+}
+",
+    );
+    let blog_user = (
+        "src/blog/user.entity.ts",
+        "import { Entity, OneToMany } from 'typeorm';
+import { ManagedEntity } from 'src/common/managed-entity';
+import { Post } from './post.entity';
+@Entity('blog_user')
+export class User extends ManagedEntity {
+  @OneToMany(() => Post, (post) => post.author)
+  posts: Post[];
+}
+",
+    );
+    let post = (
+        "src/blog/post.entity.ts",
+        "import { Entity, Index, ManyToOne } from 'typeorm';
+import { ManagedEntity } from 'src/common/managed-entity';
+import { User } from './user.entity';
+@Entity()
+export class Post extends ManagedEntity {
+  @Index()
+  @ManyToOne(() => User, (user) => user.posts)
+  author: User;
+}
+",
+    );
+    let ws = workspace(&[admin_user, blog_user, post]);
+    let p = entity(&ws, "Post");
+    let target = p
+        .relation("author")
+        .and_then(|r| ws.model.relation_target(r))
+        .map(|e| e.table.as_str());
+    assert_eq!(target, Some("blog_user"));
+    for code in ["REL002", "REL003", "REL001"] {
+        let found = lines(&ws, code);
+        assert!(found.is_empty(), "{code}: {found:?}");
+    }
+}
+
+#[test]
+fn an_inverse_side_through_an_embedded_object_is_followed() {
+    let extra = (
+        "src/things/thing-extra.ts",
+        "import { ManyToOne } from 'typeorm';
+import { Owner } from '../owners/owner.entity';
+export class ThingExtra {
+  @ManyToOne(() => Owner, (o) => o.things)
+  owner: Owner;
+}
+",
+    );
+    let thing = (
+        "src/things/thing.entity.ts",
+        "import { Entity, Column } from 'typeorm';
+import { ManagedEntity } from 'src/common/managed-entity';
+import { ThingExtra } from './thing-extra';
+@Entity()
+export class Thing extends ManagedEntity {
+  @Column(() => ThingExtra)
+  extra: ThingExtra;
+}
+",
+    );
+    let owner = (
+        "src/owners/owner.entity.ts",
+        "import { Entity, OneToMany } from 'typeorm';
+import { ManagedEntity } from 'src/common/managed-entity';
+import { Thing } from '../things/thing.entity';
+@Entity()
+export class Owner extends ManagedEntity {
+  @OneToMany(() => Thing, (t) => t.extra.owner)
+  things: Thing[];
+}
+",
+    );
+    let ws = workspace(&[extra, thing, owner]);
+    let rel = entity(&ws, "Owner").relation("things").cloned();
+    assert_eq!(rel.and_then(|r| r.inverse).as_deref(), Some("extra.owner"));
+    assert!(entity(&ws, "Thing").relation("extra.owner").is_some());
+    for code in ["REL002", "REL003"] {
+        let found = lines(&ws, code);
+        assert!(found.is_empty(), "{code}: {found:?}");
+    }
+    // A typo in the embedded path is still reported.
+    let typo = owner.1.replace("t.extra.owner", "t.extra.ownr");
+    let ws = workspace(&[extra, thing, ("src/owners/owner.entity.ts", typo.as_str())]);
+    assert_eq!(lines(&ws, "REL002").len(), 1);
+}

@@ -1,0 +1,143 @@
+// Loads a workspace's TypeScript entity files into real TypeORM, without a database:
+// `require` of `.ts` goes through TypeScript's `transpileModule` (experimentalDecorators,
+// emitDecoratorMetadata), `src/...` and tsconfig `paths` resolve against the workspace,
+// and packages the harness does not have (`@nestjs/swagger`, `class-validator`...) load as
+// inert stubs, since only TypeORM's decorators matter here.
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const Module = require("module");
+const ts = require("typescript");
+
+const ENTITY_MARK = /@(Entity|ChildEntity)\s*\(|new\s+EntitySchema\s*[<(]/;
+const SKIP_DIRS = new Set(["node_modules", "dist", "build", ".git", "coverage"]);
+
+function readTsconfig(root) {
+  const file = path.join(root, "tsconfig.json");
+  if (!fs.existsSync(file)) return {};
+  const parsed = ts.readConfigFile(file, ts.sys.readFile);
+  const opts = (parsed.config && parsed.config.compilerOptions) || {};
+  return { baseUrl: path.resolve(root, opts.baseUrl || "."), paths: opts.paths || {} };
+}
+
+function tryFile(base) {
+  for (const c of [base, base + ".ts", base + ".js", path.join(base, "index.ts"), path.join(base, "index.js")]) {
+    if (fs.existsSync(c) && fs.statSync(c).isFile()) return c;
+  }
+  return null;
+}
+
+// A module whose every export is a no-op usable as a decorator, decorator factory, class
+// or function: enough for `@ApiProperty()`, `@IsString()`, `extends PartialType(X)`.
+function stub() {
+  const fn = function () {
+    return stubValue;
+  };
+  const stubValue = new Proxy(fn, {
+    get: (t, k) => (k === "__esModule" ? true : k === Symbol.toPrimitive ? () => "" : stubValue),
+    apply: () => stubValue,
+    construct: () => ({}),
+  });
+  return stubValue;
+}
+
+function install(root) {
+  const { baseUrl, paths } = readTsconfig(root);
+  const compilerOptions = {
+    module: ts.ModuleKind.CommonJS,
+    target: ts.ScriptTarget.ES2021,
+    experimentalDecorators: true,
+    emitDecoratorMetadata: true,
+    esModuleInterop: true,
+    strictNullChecks: true,
+  };
+  require.extensions[".ts"] = (mod, filename) => {
+    const text = fs.readFileSync(filename, "utf8");
+    const out = ts.transpileModule(text, { compilerOptions, fileName: filename });
+    mod._compile(out.outputText, filename);
+  };
+  const harnessDir = __dirname;
+  const origResolve = Module._resolveFilename;
+  Module._resolveFilename = function (request, parent, ...rest) {
+    // The workspace's own `typeorm` must be ours, so every decorator lands in one storage.
+    if (request === "typeorm" || request.startsWith("typeorm/")) {
+      return origResolve.call(this, request, module, ...rest);
+    }
+    const fromWorkspace = parent && parent.filename && parent.filename.startsWith(root);
+    if (fromWorkspace && !request.startsWith(".") && !path.isAbsolute(request)) {
+      for (const [pattern, targets] of Object.entries(paths)) {
+        const star = pattern.indexOf("*");
+        const prefix = star < 0 ? pattern : pattern.slice(0, star);
+        if (star < 0 ? request !== pattern : !request.startsWith(prefix)) continue;
+        const rest_ = star < 0 ? "" : request.slice(prefix.length);
+        for (const t of targets) {
+          const f = tryFile(path.resolve(baseUrl, t.replace("*", rest_)));
+          if (f) return f;
+        }
+      }
+      const f = tryFile(path.resolve(baseUrl, request));
+      if (f) return f;
+    }
+    try {
+      return origResolve.call(this, request, parent, ...rest);
+    } catch (e) {
+      if (fromWorkspace && !request.startsWith(".")) {
+        try {
+          return origResolve.call(this, request, { ...parent, paths: Module._nodeModulePaths(harnessDir) }, ...rest);
+        } catch (_) {
+          return "stub:" + request;
+        }
+      }
+      throw e;
+    }
+  };
+  const origLoad = Module._load;
+  Module._load = function (request, parent, ...rest) {
+    let resolved;
+    try {
+      resolved = Module._resolveFilename(request, parent, ...rest);
+    } catch (_) {
+      resolved = null;
+    }
+    if (resolved && resolved.startsWith("stub:")) return stub();
+    return origLoad.call(this, request, parent, ...rest);
+  };
+}
+
+function entityFiles(root) {
+  const out = [];
+  const walk = (dir) => {
+    for (const ent of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (ent.isDirectory()) {
+        if (!SKIP_DIRS.has(ent.name)) walk(path.join(dir, ent.name));
+      } else if (/\.ts$/.test(ent.name) && !/\.d\.ts$|\.spec\.ts$|\.test\.ts$/.test(ent.name)) {
+        const f = path.join(dir, ent.name);
+        if (ENTITY_MARK.test(fs.readFileSync(f, "utf8"))) out.push(f);
+      }
+    }
+  };
+  walk(root);
+  return out.sort();
+}
+
+// Requires every entity file; returns the EntitySchema objects they export and the files
+// that failed to load (with why).
+function loadEntities(root) {
+  install(root);
+  const { EntitySchema } = require("typeorm");
+  const schemas = [];
+  const failed = [];
+  for (const f of entityFiles(root)) {
+    try {
+      const exports = require(f);
+      for (const v of Object.values(exports || {})) {
+        if (v instanceof EntitySchema) schemas.push(v);
+      }
+    } catch (e) {
+      failed.push({ file: path.relative(root, f), error: String(e && e.message).split("\n")[0] });
+    }
+  }
+  return { schemas, failed };
+}
+
+module.exports = { loadEntities };
