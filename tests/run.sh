@@ -9,6 +9,9 @@ bash tests/install-deps.sh
 npm ci --prefix tests/tsc --no-audit --no-fund
 cargo test --workspace
 TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+# The npm packages (launcher + linux-x64 from the debug binary): packed, installed offline
+# into a temp project and run with npx.
+TYPEORM_LSP_BIN="$(realpath "$TARGET_DIR/debug/typeorm-lsp")" node --test npm/test/
 cd vscode-extension
 npm ci --no-audit --no-fund
 npm run typecheck

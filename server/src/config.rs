@@ -141,11 +141,13 @@ pub enum FileNaming {
     SnakeCase,
 }
 
-/// The severity of a rule, or `off`.
+/// The severity of a rule, or `off`. `warn` (ESLint's spelling) means `warning`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
+#[schemars(extend("enum" = ["error", "warning", "warn", "info", "off"]))]
 pub enum RuleLevel {
     Error,
+    #[serde(alias = "warn")]
     Warning,
     Info,
     Off,
@@ -786,12 +788,12 @@ mod tests {
 
     #[test]
     fn bad_rule_level_is_skipped_and_located() {
-        let text = "{\n  \"rules\": {\n    \"IDX004\": \"off\",\n    \"IDX001\": \"warn\"\n  },\n  \"baseClass\": \"B\"\n}";
+        let text = "{\n  \"rules\": {\n    \"IDX004\": \"off\",\n    \"IDX001\": \"warnng\"\n  },\n  \"baseClass\": \"B\"\n}";
         let (config, errors) = parse(text);
         assert_eq!(errors.len(), 1);
         assert_eq!(
             errors[0].to_string(),
-            "typeorm-lsp.json:4:5: rules.IDX001: unknown variant \"warn\", expected one of error, warning, info, off"
+            "typeorm-lsp.json:4:5: rules.IDX001: unknown variant \"warnng\", expected one of error, warn, warning, info, off"
         );
         assert_eq!(config.severity_override("IDX004"), Some(None));
         assert_eq!(config.severity_override("IDX001"), None);
@@ -829,6 +831,24 @@ mod tests {
         assert!(err.to_string().starts_with("c.json:3:"));
         let (_, errors) = parse("[1]");
         assert_eq!(errors.len(), 1);
+    }
+
+    #[test]
+    fn warn_is_accepted_as_warning_in_the_file_and_the_settings() {
+        let (file, errors) = parse(r#"{ "rules": { "IDX004": "warn" } }"#);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            file.severity_override("IDX004"),
+            Some(Some(Severity::Warning))
+        );
+        let (merged, errors) =
+            Config::default().merged_with(&json!({ "rules": { "SD002": "warn" } }));
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            merged.severity_override("SD002"),
+            Some(Some(Severity::Warning))
+        );
+        assert!(json_schema().contains("\"warn\""));
     }
 
     #[test]

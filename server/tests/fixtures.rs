@@ -9,11 +9,12 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
 }
 
-/// (relative path, line, code) of each finding `check --format json` prints.
+/// (relative path, line, code) of each finding `check --format json` prints, run from
+/// `dir` (paths are relative to the current directory).
 fn found(dir: &Path) -> (BTreeSet<(String, usize, String)>, i32) {
     let out = Command::new(env!("CARGO_BIN_EXE_typeorm-lsp"))
-        .args(["check", "--format", "json"])
-        .arg(dir)
+        .args(["check", "--format", "json", "."])
+        .current_dir(dir)
         .output()
         .expect("run typeorm-lsp");
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
@@ -211,8 +212,8 @@ fn suppression_findings_match_expected_md() {
 #[test]
 fn shop_text_report_snapshot() {
     let out = Command::new(env!("CARGO_BIN_EXE_typeorm-lsp"))
-        .args(["check"])
-        .arg(fixtures().join("shop"))
+        .args(["check", "."])
+        .current_dir(fixtures().join("shop"))
         .env("TYPEORM_LSP_MIGRATION_TIMESTAMP", "1700000000000")
         .output()
         .expect("run typeorm-lsp");

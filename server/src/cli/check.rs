@@ -1,8 +1,10 @@
 //! `typeorm-lsp check [PATH...]`: load the workspace, run the rules, print, maybe fix.
 
+use super::color::{ColorChoice, Palette};
+use super::fix_summary::{missing_folders, FixSummary};
 use super::output::{render, OutputFormat, RuleInfo};
-use super::{load_config, workspace_root, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
-use crate::finding::{Applicability, Finding, Severity};
+use super::{load_config_from, workspace_root, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use crate::finding::{Finding, Severity};
 use crate::fix::FixPlan;
 use crate::rules::REGISTRY;
 use crate::workspace::{read_source, Workspace};
@@ -12,7 +14,7 @@ use std::path::{Path, PathBuf};
 /// `--fix` repeats until nothing more applies; fixes rarely need more than two rounds.
 const MAX_FIX_ROUNDS: usize = 8;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
     pub paths: Vec<PathBuf>,
     pub format: OutputFormat,
@@ -20,6 +22,30 @@ pub struct CheckOptions {
     pub with_migrations: bool,
     /// Reuse and update the on-disk fact cache.
     pub cache: bool,
+    /// Rule codes or prefixes to run (all when empty), comma-separated entries allowed.
+    pub select: Vec<String>,
+    /// Rule codes or prefixes not to run.
+    pub ignore: Vec<String>,
+    /// A configuration file to use instead of each root's `typeorm-lsp.json`.
+    pub config: Option<PathBuf>,
+    /// Report errors only, without the summary line.
+    pub quiet: bool,
+    /// Print counts per rule instead of the findings.
+    pub statistics: bool,
+    /// Exit 0 even when there are error findings.
+    pub exit_zero: bool,
+    /// Print what `--fix` would change as a unified diff; write nothing.
+    pub diff: bool,
+    pub color: ColorChoice,
+}
+
+/// Everything `run` gathered over all paths.
+#[derive(Default)]
+struct Gathered {
+    findings: Vec<Finding>,
+    sources: HashMap<PathBuf, String>,
+    fixes: FixSummary,
+    preview: super::diff::Preview,
 }
 
 pub fn run(opts: &CheckOptions) -> i32 {
@@ -28,66 +54,174 @@ pub fn run(opts: &CheckOptions) -> i32 {
     } else {
         opts.paths.clone()
     };
-    let mut exit = EXIT_OK;
-    let mut all_findings = Vec::new();
-    let mut sources: HashMap<PathBuf, String> = HashMap::new();
-    let mut roots = Vec::new();
+    let cwd = current_dir();
+    let mut gathered = Gathered::default();
     for path in &paths {
         let Ok(path) = std::fs::canonicalize(path) else {
             eprintln!("error: {}: no such file or directory", path.display());
             return EXIT_USAGE;
         };
-        let root = workspace_root(&path);
-        let config = match load_config(&root) {
-            Ok(c) => c,
-            Err(errors) => {
-                for e in errors {
-                    eprintln!("error: {e}");
-                }
-                return EXIT_USAGE;
+        if let Err(code) = check_path(opts, &path, &cwd, &mut gathered) {
+            return code;
+        }
+    }
+    if opts.diff {
+        return report_diff(opts, &gathered, &cwd);
+    }
+    if opts.fix {
+        eprint!("{}", gathered.fixes.render(&cwd));
+    }
+    if opts.quiet {
+        gathered.findings.retain(|f| f.severity == Severity::Error);
+    }
+    super::emit(&render_findings(opts, &gathered, &cwd));
+    let has_errors = gathered
+        .findings
+        .iter()
+        .any(|f| f.severity == Severity::Error);
+    if has_errors && !opts.exit_zero {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+/// The folder paths are shown relative to, canonical so that it prefixes canonical paths.
+fn current_dir() -> PathBuf {
+    std::env::current_dir()
+        .and_then(std::fs::canonicalize)
+        .unwrap_or_default()
+}
+
+/// GitHub resolves annotation paths against the checkout, `GITHUB_WORKSPACE`.
+fn github_root(cwd: &Path) -> PathBuf {
+    std::env::var_os("GITHUB_WORKSPACE")
+        .filter(|w| !w.is_empty())
+        .and_then(|w| std::fs::canonicalize(w).ok())
+        .unwrap_or_else(|| cwd.to_path_buf())
+}
+
+/// Loads, fixes (or previews fixes) and checks one path; `Err` is an exit code.
+fn check_path(
+    opts: &CheckOptions,
+    path: &Path,
+    cwd: &Path,
+    gathered: &mut Gathered,
+) -> Result<(), i32> {
+    let root = workspace_root(path);
+    let config = match configure(opts, &root) {
+        Ok(c) => c,
+        Err(errors) => {
+            for e in errors {
+                eprintln!("error: {e}");
             }
-        };
-        let mut ws = if opts.cache {
-            Workspace::load_cached(&root, config)
-        } else {
-            Workspace::load(&root, config)
-        };
+            return Err(EXIT_USAGE);
+        }
+    };
+    let mut ws = if opts.cache {
+        Workspace::load_cached(&root, config)
+    } else {
+        Workspace::load(&root, config)
+    };
+    if !opts.quiet {
         for w in &ws.warnings {
             eprintln!("warning: {w}");
         }
-        if opts.fix {
-            fix_workspace(&mut ws, &path, opts.with_migrations);
-        }
-        let mut findings: Vec<Finding> = ws
-            .check_all()
-            .into_iter()
-            .filter(|f| f.path.starts_with(&path))
-            .collect();
-        if opts.format.shows_fix_edits() {
-            ws.build_fixes(&mut findings);
-        }
-        let checked = ws.files.keys().filter(|p| p.starts_with(&path)).count();
-        if checked == 0 {
-            eprintln!(
-                "warning: no TypeScript files found under {}",
-                path.display()
-            );
-        }
-        for f in &findings {
-            if !sources.contains_key(&f.path) {
-                if let Some(file) = ws.files.get(&f.path) {
-                    sources.insert(f.path.clone(), file.text.to_string());
-                }
+    }
+    if opts.diff {
+        let preview = super::diff::preview(&mut ws, path, opts.with_migrations, MAX_FIX_ROUNDS);
+        gathered.preview.fixes += preview.fixes;
+        gathered.preview.migrations += preview.migrations;
+        gathered.preview.files.extend(preview.files);
+        return Ok(());
+    }
+    if opts.fix {
+        fix_workspace(&mut ws, path, opts.with_migrations, &mut gathered.fixes);
+    }
+    let mut findings: Vec<Finding> = ws
+        .check_all()
+        .into_iter()
+        .filter(|f| f.path.starts_with(path))
+        .collect();
+    if opts.format.shows_fix_edits() && !opts.statistics {
+        ws.build_fixes(&mut findings);
+    }
+    if opts.fix {
+        gathered.fixes.note_unsafe_left(&findings);
+    }
+    let checked = ws.files.keys().filter(|p| p.starts_with(path)).count();
+    if checked == 0 {
+        eprintln!(
+            "warning: no TypeScript files found under {}",
+            super::output::relative_path(path, cwd)
+        );
+    }
+    collect_sources(&ws, &findings, &mut gathered.sources);
+    gathered.findings.extend(findings);
+    Ok(())
+}
+
+/// The root's configuration (or `--config`'s), with `--select` / `--ignore` applied.
+fn configure(opts: &CheckOptions, root: &Path) -> Result<crate::config::Config, Vec<String>> {
+    let mut config = load_config_from(root, opts.config.as_deref())?;
+    let codes: Vec<&str> = REGISTRY.iter().map(|r| r.code).collect();
+    let select = super::select::parse(&opts.select);
+    let ignore = super::select::parse(&opts.ignore);
+    super::select::apply(&mut config, &codes, &select, &ignore)?;
+    Ok(config)
+}
+
+/// The texts output needs: every file a finding, a related location or a fix points at
+/// (without them positions fall back to 1:1).
+fn collect_sources(ws: &Workspace, findings: &[Finding], sources: &mut HashMap<PathBuf, String>) {
+    let paths = findings.iter().flat_map(|f| {
+        std::iter::once(&f.path)
+            .chain(f.related.iter().map(|r| &r.path))
+            .chain(
+                f.fixes
+                    .iter()
+                    .flat_map(|x| x.changes.iter().map(|c| c.path())),
+            )
+    });
+    for path in paths {
+        if !sources.contains_key(path) {
+            if let Some(file) = ws.files.get(path) {
+                sources.insert(path.clone(), file.text.to_string());
             }
         }
-        all_findings.extend(findings);
-        roots.push(root);
     }
-    if all_findings.iter().any(|f| f.severity == Severity::Error) {
-        exit = EXIT_FINDINGS;
+}
+
+fn render_findings(opts: &CheckOptions, gathered: &Gathered, cwd: &Path) -> String {
+    let findings = &gathered.findings;
+    if opts.statistics {
+        let counts = super::stats::count(findings);
+        return match opts.format {
+            OutputFormat::Json => super::stats::render_json(&counts),
+            _ => super::stats::render_text(&counts),
+        };
     }
-    let display_root = common_root(&roots);
-    let rules: Vec<RuleInfo> = REGISTRY
+    match opts.format {
+        OutputFormat::Text => {
+            let palette = Palette::for_choice(opts.color);
+            let with_summary = !opts.quiet;
+            super::output::text::render_styled(
+                findings,
+                cwd,
+                &gathered.sources,
+                &palette,
+                with_summary,
+            )
+        }
+        OutputFormat::Github => {
+            super::output::github::render(findings, &github_root(cwd), &gathered.sources)
+        }
+        format => render(format, findings, cwd, &gathered.sources, &rule_infos()),
+    }
+}
+
+fn rule_infos() -> Vec<RuleInfo> {
+    REGISTRY
         .iter()
         .map(|r| RuleInfo {
             code: r.code,
@@ -95,62 +229,45 @@ pub fn run(opts: &CheckOptions) -> i32 {
             default_severity: r.default_severity,
             help_uri: r.doc_url(),
         })
-        .collect();
-    super::emit(&render(
-        opts.format,
-        &all_findings,
-        &display_root,
-        &sources,
-        &rules,
-    ));
-    exit
+        .collect()
 }
 
-fn has_safe_fix(finding: &Finding) -> bool {
-    finding
-        .fixes
-        .iter()
-        .any(|x| x.applicability == Applicability::Safe)
-}
-
-fn common_root(roots: &[PathBuf]) -> PathBuf {
-    let Some(first) = roots.first() else {
-        return PathBuf::new();
-    };
-    let mut common = first.clone();
-    for r in roots.iter().skip(1) {
-        while !r.starts_with(&common) {
-            if !common.pop() {
-                break;
-            }
-        }
+/// `--diff`: the diff on stdout, a one-line summary on stderr; exit 1 when something
+/// would change (as ruff does), unless `--exit-zero`.
+fn report_diff(opts: &CheckOptions, gathered: &Gathered, cwd: &Path) -> i32 {
+    super::emit(&super::diff::render(&gathered.preview, cwd));
+    if !opts.quiet {
+        eprintln!("{}", super::diff::summary(&gathered.preview));
     }
-    common
+    if gathered.preview.files.is_empty() || opts.exit_zero {
+        EXIT_OK
+    } else {
+        EXIT_FINDINGS
+    }
 }
 
 /// Applies safe fixes under `scope` round by round, then reloads what changed.
-fn fix_workspace(ws: &mut Workspace, scope: &Path, with_migrations: bool) {
-    let mut total = 0;
+fn fix_workspace(
+    ws: &mut Workspace,
+    scope: &Path,
+    with_migrations: bool,
+    summary: &mut FixSummary,
+) {
     for _ in 0..MAX_FIX_ROUNDS {
-        let mut findings: Vec<Finding> = ws
-            .check_all()
-            .into_iter()
-            .filter(|f| f.path.starts_with(scope) && has_safe_fix(f))
-            .collect();
-        ws.build_fixes(&mut findings);
+        let findings = super::fixes::fixable_findings(ws, scope);
         let mut plan = FixPlan::new();
-        for f in findings.iter().filter(|f| f.path.starts_with(scope)) {
-            if let Some(fix) = f
-                .fixes
-                .iter()
-                .find(|x| x.applicability == Applicability::Safe)
-            {
-                plan.add(fix);
+        let mut accepted = Vec::new();
+        for f in &findings {
+            if let Some(fix) = super::fixes::safe_fix(ws, f) {
+                if plan.add(&fix) {
+                    accepted.push(fix);
+                }
             }
         }
         if plan.is_empty() {
             break;
         }
+        let missing = missing_folders(&accepted);
         let read = |p: &Path| ws.files.get(p).map(|f| f.text.to_string());
         let report = match plan.apply(read, with_migrations) {
             Ok(r) => r,
@@ -159,9 +276,6 @@ fn fix_workspace(ws: &mut Workspace, scope: &Path, with_migrations: bool) {
                 break;
             }
         };
-        for (path, why) in &report.skipped {
-            eprintln!("warning: {}: fix not applied: {why}", path.display());
-        }
         let changed: Vec<PathBuf> = report
             .files_changed
             .iter()
@@ -173,16 +287,14 @@ fn fix_workspace(ws: &mut Workspace, scope: &Path, with_migrations: bool) {
             reload(ws, to);
         }
         if changed.is_empty() && report.renamed.is_empty() {
+            summary.add_round(0, &report, &missing);
             break;
         }
-        total += plan.len();
+        summary.add_round(plan.len(), &report, &missing);
         for p in &changed {
             reload(ws, p);
         }
         ws.rebuild();
-    }
-    if total > 0 {
-        eprintln!("Applied {total} fixes.");
     }
 }
 

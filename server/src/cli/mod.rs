@@ -1,8 +1,14 @@
 //! Command-line shell: `check`, `rule`, `erd`, `lsp`.
 
 pub mod check;
+pub mod color;
+pub mod diff;
+pub mod fix_summary;
+pub mod fixes;
 pub mod output;
 pub mod schema;
+pub mod select;
+pub mod stats;
 
 use crate::config::Config;
 use crate::rules::REGISTRY;
@@ -44,6 +50,28 @@ pub fn emit(text: &str) {
 /// Loads the config of a root, with unknown rule codes reported as errors.
 pub fn load_config(root: &Path) -> Result<Config, Vec<String>> {
     let config = Config::load(root).map_err(|e| vec![e.to_string()])?;
+    let codes: Vec<&str> = REGISTRY.iter().map(|r| r.code).collect();
+    let errors = config.validate_rule_codes(&codes);
+    if errors.is_empty() {
+        Ok(config)
+    } else {
+        Err(errors.iter().map(ToString::to_string).collect())
+    }
+}
+
+/// Loads `config_file` when given (`--config`), else the root's `typeorm-lsp.json`, with
+/// unknown rule codes reported as errors.
+pub fn load_config_from(root: &Path, config_file: Option<&Path>) -> Result<Config, Vec<String>> {
+    let Some(file) = config_file else {
+        return load_config(root);
+    };
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        vec![format!(
+            "{}: cannot read the configuration: {e}",
+            file.display()
+        )]
+    })?;
+    let config = Config::from_json_text(&text, file).map_err(|e| vec![e.to_string()])?;
     let codes: Vec<&str> = REGISTRY.iter().map(|r| r.code).collect();
     let errors = config.validate_rule_codes(&codes);
     if errors.is_empty() {

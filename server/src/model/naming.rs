@@ -73,18 +73,24 @@ pub fn join_column_name(relation: &str, referenced: &str, strategy: NamingStrate
 /// hashes as `%22deleted%22%20IS%20NULL`.
 pub fn typeorm_hash(key: &str) -> String {
     use sha1::{Digest, Sha1};
-    let mut encoded = String::with_capacity(key.len());
-    for b in key.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
-            encoded.push(b as char);
-        } else {
-            encoded.push_str(&format!("%{b:02X}"));
-        }
-    }
-    Sha1::digest(encoded.as_bytes())
+    Sha1::digest(encode_uri_component(key).as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// JavaScript's `encodeURIComponent`: UTF-8 bytes percent-encoded (upper-case hex) except
+/// ASCII letters, digits and `-_.!~*'()`.
+pub fn encode_uri_component(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// `user-profile`: the kebab-case form used by file names.

@@ -16,6 +16,7 @@ pub mod nam;
 pub mod rel;
 pub mod sd;
 pub mod sec;
+pub mod sup;
 mod suppress;
 #[cfg(test)]
 pub mod testing;

@@ -2,23 +2,13 @@
 //! one that silences nothing, or names no rule, is reported itself.
 
 use super::{Ctx, RuleDef, REGISTRY};
-use crate::finding::{Finding, Fix, Severity, Tag, TextEdit};
+use crate::finding::{Finding, Fix, Tag, TextEdit};
 
-pub const UNUSED: RuleDef = RuleDef {
-    code: "SUP001",
-    name: "unused-suppression",
-    summary: "A suppression comment that silences no finding.",
-    default_severity: Severity::Info,
-    check: |_, _, _| {},
-};
+/// SUP001 (documented in `rules::sup::sup001`).
+pub const UNUSED: RuleDef = super::sup::sup001::RULE;
 
-pub const UNKNOWN: RuleDef = RuleDef {
-    code: "SUP002",
-    name: "unknown-suppression-code",
-    summary: "A suppression comment that names no rule.",
-    default_severity: Severity::Info,
-    check: |_, _, _| {},
-};
+/// SUP002 (documented in `rules::sup::sup002`).
+pub const UNKNOWN: RuleDef = super::sup::sup002::RULE;
 
 /// The suppression rules are reported by `apply`, not by a check of their own.
 pub fn is_meta(code: &str) -> bool {

@@ -28,8 +28,26 @@ struct Log<'a> {
 #[serde(rename_all = "camelCase")]
 struct Run<'a> {
     tool: Tool<'a>,
+    /// Where `%SRCROOT%` is: the folder paths are relative to (the current directory).
+    original_uri_base_ids: std::collections::BTreeMap<&'static str, BaseUri>,
     column_kind: &'static str,
     results: Vec<SarifResult<'a>>,
+}
+
+#[derive(Serialize)]
+struct BaseUri {
+    uri: String,
+}
+
+/// The `file://` URI of a folder, with the trailing `/` SARIF requires of base URIs.
+fn folder_uri(root: &Path) -> String {
+    let absolute = relative_path(root, Path::new(""));
+    let slash = if absolute.starts_with('/') { "" } else { "/" };
+    let mut uri = format!("file://{slash}{}", encode_uri_path(&absolute));
+    if !uri.ends_with('/') {
+        uri.push('/');
+    }
+    uri
 }
 
 #[derive(Serialize)]
@@ -182,6 +200,12 @@ fn render_with_version(
                     rules: rules.iter().map(to_rule).collect(),
                 },
             },
+            original_uri_base_ids: std::collections::BTreeMap::from([(
+                SRCROOT,
+                BaseUri {
+                    uri: folder_uri(root),
+                },
+            )]),
             column_kind: "utf16CodeUnits",
             results,
         }],
@@ -348,6 +372,7 @@ mod tests {
             "src/users/user.service.ts"
         );
         assert_eq!(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+        assert_eq!(run["originalUriBaseIds"]["%SRCROOT%"]["uri"], "file:///ws/");
         // `🎉` is two UTF-16 code units, so the column is one more than in chars.
         assert_eq!(location["region"]["startColumn"], 29);
         assert_eq!(location["region"]["endColumn"], 46);

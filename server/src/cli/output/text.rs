@@ -2,20 +2,34 @@
 //! underline, related locations and the fix, then a one-line summary.
 
 use super::{relative_path, sorted, ColumnUnit, LineIndex, Locator, SourceLookup};
+use crate::cli::color::{paint, Palette};
 use crate::finding::{Applicability, Finding, Severity};
 use std::fmt::Write;
 use std::path::Path;
 
 /// Renders all findings (sorted by path and position) followed by the summary line.
 pub fn render(findings: &[Finding], root: &Path, sources: &dyn SourceLookup) -> String {
+    render_styled(findings, root, sources, &Palette::plain(), true)
+}
+
+/// [`render`] in colour (`palette`), with or without the summary line.
+pub fn render_styled(
+    findings: &[Finding],
+    root: &Path,
+    sources: &dyn SourceLookup,
+    palette: &Palette,
+    with_summary: bool,
+) -> String {
     let mut locator = Locator::new(sources);
     let mut out = String::new();
     for finding in sorted(findings) {
-        render_finding(&mut out, finding, root, &mut locator);
+        render_finding(&mut out, finding, root, &mut locator, palette);
         out.push('\n');
     }
-    out.push_str(&summary(findings));
-    out.push('\n');
+    if with_summary {
+        out.push_str(&paint(palette.summary, &summary(findings)));
+        out.push('\n');
+    }
     out
 }
 
@@ -53,28 +67,43 @@ fn has_safe_fix(finding: &Finding) -> bool {
         .any(|fix| fix.applicability == Applicability::Safe)
 }
 
-fn render_finding(out: &mut String, finding: &Finding, root: &Path, locator: &mut Locator) {
+fn render_finding(
+    out: &mut String,
+    finding: &Finding,
+    root: &Path,
+    locator: &mut Locator,
+    palette: &Palette,
+) {
     let (start, _) = locator.range(&finding.path, &finding.span, ColumnUnit::Chars);
+    let severity = palette.severity(finding.severity);
     let _ = writeln!(
         out,
-        "{}:{}:{}: {} [{}] {}",
-        relative_path(&finding.path, root),
-        start.line,
-        start.column,
-        finding.code,
-        finding.severity.as_str(),
+        "{}: {} {} {}",
+        paint(
+            palette.path,
+            &format!(
+                "{}:{}:{}",
+                relative_path(&finding.path, root),
+                start.line,
+                start.column
+            )
+        ),
+        paint(severity, finding.code),
+        paint(severity, &format!("[{}]", finding.severity.as_str())),
         finding.message
     );
     let gutter = start.line.to_string().len();
+    let bar = |text: &str| paint(palette.gutter, text);
     if let Some(index) = locator.index(&finding.path) {
-        render_snippet(out, index, &finding.span, gutter);
+        render_snippet_styled(out, index, &finding.span, gutter, palette, severity);
     }
     for related in &finding.related {
         let (at, _) = locator.range(&related.path, &related.span, ColumnUnit::Chars);
         let _ = writeln!(
             out,
-            "{:gutter$} = related: {}:{}:{}: {}",
+            "{:gutter$} {} related: {}:{}:{}: {}",
             "",
+            bar("="),
             relative_path(&related.path, root),
             at.line,
             at.column,
@@ -83,16 +112,29 @@ fn render_finding(out: &mut String, finding: &Finding, root: &Path, locator: &mu
     }
     if let Some(fix) = finding.fixes.first() {
         let label = match fix.applicability {
-            Applicability::Safe => "fix available",
-            Applicability::Unsafe => "unsafe fix available (editor only)",
+            Applicability::Safe => paint(palette.fix, "fix available"),
+            Applicability::Unsafe => "unsafe fix available (editor only)".to_string(),
         };
-        let _ = writeln!(out, "{:gutter$} = {label}: {}", "", fix.title);
+        let _ = writeln!(out, "{:gutter$} {} {label}: {}", "", bar("="), fix.title);
     }
 }
 
 /// The span's first line with a caret underline. The padding copies tabs from the source
 /// line so the carets line up whatever the terminal's tab width.
+#[cfg(test)]
 fn render_snippet(out: &mut String, index: &LineIndex, span: &crate::finding::Span, gutter: usize) {
+    let plain = Palette::plain();
+    render_snippet_styled(out, index, span, gutter, &plain, plain.error);
+}
+
+fn render_snippet_styled(
+    out: &mut String,
+    index: &LineIndex,
+    span: &crate::finding::Span,
+    gutter: usize,
+    palette: &Palette,
+    caret_style: anstyle::Style,
+) {
     let start = index.clamp(span.start);
     let line = index.line_of(start);
     let line_start = index.line_start(line);
@@ -115,9 +157,12 @@ fn render_snippet(out: &mut String, index: &LineIndex, span: &crate::finding::Sp
         })
         .collect();
     let carets = "^".repeat(underlined.chars().map(display_width).sum::<usize>().max(1));
-    let _ = writeln!(out, "{:gutter$} |", "");
-    let _ = writeln!(out, "{} | {}", line + 1, text);
-    let _ = writeln!(out, "{:gutter$} | {padding}{carets}", "");
+    let bar = paint(palette.gutter, "|");
+    let _ = writeln!(out, "{:gutter$} {bar}", "");
+    let number = paint(palette.gutter, &(line + 1).to_string());
+    let _ = writeln!(out, "{number} {bar} {text}");
+    let carets = paint(caret_style, &carets);
+    let _ = writeln!(out, "{:gutter$} {bar} {padding}{carets}", "");
 }
 
 /// How many terminal cells `c` takes: 2 for East Asian wide characters and emoji, 0 for

@@ -21,11 +21,14 @@
 //! ```
 //!
 //! ## Fix
-//! Remove the redundant decorator (here `@Index()` above `customer`); `migration:generate`
-//! then drops the index.
+//! Remove the redundant decorator (here `@Index()` above `customer`), with a migration
+//! that drops the index from every table that has it (`DROP INDEX CONCURRENTLY IF
+//! EXISTS`, outside a transaction; `down` recreates it under TypeORM's name and
+//! definition). The CLI writes the migration with `--fix --with-migrations`.
 
-use crate::finding::{Applicability, Finding, Fix, Severity, Tag, TextEdit};
-use crate::model::{Entity, Index, IndexKind};
+use super::migration::{migration_file, migration_name, IndexSpec, MigrationPlan};
+use crate::finding::{Applicability, FileChange, Finding, Fix, Severity, Tag, TextEdit};
+use crate::model::{Entity, Index, IndexKind, Origin};
 use crate::rules::{Ctx, RuleDef};
 
 pub const RULE: RuleDef = RuleDef {
@@ -70,7 +73,12 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
             let mut finding = Finding::new(RULE.code, path.clone(), origin.span.clone(), message);
             finding.tags.push(Tag::Unnecessary);
             let fix = ctx.defer("Remove the redundant index", Applicability::Safe, || {
-                fix(ctx, file, &origin.span)
+                let mut fix = fix(ctx, file, &origin.span)?;
+                if let Some(migration) = drop_migration(ctx, origin, index) {
+                    fix.changes.push(migration);
+                    fix.creates_migration = true;
+                }
+                Some(fix)
             });
             if let Some(fix) = fix.filter(|_| !has_syntax_errors(ctx, file)) {
                 finding = finding.with_fix(fix);
@@ -127,6 +135,42 @@ fn covering_other<'a>(entity: &'a Entity, i: usize, index: &Index) -> Option<&'a
         (j != i && !other.unresolved && same_predicate && starts_with && longer_or_earlier)
             .then_some(other)
     })
+}
+
+/// The migration that drops the index from every table that has it (a decorator on a base
+/// class indexes each inheriting table), `down` recreating it under TypeORM's name.
+fn drop_migration(ctx: &Ctx, origin: &Origin, index: &Index) -> Option<FileChange> {
+    let mut tables: Vec<&str> = ctx
+        .model
+        .entities
+        .iter()
+        .filter(|e| {
+            e.indexes
+                .iter()
+                .any(|i| i.origin.as_ref() == Some(origin) && i.columns == index.columns)
+        })
+        .map(|e| e.table.as_str())
+        .collect();
+    tables.sort_unstable();
+    tables.dedup();
+    let first = *tables.first()?;
+    let specs: Vec<IndexSpec> = tables
+        .iter()
+        .map(|table| {
+            IndexSpec::named(
+                table,
+                index.name.as_deref(),
+                index.columns.clone(),
+                index.unique,
+                index.where_clause.clone(),
+            )
+        })
+        .collect();
+    let name = migration_name("DropIndex", first, &index.columns);
+    Some(migration_file(
+        ctx,
+        &MigrationPlan::drop_indexes(name, &specs),
+    ))
 }
 
 fn fix(ctx: &Ctx, file: usize, span: &std::ops::Range<usize>) -> Option<Fix> {
@@ -225,6 +269,39 @@ export class Order extends ManagedEntity {{
             "@Index({ where: '\"deleted\" IS NULL' })"
         ))
         .is_empty());
+    }
+
+    #[test]
+    fn fix_writes_a_migration_that_drops_the_index_and_recreates_it_in_down() {
+        std::env::set_var("TYPEORM_LSP_MIGRATION_TIMESTAMP", "1700000000000");
+        let text = order("@Index(['customer', 'total'])", "@Index()");
+        let ws = workspace(&[("src/orders/order.entity.ts", &text)]);
+        let found = findings(&ws, "IDX004");
+        let fix = &found[0].fixes[0];
+        assert!(fix.creates_migration);
+        let created = fix.changes.iter().find_map(|c| match c {
+            crate::finding::FileChange::Create { path, contents } => Some((path, contents)),
+            _ => None,
+        });
+        let (path, contents) = created.expect("a migration is created");
+        assert!(
+            path.ends_with("src/migrations/1700000000000-drop-index-order-customer-id.ts"),
+            "{path:?}"
+        );
+        // `echo -n order_customerId | sha1sum`, first 26 hex digits.
+        let name =
+            super::super::migration::typeorm_index_name("order", &["customerId".into()], None);
+        let up = contents.find("DROP INDEX CONCURRENTLY IF EXISTS");
+        let down = contents.find("CREATE INDEX CONCURRENTLY IF NOT EXISTS");
+        assert!(
+            matches!((up, down), (Some(u), Some(d)) if u < d),
+            "{contents}"
+        );
+        assert!(
+            contents.contains(&format!("\"{name}\" ON \"order\" (\"customerId\")")),
+            "{contents}"
+        );
+        assert!(contents.contains("public transaction = false;"));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::rules::Ctx;
 use std::path::PathBuf;
 
 /// TypeORM's `DefaultNamingStrategy.indexName`: `IDX_` + the first 26 hex digits of
-/// sha1(`<table>_<sorted columns joined by _>[_<where>]`).
+/// sha1(encodeURIComponent(`<table>_<sorted columns joined by _>[_<where>]`)).
 pub fn typeorm_index_name(table: &str, columns: &[String], where_clause: Option<&str>) -> String {
     let mut sorted = columns.to_vec();
     sorted.sort();
@@ -45,6 +45,22 @@ impl IndexSpec {
             unique,
             where_clause,
         }
+    }
+
+    /// An index with the name its decorator gives it (`@Index('IDX_x', ...)`), or
+    /// TypeORM's derived name when it has none.
+    pub fn named(
+        table: &str,
+        name: Option<&str>,
+        columns: Vec<String>,
+        unique: bool,
+        where_clause: Option<String>,
+    ) -> Self {
+        let mut spec = IndexSpec::new(table, columns, unique, where_clause);
+        if let Some(name) = name {
+            spec.name = name.to_string();
+        }
+        spec
     }
 
     fn create_sql(&self) -> String {
@@ -90,6 +106,15 @@ impl MigrationPlan {
             name,
             up: specs.iter().map(IndexSpec::create_sql).collect(),
             down: specs.iter().rev().map(IndexSpec::drop_sql).collect(),
+        }
+    }
+
+    /// The reverse: `up` drops the indexes, `down` recreates them as they were.
+    pub fn drop_indexes(name: String, specs: &[IndexSpec]) -> Self {
+        MigrationPlan {
+            name,
+            up: specs.iter().map(IndexSpec::drop_sql).collect(),
+            down: specs.iter().rev().map(IndexSpec::create_sql).collect(),
         }
     }
 }
@@ -221,6 +246,8 @@ pub fn migration_name(verb: &str, table: &str, columns: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::naming::encode_uri_component;
+    use sha1::{Digest, Sha1};
 
     #[test]
     fn index_name_matches_typeorm() {
@@ -237,6 +264,39 @@ mod tests {
         assert_eq!(
             typeorm_index_name("post", &["a".into()], Some("\"deleted\" IS NULL")),
             "IDX_1bcffc67dbc9a2601268c5cc0f"
+        );
+    }
+
+    #[test]
+    fn index_names_hash_the_percent_encoded_key() {
+        assert_eq!(
+            encode_uri_component("a_\"deleted\" IS NULL"),
+            "a_%22deleted%22%20IS%20NULL"
+        );
+        assert_eq!(encode_uri_component("é(x)*"), "%C3%A9(x)*");
+        // sha1("post_authorId_%22deleted%22%20IS%20NULL"), first 26 hex digits.
+        let key = "post_authorId_%22deleted%22%20IS%20NULL";
+        let hex: String = Sha1::digest(key.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            typeorm_index_name("post", &["authorId".into()], Some("\"deleted\" IS NULL")),
+            format!("IDX_{}", &hex[..26])
+        );
+    }
+
+    #[test]
+    fn drop_migrations_recreate_the_index_in_down() {
+        let spec = IndexSpec::named("post", Some("IDX_custom"), vec!["a".into()], false, None);
+        let plan = MigrationPlan::drop_indexes("DropIndexPostA".into(), &[spec]);
+        assert_eq!(
+            plan.up,
+            ["DROP INDEX CONCURRENTLY IF EXISTS \"IDX_custom\""]
+        );
+        assert_eq!(
+            plan.down,
+            ["CREATE INDEX CONCURRENTLY IF NOT EXISTS \"IDX_custom\" ON \"post\" (\"a\")"]
         );
     }
 

@@ -3,7 +3,8 @@
 //! ## What it does
 //! Compares a column's `nullable` option with its TypeScript type:
 //! - `nullable: true` (or a `@DeleteDateColumn`, nullable by default) whose type has no
-//!   `null` (a `?` or `| undefined` counts as acknowledging it);
+//!   `null` (a `?` or `| undefined` counts as acknowledging it, and `any` or `unknown`
+//!   admit `null` already);
 //! - a `T | null` type on a column that is not nullable (columns are `NOT NULL` by
 //!   default; primary columns are never nullable).
 //!
@@ -190,9 +191,18 @@ fn is_wrapped(ty: &TypeAnn, wrapper: &str) -> bool {
         .any(|t| matches!(&t.kind, TypeKind::Named { name, .. } if name == wrapper))
 }
 
+/// `any` and `unknown` already admit `null`: `data: any` on a nullable column is fine,
+/// and `any | null` would be noise.
+fn admits_anything(ty: &TypeAnn) -> bool {
+    ty.members()
+        .iter()
+        .any(|t| matches!(&t.kind, TypeKind::Keyword(k) if k == "any" || k == "unknown"))
+}
+
 fn mismatch(member: &Member, nullable: bool) -> Option<Mismatch> {
     let has_null = member.ty.includes_null();
-    let acknowledged = has_null || member.optional || member.ty.includes_undefined();
+    let acknowledged =
+        has_null || member.optional || member.ty.includes_undefined() || admits_anything(member.ty);
     if nullable && !acknowledged {
         return Some(Mismatch::MissingNull);
     }
@@ -422,6 +432,8 @@ export class Item extends ManagedEntity {{
             "  @DeleteDateColumn() h: Date | null;",
             "  @ManyToOne(() => Item) i: Item | null;",
             "  @ManyToOne(() => Item, { nullable: true, lazy: true }) j: Promise<Item>;",
+            "  @Column({ type: 'jsonb', nullable: true }) k: any;",
+            "  @Column({ type: 'jsonb', nullable: true }) l: unknown;",
         ] {
             assert!(typ002(body).is_empty(), "{body}");
         }
