@@ -102,6 +102,7 @@ impl Workspace {
         let resolver = Resolver::new(root, &config, tsconfig);
         let list: Vec<Arc<SourceFile>> = files.values().cloned().collect();
         config.workspace_aliases = crate::model::wrappers::derive_aliases(&list, &resolver);
+        config.base_columns = crate::model::detect_base_columns(&list, &config);
         let model = Model::build(list, &config, &resolver);
         Workspace {
             root: root.to_path_buf(),

@@ -127,8 +127,12 @@ async fn run_once(session: &Arc<Session>) {
     }
     let worker = session.clone();
     match tokio::task::spawn_blocking(move || check_later(&worker, rest, revision)).await {
-        Ok(Some(run)) => publish(session, run).await,
-        Ok(None) => test_log(session, "analysis superseded".to_string()).await,
+        Ok((run, stopped)) => {
+            publish(session, run).await;
+            if stopped {
+                test_log(session, "analysis superseded".to_string()).await;
+            }
+        }
         Err(err) => {
             let msg = format!("analysis failed: {err}");
             session.log(MessageType::ERROR, msg).await;
@@ -187,7 +191,7 @@ fn analyze_open(session: &Session, revision: u64) -> Option<(Run, Rest)> {
         .collect();
     let mut run = Run::default();
     let updated = update_workspaces(session, &pending, &open, &mut run.messages);
-    let vanish = pending.full || !updated.is_empty();
+    let vanish = pending.full || pending.vanish || !updated.is_empty();
     let later = later_work(session, &pending, updated);
     let rest = Rest { later, vanish };
     let enc = session.encoding();
@@ -245,7 +249,7 @@ fn later_work(
 /// the task: whatever superseded the run has done that).
 fn requeue(session: &Session, rest: Rest) {
     let mut pending = session.pending();
-    pending.full |= rest.vanish && rest.later.is_empty();
+    pending.vanish |= rest.vanish;
     for later in rest.later {
         match later.recheck {
             Recheck::All => pending.full = true,
@@ -254,20 +258,33 @@ fn requeue(session: &Session, rest: Rest) {
     }
 }
 
-/// The files whose findings an incremental edit of `path` can change: the file itself
-/// and the files declaring the entities it touches (declared in it or inheriting from
-/// it).
+/// The files whose findings an incremental edit of `path` can change, from the model's
+/// indexes: the file, the files declaring the entities it touches (declared in it or
+/// inheriting from it), the files importing any of those, and the files with query calls
+/// on those entities' repositories. (Raw SQL naming a table without importing its entity
+/// is not covered: it is re-checked by the next full check.)
 fn dependents(workspace: &Workspace, path: &Path) -> HashSet<PathBuf> {
     let model = &workspace.model;
     let mut out = HashSet::from([path.to_path_buf()]);
     let Some(fi) = model.file_index(path) else {
         return out;
     };
+    let mut files: HashSet<usize> = HashSet::from([fi]);
+    let mut callers: Vec<usize> = Vec::new();
     for e in model.entities_touching(fi) {
-        if let Some(file) = model.file(e.file) {
-            out.insert(file.path.clone());
-        }
+        files.insert(e.file);
+        callers.extend(model.links.calls_on(&e.name).iter().map(|(f, _)| *f));
     }
+    let declaring: Vec<usize> = files.iter().copied().collect();
+    for f in declaring {
+        files.extend(model.links.importers(f).iter().map(|site| site.file));
+    }
+    files.extend(callers);
+    out.extend(
+        files
+            .into_iter()
+            .filter_map(|f| Some(model.file(f)?.path.clone())),
+    );
     out
 }
 
@@ -489,13 +506,15 @@ fn check_open(
 
 /// The second phase: re-checks the closed files each folder's changes may affect, in
 /// parallel; files without findings are reported only when they had some before (to
-/// clear them). Files a nested folder owns are left to it. None when superseded (the
-/// work is queued again).
-fn check_later(session: &Session, rest: Rest, revision: u64) -> Option<Run> {
+/// clear them). Files a nested folder owns are left to it. When superseded it stops:
+/// what it checked is still published (its dependents on the newer change are re-checked
+/// by the next run) and the files it did not reach are queued again.
+fn check_later(session: &Session, rest: Rest, revision: u64) -> (Run, bool) {
     let open: HashSet<PathBuf> = session.docs.uris().iter().filter_map(uri_path).collect();
     let enc = session.encoding();
     let stopped = AtomicBool::new(false);
     let mut items: Vec<Item> = Vec::new();
+    let mut left: HashSet<PathBuf> = HashSet::new();
     for later in &rest.later {
         let ws = &*later.workspace;
         let files: Vec<&PathBuf> = {
@@ -509,32 +528,38 @@ fn check_later(session: &Session, rest: Rest, revision: u64) -> Option<Run> {
                 .filter(|p| folders.owner(p) == Some(later.root.as_path()))
                 .collect()
         };
-        let checked: Vec<Item> = files
+        // Ok(item): checked; Err(path): not reached before the run was superseded.
+        let outcomes: Vec<Result<Option<Item>, &PathBuf>> = files
             .par_iter()
-            .filter_map(|path| {
+            .map(|path| {
                 if stopped.load(Ordering::Relaxed) || session.superseded(revision) {
                     stopped.store(true, Ordering::Relaxed);
-                    return None;
+                    return Err(*path);
                 }
-                check_closed(session, ws, path, enc)
+                Ok(check_closed(session, ws, path, enc))
             })
             .collect();
-        items.extend(checked);
-        if stopped.load(Ordering::Relaxed) {
-            break;
+        for outcome in outcomes {
+            match outcome {
+                Ok(item) => items.extend(item),
+                Err(path) => {
+                    left.insert(path.clone());
+                }
+            }
         }
     }
-    if stopped.load(Ordering::Relaxed) {
-        requeue(session, rest);
-        return None;
+    let stopped = stopped.load(Ordering::Relaxed);
+    if stopped {
+        session.pending().recheck.extend(left);
     }
     if rest.vanish {
         items.extend(vanished(session, &open));
     }
-    Some(Run {
+    let run = Run {
         items,
         messages: Vec::new(),
-    })
+    };
+    (run, stopped)
 }
 
 /// The findings of one closed file, if it has some or had some.
@@ -659,4 +684,59 @@ pub async fn publish(session: &Session, run: Run) {
             .await;
     }
     session.analyzed.send_modify(|generation| *generation += 1);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    const USER: &str = "import { Entity, Column, OneToMany } from 'typeorm';
+import { Post } from './post.entity';
+@Entity() export class User { @Column() email: string; @OneToMany(() => Post, (p) => p.author) posts: Post[]; }
+";
+    const POST: &str = "import { Entity, Column, ManyToOne } from 'typeorm';
+import { User } from './user.entity';
+@Entity() export class Post { @Column() title: string; @ManyToOne(() => User, (u) => u.posts) author: User; }
+";
+    const SERVICE: &str = "import { User } from './user.entity';
+export class UsersService {
+  constructor(private readonly users: Repository<User>) {}
+  byEmail(email: string) { return this.users.findOne({ where: { email } }); }
+}
+";
+    const OTHER: &str = "export const unrelated = 1;\n";
+
+    fn names(set: HashSet<PathBuf>) -> Vec<String> {
+        let mut v: Vec<String> = set
+            .iter()
+            .filter_map(|p| Some(p.file_name()?.to_str()?.to_string()))
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn an_edit_rechecks_the_file_its_importers_and_its_entities_users() {
+        let root = Path::new("/nonexistent-w");
+        let sources = [
+            ("user.entity.ts", USER),
+            ("post.entity.ts", POST),
+            ("users.service.ts", SERVICE),
+            ("other.ts", OTHER),
+        ]
+        .iter()
+        .map(|(n, t)| (root.join(n), t.to_string()))
+        .collect();
+        let ws = Workspace::from_sources(root, Config::default(), sources);
+        assert_eq!(
+            names(dependents(&ws, &root.join("user.entity.ts"))),
+            ["post.entity.ts", "user.entity.ts", "users.service.ts"]
+        );
+        assert_eq!(
+            names(dependents(&ws, &root.join("post.entity.ts"))),
+            ["post.entity.ts", "user.entity.ts"]
+        );
+        assert_eq!(names(dependents(&ws, &root.join("other.ts"))), ["other.ts"]);
+    }
 }

@@ -68,7 +68,7 @@ pub fn actions(
             out.extend(suppress_action(ctx, doc, &index, finding, &diag));
         }
     }
-    if wanted(FIX_ALL_KIND) {
+    if fix_all_asked(only) {
         out.extend(fix_all(ctx, doc, findings));
     }
     out.into_iter()
@@ -76,26 +76,54 @@ pub fn actions(
         .collect()
 }
 
-/// `findings` of the file at `uri` with their deferred fixes built against the workspace
-/// of its folder (diagnostics carry only fix titles; the edits are built here, on demand).
-pub fn with_built_fixes(
-    session: &super::session::Session,
-    uri: &Uri,
-    findings: &[Finding],
-) -> Vec<Finding> {
-    let mut findings = findings.to_vec();
-    if !findings.iter().any(Finding::has_deferred_fix) {
-        return findings;
+/// Builds, on demand, the deferred fixes of the findings `wanted` picks (by index),
+/// against the published workspace `ws` of the document. Fixes are built only when that
+/// snapshot holds the buffer's text (the findings' spans, already moved onto the buffer,
+/// then match what the rule finds again); otherwise, for the moment between an edit and
+/// the next snapshot, those fixes are left out. The other findings keep their deferred
+/// fixes unbuilt (no actions are made from them).
+pub fn build_wanted_fixes(
+    ws: Option<&crate::workspace::Workspace>,
+    doc: &FileView,
+    findings: &mut [Finding],
+    wanted: impl Fn(&Finding) -> bool,
+) {
+    let picked: Vec<usize> = findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.has_deferred_fix() && wanted(f))
+        .map(|(i, _)| i)
+        .collect();
+    if picked.is_empty() {
+        return;
     }
-    let folders = session.folders();
-    let state = super::session::uri_path(uri).and_then(|p| folders.for_path(&p));
-    match state {
-        Some(state) => state.workspace.build_fixes(&mut findings),
-        None => findings
+    let path = super::session::uri_path(&doc.uri);
+    let in_step = ws.filter(|ws| {
+        path.as_deref()
+            .and_then(|p| ws.files.get(p))
+            .is_some_and(|f| *f.text == *doc.text)
+    });
+    let mut chosen: Vec<Finding> = picked
+        .iter()
+        .filter_map(|&i| findings.get(i).cloned())
+        .collect();
+    match in_step {
+        Some(ws) => ws.build_fixes(&mut chosen),
+        None => chosen
             .iter_mut()
             .for_each(|f| f.fixes.retain(|x| !x.deferred)),
     }
-    findings
+    for (i, built) in picked.into_iter().zip(chosen) {
+        if let Some(slot) = findings.get_mut(i) {
+            *slot = built;
+        }
+    }
+}
+
+/// Whether `only` asks for the fix-all action by name (a client asking for every kind
+/// gets the quick fixes of the range; fixing the whole file is built when asked for).
+pub fn fix_all_asked(only: Option<&[CodeActionKind]>) -> bool {
+    only.is_some() && wants(only, FIX_ALL_KIND)
 }
 
 /// Whether the client's `only` filter admits `kind` (a requested kind is a prefix).
@@ -111,7 +139,7 @@ fn wants(only: Option<&[CodeActionKind]>, kind: &str) -> bool {
 
 /// A finding is offered when its span meets the requested range or the client sent its
 /// diagnostic in the context.
-fn touches(finding: &Finding, span: &Span, context: &[Diagnostic]) -> bool {
+pub fn touches(finding: &Finding, span: &Span, context: &[Diagnostic]) -> bool {
     let meets = finding.span.start <= span.end && span.start <= finding.span.end;
     meets || context.iter().any(|d| is_diagnostic_of(d, finding))
 }
@@ -449,6 +477,16 @@ mod tests {
     }
 
     fn run(text: &str, findings: &[Finding], span: Span, caps: ClientCaps) -> Vec<CodeAction> {
+        run_only(text, findings, span, caps, None)
+    }
+
+    fn run_only(
+        text: &str,
+        findings: &[Finding],
+        span: Span,
+        caps: ClientCaps,
+        only: Option<&[CodeActionKind]>,
+    ) -> Vec<CodeAction> {
         let doc = view(text);
         let v = doc.clone();
         let lookup = move |p: &Path| (p == Path::new("/w/a.ts")).then(|| v.clone());
@@ -457,7 +495,7 @@ mod tests {
             enc: PositionEncoding::Utf16,
             view: &lookup,
         };
-        actions(&ctx, &doc, findings, &span, &[], None)
+        actions(&ctx, &doc, findings, &span, &[], only)
             .into_iter()
             .filter_map(|a| match a {
                 CodeActionOrCommand::CodeAction(a) => Some(a),
@@ -477,16 +515,15 @@ mod tests {
         let f1 = finding(text, "a: B", "  @Index()\n");
         let f2 = finding(text, "b: C", "  @Index()\n");
         let at = text.find("a: B").unwrap() + 1;
-        let found = run(text, &[f1, f2], at..at, ClientCaps::default());
-        let titles: Vec<_> = found.iter().map(|a| a.title.as_str()).collect();
-        assert_eq!(
-            titles,
-            [
-                "Add @Index()",
-                "Suppress IDX001 on this line",
-                "Fix all safe typeorm-lsp problems"
-            ]
+        let found = run(
+            text,
+            &[f1.clone(), f2.clone()],
+            at..at,
+            ClientCaps::default(),
         );
+        let titles: Vec<_> = found.iter().map(|a| a.title.as_str()).collect();
+        // Fixing the whole file is built only when asked for by kind.
+        assert_eq!(titles, ["Add @Index()", "Suppress IDX001 on this line"]);
         assert_eq!(found[0].is_preferred, Some(true));
         let quick = plain_edits(&found[0]);
         assert_eq!(
@@ -499,9 +536,12 @@ mod tests {
             "  // typeorm-lsp-ignore IDX001: reason\n"
         );
         assert_eq!(suppress[0].range.start, Position::new(2, 0));
-        let all = plain_edits(&found[2]);
+        let only = [CodeActionKind::SOURCE_FIX_ALL];
+        let fix_all = run_only(text, &[f1, f2], at..at, ClientCaps::default(), Some(&only));
+        assert_eq!(fix_all.len(), 1);
+        let all = plain_edits(&fix_all[0]);
         assert_eq!(all.len(), 2);
-        assert_eq!(found[2].kind, Some(CodeActionKind::new(FIX_ALL_KIND)));
+        assert_eq!(fix_all[0].kind, Some(CodeActionKind::new(FIX_ALL_KIND)));
     }
 
     #[test]

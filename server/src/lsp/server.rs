@@ -605,6 +605,7 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let published = self.session.results.get(&uri).map(|r| r.clone());
+        let ws = uri_path(&uri).and_then(|p| self.session.workspace_of(&p));
         self.session
             .blocking("codeAction", move |s| {
                 let enc = s.encoding();
@@ -622,8 +623,14 @@ impl LanguageServer for Backend {
                     enc,
                     view: &view,
                 };
-                let findings = code_actions::with_built_fixes(s, &snap.uri, &findings);
                 let only = params.context.only.as_deref();
+                let all = code_actions::fix_all_asked(only);
+                let context = &params.context.diagnostics;
+                let mut findings = findings;
+                // Only the fixes this request shows are built (all of them for fix-all).
+                code_actions::build_wanted_fixes(ws.as_deref(), &doc, &mut findings, |f| {
+                    all || code_actions::touches(f, &span, context)
+                });
                 let actions = code_actions::actions(
                     &ctx,
                     &doc,
@@ -663,6 +670,7 @@ impl LanguageServer for Backend {
             return Ok(action);
         };
         let title = action.title.clone();
+        let ws = uri_path(&uri).and_then(|p| self.session.workspace_of(&p));
         let edit = self
             .session
             .blocking("codeAction/resolve", move |s| {
@@ -679,7 +687,16 @@ impl LanguageServer for Backend {
                     enc: s.encoding(),
                     view: &view,
                 };
-                let findings = code_actions::with_built_fixes(s, &uri, &findings);
+                let doc = FileView {
+                    uri: snap.uri.clone(),
+                    text: snap.text.clone(),
+                    version: Some(snap.version),
+                };
+                let mut findings = findings;
+                let wanted = findings.get(data.finding).cloned();
+                code_actions::build_wanted_fixes(ws.as_deref(), &doc, &mut findings, |f| {
+                    Some(f) == wanted.as_ref()
+                });
                 code_actions::resolve_edit(&ctx, &findings, &data)
             })
             .await?;

@@ -208,8 +208,10 @@ pub struct Settings {
 /// Work queued for the analysis task by notifications.
 #[derive(Debug, Default)]
 pub struct Pending {
-    /// Closed files to re-check (dependents of an edit whose check was superseded).
+    /// Closed files to re-check (left by a run that was superseded).
     pub recheck: std::collections::HashSet<PathBuf>,
+    /// Look for closed files that left their workspace (left by a superseded run).
+    pub vanish: bool,
     /// Files changed, created or deleted on disk (or closed in the editor: back to disk).
     pub disk: Vec<PathBuf>,
     /// Settings, `typeorm-lsp.json` or `tsconfig.json` changed.

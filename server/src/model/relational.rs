@@ -241,6 +241,14 @@ impl Builder<'_> {
                 }
             }
         }
+        // A property that is both a column and a relation (`@ManyToOne(...) @JoinColumn({
+        // name: 'programId' }) @Column() programId: number`): the model keeps the column,
+        // TypeORM also makes the key.
+        for c in self.column_relations(e) {
+            if let Some(col) = cols.iter_mut().find(|x| x.column.name == c.column.name) {
+                col.fk = c.fk;
+            }
+        }
         let mut foreign_keys = Vec::new();
         // Foreign keys of relations in embedded classes and of `@TreeParent`.
         let mut pending: Vec<(String, Vec<(String, PendingFk)>)> = Vec::new();
@@ -634,6 +642,45 @@ impl Builder<'_> {
                 }
             })
             .collect()
+    }
+
+    /// Relations declared on a property that also declares a column, with their keys.
+    fn column_relations(&self, e: &Entity) -> Vec<Col> {
+        let Some(class) = e.class else {
+            return Vec::new();
+        };
+        let me = ClassRef {
+            file: e.file,
+            class,
+        };
+        let mut out = Vec::new();
+        for r in e.ancestors.iter().rev().chain(std::iter::once(&me)) {
+            let Some(c) = self.model.class(*r) else {
+                continue;
+            };
+            let origin_of = |d: &Decorator| Origin {
+                file: r.file,
+                class: Some(r.class),
+                span: d.span.clone(),
+            };
+            for prop in &c.properties {
+                if super::columns::column(prop, self.config, origin_of).is_none() {
+                    continue;
+                }
+                if let Some(rel) = super::columns::relation(prop, self.config, origin_of) {
+                    let key = format!("{}.{}", r.class, prop.name);
+                    let cols = self.relation_columns(&rel, &[], &key, true);
+                    // Named by the join column as declared, not by the default.
+                    out.extend(cols.into_iter().zip(rel.join_columns.iter()).map(
+                        |(mut col, name)| {
+                            col.column.name = name.clone();
+                            col
+                        },
+                    ));
+                }
+            }
+        }
+        out
     }
 
     /// `@TreeParent()` on the entity: a many-to-one to itself (`parentId`).
