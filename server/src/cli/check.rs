@@ -257,7 +257,7 @@ fn fix_workspace(
         let mut plan = FixPlan::new();
         let mut accepted = Vec::new();
         for f in &findings {
-            if let Some(fix) = super::fixes::safe_fix(ws, f) {
+            if let Some(fix) = super::fixes::safe_fix(f) {
                 if plan.add(&fix) {
                     accepted.push(fix);
                 }
