@@ -43,6 +43,8 @@ pub struct Links {
     importers: Vec<Vec<ImportSite>>,
     /// The file-name styles of the files that declare entities (NAM001's workspace style).
     pub entity_file_names: StyleCounts,
+    /// Statements with an `ON CONFLICT` target (IDX003), gathered on first use.
+    pub conflict_sites: std::sync::OnceLock<Vec<crate::rules::idx::upsert::ConflictSite>>,
     /// Entity (class) name -> the query calls whose receiver is its repository, as
     /// (file, index in `facts.query_calls`).
     calls_by_entity: HashMap<String, Vec<(usize, usize)>>,
@@ -88,6 +90,7 @@ impl Links {
             targets,
             calls_by_entity: HashMap::new(),
             entity_file_names: StyleCounts::default(),
+            conflict_sites: std::sync::OnceLock::new(),
         };
         links.index_importers();
         for (fi, f) in files.iter().enumerate() {
@@ -123,6 +126,7 @@ impl Links {
                 self.index_importers();
             }
         }
+        self.conflict_sites = std::sync::OnceLock::new();
         for calls in self.calls_by_entity.values_mut() {
             calls.retain(|(f, _)| *f != fi);
         }

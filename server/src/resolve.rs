@@ -11,6 +11,16 @@ use jsonc_parser::ParseOptions;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Calls of [`Resolver::resolve`] since the process started: the superlinear-work test
+/// (`tests/scaling.rs`) requires the count per file to stay flat as the workspace grows.
+static RESOLVE_CALLS: AtomicU64 = AtomicU64::new(0);
+
+/// The number of [`Resolver::resolve`] calls so far.
+pub fn resolve_calls() -> u64 {
+    RESOLVE_CALLS.load(Ordering::Relaxed)
+}
 
 /// Extensions tried after an extensionless specifier, in TypeScript's order.
 const TS_EXTENSIONS: &[&str] = &["ts", "tsx", "mts", "cts"];
@@ -281,6 +291,7 @@ impl Resolver {
         specifier: &str,
         exists: &dyn Fn(&Path) -> bool,
     ) -> Option<PathBuf> {
+        RESOLVE_CALLS.fetch_add(1, Ordering::Relaxed);
         if specifier.is_empty() || specifier.contains(':') || specifier.contains('\\') {
             return None;
         }

@@ -36,10 +36,11 @@ pub fn sources_from_bytes(data: &[u8]) -> Vec<(PathBuf, String)> {
         .collect()
 }
 
-/// Analyses sources as one workspace with the default configuration.
+/// Analyses sources as one workspace with the default configuration, fixes built.
 pub fn analyze(sources: Vec<(PathBuf, String)>) -> (Workspace, Vec<Finding>) {
     let ws = Workspace::from_sources(Path::new(ROOT), Config::default(), sources);
-    let findings = ws.check_all();
+    let mut findings = ws.check_all();
+    ws.build_fixes(&mut findings);
     (ws, findings)
 }
 

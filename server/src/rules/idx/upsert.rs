@@ -12,6 +12,94 @@ use crate::rules::Ctx;
 use crate::syntax::{Spanned, Value};
 use std::collections::BTreeSet;
 
+/// A statement that names a conflict target, found once per model (see
+/// [`conflict_sites`]): scanning every file for each unique index made IDX003 quadratic.
+#[derive(Debug, Clone)]
+pub struct ConflictSite {
+    file: usize,
+    span: std::ops::Range<usize>,
+    what: String,
+    target: Target,
+}
+
+#[derive(Debug, Clone)]
+enum Target {
+    /// `.upsert()`, `.orUpdate()`, `.orIgnore()` on this entity: conflict paths when
+    /// readable (None: assume they are the index's columns).
+    Entity {
+        entity: String,
+        paths: Option<Vec<String>>,
+    },
+    /// Raw `INSERT INTO t ... ON CONFLICT`: the tables inserted into (lower-cased, without
+    /// schema) and the column list (None: `DO NOTHING` without one, any index).
+    Raw {
+        tables: Vec<String>,
+        columns: Option<Vec<String>>,
+    },
+}
+
+/// Every conflict site of the workspace, in file order, computed on first use and kept
+/// with the model.
+fn conflict_sites<'a>(ctx: &Ctx<'a>) -> &'a [ConflictSite] {
+    ctx.model
+        .links
+        .conflict_sites
+        .get_or_init(|| collect_sites(ctx))
+}
+
+fn collect_sites(ctx: &Ctx) -> Vec<ConflictSite> {
+    let mut out = Vec::new();
+    for (file, source) in ctx.model.files.iter().enumerate() {
+        let mut push = |span: &std::ops::Range<usize>, what: String, target| {
+            out.push(ConflictSite {
+                file,
+                span: span.clone(),
+                what,
+                target,
+            })
+        };
+        for call in &source.facts.query_calls {
+            if call.method == "upsert" {
+                if let Some(entity) = ctx.call_entity(call) {
+                    // unreadable conflict paths: assume they are these
+                    let paths = call.args.get(1).and_then(conflict_paths);
+                    let target = Target::Entity {
+                        entity: entity.name.clone(),
+                        paths,
+                    };
+                    push(&call.span, "`.upsert()`".to_string(), target);
+                }
+            }
+            if call.method == "query" {
+                if let Some(target) = call.args.first().and_then(raw_on_conflict) {
+                    push(&call.span, "`ON CONFLICT`".to_string(), target);
+                }
+            }
+        }
+        for chain in &source.facts.query_builders {
+            let Some(entity) = ctx.chain_entity(chain) else {
+                continue;
+            };
+            for call in &chain.calls {
+                let paths = match call.method.as_str() {
+                    // `ON CONFLICT DO NOTHING`: any unique violation, partial or not, is
+                    // ignored today; with the rewrite a row equal to a deleted one goes in
+                    "orIgnore" => None,
+                    // `orUpdate({ conflict_target: [...] })` (old form) or no target: None
+                    "orUpdate" => call.args.get(1).and_then(conflict_paths),
+                    _ => continue,
+                };
+                let target = Target::Entity {
+                    entity: entity.name.clone(),
+                    paths,
+                };
+                push(&call.span, format!("`.{}()`", call.method), target);
+            }
+        }
+    }
+    out
+}
+
 /// Where an upsert targets `index`'s columns: `file:line` and what it is, for the message.
 pub fn upsert_targeting(ctx: &Ctx, entity: &Entity, index: &Index) -> Option<String> {
     let columns: BTreeSet<String> = index
@@ -33,67 +121,32 @@ pub fn upsert_targeting(ctx: &Ctx, entity: &Entity, index: &Index) -> Option<Str
             .collect();
         set == columns
     };
-    for (i, source) in ctx.model.files.iter().enumerate() {
-        let at = |span: &std::ops::Range<usize>, what: &str| {
-            let line = source
-                .text
-                .get(..span.start)
-                .map_or(0, |t| t.lines().count().max(1));
-            let path = ctx.path(i);
-            let shown = path
-                .strip_prefix(ctx.root)
-                .unwrap_or(&path)
-                .display()
-                .to_string();
-            format!("{what} at {shown}:{line}")
-        };
-        for call in &source.facts.query_calls {
-            if call.method == "upsert"
-                && ctx.call_entity(call).is_some_and(|e| e.name == entity.name)
-            {
-                // unreadable conflict paths: assume they are these
-                let target = call.args.get(1).map(conflict_paths);
-                if target
-                    .as_ref()
-                    .is_none_or(|t| t.as_ref().is_none_or(|t| names_columns(t)))
-                {
-                    return Some(at(&call.span, "`.upsert()`"));
-                }
-            }
-            if call.method == "query" {
-                if let Some(sql) = call.args.first() {
-                    if raw_on_conflict(sql, &entity.table, &names_columns) {
-                        return Some(at(&call.span, "`ON CONFLICT`"));
-                    }
-                }
-            }
+    let bare_table = entity
+        .table
+        .rsplit('.')
+        .next()
+        .unwrap_or(&entity.table)
+        .to_ascii_lowercase();
+    let site = conflict_sites(ctx).iter().find(|site| match &site.target {
+        Target::Entity { entity: e, paths } => {
+            *e == entity.name && paths.as_ref().is_none_or(|p| names_columns(p))
         }
-        for chain in &source.facts.query_builders {
-            if ctx
-                .chain_entity(chain)
-                .is_none_or(|e| e.name != entity.name)
-            {
-                continue;
-            }
-            for call in &chain.calls {
-                let hit = match call.method.as_str() {
-                    // `ON CONFLICT DO NOTHING`: any unique violation, partial or not, is
-                    // ignored today; with the rewrite a row equal to a deleted one goes in
-                    "orIgnore" => true,
-                    "orUpdate" => match call.args.get(1) {
-                        Some(target) => conflict_paths(target).is_none_or(|t| names_columns(&t)),
-                        // `orUpdate({ conflict_target: [...] })` (old form) or no target
-                        None => true,
-                    },
-                    _ => false,
-                };
-                if hit {
-                    return Some(at(&call.span, &format!("`.{}()`", call.method)));
-                }
-            }
+        Target::Raw { tables, columns } => {
+            tables.contains(&bare_table) && columns.as_ref().is_none_or(|c| names_columns(c))
         }
-    }
-    None
+    })?;
+    let source = ctx.file(site.file)?;
+    let line = source
+        .text
+        .get(..site.span.start)
+        .map_or(0, |t| t.lines().count().max(1));
+    let path = ctx.path(site.file);
+    let shown = path
+        .strip_prefix(ctx.root)
+        .unwrap_or(&path)
+        .display()
+        .to_string();
+    Some(format!("{} at {shown}:{line}", site.what))
 }
 
 /// The column names of a conflict target: `['email']`, `'email'`,
@@ -118,39 +171,40 @@ fn conflict_paths(arg: &Spanned<Value>) -> Option<Vec<String>> {
     }
 }
 
-/// `INSERT INTO "table" ... ON CONFLICT ("a", "b")` naming these columns.
-fn raw_on_conflict(sql: &Spanned<Value>, table: &str, names: &dyn Fn(&[String]) -> bool) -> bool {
-    let Some(rendered) = sql::render(&sql.value) else {
-        return false;
-    };
+/// `INSERT INTO "table" ... ON CONFLICT ("a", "b")`: the tables and the column list.
+fn raw_on_conflict(sql: &Spanned<Value>) -> Option<Target> {
+    let rendered = sql::render(&sql.value)?;
     let tokens = sql::tokenize(&rendered.text);
-    let bare_table = table.rsplit('.').next().unwrap_or(table);
-    let into_table = tokens.windows(2).any(|w| {
-        w[0].is_word("into")
-            && matches!(w[1].kind, Kind::Word | Kind::Quoted)
-            && w[1]
-                .text
-                .rsplit('.')
-                .next()
-                .is_some_and(|t| t.eq_ignore_ascii_case(bare_table))
-    }) || tokens.windows(4).any(|w| {
-        // `INTO schema."table"` tokenizes as name, `.`, name
-        w[0].is_word("into") && w[2].is_punct('.') && w[3].text.eq_ignore_ascii_case(bare_table)
-    });
-    if !into_table {
-        return false;
-    }
-    let Some(at) = tokens
+    let bare = |text: &str| text.rsplit('.').next().unwrap_or(text).to_ascii_lowercase();
+    let mut tables: Vec<String> = tokens
         .windows(2)
-        .position(|w| w[0].is_word("on") && w[1].is_word("conflict"))
-    else {
-        return false;
-    };
+        .filter(|w| w[0].is_word("into") && matches!(w[1].kind, Kind::Word | Kind::Quoted))
+        .map(|w| bare(&w[1].text))
+        .collect();
+    // `INTO schema."table"` tokenizes as name, `.`, name
+    tables.extend(
+        tokens
+            .windows(4)
+            .filter(|w| w[0].is_word("into") && w[2].is_punct('.'))
+            .map(|w| w[3].text.to_ascii_lowercase()),
+    );
+    if tables.is_empty() {
+        return None;
+    }
+    let at = tokens
+        .windows(2)
+        .position(|w| w[0].is_word("on") && w[1].is_word("conflict"))?;
     let rest = tokens.get(at + 2..).unwrap_or(&[]);
     if !rest.first().is_some_and(|t| t.is_punct('(')) {
         // `ON CONFLICT ON CONSTRAINT name` or `ON CONFLICT DO NOTHING`: no column list;
         // DO NOTHING still changes behaviour with a partial index
-        return rest.first().is_some_and(|t| t.is_word("do"));
+        return rest
+            .first()
+            .is_some_and(|t| t.is_word("do"))
+            .then_some(Target::Raw {
+                tables,
+                columns: None,
+            });
     }
     let cols: Vec<String> = rest
         .iter()
@@ -159,5 +213,8 @@ fn raw_on_conflict(sql: &Spanned<Value>, table: &str, names: &dyn Fn(&[String]) 
         .filter(|t| matches!(t.kind, Kind::Word | Kind::Quoted))
         .map(|t| t.text.clone())
         .collect();
-    names(&cols)
+    Some(Target::Raw {
+        tables,
+        columns: Some(cols),
+    })
 }
