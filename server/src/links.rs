@@ -48,6 +48,10 @@ pub struct Links {
     /// Entity (class) name -> the query calls whose receiver is its repository, as
     /// (file, index in `facts.query_calls`).
     calls_by_entity: HashMap<String, Vec<(usize, usize)>>,
+    /// Per file: its imports written with the import prefix that name a workspace file.
+    prefixed: Vec<u32>,
+    /// The sum of `prefixed`: whether the workspace uses the prefix convention at all.
+    prefixed_total: usize,
 }
 
 /// The memo key: relative specifiers depend on the importer's folder, the others
@@ -89,6 +93,8 @@ impl Links {
             importers: vec![Vec::new(); files.len()],
             targets,
             calls_by_entity: HashMap::new(),
+            prefixed: Vec::new(),
+            prefixed_total: 0,
             entity_file_names: StyleCounts::default(),
             conflict_sites: std::sync::OnceLock::new(),
         };
@@ -96,6 +102,12 @@ impl Links {
         for (fi, f) in files.iter().enumerate() {
             links.add_calls(fi, f);
         }
+        links.prefixed = files
+            .iter()
+            .enumerate()
+            .map(|(fi, f)| links.count_prefixed(fi, f, resolver))
+            .collect();
+        links.prefixed_total = links.prefixed.iter().map(|&n| n as usize).sum();
         links
     }
 
@@ -126,6 +138,11 @@ impl Links {
                 self.index_importers();
             }
         }
+        let prefixed = self.count_prefixed(fi, file, resolver);
+        if let Some(slot) = self.prefixed.get_mut(fi) {
+            self.prefixed_total = self.prefixed_total - *slot as usize + prefixed as usize;
+            *slot = prefixed;
+        }
         self.conflict_sites = std::sync::OnceLock::new();
         for calls in self.calls_by_entity.values_mut() {
             calls.retain(|(f, _)| *f != fi);
@@ -150,6 +167,25 @@ impl Links {
             counts.add(name);
         }
         self.entity_file_names = counts;
+    }
+
+    /// Whether some import of the workspace already names a workspace file through the
+    /// import prefix (`src/...`): the convention is in use and the compiler resolves it.
+    pub fn uses_import_prefix(&self) -> bool {
+        self.prefixed_total > 0
+    }
+
+    fn count_prefixed(&self, fi: usize, file: &SourceFile, resolver: &Resolver) -> u32 {
+        let count = file
+            .facts
+            .imports
+            .iter()
+            .enumerate()
+            .filter(|(i, import)| {
+                resolver.has_import_prefix(&import.specifier) && self.target(fi, *i).is_some()
+            })
+            .count();
+        u32::try_from(count).unwrap_or(u32::MAX)
     }
 
     /// The workspace file import `import` of `file` names.

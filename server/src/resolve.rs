@@ -346,6 +346,11 @@ impl Resolver {
         normalize(path).is_some_and(|p| p.starts_with(&self.source_root) && p != self.source_root)
     }
 
+    /// Whether `specifier` is written with the configured import prefix (`src/...`).
+    pub fn has_import_prefix(&self, specifier: &str) -> bool {
+        !self.import_prefix.is_empty() && self.strip_import_prefix(specifier).is_some()
+    }
+
     /// The specifier without the import prefix, when it has it. A prefix without a
     /// trailing `/` (`"~"`) still requires a whole segment (`~/x`, not `~x`).
     fn strip_import_prefix<'s>(&self, specifier: &'s str) -> Option<&'s str> {

@@ -7,7 +7,10 @@
 //! `jest.mock()` (with its siblings `jest.requireActual`, `vi.mock`, …).
 //!
 //! Specifiers that resolve to no file of the workspace (packages, assets, missing files)
-//! are left alone.
+//! are left alone. The rule speaks only in a workspace that already uses the convention:
+//! some import names a workspace file through the import prefix. A project that never
+//! writes `src/...` imports (and may have no `baseUrl` that would resolve them) gets no
+//! finding, rather than one for every relative import it has.
 //!
 //! ## Why is this bad?
 //! The house convention is absolute imports with the `src/` prefix. Relative paths break
@@ -40,9 +43,7 @@ pub const RULE: RuleDef = RuleDef {
     name: "relative-import",
     summary:
         "A relative import of a file under the source root; use the absolute `src/...` specifier.",
-    // `info`: it enforces one house convention (`src/` imports); the ecosystem projects that
-    // never use it got a finding for every relative import (README, Ecosystem check)
-    default_severity: Severity::Info,
+    default_severity: Severity::Warning,
     check,
 };
 
@@ -50,6 +51,11 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
     let Some(source) = ctx.file(file) else {
         return;
     };
+    // Projects that never import through the prefix follow another convention (and the
+    // rewritten specifier might not even resolve there).
+    if !ctx.model.links.uses_import_prefix() {
+        return;
+    }
     for import in &source.facts.imports {
         let Some(absolute) = absolute_specifier(ctx, file, import) else {
             continue;
@@ -110,6 +116,11 @@ mod tests {
     use crate::rules::testing::*;
 
     const USER: &str = "export class User {}\n";
+    /// A file that imports through the prefix: the workspace uses the convention.
+    const CONVENTION: (&str, &str) = (
+        "src/app.module.ts",
+        "import { User } from 'src/users/user.entity';\n",
+    );
 
     fn imp001(path: &str, text: &str) -> Vec<(String, usize, String)> {
         let ws = workspace(&[
@@ -117,6 +128,7 @@ mod tests {
             ("src/users/index.ts", "export * from './user.entity';\n"),
             ("src/mail/mailer.service.ts", "export class Mailer {}\n"),
             ("src/mail/mailer.service.spec.ts", ""),
+            CONVENTION,
             (path, text),
         ]);
         lines(&ws, "IMP001")
@@ -174,6 +186,7 @@ jest.mock('./mailer.service', () => ({}));
             ("src/users/user.entity.ts", USER),
             ("src/mail/mailer.service.ts", "export class Mailer {}\n"),
             ("src/mail/mail.spec.ts", text),
+            CONVENTION,
         ];
         let fixed = assert_fix_is_clean(&files, "IMP001", "src/mail/mail.spec.ts");
         assert_eq!(
@@ -193,8 +206,21 @@ jest.mock('src/mail/mailer.service', () => ({}));
                 "src/a.ts",
                 "import { User } from './users/user.entity.js';\n",
             ),
+            CONVENTION,
         ];
         let fixed = assert_fix_is_clean(&files, "IMP001", "src/a.ts");
         assert_eq!(fixed, "import { User } from 'src/users/user.entity.js';\n");
+    }
+
+    #[test]
+    fn silent_where_no_import_uses_the_prefix() {
+        let ws = workspace(&[
+            ("src/users/user.entity.ts", USER),
+            (
+                "src/app.module.ts",
+                "import { User } from './users/user.entity';\n",
+            ),
+        ]);
+        assert!(lines(&ws, "IMP001").is_empty());
     }
 }
