@@ -70,15 +70,24 @@ def load(path):
     return data if isinstance(data, list) else data.get("findings", [])
 
 
+def rel(path):
+    # a project reached through a symlink is reported with absolute paths
+    for name in names:
+        marker = f"/{name}/"
+        if path.startswith("/") and marker in path:
+            return path.split(marker, 1)[1]
+    return path
+
+
 def key(f):
-    return (f.get("code", "?"), f.get("path", "?"), f.get("message", ""))
+    return (f.get("code", "?"), rel(f.get("path", "?")), f.get("message", ""))
 
 
 def line(f):
     loc = f.get("location") or {}
     fix = f.get("fix") or {}
     tag = f" [fix: {fix.get('applicability')}]" if fix else ""
-    return (f"{f.get('code')} {f.get('severity')} {f.get('path')}:{loc.get('line')}:"
+    return (f"{f.get('code')} {f.get('severity')} {rel(f.get('path', '?'))}:{loc.get('line')}:"
             f"{loc.get('column')} {f.get('message')}{tag}")
 
 

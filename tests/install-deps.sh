@@ -60,6 +60,16 @@ install_typeorm_harness() {
   npm ci --prefix tests/typeorm --no-audit --no-fund --loglevel=error
 }
 
+# PostgreSQL (server/tests/postgres.rs runs its own throw-away cluster with initdb; as
+# root it runs as the package's `postgres` user). Debian puts initdb off PATH.
+install_postgresql() {
+  if command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    return
+  fi
+  apt_install postgresql
+}
+
 install_neovim
 install_unzip
 install_typeorm_harness
+install_postgresql

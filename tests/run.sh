@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tests/install-deps.sh
+# the TypeScript compiler the fix-safety test (server/tests/fix_compiles.rs) compiles with
+npm ci --prefix tests/tsc --no-audit --no-fund
 cargo test --workspace
 TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 # The npm packages (launcher + linux-x64 from the debug binary): packed, installed offline

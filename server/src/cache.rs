@@ -16,7 +16,9 @@ use std::sync::Mutex;
 /// The folder, under the workspace root, that holds the cache.
 pub const CACHE_DIR: &str = ".typeorm-lsp-cache";
 const CACHE_FILE: &str = "facts.bin";
-const FORMAT: &str = concat!("typeorm-lsp facts v1 ", env!("CARGO_PKG_VERSION"));
+/// Bumped whenever `FileFacts` changes shape (v2: default exports, export renames,
+/// decorator-wrapper functions).
+const FORMAT: &str = concat!("typeorm-lsp facts v2 ", env!("CARGO_PKG_VERSION"));
 
 pub type TextHash = [u8; 20];
 

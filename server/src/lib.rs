@@ -13,5 +13,6 @@ pub mod lsp;
 pub mod model;
 pub mod resolve;
 pub mod rules;
+pub mod selfcheck;
 pub mod syntax;
 pub mod workspace;

@@ -38,13 +38,23 @@ pub struct TsConfig {
     pub strict: Option<bool>,
     /// `compilerOptions.strictNullChecks`, when some file of the chain sets it.
     pub strict_null_checks: Option<bool>,
+    /// The chain extends a package: `Some(Some(true))` for the `@tsconfig/*` bases
+    /// (strict), `Some(None)` for one we cannot read.
+    pub strict_from_package: Option<Option<bool>>,
 }
 
 impl TsConfig {
-    /// Whether the compiler checks `null` (`strictNullChecks`, else `strict`, else off as
-    /// in TypeScript).
-    pub fn checks_null(&self) -> bool {
-        self.strict_null_checks.or(self.strict).unwrap_or(false)
+    /// Whether the compiler checks `null` (`strictNullChecks`, else `strict`, else the
+    /// package base's, else off as in TypeScript); None when a package base decides.
+    pub fn checks_null(&self) -> Option<bool> {
+        match (
+            self.strict_null_checks.or(self.strict),
+            self.strict_from_package,
+        ) {
+            (Some(set), _) => Some(set),
+            (None, Some(from_package)) => from_package,
+            (None, None) => Some(false),
+        }
     }
 }
 
@@ -109,6 +119,10 @@ impl Loader<'_> {
     fn load_base(&mut self, dir: &Path, base: &str, config: &mut TsConfig) {
         let is_path = base.starts_with("./") || base.starts_with("../") || base.starts_with('/');
         if !is_path {
+            // The `@tsconfig/*` bases all turn `strict` on; another package's we cannot
+            // read, so its strictness is unknown.
+            let strict = base.starts_with("@tsconfig/").then_some(true);
+            config.strict_from_package = Some(strict);
             return;
         }
         let Some(path) = normalize(&dir.join(base)) else {
@@ -238,7 +252,7 @@ impl Resolver {
             let candidate = d.join("tsconfig.json");
             if read(&candidate).is_some() {
                 let (config, _) = TsConfig::load_with(&candidate, read);
-                found = Some(config.checks_null());
+                found = config.checks_null();
                 break;
             }
             dir = d.parent();
@@ -776,6 +790,14 @@ mod tests {
                 "/ws/packages/loose/tsconfig.json",
                 r#"{ "compilerOptions": {} }"#,
             ),
+            (
+                "/ws/packages/preset/tsconfig.json",
+                r#"{ "extends": "@tsconfig/node20/tsconfig.json" }"#,
+            ),
+            (
+                "/ws/packages/other/tsconfig.json",
+                r#"{ "extends": "some-config/base.json" }"#,
+            ),
         ]
         .iter()
         .map(|(p, t)| (PathBuf::from(p), t.to_string()))
@@ -786,6 +808,8 @@ mod tests {
         assert_eq!(ask("/ws/src/a/user.entity.ts"), Some(true));
         assert_eq!(ask("/ws/packages/legacy/src/user.entity.ts"), Some(false));
         assert_eq!(ask("/ws/packages/loose/src/x.ts"), Some(false));
+        assert_eq!(ask("/ws/packages/preset/src/x.ts"), Some(true));
+        assert_eq!(ask("/ws/packages/other/src/x.ts"), None);
         // Asked again: the answer is remembered per folder.
         assert_eq!(ask("/ws/packages/legacy/src/other.entity.ts"), Some(false));
         let none = Resolver::new(Path::new("/other"), &Config::default(), TsConfig::default());

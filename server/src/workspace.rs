@@ -102,6 +102,7 @@ impl Workspace {
         let resolver = Resolver::new(root, &config, tsconfig);
         let list: Vec<Arc<SourceFile>> = files.values().cloned().collect();
         config.workspace_aliases = crate::model::wrappers::derive_aliases(&list, &resolver);
+        config.base_columns = crate::model::detect_base_columns(&list, &config);
         let model = Model::build(list, &config, &resolver);
         Workspace {
             root: root.to_path_buf(),
@@ -123,7 +124,19 @@ impl Workspace {
     /// in or inheriting from it. Returns true when the update was incremental (false: the
     /// model was rebuilt, any finding anywhere may have changed).
     pub fn update_file(&mut self, file: Arc<SourceFile>) -> bool {
-        self.files.insert(file.path.clone(), file.clone());
+        let old = self.files.insert(file.path.clone(), file.clone());
+        // A wrapper decorator's definition changed: every entity may read differently.
+        let wrappers_changed = match &old {
+            Some(o) => {
+                o.facts.functions != file.facts.functions
+                    || o.facts.export_renames != file.facts.export_renames
+            }
+            None => !file.facts.functions.is_empty() || !file.facts.export_renames.is_empty(),
+        };
+        if wrappers_changed {
+            self.rebuild();
+            return false;
+        }
         self.model.update_file(file, &self.config, &self.resolver)
     }
 

@@ -50,7 +50,7 @@ fn empty_folder_says_so_and_passes() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = run(&["check", "."], dir.path());
     assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no TypeScript files"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no TypeScript files found under .\n"));
     assert!(String::from_utf8_lossy(&out.stdout).contains("No findings"));
 }
 

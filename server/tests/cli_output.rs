@@ -375,3 +375,33 @@ fn pre_commit_hooks_use_real_flags() {
         assert_eq!(out.status.code(), Some(0), "{entry}: {}", stderr(&out));
     }
 }
+
+/// Bare `typeorm-lsp` in a terminal says what it is doing (and still serves LSP); from an
+/// editor (stdin a pipe) it prints nothing. The terminal comes from util-linux `script`;
+/// the test is skipped where that is missing.
+#[test]
+fn bare_command_hints_on_a_terminal_only() {
+    let bin = env!("CARGO_BIN_EXE_typeorm-lsp");
+    let piped = Command::new(bin)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run typeorm-lsp");
+    assert!(
+        !stderr(&piped).contains("serving the Language Server Protocol"),
+        "{}",
+        stderr(&piped)
+    );
+    let Ok(tty) = Command::new("script")
+        .args(["-qec", &format!("timeout 1 {bin}"), "/dev/null"])
+        .stdin(std::process::Stdio::null())
+        .output()
+    else {
+        eprintln!("skipped: no `script` command");
+        return;
+    };
+    let text = format!("{}{}", stdout(&tty), stderr(&tty));
+    assert!(
+        text.contains("typeorm-lsp: serving the Language Server Protocol on stdio"),
+        "{text}"
+    );
+}

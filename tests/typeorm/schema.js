@@ -78,7 +78,8 @@ function dropProperty(storage, owner, property) {
 const byName = (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 function tableJson(m, driver) {
-  const columns = m.columns.map((c) => ({
+  // `@VirtualColumn`s are computed by a query, never created.
+  const columns = m.columns.filter((c) => !c.isVirtualProperty).map((c) => ({
     name: c.databaseName,
     type: String(driver.normalizeType(c)),
     array: !!c.isArray,
@@ -86,6 +87,8 @@ function tableJson(m, driver) {
     default: driver.normalizeDefault(c) ?? null,
     primary: !!c.isPrimary,
     generated: c.isGenerated ? c.generationStrategy || "increment" : null,
+    length: c.length ? String(c.length) : null,
+    enum: c.enum ? c.enum.map(String) : null,
   }));
   const children = m.childEntityMetadatas || [];
   return {
@@ -125,10 +128,10 @@ function tableJson(m, driver) {
   };
 }
 
-async function main() {
-  const args = process.argv.slice(2);
-  const root = path.resolve(args[0] || ".");
-  const namingFlag = args.includes("--naming") ? args[args.indexOf("--naming") + 1] : undefined;
+// Loads the workspace's entities and builds TypeORM's metadata, leaving out what TypeORM
+// refuses. Returns the DataSource (metadata built, never initialized), the entity list it
+// accepted, and what was left out.
+async function buildMetadata(root, namingFlag) {
   const { schemas, failed } = loadEntities(root);
   const typeorm = require("typeorm");
   const storage = typeorm.getMetadataArgsStorage();
@@ -136,12 +139,9 @@ async function main() {
   entities = entities.concat(schemas);
   const nameOf = (e) => (typeof e === "function" ? e.name : e.options.name);
   const excluded = [];
+  const namingStrategy = namingOf(root, namingFlag, typeorm);
   for (let attempt = 0; attempt < 50; attempt++) {
-    const ds = new typeorm.DataSource({
-      type: "postgres",
-      entities,
-      namingStrategy: namingOf(root, namingFlag, typeorm),
-    });
+    const ds = new typeorm.DataSource({ type: "postgres", entities, namingStrategy });
     try {
       await ds.buildMetadatas();
     } catch (e) {
@@ -162,17 +162,28 @@ async function main() {
       );
       continue;
     }
-    const tables = ds.entityMetadatas
-      .filter((m) => m.tableType !== "view" && m.tableType !== "entity-child")
-      .map((m) => tableJson(m, ds.driver))
-      .sort(byName);
-    process.stdout.write(JSON.stringify({ tables, excluded, failed }, null, 2) + "\n");
-    return;
+    return { ds, entities, namingStrategy, excluded, failed };
   }
   throw new Error("too many entities TypeORM refuses");
 }
 
-main().catch((e) => {
-  console.error(e && e.stack ? e.stack : String(e));
-  process.exit(1);
-});
+async function main() {
+  const args = process.argv.slice(2);
+  const root = path.resolve(args[0] || ".");
+  const namingFlag = args.includes("--naming") ? args[args.indexOf("--naming") + 1] : undefined;
+  const { ds, excluded, failed } = await buildMetadata(root, namingFlag);
+  const tables = ds.entityMetadatas
+    .filter((m) => m.tableType !== "view" && m.tableType !== "entity-child")
+    .map((m) => tableJson(m, ds.driver))
+    .sort(byName);
+  process.stdout.write(JSON.stringify({ tables, excluded, failed }, null, 2) + "\n");
+}
+
+module.exports = { buildMetadata };
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e && e.stack ? e.stack : String(e));
+    process.exit(1);
+  });
+}

@@ -151,10 +151,9 @@ fn check_path(
     }
     let checked = ws.files.keys().filter(|p| p.starts_with(path)).count();
     if checked == 0 {
-        eprintln!(
-            "warning: no TypeScript files found under {}",
-            super::output::relative_path(path, cwd)
-        );
+        let shown = super::output::relative_path(path, cwd);
+        let shown = if shown.is_empty() { "." } else { &shown };
+        eprintln!("warning: no TypeScript files found under {shown}");
     }
     collect_sources(&ws, &findings, &mut gathered.sources);
     gathered.findings.extend(findings);
@@ -258,7 +257,7 @@ fn fix_workspace(
         let mut plan = FixPlan::new();
         let mut accepted = Vec::new();
         for f in &findings {
-            if let Some(fix) = super::fixes::safe_fix(ws, f) {
+            if let Some(fix) = super::fixes::safe_fix(f) {
                 if plan.add(&fix) {
                     accepted.push(fix);
                 }

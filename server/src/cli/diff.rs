@@ -48,7 +48,7 @@ fn accepted_fixes(ws: &Workspace, scope: &Path) -> Vec<Fix> {
     let mut plan = FixPlan::new();
     super::fixes::fixable_findings(ws, scope)
         .iter()
-        .filter_map(|f| safe_fix(ws, f))
+        .filter_map(safe_fix)
         .filter(|fix| plan.add(fix))
         .collect()
 }

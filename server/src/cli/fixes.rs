@@ -19,7 +19,7 @@ pub fn fixable_findings(ws: &Workspace, scope: &Path) -> Vec<Finding> {
 }
 
 /// The fix `--fix` applies to `finding` (built by [`fixable_findings`]), if any.
-pub fn safe_fix(_ws: &Workspace, finding: &Finding) -> Option<Fix> {
+pub fn safe_fix(finding: &Finding) -> Option<Fix> {
     finding
         .fixes
         .iter()

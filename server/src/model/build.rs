@@ -370,17 +370,40 @@ impl<'a> Ctx<'a> {
             .iter()
             .find(|d| d.span == rel.origin.span)
             .and_then(|d| d.arg(0))?;
-        if matches!(written.value, crate::syntax::Value::Str(_)) {
-            return None; // TypeORM looks a string target up by entity name
-        }
-        super::classes::resolve_class_certain(
+        let certain = super::classes::resolve_class_certain(
             name,
             file,
             self.files,
             self.by_path,
             self.classes,
             self.resolver,
-        )
+        );
+        if certain.is_some() || !matches!(written.value, crate::syntax::Value::Str(_)) {
+            return certain;
+        }
+        // TypeORM looks a string target up by name among the DataSource's entities; when
+        // several classes share it, the nearest one (most common folders) is the one a
+        // project's DataSource holds with this file.
+        self.nearest_class(name, file)
+    }
+
+    fn nearest_class(&self, name: &str, file: usize) -> Option<ClassRef> {
+        let here = self.files.get(file)?.path.as_path();
+        let shared = |c: &ClassRef| {
+            self.files.get(c.file).map_or(0, |f| {
+                here.components()
+                    .zip(f.path.components())
+                    .take_while(|(a, b)| a == b)
+                    .count()
+            })
+        };
+        let candidates = self.classes.named(name);
+        let best = candidates.iter().map(shared).max()?;
+        let mut nearest = candidates.iter().filter(|c| shared(c) == best);
+        match (nearest.next(), nearest.next()) {
+            (Some(only), None) => Some(*only),
+            _ => None,
+        }
     }
 
     fn class_entity(&self, fi: usize, ci: usize, class: &ClassFact, kind: EntityKind) -> Entity {
@@ -458,9 +481,24 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// The relations of the embedded classes of `columns`, one level deep.
+    /// The relations of the embedded classes of `columns` (and of theirs, a few levels).
     fn embedded_relations(&self, columns: &[Column]) -> Vec<Relation> {
         let mut out = Vec::new();
+        self.collect_embedded(columns, "", 0, &mut out);
+        out
+    }
+
+    fn collect_embedded(
+        &self,
+        columns: &[Column],
+        prefix: &str,
+        depth: usize,
+        out: &mut Vec<Relation>,
+    ) {
+        const MAX_EMBEDDED_DEPTH: usize = 4;
+        if depth >= MAX_EMBEDDED_DEPTH {
+            return;
+        }
         for col in columns.iter().filter(|c| c.kind == ColumnKind::Embedded) {
             let Some(name) = col.embedded.as_deref() else {
                 continue;
@@ -481,15 +519,19 @@ impl<'a> Ctx<'a> {
                 class: Some(r.class),
                 span: d.span.clone(),
             };
+            let path = format!("{prefix}{}.", col.property);
+            let mut inner = Vec::new();
             for prop in class.properties.iter().filter(|p| !p.is_static) {
-                if let Some(mut rel) = relation(prop, self.config, origin_of) {
+                if let Some(c) = column(prop, self.config, origin_of) {
+                    inner.push(c);
+                } else if let Some(mut rel) = relation(prop, self.config, origin_of) {
                     rel.target_class = self.target_class(&rel, prop, r.file);
-                    rel.property = format!("{}.{}", col.property, rel.property);
+                    rel.property = format!("{path}{}", rel.property);
                     out.push(rel);
                 }
             }
+            self.collect_embedded(&inner, &path, depth + 1, out);
         }
-        out
     }
 }
 

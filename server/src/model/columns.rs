@@ -42,9 +42,13 @@ pub fn column(
     config: &Config,
     origin_of: impl Fn(&Decorator) -> Origin,
 ) -> Option<Column> {
+    // Decorators run bottom-up and TypeORM keeps the first column registered for a
+    // property, so of two column decorators the lower one wins (seen on 121-platform:
+    // `@Column() @Index() @Column({ type: 'character varying' }) status`).
     let (dec, kind) = prop
         .decorators
         .iter()
+        .rev()
         .find_map(|d| column_kind(canon(config, &d.name)).map(|k| (d, k)))?;
     let mut db_type = None;
     let mut options = None;

@@ -7,13 +7,34 @@ use std::fmt::Write;
 
 pub fn postgres(schema: &Schema) -> String {
     let mut out = String::new();
-    if schema
-        .tables
-        .iter()
-        .flat_map(|t| &t.columns)
-        .any(|c| c.generated.as_deref() == Some("uuid"))
-    {
-        out.push_str("CREATE EXTENSION IF NOT EXISTS \"uuid-ossp\";\n\n");
+    let columns = || schema.tables.iter().flat_map(|t| &t.columns);
+    if columns().any(|c| c.generated.as_deref() == Some("uuid")) {
+        out.push_str("CREATE EXTENSION IF NOT EXISTS \"uuid-ossp\";\n");
+    }
+    // The types TypeORM's PostgresDriver creates an extension for before synchronizing.
+    for ext in ["citext", "hstore", "ltree", "cube"] {
+        if columns().any(|c| c.db_type == ext) {
+            let _ = writeln!(out, "CREATE EXTENSION IF NOT EXISTS \"{ext}\";");
+        }
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    for t in &schema.tables {
+        for c in t.columns.iter().filter(|c| c.db_type == "enum") {
+            let values: Vec<String> = c
+                .enum_values
+                .iter()
+                .flatten()
+                .map(|v| format!("'{}'", v.replace('\'', "''")))
+                .collect();
+            let _ = writeln!(
+                out,
+                "CREATE TYPE {} AS ENUM({});",
+                quote(&enum_type(t, c)),
+                values.join(", ")
+            );
+        }
     }
     for t in &schema.tables {
         create_table(&mut out, t);
@@ -92,9 +113,12 @@ fn column(t: &Table, c: &TableColumn) -> String {
     let ty = match (c.generated.as_deref(), c.db_type.as_str()) {
         (Some("increment"), "bigint") => "BIGSERIAL".to_string(),
         (Some("increment"), _) => "SERIAL".to_string(),
-        (_, "enum") => quote(&format!("{}_{}_enum", t.name, c.name)),
+        (_, "enum") => quote(&enum_type(t, c)),
         (_, "") => "text /* type from a TypeScript type we cannot read */".to_string(),
-        (_, ty) => ty.to_string(),
+        (_, ty) => match &c.length {
+            Some(len) => format!("{ty}({len})"),
+            None => ty.to_string(),
+        },
     };
     let mut s = format!("{} {ty}", quote(&c.name));
     if c.array {
@@ -114,6 +138,11 @@ fn column(t: &Table, c: &TableColumn) -> String {
         _ => {}
     }
     s
+}
+
+/// TypeORM's name for the type of an enum column: `<table>_<column>_enum`.
+fn enum_type(t: &Table, c: &TableColumn) -> String {
+    format!("{}_{}_enum", t.name, c.name)
 }
 
 fn quote(name: &str) -> String {

@@ -1,6 +1,7 @@
 //! The workspace model: every entity with its table, columns, relations and indexes,
 //! inheritance resolved across files. Built from [`SourceFile`]s alone.
 
+mod base_columns;
 mod build;
 mod classes;
 mod columns;
@@ -18,6 +19,7 @@ mod schema;
 mod tests;
 mod types;
 pub mod wrappers;
+pub use base_columns::detect as detect_base_columns;
 
 pub use classes::ClassIndex;
 pub use types::*;

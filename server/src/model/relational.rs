@@ -58,6 +58,11 @@ pub struct TableColumn {
     pub primary: bool,
     /// `increment`, `uuid`, `identity`, `rowid`.
     pub generated: Option<String>,
+    /// `length` as written (`varchar(120)`); None when not given.
+    pub length: Option<String>,
+    /// The values of an enum column, as TypeORM lists them.
+    #[serde(rename = "enum")]
+    pub enum_values: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -190,7 +195,7 @@ impl Builder<'_> {
         let mut indices = Vec::new();
         let mut uniques = Vec::new();
         let mut discriminator = None;
-        if let Some((column, ty)) = &sti {
+        if let Some((column, ty, length)) = &sti {
             if !cols.iter().any(|c| &c.column.name == column) {
                 cols.push(Col {
                     column: TableColumn {
@@ -201,6 +206,8 @@ impl Builder<'_> {
                         default: None,
                         primary: false,
                         generated: None,
+                        length: length.clone(),
+                        enum_values: None,
                     },
                     property: column.clone(),
                     fk: None,
@@ -241,6 +248,14 @@ impl Builder<'_> {
                 }
             }
         }
+        // A property that is both a column and a relation (`@ManyToOne(...) @JoinColumn({
+        // name: 'programId' }) @Column() programId: number`): the model keeps the column,
+        // TypeORM also makes the key.
+        for c in self.column_relations(e) {
+            if let Some(col) = cols.iter_mut().find(|x| x.column.name == c.column.name) {
+                col.fk = c.fk;
+            }
+        }
         let mut foreign_keys = Vec::new();
         // Foreign keys of relations in embedded classes and of `@TreeParent`.
         let mut pending: Vec<(String, Vec<(String, PendingFk)>)> = Vec::new();
@@ -279,6 +294,16 @@ impl Builder<'_> {
             }
             seen_relations.push(r.property.clone());
             let Some(target) = r.target.as_deref().and_then(|t| self.model.entity(t)) else {
+                // A target outside the workspace (an entity of a package): its join columns
+                // exist, of a type we cannot know, and their key is not ours to name.
+                for jc in &r.join_columns {
+                    if !cols.iter().any(|c| &c.column.name == jc) {
+                        let mut col = plain_col(jc, "", None);
+                        col.column.nullable = r.nullable.unwrap_or(true);
+                        col.property = r.property.clone();
+                        cols.push(col);
+                    }
+                }
                 continue;
             };
             let target_table = self.table_of(target);
@@ -304,11 +329,8 @@ impl Builder<'_> {
                     if cols.iter().any(|c| &c.column.name == jc) {
                         continue;
                     }
-                    let ty = referenced
-                        .iter()
-                        .find(|c| &c.name == rc)
-                        .map(|c| c.db_type.clone())
-                        .unwrap_or_default();
+                    let rcol = referenced.iter().find(|c| &c.name == rc);
+                    let ty = rcol.map(|c| c.db_type.clone()).unwrap_or_default();
                     cols.push(Col {
                         column: TableColumn {
                             name: jc.clone(),
@@ -319,6 +341,8 @@ impl Builder<'_> {
                             default: None,
                             primary,
                             generated: None,
+                            length: rcol.and_then(|c| c.length.clone()),
+                            enum_values: rcol.and_then(|c| c.enum_values.clone()),
                         },
                         property: r.property.clone(),
                         fk: None,
@@ -501,6 +525,43 @@ impl Builder<'_> {
         })
     }
 
+    /// The values of `enum: [...]` or `enum: SomeEnum` (a TypeScript enum of the
+    /// workspace: string members by value, numeric ones by number, as TypeORM lists them).
+    fn enum_list(&self, v: &Value) -> Option<Vec<String>> {
+        let literal = |v: &Value| match v {
+            Value::Str(s) => Some(s.clone()),
+            Value::Num(n) => Some(js_number(*n)),
+            _ => None,
+        };
+        if let Some(items) = v.as_array() {
+            return items.iter().map(|i| literal(&i.value)).collect();
+        }
+        let name = v.as_reference()?;
+        let e = self
+            .model
+            .files
+            .iter()
+            .flat_map(|f| f.facts.enums.iter())
+            .find(|e| e.name == name)?;
+        // TypeScript numbers members without an initializer from the previous one.
+        let mut next = 0.0;
+        let mut out = Vec::new();
+        for (_, init) in &e.members {
+            match init {
+                Some(Value::Num(n)) => {
+                    out.push(js_number(*n));
+                    next = n + 1.0;
+                }
+                Some(other) => out.push(literal(other)?),
+                None => {
+                    out.push(js_number(next));
+                    next += 1.0;
+                }
+            }
+        }
+        Some(out)
+    }
+
     /// The value of `Status.Active` when `Status` is an enum of the workspace.
     fn enum_member<'v>(&'v self, v: &'v Value) -> Option<&'v Value> {
         let Value::Member(path) = v else {
@@ -622,6 +683,8 @@ impl Builder<'_> {
                         default: None,
                         primary: false,
                         generated: None,
+                        length: rc.column.length.clone(),
+                        enum_values: rc.column.enum_values.clone(),
                     },
                     property: r.property.clone(),
                     fk: Some(PendingFk {
@@ -634,6 +697,45 @@ impl Builder<'_> {
                 }
             })
             .collect()
+    }
+
+    /// Relations declared on a property that also declares a column, with their keys.
+    fn column_relations(&self, e: &Entity) -> Vec<Col> {
+        let Some(class) = e.class else {
+            return Vec::new();
+        };
+        let me = ClassRef {
+            file: e.file,
+            class,
+        };
+        let mut out = Vec::new();
+        for r in e.ancestors.iter().rev().chain(std::iter::once(&me)) {
+            let Some(c) = self.model.class(*r) else {
+                continue;
+            };
+            let origin_of = |d: &Decorator| Origin {
+                file: r.file,
+                class: Some(r.class),
+                span: d.span.clone(),
+            };
+            for prop in &c.properties {
+                if super::columns::column(prop, self.config, origin_of).is_none() {
+                    continue;
+                }
+                if let Some(rel) = super::columns::relation(prop, self.config, origin_of) {
+                    let key = format!("{}.{}", r.class, prop.name);
+                    let cols = self.relation_columns(&rel, &[], &key, true);
+                    // Named by the join column as declared, not by the default.
+                    out.extend(cols.into_iter().zip(rel.join_columns.iter()).map(
+                        |(mut col, name)| {
+                            col.column.name = name.clone();
+                            col
+                        },
+                    ));
+                }
+            }
+        }
+        out
     }
 
     /// `@TreeParent()` on the entity: a many-to-one to itself (`parentId`).
@@ -672,6 +774,8 @@ impl Builder<'_> {
                         default: None,
                         primary: false,
                         generated: None,
+                        length: rc.column.length.clone(),
+                        enum_values: rc.column.enum_values.clone(),
                     },
                     property: prop.name.clone(),
                     fk: Some(PendingFk {
@@ -778,6 +882,12 @@ impl Builder<'_> {
             default,
             primary,
             generated,
+            length: opt("length").and_then(|v| match v {
+                Value::Num(n) => Some(js_number(*n)),
+                Value::Str(s) if !s.is_empty() => Some(s.clone()),
+                _ => None,
+            }),
+            enum_values: opt("enum").and_then(|v| self.enum_list(v)),
         }
     }
 
@@ -892,8 +1002,8 @@ impl Builder<'_> {
         })
     }
 
-    /// `@TableInheritance({ column: { name, type } })` on the entity: (column, type).
-    fn inheritance_column(&self, e: &Entity) -> Option<(String, String)> {
+    /// `@TableInheritance({ column: { name, type, length } })` on the entity.
+    fn inheritance_column(&self, e: &Entity) -> Option<(String, String, Option<String>)> {
         let class = self.class_of(e)?;
         let d = class
             .decorators
@@ -912,7 +1022,14 @@ impl Builder<'_> {
             .and_then(|c| c.get("type"))
             .and_then(|n| n.value.as_str())
             .unwrap_or("varchar");
-        Some((name, normalize_type(ty)))
+        let length = column
+            .and_then(|c| c.get("length"))
+            .and_then(|l| match &l.value {
+                Value::Num(n) => Some(js_number(*n)),
+                Value::Str(s) => Some(s.clone()),
+                _ => None,
+            });
+        Some((name, normalize_type(ty), length))
     }
 
     fn discriminator_value(&self, e: &Entity) -> String {
@@ -949,11 +1066,8 @@ impl Builder<'_> {
         for side in ["ancestor", "descendant"] {
             let mut side_cols = Vec::new();
             for p in primary {
-                let ty = cols
-                    .iter()
-                    .find(|c| &c.column.name == p)
-                    .map(|c| c.column.db_type.clone())
-                    .unwrap_or_default();
+                let src = cols.iter().find(|c| &c.column.name == p);
+                let ty = src.map(|c| c.column.db_type.clone()).unwrap_or_default();
                 let col = format!("{p}_{side}");
                 columns.push(TableColumn {
                     name: col.clone(),
@@ -963,6 +1077,8 @@ impl Builder<'_> {
                     default: None,
                     primary: true,
                     generated: None,
+                    length: src.and_then(|c| c.column.length.clone()),
+                    enum_values: src.and_then(|c| c.column.enum_values.clone()),
                 });
                 side_cols.push(col);
             }
@@ -1067,6 +1183,8 @@ impl Builder<'_> {
                             default: None,
                             primary: true,
                             generated: None,
+                            length: rc.column.length.clone(),
+                            enum_values: rc.column.enum_values.clone(),
                         },
                     )
                 })
@@ -1178,6 +1296,8 @@ fn plain_col(name: &str, ty: &str, default: Option<&str>) -> Col {
             default: default.map(str::to_string),
             primary: false,
             generated: None,
+            length: None,
+            enum_values: None,
         },
         property: name.into(),
         fk: None,

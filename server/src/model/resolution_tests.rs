@@ -487,3 +487,85 @@ export class Owner extends ManagedEntity {
     let ws = workspace(&[extra, thing, ("src/owners/owner.entity.ts", typo.as_str())]);
     assert_eq!(lines(&ws, "REL002").len(), 1);
 }
+
+#[test]
+fn the_managed_base_columns_are_read_from_the_base_when_named_otherwise() {
+    let base = (
+        "src/common/managed-entity.ts",
+        "import { CreateDateColumn, DeleteDateColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+export abstract class ManagedEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @CreateDateColumn()
+  createdAt: Date;
+
+  @UpdateDateColumn()
+  updatedAt: Date;
+
+  @DeleteDateColumn({ nullable: true })
+  deletedAt: Date | null;
+}
+",
+    );
+    let ws = workspace(&[base]);
+    let cols = &ws.config.base_columns;
+    assert_eq!(
+        (
+            cols.created.as_str(),
+            cols.updated.as_str(),
+            cols.deleted.as_str()
+        ),
+        ("createdAt", "updatedAt", "deletedAt")
+    );
+    let found = lines(&ws, "ENT003");
+    assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
+fn a_string_target_shared_by_several_classes_is_the_nearest_one() {
+    let user = |dir: &str, with_photos: bool| {
+        let body = if with_photos {
+            "  @OneToMany('Photo', 'user')\n  photos: Photo[];\n"
+        } else {
+            ""
+        };
+        (
+            format!("test/{dir}/entity/User.ts"),
+            format!(
+                "import {{ Entity, OneToMany, PrimaryGeneratedColumn }} from 'typeorm';
+import {{ Photo }} from './Photo';
+@Entity()
+export class User {{
+  @PrimaryGeneratedColumn()
+  id: number;
+{body}}}
+"
+            ),
+        )
+    };
+    let photo = (
+        "test/b/entity/Photo.ts".to_string(),
+        "import { Entity, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class Photo {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @ManyToOne('User', 'photos')
+  user: any;
+}
+"
+        .to_string(),
+    );
+    let files = [user("a", false), user("b", true), photo];
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let ws = workspace(&refs);
+    for code in ["REL002", "REL003"] {
+        let found = lines(&ws, code);
+        assert!(found.is_empty(), "{code}: {found:?}");
+    }
+}

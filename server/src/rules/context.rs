@@ -191,14 +191,8 @@ impl<'a> Ctx<'a> {
             ".seed.ts",
             ".seeder.ts",
         ];
-        // `seed-init.ts`, `mock-seed-factory.service.ts`: seeding scripts by their name
-        let seed_name = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
-            n.split(['-', '.', '_'])
-                .any(|w| w.eq_ignore_ascii_case("seed"))
-        });
         FOLDERS.iter().any(|d| s.contains(d))
             || SUFFIXES.iter().any(|x| s.ends_with(x))
-            || seed_name
             || self.file(file).is_some_and(|f| f.facts.has_migration())
     }
 }

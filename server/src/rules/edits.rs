@@ -153,6 +153,19 @@ fn extend_named_list(text: &str, list: std::ops::Range<usize>, name: &str) -> Te
     }
 }
 
+/// Whether `decorator` is TypeORM's own (`Index` imported from `typeorm` under its name),
+/// not a wrapper (`@MultiORMColumn`, `@ColumnIndex`) or a re-exported rename: a fix may
+/// rewrite or remove TypeORM's decorators, never a wrapper's, which may do more (register
+/// with a second ORM, add validation).
+pub fn is_typeorm_decorator(file: &SourceFile, decorator: &crate::syntax::Decorator) -> bool {
+    file.facts.imports.iter().any(|i| {
+        i.specifier == "typeorm"
+            && i.names
+                .iter()
+                .any(|n| n.local == decorator.name && n.imported == decorator.name)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -82,7 +82,9 @@ impl FrameDecoder {
                 return None;
             }
             let Some((block_len, total_len)) = header_end(pending) else {
-                if pending.len() > MAX_HEADER_BYTES {
+                // Decided only once the whole search window is buffered, so that the
+                // outcome does not depend on how the input was split into reads.
+                if pending.len() >= MAX_HEADER_BYTES {
                     return Some(self.reject(format!(
                         "no blank line within {MAX_HEADER_BYTES} header bytes"
                     )));
@@ -141,9 +143,10 @@ impl FrameDecoder {
 }
 
 /// The end of the header block at the front of `bytes`: (length of the header lines,
-/// length including the blank line). Accepts `\r\n` and bare `\n` line ends.
+/// length including the blank line), searched in the first [`MAX_HEADER_BYTES`]. Accepts
+/// `\r\n` and bare `\n` line ends.
 fn header_end(bytes: &[u8]) -> Option<(usize, usize)> {
-    let limit = bytes.len().min(MAX_HEADER_BYTES + 4);
+    let limit = bytes.len().min(MAX_HEADER_BYTES);
     let bytes = &bytes[..limit];
     for (i, &b) in bytes.iter().enumerate() {
         if b != b'\n' {

@@ -8,6 +8,9 @@
 
 pub mod frame;
 pub mod message;
+mod properties;
+
+pub use self::properties::check_framing;
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, DuplexStream};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};

@@ -146,12 +146,15 @@ fn fix(ctx: &Ctx, file: usize, class_index: usize) -> Option<Fix> {
     let risky = replaces_base_entity
         && !base_keeps_active_record(ctx)
         && uses_static_active_record(ctx, &class.name);
-    let applicability = if risky {
-        Applicability::Unsafe
+    let title = if risky {
+        format!("Extend `{base}` (the static ActiveRecord calls on it need a repository then)")
     } else {
-        Applicability::Safe
+        format!("Extend `{base}`")
     };
-    ctx.fix(format!("Extend `{base}`"), applicability, || {
+    // Always editor only: the base brings columns (a schema change that needs a migration)
+    // and soft delete (hard deletes of this entity become findings, queries start filtering
+    // deleted rows), and it may clash with members the class declares itself.
+    ctx.fix(title, Applicability::Unsafe, || {
         let heritage = match &class.extends {
             None => insert_extends(&source.text, class, base)?,
             Some(ext) => TextEdit {
@@ -410,6 +413,9 @@ export class KeyService {
         ]);
         assert!(!all_safe(&ws, "ENT001"));
         let ws = workspace(&[("src/auth/api-key.entity.ts", key)]);
-        assert!(all_safe(&ws, "ENT001"));
+        assert!(
+            !all_safe(&ws, "ENT001"),
+            "never safe: the base changes the table and brings soft delete"
+        );
     }
 }

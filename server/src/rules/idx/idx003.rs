@@ -184,6 +184,9 @@ fn build_fix(ctx: &Ctx, file: usize, entity: &Entity, index: &Index, deleted: &s
     }
     let origin = index.origin.as_ref()?;
     let decorator = find_decorator(ctx, file, &origin.span)?;
+    if !edits::is_typeorm_decorator(source, decorator) {
+        return None; // a wrapper is never replaced by TypeORM's plain decorator
+    }
     // A name kept in a constant (`@Index(IDX_NAME, [...])`): we cannot write the migration
     // for an index whose name we do not know.
     if decorator
@@ -524,5 +527,21 @@ export class UserService {{
             let found = with_service(body);
             assert_eq!(found[0].fixes[0].applicability, Applicability::Safe, "{body}");
         }
+    }
+
+    #[test]
+    fn a_wrapper_decorator_is_never_replaced() {
+        let text = user("@MultiORMUnique(['email'])", "@Column()").replace(
+            "import { Column,",
+            "import { MultiORMUnique } from 'src/core/decorators';\nimport { Column,",
+        );
+        let ws = workspace_with(
+            &[("src/users/user.entity.ts", &text)],
+            serde_json::from_str(r#"{ "decoratorAliases": { "MultiORMUnique": "Unique" } }"#)
+                .unwrap(),
+        );
+        let found = findings(&ws, "IDX003");
+        assert_eq!(found.len(), 1);
+        assert!(found[0].fixes.is_empty());
     }
 }

@@ -60,6 +60,10 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
                 continue;
             };
             seen.push(origin.span.clone());
+            // declared on a shared base: dropping it drops it from every inheriting table
+            if !redundant_everywhere(ctx, origin) {
+                continue;
+            }
             let message = format!(
                 "Index on `{}` ({}) is redundant: {} starts with the same columns",
                 entity.table,
@@ -91,13 +95,39 @@ fn describe(index: &Index) -> String {
     }
 }
 
+/// Whether the index declared at `origin` is redundant on every table that has it (an index
+/// on a base class is copied to each entity that extends it).
+fn redundant_everywhere(ctx: &Ctx, origin: &crate::model::Origin) -> bool {
+    ctx.model.entities.iter().all(|entity| {
+        entity.indexes.iter().enumerate().all(|(i, index)| {
+            index.origin.as_ref() != Some(origin) || covering_other(entity, i, index).is_some()
+        })
+    })
+}
+
 /// Another index of the entity that starts with all of `index`'s columns (a longer one, or
 /// an identical one declared earlier).
+///
+/// A unique index that IDX003 will make partial (a soft-deletable entity, no predicate on
+/// the deleted column) does not count: after that fix it no longer serves lookups of all
+/// rows, and removing the shorter index would leave a foreign key with only a partial one.
 fn covering_other<'a>(entity: &'a Entity, i: usize, index: &Index) -> Option<&'a Index> {
     if index.columns.is_empty() {
         return None;
     }
+    let deleted = entity.soft_delete.as_ref().map(|s| s.column());
+    let becomes_partial = |other: &Index| {
+        other.unique
+            && other.kind != IndexKind::Primary
+            && deleted.is_some_and(|d| {
+                !other.columns.iter().any(|c| c == d)
+                    && !other.where_clause.as_deref().is_some_and(|w| w.contains(d))
+            })
+    };
     entity.indexes.iter().enumerate().find_map(|(j, other)| {
+        if becomes_partial(other) {
+            return None;
+        }
         let same_predicate = other.where_clause == index.where_clause;
         let starts_with = other.columns.len() >= index.columns.len()
             && other.columns[..index.columns.len()] == index.columns[..];
@@ -146,6 +176,16 @@ fn drop_migration(ctx: &Ctx, origin: &Origin, index: &Index) -> Option<FileChang
 fn fix(ctx: &Ctx, file: usize, span: &std::ops::Range<usize>) -> Option<Fix> {
     let source = ctx.file(file)?;
     if source.facts.has_syntax_errors {
+        return None;
+    }
+    // a wrapper decorator may do more than declare this index: leave it to a human
+    let decorator = source.facts.classes.iter().find_map(|c| {
+        c.decorators
+            .iter()
+            .chain(c.properties.iter().flat_map(|p| &p.decorators))
+            .find(|d| d.span == *span)
+    });
+    if decorator.is_none_or(|d| !crate::rules::edits::is_typeorm_decorator(source, d)) {
         return None;
     }
     let text = &source.text;
@@ -276,5 +316,98 @@ export class Order extends ManagedEntity {{
             out.contains("{\n  @ManyToOne(() => Customer)\n  customer: Customer;"),
             "{out}"
         );
+    }
+
+    const BASE: &str = "import { Column, Index } from 'typeorm';
+
+export abstract class TenantScoped {
+  @Index()
+  @Column()
+  tenantId: string;
+}
+";
+
+    #[test]
+    fn an_index_on_a_shared_base_is_redundant_only_if_redundant_on_every_table() {
+        let child = |name: &str, decorators: &str| {
+            format!(
+                "import {{ Column, Entity, Index }} from 'typeorm';
+import {{ TenantScoped }} from 'src/common/tenant-scoped';
+
+@Entity()
+{decorators}
+export class {name} extends TenantScoped {{
+  @Column()
+  code: string;
+}}
+"
+            )
+        };
+        let a = child("Invoice", "@Index(['tenantId', 'code'])");
+        let b = child("Payment", "");
+        let ws = workspace(&[
+            ("src/common/tenant-scoped.ts", BASE),
+            ("src/invoices/invoice.entity.ts", &a),
+            ("src/payments/payment.entity.ts", &b),
+        ]);
+        assert!(lines(&ws, "IDX004").is_empty(), "payment still needs it");
+
+        let b = child("Payment", "@Index(['tenantId', 'code'])");
+        let ws = workspace(&[
+            ("src/common/tenant-scoped.ts", BASE),
+            ("src/invoices/invoice.entity.ts", &a),
+            ("src/payments/payment.entity.ts", &b),
+        ]);
+        let found = lines(&ws, "IDX004");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].0.ends_with("tenant-scoped.ts"));
+    }
+
+    #[test]
+    fn a_unique_index_that_idx003_makes_partial_covers_nothing() {
+        let text =
+            "import { Column, DeleteDateColumn, Entity, Index, ManyToOne, Unique } from 'typeorm';
+import { Customer } from 'src/customers/customer.entity';
+
+@Entity()
+@Unique(['customer', 'code'])
+export class Order {
+  @Index()
+  @ManyToOne(() => Customer)
+  customer: Customer;
+
+  @Column()
+  code: string;
+
+  @DeleteDateColumn()
+  deletedAt: Date;
+}
+";
+        assert!(idx004(text).is_empty());
+        let partial = text.replace(
+            "@Unique(['customer', 'code'])",
+            "@Index(['customer', 'code'], { unique: true, where: '\"deletedAt\" IS NULL' })",
+        );
+        assert!(
+            idx004(&partial).is_empty(),
+            "a partial index covers no plain one"
+        );
+        let not_soft = text.replace("@DeleteDateColumn()\n  deletedAt: Date;", "");
+        assert_eq!(idx004(&not_soft).len(), 1);
+    }
+
+    #[test]
+    fn a_wrapper_decorator_is_reported_but_never_removed() {
+        let text = order("@Index(['customer', 'total'])", "@ColumnIndex()").replace(
+            "import { Column,",
+            "import { ColumnIndex } from 'src/core/decorators';\nimport { Column,",
+        );
+        let ws = workspace_with(
+            &[("src/orders/order.entity.ts", &text)],
+            serde_json::from_str(r#"{ "decoratorAliases": { "ColumnIndex": "Index" } }"#).unwrap(),
+        );
+        let found = findings(&ws, "IDX004");
+        assert_eq!(found.len(), 1);
+        assert!(found[0].fixes.is_empty());
     }
 }

@@ -69,9 +69,9 @@ pub fn upsert_targeting(ctx: &Ctx, entity: &Entity, index: &Index) -> Option<Str
             }
         }
         for chain in &source.facts.query_builders {
-            if !ctx
+            if ctx
                 .chain_entity(chain)
-                .is_some_and(|e| e.name == entity.name)
+                .is_none_or(|e| e.name != entity.name)
             {
                 continue;
             }

@@ -69,9 +69,63 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
     let Some(source) = ctx.file(file) else {
         return;
     };
+    if !may_be_postgres(ctx, &ctx.path(file)) {
+        return; // CONCURRENTLY is PostgreSQL's: MySQL and SQLite reject it
+    }
     for class in source.facts.classes.iter().filter(|c| c.is_migration()) {
         check_class(ctx, source, class, out);
     }
+}
+
+/// Drivers that have no `CREATE INDEX CONCURRENTLY`.
+const OTHER_DRIVERS: &[&str] = &[
+    "mysql",
+    "mariadb",
+    "sqlite",
+    "better-sqlite3",
+    "sqljs",
+    "mssql",
+    "oracle",
+    "sap",
+    "spanner",
+    "mongodb",
+    "capacitor",
+    "cordova",
+    "expo",
+    "react-native",
+    "nativescript",
+];
+
+/// Whether a migration may run on PostgreSQL: not kept in a folder named for another
+/// driver (`migrations/mysql/`), and not in a workspace whose DataSources all name another
+/// driver (`type: 'mysql'`).
+fn may_be_postgres(ctx: &Ctx, path: &std::path::Path) -> bool {
+    let other_folder = path.components().any(|c| {
+        c.as_os_str()
+            .to_str()
+            .is_some_and(|n| OTHER_DRIVERS.contains(&n.to_ascii_lowercase().as_str()))
+    });
+    if other_folder {
+        return false;
+    }
+    let mut types = ctx
+        .model
+        .files
+        .iter()
+        .flat_map(|f| &f.facts.orm_options)
+        .map(|o| {
+            o.options
+                .value
+                .as_object()
+                .and_then(|props| props.iter().find(|p| p.key == "type"))
+                .and_then(|p| p.value.value.as_str().map(str::to_string))
+        });
+    let mut any = false;
+    let all_other = types.all(|t| {
+        any = true;
+        t.is_some_and(|t| OTHER_DRIVERS.contains(&t.as_str()))
+    });
+    !(any && all_other)
 }
 
 fn check_class(ctx: &Ctx, source: &SourceFile, class: &ClassFact, out: &mut Vec<Finding>) {
@@ -433,5 +487,35 @@ export class AddOrderIndex1700000000000 implements MigrationInterface {{ // note
                 "    await queryRunner.query(`CREATE UNIQUE INDEX CONCURRENTLY \"IDX_a\" ON \"order\" (\"status\")`);",
             )
         );
+    }
+
+    #[test]
+    fn migrations_for_other_drivers_are_left_alone() {
+        let migration = "import { MigrationInterface, QueryRunner } from 'typeorm';
+
+export class AddIndex1700000000000 implements MigrationInterface {
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('CREATE INDEX idx_items_user ON items (user_uuid)');
+  }
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP INDEX idx_items_user');
+  }
+}
+";
+        let ws = workspace(&[("migrations/mysql/1700000000000-add-index.ts", migration)]);
+        assert!(lines(&ws, "MIG003").is_empty());
+        let ds = "import { DataSource } from 'typeorm';
+export const ds = new DataSource({ type: 'sqlite', database: 'db.sqlite' });
+";
+        let ws = workspace(&[
+            ("src/migrations/1700000000000-add-index.ts", migration),
+            ("src/data-source.ts", ds),
+        ]);
+        assert!(lines(&ws, "MIG003").is_empty());
+        let ws = workspace(&[
+            ("src/migrations/1700000000000-add-index.ts", migration),
+            ("src/data-source.ts", &ds.replace("sqlite", "postgres")),
+        ]);
+        assert_eq!(lines(&ws, "MIG003").len(), 1);
     }
 }

@@ -95,7 +95,7 @@ fn is_escaped_or_formatted(callee: &str) -> bool {
 
 /// `alias`, `joinAlias`, `qb.alias`: a QueryBuilder alias, a name the code chose for
 /// a table in its own query (`createQueryBuilder('order')`), not input.
-fn is_alias_name(name: &str) -> bool {
+pub fn is_alias_name(name: &str) -> bool {
     name == "alias" || name.ends_with("Alias")
 }
 
@@ -247,6 +247,19 @@ fn is_literal_ternary(expr: &str) -> bool {
 }
 
 fn is_plain_string_literal(s: &str) -> bool {
+    // `p('"a"."id" = "b"."aId"')`: a dialect helper around a literal is a literal
+    let s = match s.split_once('(') {
+        Some((callee, rest))
+            if !callee.is_empty()
+                && callee
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && rest.trim_end().ends_with(')') =>
+        {
+            rest.trim_end().trim_end_matches(')').trim()
+        }
+        _ => s,
+    };
     let mut chars = s.chars();
     let (Some(first), Some(last)) = (chars.next(), chars.next_back()) else {
         return false;

@@ -41,7 +41,7 @@
 //! The quick fix rewrites the property's type (keeping `| null`); convert where you compute.
 
 use super::shape::{enum_reference, shapes, Shape};
-use crate::finding::{Finding, Fix, Severity, TextEdit};
+use crate::finding::{Applicability, FileChange, Finding, Fix, Severity, TextEdit};
 use crate::model::{Column, ColumnKind};
 use crate::rules::{Ctx, RuleDef};
 use crate::syntax::{TypeAnn, Value};
@@ -326,13 +326,18 @@ fn fix(ctx: &Ctx, path: &std::path::Path, ty: &TypeAnn, wanted: &str) -> Option<
     if ty.includes_undefined() {
         text.push_str(" | undefined");
     }
-    ctx.edit_fix(
-        format!("Change the type to `{text}`"),
-        || path.to_path_buf(),
+    // Editor only: every use of the property sees the new type, and code written for the
+    // old one (`payload.length` on a `string`) stops compiling.
+    ctx.fix(
+        format!("Change the type to `{text}` (then fix the code that uses it)"),
+        Applicability::Unsafe,
         || {
-            Some(vec![TextEdit {
-                span: ty.span.clone(),
-                new_text: text.clone(),
+            Some(vec![FileChange::Edit {
+                path: path.to_path_buf(),
+                edits: vec![TextEdit {
+                    span: ty.span.clone(),
+                    new_text: text.clone(),
+                }],
             }])
         },
     )

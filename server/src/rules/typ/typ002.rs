@@ -38,7 +38,7 @@
 //! add `nullable: true` to the options (a schema change, so offered in the editor only),
 //! or remove `| null` from the type.
 
-use crate::finding::{Applicability, Finding, Fix, Severity, TextEdit};
+use crate::finding::{Applicability, FileChange, Finding, Fix, Severity, TextEdit};
 use crate::model::{Column, ColumnKind, Model, Relation, RelationKind};
 use crate::rules::{Ctx, RuleDef};
 use crate::syntax::{Decorator, TypeAnn, TypeKind};
@@ -262,16 +262,17 @@ fn add_null(ctx: &Ctx, path: &Path, ty: &TypeAnn) -> Option<Fix> {
     if matches!(ty.kind, TypeKind::Other) {
         return None;
     }
-    ctx.edit_fix(
-        "Add `| null` to the type",
-        || path.to_path_buf(),
-        || {
-            Some(vec![TextEdit {
+    // Editor only: with strict null checks, code that passes the value on as a `T` stops
+    // compiling until it handles `null`.
+    ctx.fix("Add `| null` to the type", Applicability::Unsafe, || {
+        Some(vec![FileChange::Edit {
+            path: path.to_path_buf(),
+            edits: vec![TextEdit {
                 span: ty.span.end..ty.span.end,
                 new_text: " | null".into(),
-            }])
-        },
-    )
+            }],
+        }])
+    })
 }
 
 /// `T | null` -> `T` (the other members as written).
