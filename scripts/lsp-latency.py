@@ -116,6 +116,8 @@ def main():
     ap.add_argument("--file", required=True)
     ap.add_argument("--edits", type=int, default=100)
     ap.add_argument("--gap-ms", type=float, default=10)
+    ap.add_argument("--settle-s", type=float, default=0,
+                    help="wait this long after opening (let the initial full check finish)")
     ap.add_argument("--json")
     a = ap.parse_args()
     root = os.path.abspath(a.workspace)
@@ -141,6 +143,7 @@ def main():
                         and m["params"]["uri"] == uri and m["params"].get("version") == v)
     first = s.wait_note(is_pub(1))
     diags = first[1]["params"]["diagnostics"] if first else []
+    time.sleep(a.settle_s)
     lines = text.split("\n")
     line = next((i for i in range(len(lines) // 2, len(lines)) if lines[i].strip()), 0)
     word = next((i for i, l in enumerate(lines) if "class " in l), 0)

@@ -98,16 +98,24 @@ struct Rest {
 /// Starts the analysis task.
 pub fn spawn(session: Arc<Session>) {
     tokio::spawn(async move {
+        // The closed-file phase of the previous run: the next run's first phase does
+        // not wait for it (it reads its own snapshot), the next closed-file phase does
+        // (so that results for a closed file are published in order).
+        let mut later: Option<tokio::task::JoinHandle<()>> = None;
         loop {
             session.wake.notified().await;
             tokio::time::sleep(DEBOUNCE).await;
-            run_once(&session).await;
+            later = run_once(&session, later.take()).await;
         }
     });
 }
 
-/// One run: both phases, each on the blocking pool, each published as it completes.
-async fn run_once(session: &Arc<Session>) {
+/// One run: the first phase on the blocking pool, published; then the closed-file phase
+/// in a task of its own (after `previous` ends), whose handle is returned.
+async fn run_once(
+    session: &Arc<Session>,
+    previous: Option<tokio::task::JoinHandle<()>>,
+) -> Option<tokio::task::JoinHandle<()>> {
     let revision = session.revision();
     let worker = session.clone();
     let first = tokio::task::spawn_blocking(move || analyze_open(&worker, revision)).await;
@@ -116,28 +124,38 @@ async fn run_once(session: &Arc<Session>) {
             publish(session, run).await;
             rest
         }
-        Ok(None) => return test_log(session, "analysis superseded".to_string()).await,
-        Err(err) => {
-            let msg = format!("analysis failed: {err}");
-            return session.log(MessageType::ERROR, msg).await;
-        }
-    };
-    if rest.later.is_empty() && !rest.vanish {
-        return;
-    }
-    let worker = session.clone();
-    match tokio::task::spawn_blocking(move || check_later(&worker, rest, revision)).await {
-        Ok((run, stopped)) => {
-            publish(session, run).await;
-            if stopped {
-                test_log(session, "analysis superseded".to_string()).await;
-            }
+        Ok(None) => {
+            test_log(session, "analysis superseded".to_string()).await;
+            return previous;
         }
         Err(err) => {
             let msg = format!("analysis failed: {err}");
             session.log(MessageType::ERROR, msg).await;
+            return previous;
         }
+    };
+    if rest.later.is_empty() && !rest.vanish {
+        return previous;
     }
+    let session = session.clone();
+    Some(tokio::spawn(async move {
+        if let Some(previous) = previous {
+            let _ = previous.await;
+        }
+        let worker = session.clone();
+        match tokio::task::spawn_blocking(move || check_later(&worker, rest, revision)).await {
+            Ok((run, stopped)) => {
+                publish(&session, run).await;
+                if stopped {
+                    test_log(&session, "analysis superseded".to_string()).await;
+                }
+            }
+            Err(err) => {
+                let msg = format!("analysis failed: {err}");
+                session.log(MessageType::ERROR, msg).await;
+            }
+        }
+    }))
 }
 
 /// The test hook's delay (see [`TEST_DELAY_ENV`]), None in normal use.
@@ -549,8 +567,11 @@ fn check_later(session: &Session, rest: Rest, revision: u64) -> (Run, bool) {
         }
     }
     let stopped = stopped.load(Ordering::Relaxed);
-    if stopped {
+    if stopped && !left.is_empty() {
+        // The run that superseded this one may have taken the queue already: wake the
+        // task for what is left (without a new revision).
         session.pending().recheck.extend(left);
+        session.wake.notify_one();
     }
     if rest.vanish {
         items.extend(vanished(session, &open));

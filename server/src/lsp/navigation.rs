@@ -122,6 +122,9 @@ fn query_sites(ws: &Workspace, entity: &Entity) -> Vec<Place> {
     let ctx = ws.ctx();
     let mut out = Vec::new();
     for (i, file) in ws.model.files.iter().enumerate() {
+        if super::session::cancel_requested() {
+            break;
+        }
         let path = ws.model.path(i);
         for call in &file.facts.query_calls {
             if ctx.call_entity(call).is_some_and(|e| e.name == entity.name) {

@@ -369,6 +369,16 @@ impl LanguageServer for Backend {
                 folders.add(root);
             }
         }
+        // Until its scan ends, a folder checks the open buffers with its own
+        // `typeorm-lsp.json` and the initialization options, not the defaults.
+        let roots = self.session.folders().roots();
+        for root in roots {
+            let (config, _) = self.session.effective_config(&root, None);
+            let placeholder = Workspace::from_sources(&root, config, Vec::new());
+            if let Some(state) = self.session.folders_mut().get_mut(&root) {
+                state.workspace = Arc::new(placeholder);
+            }
+        }
         analysis::spawn(self.session.clone());
         Ok(InitializeResult {
             capabilities: capabilities(enc, &caps),

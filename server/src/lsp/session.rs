@@ -414,7 +414,19 @@ impl Session {
         F: FnOnce(&Session) -> T + Send + 'static,
     {
         let session = self.clone();
-        match tokio::task::spawn_blocking(move || work(&session)).await {
+        // Dropping this future ($/cancelRequest) raises the flag the work polls through
+        // `cancel_requested`; a finished request raises it harmlessly.
+        let cancel = CancelOnDrop(Arc::new(AtomicBool::new(false)));
+        let flag = cancel.0.clone();
+        let task = tokio::task::spawn_blocking(move || {
+            CANCEL.with(|c| *c.borrow_mut() = Some(flag));
+            let value = work(&session);
+            CANCEL.with(|c| *c.borrow_mut() = None);
+            value
+        });
+        let joined = task.await;
+        drop(cancel);
+        match joined {
             Ok(value) => Ok(value),
             Err(err) => {
                 let message = format!("{what} failed: {}", panic_message(err));
@@ -425,6 +437,31 @@ impl Session {
             }
         }
     }
+}
+
+thread_local! {
+    /// The cancellation flag of the request the current blocking-pool thread works for.
+    static CANCEL: std::cell::RefCell<Option<Arc<AtomicBool>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Raises its flag when dropped: with the request's future when the client cancels it.
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Whether the request this thread works for was cancelled (long loops over the
+/// workspace poll it and return what they have; the answer is discarded anyway).
+pub fn cancel_requested() -> bool {
+    CANCEL.with(|c| {
+        c.borrow()
+            .as_ref()
+            .is_some_and(|f| f.load(Ordering::Relaxed))
+    })
 }
 
 /// The text of a panic payload, for the log.
