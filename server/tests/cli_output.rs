@@ -200,7 +200,7 @@ fn diff_shows_what_fix_would_change_and_writes_nothing() {
     insta::assert_snapshot!(stdout(&out));
     assert_eq!(
         stderr(&out),
-        "Would apply 3 fixes to 2 files and create 1 file (1 migration); nothing was written.\n"
+        "Would apply 1 fix to 1 file and create 1 file (1 migration); nothing was written.\n"
     );
     let after =
         std::fs::read_to_string(dir.path().join("proj/src/posts/post.entity.ts")).expect("read");
@@ -227,7 +227,7 @@ fn diff_shows_what_fix_would_change_and_writes_nothing() {
             assert!(text.contains(line), "{path} lacks {line:?}:\n{text}");
         }
     }
-    assert_eq!(named.len(), 3, "{diff}");
+    assert_eq!(named.len(), 2, "{diff}");
     let none = run(&["check", "proj", "--diff", "--select", "NAM"], dir.path());
     assert_eq!(none.status.code(), Some(0));
     assert_eq!(stdout(&none), "");

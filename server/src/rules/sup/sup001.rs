@@ -54,7 +54,12 @@ import { a } from '../a';
 
     #[test]
     fn a_used_comment_is_not_flagged() {
-        let ws = workspace(&[("src/x/b.ts", USED), ("src/a.ts", "export const a = 1;\n")]);
+        let ws = workspace(&[
+            ("src/x/b.ts", USED),
+            ("src/a.ts", "export const a = 1;\n"),
+            // The workspace imports through `src/`, so IMP001 applies.
+            ("src/c.ts", "import { a } from 'src/a';\n"),
+        ]);
         assert!(lines(&ws, "SUP001").is_empty());
         assert!(lines(&ws, "IMP001").is_empty());
     }
