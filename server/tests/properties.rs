@@ -128,6 +128,45 @@ proptest! {
     }
 }
 
+/// The same property for as long as you like on stable (no cargo-fuzz needed):
+/// `TYPEORM_LSP_CASES=5000 cargo test --release --test properties -- --ignored`.
+#[test]
+#[ignore]
+fn long_campaign_of_mutated_fixture_files() {
+    let cases = std::env::var("TYPEORM_LSP_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+        cases,
+        ..ProptestConfig::default()
+    });
+    let projects = ["shop/src", "clean", "broken", "bad-base", "suppressions"];
+    let strategy = (
+        0..projects.len(),
+        proptest::collection::vec(
+            (any::<usize>(), proptest::collection::vec(mutation(), 1..10)),
+            1..5,
+        ),
+    );
+    let result = runner.run(&strategy, |(project, picks)| {
+        let mut sources = sources_of(&fixtures().join(projects[project]));
+        for (which, mutations) in &picks {
+            let k = which % sources.len();
+            for m in mutations {
+                apply(&mut sources[k].1, m);
+            }
+        }
+        if let Err(violation) = selfcheck::check(sources, 8) {
+            prop_assert!(false, "{}", violation);
+        }
+        Ok(())
+    });
+    if let Err(err) = result {
+        panic!("{err}");
+    }
+}
+
 /// Strategy for framing input: mostly well-formed frames with broken bits mixed in.
 fn framing_input() -> impl Strategy<Value = Vec<u8>> {
     let chunk = prop_oneof![
