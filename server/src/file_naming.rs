@@ -219,6 +219,20 @@ impl StyleCounts {
         self.snake += fits(FileNaming::SnakeCase);
     }
 
+    /// The style most of the files fit (kebab-case on a tie, or when there are none).
+    pub fn plurality(&self) -> FileNaming {
+        [
+            (FileNaming::KebabCase, self.kebab),
+            (FileNaming::PascalCase, self.pascal),
+            (FileNaming::CamelCase, self.camel),
+            (FileNaming::SnakeCase, self.snake),
+        ]
+        .into_iter()
+        .rev()
+        .max_by_key(|(_, n)| *n)
+        .map_or(FileNaming::KebabCase, |(style, _)| style)
+    }
+
     /// The style 90% or more of the files share when it is not kebab-case (and more
     /// files fit it than kebab-case), else kebab-case.
     pub fn dominant(&self) -> FileNaming {

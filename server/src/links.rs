@@ -43,6 +43,9 @@ pub struct Links {
     importers: Vec<Vec<ImportSite>>,
     /// The file-name styles of the files that declare entities (NAM001's workspace style).
     pub entity_file_names: StyleCounts,
+    /// The file-name styles of the migration files (NAM001 judges them among themselves:
+    /// TypeORM's generator writes `<timestamp>-PascalName.ts`).
+    pub migration_file_names: StyleCounts,
     /// Statements with an `ON CONFLICT` target (IDX003), gathered on first use.
     pub conflict_sites: std::sync::OnceLock<Vec<crate::rules::idx::upsert::ConflictSite>>,
     /// Entity (class) name -> the query calls whose receiver is its repository, as
@@ -96,6 +99,7 @@ impl Links {
             prefixed: Vec::new(),
             prefixed_total: 0,
             entity_file_names: StyleCounts::default(),
+            migration_file_names: StyleCounts::default(),
             conflict_sites: std::sync::OnceLock::new(),
         };
         links.index_importers();
@@ -150,12 +154,22 @@ impl Links {
         self.add_calls(fi, file);
     }
 
-    /// Counts the name styles of `entity_files` (each file once).
+    /// Counts the name styles of `entity_files` and of the migration files (each file
+    /// once).
     pub fn count_file_names(
         &mut self,
         files: &[Arc<SourceFile>],
         entity_files: impl Iterator<Item = usize>,
     ) {
+        let mut migrations = StyleCounts::default();
+        for name in files
+            .iter()
+            .filter(|f| f.facts.has_migration())
+            .filter_map(|f| f.path.file_name()?.to_str())
+        {
+            migrations.add(name);
+        }
+        self.migration_file_names = migrations;
         let mut seen: Vec<usize> = entity_files.collect();
         seen.sort_unstable();
         seen.dedup();

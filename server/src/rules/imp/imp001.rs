@@ -108,6 +108,10 @@ fn keep_esm_extension(original: &str, target: &Path, absolute: String) -> String
     if original.ends_with(".js") && matches!(target_ext, "ts" | "tsx") && !is_index_dir {
         return format!("{absolute}.js");
     }
+    // `allowImportingTsExtensions` projects name the source file itself.
+    if original.ends_with(&format!(".{target_ext}")) && matches!(target_ext, "ts" | "tsx") {
+        return format!("{absolute}.{target_ext}");
+    }
     absolute
 }
 
@@ -210,6 +214,20 @@ jest.mock('src/mail/mailer.service', () => ({}));
         ];
         let fixed = assert_fix_is_clean(&files, "IMP001", "src/a.ts");
         assert_eq!(fixed, "import { User } from 'src/users/user.entity.js';\n");
+    }
+
+    #[test]
+    fn keeps_a_written_ts_extension() {
+        let files = [
+            ("src/users/user.entity.ts", USER),
+            (
+                "src/a.ts",
+                "import { User } from './users/user.entity.ts';\n",
+            ),
+            CONVENTION,
+        ];
+        let fixed = assert_fix_is_clean(&files, "IMP001", "src/a.ts");
+        assert_eq!(fixed, "import { User } from 'src/users/user.entity.ts';\n");
     }
 
     #[test]

@@ -75,7 +75,15 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
     let Some(name) = source.path.file_name().and_then(|n| n.to_str()) else {
         return;
     };
-    let style = workspace_style(ctx);
+    let style = match what {
+        // Migrations are judged among themselves: TypeORM's generator names them
+        // `<timestamp>-PascalName.ts`, whatever the entity files look like.
+        "Migration" => ctx
+            .config
+            .file_naming
+            .unwrap_or_else(|| ctx.model.links.migration_file_names.plurality()),
+        _ => workspace_style(ctx),
+    };
     let Some(new_name) = file_naming::rename(style, name) else {
         return;
     };
@@ -254,6 +262,14 @@ export class AddUsers1700000000000 implements MigrationInterface {
         let ws = workspace(&[
             ("src/legacy/LegacyVoucher.entity.ts", VOUCHER),
             ("src/migrations/1700000000000-AddUsers.ts", migration),
+            (
+                "src/migrations/1700000000001-add-posts.ts",
+                &migration.replace("AddUsers", "AddPosts"),
+            ),
+            (
+                "src/migrations/1700000000002-add-tags.ts",
+                &migration.replace("AddUsers", "AddTags"),
+            ),
             ("src/legacy/LegacyHelpers.ts", "export const x = 1;\n"),
             (
                 "src/legacy/legacy-coupon.entity.ts",
@@ -270,6 +286,40 @@ export class AddUsers1700000000000 implements MigrationInterface {
             ]
         );
         assert!(found.iter().all(|f| f.1 == 1));
+    }
+
+    #[test]
+    fn migrations_are_judged_by_the_style_most_of_them_share() {
+        let migration = |class: &str| {
+            format!(
+                "import {{ MigrationInterface, QueryRunner }} from 'typeorm';
+export class {class}1700000000000 implements MigrationInterface {{
+  async up(q: QueryRunner): Promise<void> {{}}
+  async down(q: QueryRunner): Promise<void> {{}}
+}}
+"
+            )
+        };
+        // TypeORM's generator writes `<timestamp>-PascalName.ts`; entity files are kebab.
+        let ws = workspace(&[
+            ("src/users/user-profile.entity.ts", &entity("UserProfile")),
+            (
+                "src/migrations/1700000000000-AddUsers.ts",
+                &migration("AddUsers"),
+            ),
+            (
+                "src/migrations/1700000000001-AddPosts.ts",
+                &migration("AddPosts"),
+            ),
+            (
+                "src/migrations/1700000000002-add_tags.ts",
+                &migration("AddTags"),
+            ),
+        ]);
+        let found = lines(&ws, "NAM001");
+        let files: Vec<&str> = found.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(files, vec!["src/migrations/1700000000002-add_tags.ts"]);
+        assert!(found[0].2.contains("PascalCase"), "{}", found[0].2);
     }
 
     #[test]
