@@ -219,18 +219,21 @@ impl StyleCounts {
         self.snake += fits(FileNaming::SnakeCase);
     }
 
-    /// The style most of the files fit (kebab-case on a tie, or when there are none).
-    pub fn plurality(&self) -> FileNaming {
-        [
+    /// The style migration files are held to, when they have one: the style 90% or more
+    /// of them share; for a handful of files, the style most of them fit (kebab-case on a
+    /// tie); None where many files follow no common style (nothing to keep consistent).
+    pub fn migration_style(&self) -> Option<FileNaming> {
+        let styles = [
             (FileNaming::KebabCase, self.kebab),
             (FileNaming::PascalCase, self.pascal),
             (FileNaming::CamelCase, self.camel),
             (FileNaming::SnakeCase, self.snake),
-        ]
-        .into_iter()
-        .rev()
-        .max_by_key(|(_, n)| *n)
-        .map_or(FileNaming::KebabCase, |(style, _)| style)
+        ];
+        let (style, count) = styles.into_iter().rev().max_by_key(|(_, n)| *n)?;
+        if self.total < MIN_FILES_FOR_STYLE {
+            return Some(style);
+        }
+        (count as f64 >= DOMINANT_SHARE * self.total as f64).then_some(style)
     }
 
     /// The style 90% or more of the files share when it is not kebab-case (and more
@@ -256,6 +259,33 @@ impl StyleCounts {
 mod tests {
     use super::*;
     use FileNaming::*;
+
+    #[test]
+    fn migrations_keep_a_style_only_where_they_share_one() {
+        let counts = |names: &[&str]| {
+            let mut c = StyleCounts::default();
+            for n in names {
+                c.add(n);
+            }
+            c
+        };
+        let few = counts(&[
+            "1700000000001-AddUsers.ts",
+            "1700000000002-AddPosts.ts",
+            "1700000000003-add_tags.ts",
+        ]);
+        assert_eq!(few.migration_style(), Some(PascalCase));
+        let mut many: Vec<String> = (0..12)
+            .map(|i| format!("17000000000{i:02}-AddTable.ts"))
+            .collect();
+        assert_eq!(
+            counts(&many.iter().map(String::as_str).collect::<Vec<_>>()).migration_style(),
+            Some(PascalCase)
+        );
+        many.extend((0..6).map(|i| format!("17000000001{i:02}-drop-column.ts")));
+        let mixed = counts(&many.iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(mixed.migration_style(), None);
+    }
 
     #[test]
     fn acronyms_stay_whole() {

@@ -77,11 +77,15 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
     };
     let style = match what {
         // Migrations are judged among themselves: TypeORM's generator names them
-        // `<timestamp>-PascalName.ts`, whatever the entity files look like.
-        "Migration" => ctx
-            .config
-            .file_naming
-            .unwrap_or_else(|| ctx.model.links.migration_file_names.plurality()),
+        // `<timestamp>-PascalName.ts`, whatever the entity files look like; many
+        // migrations in mixed styles have no convention to keep.
+        "Migration" => match ctx.config.file_naming {
+            Some(style) => style,
+            None => match ctx.model.links.migration_file_names.migration_style() {
+                Some(style) => style,
+                None => return,
+            },
+        },
         _ => workspace_style(ctx),
     };
     let Some(new_name) = file_naming::rename(style, name) else {
