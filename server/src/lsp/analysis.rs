@@ -692,6 +692,9 @@ pub async fn publish(session: &Session, run: Run) {
         }
         any_changed |= changed;
     }
+    // Pulls waiting for these results answer now: not after the refresh request below,
+    // whose reply a client busy waiting for that very pull may never send.
+    session.analyzed.send_modify(|generation| *generation += 1);
     if any_changed && caps.pull_diagnostics && caps.diagnostic_refresh {
         if let Err(err) = session.client.workspace_diagnostic_refresh().await {
             eprintln!("typeorm-lsp: diagnostic refresh failed: {err}");
@@ -704,7 +707,6 @@ pub async fn publish(session: &Session, run: Run) {
             .show_message(MessageType::WARNING, format!("typeorm-lsp: {message}"))
             .await;
     }
-    session.analyzed.send_modify(|generation| *generation += 1);
 }
 
 #[cfg(test)]
