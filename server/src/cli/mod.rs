@@ -122,9 +122,20 @@ pub fn rule_table() -> String {
 
 /// `typeorm-lsp erd [PATH]`.
 pub fn erd_command(path: &Path) -> i32 {
+    let ws = match load_workspace(path) {
+        Ok(ws) => ws,
+        Err(code) => return code,
+    };
+    emit(&crate::model::erd::mermaid(&ws.model));
+    EXIT_OK
+}
+
+/// The workspace at `path` with its configuration (`erd`, `schema`), or the usage exit
+/// code after the error is printed (a missing path, a bad `typeorm-lsp.json`).
+pub fn load_workspace(path: &Path) -> Result<crate::workspace::Workspace, i32> {
     if !path.exists() {
         eprintln!("error: {}: no such file or directory", path.display());
-        return EXIT_USAGE;
+        return Err(EXIT_USAGE);
     }
     let root = workspace_root(path);
     let config = match load_config(&root) {
@@ -133,10 +144,8 @@ pub fn erd_command(path: &Path) -> i32 {
             for e in errors {
                 eprintln!("error: {e}");
             }
-            return EXIT_USAGE;
+            return Err(EXIT_USAGE);
         }
     };
-    let ws = crate::workspace::Workspace::load(&root, config);
-    emit(&crate::model::erd::mermaid(&ws.model));
-    EXIT_OK
+    Ok(crate::workspace::Workspace::load(&root, config))
 }

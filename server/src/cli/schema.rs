@@ -1,6 +1,6 @@
 //! `typeorm-lsp schema [PATH] --format json|sql`: the tables TypeORM would create.
 
-use super::{emit, load_config, workspace_root, EXIT_OK, EXIT_USAGE};
+use super::{emit, EXIT_OK};
 use crate::model::relational;
 use std::path::Path;
 
@@ -11,21 +11,10 @@ pub enum SchemaFormat {
 }
 
 pub fn run(path: &Path, format: SchemaFormat) -> i32 {
-    if !path.exists() {
-        eprintln!("error: {}: no such file or directory", path.display());
-        return EXIT_USAGE;
-    }
-    let root = workspace_root(path);
-    let config = match load_config(&root) {
-        Ok(c) => c,
-        Err(errors) => {
-            for e in errors {
-                eprintln!("error: {e}");
-            }
-            return EXIT_USAGE;
-        }
+    let ws = match super::load_workspace(path) {
+        Ok(ws) => ws,
+        Err(code) => return code,
     };
-    let ws = crate::workspace::Workspace::load(&root, config);
     let schema = relational::schema(&ws.model, &ws.config);
     let text = match format {
         SchemaFormat::Json => {

@@ -384,38 +384,7 @@ impl Builder<'_> {
             .map(|c| c.column.name.clone())
             .collect();
         for i in &e.indexes {
-            match i.kind {
-                IndexKind::Index => {
-                    if self.index_not_synchronized(i) {
-                        continue;
-                    }
-                    let columns = self.index_columns(i, &cols);
-                    indices.push(TableIndex {
-                        name: i.name.clone().unwrap_or_else(|| {
-                            constraint_name(
-                                "IDX_",
-                                26,
-                                &e.table,
-                                &columns,
-                                i.where_clause.as_deref(),
-                            )
-                        }),
-                        columns,
-                        unique: i.unique,
-                        where_clause: i.where_clause.clone(),
-                    });
-                }
-                IndexKind::Unique | IndexKind::UniqueColumn => {
-                    let columns = self.index_columns(i, &cols);
-                    uniques.push(UniqueConstraint {
-                        name: i.name.clone().unwrap_or_else(|| {
-                            constraint_name("UQ_", 27, &e.table, &columns, None)
-                        }),
-                        columns,
-                    });
-                }
-                IndexKind::Primary | IndexKind::OneToOneJoin => {}
-            }
+            self.add_index(&e.table, i, &cols, &mut indices, &mut uniques);
         }
         for child in &children {
             for i in child
@@ -423,32 +392,7 @@ impl Builder<'_> {
                 .iter()
                 .filter(|i| i.origin.as_ref().is_some_and(|o| o.file == child.file))
             {
-                let columns = self.index_columns(i, &cols);
-                match i.kind {
-                    IndexKind::Index if !self.index_not_synchronized(i) => {
-                        indices.push(TableIndex {
-                            name: i.name.clone().unwrap_or_else(|| {
-                                constraint_name(
-                                    "IDX_",
-                                    26,
-                                    &e.table,
-                                    &columns,
-                                    i.where_clause.as_deref(),
-                                )
-                            }),
-                            columns,
-                            unique: i.unique,
-                            where_clause: i.where_clause.clone(),
-                        })
-                    }
-                    IndexKind::Unique | IndexKind::UniqueColumn => uniques.push(UniqueConstraint {
-                        name: i.name.clone().unwrap_or_else(|| {
-                            constraint_name("UQ_", 27, &e.table, &columns, None)
-                        }),
-                        columns,
-                    }),
-                    _ => {}
-                }
+                self.add_index(&e.table, i, &cols, &mut indices, &mut uniques);
             }
         }
         dedup_by_name(&mut indices, |i| &i.name);
@@ -953,6 +897,42 @@ impl Builder<'_> {
 
     /// The database columns of an index (relation properties -> their join columns,
     /// embedded property paths -> the prefixed columns).
+    /// An index of the table as TypeORM creates it: a named index, or a unique constraint
+    /// (primary keys and one-to-one join columns are constraints of their own).
+    fn add_index(
+        &self,
+        table: &str,
+        i: &Index,
+        cols: &[Col],
+        indices: &mut Vec<TableIndex>,
+        uniques: &mut Vec<UniqueConstraint>,
+    ) {
+        match i.kind {
+            IndexKind::Index if !self.index_not_synchronized(i) => {
+                let columns = self.index_columns(i, cols);
+                indices.push(TableIndex {
+                    name: i.name.clone().unwrap_or_else(|| {
+                        constraint_name("IDX_", 26, table, &columns, i.where_clause.as_deref())
+                    }),
+                    columns,
+                    unique: i.unique,
+                    where_clause: i.where_clause.clone(),
+                });
+            }
+            IndexKind::Unique | IndexKind::UniqueColumn => {
+                let columns = self.index_columns(i, cols);
+                uniques.push(UniqueConstraint {
+                    name: i
+                        .name
+                        .clone()
+                        .unwrap_or_else(|| constraint_name("UQ_", 27, table, &columns, None)),
+                    columns,
+                });
+            }
+            _ => {}
+        }
+    }
+
     fn index_columns(&self, i: &Index, cols: &[Col]) -> Vec<String> {
         i.columns
             .iter()

@@ -11,15 +11,7 @@ use std::path::PathBuf;
 /// TypeORM's `DefaultNamingStrategy.indexName`: `IDX_` + the first 26 hex digits of
 /// sha1(encodeURIComponent(`<table>_<sorted columns joined by _>[_<where>]`)).
 pub fn typeorm_index_name(table: &str, columns: &[String], where_clause: Option<&str>) -> String {
-    let mut sorted = columns.to_vec();
-    sorted.sort();
-    let mut key = format!("{}_{}", table.replacen('.', "_", 1), sorted.join("_"));
-    if let Some(w) = where_clause {
-        key.push('_');
-        key.push_str(w);
-    }
-    let hex = crate::model::naming::typeorm_hash(&key);
-    format!("IDX_{}", hex.get(..26).unwrap_or(&hex))
+    crate::model::relational::constraint_name("IDX_", 26, table, columns, where_clause)
 }
 
 /// One index a migration creates (and its `down` drops).
