@@ -17,17 +17,21 @@ pub fn extract_misc(root: Node, src: &str, facts: &mut FileFacts) {
 
 /// Top-level declarations, then the comments and `new` expressions the scan found.
 pub fn misc_from_scan(root: Node, scan: &Scan, src: &str, facts: &mut FileFacts) {
-    for stmt in named_iter(root) {
-        let (decl, exported) = match stmt.fast_kind() {
-            "export_statement" => match stmt.child_by_field_id(fields().declaration) {
-                Some(d) => (d, true),
-                None => continue,
-            },
-            _ => (stmt, false),
-        };
+    for (decl, exported) in top_level_declarations(root) {
         declaration(decl, src, exported, facts);
     }
     suppressions_and_schemas(scan, src, facts);
+}
+
+/// The file's top-level declarations, with whether each is exported (`export` unwrapped;
+/// `export { .. }` lists and re-exports are no declarations).
+pub fn top_level_declarations<'t>(root: Node<'t>) -> impl Iterator<Item = (Node<'t>, bool)> {
+    named_iter(root).filter_map(|stmt| match stmt.fast_kind() {
+        "export_statement" => stmt
+            .child_by_field_id(fields().declaration)
+            .map(|d| (d, true)),
+        _ => Some((stmt, false)),
+    })
 }
 
 fn declaration(decl: Node, src: &str, exported: bool, facts: &mut FileFacts) {

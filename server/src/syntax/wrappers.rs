@@ -23,14 +23,7 @@ struct Candidate {
 
 pub fn functions_from_scan(root: Node, scan: &Scan, src: &str, facts: &mut FileFacts) {
     let mut candidates: Vec<Candidate> = Vec::new();
-    for stmt in named_iter(root) {
-        let (decl, exported) = match stmt.fast_kind() {
-            "export_statement" => match stmt.child_by_field_id(fields().declaration) {
-                Some(d) => (d, true),
-                None => continue,
-            },
-            _ => (stmt, false),
-        };
+    for (decl, exported) in super::misc::top_level_declarations(root) {
         candidates_of(decl, src, exported, &mut candidates);
     }
     if candidates.is_empty() {
