@@ -66,9 +66,12 @@ fn idx001_verdicts_match_postgres_plans() {
     );
 }
 
-/// `check --fix --with-migrations` on a copy of `fixtures/shop`, on a real database: the
-/// migrations it writes run under TypeORM's runner, leave nothing for
-/// `migration:generate` to emit about the indexes they touch, and revert cleanly.
+/// `check --fix --with-migrations` on a copy of `fixtures/shop`, on a real database built by
+/// the fixture's own migrations (after which TypeORM has nothing left to generate): the
+/// migrations the fixes write run under TypeORM's runner, leave nothing for
+/// `migration:generate` to emit about the indexes they touch, and revert cleanly; what the
+/// fixes without a migration change (REL003's `@JoinColumn` / `@JoinTable`) is exactly what
+/// `schema` says changed.
 #[test]
 fn fix_migrations_run_and_revert_on_postgres() {
     let harness = repo().join("tests/typeorm");
@@ -93,6 +96,26 @@ fn fix_migrations_run_and_revert_on_postgres() {
         skip(why);
         return;
     }
+    assert!(
+        r["ownRan"].as_u64().unwrap_or(0) >= 10,
+        "the fixture's own migrations did not run: {}",
+        r["ownRan"]
+    );
+    assert!(
+        r["pendingBefore"].as_array().is_some_and(|p| p.is_empty()),
+        "the fixture's own migrations leave TypeORM something to generate: {:#}",
+        r["pendingBefore"]
+    );
+    // The fixture's MIG003 case (CREATE INDEX CONCURRENTLY in a migration that keeps
+    // TypeORM's transaction) fails on PostgreSQL as the rule says; the baseline runs it
+    // without a transaction.
+    assert!(
+        r["ownFailedInTransaction"]
+            .as_str()
+            .is_some_and(|e| e.contains("CONCURRENTLY")),
+        "{}",
+        r["ownFailedInTransaction"]
+    );
     let created = r["created"].as_u64().unwrap_or(0);
     eprintln!(
         "{created} migrations written, {} run, {} reverted; {} other schema changes from fixes without migrations",
@@ -111,6 +134,23 @@ fn fix_migrations_run_and_revert_on_postgres() {
         r["stillWanted"].as_array().is_some_and(|s| s.is_empty()),
         "TypeORM still wants changes to indexes the migrations touched: {:#}",
         r["stillWanted"]
+    );
+    assert!(
+        r["changedWithoutMigration"]
+            .as_array()
+            .is_some_and(|c| c.len() >= 3),
+        "the REL003 fixes (junction tables, a join column) were not seen: {}",
+        r["changedWithoutMigration"]
+    );
+    assert!(
+        r["unexplained"].as_array().is_some_and(|s| s.is_empty()),
+        "TypeORM wants changes the model did not foresee from the fixes: {:#}",
+        r["unexplained"]
+    );
+    assert!(
+        r["unforeseen"].as_array().is_some_and(|s| s.is_empty()),
+        "the model changed where TypeORM wants nothing: {:#}",
+        r["unforeseen"]
     );
     assert!(
         r["notRestored"].as_array().is_some_and(|s| s.is_empty()),
