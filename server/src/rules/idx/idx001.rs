@@ -320,6 +320,7 @@ export class {name} extends Owned {{}}
         let files = [
             ("src/users/user.entity.ts", USER),
             ("src/posts/post.entity.ts", text.as_str()),
+            crate::rules::testing::PG_DATA_SOURCE,
         ];
         let fixed = assert_fix_is_clean(&files, "IDX001", "src/posts/post.entity.ts");
         assert!(fixed.contains("import { Entity, ManyToOne, Index } from 'typeorm';"));

@@ -29,7 +29,10 @@
 //! such an `@Index`), adds the import, and creates the migration: it builds the partial
 //! unique index concurrently, then drops the old constraint; `down` does the reverse.
 
-use super::migration::{migration_file, migration_name, typeorm_index_name};
+use super::migration::{
+    mark_migration, migration_file, migration_name, typeorm_index_name, IndexSpec, MigrationPlan,
+    Step,
+};
 use crate::finding::{FileChange, Finding, Fix, Severity, TextEdit};
 use crate::model::{Entity, Index, IndexKind};
 use crate::rules::{edits, Ctx, RuleDef};
@@ -173,7 +176,7 @@ fn fix(ctx: &Ctx, file: usize, entity: &Entity, index: &Index, deleted: &str) ->
     let mut fix = ctx.fix_safe(title, || {
         build_fix(ctx, file, entity, index, deleted).map(|f| f.changes)
     })?;
-    fix.creates_migration = true;
+    mark_migration(&mut fix);
     Some(fix)
 }
 
@@ -238,38 +241,40 @@ fn build_fix(ctx: &Ctx, file: usize, entity: &Entity, index: &Index, deleted: &s
         }
     }
     file_edits.extend(edits::ensure_import(source, "typeorm", "Index"));
-    let cols: Vec<String> = index.columns.iter().map(|c| format!("\"{c}\"")).collect();
-    let table = format!("\"{}\"", entity.table.replace('.', "\".\""));
     let new_name = index
         .name
         .clone()
         .filter(|_| index.kind == IndexKind::Index)
         .unwrap_or_else(|| typeorm_index_name(&entity.table, &index.columns, Some(&predicate)));
-    let create_new = format!(
-        "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"{new_name}\" ON {table} ({}) WHERE {predicate}",
-        cols.join(", ")
-    );
-    let drop_new = format!("DROP INDEX CONCURRENTLY IF EXISTS \"{new_name}\"");
-    let (drop_old, restore_old) = match index.kind {
+    let create_new = Step::Create(IndexSpec::named(
+        &entity.table,
+        Some(&new_name),
+        index.columns.clone(),
+        true,
+        Some(predicate.clone()),
+    ));
+    let replace_old = match index.kind {
         IndexKind::Index => {
             let old = index
                 .name
                 .clone()
                 .unwrap_or_else(|| typeorm_index_name(&entity.table, &index.columns, None));
-            (
-                format!("DROP INDEX CONCURRENTLY IF EXISTS \"{old}\""),
-                format!(
-                    "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"{old}\" ON {table} ({})",
-                    cols.join(", ")
-                ),
-            )
+            Step::Drop(IndexSpec::named(
+                &entity.table,
+                Some(&old),
+                index.columns.clone(),
+                true,
+                None,
+            ))
         }
         _ => {
+            let cols: Vec<String> = index.columns.iter().map(|c| format!("\"{c}\"")).collect();
+            let table = format!("\"{}\"", entity.table.replace('.', "\".\""));
             let old = index
                 .name
                 .clone()
                 .unwrap_or_else(|| unique_constraint_name(&entity.table, &index.columns));
-            (
+            Step::Raw(
                 format!("ALTER TABLE {table} DROP CONSTRAINT IF EXISTS \"{old}\""),
                 format!(
                     "ALTER TABLE {table} ADD CONSTRAINT \"{old}\" UNIQUE ({})",
@@ -279,28 +284,26 @@ fn build_fix(ctx: &Ctx, file: usize, entity: &Entity, index: &Index, deleted: &s
         }
     };
     // With an explicit index name the new index replaces the old one under the same name.
-    let (up, down) = if new_name == index.name.clone().unwrap_or_default() {
-        (vec![drop_old, create_new], vec![drop_new, restore_old])
+    let steps = if new_name == index.name.clone().unwrap_or_default() {
+        vec![replace_old, create_new]
     } else {
-        (vec![create_new, drop_old], vec![restore_old, drop_new])
+        vec![create_new, replace_old]
     };
-    let plan = super::migration::MigrationPlan {
+    let plan = MigrationPlan {
         name: migration_name("PartialUnique", &entity.table, &index.columns),
-        up,
-        down,
+        steps,
     };
+    let mut changes = vec![FileChange::Edit {
+        path: source.path.clone(),
+        edits: file_edits,
+    }];
+    changes.extend(migration_file(ctx, &plan, &source.path));
     let mut fix = Fix::safe(
         "Make the unique index partial: `WHERE \"deleted\" IS NULL` (with its migration)"
             .replace("deleted", deleted),
-        vec![
-            FileChange::Edit {
-                path: source.path.clone(),
-                edits: file_edits,
-            },
-            migration_file(ctx, &plan),
-        ],
+        changes,
     );
-    fix.creates_migration = true;
+    mark_migration(&mut fix);
     Some(fix)
 }
 
@@ -459,10 +462,13 @@ export class Country {
     #[test]
     fn migration_swaps_the_constraint() {
         std::env::set_var("TYPEORM_LSP_MIGRATION_TIMESTAMP", "1700000000000");
-        let ws = workspace(&[(
-            "src/users/user.entity.ts",
-            &user("@Unique(['email'])", "@Column()"),
-        )]);
+        let ws = workspace(&[
+            (
+                "src/users/user.entity.ts",
+                &user("@Unique(['email'])", "@Column()"),
+            ),
+            crate::rules::testing::PG_DATA_SOURCE,
+        ]);
         let (_, other) = fixed(&ws, "IDX003", "src/users/user.entity.ts");
         let Some(crate::finding::FileChange::Create { contents, .. }) = other.first() else {
             panic!("a migration");

@@ -5,6 +5,7 @@ pub mod idx002;
 pub mod idx003;
 pub mod idx004;
 pub mod migration;
+pub mod placement;
 pub(crate) mod upsert;
 
 use super::RuleDef;
