@@ -77,12 +77,24 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
                 continue;
             }
             seen.push(origin.span.clone());
+            let columns = if index.columns.is_empty() {
+                // Not a literal list (`cond ? ['a'] : ['b']`, a name from elsewhere): show
+                // what is written, and stay silent if it may name the soft-delete column.
+                let Some(written) = written_columns(ctx, file, &origin.span) else {
+                    continue;
+                };
+                if mentions(&written, deleted) {
+                    continue;
+                }
+                format!("columns `{written}`")
+            } else {
+                index.columns.join(", ")
+            };
             let span = anchor(ctx, file, index).unwrap_or(origin.span.clone());
             let message = format!(
-                "Unique {} on `{}` ({}) also counts soft-deleted rows: a deleted row blocks a new one with the same value; add `where: '\"{deleted}\" IS NULL'`",
+                "Unique {} on `{}` ({columns}) also counts soft-deleted rows: a deleted row blocks a new one with the same value; add `where: '\"{deleted}\" IS NULL'`",
                 what(index.kind),
                 entity.table,
-                index.columns.join(", ")
             );
             let upsert = super::upsert::upsert_targeting(ctx, entity, index);
             let message = match &upsert {
@@ -92,7 +104,8 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
                 None => message,
             };
             let mut finding = Finding::new(RULE.code, path.clone(), span, message);
-            if let Some(mut fix) = fix(ctx, file, entity, index, deleted) {
+            let fix = fix(ctx, file, entity, index, deleted).filter(|_| !index.columns.is_empty());
+            if let Some(mut fix) = fix {
                 if upsert.is_some() {
                     // editor only: the upsert must be changed with it, by hand
                     fix.applicability = crate::finding::Applicability::Unsafe;
@@ -103,6 +116,22 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
             out.push(finding);
         }
     }
+}
+
+/// The column list of a decorator as written, when it is not a literal: its first
+/// argument that is neither the index's name nor its options, on one line, shortened.
+fn written_columns(ctx: &Ctx, file: usize, span: &std::ops::Range<usize>) -> Option<String> {
+    let decorator = find_decorator(ctx, file, span)?;
+    let arg = decorator
+        .args
+        .iter()
+        .find(|a| !matches!(a.value, Value::Str(_) | Value::Object(_)))?;
+    let text = ctx.file(file)?.text.get(arg.span.clone())?;
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    Some(match one_line.char_indices().nth(60) {
+        Some((i, _)) => format!("{}...", &one_line[..i]),
+        None => one_line,
+    })
 }
 
 fn what(kind: IndexKind) -> &'static str {
@@ -549,5 +578,28 @@ export class UserService {{
         let found = findings(&ws, "IDX003");
         assert_eq!(found.len(), 1);
         assert!(found[0].fixes.is_empty());
+    }
+
+    #[test]
+    fn a_column_list_that_is_not_a_literal_is_shown_as_written() {
+        let text = user(
+            "@Index(process.env.TENANT ? ['tenant', 'email'] : ['email'], { unique: true })",
+            "@Column()",
+        );
+        let found = idx003(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].2.starts_with("Unique index on `user` (columns `process.env.TENANT ? ['tenant', 'email'] : ['email']`)"),
+            "{}",
+            found[0].2
+        );
+        let ws = workspace(&[("src/users/user.entity.ts", &text)]);
+        assert!(findings(&ws, "IDX003")[0].fixes.is_empty());
+        // It may name the soft-delete column: no finding.
+        let text = user(
+            "@Index(flag ? ['email', 'deleted'] : ['email'], { unique: true })",
+            "@Column()",
+        );
+        assert!(idx003(&text).is_empty());
     }
 }
