@@ -135,6 +135,8 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
         }
         out.push(finding);
     }
+    // Keys of relations inside embedded classes live on the embedding entity's table.
+    super::embedded_fk::check(ctx, file, out);
 }
 
 /// An index of the entity covers the key, or (single-table inheritance) an index of

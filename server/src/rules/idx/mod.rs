@@ -1,5 +1,6 @@
 //! Index rules (IDX): foreign keys, queries and unique constraints that indexes must serve.
 
+mod embedded_fk;
 pub mod idx001;
 pub mod idx002;
 pub mod idx003;
