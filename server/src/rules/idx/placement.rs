@@ -65,7 +65,7 @@ pub fn placement(ctx: &Ctx, near: &Path) -> Placement {
 pub fn placement_with(ctx: &Ctx, near: &Path, disk: &Disk) -> Placement {
     let reader = Reader { ctx, disk };
     let mut unreadable = None;
-    let mut best: Option<(usize, Placement)> = None;
+    let mut best: Option<((bool, usize), Placement)> = None;
     for (file, options) in data_source::options(ctx) {
         let value = &options.options.value;
         let found = match (value.get("migrations"), cli_migrations_dir(value)) {
@@ -75,7 +75,13 @@ pub fn placement_with(ctx: &Ctx, near: &Path, disk: &Disk) -> Placement {
         };
         match found {
             Some(found) => {
-                let score = common_depth(&ctx.path(file), near);
+                // A folder that exists (or holds workspace files) beats one that does not
+                // (`src/modules/not-exists/*.ts` in a config nobody runs); then the
+                // DataSource nearest the entity wins.
+                let score = (
+                    reader.exists(&found.dir),
+                    common_depth(&ctx.path(file), near),
+                );
                 if best.as_ref().is_none_or(|(s, _)| score > *s) {
                     best = Some((score, found));
                 }
@@ -95,6 +101,15 @@ pub fn placement_with(ctx: &Ctx, near: &Path, disk: &Disk) -> Placement {
         }
     }
     let mut placement = match best {
+        Some(((true, _), found)) => found,
+        // Only folders that do not exist: existing migrations elsewhere say more.
+        Some((_, found)) if ctx.model.migrations_folder.is_some() => {
+            let missing = format!(
+                "{} names no folder that exists",
+                found.why.trim_start_matches("the folder of ")
+            );
+            fallback(ctx, Some(missing))
+        }
         Some((_, found)) => found,
         None => fallback(ctx, unreadable),
     };

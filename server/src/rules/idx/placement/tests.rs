@@ -319,3 +319,21 @@ fn glob_folders() {
         "./migrations/"
     );
 }
+
+#[test]
+fn a_glob_of_a_folder_that_does_not_exist_yields_to_the_existing_migrations() {
+    let ds = data_source("['src/modules/not-exists/*.migration{.ts,.js}']");
+    let p = place(
+        &[
+            ("src/config/database.ts", &ds),
+            ("src/database/migrations/1700000000000-init.ts", INIT),
+        ],
+        &[PACKAGE],
+    );
+    assert_eq!(p.dir, Path::new("/ws/src/database/migrations"));
+    assert!(
+        p.why.starts_with("the `migrations` glob `'src/modules/not-exists/*.migration{.ts,.js}'` of the DataSource in src/config/database.ts names no folder that exists; the existing migrations are in src/database/migrations"),
+        "{}",
+        p.why
+    );
+}
