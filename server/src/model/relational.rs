@@ -1348,7 +1348,7 @@ fn option_str(options: Option<&Value>, key: &str) -> Option<String> {
 
 /// `DefaultNamingStrategy.columnName` with embedded prefixes:
 /// `camelCase(prefixes.join('_')) + titleCase(name)`; snake_case: all snake-cased.
-fn embedded_column_name(
+pub fn embedded_column_name(
     prefixes: &[String],
     explicit: Option<&str>,
     property: &str,
