@@ -26,14 +26,17 @@ pub fn build(mut files: Vec<Arc<SourceFile>>, config: &Config, resolver: &Resolv
         .collect();
     let classes = ClassIndex::new(&files);
     let managed_bases = classes.named(&config.base_class).to_vec();
+    // Imports are resolved once here; class resolution below follows these answers.
+    let links = crate::links::Links::build(&files, &by_path, resolver);
     let mut model = Model {
         files,
         by_path,
         classes,
         managed_bases,
+        links,
         ..Model::default()
     };
-    let ctx = Ctx::of(&model, config, resolver);
+    let ctx = Ctx::of(&model, config);
     // Entities of different files are independent; rayon keeps them in file order.
     let entities: Vec<Entity> = (0..model.files.len())
         .into_par_iter()
@@ -113,13 +116,9 @@ fn default_join_columns(model: &mut Model, config: &Config) {
 /// Replaces one file whose model-relevant shape (class names, `extends`, entity
 /// decorators, imports, schemas) is unchanged, rebuilding only the entities declared in
 /// it or inheriting from it. Returns false (and changes nothing) when the shape changed
-/// or the file is new: the caller then rebuilds the whole model.
-pub fn update_file(
-    model: &mut Model,
-    file: Arc<SourceFile>,
-    config: &Config,
-    resolver: &Resolver,
-) -> bool {
+/// or the file is new: the caller then rebuilds the whole model. The file's imports are
+/// part of that shape, so the import resolutions in `model.links` still hold for it.
+pub fn update_file(model: &mut Model, file: Arc<SourceFile>, config: &Config) -> bool {
     let Some(fi) = model.file_index(&file.path) else {
         return false;
     };
@@ -131,7 +130,7 @@ pub fn update_file(
     }
     model.files[fi] = file;
     let affected: Vec<usize> = model.touching.get(&fi).cloned().unwrap_or_default();
-    let ctx = Ctx::of(model, config, resolver);
+    let ctx = Ctx::of(model, config);
     let mut rebuilt = Vec::with_capacity(affected.len());
     let mut schemas = ctx
         .file_entities(fi)
@@ -286,19 +285,17 @@ fn entity_kind(class: &ClassFact, config: &Config) -> Option<EntityKind> {
 
 struct Ctx<'a> {
     files: &'a [Arc<SourceFile>],
-    by_path: &'a HashMap<std::path::PathBuf, usize>,
+    links: &'a crate::links::Links,
     classes: &'a ClassIndex,
-    resolver: &'a Resolver,
     config: &'a Config,
 }
 
 impl<'a> Ctx<'a> {
-    fn of(model: &'a Model, config: &'a Config, resolver: &'a Resolver) -> Ctx<'a> {
+    fn of(model: &'a Model, config: &'a Config) -> Ctx<'a> {
         Ctx {
             files: &model.files,
-            by_path: &model.by_path,
+            links: &model.links,
             classes: &model.classes,
-            resolver,
             config,
         }
     }
@@ -338,14 +335,7 @@ impl<'a> Ctx<'a> {
             else {
                 return (chain, None);
             };
-            match resolve_class(
-                &name,
-                current.file,
-                self.files,
-                self.by_path,
-                self.classes,
-                self.resolver,
-            ) {
+            match resolve_class(&name, current.file, self.files, self.links, self.classes) {
                 Some(parent) if parent != start && !chain.contains(&parent) => {
                     chain.push(parent);
                     current = parent;
@@ -370,14 +360,8 @@ impl<'a> Ctx<'a> {
             .iter()
             .find(|d| d.span == rel.origin.span)
             .and_then(|d| d.arg(0))?;
-        let certain = super::classes::resolve_class_certain(
-            name,
-            file,
-            self.files,
-            self.by_path,
-            self.classes,
-            self.resolver,
-        );
+        let certain =
+            super::classes::resolve_class_certain(name, file, self.files, self.links, self.classes);
         if certain.is_some() || !matches!(written.value, crate::syntax::Value::Str(_)) {
             return certain;
         }
@@ -503,14 +487,9 @@ impl<'a> Ctx<'a> {
             let Some(name) = col.embedded.as_deref() else {
                 continue;
             };
-            let Some(r) = resolve_class(
-                name,
-                col.origin.file,
-                self.files,
-                self.by_path,
-                self.classes,
-                self.resolver,
-            ) else {
+            let Some(r) =
+                resolve_class(name, col.origin.file, self.files, self.links, self.classes)
+            else {
                 continue;
             };
             let Some(class) = self.class(r) else { continue };

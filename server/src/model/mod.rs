@@ -78,7 +78,6 @@ impl Model {
         resolver: &crate::resolve::Resolver,
     ) -> Model {
         let mut model = build::build(files, config, resolver);
-        model.links = crate::links::Links::build(&model.files, &model.by_path, resolver);
         let entity_files: Vec<usize> = model.entities.iter().map(|e| e.file).collect();
         model
             .links
@@ -95,7 +94,7 @@ impl Model {
         config: &Config,
         resolver: &crate::resolve::Resolver,
     ) -> bool {
-        if build::update_file(self, file.clone(), config, resolver) {
+        if build::update_file(self, file.clone(), config) {
             if let Some(fi) = self.file_index(&file.path) {
                 self.links.update_file(fi, &file, &self.by_path, resolver);
             }
