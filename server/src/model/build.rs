@@ -30,7 +30,7 @@ pub fn build(mut files: Vec<Arc<SourceFile>>, config: &Config, resolver: &Resolv
     let links = crate::links::Links::build(&files, &by_path, resolver);
     let mut model = Model {
         files,
-        by_path,
+        by_path: Arc::new(by_path),
         classes,
         managed_bases,
         links,
@@ -38,9 +38,10 @@ pub fn build(mut files: Vec<Arc<SourceFile>>, config: &Config, resolver: &Resolv
     };
     let ctx = Ctx::of(&model, config);
     // Entities of different files are independent; rayon keeps them in file order.
-    let entities: Vec<Entity> = (0..model.files.len())
+    let entities: Vec<Arc<Entity>> = (0..model.files.len())
         .into_par_iter()
         .flat_map_iter(|fi| ctx.file_entities(fi))
+        .map(Arc::new)
         .collect();
     model.entities = entities;
     reindex(&mut model);
@@ -95,7 +96,7 @@ fn default_join_columns(model: &mut Model, config: &Config) {
         }
     }
     for (ei, ri, names) in renames {
-        let Some(e) = model.entities.get_mut(ei) else {
+        let Some(e) = model.entities.get_mut(ei).map(Arc::make_mut) else {
             continue;
         };
         let Some(r) = e.relations.get_mut(ri) else {
@@ -163,7 +164,7 @@ pub fn update_file(model: &mut Model, file: Arc<SourceFile>, config: &Config) ->
     for (i, e) in rebuilt {
         if let Some(slot) = model.entities.get_mut(i) {
             names_changed |= slot.name != e.name || slot.table != e.table;
-            *slot = e;
+            *slot = Arc::new(e);
         }
     }
     if names_changed {
@@ -264,11 +265,11 @@ fn reindex(model: &mut Model) {
         .iter()
         .find(|f| f.facts.has_migration())
         .and_then(|f| f.path.parent().map(Path::to_path_buf));
-    model.by_name = by_name;
-    model.by_class = by_class;
-    model.by_table = by_table;
-    model.by_table_folded = by_table_folded;
-    model.touching = touching;
+    model.by_name = Arc::new(by_name);
+    model.by_class = Arc::new(by_class);
+    model.by_table = Arc::new(by_table);
+    model.by_table_folded = Arc::new(by_table_folded);
+    model.touching = Arc::new(touching);
 }
 
 fn entity_kind(class: &ClassFact, config: &Config) -> Option<EntityKind> {
@@ -601,7 +602,7 @@ fn table_name(class: &ClassFact, kind: EntityKind, config: &Config) -> String {
 }
 
 /// `@ChildEntity` classes live in their nearest entity ancestor's table.
-fn inherit_child_tables(entities: &mut [Entity]) {
+fn inherit_child_tables(entities: &mut [Arc<Entity>]) {
     let tables: HashMap<(usize, usize), String> = entities
         .iter()
         .filter(|e| e.kind != EntityKind::Child)
@@ -613,7 +614,9 @@ fn inherit_child_tables(entities: &mut [Entity]) {
             .iter()
             .find_map(|a| tables.get(&(a.file, a.class)))
         {
-            e.table = t.clone();
+            if e.table != *t {
+                Arc::make_mut(e).table = t.clone();
+            }
         }
     }
 }

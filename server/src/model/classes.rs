@@ -12,7 +12,8 @@ const MAX_REEXPORT_DEPTH: usize = 8;
 
 #[derive(Debug, Default, Clone)]
 pub struct ClassIndex {
-    by_name: HashMap<String, Vec<ClassRef>>,
+    /// Shared between copies of a model (an edit that keeps the classes keeps it).
+    by_name: Arc<HashMap<String, Vec<ClassRef>>>,
 }
 
 impl ClassIndex {
@@ -29,7 +30,9 @@ impl ClassIndex {
                     });
             }
         }
-        ClassIndex { by_name }
+        ClassIndex {
+            by_name: Arc::new(by_name),
+        }
     }
 
     pub fn named(&self, name: &str) -> &[ClassRef] {
