@@ -43,7 +43,7 @@ pub fn detect(model: &mut Model, config: &Config) {
         if !filtered.contains(&column) {
             continue;
         }
-        if let Some(e) = model.entities.get_mut(i) {
+        if let Some(e) = model.entities.get_mut(i).map(std::sync::Arc::make_mut) {
             e.soft_delete = Some(SoftDelete::Manual { column });
         }
     }

@@ -181,6 +181,7 @@ impl Builder<'_> {
             .entities
             .iter()
             .filter(|c| c.kind == EntityKind::Child && c.table == e.table && c.name != e.name)
+            .map(|c| &**c)
             .collect();
         let sti = self.inheritance_column(e);
         let tree = self.tree_kind(e);
