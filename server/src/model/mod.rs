@@ -46,27 +46,31 @@ impl SourceFile {
     }
 }
 
+/// Cloning copies one reference count per file and per entity: the tables are shared
+/// (`Arc`) and replaced, not edited, when an update changes them (the language server
+/// clones the model of its published snapshot for every analysis run).
 #[derive(Debug, Default, Clone)]
 pub struct Model {
     /// The files the model was built from, sorted by path.
     pub files: Vec<Arc<SourceFile>>,
-    pub by_path: HashMap<PathBuf, usize>,
+    pub by_path: Arc<HashMap<PathBuf, usize>>,
     pub classes: ClassIndex,
-    pub entities: Vec<Entity>,
+    /// Shared with earlier copies until an update rebuilds one (`Arc::make_mut`).
+    pub entities: Vec<Arc<Entity>>,
     /// Entity indexes by entity (class) name.
-    pub by_name: HashMap<String, Vec<usize>>,
+    pub by_name: Arc<HashMap<String, Vec<usize>>>,
     /// Entity index by declaring class.
-    pub by_class: HashMap<ClassRef, usize>,
+    pub by_class: Arc<HashMap<ClassRef, usize>>,
     /// Entity indexes by table name.
-    pub by_table: HashMap<String, Vec<usize>>,
+    pub by_table: Arc<HashMap<String, Vec<usize>>>,
     /// Entity indexes by lower-cased table name (unquoted SQL identifiers fold case).
-    pub by_table_folded: HashMap<String, Vec<usize>>,
+    pub by_table_folded: Arc<HashMap<String, Vec<usize>>>,
     /// The folder of the first migration class of the workspace, if any.
     pub migrations_folder: Option<PathBuf>,
     /// The managed base class(es) (`ManagedEntity` by default).
     pub managed_bases: Vec<ClassRef>,
     /// For each file, the entities declared in it or inheriting a class declared in it.
-    pub touching: HashMap<usize, Vec<usize>>,
+    pub touching: Arc<HashMap<usize, Vec<usize>>>,
     /// Resolved imports, who imports each file, query calls by entity.
     pub links: crate::links::Links,
 }
@@ -78,7 +82,6 @@ impl Model {
         resolver: &crate::resolve::Resolver,
     ) -> Model {
         let mut model = build::build(files, config, resolver);
-        model.links = crate::links::Links::build(&model.files, &model.by_path, resolver);
         let entity_files: Vec<usize> = model.entities.iter().map(|e| e.file).collect();
         model
             .links
@@ -95,7 +98,7 @@ impl Model {
         config: &Config,
         resolver: &crate::resolve::Resolver,
     ) -> bool {
-        if build::update_file(self, file.clone(), config, resolver) {
+        if build::update_file(self, file.clone(), config) {
             if let Some(fi) = self.file_index(&file.path) {
                 self.links.update_file(fi, &file, &self.by_path, resolver);
             }
@@ -132,7 +135,7 @@ impl Model {
     /// The entity with this class name (the first one when names collide across files).
     pub fn entity(&self, name: &str) -> Option<&Entity> {
         let i = *self.by_name.get(name)?.first()?;
-        self.entities.get(i)
+        self.entities.get(i).map(|e| &**e)
     }
 
     pub fn entities_of_table(&self, table: &str) -> impl Iterator<Item = &Entity> {
@@ -140,7 +143,7 @@ impl Model {
             .get(table)
             .into_iter()
             .flatten()
-            .filter_map(|&i| self.entities.get(i))
+            .filter_map(|&i| self.entities.get(i).map(|e| &**e))
     }
 
     /// Entities whose table matches `name` ignoring ASCII case (candidates for an
@@ -150,13 +153,13 @@ impl Model {
             .get(&name.to_ascii_lowercase())
             .into_iter()
             .flatten()
-            .filter_map(|&i| self.entities.get(i))
+            .filter_map(|&i| self.entities.get(i).map(|e| &**e))
     }
 
     /// The entity declared by this class, if it is one.
     pub fn entity_of_class(&self, file: usize, class: usize) -> Option<&Entity> {
         let i = *self.by_class.get(&ClassRef { file, class })?;
-        self.entities.get(i)
+        self.entities.get(i).map(|e| &**e)
     }
 
     /// The entity a relation points at: the class its target resolves to from the
@@ -248,7 +251,7 @@ impl Model {
             .get(&file)
             .into_iter()
             .flatten()
-            .filter_map(|&i| self.entities.get(i))
+            .filter_map(|&i| self.entities.get(i).map(|e| &**e))
     }
 
     /// The entities declared in `file`.

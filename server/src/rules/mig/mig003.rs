@@ -141,11 +141,25 @@ fn check_class(ctx: &Ctx, source: &SourceFile, class: &ClassFact, out: &mut Vec<
             let inserts = blocking
                 .iter()
                 .map(|s| arg.literal_span.start + s.index_end);
-            let fix = ctx.defer(
-                "Create the index CONCURRENTLY (outside a transaction)",
-                Applicability::Safe,
-                || add_concurrently(source, class, inserts.collect()),
-            );
+            // Turning the transaction off is safe only when `up` builds indexes and
+            // nothing else: with other statements (renames, constraints, data) a failure
+            // halfway would leave them applied and the migration unrecorded.
+            let applicability = if no_transaction || index_only_up(source, class) {
+                Applicability::Safe
+            } else {
+                Applicability::Unsafe
+            };
+            let title = if applicability == Applicability::Safe {
+                "Create the index CONCURRENTLY (outside a transaction)"
+            } else {
+                "Create the index CONCURRENTLY (turns off the migration's transaction: move the index to a migration of its own)"
+            };
+            let fix = ctx.defer(title, applicability, || {
+                let mut fix = add_concurrently(source, class, inserts.collect())?;
+                fix.applicability = applicability;
+                fix.title = title.to_string();
+                Some(fix)
+            });
             push(out, source, arg, message, fix);
         }
         if !no_transaction && statements.iter().any(|s| s.concurrently) {
@@ -204,6 +218,34 @@ fn sql_arg(call: &QueryCall) -> Option<SqlArg> {
     Some(SqlArg {
         report_span: arg.span.clone(),
         literal_span: literal,
+    })
+}
+
+/// Whether every call in the class's `up` is a `queryRunner.query` whose SQL is only
+/// `CREATE [UNIQUE] INDEX` statements.
+fn index_only_up(source: &SourceFile, class: &ClassFact) -> bool {
+    let mut calls = source
+        .facts
+        .query_calls
+        .iter()
+        .filter(|c| in_up_of(c, class))
+        .peekable();
+    calls.peek().is_some()
+        && calls.all(|c| {
+            c.method == "query"
+                && sql_arg(c).is_some_and(|a| {
+                    let raw = source.text.get(a.literal_span.clone()).unwrap_or("");
+                    only_index_statements(raw)
+                })
+        })
+}
+
+fn only_index_statements(sql: &str) -> bool {
+    let w = words(sql);
+    let mut statements = w.split(|(_, word)| *word == ";").filter(|s| !s.is_empty());
+    statements.all(|s| {
+        is(s.first(), "CREATE")
+            && (is(s.get(1), "INDEX") || (is(s.get(1), "UNIQUE") && is(s.get(2), "INDEX")))
     })
 }
 
@@ -474,6 +516,28 @@ export class AddOrderIndex1700000000000 implements MigrationInterface {{ // note
                 "    await queryRunner.query(`CREATE UNIQUE INDEX CONCURRENTLY \"IDX_a\" ON \"order\" (\"status\")`);",
             )
         );
+    }
+
+    #[test]
+    fn fix_is_editor_only_when_up_does_more_than_build_indexes() {
+        // A rename and its index in one generated migration: without the transaction a
+        // failure after the rename would leave it applied and the migration unrecorded.
+        let text = migration(
+            "",
+            "    await queryRunner.query(`ALTER TABLE \"order\" RENAME COLUMN \"state\" TO \"status\"`);
+    await queryRunner.query(`CREATE INDEX \"IDX_a\" ON \"order\" (\"status\")`);",
+        );
+        let found = findings(&workspace(&[(PATH, &text)]), "MIG003");
+        assert_eq!(found.len(), 1, "{found:?}");
+        let fix = found[0].fixes.first().expect("a fix");
+        assert_eq!(fix.applicability, crate::finding::Applicability::Unsafe);
+        let alone = migration(
+            "",
+            "    await queryRunner.query(`CREATE INDEX \"IDX_a\" ON \"order\" (\"status\"); CREATE UNIQUE INDEX \"IDX_b\" ON \"order\" (\"code\")`);",
+        );
+        let found = findings(&workspace(&[(PATH, &alone)]), "MIG003");
+        let fix = found[0].fixes.first().expect("a fix");
+        assert_eq!(fix.applicability, crate::finding::Applicability::Safe);
     }
 
     #[test]

@@ -687,6 +687,55 @@ export class User extends ManagedEntity {
     }
 
     #[test]
+    fn a_boolean_deleted_flag_is_a_status_not_a_soft_delete() {
+        // A sync tombstone: `deleted` is a nullable tinyint flag that readers must see.
+        let item = "import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+@Entity('items')
+export class SyncItem {
+  @PrimaryColumn()
+  uuid: string;
+
+  @Column({ type: 'tinyint', nullable: true, default: 0 })
+  deleted: boolean;
+}
+";
+        let flag_untyped = item.replace("type: 'tinyint', ", "");
+        for entity in [item.to_string(), flag_untyped] {
+            let repo = "import { Repository } from 'typeorm';
+import { SyncItem } from 'src/items/sync-item.entity';
+
+export class ItemStore {
+  constructor(private readonly repo: Repository<SyncItem>) {}
+
+  byUuid(uuid: string) {
+    return this.repo.createQueryBuilder('item').where('item.uuid = :uuid', { uuid }).getOne();
+  }
+
+  markDeleted(uuid: string) {
+    return this.repo.createQueryBuilder('item').update().set({ deleted: true }).where('uuid = :uuid', { uuid }).execute();
+  }
+
+  purge(uuid: string) {
+    return this.repo.delete({ uuid });
+  }
+}
+";
+            let ws = workspace(&[
+                ("src/items/sync-item.entity.ts", entity.as_str()),
+                ("src/items/item.store.ts", repo),
+            ]);
+            for code in ["SD001", "SD003", "SD004"] {
+                assert!(
+                    lines(&ws, code).is_empty(),
+                    "{code}: {:?}",
+                    lines(&ws, code)
+                );
+            }
+        }
+    }
+
+    #[test]
     fn tests_and_migrations_are_skipped() {
         let body = "    await this.dataSource.query('SELECT * FROM users');";
         assert!(sd001_at("src/s.service.spec.ts", body).is_empty());
