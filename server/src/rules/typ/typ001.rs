@@ -17,6 +17,9 @@
 //! | `bytea` | `Buffer` |
 //! | `enum`, `simple-enum` | the enum (`enum: Status`) or a union of its literals (`enum: ['a', 'b']`) |
 //!
+//! Entities kept in a folder named for another driver (`mssql/`, `oracle/`, `cockroachdb/`)
+//! are checked for their enum values only.
+//!
 //! `array: true` (or `int[]`) wants an array of the element type. Type aliases and enums
 //! are followed through imports and barrels. Silent when the database type is not written
 //! (TypeORM infers it from the TypeScript type), for types we cannot trace, `any`/`unknown`,
@@ -40,7 +43,7 @@
 //! ```
 //! The quick fix rewrites the property's type (keeping `| null`); convert where you compute.
 
-use super::driver::{all_return_numbers, wide_of, Wide};
+use super::driver::{all_return_numbers, in_other_driver_folder, wide_of, Wide};
 use super::shape::{enum_reference, shapes, Shape};
 use crate::finding::{Applicability, FileChange, Finding, Fix, Severity, TextEdit};
 use crate::model::{Column, ColumnKind};
@@ -147,6 +150,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
     // Asked only when a `bigint` / `decimal` column is typed otherwise: it reads every
     // DataSource of the workspace.
     let numbers = [std::cell::OnceCell::new(), std::cell::OnceCell::new()];
+    let other_driver = in_other_driver_folder(&path);
     let driver_returns_numbers = |wide: Wide| {
         let cell = &numbers[usize::from(wide == Wide::Decimal)];
         *cell.get_or_init(|| all_return_numbers(ctx, wide))
@@ -169,6 +173,13 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
                     .iter()
                     .any(|s| fits(&expect, s, enum_shape.as_ref()))
             {
+                continue;
+            }
+            // Which values an enum column holds does not depend on the driver; the rest
+            // of the table is `pg`'s.
+            let is_enum = matches!(&expect, Expect::Enum)
+                || matches!(&expect, Expect::Array(inner) if **inner == Expect::Enum);
+            if !is_enum && other_driver {
                 continue;
             }
             let wide = column.db_type.as_deref().and_then(wide_of);
@@ -440,6 +451,18 @@ export const local = new DataSource({ type: 'sqlite', database: 'local.db' });
         // TypeORM's own MySQL defaults return strings, and so does PostgreSQL
         assert_eq!(run(&mysql.replace(", bigNumberStrings: false", "")), 2);
         assert_eq!(run(&mysql.replace("'sqlite'", "'postgres'")), 2);
+    }
+
+    #[test]
+    fn entities_written_for_another_driver_keep_its_values() {
+        let text = entity("  @Column('bit') flag: boolean;\n\n  @Column({ type: 'simple-enum', enum: ['a', 'b'] }) kind: 'c';");
+        let ws = workspace(&[
+            ("src/common/types.ts", TYPES),
+            ("test/schema/mssql/entity/item.entity.ts", &text),
+        ]);
+        let found = lines(&ws, "TYP001");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].2.contains("simple-enum"), "{}", found[0].2);
     }
 
     #[test]
