@@ -71,10 +71,17 @@ fn workspace() -> TempDir {
             ("src/user.entity.ts", USER),
             ("src/post.entity.ts", POST),
             ("src/users.service.ts", SERVICE),
+            // PostgreSQL for certain: index migrations are built CONCURRENTLY.
+            ("src/data-source.ts", DATA_SOURCE),
         ],
     );
     dir
 }
+
+const DATA_SOURCE: &str = "import { DataSource } from 'typeorm';
+
+export default new DataSource({ type: 'postgres', entities: ['src/**/*.entity.ts'] });
+";
 
 /// A capable client: UTF-8 positions, configuration, dynamic watchers, resource
 /// operations, progress.

@@ -96,9 +96,9 @@ const OTHER_DRIVERS: &[&str] = &[
     "nativescript",
 ];
 
-/// Whether a migration may run on PostgreSQL: not kept in a folder named for another
-/// driver (`migrations/mysql/`), and not in a workspace whose DataSources all name another
-/// driver (`type: 'mysql'`).
+/// Whether a migration runs on PostgreSQL: not kept in a folder named for another driver
+/// (`migrations/mysql/`), and the DataSource says PostgreSQL (its `type`, or the only
+/// driver package.json installs; see [`crate::rules::data_source`]).
 fn may_be_postgres(ctx: &Ctx, path: &std::path::Path) -> bool {
     let other_folder = path.components().any(|c| {
         c.as_os_str()
@@ -108,24 +108,9 @@ fn may_be_postgres(ctx: &Ctx, path: &std::path::Path) -> bool {
     if other_folder {
         return false;
     }
-    let mut types = ctx
-        .model
-        .files
-        .iter()
-        .flat_map(|f| &f.facts.orm_options)
-        .map(|o| {
-            o.options
-                .value
-                .as_object()
-                .and_then(|props| props.iter().find(|p| p.key == "type"))
-                .and_then(|p| p.value.value.as_str().map(str::to_string))
-        });
-    let mut any = false;
-    let all_other = types.all(|t| {
-        any = true;
-        t.is_some_and(|t| OTHER_DRIVERS.contains(&t.as_str()))
-    });
-    !(any && all_other)
+    // The same judgement as the index fixes' migrations (`CONCURRENTLY` only where the
+    // DataSource is PostgreSQL for certain), so their migrations and this rule agree.
+    crate::rules::data_source::database(ctx, path).is_postgres()
 }
 
 fn check_class(ctx: &Ctx, source: &SourceFile, class: &ClassFact, out: &mut Vec<Finding>) {
@@ -456,8 +441,10 @@ export class AddOrderIndex1700000000000 implements MigrationInterface {{ // note
     }
 
     fn mig003(text: &str) -> Vec<(String, usize, String)> {
-        lines(&workspace(&[(PATH, text)]), "MIG003")
+        lines(&workspace(&[(PATH, text), PG]), "MIG003")
     }
+
+    const PG: (&str, &str) = crate::rules::testing::PG_DATA_SOURCE;
 
     #[test]
     fn parses_statements() {
@@ -509,7 +496,7 @@ export class AddOrderIndex1700000000000 implements MigrationInterface {{ // note
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].1, 6);
         assert!(found[0].2.contains("transaction = false"));
-        let fixed = assert_fix_is_clean(&[(PATH, &text)], "MIG003", PATH);
+        let fixed = assert_fix_is_clean(&[(PATH, &text), PG], "MIG003", PATH);
         assert!(fixed.contains(
             "implements MigrationInterface { // note\n  public transaction = false;\n\n  public async up"
         ), "{fixed}");
@@ -521,7 +508,7 @@ export class AddOrderIndex1700000000000 implements MigrationInterface {{ // note
             "  public transaction = true;\n\n",
             "    await queryRunner.query(`CREATE UNIQUE INDEX \"IDX_a\" ON \"order\" (\"status\")`);",
         );
-        let fixed = assert_fix_is_clean(&[(PATH, &text)], "MIG003", PATH);
+        let fixed = assert_fix_is_clean(&[(PATH, &text), PG], "MIG003", PATH);
         assert_eq!(
             fixed,
             migration(
@@ -540,7 +527,7 @@ export class AddOrderIndex1700000000000 implements MigrationInterface {{ // note
             "    await queryRunner.query(`ALTER TABLE \"order\" RENAME COLUMN \"state\" TO \"status\"`);
     await queryRunner.query(`CREATE INDEX \"IDX_a\" ON \"order\" (\"status\")`);",
         );
-        let found = findings(&workspace(&[(PATH, &text)]), "MIG003");
+        let found = findings(&workspace(&[(PATH, &text), PG]), "MIG003");
         assert_eq!(found.len(), 1, "{found:?}");
         let fix = found[0].fixes.first().expect("a fix");
         assert_eq!(fix.applicability, crate::finding::Applicability::Unsafe);
@@ -548,7 +535,7 @@ export class AddOrderIndex1700000000000 implements MigrationInterface {{ // note
             "",
             "    await queryRunner.query(`CREATE INDEX \"IDX_a\" ON \"order\" (\"status\"); CREATE UNIQUE INDEX \"IDX_b\" ON \"order\" (\"code\")`);",
         );
-        let found = findings(&workspace(&[(PATH, &alone)]), "MIG003");
+        let found = findings(&workspace(&[(PATH, &alone), PG]), "MIG003");
         let fix = found[0].fixes.first().expect("a fix");
         assert_eq!(fix.applicability, crate::finding::Applicability::Safe);
     }
@@ -581,5 +568,21 @@ export const ds = new DataSource({ type: 'sqlite', database: 'db.sqlite' });
             ("src/data-source.ts", &ds.replace("sqlite", "postgres")),
         ]);
         assert_eq!(lines(&ws, "MIG003").len(), 1);
+    }
+
+    #[test]
+    fn a_database_not_known_to_be_postgres_gets_no_concurrently() {
+        // What the index fixes write when the DataSource's type is unknown: plain CREATE
+        // INDEX, which this rule must then leave alone (or --fix would never settle).
+        let text = migration(
+            "",
+            "    await queryRunner.query(`CREATE INDEX IF NOT EXISTS \"IDX_a\" ON \"order\" (\"status\")`);",
+        );
+        let env = "import { DataSource } from 'typeorm';
+export const ds = new DataSource({ type: process.env.DB_TYPE as any, migrations: [] });
+";
+        let ws = workspace(&[(PATH, &text), ("src/data-source.ts", env)]);
+        assert!(lines(&ws, "MIG003").is_empty());
+        assert!(lines(&workspace(&[(PATH, &text)]), "MIG003").is_empty());
     }
 }
