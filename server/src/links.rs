@@ -59,7 +59,7 @@ pub struct Links {
 
 /// The memo key: relative specifiers depend on the importer's folder, the others
 /// (`paths`, `baseUrl`, the import prefix) only on the specifier.
-type Key<'a> = (Option<&'a Path>, &'a str);
+pub(crate) type Key<'a> = (Option<&'a Path>, &'a str);
 
 impl Links {
     pub fn build(
@@ -247,7 +247,7 @@ impl Links {
     }
 }
 
-fn key<'a>(from: &'a Path, specifier: &'a str) -> Key<'a> {
+pub(crate) fn key<'a>(from: &'a Path, specifier: &'a str) -> Key<'a> {
     if is_relative(specifier) {
         (from.parent(), specifier)
     } else {
@@ -255,12 +255,17 @@ fn key<'a>(from: &'a Path, specifier: &'a str) -> Key<'a> {
     }
 }
 
-fn resolve_key(
+fn resolve_key(key: Key, by_path: &HashMap<PathBuf, usize>, resolver: &Resolver) -> Option<usize> {
+    RESOLUTIONS.fetch_add(1, Ordering::Relaxed);
+    resolve_uncounted(key, by_path, resolver)
+}
+
+/// [`resolve_key`] without counting (the model build keeps its own memo).
+pub(crate) fn resolve_uncounted(
     (dir, specifier): Key,
     by_path: &HashMap<PathBuf, usize>,
     resolver: &Resolver,
 ) -> Option<usize> {
-    RESOLUTIONS.fetch_add(1, Ordering::Relaxed);
     let exists = |p: &Path| by_path.contains_key(p);
     // Any file of the folder stands for the importer: resolution uses only its folder.
     let from = match dir {

@@ -1,6 +1,6 @@
 //! Builds the [`Model`] from the files' facts.
 
-use super::classes::{resolve_class, ClassIndex};
+use super::classes::{resolve_class_certain_via, resolve_class_via, ClassIndex};
 use super::columns::{canon, column, relation};
 use super::indexes::{class_indexes, property_indexes, resolve, RawIndex};
 use super::naming;
@@ -290,7 +290,13 @@ struct Ctx<'a> {
     classes: &'a ClassIndex,
     resolver: &'a Resolver,
     config: &'a Config,
+    /// Import targets already resolved in this build, by specifier then by the
+    /// importer's folder (empty for specifiers that do not depend on it), as
+    /// [`crate::links`] keys them: entities of one folder import the same bases.
+    targets: std::sync::Mutex<ImportMemo>,
 }
+
+type ImportMemo = HashMap<String, HashMap<std::path::PathBuf, Option<usize>>>;
 
 impl<'a> Ctx<'a> {
     fn of(model: &'a Model, config: &'a Config, resolver: &'a Resolver) -> Ctx<'a> {
@@ -300,7 +306,40 @@ impl<'a> Ctx<'a> {
             classes: &model.classes,
             resolver,
             config,
+            targets: Default::default(),
         }
+    }
+
+    /// The workspace file an import of `specifier` in file `from` names (memoized).
+    fn import_target(&self, from: usize, specifier: &str) -> Option<usize> {
+        let path = &self.files.get(from)?.path;
+        let dir = crate::links::key(path, specifier)
+            .0
+            .unwrap_or(Path::new(""));
+        let known = self
+            .targets
+            .lock()
+            .ok()
+            .and_then(|m| m.get(specifier)?.get(dir).copied());
+        if let Some(known) = known {
+            return known;
+        }
+        let target = crate::links::resolve_uncounted(
+            crate::links::key(path, specifier),
+            self.by_path,
+            self.resolver,
+        );
+        if let Ok(mut memo) = self.targets.lock() {
+            memo.entry(specifier.to_string())
+                .or_default()
+                .insert(dir.to_path_buf(), target);
+        }
+        target
+    }
+
+    fn resolve_class(&self, name: &str, file: usize) -> Option<ClassRef> {
+        let target = |from: usize, specifier: &str| self.import_target(from, specifier);
+        resolve_class_via(name, file, self.files, self.classes, &target)
     }
 
     /// The entities a file declares: decorated classes, then `EntitySchema` objects.
@@ -338,14 +377,7 @@ impl<'a> Ctx<'a> {
             else {
                 return (chain, None);
             };
-            match resolve_class(
-                &name,
-                current.file,
-                self.files,
-                self.by_path,
-                self.classes,
-                self.resolver,
-            ) {
+            match self.resolve_class(&name, current.file) {
                 Some(parent) if parent != start && !chain.contains(&parent) => {
                     chain.push(parent);
                     current = parent;
@@ -370,14 +402,8 @@ impl<'a> Ctx<'a> {
             .iter()
             .find(|d| d.span == rel.origin.span)
             .and_then(|d| d.arg(0))?;
-        let certain = super::classes::resolve_class_certain(
-            name,
-            file,
-            self.files,
-            self.by_path,
-            self.classes,
-            self.resolver,
-        );
+        let target = |from: usize, specifier: &str| self.import_target(from, specifier);
+        let certain = resolve_class_certain_via(name, file, self.files, self.classes, &target);
         if certain.is_some() || !matches!(written.value, crate::syntax::Value::Str(_)) {
             return certain;
         }
@@ -503,14 +529,7 @@ impl<'a> Ctx<'a> {
             let Some(name) = col.embedded.as_deref() else {
                 continue;
             };
-            let Some(r) = resolve_class(
-                name,
-                col.origin.file,
-                self.files,
-                self.by_path,
-                self.classes,
-                self.resolver,
-            ) else {
+            let Some(r) = self.resolve_class(name, col.origin.file) else {
                 continue;
             };
             let Some(class) = self.class(r) else { continue };

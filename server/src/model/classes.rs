@@ -2,10 +2,8 @@
 
 use super::types::ClassRef;
 use super::SourceFile;
-use crate::resolve::Resolver;
 use crate::syntax::ImportKind;
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::Arc;
 
 /// How far we follow `export * from` barrels before giving up (cycles, deep re-exports).
@@ -42,27 +40,29 @@ impl ClassIndex {
 /// in the file, else the class its import names (default imports, renames and barrels
 /// followed), else (no import, or one we cannot follow) the only class of that name in the
 /// workspace (or the first, when several share it).
-pub fn resolve_class(
+pub fn resolve_class_via(
     name: &str,
     file: usize,
     files: &[Arc<SourceFile>],
-    by_path: &HashMap<std::path::PathBuf, usize>,
     index: &ClassIndex,
-    resolver: &Resolver,
+    target: &ImportTarget,
 ) -> Option<ClassRef> {
-    resolve_class_certain(name, file, files, by_path, index, resolver)
+    resolve_class_certain_via(name, file, files, index, target)
         .or_else(|| fallback(name, file, files, index))
 }
 
-/// Like [`resolve_class`], but only when the answer is certain: declared in the file,
-/// reached through its import, or the only class of that name in the workspace.
-pub fn resolve_class_certain(
+/// The file an import of `specifier` written in file `from` names, if in the workspace.
+pub type ImportTarget<'f> = dyn Fn(usize, &str) -> Option<usize> + 'f;
+
+/// Like [`resolve_class_via`], but only when the answer is certain: declared in the file,
+/// reached through its import, or the only class of that name in the workspace. Imports
+/// are resolved by `target` (the model build passes one that remembers each answer).
+pub fn resolve_class_certain_via(
     name: &str,
     file: usize,
     files: &[Arc<SourceFile>],
-    by_path: &HashMap<std::path::PathBuf, usize>,
     index: &ClassIndex,
-    resolver: &Resolver,
+    target: &ImportTarget,
 ) -> Option<ClassRef> {
     let candidates = index.named(name);
     if let Some(local) = candidates.iter().find(|c| c.file == file) {
@@ -76,14 +76,10 @@ pub fn resolve_class_certain(
         .filter(|i| i.kind == ImportKind::Import)
         .find_map(|i| Some((i, i.names.iter().find(|n| n.local == name)?)));
     if let Some((import, n)) = imported {
-        let exists = |p: &Path| by_path.contains_key(p);
-        let target = resolver
-            .resolve(&source.path, &import.specifier, &exists)
-            .and_then(|t| by_path.get(&t).copied());
-        if let Some(target) = target {
-            if let Some(found) = find_exported(&n.imported, target, files, by_path, resolver, 0) {
-                return Some(found);
-            }
+        if let Some(found) = target(file, &import.specifier)
+            .and_then(|t| find_exported(&n.imported, t, files, target, 0))
+        {
+            return Some(found);
         }
     }
     match candidates {
@@ -122,8 +118,7 @@ fn find_exported(
     name: &str,
     file: usize,
     files: &[Arc<SourceFile>],
-    by_path: &HashMap<std::path::PathBuf, usize>,
-    resolver: &Resolver,
+    target: &ImportTarget,
     depth: usize,
 ) -> Option<ClassRef> {
     let source = files.get(file)?;
@@ -154,14 +149,10 @@ fn find_exported(
             },
             _ => continue,
         };
-        let exists = |p: &Path| by_path.contains_key(p);
-        let Some(target) = resolver.resolve(&source.path, &via.specifier, &exists) else {
+        let Some(next) = target(file, &via.specifier) else {
             continue;
         };
-        let Some(&next) = by_path.get(&target) else {
-            continue;
-        };
-        if let Some(found) = find_exported(next_name, next, files, by_path, resolver, depth + 1) {
+        if let Some(found) = find_exported(next_name, next, files, target, depth + 1) {
             return Some(found);
         }
     }
