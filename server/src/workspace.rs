@@ -3,6 +3,7 @@
 
 use crate::cache::{self, FactCache};
 use crate::config::Config;
+use crate::files::Files;
 use crate::finding::Finding;
 use crate::model::{Model, SourceFile};
 use crate::resolve::{Resolver, TsConfig};
@@ -15,15 +16,15 @@ use std::sync::Arc;
 /// Files larger than this are skipped (generated bundles, fixtures of other tools).
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
-/// Cloning is cheap next to a build: file texts and facts are shared (`Arc`), only the
-/// model's own tables are copied (the LSP's analysis edits a private copy of the
-/// published workspace).
+/// Cloning is cheap: file texts and facts, the path index and the model's tables are
+/// shared (`Arc`) and copied on write, part by part (the LSP's analysis edits a private
+/// copy of the published workspace for every run).
 #[derive(Clone)]
 pub struct Workspace {
     pub root: PathBuf,
     pub config: Config,
     pub resolver: Resolver,
-    pub files: BTreeMap<PathBuf, Arc<SourceFile>>,
+    pub files: Files,
     pub model: Model,
     /// Problems met while loading (unreadable files, bad tsconfig), for the user.
     pub warnings: Vec<String>,
@@ -90,7 +91,7 @@ impl Workspace {
                 warnings.push(format!("{}: cache not written: {e}", root.display()));
             }
         }
-        let files = loaded
+        let files: BTreeMap<PathBuf, Arc<SourceFile>> = loaded
             .into_iter()
             .map(|l| (l.file.path.clone(), Arc::new(l.file)))
             .collect();
@@ -101,21 +102,18 @@ impl Workspace {
 
     /// A workspace of in-memory sources (tests, the LSP before the disk scan finishes).
     pub fn from_sources(root: &Path, config: Config, sources: Vec<(PathBuf, String)>) -> Workspace {
-        let files = sources
+        let files: BTreeMap<PathBuf, Arc<SourceFile>> = sources
             .into_par_iter()
             .map(|(p, t)| (p.clone(), Arc::new(SourceFile::new(p, t))))
             .collect();
         Workspace::with_files(root, config, files)
     }
 
-    pub fn with_files(
-        root: &Path,
-        mut config: Config,
-        files: BTreeMap<PathBuf, Arc<SourceFile>>,
-    ) -> Workspace {
+    pub fn with_files(root: &Path, mut config: Config, files: impl Into<Files>) -> Workspace {
         let (tsconfig, warnings) = TsConfig::load(root);
         let resolver = Resolver::new(root, &config, tsconfig);
-        let list: Vec<Arc<SourceFile>> = files.values().cloned().collect();
+        let files: Files = files.into();
+        let list = files.to_list();
         config.workspace_aliases = crate::model::wrappers::derive_aliases(&list, &resolver);
         config.base_columns = crate::model::detect_base_columns(&list, &config);
         let model = Model::build(list, &config, &resolver);
@@ -131,7 +129,7 @@ impl Workspace {
 
     /// Replaces (or adds) one file; call [`Workspace::rebuild`] after a batch of changes.
     pub fn set_file(&mut self, file: Arc<SourceFile>) {
-        self.files.insert(file.path.clone(), file);
+        self.files.insert(file);
     }
 
     /// Replaces (or adds) one file and updates the model incrementally: an edit that keeps
@@ -139,7 +137,7 @@ impl Workspace {
     /// in or inheriting from it. Returns true when the update was incremental (false: the
     /// model was rebuilt, any finding anywhere may have changed).
     pub fn update_file(&mut self, file: Arc<SourceFile>) -> bool {
-        let old = self.files.insert(file.path.clone(), file.clone());
+        let old = self.files.insert(file.clone());
         // A wrapper decorator's definition changed: every entity may read differently.
         let wrappers_changed = match &old {
             Some(o) => {
@@ -161,7 +159,7 @@ impl Workspace {
 
     /// Rebuilds the model from the current files.
     pub fn rebuild(&mut self) {
-        let list: Vec<Arc<SourceFile>> = self.files.values().cloned().collect();
+        let list = self.files.to_list();
         self.config.workspace_aliases =
             crate::model::wrappers::derive_aliases(&list, &self.resolver);
         self.model = Model::build(list, &self.config, &self.resolver);

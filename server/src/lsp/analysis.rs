@@ -539,7 +539,7 @@ fn check_later(session: &Session, rest: Rest, revision: u64) -> (Run, bool) {
             let folders = session.folders();
             let candidates: Box<dyn Iterator<Item = &PathBuf>> = match &later.recheck {
                 Recheck::All => Box::new(ws.files.keys()),
-                Recheck::Files(set) => Box::new(set.iter().filter(|p| ws.files.contains_key(*p))),
+                Recheck::Files(set) => Box::new(set.iter().filter(|p| ws.files.contains_key(p))),
             };
             candidates
                 .filter(|p| !open.contains(*p))

@@ -1,6 +1,6 @@
 //! Builds the [`Model`] from the files' facts.
 
-use super::classes::{resolve_class_certain_via, resolve_class_via, ClassIndex};
+use super::classes::{resolve_class, ClassIndex};
 use super::columns::{canon, column, relation};
 use super::indexes::{class_indexes, property_indexes, resolve, RawIndex};
 use super::naming;
@@ -26,18 +26,22 @@ pub fn build(mut files: Vec<Arc<SourceFile>>, config: &Config, resolver: &Resolv
         .collect();
     let classes = ClassIndex::new(&files);
     let managed_bases = classes.named(&config.base_class).to_vec();
+    // Imports are resolved once here; class resolution below follows these answers.
+    let links = crate::links::Links::build(&files, &by_path, resolver);
     let mut model = Model {
         files,
-        by_path,
+        by_path: Arc::new(by_path),
         classes,
         managed_bases,
+        links,
         ..Model::default()
     };
-    let ctx = Ctx::of(&model, config, resolver);
+    let ctx = Ctx::of(&model, config);
     // Entities of different files are independent; rayon keeps them in file order.
-    let entities: Vec<Entity> = (0..model.files.len())
+    let entities: Vec<Arc<Entity>> = (0..model.files.len())
         .into_par_iter()
         .flat_map_iter(|fi| ctx.file_entities(fi))
+        .map(Arc::new)
         .collect();
     model.entities = entities;
     reindex(&mut model);
@@ -92,7 +96,7 @@ fn default_join_columns(model: &mut Model, config: &Config) {
         }
     }
     for (ei, ri, names) in renames {
-        let Some(e) = model.entities.get_mut(ei) else {
+        let Some(e) = model.entities.get_mut(ei).map(Arc::make_mut) else {
             continue;
         };
         let Some(r) = e.relations.get_mut(ri) else {
@@ -113,13 +117,9 @@ fn default_join_columns(model: &mut Model, config: &Config) {
 /// Replaces one file whose model-relevant shape (class names, `extends`, entity
 /// decorators, imports, schemas) is unchanged, rebuilding only the entities declared in
 /// it or inheriting from it. Returns false (and changes nothing) when the shape changed
-/// or the file is new: the caller then rebuilds the whole model.
-pub fn update_file(
-    model: &mut Model,
-    file: Arc<SourceFile>,
-    config: &Config,
-    resolver: &Resolver,
-) -> bool {
+/// or the file is new: the caller then rebuilds the whole model. The file's imports are
+/// part of that shape, so the import resolutions in `model.links` still hold for it.
+pub fn update_file(model: &mut Model, file: Arc<SourceFile>, config: &Config) -> bool {
     let Some(fi) = model.file_index(&file.path) else {
         return false;
     };
@@ -131,7 +131,7 @@ pub fn update_file(
     }
     model.files[fi] = file;
     let affected: Vec<usize> = model.touching.get(&fi).cloned().unwrap_or_default();
-    let ctx = Ctx::of(model, config, resolver);
+    let ctx = Ctx::of(model, config);
     let mut rebuilt = Vec::with_capacity(affected.len());
     let mut schemas = ctx
         .file_entities(fi)
@@ -164,7 +164,7 @@ pub fn update_file(
     for (i, e) in rebuilt {
         if let Some(slot) = model.entities.get_mut(i) {
             names_changed |= slot.name != e.name || slot.table != e.table;
-            *slot = e;
+            *slot = Arc::new(e);
         }
     }
     if names_changed {
@@ -265,11 +265,11 @@ fn reindex(model: &mut Model) {
         .iter()
         .find(|f| f.facts.has_migration())
         .and_then(|f| f.path.parent().map(Path::to_path_buf));
-    model.by_name = by_name;
-    model.by_class = by_class;
-    model.by_table = by_table;
-    model.by_table_folded = by_table_folded;
-    model.touching = touching;
+    model.by_name = Arc::new(by_name);
+    model.by_class = Arc::new(by_class);
+    model.by_table = Arc::new(by_table);
+    model.by_table_folded = Arc::new(by_table_folded);
+    model.touching = Arc::new(touching);
 }
 
 fn entity_kind(class: &ClassFact, config: &Config) -> Option<EntityKind> {
@@ -286,60 +286,19 @@ fn entity_kind(class: &ClassFact, config: &Config) -> Option<EntityKind> {
 
 struct Ctx<'a> {
     files: &'a [Arc<SourceFile>],
-    by_path: &'a HashMap<std::path::PathBuf, usize>,
+    links: &'a crate::links::Links,
     classes: &'a ClassIndex,
-    resolver: &'a Resolver,
     config: &'a Config,
-    /// Import targets already resolved in this build, by specifier then by the
-    /// importer's folder (empty for specifiers that do not depend on it), as
-    /// [`crate::links`] keys them: entities of one folder import the same bases.
-    targets: std::sync::Mutex<ImportMemo>,
 }
 
-type ImportMemo = HashMap<String, HashMap<std::path::PathBuf, Option<usize>>>;
-
 impl<'a> Ctx<'a> {
-    fn of(model: &'a Model, config: &'a Config, resolver: &'a Resolver) -> Ctx<'a> {
+    fn of(model: &'a Model, config: &'a Config) -> Ctx<'a> {
         Ctx {
             files: &model.files,
-            by_path: &model.by_path,
+            links: &model.links,
             classes: &model.classes,
-            resolver,
             config,
-            targets: Default::default(),
         }
-    }
-
-    /// The workspace file an import of `specifier` in file `from` names (memoized).
-    fn import_target(&self, from: usize, specifier: &str) -> Option<usize> {
-        let path = &self.files.get(from)?.path;
-        let dir = crate::links::key(path, specifier)
-            .0
-            .unwrap_or(Path::new(""));
-        let known = self
-            .targets
-            .lock()
-            .ok()
-            .and_then(|m| m.get(specifier)?.get(dir).copied());
-        if let Some(known) = known {
-            return known;
-        }
-        let target = crate::links::resolve_uncounted(
-            crate::links::key(path, specifier),
-            self.by_path,
-            self.resolver,
-        );
-        if let Ok(mut memo) = self.targets.lock() {
-            memo.entry(specifier.to_string())
-                .or_default()
-                .insert(dir.to_path_buf(), target);
-        }
-        target
-    }
-
-    fn resolve_class(&self, name: &str, file: usize) -> Option<ClassRef> {
-        let target = |from: usize, specifier: &str| self.import_target(from, specifier);
-        resolve_class_via(name, file, self.files, self.classes, &target)
     }
 
     /// The entities a file declares: decorated classes, then `EntitySchema` objects.
@@ -377,7 +336,7 @@ impl<'a> Ctx<'a> {
             else {
                 return (chain, None);
             };
-            match self.resolve_class(&name, current.file) {
+            match resolve_class(&name, current.file, self.files, self.links, self.classes) {
                 Some(parent) if parent != start && !chain.contains(&parent) => {
                     chain.push(parent);
                     current = parent;
@@ -402,8 +361,8 @@ impl<'a> Ctx<'a> {
             .iter()
             .find(|d| d.span == rel.origin.span)
             .and_then(|d| d.arg(0))?;
-        let target = |from: usize, specifier: &str| self.import_target(from, specifier);
-        let certain = resolve_class_certain_via(name, file, self.files, self.classes, &target);
+        let certain =
+            super::classes::resolve_class_certain(name, file, self.files, self.links, self.classes);
         if certain.is_some() || !matches!(written.value, crate::syntax::Value::Str(_)) {
             return certain;
         }
@@ -529,7 +488,9 @@ impl<'a> Ctx<'a> {
             let Some(name) = col.embedded.as_deref() else {
                 continue;
             };
-            let Some(r) = self.resolve_class(name, col.origin.file) else {
+            let Some(r) =
+                resolve_class(name, col.origin.file, self.files, self.links, self.classes)
+            else {
                 continue;
             };
             let Some(class) = self.class(r) else { continue };
@@ -641,7 +602,7 @@ fn table_name(class: &ClassFact, kind: EntityKind, config: &Config) -> String {
 }
 
 /// `@ChildEntity` classes live in their nearest entity ancestor's table.
-fn inherit_child_tables(entities: &mut [Entity]) {
+fn inherit_child_tables(entities: &mut [Arc<Entity>]) {
     let tables: HashMap<(usize, usize), String> = entities
         .iter()
         .filter(|e| e.kind != EntityKind::Child)
@@ -653,7 +614,9 @@ fn inherit_child_tables(entities: &mut [Entity]) {
             .iter()
             .find_map(|a| tables.get(&(a.file, a.class)))
         {
-            e.table = t.clone();
+            if e.table != *t {
+                Arc::make_mut(e).table = t.clone();
+            }
         }
     }
 }
