@@ -51,6 +51,10 @@ pub struct TsConfig {
     /// The chain extends a package: `Some(Some(true))` for the `@tsconfig/*` bases
     /// (strict), `Some(None)` for one we cannot read.
     pub strict_from_package: Option<Option<bool>>,
+    /// `compilerOptions.outDir` / `rootDir`, absolute: where compiled files go and the
+    /// source folder they mirror (migration globs over `dist/` map back through them).
+    pub out_dir: Option<PathBuf>,
+    pub root_dir: Option<PathBuf>,
 }
 
 impl TsConfig {
@@ -184,6 +188,12 @@ fn apply_compiler_options(json: &Value, dir: &Path, config: &mut TsConfig) {
     };
     if let Some(base_url) = options.get("baseUrl").and_then(Value::as_str) {
         config.base_url = normalize(&dir.join(base_url));
+    }
+    if let Some(out_dir) = options.get("outDir").and_then(Value::as_str) {
+        config.out_dir = normalize(&dir.join(out_dir));
+    }
+    if let Some(root_dir) = options.get("rootDir").and_then(Value::as_str) {
+        config.root_dir = normalize(&dir.join(root_dir));
     }
     if let Some(strict) = options.get("strict").and_then(Value::as_bool) {
         config.strict = Some(strict);

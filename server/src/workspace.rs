@@ -31,16 +31,31 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    /// Discovers and parses every file under `root` in parallel.
+    /// Discovers and parses every file under `root` in parallel: the walk runs on its own
+    /// thread and hands each file to the parsers as it finds it.
     pub fn load(root: &Path, config: Config) -> Workspace {
-        let paths = crate::discover::discover(root, &config);
         let mut warnings = Vec::new();
-        let loaded: Vec<Result<SourceFile, String>> = paths
-            .par_iter()
-            .map(|p| read_source(p).map(|text| SourceFile::new(p.clone(), text)))
-            .collect();
+        let mut loaded: Vec<(PathBuf, Result<SourceFile, String>)> = std::thread::scope(|s| {
+            let (found, paths) = std::sync::mpsc::channel();
+            let walk_config = &config;
+            s.spawn(move || {
+                crate::discover::discover_each(root, walk_config, |p| {
+                    let _ = found.send(p);
+                })
+            });
+            paths
+                .into_iter()
+                .par_bridge()
+                .map(|p| {
+                    let file = read_source(&p).map(|text| SourceFile::new(p.clone(), text));
+                    (p, file)
+                })
+                .collect()
+        });
+        // Files arrive in walk and thread order; warnings are listed in path order.
+        loaded.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut files = BTreeMap::new();
-        for item in loaded {
+        for (_, item) in loaded {
             match item {
                 Ok(f) => {
                     files.insert(f.path.clone(), Arc::new(f));

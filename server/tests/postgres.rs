@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod query_sites;
+
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -66,9 +68,12 @@ fn idx001_verdicts_match_postgres_plans() {
     );
 }
 
-/// `check --fix --with-migrations` on a copy of `fixtures/shop`, on a real database: the
-/// migrations it writes run under TypeORM's runner, leave nothing for
-/// `migration:generate` to emit about the indexes they touch, and revert cleanly.
+/// `check --fix --with-migrations` on a copy of `fixtures/shop`, on a real database built by
+/// the fixture's own migrations (after which TypeORM has nothing left to generate): the
+/// migrations the fixes write run under TypeORM's runner, leave nothing for
+/// `migration:generate` to emit about the indexes they touch, and revert cleanly; what the
+/// fixes without a migration change (REL003's `@JoinColumn` / `@JoinTable`) is exactly what
+/// `schema` says changed.
 #[test]
 fn fix_migrations_run_and_revert_on_postgres() {
     let harness = repo().join("tests/typeorm");
@@ -93,6 +98,26 @@ fn fix_migrations_run_and_revert_on_postgres() {
         skip(why);
         return;
     }
+    assert!(
+        r["ownRan"].as_u64().unwrap_or(0) >= 10,
+        "the fixture's own migrations did not run: {}",
+        r["ownRan"]
+    );
+    assert!(
+        r["pendingBefore"].as_array().is_some_and(|p| p.is_empty()),
+        "the fixture's own migrations leave TypeORM something to generate: {:#}",
+        r["pendingBefore"]
+    );
+    // The fixture's MIG003 case (CREATE INDEX CONCURRENTLY in a migration that keeps
+    // TypeORM's transaction) fails on PostgreSQL as the rule says; the baseline runs it
+    // without a transaction.
+    assert!(
+        r["ownFailedInTransaction"]
+            .as_str()
+            .is_some_and(|e| e.contains("CONCURRENTLY")),
+        "{}",
+        r["ownFailedInTransaction"]
+    );
     let created = r["created"].as_u64().unwrap_or(0);
     eprintln!(
         "{created} migrations written, {} run, {} reverted; {} other schema changes from fixes without migrations",
@@ -111,6 +136,23 @@ fn fix_migrations_run_and_revert_on_postgres() {
         r["stillWanted"].as_array().is_some_and(|s| s.is_empty()),
         "TypeORM still wants changes to indexes the migrations touched: {:#}",
         r["stillWanted"]
+    );
+    assert!(
+        r["changedWithoutMigration"]
+            .as_array()
+            .is_some_and(|c| c.len() >= 3),
+        "the REL003 fixes (junction tables, a join column) were not seen: {}",
+        r["changedWithoutMigration"]
+    );
+    assert!(
+        r["unexplained"].as_array().is_some_and(|s| s.is_empty()),
+        "TypeORM wants changes the model did not foresee from the fixes: {:#}",
+        r["unexplained"]
+    );
+    assert!(
+        r["unforeseen"].as_array().is_some_and(|s| s.is_empty()),
+        "the model changed where TypeORM wants nothing: {:#}",
+        r["unforeseen"]
     );
     assert!(
         r["notRestored"].as_array().is_some_and(|s| s.is_empty()),
@@ -153,4 +195,110 @@ fn schema_sql_runs_on_postgres() {
         );
         assert!(result["tables"].as_u64().unwrap_or(0) > 5, "{result}");
     }
+}
+
+/// PostgreSQL judges IDX002 and IDX004 (`tests/typeorm/explain.js`): every query site IDX002
+/// reads in `fixtures/shop` and `fixtures/clean`, rebuilt as the SQL TypeORM sends
+/// (`query_sites`), is planned on the database TypeORM built: a flagged site must be a
+/// sequential scan, an unflagged one an index scan. Every redundant index of IDX004 is
+/// dropped and the lookup it served planned again: the index that made it redundant must
+/// serve it.
+#[test]
+fn idx002_and_idx004_verdicts_match_postgres_plans() {
+    let harness = repo().join("tests/typeorm");
+    if !harness.join("node_modules/typeorm").is_dir() {
+        skip("no TypeORM in tests/typeorm (run tests/install-deps.sh)");
+        return;
+    }
+    let (mut planned, mut flagged, mut redundant) = (0, 0, 0);
+    let mut disagree = Vec::new();
+    for fixture in ["shop", "clean"] {
+        let Some(r) = explain(&harness, fixture) else {
+            return;
+        };
+        let sites = r["idx002"].as_array().expect("sites");
+        for s in sites {
+            if s["skipped"].is_string() {
+                eprintln!(
+                    "  not planned: {}:{} {}",
+                    s["file"], s["line"], s["skipped"]
+                );
+                continue;
+            }
+            assert!(
+                s["postgres"].is_string(),
+                "a site was not rebuilt or planned: {s:#}"
+            );
+            planned += 1;
+            if s["flagged"] == true {
+                flagged += 1;
+            }
+            if (s["flagged"] == true) != (s["postgres"] == "seq scan") {
+                disagree.push(format!(
+                    "{}:{} `{}` flagged={} but PostgreSQL: {}\n{}\n{}",
+                    s["file"],
+                    s["line"],
+                    s["method"],
+                    s["flagged"],
+                    s["postgres"],
+                    s["sql"],
+                    s["plan"]
+                ));
+            }
+        }
+        for v in r["idx004"].as_array().expect("redundant indexes") {
+            redundant += 1;
+            assert!(v["error"].is_null(), "{v:#}");
+            assert_eq!(
+                v["after"]["scan"], "index scan",
+                "without the redundant index, its lookup is no longer served: {v:#}"
+            );
+        }
+    }
+    eprintln!(
+        "PostgreSQL planned {planned} IDX002 query sites ({flagged} flagged) and {redundant} IDX004 lookups"
+    );
+    assert!(
+        flagged >= 8,
+        "the shop's IDX002 findings were not planned: {flagged}"
+    );
+    assert!(
+        planned >= flagged + 60,
+        "too few index-served sites planned: {}",
+        planned - flagged
+    );
+    assert!(redundant >= 3, "the shop's IDX004 findings were not read");
+    assert!(
+        disagree.is_empty(),
+        "IDX002 disagrees with PostgreSQL's plans:\n{}",
+        disagree.join("\n\n")
+    );
+}
+
+/// Runs `explain.js` on a fixture with the query sites of its workspace; None when skipped.
+fn explain(harness: &Path, fixture: &str) -> Option<serde_json::Value> {
+    let root = repo().join("fixtures").join(fixture);
+    let ws = typeorm_lsp::workspace::Workspace::load(&root, typeorm_lsp::config::Config::default());
+    let sites = query_sites::sites(&ws.ctx());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sites_file = dir.path().join("sites.json");
+    std::fs::write(&sites_file, serde_json::to_string(&sites).expect("json")).expect("write");
+    let out = Command::new("node")
+        .arg(harness.join("explain.js"))
+        .arg(env!("CARGO_BIN_EXE_typeorm-lsp"))
+        .arg(&root)
+        .arg(&sites_file)
+        .output()
+        .expect("run node tests/typeorm/explain.js");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).expect("explain.js prints JSON");
+    if let Some(why) = r["skipped"].as_str() {
+        skip(why);
+        return None;
+    }
+    Some(r)
 }

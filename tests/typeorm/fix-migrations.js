@@ -2,14 +2,16 @@
 // `node tests/typeorm/fix-migrations.js BIN WORKSPACE`: the migrations that
 // `check --fix --with-migrations` writes, run on a real database by TypeORM.
 // On a copy of the workspace in a throw-away PostgreSQL cluster:
-//   1. build the database the entities describe (TypeORM's `synchronize`: the fixture's own
-//      migrations create only part of its tables, so they cannot be the baseline);
+//   1. build the database from the workspace's own migrations with TypeORM's runner
+//      (`own`); TypeORM must then have nothing left to generate (`pendingBefore`);
 //   2. `BIN check COPY --fix --with-migrations`;
 //   3. run the new migrations (CONCURRENTLY ones outside a transaction), then ask TypeORM
 //      what `migration:generate` would still emit: nothing may name an index or table
 //      constraint the new migrations create or drop (`stillWanted`). What else is new
 //      (`newDiff`) comes from fixes that write no migration (REL003's `@JoinTable`,
-//      ENT001's base class, IDX004's removed decorator) and is reported, not judged;
+//      ENT001's base class): each such statement must name a table whose
+//      `BIN schema` changed with the fixes and that no new migration touches
+//      (`unexplained` lists those that do not), so the model foresaw what TypeORM wants;
 //   4. revert the new migrations with `down()`: the indexes and constraints are back to
 //      those of step 1.
 // Prints a JSON summary; `skipped` says why when PostgreSQL cannot run here.
@@ -26,7 +28,8 @@ function step(args) {
     maxBuffer: 64 << 20,
     stdio: ["ignore", "pipe", "pipe"],
   });
-  return JSON.parse(out);
+  // TypeORM logs a failed migration on stdout; the step's result is its last line.
+  return JSON.parse(out.trim().split("\n").pop());
 }
 
 async function snapshot(conn) {
@@ -43,6 +46,39 @@ async function snapshot(conn) {
   return [...idx.rows.map((r) => r.indexdef), ...con.rows.map((r) => r.d)].filter(
     (d) => !/ON public\.migrations |^migrations /.test(d)
   );
+}
+
+// `BIN schema DIR --format json`: table name -> (item name -> JSON), items being the table's
+// columns, foreign keys, indices and unique constraints.
+function tablesOf(bin, dir) {
+  const out = execFileSync(bin, ["schema", dir, "--format", "json"], { encoding: "utf8", maxBuffer: 64 << 20 });
+  const tables = new Map();
+  for (const t of JSON.parse(out).tables) {
+    const items = new Map();
+    for (const key of ["columns", "foreignKeys", "indices", "uniques"]) {
+      for (const i of t[key] || []) items.set(i.name, JSON.stringify(i));
+    }
+    tables.set(t.name, items);
+  }
+  return tables;
+}
+
+// Items added, removed or changed between two `tablesOf`; a whole new or dropped table is
+// one item named after the table.
+function changedItems(after, before) {
+  const out = [];
+  for (const table of new Set([...before.keys(), ...after.keys()])) {
+    const a = after.get(table);
+    const b = before.get(table);
+    if (!a || !b) {
+      out.push({ table, name: table });
+      continue;
+    }
+    for (const name of new Set([...a.keys(), ...b.keys()])) {
+      if (a.get(name) !== b.get(name)) out.push({ table, name });
+    }
+  }
+  return out;
 }
 
 async function main() {
@@ -62,10 +98,11 @@ async function main() {
       await admin.query("CREATE DATABASE shop");
       await admin.end();
       const db = { ...conn, database: "shop" };
-      const before = step(["sync", "0", copy, JSON.stringify(db), ""]);
-      const schemaBefore = await snapshot(db);
       const migrationsDir = path.join(copy, "src/migrations");
       const existing = new Set(fs.readdirSync(migrationsDir));
+      const before = step(["own", "0", copy, JSON.stringify(db), [...existing].join(",")]);
+      const schemaBefore = await snapshot(db);
+      const modelBefore = tablesOf(bin, copy);
       try {
         execFileSync(bin, ["check", copy, "--fix", "--with-migrations"], { stdio: "ignore" });
       } catch (_) {
@@ -84,19 +121,36 @@ async function main() {
       const after = step(["up", "0", copy, JSON.stringify(db), created.join(",")]);
       const stillWanted = after.pending.filter((q) => [...touched].some((n) => q.includes(n)));
       const newDiff = after.pending.filter((q) => !before.pending.includes(q));
+      // What `schema` says the fixes changed (columns, keys, indexes, whole tables) that no
+      // new migration creates or drops: TypeORM's new statements must be exactly these.
+      const changed = changedItems(tablesOf(bin, copy), modelBefore).filter((i) => !touched.has(i.name));
+      // A one-to-one's unique constraint is `REL_<hash>` in a CREATE TABLE but `UQ_<hash>`
+      // (same hash, one character longer) when TypeORM adds the column to an existing table
+      // (PostgresQueryRunner.addColumn names it with uniqueConstraintName).
+      const mentions = (q, i) =>
+        q.includes(`"${i.table}"`) &&
+        (q.includes(`"${i.name}"`) || (i.name.startsWith("REL_") && q.includes(`"UQ_${i.name.slice(4)}`)));
+      const unexplained = newDiff.filter((q) => !changed.some((i) => mentions(q, i)));
+      const unforeseen = changed.filter((i) => !newDiff.some((q) => mentions(q, i)));
       const down = step(["down", String(after.ran.length), copy, JSON.stringify(db), created.join(",")]);
       const schemaReverted = await snapshot(db);
       const notRestored = schemaBefore
         .filter((d) => !schemaReverted.includes(d))
         .concat(schemaReverted.filter((d) => !schemaBefore.includes(d)));
       return {
+        ownRan: before.ran.length,
+        ownFailedInTransaction: before.failedInTransaction || null,
         pendingBefore: before.pending,
         created: created.length,
         ran: after.ran.length,
         touched: [...touched],
         stillWanted,
         newDiff,
+        changedWithoutMigration: changed,
+        unexplained,
+        unforeseen,
         reverted: down.reverted,
+        revertFailedInTransaction: down.failedInTransaction,
         notRestored,
       };
     });

@@ -74,7 +74,15 @@ function valueFor(c) {
   }
 }
 
-async function fill(runner) {
+// Soft-delete columns of the entities: [table, column]. Their rows stay alive (NULL), as in
+// production, so partial indexes `WHERE "deleted" IS NULL` hold every row.
+function softDeleteColumns(ds) {
+  return ds.entityMetadatas
+    .filter((m) => m.deleteDateColumn && m.tableType !== "entity-child" && m.tableType !== "view")
+    .map((m) => [m.tableName, m.deleteDateColumn.databaseName]);
+}
+
+async function fill(runner, alive = []) {
   await runner.query("SET session_replication_role = replica"); // foreign keys off while filling
   const tables = await runner.query(
     "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
@@ -105,6 +113,7 @@ async function fill(runner) {
         `FROM generate_series(1, ${ROWS}) g ON CONFLICT DO NOTHING`
     );
   }
+  for (const [table, column] of alive) await runner.query(`UPDATE "${table}" SET "${column}" = NULL`);
   await runner.query("SET session_replication_role = origin");
   await runner.query("ANALYZE");
 }
@@ -137,7 +146,7 @@ async function main() {
     await ds.initialize();
     const verdicts = [];
     const runner = ds.createQueryRunner();
-    await fill(runner);
+    await fill(runner, softDeleteColumns(ds));
     await runner.query("SET plan_cache_mode = force_generic_plan");
     for (const m of ds.entityMetadatas) {
       if (m.tableType === "junction" || m.tableType === "closure-junction" || m.tableType === "view") continue;
@@ -165,7 +174,11 @@ async function main() {
   );
 }
 
-main().catch((e) => {
-  console.error(e && e.stack ? e.stack : String(e));
-  process.exit(1);
-});
+module.exports = { fill, softDeleteColumns };
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e && e.stack ? e.stack : String(e));
+    process.exit(1);
+  });
+}

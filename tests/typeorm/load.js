@@ -12,12 +12,26 @@ const ts = require("typescript");
 const ENTITY_MARK = /@(Entity|ChildEntity)\s*\(|new\s+EntitySchema\s*[<(]/;
 const SKIP_DIRS = new Set(["node_modules", "dist", "build", ".git", "coverage"]);
 
-function readTsconfig(root) {
-  const file = path.join(root, "tsconfig.json");
-  if (!fs.existsSync(file)) return {};
-  const parsed = ts.readConfigFile(file, ts.sys.readFile);
-  const opts = (parsed.config && parsed.config.compilerOptions) || {};
-  return { baseUrl: path.resolve(root, opts.baseUrl || "."), paths: opts.paths || {} };
+// `baseUrl` and `paths` of the tsconfig.json nearest to `dir` inside `root` (with its
+// `extends`), or of `root` itself: monorepos keep one per package
+// (`services/121-service/tsconfig.json`).
+const tsconfigCache = new Map();
+function tsconfigFor(root, dir) {
+  if (tsconfigCache.has(dir)) return tsconfigCache.get(dir);
+  let found;
+  const file = path.join(dir, "tsconfig.json");
+  if (fs.existsSync(file)) {
+    const parsed = ts.getParsedCommandLineOfConfigFile(file, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+    const opts = (parsed && parsed.options) || {};
+    const base = opts.baseUrl || opts.pathsBasePath || dir;
+    found = { baseUrl: path.resolve(dir, base), paths: opts.paths || {} };
+  } else if (dir !== root && dir.startsWith(root)) {
+    found = tsconfigFor(root, path.dirname(dir));
+  } else {
+    found = { baseUrl: root, paths: {} };
+  }
+  tsconfigCache.set(dir, found);
+  return found;
 }
 
 function tryFile(base) {
@@ -42,7 +56,6 @@ function stub() {
 }
 
 function install(root) {
-  const { baseUrl, paths } = readTsconfig(root);
   const compilerOptions = {
     module: ts.ModuleKind.CommonJS,
     target: ts.ScriptTarget.ES2021,
@@ -65,6 +78,7 @@ function install(root) {
     }
     const fromWorkspace = parent && parent.filename && parent.filename.startsWith(root);
     if (fromWorkspace && !request.startsWith(".") && !path.isAbsolute(request)) {
+      const { baseUrl, paths } = tsconfigFor(root, path.dirname(parent.filename));
       for (const [pattern, targets] of Object.entries(paths)) {
         const star = pattern.indexOf("*");
         const prefix = star < 0 ? pattern : pattern.slice(0, star);

@@ -1,11 +1,15 @@
 #!/usr/bin/env node
-// `node tests/typeorm/migrate.js sync|up|down N WORKSPACE CONN_JSON FILES`: one step of the
-// migration test, in its own process (entity files are read once per process, and the
+// `node tests/typeorm/migrate.js sync|own|up|down N WORKSPACE CONN_JSON FILES`: one step of
+// the migration test, in its own process (entity files are read once per process, and the
 // fixes change them). FILES lists the migration files (in `src/migrations`, comma
 // separated) TypeORM is given. `sync` builds the schema the entities describe; `up` runs
 // the pending migrations with TypeORM's runner (each in its own transaction, none for
 // `transaction = false`, as CONCURRENTLY needs) and prints what `migration:generate` would
-// still emit (`createSchemaBuilder().log()`); `down N` reverts the last N with `down()`.
+// still emit (`createSchemaBuilder().log()`); `own` does the same for a workspace's own
+// migrations, and when one fails in its transaction (CREATE INDEX CONCURRENTLY in a
+// migration without `transaction = false`, MIG003's case) says so and runs the rest without
+// transactions, as `migration:run --transaction none` would; `down N` reverts the last N
+// with `down()`.
 "use strict";
 require("reflect-metadata");
 const fs = require("fs");
@@ -40,15 +44,42 @@ async function main() {
     await ds.synchronize();
     const log = await ds.driver.createSchemaBuilder().log();
     out.pending = log.upQueries.map((q) => q.query);
+  } else if (mode === "own") {
+    try {
+      out.ran = (await ds.runMigrations({ transaction: "each" })).map((m) => m.name);
+    } catch (e) {
+      out.failedInTransaction = String(e && e.message).split("\n")[0];
+      await ds.runMigrations({ transaction: "none" });
+    }
+    out.ran = (await ds.query(`SELECT "name" FROM "migrations" ORDER BY "timestamp"`)).map((m) => m.name);
+    const log = await ds.driver.createSchemaBuilder().log();
+    out.pending = log.upQueries.map((q) => q.query);
   } else if (mode === "up") {
     out.ran = (await ds.runMigrations({ transaction: "each" })).map((m) => m.name);
     const log = await ds.driver.createSchemaBuilder().log();
     out.pending = log.upQueries.map((q) => q.query);
   } else {
+    out.failedInTransaction = [];
     for (let i = 0; i < Number(n); i++) {
-      // TypeORM 0.3.31's undoLastMigration ignores a migration's `transaction = false`:
-      // DROP INDEX CONCURRENTLY needs `migration:revert --transaction none`.
-      await ds.undoLastMigration({ transaction: "none" });
+      // TypeORM 0.3.31's undoLastMigration ignores a migration's `transaction = false` (its
+      // `up` honours it): a down() with DROP INDEX CONCURRENTLY fails in the transaction
+      // `migration:revert` opens. Such a migration must be reverted with
+      // `migration:revert --transaction none` (`undoLastMigration({ transaction: "none" })`),
+      // the others keep their transaction. Tried in one first, to show the failure.
+      const [last] = await ds.query(`SELECT "name" FROM "migrations" ORDER BY "timestamp" DESC, "id" DESC LIMIT 1`);
+      const migration = ds.migrations.find((m) => (m.name || m.constructor.name) === (last && last.name));
+      if (migration && migration.transaction === false) {
+        try {
+          await ds.undoLastMigration({ transaction: "each" });
+          out.reverted++;
+          continue;
+        } catch (e) {
+          out.failedInTransaction.push(`${last.name}: ${String(e && e.message).split("\n")[0]}`);
+        }
+        await ds.undoLastMigration({ transaction: "none" });
+      } else {
+        await ds.undoLastMigration({ transaction: "each" });
+      }
       out.reverted++;
     }
   }

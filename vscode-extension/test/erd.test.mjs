@@ -1,5 +1,6 @@
 // The ER diagram the extension renders: `typeorm-lsp erd` on the sample workspace must be
-// Mermaid that Mermaid's own parser accepts, with the tables and relations of the model.
+// Mermaid that Mermaid's own parser accepts, with the tables and foreign keys of the schema
+// (`typeorm-lsp schema`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -14,7 +15,7 @@ const bin = serverBinary();
 test('erd of fixtures/shop parses as a Mermaid ER diagram', async () => {
   const text = execFileSync(bin, ['erd', path.join(repo, 'fixtures', 'shop')], { encoding: 'utf8' });
   assert.match(text, /^erDiagram\n/);
-  assert.match(text, /order_items \}o--\|\| order : "order"/);
+  assert.match(text, /order_items \}o--\|\| order : "orderId"/);
   assert.match(text, /users \{\n(?:.*\n)*?\s+uuid id PK\n/);
   const result = await mermaid.parse(text);
   assert.equal(result.diagramType, 'er');

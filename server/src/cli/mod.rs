@@ -126,7 +126,7 @@ pub fn erd_command(path: &Path) -> i32 {
         Ok(ws) => ws,
         Err(code) => return code,
     };
-    emit(&crate::model::erd::mermaid(&ws.model));
+    emit(&crate::model::erd::mermaid(&ws.model, &ws.config));
     EXIT_OK
 }
 

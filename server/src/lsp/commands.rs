@@ -1,8 +1,10 @@
-//! `workspace/executeCommand`: `typeorm-lsp.erd` returns the model as a Mermaid ER
-//! diagram (the same text as `typeorm-lsp erd`).
+//! `workspace/executeCommand`: `typeorm-lsp.erd` returns the schema as a Mermaid ER
+//! diagram (the same text as `typeorm-lsp erd`, drawn from what `typeorm-lsp schema`
+//! prints).
 
 use serde_json::Value;
 
+use crate::config::Config;
 use crate::model::Model;
 
 /// The ER diagram command.
@@ -30,9 +32,11 @@ pub fn commands() -> Vec<String> {
 }
 
 /// Runs a command; `Err` for an unknown one.
-pub fn execute(model: &Model, command: &str) -> Result<Option<Value>, String> {
+pub fn execute(model: &Model, config: &Config, command: &str) -> Result<Option<Value>, String> {
     match command {
-        ERD => Ok(Some(Value::String(crate::model::erd::mermaid(model)))),
+        ERD => Ok(Some(Value::String(crate::model::erd::mermaid(
+            model, config,
+        )))),
         DEBUG_PANIC if debug_enabled() => panic!("typeorm-lsp.debug.panic was executed"),
         other => Err(format!("unknown command `{other}`")),
     }
@@ -45,9 +49,40 @@ mod tests {
     #[test]
     fn erd_returns_mermaid_and_unknown_fails() {
         let model = Model::default();
-        let out = execute(&model, ERD).unwrap().unwrap();
+        let config = Config::default();
+        let out = execute(&model, &config, ERD).unwrap().unwrap();
         assert!(out.as_str().unwrap().starts_with("erDiagram"));
-        assert!(execute(&model, "nope").is_err());
+        assert!(execute(&model, &config, "nope").is_err());
         assert!(commands().contains(&ERD.to_string()));
+    }
+
+    /// The command's diagram is the one drawn from `schema` (naming strategy included).
+    #[test]
+    fn erd_is_drawn_from_the_schema() {
+        let config = Config {
+            naming_strategy: crate::config::NamingStrategy::SnakeCase,
+            ..Config::default()
+        };
+        let ws = crate::rules::testing::workspace_with(
+            &[(
+                "src/user.entity.ts",
+                "import { Entity, PrimaryGeneratedColumn, Column } from 'typeorm';
+@Entity()
+export class UserAccount {
+  @PrimaryGeneratedColumn() id: number;
+  @Column() displayName: string;
+}
+",
+            )],
+            config,
+        );
+        let config = &ws.config;
+        let out = execute(&ws.model, config, ERD).unwrap().unwrap();
+        let schema = crate::model::relational::schema(&ws.model, config);
+        assert_eq!(
+            out.as_str().unwrap(),
+            crate::model::erd::mermaid_of(&schema)
+        );
+        assert!(out.as_str().unwrap().contains("display_name"), "{out}");
     }
 }

@@ -727,8 +727,10 @@ impl LanguageServer for Backend {
                         None => s.folders().first().map(|f| f.workspace.clone()),
                     };
                     let empty = Model::default();
+                    let default_config = crate::config::Config::default();
                     let model = ws.as_deref().map_or(&empty, |w| &w.model);
-                    commands::execute(model, &command)
+                    let config = ws.as_deref().map_or(&default_config, |w| &w.config);
+                    commands::execute(model, config, &command)
                 })
                 .await?;
         outcome.map_err(Error::invalid_params)

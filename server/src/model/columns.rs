@@ -143,6 +143,11 @@ pub fn relation(
                     let after_param = path.split_once('.').map_or(path, |(_, rest)| rest);
                     inverse = Some(after_param.to_string());
                     inverse_span = Some(body.span.clone());
+                } else if let Value::Str(s) = &body.value {
+                    // `() => 'users'`: TypeORM calls the function and takes the string
+                    // it returns as the inverse property path.
+                    inverse = Some(s.clone());
+                    inverse_span = Some(body.span.clone());
                 }
             }
             Value::Str(s) => {

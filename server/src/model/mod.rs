@@ -171,6 +171,79 @@ impl Model {
         }
     }
 
+    /// The entity `name` denotes where `file` writes it, as TypeScript resolves it: the
+    /// file's own class, else the class its import names (renames, default imports and
+    /// re-exports followed through the resolved imports), else the entity of that name.
+    pub fn entity_from(&self, file: usize, name: &str) -> Option<&Entity> {
+        match self.class_from(file, name) {
+            Some(r) => self.entity_of_class(r.file, r.class),
+            None => self.entity(name),
+        }
+    }
+
+    /// The class `name` denotes in `file` (see [`Model::entity_from`]); None when neither
+    /// the file nor its imports say.
+    pub fn class_from(&self, file: usize, name: &str) -> Option<ClassRef> {
+        let facts = &self.files.get(file)?.facts;
+        if let Some(class) = facts.classes.iter().position(|c| c.name == name) {
+            return Some(ClassRef { file, class });
+        }
+        let (i, imported) = facts
+            .imports
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.kind == crate::syntax::ImportKind::Import)
+            .find_map(|(k, i)| Some((k, i.names.iter().find(|n| n.local == name)?)))?;
+        let target = self.links.target(file, i)?;
+        self.exported_class(target, &imported.imported, 0)
+    }
+
+    /// The class that `file` exports as `name` (`default`, renames and re-exports).
+    fn exported_class(&self, file: usize, name: &str, depth: usize) -> Option<ClassRef> {
+        let facts = &self.files.get(file)?.facts;
+        let local = if name == "default" {
+            facts.default_export.as_deref()?
+        } else {
+            facts
+                .export_renames
+                .iter()
+                .find(|r| r.local == name)
+                .map_or(name, |r| r.imported.as_str())
+        };
+        if let Some(class) = facts.classes.iter().position(|c| c.name == local) {
+            return Some(ClassRef { file, class });
+        }
+        if depth >= 8 {
+            return None;
+        }
+        facts.imports.iter().enumerate().find_map(|(i, import)| {
+            let next = match import.kind {
+                crate::syntax::ImportKind::ExportFrom => {
+                    match import.names.iter().find(|n| n.local == name) {
+                        Some(n) => n.imported.as_str(),
+                        None if import.star_reexport && name != "default" => name,
+                        None => return None,
+                    }
+                }
+                crate::syntax::ImportKind::Import => import
+                    .names
+                    .iter()
+                    .find(|n| n.local == local)?
+                    .imported
+                    .as_str(),
+                _ => return None,
+            };
+            let target = self.links.target(file, i)?;
+            self.exported_class(target, next, depth + 1)
+        })
+    }
+
+    /// Whether a relation points at `entity` (resolved through its file's imports).
+    pub fn relation_targets(&self, relation: &Relation, entity: &Entity) -> bool {
+        self.relation_target(relation)
+            .is_some_and(|t| std::ptr::eq(t, entity))
+    }
+
     /// Entities declared in `file` or inheriting from a class declared in it: the ones
     /// whose columns, relations or indexes may be written in that file.
     pub fn entities_touching(&self, file: usize) -> impl Iterator<Item = &Entity> {

@@ -507,22 +507,67 @@ impl Builder<'_> {
         Some(out)
     }
 
-    /// The value of `Status.Active` when `Status` is an enum of the workspace.
-    fn enum_member<'v>(&'v self, v: &'v Value) -> Option<&'v Value> {
+    /// The type TypeORM reads from `design:type` for a property typed by an enum of the
+    /// workspace: TypeScript emits `String` for a string enum, `Number` for a numeric one,
+    /// `Object` (which TypeORM refuses) for a mixed one.
+    fn enum_design_type(&self, ts: &str) -> Option<String> {
+        let parts: Vec<&str> = ts
+            .split('|')
+            .map(str::trim)
+            .filter(|p| !matches!(*p, "null" | "undefined" | ""))
+            .collect();
+        let [name] = parts.as_slice() else {
+            return None;
+        };
+        let e = self
+            .model
+            .files
+            .iter()
+            .flat_map(|f| f.facts.enums.iter())
+            .find(|e| e.name == *name)?;
+        let strings = e
+            .members
+            .iter()
+            .all(|(_, init)| matches!(init, Some(Value::Str(_))));
+        let numbers = e
+            .members
+            .iter()
+            .all(|(_, init)| matches!(init, None | Some(Value::Num(_))));
+        match (strings, numbers) {
+            (true, false) => Some("varchar".into()),
+            (false, true) => Some("int".into()),
+            _ => None,
+        }
+    }
+
+    /// The value of `Status.Active` when `Status` is an enum of the workspace (a member
+    /// without an initializer is numbered from the previous one, as TypeScript does).
+    fn enum_member(&self, v: &Value) -> Option<Value> {
         let Value::Member(path) = v else {
             return None;
         };
         let (enum_name, member) = path.split_once('.')?;
-        self.model
+        let e = self
+            .model
             .files
             .iter()
             .flat_map(|f| f.facts.enums.iter())
-            .find(|e| e.name == enum_name)?
-            .members
-            .iter()
-            .find(|(m, _)| m == member)?
-            .1
-            .as_ref()
+            .find(|e| e.name == enum_name)?;
+        let mut next = 0.0;
+        for (name, init) in &e.members {
+            let value = match init {
+                Some(Value::Num(n)) => Value::Num(*n),
+                Some(other) => other.clone(),
+                None => Value::Num(next),
+            };
+            if let Value::Num(n) = value {
+                next = n + 1.0;
+            }
+            if name == member {
+                return Some(value);
+            }
+        }
+        None
     }
 
     fn embedded_prefix(&self, c: &Column) -> String {
@@ -795,16 +840,16 @@ impl Builder<'_> {
                 }
             })
             .or_else(|| {
-                self.model
-                    .type_of(&c.origin)
-                    .and_then(|t| inferred_type(&t.text))
+                let t = self.model.type_of(&c.origin)?;
+                inferred_type(&t.text).or_else(|| self.enum_design_type(&t.text))
             });
         let default = match c.kind {
             ColumnKind::CreateDate | ColumnKind::UpdateDate if opt("default").is_none() => {
                 Some("now()".into())
             }
             _ => opt("default").and_then(|v| {
-                let v = self.enum_member(v).unwrap_or(v);
+                let member = self.enum_member(v);
+                let v = member.as_ref().unwrap_or(v);
                 sql_default(v, c.is_array)
             }),
         };
@@ -1304,7 +1349,7 @@ fn option_str(options: Option<&Value>, key: &str) -> Option<String> {
 
 /// `DefaultNamingStrategy.columnName` with embedded prefixes:
 /// `camelCase(prefixes.join('_')) + titleCase(name)`; snake_case: all snake-cased.
-fn embedded_column_name(
+pub fn embedded_column_name(
     prefixes: &[String],
     explicit: Option<&str>,
     property: &str,
@@ -1362,11 +1407,31 @@ fn inferred_type(ts: &str) -> Option<String> {
         .map(str::trim)
         .filter(|p| !matches!(*p, "null" | "undefined" | ""))
         .collect();
+    let literal = |p: &&str| {
+        let quoted = |q: char| p.len() >= 2 && p.starts_with(q) && p.ends_with(q);
+        if quoted('\'') || quoted('"') || quoted('`') {
+            Some("varchar")
+        } else if p.parse::<f64>().is_ok() {
+            Some("int")
+        } else if matches!(*p, "true" | "false") {
+            Some("bool")
+        } else {
+            None
+        }
+    };
     match parts.as_slice() {
         ["string"] => Some("varchar".into()),
         ["number"] => Some("int".into()),
         ["boolean"] => Some("bool".into()),
         ["Date"] => Some("timestamp".into()),
+        // A union of literals of one kind: TypeScript emits `String` (`Number`, `Boolean`)
+        // as its `design:type`.
+        [first, rest @ ..] => {
+            let kind = literal(first)?;
+            rest.iter()
+                .all(|p| literal(p) == Some(kind))
+                .then(|| kind.to_string())
+        }
         _ => None,
     }
 }
@@ -1514,6 +1579,51 @@ mod tests {
             ),
             "IDX_1bcffc67dbc9a2601268c5cc0f"
         );
+    }
+
+    /// nest-admin's `provider: 'sms' | 'email'` with a bare `@Column()`: TypeORM reads
+    /// `String` from `design:type` and creates `character varying`.
+    #[test]
+    fn literal_unions_take_the_type_typescript_emits() {
+        assert_eq!(inferred_type("'sms' | 'email'").as_deref(), Some("varchar"));
+        assert_eq!(inferred_type("\"a\" | null").as_deref(), Some("varchar"));
+        assert_eq!(inferred_type("1 | 2 | 3").as_deref(), Some("int"));
+        assert_eq!(inferred_type("true").as_deref(), Some("bool"));
+        // Mixed literals are `Object`: TypeORM refuses the column; no guess.
+        assert_eq!(inferred_type("'a' | 1"), None);
+        assert_eq!(inferred_type("Status"), None);
+    }
+
+    /// A bare `@Column()` typed by an enum takes the type TypeScript emits for it, and a
+    /// default naming a member without an initializer is that member's number (both as
+    /// TypeORM 0.3.31 builds them: `fixtures/forms` `Account.tier`, `previousStatus`).
+    #[test]
+    fn enum_typed_columns_and_implicit_enum_defaults() {
+        let ws = crate::rules::testing::workspace(&[(
+            "src/seat.entity.ts",
+            "import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+export enum Kind { Aisle = 'aisle', Window = 'window' }
+export enum Row { First, Second, Tenth = 10, Eleventh }
+@Entity()
+export class Seat {
+  @PrimaryGeneratedColumn() id: number;
+  @Column() kind: Kind;
+  @Column({ default: Row.Eleventh }) row: Row;
+  @Column({ default: Row.Second }) backup: Row;
+}
+",
+        )]);
+        let schema = schema(&ws.model, &ws.config);
+        let seat = schema
+            .tables
+            .iter()
+            .find(|t| t.name == "seat")
+            .expect("seat");
+        let col = |n: &str| seat.columns.iter().find(|c| c.name == n).expect("column");
+        assert_eq!(col("kind").db_type, "character varying");
+        assert_eq!(col("row").db_type, "integer");
+        assert_eq!(col("row").default.as_deref(), Some("'11'"));
+        assert_eq!(col("backup").default.as_deref(), Some("'1'"));
     }
 
     #[test]

@@ -91,21 +91,57 @@ enum Filter<'a> {
 }
 
 fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
+    for (entity, filter, span, method) in read_sites(ctx, file) {
+        if let Some(f) = report(ctx, file, entity, filter, span, method) {
+            out.push(f);
+        }
+    }
+}
+
+/// A query site whose filter this rule reads, and its verdict: what the PostgreSQL test
+/// (`server/tests/postgres.rs`) has the planner judge.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JudgedSite {
+    /// The span the finding would have (the method name).
+    pub span: Span,
+    /// Whether the rule reports it (some branch of the filter has no index).
+    pub flagged: bool,
+}
+
+/// Every query site of the file whose filter names at least one column, with its verdict.
+pub fn judged_sites(ctx: &Ctx, file: usize) -> Vec<JudgedSite> {
+    read_sites(ctx, file)
+        .into_iter()
+        .filter(|(_, filter, _, _)| {
+            matches!(filter, Filter::Branches(b) if b.iter().any(|g| !g.is_empty()))
+        })
+        .map(|(entity, filter, span, method)| JudgedSite {
+            flagged: report(ctx, file, entity, filter, span.clone(), method).is_some(),
+            span,
+        })
+        .collect()
+}
+
+/// The query sites of a file with the filter read from each: (entity, filter, span, method).
+fn read_sites<'a>(ctx: &Ctx<'a>, file: usize) -> Vec<(&'a Entity, Filter<'a>, Span, &'a str)> {
     // Tests and migrations run against small or empty tables, once: scans are fine there.
     if ctx.is_test_or_migration(file) {
-        return;
+        return Vec::new();
     }
-    let Some(source) = ctx.file(file) else { return };
-    for call in &source.facts.query_calls {
-        if let Some(f) = check_call(ctx, file, call) {
-            out.push(f);
-        }
-    }
-    for chain in &source.facts.query_builders {
-        if let Some(f) = check_chain(ctx, file, chain) {
-            out.push(f);
-        }
-    }
+    let Some(source) = ctx.file(file) else {
+        return Vec::new();
+    };
+    let calls = source
+        .facts
+        .query_calls
+        .iter()
+        .filter_map(|call| read_call(ctx, file, call));
+    let chains = source
+        .facts
+        .query_builders
+        .iter()
+        .filter_map(|chain| read_chain(ctx, chain));
+    calls.chain(chains).collect()
 }
 
 fn where_of(call: &QueryCall) -> Option<&Spanned<Value>> {
@@ -121,7 +157,11 @@ fn where_of(call: &QueryCall) -> Option<&Spanned<Value>> {
     }
 }
 
-fn check_call(ctx: &Ctx, file: usize, call: &QueryCall) -> Option<Finding> {
+fn read_call<'a>(
+    ctx: &Ctx<'a>,
+    file: usize,
+    call: &'a QueryCall,
+) -> Option<(&'a Entity, Filter<'a>, Span, &'a str)> {
     let entity = ctx.call_entity(call)?;
     if entity.kind == EntityKind::View {
         return None;
@@ -132,17 +172,13 @@ fn check_call(ctx: &Ctx, file: usize, call: &QueryCall) -> Option<Finding> {
         return None;
     }
     let filter = read_where(entity, &where_value.value);
-    report(
-        ctx,
-        file,
-        entity,
-        filter,
-        call.method_span.clone(),
-        &call.method,
-    )
+    Some((entity, filter, call.method_span.clone(), &call.method))
 }
 
-fn check_chain(ctx: &Ctx, file: usize, chain: &QueryBuilderChain) -> Option<Finding> {
+fn read_chain<'a>(
+    ctx: &Ctx<'a>,
+    chain: &'a QueryBuilderChain,
+) -> Option<(&'a Entity, Filter<'a>, Span, &'a str)> {
     let entity = ctx.chain_entity(chain)?;
     if entity.kind == EntityKind::View {
         return None;
@@ -180,14 +216,12 @@ fn check_chain(ctx: &Ctx, file: usize, chain: &QueryBuilderChain) -> Option<Find
     }
     let mut branches = vec![and_group];
     branches.extend(or_groups);
-    report(
-        ctx,
-        file,
+    Some((
         entity,
         Filter::Branches(branches),
         first.method_span.clone(),
         &first.method,
-    )
+    ))
 }
 
 fn report(
@@ -280,8 +314,12 @@ fn read_where<'a>(entity: &'a Entity, value: &Value) -> Filter<'a> {
 }
 
 /// The column a `where` key filters on: Some(None) for keys that filter nothing we index
-/// (the soft-delete column TypeORM adds itself), None when unknown.
+/// (the soft-delete column TypeORM adds itself, a negated condition), None when unknown.
 fn filtered_key<'a>(entity: &'a Entity, key: &str, value: &Value) -> Option<Option<Filtered<'a>>> {
+    // `Not(...)` keeps most rows: no index serves it (see `is_negative_condition`).
+    if matches!(value, Value::Call { callee, .. } if callee.rsplit('.').next() == Some("Not")) {
+        return Some(None);
+    }
     if let Some(c) = entity.column(key) {
         if entity
             .soft_delete
@@ -337,7 +375,12 @@ fn fragment_columns<'a>(
         _ => return None,
     };
     let mut out = Vec::new();
-    for name in alias_references(&text, alias) {
+    let mut negated = false;
+    for (name, negative) in alias_references(&text, alias) {
+        if negative {
+            negated = true;
+            continue;
+        }
         let found = entity
             .column(&name)
             .or_else(|| entity.column_by_db_name(&name));
@@ -374,15 +417,16 @@ fn fragment_columns<'a>(
             }
         }
     }
-    if out.is_empty() {
+    if out.is_empty() && !negated {
         None
     } else {
         Some(out)
     }
 }
 
-/// `alias.name` and `"alias"."name"` occurrences in SQL text.
-fn alias_references(sql: &str, alias: &str) -> Vec<String> {
+/// `alias.name` and `"alias"."name"` occurrences in SQL text, each with whether a negated
+/// condition follows it.
+fn alias_references(sql: &str, alias: &str) -> Vec<(String, bool)> {
     let mut names = Vec::new();
     let bytes = sql.as_bytes();
     for pattern in [format!("{alias}."), format!("\"{alias}\".")] {
@@ -403,12 +447,33 @@ fn alias_references(sql: &str, alias: &str) -> Vec<String> {
                 .chars()
                 .take_while(|c| c.is_alphanumeric() || *c == '_')
                 .collect();
+            let after = rest.get(name.len()..).unwrap_or("");
+            let after = after.strip_prefix('"').unwrap_or(after);
             if !name.is_empty() {
-                names.push(name);
+                names.push((name, is_negative_condition(after)));
             }
         }
     }
     names
+}
+
+/// `IS NOT NULL`, `<>`, `!=`, `NOT IN`, `NOT LIKE` after a column: a condition most rows
+/// meet, which no index serves (PostgreSQL scans the table for `parentId IS NOT NULL` with
+/// an index on `parentId`), and which an index added for it would not serve either.
+fn is_negative_condition(after_column: &str) -> bool {
+    let words: Vec<String> = after_column
+        .split_whitespace()
+        .take(3)
+        .map(str::to_ascii_uppercase)
+        .collect();
+    let first = words.first().map(String::as_str).unwrap_or("");
+    first.starts_with("<>")
+        || first.starts_with("!=")
+        || (first == "IS" && words.get(1).is_some_and(|w| w == "NOT"))
+        || (first == "NOT"
+            && words
+                .get(1)
+                .is_some_and(|w| w.starts_with("IN") || w.contains("LIKE")))
 }
 
 fn fix(ctx: &Ctx, entity: &Entity, column: &Filtered) -> Option<Fix> {
@@ -550,6 +615,28 @@ export class UsersService {{
         ] {
             assert!(idx002(body).is_empty(), "{body}");
         }
+    }
+
+    /// PostgreSQL scans the table for `parentId IS NOT NULL` although `parentId` has an
+    /// index (an index on `email` would not help `email <> :e` either): negated conditions
+    /// neither count as served nor ask for an index.
+    #[test]
+    fn negated_conditions_are_not_judged() {
+        for body in [
+            "return this.users.createQueryBuilder('u').where('u.team IS NOT NULL').getMany();",
+            "return this.users.createQueryBuilder('u').where('u.email <> :email', { email }).getMany();",
+            "return this.users.createQueryBuilder('u').where('u.email NOT IN (:...ids)', { ids }).getMany();",
+            "return this.users.find({ where: { email: Not(email) } });",
+        ] {
+            assert!(idx002(body).is_empty(), "{body}");
+        }
+        // The other columns of the filter are still judged.
+        let found = idx002(
+            "return this.users.createQueryBuilder('u').where('u.team IS NOT NULL').andWhere('u.email = :email', { email }).getMany();",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        let found = idx002("return this.users.find({ where: { handle: Not(email), email } });");
+        assert_eq!(found.len(), 1, "{found:?}");
     }
 
     #[test]

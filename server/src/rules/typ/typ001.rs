@@ -7,7 +7,7 @@
 //! | database type | TypeScript |
 //! |---|---|
 //! | `varchar`, `char`, `text`, `citext`, `uuid`, `inet`, `time`, `money` | `string` |
-//! | `bigint`, `numeric`, `decimal` | `string` (pg returns strings for them) |
+//! | `bigint`, `numeric`, `decimal` | `string` (pg returns strings for them; not flagged where every DataSource is SQLite, or MySQL told to return numbers: `bigNumberStrings: false`, `decimalNumbers: true`) |
 //! | `int`, `integer`, `smallint`, `real`, `double precision`, `float` | `number` |
 //! | `boolean` | `boolean` |
 //! | `timestamp`, `timestamptz` (and create/update/delete date columns) | `Date` |
@@ -40,6 +40,7 @@
 //! ```
 //! The quick fix rewrites the property's type (keeping `| null`); convert where you compute.
 
+use super::driver::{all_return_numbers, wide_of, Wide};
 use super::shape::{enum_reference, shapes, Shape};
 use crate::finding::{Applicability, FileChange, Finding, Fix, Severity, TextEdit};
 use crate::model::{Column, ColumnKind};
@@ -143,6 +144,13 @@ fn expect_of(column: &Column) -> Option<Expect> {
 
 fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
     let path = ctx.path(file);
+    // Asked only when a `bigint` / `decimal` column is typed otherwise: it reads every
+    // DataSource of the workspace.
+    let numbers = [std::cell::OnceCell::new(), std::cell::OnceCell::new()];
+    let driver_returns_numbers = |wide: Wide| {
+        let cell = &numbers[usize::from(wide == Wide::Decimal)];
+        *cell.get_or_init(|| all_return_numbers(ctx, wide))
+    };
     for entity in ctx.model.entities_touching(file) {
         for column in &entity.columns {
             if column.origin.file != file || column.origin.class.is_none() || skipped(ctx, column) {
@@ -161,6 +169,10 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
                     .iter()
                     .any(|s| fits(&expect, s, enum_shape.as_ref()))
             {
+                continue;
+            }
+            let wide = column.db_type.as_deref().and_then(wide_of);
+            if wide.is_some_and(driver_returns_numbers) {
                 continue;
             }
             let Some(wanted) = expected_text(&expect, column) else {
@@ -397,6 +409,37 @@ export type Money = string;
         ] {
             assert_eq!(typ001(body).len(), 1, "{body}");
         }
+    }
+
+    #[test]
+    fn numbers_are_right_where_every_driver_returns_numbers() {
+        let body = "  @Column({ type: 'bigint' }) createdAtMicros: number;\n\n  @Column('decimal') rate: number;";
+        let text = entity(body);
+        let run = |data_source: &str| {
+            let ws = workspace(&[
+                ("src/items/item.entity.ts", text.as_str()),
+                ("src/data-source.ts", data_source),
+            ]);
+            lines(&ws, "TYP001").len()
+        };
+        let mysql = "import { DataSource } from 'typeorm';
+import { MysqlConnectionOptions } from 'typeorm/driver/mysql/MysqlConnectionOptions';
+
+const base = { entities: [] };
+const mysqlOptions: MysqlConnectionOptions = { ...base, type: 'mysql', supportBigNumbers: true, bigNumberStrings: false };
+export const ds = new DataSource(mysqlOptions);
+export const local = new DataSource({ type: 'sqlite', database: 'local.db' });
+";
+        // bigint comes back as a number; mysql2 still returns decimals as strings
+        assert_eq!(run(mysql), 1);
+        let decimals = mysql.replace(
+            "bigNumberStrings: false",
+            "bigNumberStrings: false, decimalNumbers: true",
+        );
+        assert_eq!(run(&decimals), 0);
+        // TypeORM's own MySQL defaults return strings, and so does PostgreSQL
+        assert_eq!(run(&mysql.replace(", bigNumberStrings: false", "")), 2);
+        assert_eq!(run(&mysql.replace("'sqlite'", "'postgres'")), 2);
     }
 
     #[test]
