@@ -67,7 +67,7 @@ fn drop_flags(model: &mut Model) {
         })
         .collect();
     for i in flags {
-        if let Some(e) = model.entities.get_mut(i) {
+        if let Some(e) = model.entities.get_mut(i).map(std::sync::Arc::make_mut) {
             e.soft_delete = None;
         }
     }
