@@ -23,6 +23,15 @@ const IGNORE_FILES: &[&str] = &[".gitignore", ".ignore"];
 
 /// Every TypeScript source file of the workspace that the config selects, sorted.
 pub fn discover(root: &Path, config: &Config) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    discover_each(root, config, |path| files.push(path));
+    files.sort();
+    files
+}
+
+/// [`discover`] one file at a time, in walk order, as the walk finds them (so that the
+/// files found first can be read and parsed while the walk goes on).
+pub fn discover_each(root: &Path, config: &Config, mut found: impl FnMut(PathBuf)) {
     let filter = GlobFilter::new(config);
     let prune_root = root.to_path_buf();
     let prune_filter = filter.clone();
@@ -33,7 +42,7 @@ pub fn discover(root: &Path, config: &Config) -> Vec<PathBuf> {
         .require_git(false)
         .filter_entry(move |entry| keep_entry(&prune_root, &prune_filter, entry))
         .build();
-    let mut files: Vec<PathBuf> = walker
+    let files = walker
         .filter_map(|entry| match entry {
             Ok(entry) => Some(entry),
             Err(err) => {
@@ -44,10 +53,10 @@ pub fn discover(root: &Path, config: &Config) -> Vec<PathBuf> {
         .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
         .map(DirEntry::into_path)
         .filter(|path| has_source_extension(path))
-        .filter(|path| relative(root, path).is_some_and(|rel| filter.selects(&rel)))
-        .collect();
-    files.sort();
-    files
+        .filter(|path| relative(root, path).is_some_and(|rel| filter.selects(&rel)));
+    for path in files {
+        found(path);
+    }
 }
 
 /// Whether one file (e.g. changed on disk) belongs to the workspace by the same rules as

@@ -75,6 +75,10 @@ pub struct Fix {
     /// True when `changes` creates a migration file (applied by the CLI only with
     /// `--with-migrations`).
     pub creates_migration: bool,
+    /// Files this fix edits only to register the migration it creates (the DataSource's
+    /// `migrations` array, its index file): left alone when the migration is not written.
+    #[serde(skip)]
+    pub migration_edits: Vec<PathBuf>,
     /// True while only the title and applicability are known: checking without fixes
     /// wanted leaves `changes` empty, and [`crate::rules::build_fixes`] builds them on
     /// demand (for `--fix`, JSON output, code actions).
@@ -89,6 +93,7 @@ impl Fix {
             applicability: Applicability::Safe,
             changes,
             creates_migration: false,
+            migration_edits: Vec::new(),
             deferred: false,
         }
     }

@@ -231,6 +231,9 @@ struct Creation {
 #[derive(Debug, Default, Clone)]
 pub struct FixPlan {
     edits: BTreeMap<PathBuf, Vec<TextEdit>>,
+    /// Edits that register a migration (see [`Fix::migration_edits`]): made only when
+    /// migrations are written.
+    registrations: BTreeMap<PathBuf, Vec<TextEdit>>,
     creations: Vec<Creation>,
     renames: Vec<(PathBuf, PathBuf)>,
     accepted: usize,
@@ -258,7 +261,19 @@ impl FixPlan {
             return false;
         }
         for change in &fix.changes {
-            self.accept(change, fix.creates_migration);
+            match change {
+                FileChange::Edit { path, edits } if fix.migration_edits.contains(path) => {
+                    let accepted = self.registrations.entry(path.clone()).or_default();
+                    accepted.extend(
+                        edits
+                            .iter()
+                            .filter(|e| !accepted.contains(e))
+                            .cloned()
+                            .collect::<Vec<_>>(),
+                    );
+                }
+                _ => self.accept(change, fix.creates_migration),
+            }
         }
         self.accepted += 1;
         true
@@ -294,12 +309,15 @@ impl FixPlan {
         if self.renames.iter().any(|(_, to)| to == path) {
             return true;
         }
-        let Some(accepted) = self.edits.get(path) else {
-            return false;
-        };
+        let accepted = self
+            .edits
+            .get(path)
+            .into_iter()
+            .chain(self.registrations.get(path))
+            .flatten();
         edits.iter().any(|edit| {
             accepted
-                .iter()
+                .clone()
                 .any(|old| old != edit && overlaps(&old.span, &edit.span))
         })
     }
@@ -343,7 +361,20 @@ impl FixPlan {
         with_migrations: bool,
     ) -> Result<ApplyReport, FixError> {
         let mut report = ApplyReport::default();
-        for (path, edits) in &self.edits {
+        let mut all = self.edits.clone();
+        if with_migrations {
+            for (path, edits) in &self.registrations {
+                let list = all.entry(path.clone()).or_default();
+                list.extend(
+                    edits
+                        .iter()
+                        .filter(|e| !list.contains(e))
+                        .cloned()
+                        .collect::<Vec<_>>(),
+                );
+            }
+        }
+        for (path, edits) in &all {
             self.apply_file_edits(path, edits, &read, &mut report)?;
         }
         for creation in &self.creations {

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod discover;
 pub mod file_naming;
+pub mod files;
 pub mod finding;
 pub mod fix;
 pub mod links;

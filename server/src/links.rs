@@ -38,19 +38,19 @@ pub struct ImportSite {
 #[derive(Debug, Default, Clone)]
 pub struct Links {
     /// Per file, per import (in `facts.imports` order): the workspace file it names.
-    targets: Vec<Vec<Option<usize>>>,
+    targets: Arc<Vec<Vec<Option<usize>>>>,
     /// Per file: the imports naming it, sorted.
-    importers: Vec<Vec<ImportSite>>,
+    importers: Arc<Vec<Vec<ImportSite>>>,
     /// The file-name styles of the files that declare entities (NAM001's workspace style).
     pub entity_file_names: StyleCounts,
     /// The file-name styles of the migration files (NAM001 judges them among themselves:
     /// TypeORM's generator writes `<timestamp>-PascalName.ts`).
     pub migration_file_names: StyleCounts,
     /// Statements with an `ON CONFLICT` target (IDX003), gathered on first use.
-    pub conflict_sites: std::sync::OnceLock<Vec<crate::rules::idx::upsert::ConflictSite>>,
+    pub conflict_sites: Arc<std::sync::OnceLock<Vec<crate::rules::idx::upsert::ConflictSite>>>,
     /// Entity (class) name -> the query calls whose receiver is its repository, as
     /// (file, index in `facts.query_calls`).
-    calls_by_entity: HashMap<String, Vec<(usize, usize)>>,
+    calls_by_entity: Arc<HashMap<String, Vec<(usize, usize)>>>,
     /// Per file: its imports written with the import prefix that name a workspace file.
     prefixed: Vec<u32>,
     /// The sum of `prefixed`: whether the workspace uses the prefix convention at all.
@@ -93,14 +93,14 @@ impl Links {
             })
             .collect();
         let mut links = Links {
-            importers: vec![Vec::new(); files.len()],
-            targets,
-            calls_by_entity: HashMap::new(),
+            importers: Arc::new(vec![Vec::new(); files.len()]),
+            targets: Arc::new(targets),
+            calls_by_entity: Arc::default(),
             prefixed: Vec::new(),
             prefixed_total: 0,
             entity_file_names: StyleCounts::default(),
             migration_file_names: StyleCounts::default(),
-            conflict_sites: std::sync::OnceLock::new(),
+            conflict_sites: Arc::default(),
         };
         links.index_importers();
         for (fi, f) in files.iter().enumerate() {
@@ -136,22 +136,39 @@ impl Links {
                     .or_insert_with(|| resolve_key(k, by_path, resolver))
             })
             .collect();
-        if let Some(slot) = self.targets.get_mut(fi) {
-            if *slot != row {
+        if self.targets.get(fi).is_some_and(|old| *old != row) {
+            if let Some(slot) = Arc::make_mut(&mut self.targets).get_mut(fi) {
                 *slot = row;
-                self.index_importers();
             }
+            self.index_importers();
         }
         let prefixed = self.count_prefixed(fi, file, resolver);
         if let Some(slot) = self.prefixed.get_mut(fi) {
             self.prefixed_total = self.prefixed_total - *slot as usize + prefixed as usize;
             *slot = prefixed;
         }
-        self.conflict_sites = std::sync::OnceLock::new();
-        for calls in self.calls_by_entity.values_mut() {
-            calls.retain(|(f, _)| *f != fi);
+        self.conflict_sites = Arc::default();
+        // Most edits keep the file's repository calls: the shared map stays as it is.
+        let mut before: Vec<(&str, usize)> = self
+            .calls_by_entity
+            .iter()
+            .flat_map(|(e, calls)| {
+                calls
+                    .iter()
+                    .filter(|(f, _)| *f == fi)
+                    .map(move |(_, c)| (e.as_str(), *c))
+            })
+            .collect();
+        before.sort_unstable();
+        let mut after = repository_calls(file);
+        after.sort_unstable();
+        if before != after {
+            let calls_by_entity = Arc::make_mut(&mut self.calls_by_entity);
+            for calls in calls_by_entity.values_mut() {
+                calls.retain(|(f, _)| *f != fi);
+            }
+            self.add_calls(fi, file);
         }
-        self.add_calls(fi, file);
     }
 
     /// Counts the name styles of `entity_files` and of the migration files (each file
@@ -223,28 +240,40 @@ impl Links {
     }
 
     fn index_importers(&mut self) {
-        for list in &mut self.importers {
-            list.clear();
-        }
+        let mut importers = vec![Vec::new(); self.targets.len()];
         for (file, row) in self.targets.iter().enumerate() {
             for (import, target) in row.iter().enumerate() {
-                if let Some(list) = target.and_then(|t| self.importers.get_mut(t)) {
+                if let Some(list) = target.and_then(|t| importers.get_mut(t)) {
                     list.push(ImportSite { file, import });
                 }
             }
         }
+        self.importers = Arc::new(importers);
     }
 
     fn add_calls(&mut self, fi: usize, file: &SourceFile) {
-        for (ci, call) in file.facts.query_calls.iter().enumerate() {
-            if let Receiver::Repository { entity } = &call.receiver {
-                self.calls_by_entity
-                    .entry(entity.clone())
-                    .or_default()
-                    .push((fi, ci));
-            }
+        let calls_by_entity = Arc::make_mut(&mut self.calls_by_entity);
+        for (entity, ci) in repository_calls(file) {
+            calls_by_entity
+                .entry(entity.to_string())
+                .or_default()
+                .push((fi, ci));
         }
     }
+}
+
+/// The query calls of a file on an entity's repository, as (entity, index in
+/// `facts.query_calls`).
+fn repository_calls(file: &SourceFile) -> Vec<(&str, usize)> {
+    file.facts
+        .query_calls
+        .iter()
+        .enumerate()
+        .filter_map(|(ci, call)| match &call.receiver {
+            Receiver::Repository { entity } => Some((entity.as_str(), ci)),
+            _ => None,
+        })
+        .collect()
 }
 
 fn key<'a>(from: &'a Path, specifier: &'a str) -> Key<'a> {

@@ -3,6 +3,7 @@
 
 use crate::cache::{self, FactCache};
 use crate::config::Config;
+use crate::files::Files;
 use crate::finding::Finding;
 use crate::model::{Model, SourceFile};
 use crate::resolve::{Resolver, TsConfig};
@@ -15,31 +16,46 @@ use std::sync::Arc;
 /// Files larger than this are skipped (generated bundles, fixtures of other tools).
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
-/// Cloning is cheap next to a build: file texts and facts are shared (`Arc`), only the
-/// model's own tables are copied (the LSP's analysis edits a private copy of the
-/// published workspace).
+/// Cloning is cheap: file texts and facts, the path index and the model's tables are
+/// shared (`Arc`) and copied on write, part by part (the LSP's analysis edits a private
+/// copy of the published workspace for every run).
 #[derive(Clone)]
 pub struct Workspace {
     pub root: PathBuf,
     pub config: Config,
     pub resolver: Resolver,
-    pub files: BTreeMap<PathBuf, Arc<SourceFile>>,
+    pub files: Files,
     pub model: Model,
     /// Problems met while loading (unreadable files, bad tsconfig), for the user.
     pub warnings: Vec<String>,
 }
 
 impl Workspace {
-    /// Discovers and parses every file under `root` in parallel.
+    /// Discovers and parses every file under `root` in parallel: the walk runs on its own
+    /// thread and hands each file to the parsers as it finds it.
     pub fn load(root: &Path, config: Config) -> Workspace {
-        let paths = crate::discover::discover(root, &config);
         let mut warnings = Vec::new();
-        let loaded: Vec<Result<SourceFile, String>> = paths
-            .par_iter()
-            .map(|p| read_source(p).map(|text| SourceFile::new(p.clone(), text)))
-            .collect();
+        let mut loaded: Vec<(PathBuf, Result<SourceFile, String>)> = std::thread::scope(|s| {
+            let (found, paths) = std::sync::mpsc::channel();
+            let walk_config = &config;
+            s.spawn(move || {
+                crate::discover::discover_each(root, walk_config, |p| {
+                    let _ = found.send(p);
+                })
+            });
+            paths
+                .into_iter()
+                .par_bridge()
+                .map(|p| {
+                    let file = read_source(&p).map(|text| SourceFile::new(p.clone(), text));
+                    (p, file)
+                })
+                .collect()
+        });
+        // Files arrive in walk and thread order; warnings are listed in path order.
+        loaded.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut files = BTreeMap::new();
-        for item in loaded {
+        for (_, item) in loaded {
             match item {
                 Ok(f) => {
                     files.insert(f.path.clone(), Arc::new(f));
@@ -75,7 +91,7 @@ impl Workspace {
                 warnings.push(format!("{}: cache not written: {e}", root.display()));
             }
         }
-        let files = loaded
+        let files: BTreeMap<PathBuf, Arc<SourceFile>> = loaded
             .into_iter()
             .map(|l| (l.file.path.clone(), Arc::new(l.file)))
             .collect();
@@ -86,21 +102,18 @@ impl Workspace {
 
     /// A workspace of in-memory sources (tests, the LSP before the disk scan finishes).
     pub fn from_sources(root: &Path, config: Config, sources: Vec<(PathBuf, String)>) -> Workspace {
-        let files = sources
+        let files: BTreeMap<PathBuf, Arc<SourceFile>> = sources
             .into_par_iter()
             .map(|(p, t)| (p.clone(), Arc::new(SourceFile::new(p, t))))
             .collect();
         Workspace::with_files(root, config, files)
     }
 
-    pub fn with_files(
-        root: &Path,
-        mut config: Config,
-        files: BTreeMap<PathBuf, Arc<SourceFile>>,
-    ) -> Workspace {
+    pub fn with_files(root: &Path, mut config: Config, files: impl Into<Files>) -> Workspace {
         let (tsconfig, warnings) = TsConfig::load(root);
         let resolver = Resolver::new(root, &config, tsconfig);
-        let list: Vec<Arc<SourceFile>> = files.values().cloned().collect();
+        let files: Files = files.into();
+        let list = files.to_list();
         config.workspace_aliases = crate::model::wrappers::derive_aliases(&list, &resolver);
         config.base_columns = crate::model::detect_base_columns(&list, &config);
         let model = Model::build(list, &config, &resolver);
@@ -116,7 +129,7 @@ impl Workspace {
 
     /// Replaces (or adds) one file; call [`Workspace::rebuild`] after a batch of changes.
     pub fn set_file(&mut self, file: Arc<SourceFile>) {
-        self.files.insert(file.path.clone(), file);
+        self.files.insert(file);
     }
 
     /// Replaces (or adds) one file and updates the model incrementally: an edit that keeps
@@ -124,7 +137,7 @@ impl Workspace {
     /// in or inheriting from it. Returns true when the update was incremental (false: the
     /// model was rebuilt, any finding anywhere may have changed).
     pub fn update_file(&mut self, file: Arc<SourceFile>) -> bool {
-        let old = self.files.insert(file.path.clone(), file.clone());
+        let old = self.files.insert(file.clone());
         // A wrapper decorator's definition changed: every entity may read differently.
         let wrappers_changed = match &old {
             Some(o) => {
@@ -146,7 +159,7 @@ impl Workspace {
 
     /// Rebuilds the model from the current files.
     pub fn rebuild(&mut self) {
-        let list: Vec<Arc<SourceFile>> = self.files.values().cloned().collect();
+        let list = self.files.to_list();
         self.config.workspace_aliases =
             crate::model::wrappers::derive_aliases(&list, &self.resolver);
         self.model = Model::build(list, &self.config, &self.resolver);

@@ -157,6 +157,9 @@ fn check_path(
     }
     collect_sources(&ws, &findings, &mut gathered.sources);
     gathered.findings.extend(findings);
+    // Freeing every file's facts one allocation at a time costs about 5% of a cold check;
+    // the process ends soon after (one workspace per path given) and frees it at once.
+    std::mem::forget(ws);
     Ok(())
 }
 

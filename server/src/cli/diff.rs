@@ -73,6 +73,8 @@ fn apply_in_memory(
     for fix in fixes {
         for change in &fix.changes {
             match change {
+                FileChange::Edit { path, .. }
+                    if !with_migrations && fix.migration_edits.contains(path) => {}
                 FileChange::Edit { path, edits: e } => {
                     let list = edits.entry(path.clone()).or_default();
                     list.extend(

@@ -18,7 +18,10 @@ pub fn hover(model: &Model, path: &Path, text: &str, offset: usize) -> Option<(S
         }
     }
     let (span, word) = word_at(text, offset)?;
-    let entity = model.entity(word)?;
+    let entity = match model.file_index(path) {
+        Some(file) => model.entity_from(file, word)?,
+        None => model.entity(word)?,
+    };
     Some((entity_markdown(model, entity), span))
 }
 
@@ -124,7 +127,7 @@ fn column_markdown(model: &Model, e: &Entity, c: &Column) -> String {
 
 fn relation_markdown(model: &Model, e: &Entity, r: &Relation) -> String {
     let mut out = format!("**{}.{}**: {}\n\n", e.name, r.property, relation_summary(r));
-    if let Some(target) = r.target.as_deref().and_then(|t| model.entity(t)) {
+    if let Some(target) = model.relation_target(r) {
         let _ = writeln!(out, "- target table: `{}`", target.table);
     }
     if !r.join_columns.is_empty() {
@@ -214,7 +217,7 @@ fn incoming(model: &Model, e: &Entity) -> Vec<String> {
             other
                 .relations
                 .iter()
-                .filter(|r| r.target.as_deref() == Some(e.name.as_str()))
+                .filter(|r| model.relation_targets(r, e))
                 .map(move |r| format!("`{}.{}` ({})", other.name, r.property, r.kind.decorator()))
         })
         .collect();

@@ -15,6 +15,8 @@ pub mod indexing;
 pub mod navigation;
 pub mod position;
 pub mod rebase;
+#[cfg(test)]
+mod same_name_tests;
 pub mod server;
 pub mod session;
 pub mod transport;

@@ -47,6 +47,15 @@ pub fn definition(model: &Model, path: &Path, text: &str, offset: usize) -> Vec<
     let Some((_, word)) = word_at(text, offset) else {
         return Vec::new();
     };
+    // The class the file's own declarations or imports name, else every class so named.
+    if let Some(r) = model
+        .file_index(path)
+        .and_then(|file| model.class_from(file, word))
+    {
+        if let Some(class) = model.class(r) {
+            return vec![(model.path(r.file), class.name_span.clone())];
+        }
+    }
     let classes: Vec<Place> = model
         .classes
         .named(word)
@@ -72,7 +81,7 @@ fn relation_jump(model: &Model, path: &Path, offset: usize) -> Option<Place> {
         .flat_map(|e| &e.relations)
         .filter(|r| r.origin.file == file);
     for r in relations {
-        let target = r.target.as_deref().and_then(|t| model.entity(t));
+        let target = model.relation_target(r);
         if r.target_span.as_ref().is_some_and(|s| contains(s, offset)) {
             let t = target?;
             return Some((model.path(t.file), t.name_span.clone()));
@@ -105,7 +114,7 @@ pub fn references(ws: &Workspace, text: &str, offset: usize, with_declaration: b
     }
     for other in &model.entities {
         for r in &other.relations {
-            if r.target.as_deref() == Some(entity.name.as_str()) {
+            if model.relation_targets(r, entity) {
                 let span = r.target_span.clone().unwrap_or_else(|| r.name_span.clone());
                 out.push((model.path(r.origin.file), span));
             }

@@ -26,18 +26,22 @@ pub fn build(mut files: Vec<Arc<SourceFile>>, config: &Config, resolver: &Resolv
         .collect();
     let classes = ClassIndex::new(&files);
     let managed_bases = classes.named(&config.base_class).to_vec();
+    // Imports are resolved once here; class resolution below follows these answers.
+    let links = crate::links::Links::build(&files, &by_path, resolver);
     let mut model = Model {
         files,
-        by_path,
+        by_path: Arc::new(by_path),
         classes,
         managed_bases,
+        links,
         ..Model::default()
     };
-    let ctx = Ctx::of(&model, config, resolver);
+    let ctx = Ctx::of(&model, config);
     // Entities of different files are independent; rayon keeps them in file order.
-    let entities: Vec<Entity> = (0..model.files.len())
+    let entities: Vec<Arc<Entity>> = (0..model.files.len())
         .into_par_iter()
         .flat_map_iter(|fi| ctx.file_entities(fi))
+        .map(Arc::new)
         .collect();
     model.entities = entities;
     reindex(&mut model);
@@ -92,7 +96,7 @@ fn default_join_columns(model: &mut Model, config: &Config) {
         }
     }
     for (ei, ri, names) in renames {
-        let Some(e) = model.entities.get_mut(ei) else {
+        let Some(e) = model.entities.get_mut(ei).map(Arc::make_mut) else {
             continue;
         };
         let Some(r) = e.relations.get_mut(ri) else {
@@ -113,13 +117,9 @@ fn default_join_columns(model: &mut Model, config: &Config) {
 /// Replaces one file whose model-relevant shape (class names, `extends`, entity
 /// decorators, imports, schemas) is unchanged, rebuilding only the entities declared in
 /// it or inheriting from it. Returns false (and changes nothing) when the shape changed
-/// or the file is new: the caller then rebuilds the whole model.
-pub fn update_file(
-    model: &mut Model,
-    file: Arc<SourceFile>,
-    config: &Config,
-    resolver: &Resolver,
-) -> bool {
+/// or the file is new: the caller then rebuilds the whole model. The file's imports are
+/// part of that shape, so the import resolutions in `model.links` still hold for it.
+pub fn update_file(model: &mut Model, file: Arc<SourceFile>, config: &Config) -> bool {
     let Some(fi) = model.file_index(&file.path) else {
         return false;
     };
@@ -131,7 +131,7 @@ pub fn update_file(
     }
     model.files[fi] = file;
     let affected: Vec<usize> = model.touching.get(&fi).cloned().unwrap_or_default();
-    let ctx = Ctx::of(model, config, resolver);
+    let ctx = Ctx::of(model, config);
     let mut rebuilt = Vec::with_capacity(affected.len());
     let mut schemas = ctx
         .file_entities(fi)
@@ -164,7 +164,7 @@ pub fn update_file(
     for (i, e) in rebuilt {
         if let Some(slot) = model.entities.get_mut(i) {
             names_changed |= slot.name != e.name || slot.table != e.table;
-            *slot = e;
+            *slot = Arc::new(e);
         }
     }
     if names_changed {
@@ -265,11 +265,11 @@ fn reindex(model: &mut Model) {
         .iter()
         .find(|f| f.facts.has_migration())
         .and_then(|f| f.path.parent().map(Path::to_path_buf));
-    model.by_name = by_name;
-    model.by_class = by_class;
-    model.by_table = by_table;
-    model.by_table_folded = by_table_folded;
-    model.touching = touching;
+    model.by_name = Arc::new(by_name);
+    model.by_class = Arc::new(by_class);
+    model.by_table = Arc::new(by_table);
+    model.by_table_folded = Arc::new(by_table_folded);
+    model.touching = Arc::new(touching);
 }
 
 fn entity_kind(class: &ClassFact, config: &Config) -> Option<EntityKind> {
@@ -286,19 +286,17 @@ fn entity_kind(class: &ClassFact, config: &Config) -> Option<EntityKind> {
 
 struct Ctx<'a> {
     files: &'a [Arc<SourceFile>],
-    by_path: &'a HashMap<std::path::PathBuf, usize>,
+    links: &'a crate::links::Links,
     classes: &'a ClassIndex,
-    resolver: &'a Resolver,
     config: &'a Config,
 }
 
 impl<'a> Ctx<'a> {
-    fn of(model: &'a Model, config: &'a Config, resolver: &'a Resolver) -> Ctx<'a> {
+    fn of(model: &'a Model, config: &'a Config) -> Ctx<'a> {
         Ctx {
             files: &model.files,
-            by_path: &model.by_path,
+            links: &model.links,
             classes: &model.classes,
-            resolver,
             config,
         }
     }
@@ -338,14 +336,7 @@ impl<'a> Ctx<'a> {
             else {
                 return (chain, None);
             };
-            match resolve_class(
-                &name,
-                current.file,
-                self.files,
-                self.by_path,
-                self.classes,
-                self.resolver,
-            ) {
+            match resolve_class(&name, current.file, self.files, self.links, self.classes) {
                 Some(parent) if parent != start && !chain.contains(&parent) => {
                     chain.push(parent);
                     current = parent;
@@ -370,14 +361,8 @@ impl<'a> Ctx<'a> {
             .iter()
             .find(|d| d.span == rel.origin.span)
             .and_then(|d| d.arg(0))?;
-        let certain = super::classes::resolve_class_certain(
-            name,
-            file,
-            self.files,
-            self.by_path,
-            self.classes,
-            self.resolver,
-        );
+        let certain =
+            super::classes::resolve_class_certain(name, file, self.files, self.links, self.classes);
         if certain.is_some() || !matches!(written.value, crate::syntax::Value::Str(_)) {
             return certain;
         }
@@ -503,14 +488,9 @@ impl<'a> Ctx<'a> {
             let Some(name) = col.embedded.as_deref() else {
                 continue;
             };
-            let Some(r) = resolve_class(
-                name,
-                col.origin.file,
-                self.files,
-                self.by_path,
-                self.classes,
-                self.resolver,
-            ) else {
+            let Some(r) =
+                resolve_class(name, col.origin.file, self.files, self.links, self.classes)
+            else {
                 continue;
             };
             let Some(class) = self.class(r) else { continue };
@@ -622,7 +602,7 @@ fn table_name(class: &ClassFact, kind: EntityKind, config: &Config) -> String {
 }
 
 /// `@ChildEntity` classes live in their nearest entity ancestor's table.
-fn inherit_child_tables(entities: &mut [Entity]) {
+fn inherit_child_tables(entities: &mut [Arc<Entity>]) {
     let tables: HashMap<(usize, usize), String> = entities
         .iter()
         .filter(|e| e.kind != EntityKind::Child)
@@ -634,7 +614,9 @@ fn inherit_child_tables(entities: &mut [Entity]) {
             .iter()
             .find_map(|a| tables.get(&(a.file, a.class)))
         {
-            e.table = t.clone();
+            if e.table != *t {
+                Arc::make_mut(e).table = t.clone();
+            }
         }
     }
 }

@@ -73,9 +73,11 @@ pub fn column(
     }
     if kind == ColumnKind::PrimaryGenerated {
         db_type = match db_type.as_deref() {
+            // CockroachDB's `unique_rowid()`: an INT8
+            Some("rowid") => Some("int8".into()),
             Some("uuid") => Some("uuid".into()),
-            Some("increment") | Some("identity") | Some("rowid") | None => db_type
-                .filter(|t| t != "increment" && t != "identity" && t != "rowid")
+            Some("increment") | Some("identity") | None => db_type
+                .filter(|t| t != "increment" && t != "identity")
                 .or(Some("integer".into())),
             Some(other) => Some(other.to_string()),
         };
@@ -142,6 +144,11 @@ pub fn relation(
                     // `(t) => t.extra.owner`: the path after the parameter.
                     let after_param = path.split_once('.').map_or(path, |(_, rest)| rest);
                     inverse = Some(after_param.to_string());
+                    inverse_span = Some(body.span.clone());
+                } else if let Value::Str(s) = &body.value {
+                    // `() => 'users'`: TypeORM calls the function and takes the string
+                    // it returns as the inverse property path.
+                    inverse = Some(s.clone());
                     inverse_span = Some(body.span.clone());
                 }
             }

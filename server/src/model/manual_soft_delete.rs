@@ -12,6 +12,7 @@ const NAMES: &[&str] = &["deletedAt", "deleted_at", "deleted"];
 /// Marks entities whose inherited manual soft-delete column the workspace's queries
 /// filter with `IS NULL`.
 pub fn detect(model: &mut Model, config: &Config) {
+    drop_flags(model);
     let mut found: Vec<(usize, String)> = Vec::new();
     for (i, e) in model.entities.iter().enumerate() {
         if e.soft_delete.is_some() {
@@ -42,10 +43,47 @@ pub fn detect(model: &mut Model, config: &Config) {
         if !filtered.contains(&column) {
             continue;
         }
-        if let Some(e) = model.entities.get_mut(i) {
+        if let Some(e) = model.entities.get_mut(i).map(std::sync::Arc::make_mut) {
             e.soft_delete = Some(SoftDelete::Manual { column });
         }
     }
+}
+
+/// A plain column of the configured soft-delete name that holds a flag (`boolean`,
+/// `tinyint`, a number) rather than a date is a status, not a soft delete: rows with the
+/// flag set stay readable on purpose (a sync protocol's tombstones), and `IS NULL` would
+/// be the wrong filter anyway (`false` / `0` is not null).
+fn drop_flags(model: &mut Model) {
+    let flags: Vec<usize> = model
+        .entities
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| {
+            let Some(SoftDelete::Manual { column }) = &e.soft_delete else {
+                return None;
+            };
+            let c = e.column_by_db_name(column)?;
+            is_known_non_date(model, c).then_some(i)
+        })
+        .collect();
+    for i in flags {
+        if let Some(e) = model.entities.get_mut(i).map(std::sync::Arc::make_mut) {
+            e.soft_delete = None;
+        }
+    }
+}
+
+fn is_known_non_date(model: &Model, c: &Column) -> bool {
+    if let Some(t) = c.db_type.as_deref() {
+        return !(t.starts_with("timestamp") || t.starts_with("date") || t == "time");
+    }
+    model.type_of(&c.origin).is_some_and(|t| {
+        let members = t.non_nullish();
+        !members.is_empty()
+            && !members
+                .iter()
+                .any(|m| matches!(m.text.as_str(), "Date" | "any" | "unknown"))
+    })
 }
 
 fn is_candidate(c: &Column, config: &Config) -> bool {

@@ -46,27 +46,31 @@ impl SourceFile {
     }
 }
 
+/// Cloning copies one reference count per file and per entity: the tables are shared
+/// (`Arc`) and replaced, not edited, when an update changes them (the language server
+/// clones the model of its published snapshot for every analysis run).
 #[derive(Debug, Default, Clone)]
 pub struct Model {
     /// The files the model was built from, sorted by path.
     pub files: Vec<Arc<SourceFile>>,
-    pub by_path: HashMap<PathBuf, usize>,
+    pub by_path: Arc<HashMap<PathBuf, usize>>,
     pub classes: ClassIndex,
-    pub entities: Vec<Entity>,
+    /// Shared with earlier copies until an update rebuilds one (`Arc::make_mut`).
+    pub entities: Vec<Arc<Entity>>,
     /// Entity indexes by entity (class) name.
-    pub by_name: HashMap<String, Vec<usize>>,
+    pub by_name: Arc<HashMap<String, Vec<usize>>>,
     /// Entity index by declaring class.
-    pub by_class: HashMap<ClassRef, usize>,
+    pub by_class: Arc<HashMap<ClassRef, usize>>,
     /// Entity indexes by table name.
-    pub by_table: HashMap<String, Vec<usize>>,
+    pub by_table: Arc<HashMap<String, Vec<usize>>>,
     /// Entity indexes by lower-cased table name (unquoted SQL identifiers fold case).
-    pub by_table_folded: HashMap<String, Vec<usize>>,
+    pub by_table_folded: Arc<HashMap<String, Vec<usize>>>,
     /// The folder of the first migration class of the workspace, if any.
     pub migrations_folder: Option<PathBuf>,
     /// The managed base class(es) (`ManagedEntity` by default).
     pub managed_bases: Vec<ClassRef>,
     /// For each file, the entities declared in it or inheriting a class declared in it.
-    pub touching: HashMap<usize, Vec<usize>>,
+    pub touching: Arc<HashMap<usize, Vec<usize>>>,
     /// Resolved imports, who imports each file, query calls by entity.
     pub links: crate::links::Links,
 }
@@ -78,7 +82,6 @@ impl Model {
         resolver: &crate::resolve::Resolver,
     ) -> Model {
         let mut model = build::build(files, config, resolver);
-        model.links = crate::links::Links::build(&model.files, &model.by_path, resolver);
         let entity_files: Vec<usize> = model.entities.iter().map(|e| e.file).collect();
         model
             .links
@@ -95,7 +98,7 @@ impl Model {
         config: &Config,
         resolver: &crate::resolve::Resolver,
     ) -> bool {
-        if build::update_file(self, file.clone(), config, resolver) {
+        if build::update_file(self, file.clone(), config) {
             if let Some(fi) = self.file_index(&file.path) {
                 self.links.update_file(fi, &file, &self.by_path, resolver);
             }
@@ -132,7 +135,7 @@ impl Model {
     /// The entity with this class name (the first one when names collide across files).
     pub fn entity(&self, name: &str) -> Option<&Entity> {
         let i = *self.by_name.get(name)?.first()?;
-        self.entities.get(i)
+        self.entities.get(i).map(|e| &**e)
     }
 
     pub fn entities_of_table(&self, table: &str) -> impl Iterator<Item = &Entity> {
@@ -140,7 +143,7 @@ impl Model {
             .get(table)
             .into_iter()
             .flatten()
-            .filter_map(|&i| self.entities.get(i))
+            .filter_map(|&i| self.entities.get(i).map(|e| &**e))
     }
 
     /// Entities whose table matches `name` ignoring ASCII case (candidates for an
@@ -150,13 +153,13 @@ impl Model {
             .get(&name.to_ascii_lowercase())
             .into_iter()
             .flatten()
-            .filter_map(|&i| self.entities.get(i))
+            .filter_map(|&i| self.entities.get(i).map(|e| &**e))
     }
 
     /// The entity declared by this class, if it is one.
     pub fn entity_of_class(&self, file: usize, class: usize) -> Option<&Entity> {
         let i = *self.by_class.get(&ClassRef { file, class })?;
-        self.entities.get(i)
+        self.entities.get(i).map(|e| &**e)
     }
 
     /// The entity a relation points at: the class its target resolves to from the
@@ -168,6 +171,79 @@ impl Model {
         }
     }
 
+    /// The entity `name` denotes where `file` writes it, as TypeScript resolves it: the
+    /// file's own class, else the class its import names (renames, default imports and
+    /// re-exports followed through the resolved imports), else the entity of that name.
+    pub fn entity_from(&self, file: usize, name: &str) -> Option<&Entity> {
+        match self.class_from(file, name) {
+            Some(r) => self.entity_of_class(r.file, r.class),
+            None => self.entity(name),
+        }
+    }
+
+    /// The class `name` denotes in `file` (see [`Model::entity_from`]); None when neither
+    /// the file nor its imports say.
+    pub fn class_from(&self, file: usize, name: &str) -> Option<ClassRef> {
+        let facts = &self.files.get(file)?.facts;
+        if let Some(class) = facts.classes.iter().position(|c| c.name == name) {
+            return Some(ClassRef { file, class });
+        }
+        let (i, imported) = facts
+            .imports
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.kind == crate::syntax::ImportKind::Import)
+            .find_map(|(k, i)| Some((k, i.names.iter().find(|n| n.local == name)?)))?;
+        let target = self.links.target(file, i)?;
+        self.exported_class(target, &imported.imported, 0)
+    }
+
+    /// The class that `file` exports as `name` (`default`, renames and re-exports).
+    fn exported_class(&self, file: usize, name: &str, depth: usize) -> Option<ClassRef> {
+        let facts = &self.files.get(file)?.facts;
+        let local = if name == "default" {
+            facts.default_export.as_deref()?
+        } else {
+            facts
+                .export_renames
+                .iter()
+                .find(|r| r.local == name)
+                .map_or(name, |r| r.imported.as_str())
+        };
+        if let Some(class) = facts.classes.iter().position(|c| c.name == local) {
+            return Some(ClassRef { file, class });
+        }
+        if depth >= 8 {
+            return None;
+        }
+        facts.imports.iter().enumerate().find_map(|(i, import)| {
+            let next = match import.kind {
+                crate::syntax::ImportKind::ExportFrom => {
+                    match import.names.iter().find(|n| n.local == name) {
+                        Some(n) => n.imported.as_str(),
+                        None if import.star_reexport && name != "default" => name,
+                        None => return None,
+                    }
+                }
+                crate::syntax::ImportKind::Import => import
+                    .names
+                    .iter()
+                    .find(|n| n.local == local)?
+                    .imported
+                    .as_str(),
+                _ => return None,
+            };
+            let target = self.links.target(file, i)?;
+            self.exported_class(target, next, depth + 1)
+        })
+    }
+
+    /// Whether a relation points at `entity` (resolved through its file's imports).
+    pub fn relation_targets(&self, relation: &Relation, entity: &Entity) -> bool {
+        self.relation_target(relation)
+            .is_some_and(|t| std::ptr::eq(t, entity))
+    }
+
     /// Entities declared in `file` or inheriting from a class declared in it: the ones
     /// whose columns, relations or indexes may be written in that file.
     pub fn entities_touching(&self, file: usize) -> impl Iterator<Item = &Entity> {
@@ -175,7 +251,7 @@ impl Model {
             .get(&file)
             .into_iter()
             .flatten()
-            .filter_map(|&i| self.entities.get(i))
+            .filter_map(|&i| self.entities.get(i).map(|e| &**e))
     }
 
     /// The entities declared in `file`.

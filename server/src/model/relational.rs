@@ -181,6 +181,7 @@ impl Builder<'_> {
             .entities
             .iter()
             .filter(|c| c.kind == EntityKind::Child && c.table == e.table && c.name != e.name)
+            .map(|c| &**c)
             .collect();
         let sti = self.inheritance_column(e);
         let tree = self.tree_kind(e);
@@ -1360,7 +1361,7 @@ fn option_str(options: Option<&Value>, key: &str) -> Option<String> {
 
 /// `DefaultNamingStrategy.columnName` with embedded prefixes:
 /// `camelCase(prefixes.join('_')) + titleCase(name)`; snake_case: all snake-cased.
-fn embedded_column_name(
+pub fn embedded_column_name(
     prefixes: &[String],
     explicit: Option<&str>,
     property: &str,

@@ -569,3 +569,71 @@ export class Photo {
         assert!(found.is_empty(), "{code}: {found:?}");
     }
 }
+
+#[test]
+fn decorators_imported_under_another_name_or_through_a_namespace_are_followed() {
+    let invoice = (
+        "src/billing/invoice.entity.ts",
+        "import { MultiORMEntity as OrmEntity, MultiORMColumn as Col, MultiORMManyToOne as ToOne } from 'src/core/decorators';
+import * as orm from 'typeorm';
+import { Index as Idx } from 'typeorm';
+import { ManagedEntity } from 'src/common/managed-entity';
+import { Tenant } from 'src/tenants/tenant.entity';
+
+@OrmEntity('invoices')
+export class Invoice extends ManagedEntity {
+  @Col({ type: 'numeric' })
+  total: string;
+
+  @orm.Column()
+  number: string;
+
+  @Idx()
+  @orm.Column()
+  code: string;
+
+  @ToOne(() => Tenant)
+  tenant: Tenant;
+}
+",
+    );
+    let ws = with_decorators(&[invoice, TENANT]);
+    let aliases = &ws.config.workspace_aliases;
+    assert_eq!(aliases.get("Col").map(String::as_str), Some("Column"));
+    assert_eq!(aliases.get("Idx").map(String::as_str), Some("Index"));
+    assert_eq!(aliases.get("OrmEntity").map(String::as_str), Some("Entity"));
+    let e = entity(&ws, "Invoice");
+    assert_eq!(e.table, "invoices");
+    let columns: Vec<&str> = e.columns.iter().map(|c| c.property.as_str()).collect();
+    for name in ["total", "number", "code"] {
+        assert!(columns.contains(&name), "{columns:?}");
+    }
+    assert!(e.index_leading_with("code").is_some());
+    let found = lines(&ws, "IDX001");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].2.contains("tenantId"), "{found:?}");
+}
+
+#[test]
+fn a_local_name_bound_to_different_things_stands_for_nothing() {
+    let a = (
+        "src/a.entity.ts",
+        "import { Column as Field, Entity, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class A { @PrimaryGeneratedColumn() id: number; @Field() name: string; }
+",
+    );
+    let b = (
+        "src/b.dto.ts",
+        "import { Property as Field } from '@other/validation';
+export class B { @Field() name: string; }
+",
+    );
+    let ws = workspace(&[a, b]);
+    assert!(!ws.config.workspace_aliases.contains_key("Field"));
+    let ws = workspace(&[a]);
+    assert_eq!(
+        ws.config.workspace_aliases.get("Field").map(String::as_str),
+        Some("Column")
+    );
+}

@@ -1,7 +1,8 @@
 //! Wrapper decorators defined in the workspace, followed to the TypeORM decorator they
 //! apply: `export function MultiORMColumn(o) { return (t, k) => { Column(o)(t, k); } }`,
 //! `export const ColumnIndex = Index`, `export { Index as ColumnIndex } from 'typeorm'`,
-//! through helpers (`applyTypeOrmIndex(...)`) and renaming re-exports. A wrapper that
+//! through helpers (`applyTypeOrmIndex(...)`), renaming re-exports and imports under
+//! another name (`import { MultiORMColumn as Col }`). A wrapper that
 //! applies exactly one TypeORM decorator stands for it; one that applies none or several
 //! stands for nothing.
 
@@ -102,7 +103,42 @@ pub fn derive_aliases(files: &[Arc<SourceFile>], resolver: &Resolver) -> BTreeMa
             }
         }
     }
+    local_renames(files, &follow, &mut out);
     out
+}
+
+/// Names a file gives a decorator by importing it under another name (`import { Column
+/// as Col } from 'typeorm'`, `import { MultiORMColumn as Col } from 'src/core'`, a
+/// default import of a wrapper). Decorator names are global in the model, so a local name
+/// counts only while every file that binds it binds the same decorator, and never when it
+/// is a TypeORM decorator's own name or a workspace wrapper's.
+fn local_renames(files: &[Arc<SourceFile>], follow: &Follow, out: &mut BTreeMap<String, String>) {
+    let mut found: BTreeMap<&str, Option<&'static str>> = BTreeMap::new();
+    for (fi, file) in files.iter().enumerate() {
+        let renamed = file
+            .facts
+            .imports
+            .iter()
+            .filter(|i| i.kind == ImportKind::Import && !i.type_only)
+            .flat_map(|i| &i.names)
+            .filter(|n| n.imported != n.local && n.imported != "*");
+        for n in renamed {
+            let local = n.local.as_str();
+            if typeorm_decorator(local).is_some() || out.contains_key(local) {
+                continue;
+            }
+            let target = follow.local(fi, local, 0);
+            let entry = found.entry(local).or_insert(target);
+            if *entry != target {
+                *entry = None; // two files bind the name to different things
+            }
+        }
+    }
+    for (local, target) in found {
+        if let Some(target) = target {
+            out.insert(local.to_string(), target.to_string());
+        }
+    }
 }
 
 struct Follow<'a> {

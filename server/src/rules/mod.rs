@@ -6,6 +6,7 @@
 //! `RULES` (the [`REGISTRY`] concatenates the families).
 
 pub mod context;
+pub mod data_source;
 pub mod edits;
 pub mod ent;
 pub mod idx;

@@ -25,6 +25,13 @@ export abstract class ManagedEntity {
 }
 ";
 
+/// A PostgreSQL DataSource (no `migrations` option), at `src/data-source.ts` in tests
+/// whose migrations should use `CONCURRENTLY`.
+pub const PG_DATA_SOURCE: (&str, &str) = (
+    "src/data-source.ts",
+    "import { DataSource } from 'typeorm';\nexport default new DataSource({ type: 'postgres', synchronize: false });\n",
+);
+
 /// A workspace at `/ws` from `(relative path, text)` pairs, with the default config, plus
 /// the managed base at `src/common/managed-entity.ts` unless `files` has that path.
 pub fn workspace(files: &[(&str, &str)]) -> Workspace {

@@ -58,7 +58,7 @@ pub fn extract(tree: &Tree, src: &str) -> FileFacts {
         has_syntax_errors: root.has_error(),
         ..FileFacts::default()
     };
-    let scan = scan::Scan::of(root);
+    let scan = scan::Scan::of_source(root, src);
     classes::classes_from_scan(&scan, src, &mut facts);
     imports::imports_from_scan(root, &scan, src, &mut facts);
     misc::misc_from_scan(root, &scan, src, &mut facts);

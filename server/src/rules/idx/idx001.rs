@@ -135,6 +135,8 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
         }
         out.push(finding);
     }
+    // Keys of relations inside embedded classes live on the embedding entity's table.
+    super::embedded_fk::check(ctx, file, out);
 }
 
 /// An index of the entity covers the key, or (single-table inheritance) an index of
@@ -320,6 +322,7 @@ export class {name} extends Owned {{}}
         let files = [
             ("src/users/user.entity.ts", USER),
             ("src/posts/post.entity.ts", text.as_str()),
+            crate::rules::testing::PG_DATA_SOURCE,
         ];
         let fixed = assert_fix_is_clean(&files, "IDX001", "src/posts/post.entity.ts");
         assert!(fixed.contains("import { Entity, ManyToOne, Index } from 'typeorm';"));

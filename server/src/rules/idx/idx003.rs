@@ -29,7 +29,10 @@
 //! such an `@Index`), adds the import, and creates the migration: it builds the partial
 //! unique index concurrently, then drops the old constraint; `down` does the reverse.
 
-use super::migration::{migration_file, migration_name, typeorm_index_name};
+use super::migration::{
+    mark_migration, migration_file, migration_name, typeorm_index_name, IndexSpec, MigrationPlan,
+    Step,
+};
 use crate::finding::{FileChange, Finding, Fix, Severity, TextEdit};
 use crate::model::{Entity, Index, IndexKind};
 use crate::rules::{edits, Ctx, RuleDef};
@@ -74,12 +77,24 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
                 continue;
             }
             seen.push(origin.span.clone());
+            let columns = if index.columns.is_empty() {
+                // Not a literal list (`cond ? ['a'] : ['b']`, a name from elsewhere): show
+                // what is written, and stay silent if it may name the soft-delete column.
+                let Some(written) = written_columns(ctx, file, &origin.span) else {
+                    continue;
+                };
+                if mentions(&written, deleted) {
+                    continue;
+                }
+                format!("columns `{written}`")
+            } else {
+                index.columns.join(", ")
+            };
             let span = anchor(ctx, file, index).unwrap_or(origin.span.clone());
             let message = format!(
-                "Unique {} on `{}` ({}) also counts soft-deleted rows: a deleted row blocks a new one with the same value; add `where: '\"{deleted}\" IS NULL'`",
+                "Unique {} on `{}` ({columns}) also counts soft-deleted rows: a deleted row blocks a new one with the same value; add `where: '\"{deleted}\" IS NULL'`",
                 what(index.kind),
                 entity.table,
-                index.columns.join(", ")
             );
             let upsert = super::upsert::upsert_targeting(ctx, entity, index);
             let message = match &upsert {
@@ -89,7 +104,8 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
                 None => message,
             };
             let mut finding = Finding::new(RULE.code, path.clone(), span, message);
-            if let Some(mut fix) = fix(ctx, file, entity, index, deleted) {
+            let fix = fix(ctx, file, entity, index, deleted).filter(|_| !index.columns.is_empty());
+            if let Some(mut fix) = fix {
                 if upsert.is_some() {
                     // editor only: the upsert must be changed with it, by hand
                     fix.applicability = crate::finding::Applicability::Unsafe;
@@ -100,6 +116,22 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
             out.push(finding);
         }
     }
+}
+
+/// The column list of a decorator as written, when it is not a literal: its first
+/// argument that is neither the index's name nor its options, on one line, shortened.
+fn written_columns(ctx: &Ctx, file: usize, span: &std::ops::Range<usize>) -> Option<String> {
+    let decorator = find_decorator(ctx, file, span)?;
+    let arg = decorator
+        .args
+        .iter()
+        .find(|a| !matches!(a.value, Value::Str(_) | Value::Object(_)))?;
+    let text = ctx.file(file)?.text.get(arg.span.clone())?;
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    Some(match one_line.char_indices().nth(60) {
+        Some((i, _)) => format!("{}...", &one_line[..i]),
+        None => one_line,
+    })
 }
 
 fn what(kind: IndexKind) -> &'static str {
@@ -173,7 +205,7 @@ fn fix(ctx: &Ctx, file: usize, entity: &Entity, index: &Index, deleted: &str) ->
     let mut fix = ctx.fix_safe(title, || {
         build_fix(ctx, file, entity, index, deleted).map(|f| f.changes)
     })?;
-    fix.creates_migration = true;
+    mark_migration(&mut fix);
     Some(fix)
 }
 
@@ -238,38 +270,40 @@ fn build_fix(ctx: &Ctx, file: usize, entity: &Entity, index: &Index, deleted: &s
         }
     }
     file_edits.extend(edits::ensure_import(source, "typeorm", "Index"));
-    let cols: Vec<String> = index.columns.iter().map(|c| format!("\"{c}\"")).collect();
-    let table = format!("\"{}\"", entity.table.replace('.', "\".\""));
     let new_name = index
         .name
         .clone()
         .filter(|_| index.kind == IndexKind::Index)
         .unwrap_or_else(|| typeorm_index_name(&entity.table, &index.columns, Some(&predicate)));
-    let create_new = format!(
-        "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"{new_name}\" ON {table} ({}) WHERE {predicate}",
-        cols.join(", ")
-    );
-    let drop_new = format!("DROP INDEX CONCURRENTLY IF EXISTS \"{new_name}\"");
-    let (drop_old, restore_old) = match index.kind {
+    let create_new = Step::Create(IndexSpec::named(
+        &entity.table,
+        Some(&new_name),
+        index.columns.clone(),
+        true,
+        Some(predicate.clone()),
+    ));
+    let replace_old = match index.kind {
         IndexKind::Index => {
             let old = index
                 .name
                 .clone()
                 .unwrap_or_else(|| typeorm_index_name(&entity.table, &index.columns, None));
-            (
-                format!("DROP INDEX CONCURRENTLY IF EXISTS \"{old}\""),
-                format!(
-                    "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"{old}\" ON {table} ({})",
-                    cols.join(", ")
-                ),
-            )
+            Step::Drop(IndexSpec::named(
+                &entity.table,
+                Some(&old),
+                index.columns.clone(),
+                true,
+                None,
+            ))
         }
         _ => {
+            let cols: Vec<String> = index.columns.iter().map(|c| format!("\"{c}\"")).collect();
+            let table = format!("\"{}\"", entity.table.replace('.', "\".\""));
             let old = index
                 .name
                 .clone()
                 .unwrap_or_else(|| unique_constraint_name(&entity.table, &index.columns));
-            (
+            Step::Raw(
                 format!("ALTER TABLE {table} DROP CONSTRAINT IF EXISTS \"{old}\""),
                 format!(
                     "ALTER TABLE {table} ADD CONSTRAINT \"{old}\" UNIQUE ({})",
@@ -279,28 +313,26 @@ fn build_fix(ctx: &Ctx, file: usize, entity: &Entity, index: &Index, deleted: &s
         }
     };
     // With an explicit index name the new index replaces the old one under the same name.
-    let (up, down) = if new_name == index.name.clone().unwrap_or_default() {
-        (vec![drop_old, create_new], vec![drop_new, restore_old])
+    let steps = if new_name == index.name.clone().unwrap_or_default() {
+        vec![replace_old, create_new]
     } else {
-        (vec![create_new, drop_old], vec![restore_old, drop_new])
+        vec![create_new, replace_old]
     };
-    let plan = super::migration::MigrationPlan {
+    let plan = MigrationPlan {
         name: migration_name("PartialUnique", &entity.table, &index.columns),
-        up,
-        down,
+        steps,
     };
+    let mut changes = vec![FileChange::Edit {
+        path: source.path.clone(),
+        edits: file_edits,
+    }];
+    changes.extend(migration_file(ctx, &plan, &source.path));
     let mut fix = Fix::safe(
         "Make the unique index partial: `WHERE \"deleted\" IS NULL` (with its migration)"
             .replace("deleted", deleted),
-        vec![
-            FileChange::Edit {
-                path: source.path.clone(),
-                edits: file_edits,
-            },
-            migration_file(ctx, &plan),
-        ],
+        changes,
     );
-    fix.creates_migration = true;
+    mark_migration(&mut fix);
     Some(fix)
 }
 
@@ -459,10 +491,13 @@ export class Country {
     #[test]
     fn migration_swaps_the_constraint() {
         std::env::set_var("TYPEORM_LSP_MIGRATION_TIMESTAMP", "1700000000000");
-        let ws = workspace(&[(
-            "src/users/user.entity.ts",
-            &user("@Unique(['email'])", "@Column()"),
-        )]);
+        let ws = workspace(&[
+            (
+                "src/users/user.entity.ts",
+                &user("@Unique(['email'])", "@Column()"),
+            ),
+            crate::rules::testing::PG_DATA_SOURCE,
+        ]);
         let (_, other) = fixed(&ws, "IDX003", "src/users/user.entity.ts");
         let Some(crate::finding::FileChange::Create { contents, .. }) = other.first() else {
             panic!("a migration");
@@ -543,5 +578,28 @@ export class UserService {{
         let found = findings(&ws, "IDX003");
         assert_eq!(found.len(), 1);
         assert!(found[0].fixes.is_empty());
+    }
+
+    #[test]
+    fn a_column_list_that_is_not_a_literal_is_shown_as_written() {
+        let text = user(
+            "@Index(process.env.TENANT ? ['tenant', 'email'] : ['email'], { unique: true })",
+            "@Column()",
+        );
+        let found = idx003(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].2.starts_with("Unique index on `user` (columns `process.env.TENANT ? ['tenant', 'email'] : ['email']`)"),
+            "{}",
+            found[0].2
+        );
+        let ws = workspace(&[("src/users/user.entity.ts", &text)]);
+        assert!(findings(&ws, "IDX003")[0].fixes.is_empty());
+        // It may name the soft-delete column: no finding.
+        let text = user(
+            "@Index(flag ? ['email', 'deleted'] : ['email'], { unique: true })",
+            "@Column()",
+        );
+        assert!(idx003(&text).is_empty());
     }
 }

@@ -26,7 +26,7 @@
 //! EXISTS`, outside a transaction; `down` recreates it under TypeORM's name and
 //! definition). The CLI writes the migration with `--fix --with-migrations`.
 
-use super::migration::{migration_file, migration_name, IndexSpec, MigrationPlan};
+use super::migration::{mark_migration, migration_file, migration_name, IndexSpec, MigrationPlan};
 use crate::finding::{Applicability, FileChange, Finding, Fix, Severity, Tag, TextEdit};
 use crate::model::{Entity, Index, IndexKind, Origin};
 use crate::rules::{Ctx, RuleDef};
@@ -75,8 +75,8 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
             let fix = ctx.defer("Remove the redundant index", Applicability::Safe, || {
                 let mut fix = fix(ctx, file, &origin.span)?;
                 if let Some(migration) = drop_migration(ctx, origin, index) {
-                    fix.changes.push(migration);
-                    fix.creates_migration = true;
+                    fix.changes.extend(migration);
+                    mark_migration(&mut fix);
                 }
                 Some(fix)
             });
@@ -139,7 +139,7 @@ fn covering_other<'a>(entity: &'a Entity, i: usize, index: &Index) -> Option<&'a
 
 /// The migration that drops the index from every table that has it (a decorator on a base
 /// class indexes each inheriting table), `down` recreating it under TypeORM's name.
-fn drop_migration(ctx: &Ctx, origin: &Origin, index: &Index) -> Option<FileChange> {
+fn drop_migration(ctx: &Ctx, origin: &Origin, index: &Index) -> Option<Vec<FileChange>> {
     let mut tables: Vec<&str> = ctx
         .model
         .entities
@@ -169,7 +169,8 @@ fn drop_migration(ctx: &Ctx, origin: &Origin, index: &Index) -> Option<FileChang
     let name = migration_name("DropIndex", first, &index.columns);
     Some(migration_file(
         ctx,
-        &MigrationPlan::drop_indexes(name, &specs),
+        &MigrationPlan::drop_indexes(name, specs),
+        &ctx.path(origin.file),
     ))
 }
 
@@ -275,7 +276,10 @@ export class Order extends ManagedEntity {{
     fn fix_writes_a_migration_that_drops_the_index_and_recreates_it_in_down() {
         std::env::set_var("TYPEORM_LSP_MIGRATION_TIMESTAMP", "1700000000000");
         let text = order("@Index(['customer', 'total'])", "@Index()");
-        let ws = workspace(&[("src/orders/order.entity.ts", &text)]);
+        let ws = workspace(&[
+            ("src/orders/order.entity.ts", &text),
+            crate::rules::testing::PG_DATA_SOURCE,
+        ]);
         let found = findings(&ws, "IDX004");
         let fix = &found[0].fixes[0];
         assert!(fix.creates_migration);

@@ -1,12 +1,14 @@
 //! Index fixes come with their migration: the index name TypeORM derives, and the file
 //! that creates it (`CREATE INDEX CONCURRENTLY`, outside a transaction).
 
+use super::placement::{placement, registration_change};
 use crate::finding::{FileChange, Fix};
 use crate::model::naming::{kebab_case, snake_case};
 use crate::model::Origin;
+use crate::rules::data_source::{self, Dialect};
 use crate::rules::edits;
 use crate::rules::Ctx;
-use std::path::PathBuf;
+use std::path::Path;
 
 /// TypeORM's `DefaultNamingStrategy.indexName`: `IDX_` + the first 26 hex digits of
 /// sha1(encodeURIComponent(`<table>_<sorted columns joined by _>[_<where>]`)).
@@ -55,25 +57,54 @@ impl IndexSpec {
         spec
     }
 
-    fn create_sql(&self) -> String {
-        let cols: Vec<String> = self.columns.iter().map(|c| format!("\"{c}\"")).collect();
+    /// `CREATE INDEX` in the dialect's terms: `CONCURRENTLY` (outside a transaction) only
+    /// on PostgreSQL; MySQL quotes with backticks and has no `IF NOT EXISTS`; otherwise the
+    /// plain statement PostgreSQL and SQLite both accept.
+    fn create_sql(&self, dialect: &Dialect) -> String {
         let unique = if self.unique { "UNIQUE " } else { "" };
         let predicate = self
             .where_clause
             .as_ref()
             .map(|w| format!(" WHERE {w}"))
             .unwrap_or_default();
+        if is_mysql(dialect) {
+            let cols: Vec<String> = self.columns.iter().map(|c| format!("`{c}`")).collect();
+            return format!(
+                "CREATE {unique}INDEX `{}` ON `{}` ({}){predicate}",
+                self.name,
+                self.table.replace('.', "`.`"),
+                cols.join(", ")
+            );
+        }
+        let cols: Vec<String> = self.columns.iter().map(|c| format!("\"{c}\"")).collect();
+        let concurrently = if *dialect == Dialect::Postgres {
+            "CONCURRENTLY "
+        } else {
+            ""
+        };
         format!(
-            "CREATE {unique}INDEX CONCURRENTLY IF NOT EXISTS \"{}\" ON {} ({}){predicate}",
+            "CREATE {unique}INDEX {concurrently}IF NOT EXISTS \"{}\" ON {} ({}){predicate}",
             self.name,
             quote_table(&self.table),
             cols.join(", ")
         )
     }
 
-    fn drop_sql(&self) -> String {
-        format!("DROP INDEX CONCURRENTLY IF EXISTS \"{}\"", self.name)
+    fn drop_sql(&self, dialect: &Dialect) -> String {
+        match dialect {
+            Dialect::Postgres => format!("DROP INDEX CONCURRENTLY IF EXISTS \"{}\"", self.name),
+            d if is_mysql(d) => format!(
+                "DROP INDEX `{}` ON `{}`",
+                self.name,
+                self.table.replace('.', "`.`")
+            ),
+            _ => format!("DROP INDEX IF EXISTS \"{}\"", self.name),
+        }
     }
+}
+
+fn is_mysql(dialect: &Dialect) -> bool {
+    matches!(dialect, Dialect::Other(d) if d == "mysql" || d == "mariadb")
 }
 
 fn quote_table(table: &str) -> String {
@@ -84,30 +115,60 @@ fn quote_table(table: &str) -> String {
         .join(".")
 }
 
-/// SQL statements of a migration step.
+/// The indexes a migration step creates or drops; the SQL is written for the database
+/// the DataSource names when the file is made.
 pub struct MigrationPlan {
     /// `AddIndexOrderItemOrderId`: the class name without its timestamp.
     pub name: String,
-    pub up: Vec<String>,
-    pub down: Vec<String>,
+    pub steps: Vec<Step>,
+}
+
+/// One statement of `up` (its reverse goes into `down`).
+pub enum Step {
+    Create(IndexSpec),
+    Drop(IndexSpec),
+    /// SQL as written, for both dialects (`up`, `down`).
+    Raw(String, String),
 }
 
 impl MigrationPlan {
-    pub fn create_indexes(name: String, specs: &[IndexSpec]) -> Self {
+    pub fn create_indexes(name: String, specs: Vec<IndexSpec>) -> Self {
         MigrationPlan {
             name,
-            up: specs.iter().map(IndexSpec::create_sql).collect(),
-            down: specs.iter().rev().map(IndexSpec::drop_sql).collect(),
+            steps: specs.into_iter().map(Step::Create).collect(),
         }
     }
 
     /// The reverse: `up` drops the indexes, `down` recreates them as they were.
-    pub fn drop_indexes(name: String, specs: &[IndexSpec]) -> Self {
+    pub fn drop_indexes(name: String, specs: Vec<IndexSpec>) -> Self {
         MigrationPlan {
             name,
-            up: specs.iter().map(IndexSpec::drop_sql).collect(),
-            down: specs.iter().rev().map(IndexSpec::create_sql).collect(),
+            steps: specs.into_iter().map(Step::Drop).collect(),
         }
+    }
+
+    pub fn up(&self, dialect: &Dialect) -> Vec<String> {
+        self.steps
+            .iter()
+            .map(|s| match s {
+                Step::Create(spec) => spec.create_sql(dialect),
+                Step::Drop(spec) => spec.drop_sql(dialect),
+                Step::Raw(up, _) => up.clone(),
+            })
+            .collect()
+    }
+
+    /// The steps undone in reverse order.
+    pub fn down(&self, dialect: &Dialect) -> Vec<String> {
+        self.steps
+            .iter()
+            .rev()
+            .map(|s| match s {
+                Step::Create(spec) => spec.drop_sql(dialect),
+                Step::Drop(spec) => spec.create_sql(dialect),
+                Step::Raw(_, down) => down.clone(),
+            })
+            .collect()
     }
 }
 
@@ -125,48 +186,93 @@ pub fn timestamp() -> u128 {
         .unwrap_or(0)
 }
 
-/// The migrations folder: the setting, else where the existing migrations live, else
-/// `<sourceRoot>/migrations`.
-pub fn migrations_dir(ctx: &Ctx) -> PathBuf {
-    if let Some(dir) = &ctx.config.migrations_dir {
-        return ctx.root.join(dir);
-    }
-    match &ctx.model.migrations_folder {
-        Some(dir) => dir.clone(),
-        None => ctx.root.join(&ctx.config.source_root).join("migrations"),
-    }
-}
-
-/// The `FileChange` that creates the migration file.
-pub fn migration_file(ctx: &Ctx, plan: &MigrationPlan) -> FileChange {
+/// The `FileChange`s of a migration about the entity declared in `near`: the file (in
+/// the folder [`placement`] picks, with a header saying where and why, and for which
+/// database), then the edit that registers its class where the project lists its
+/// migrations, if it does. Mark the fix with [`mark_migration`].
+pub fn migration_file(ctx: &Ctx, plan: &MigrationPlan, near: &Path) -> Vec<FileChange> {
     let ts = timestamp();
     let class = format!("{}{ts}", plan.name);
     let file_name = format!("{ts}-{}.ts", kebab_case(&plan.name));
+    let place = placement(ctx, near);
+    let database = data_source::database(ctx, near);
+    let dialect = &database.dialect;
     let body = |stmts: &[String]| {
         stmts
             .iter()
             .map(|s| {
                 format!(
                     "    await queryRunner.query(`{}`);\n",
-                    s.replace('`', "\\`")
+                    s.replace('\\', "\\\\")
+                        .replace('`', "\\`")
+                        .replace("${", "\\${")
                 )
             })
             .collect::<String>()
     };
+    let (db_note, transaction) = match dialect {
+        Dialect::Postgres => (
+            format!(
+                "// PostgreSQL ({}): CREATE/DROP INDEX CONCURRENTLY does not block writes, and cannot run inside a transaction.\n  ",
+                database.why
+            ),
+            "public transaction = false;\n\n  ",
+        ),
+        Dialect::Other(name) => (
+            format!(
+                "// Database {name} ({}): no CONCURRENTLY there.\n  ",
+                database.why
+            ),
+            "",
+        ),
+        Dialect::Unknown => (
+            format!(
+                "// Database unknown ({}): plain CREATE INDEX, valid everywhere. On PostgreSQL,\n  \
+                 // add CONCURRENTLY and `public transaction = false;` to build it without blocking writes.\n  ",
+                database.why
+            ),
+            "",
+        ),
+    };
     let contents = format!(
         "import {{ MigrationInterface, QueryRunner }} from 'typeorm';\n\n\
+         // Written here because {}.\n\
          export class {class} implements MigrationInterface {{\n  \
          name = '{class}';\n  \
-         // CREATE/DROP INDEX CONCURRENTLY cannot run inside a transaction.\n  \
-         public transaction = false;\n\n  \
+         {db_note}{transaction}\
          public async up(queryRunner: QueryRunner): Promise<void> {{\n{}  }}\n\n  \
          public async down(queryRunner: QueryRunner): Promise<void> {{\n{}  }}\n}}\n",
-        body(&plan.up),
-        body(&plan.down)
+        place.why,
+        body(&plan.up(dialect)),
+        body(&plan.down(dialect))
     );
-    FileChange::Create {
-        path: migrations_dir(ctx).join(file_name),
+    let path = place.dir.join(file_name);
+    let mut changes = vec![FileChange::Create {
+        path: path.clone(),
         contents,
+    }];
+    if let Some(reg) = &place.registration {
+        changes.extend(registration_change(ctx, reg, &class, &path));
+    }
+    changes
+}
+
+/// Marks a fix built with [`migration_file`]: it creates a migration, and its edits after
+/// the migration's creation register the class (made only when the migration is written).
+pub fn mark_migration(fix: &mut Fix) {
+    fix.creates_migration = true;
+    let created = fix
+        .changes
+        .iter()
+        .position(|c| matches!(c, FileChange::Create { .. }));
+    if let Some(created) = created {
+        fix.migration_edits = fix
+            .changes
+            .iter()
+            .skip(created + 1)
+            .filter(|c| matches!(c, FileChange::Edit { .. }))
+            .map(|c| c.path().clone())
+            .collect();
     }
 }
 
@@ -200,17 +306,15 @@ pub fn add_index_fix(
             .iter()
             .map(|t| IndexSpec::new(t, columns.to_vec(), false, None))
             .collect();
-        let plan =
-            MigrationPlan::create_indexes(migration_name("AddIndex", table, columns), &specs);
-        Some(vec![
-            FileChange::Edit {
-                path: source.path.clone(),
-                edits,
-            },
-            migration_file(ctx, &plan),
-        ])
+        let plan = MigrationPlan::create_indexes(migration_name("AddIndex", table, columns), specs);
+        let mut changes = vec![FileChange::Edit {
+            path: source.path.clone(),
+            edits,
+        }];
+        changes.extend(migration_file(ctx, &plan, &source.path));
+        Some(changes)
     })?;
-    fix.creates_migration = true;
+    mark_migration(&mut fix);
     Some(fix)
 }
 
@@ -281,14 +385,25 @@ mod tests {
     #[test]
     fn drop_migrations_recreate_the_index_in_down() {
         let spec = IndexSpec::named("post", Some("IDX_custom"), vec!["a".into()], false, None);
-        let plan = MigrationPlan::drop_indexes("DropIndexPostA".into(), &[spec]);
+        let plan = MigrationPlan::drop_indexes("DropIndexPostA".into(), vec![spec]);
+        let pg = Dialect::Postgres;
         assert_eq!(
-            plan.up,
+            plan.up(&pg),
             ["DROP INDEX CONCURRENTLY IF EXISTS \"IDX_custom\""]
         );
         assert_eq!(
-            plan.down,
+            plan.down(&pg),
             ["CREATE INDEX CONCURRENTLY IF NOT EXISTS \"IDX_custom\" ON \"post\" (\"a\")"]
+        );
+        assert_eq!(
+            plan.down(&Dialect::Unknown),
+            ["CREATE INDEX IF NOT EXISTS \"IDX_custom\" ON \"post\" (\"a\")"]
+        );
+        let mysql = Dialect::Other("mysql".into());
+        assert_eq!(plan.up(&mysql), ["DROP INDEX `IDX_custom` ON `post`"]);
+        assert_eq!(
+            plan.down(&mysql),
+            ["CREATE INDEX `IDX_custom` ON `post` (`a`)"]
         );
     }
 

@@ -1,10 +1,12 @@
 //! Index rules (IDX): foreign keys, queries and unique constraints that indexes must serve.
 
+mod embedded_fk;
 pub mod idx001;
 pub mod idx002;
 pub mod idx003;
 pub mod idx004;
 pub mod migration;
+pub mod placement;
 pub(crate) mod upsert;
 
 use super::RuleDef;

@@ -96,9 +96,9 @@ const OTHER_DRIVERS: &[&str] = &[
     "nativescript",
 ];
 
-/// Whether a migration may run on PostgreSQL: not kept in a folder named for another
-/// driver (`migrations/mysql/`), and not in a workspace whose DataSources all name another
-/// driver (`type: 'mysql'`).
+/// Whether a migration runs on PostgreSQL: not kept in a folder named for another driver
+/// (`migrations/mysql/`), and the DataSource says PostgreSQL (its `type`, or the only
+/// driver package.json installs; see [`crate::rules::data_source`]).
 fn may_be_postgres(ctx: &Ctx, path: &std::path::Path) -> bool {
     let other_folder = path.components().any(|c| {
         c.as_os_str()
@@ -108,24 +108,9 @@ fn may_be_postgres(ctx: &Ctx, path: &std::path::Path) -> bool {
     if other_folder {
         return false;
     }
-    let mut types = ctx
-        .model
-        .files
-        .iter()
-        .flat_map(|f| &f.facts.orm_options)
-        .map(|o| {
-            o.options
-                .value
-                .as_object()
-                .and_then(|props| props.iter().find(|p| p.key == "type"))
-                .and_then(|p| p.value.value.as_str().map(str::to_string))
-        });
-    let mut any = false;
-    let all_other = types.all(|t| {
-        any = true;
-        t.is_some_and(|t| OTHER_DRIVERS.contains(&t.as_str()))
-    });
-    !(any && all_other)
+    // The same judgement as the index fixes' migrations (`CONCURRENTLY` only where the
+    // DataSource is PostgreSQL for certain), so their migrations and this rule agree.
+    crate::rules::data_source::database(ctx, path).is_postgres()
 }
 
 fn check_class(ctx: &Ctx, source: &SourceFile, class: &ClassFact, out: &mut Vec<Finding>) {
@@ -156,11 +141,25 @@ fn check_class(ctx: &Ctx, source: &SourceFile, class: &ClassFact, out: &mut Vec<
             let inserts = blocking
                 .iter()
                 .map(|s| arg.literal_span.start + s.index_end);
-            let fix = ctx.defer(
-                "Create the index CONCURRENTLY (outside a transaction)",
-                Applicability::Safe,
-                || add_concurrently(source, class, inserts.collect()),
-            );
+            // Turning the transaction off is safe only when `up` builds indexes and
+            // nothing else: with other statements (renames, constraints, data) a failure
+            // halfway would leave them applied and the migration unrecorded.
+            let applicability = if no_transaction || index_only_up(source, class) {
+                Applicability::Safe
+            } else {
+                Applicability::Unsafe
+            };
+            let title = if applicability == Applicability::Safe {
+                "Create the index CONCURRENTLY (outside a transaction)"
+            } else {
+                "Create the index CONCURRENTLY (turns off the migration's transaction: move the index to a migration of its own)"
+            };
+            let fix = ctx.defer(title, applicability, || {
+                let mut fix = add_concurrently(source, class, inserts.collect())?;
+                fix.applicability = applicability;
+                fix.title = title.to_string();
+                Some(fix)
+            });
             push(out, source, arg, message, fix);
         }
         if !no_transaction && statements.iter().any(|s| s.concurrently) {
@@ -219,6 +218,34 @@ fn sql_arg(call: &QueryCall) -> Option<SqlArg> {
     Some(SqlArg {
         report_span: arg.span.clone(),
         literal_span: literal,
+    })
+}
+
+/// Whether every call in the class's `up` is a `queryRunner.query` whose SQL is only
+/// `CREATE [UNIQUE] INDEX` statements.
+fn index_only_up(source: &SourceFile, class: &ClassFact) -> bool {
+    let mut calls = source
+        .facts
+        .query_calls
+        .iter()
+        .filter(|c| in_up_of(c, class))
+        .peekable();
+    calls.peek().is_some()
+        && calls.all(|c| {
+            c.method == "query"
+                && sql_arg(c).is_some_and(|a| {
+                    let raw = source.text.get(a.literal_span.clone()).unwrap_or("");
+                    only_index_statements(raw)
+                })
+        })
+}
+
+fn only_index_statements(sql: &str) -> bool {
+    let w = words(sql);
+    let mut statements = w.split(|(_, word)| *word == ";").filter(|s| !s.is_empty());
+    statements.all(|s| {
+        is(s.first(), "CREATE")
+            && (is(s.get(1), "INDEX") || (is(s.get(1), "UNIQUE") && is(s.get(2), "INDEX")))
     })
 }
 
@@ -414,8 +441,10 @@ export class AddOrderIndex1700000000000 implements MigrationInterface {{ // note
     }
 
     fn mig003(text: &str) -> Vec<(String, usize, String)> {
-        lines(&workspace(&[(PATH, text)]), "MIG003")
+        lines(&workspace(&[(PATH, text), PG]), "MIG003")
     }
+
+    const PG: (&str, &str) = crate::rules::testing::PG_DATA_SOURCE;
 
     #[test]
     fn parses_statements() {
@@ -467,7 +496,7 @@ export class AddOrderIndex1700000000000 implements MigrationInterface {{ // note
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].1, 6);
         assert!(found[0].2.contains("transaction = false"));
-        let fixed = assert_fix_is_clean(&[(PATH, &text)], "MIG003", PATH);
+        let fixed = assert_fix_is_clean(&[(PATH, &text), PG], "MIG003", PATH);
         assert!(fixed.contains(
             "implements MigrationInterface { // note\n  public transaction = false;\n\n  public async up"
         ), "{fixed}");
@@ -479,7 +508,7 @@ export class AddOrderIndex1700000000000 implements MigrationInterface {{ // note
             "  public transaction = true;\n\n",
             "    await queryRunner.query(`CREATE UNIQUE INDEX \"IDX_a\" ON \"order\" (\"status\")`);",
         );
-        let fixed = assert_fix_is_clean(&[(PATH, &text)], "MIG003", PATH);
+        let fixed = assert_fix_is_clean(&[(PATH, &text), PG], "MIG003", PATH);
         assert_eq!(
             fixed,
             migration(
@@ -487,6 +516,28 @@ export class AddOrderIndex1700000000000 implements MigrationInterface {{ // note
                 "    await queryRunner.query(`CREATE UNIQUE INDEX CONCURRENTLY \"IDX_a\" ON \"order\" (\"status\")`);",
             )
         );
+    }
+
+    #[test]
+    fn fix_is_editor_only_when_up_does_more_than_build_indexes() {
+        // A rename and its index in one generated migration: without the transaction a
+        // failure after the rename would leave it applied and the migration unrecorded.
+        let text = migration(
+            "",
+            "    await queryRunner.query(`ALTER TABLE \"order\" RENAME COLUMN \"state\" TO \"status\"`);
+    await queryRunner.query(`CREATE INDEX \"IDX_a\" ON \"order\" (\"status\")`);",
+        );
+        let found = findings(&workspace(&[(PATH, &text), PG]), "MIG003");
+        assert_eq!(found.len(), 1, "{found:?}");
+        let fix = found[0].fixes.first().expect("a fix");
+        assert_eq!(fix.applicability, crate::finding::Applicability::Unsafe);
+        let alone = migration(
+            "",
+            "    await queryRunner.query(`CREATE INDEX \"IDX_a\" ON \"order\" (\"status\"); CREATE UNIQUE INDEX \"IDX_b\" ON \"order\" (\"code\")`);",
+        );
+        let found = findings(&workspace(&[(PATH, &alone), PG]), "MIG003");
+        let fix = found[0].fixes.first().expect("a fix");
+        assert_eq!(fix.applicability, crate::finding::Applicability::Safe);
     }
 
     #[test]
@@ -517,5 +568,21 @@ export const ds = new DataSource({ type: 'sqlite', database: 'db.sqlite' });
             ("src/data-source.ts", &ds.replace("sqlite", "postgres")),
         ]);
         assert_eq!(lines(&ws, "MIG003").len(), 1);
+    }
+
+    #[test]
+    fn a_database_not_known_to_be_postgres_gets_no_concurrently() {
+        // What the index fixes write when the DataSource's type is unknown: plain CREATE
+        // INDEX, which this rule must then leave alone (or --fix would never settle).
+        let text = migration(
+            "",
+            "    await queryRunner.query(`CREATE INDEX IF NOT EXISTS \"IDX_a\" ON \"order\" (\"status\")`);",
+        );
+        let env = "import { DataSource } from 'typeorm';
+export const ds = new DataSource({ type: process.env.DB_TYPE as any, migrations: [] });
+";
+        let ws = workspace(&[(PATH, &text), ("src/data-source.ts", env)]);
+        assert!(lines(&ws, "MIG003").is_empty());
+        assert!(lines(&workspace(&[(PATH, &text)]), "MIG003").is_empty());
     }
 }

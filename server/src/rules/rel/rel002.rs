@@ -21,8 +21,8 @@
 //! When the target has exactly one relation of the complementary kind pointing back, the
 //! quick fix renames the inverse side to it (`'product'`).
 
+use super::target::{all_views, relation_on_column, Declared, Target};
 use super::target::{back_names, declared_relations, fully_known, points_back, relation_target};
-use super::target::{Declared, Target};
 use crate::finding::{Finding, Fix, Severity, TextEdit};
 use crate::model::{Entity, Relation};
 use crate::rules::{Ctx, RuleDef};
@@ -46,7 +46,8 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
             continue;
         };
         let names = back_names(ctx, &declared.owners);
-        let Some(problem) = problem(ctx, relation, target, inverse, &names) else {
+        let views = all_views(&declared.owners);
+        let Some(problem) = problem(ctx, relation, target, inverse, &names, views) else {
             continue;
         };
         let message = format!(
@@ -72,20 +73,26 @@ fn problem(
     target: &Entity,
     inverse: &str,
     names: &super::target::Back,
+    views: bool,
 ) -> Option<String> {
     let wanted = relation.kind.complement();
     if let Some(other) = target.relation(inverse) {
         if other.kind != wanted {
             return Some(format!("is a @{}", other.kind.decorator()));
         }
-        if !points_back(ctx, other, names) {
+        // A view's relations name the inverse sides of the table entity it mirrors.
+        if !views && !points_back(ctx, other, names) {
             let to = other.target.as_deref().unwrap_or("?");
             return Some(format!("points at `{to}`"));
         }
         return None;
     }
     if target.column(inverse).is_some() {
-        return Some("is a column, not a relation".to_string());
+        return match relation_on_column(ctx, target, inverse) {
+            Some(kind) if kind == wanted => None,
+            Some(kind) => Some(format!("is a @{}", kind.decorator())),
+            None => Some("is a column, not a relation".to_string()),
+        };
     }
     fully_known(target).then(|| "does not exist".to_string())
 }

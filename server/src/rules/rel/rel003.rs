@@ -31,7 +31,7 @@
 //! imports it from `typeorm`. A `@OneToMany` without its `@ManyToOne` has no automatic fix.
 
 use super::target::{back_names, declared_relations, fully_known, points_back, relation_target};
-use super::target::{Declared, Target};
+use super::target::{relation_on_column, Declared, Target};
 use crate::finding::{Finding, Fix, Severity, TextEdit};
 use crate::model::{Entity, Relation, RelationKind};
 use crate::rules::{edits, Ctx, RuleDef};
@@ -94,6 +94,18 @@ fn one_to_many(
 ) -> Option<String> {
     if !fully_known(target) {
         return None;
+    }
+    // TypeORM finds the inverse by its property name: a @ManyToOne of that name holds the
+    // key even when it points at another entity (a view naming its table's inverse sides;
+    // REL002 judges the pairing), and so does one on a property that is also a column.
+    if let Some(inverse) = relation.inverse.as_deref() {
+        let named = target
+            .relation(inverse)
+            .map(|r| r.kind)
+            .or_else(|| relation_on_column(ctx, target, inverse));
+        if named == Some(RelationKind::ManyToOne) {
+            return None;
+        }
     }
     // Relations of embedded classes (`(t) => t.extra.owner`) hold foreign keys too.
     let back = target
@@ -294,6 +306,108 @@ export class Team extends ManagedEntity {{
         ));
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].1, 16);
+    }
+
+    /// A view that mirrors `Invoice` and names `Invoice`'s inverse sides; a line whose
+    /// relation decorator sits on a property that is also a column.
+    const INVOICE: &str = "import { Entity, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
+import { InvoiceLine } from 'src/billing/invoice-line.entity';
+
+@Entity()
+export class Invoice {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @OneToMany(() => InvoiceLine, (line) => line.invoiceId)
+  lines: InvoiceLine[];
+}
+";
+    const INVOICE_LINE: &str =
+        "import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Invoice } from 'src/billing/invoice.entity';
+
+@Entity()
+export class InvoiceLine {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @ManyToOne(() => Invoice, (invoice) => invoice.lines)
+  @JoinColumn({ name: 'invoiceId' })
+  @Column()
+  invoiceId: number;
+
+  @ManyToOne(() => Invoice)
+  invoice: Invoice;
+}
+";
+    const INVOICE_VIEW: &str = "import { OneToMany, PrimaryColumn, ViewEntity } from 'typeorm';
+import { InvoiceLine } from 'src/billing/invoice-line.entity';
+
+@ViewEntity({ expression: 'SELECT id FROM invoice' })
+export class InvoiceView {
+  @PrimaryColumn()
+  id: number;
+
+  @OneToMany(() => InvoiceLine, (line) => line.invoice)
+  lines: InvoiceLine[];
+}
+";
+
+    #[test]
+    fn an_inverse_named_by_property_holds_the_key() {
+        let ws = workspace(&[
+            ("src/billing/invoice.entity.ts", INVOICE),
+            ("src/billing/invoice-line.entity.ts", INVOICE_LINE),
+            ("src/billing/invoice-view.entity.ts", INVOICE_VIEW),
+        ]);
+        assert!(lines(&ws, "REL003").is_empty());
+        assert!(
+            lines(&ws, "REL002").is_empty(),
+            "{:?}",
+            lines(&ws, "REL002")
+        );
+    }
+
+    #[test]
+    fn a_function_returning_the_inverse_name_is_read() {
+        let circle =
+            "import { Entity, JoinTable, ManyToMany, PrimaryGeneratedColumn } from 'typeorm';
+import { Member } from 'src/circles/member.entity';
+
+@Entity()
+export class Circle {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @ManyToMany(() => Member, () => 'circles')
+  @JoinTable()
+  members: Promise<Member[]>;
+}
+";
+        let member = "import { Entity, ManyToMany, PrimaryGeneratedColumn } from 'typeorm';
+import { Circle } from 'src/circles/circle.entity';
+
+@Entity()
+export class Member {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @ManyToMany(() => Circle, () => 'members')
+  circles: Promise<Circle[]>;
+}
+";
+        let ws = workspace(&[
+            ("src/circles/circle.entity.ts", circle),
+            ("src/circles/member.entity.ts", member),
+        ]);
+        assert!(lines(&ws, "REL003").is_empty());
+        assert!(lines(&ws, "REL002").is_empty());
+        let wrong = member.replace("'members'", "'memberz'");
+        let ws = workspace(&[
+            ("src/circles/circle.entity.ts", circle),
+            ("src/circles/member.entity.ts", &wrong),
+        ]);
+        assert_eq!(lines(&ws, "REL002").len(), 1);
     }
 
     #[test]

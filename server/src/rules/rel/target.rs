@@ -215,3 +215,40 @@ pub fn fully_known(entity: &Entity) -> bool {
         .as_deref()
         .is_none_or(|a| a == "BaseEntity")
 }
+
+/// The relation kind declared on a property that the model keeps as a column because it
+/// also carries a column decorator (`@ManyToOne(() => Program) @JoinColumn({ name:
+/// 'programId' }) @Column() programId: number`): TypeORM registers both, and the relation's
+/// join column reuses the column of the same name, so the relation exists.
+pub fn relation_on_column(
+    ctx: &Ctx,
+    entity: &Entity,
+    property: &str,
+) -> Option<crate::model::RelationKind> {
+    let column = entity.column(property)?;
+    let class = ctx.model.class(ClassRef {
+        file: column.origin.file,
+        class: column.origin.class?,
+    })?;
+    let prop = class.properties.iter().find(|p| p.name == property)?;
+    prop.decorators
+        .iter()
+        .find_map(|d| match ctx.config.alias_target(&d.name) {
+            "ManyToOne" => Some(crate::model::RelationKind::ManyToOne),
+            "OneToMany" => Some(crate::model::RelationKind::OneToMany),
+            "OneToOne" => Some(crate::model::RelationKind::OneToOne),
+            "ManyToMany" => Some(crate::model::RelationKind::ManyToMany),
+            _ => None,
+        })
+}
+
+/// Whether every entity that declares a relation is a `@ViewEntity`. A view mirrors a
+/// table entity (same primary key), and its relations usually name that entity's inverse
+/// sides: TypeORM finds the inverse by property name and joins on the view's key, which
+/// is the table's.
+pub fn all_views(owners: &[&Entity]) -> bool {
+    !owners.is_empty()
+        && owners
+            .iter()
+            .all(|o| o.kind == crate::model::EntityKind::View)
+}

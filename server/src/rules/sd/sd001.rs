@@ -86,7 +86,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
             check_sql(ctx, &path, arg, out);
         }
         check_manual_chain(ctx, &path, chain, out);
-        check_manual_joins(ctx, &path, chain, out);
+        check_manual_joins(ctx, file, chain, out);
     }
 }
 
@@ -305,7 +305,8 @@ fn check_manual_chain(ctx: &Ctx, path: &Path, chain: &QueryBuilderChain, out: &m
 /// Joins of a manually soft-deleted entity in a QueryBuilder select: TypeORM adds no
 /// filter to them either, so the join condition (or a `where`) must name the column with
 /// the join's alias.
-fn check_manual_joins(ctx: &Ctx, path: &Path, chain: &QueryBuilderChain, out: &mut Vec<Finding>) {
+fn check_manual_joins(ctx: &Ctx, file: usize, chain: &QueryBuilderChain, out: &mut Vec<Finding>) {
+    let path = &ctx.path(file);
     let selects = chain
         .calls
         .iter()
@@ -324,7 +325,7 @@ fn check_manual_joins(ctx: &Ctx, path: &Path, chain: &QueryBuilderChain, out: &m
         let Some(target) = call
             .args
             .first()
-            .and_then(|a| join_target(ctx, &aliases, &a.value))
+            .and_then(|a| join_target(ctx, file, &aliases, &a.value))
         else {
             continue;
         };
@@ -353,16 +354,16 @@ fn check_manual_joins(ctx: &Ctx, path: &Path, chain: &QueryBuilderChain, out: &m
 /// entity class, or an entity or table name as a string.
 fn join_target<'a>(
     ctx: &Ctx<'a>,
+    file: usize,
     aliases: &[(String, &'a Entity)],
     arg: &Value,
 ) -> Option<&'a Entity> {
     match arg {
-        Value::Ident(name) => ctx.entity(name),
+        Value::Ident(name) => ctx.model.entity_from(file, name),
         Value::Str(s) => match s.split_once('.') {
             Some((alias, property)) => {
                 let (_, owner) = aliases.iter().rev().find(|(a, _)| a == alias)?;
-                let target = owner.relation(property)?.target.as_deref()?;
-                ctx.entity(target)
+                ctx.model.relation_target(owner.relation(property)?)
             }
             None => ctx
                 .entity(s)
@@ -645,6 +646,93 @@ export class User extends ManagedEntity {
         ]);
         let found: Vec<usize> = lines(&ws, "SD001").into_iter().map(|(_, l, _)| l).collect();
         assert_eq!(found, vec![19, 21]);
+    }
+
+    #[test]
+    fn a_joined_relation_resolves_through_the_files_imports() {
+        // Another `LegacyNote`, not soft-deleted, sorts first: the relation's own import
+        // (src/notes/) decides, not the first class of the name.
+        let archived = "import { Entity, Column, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity('archived_notes')
+export class LegacyNote {
+  @PrimaryGeneratedColumn() id: number;
+  @Column() body: string;
+}
+";
+        let author = "import { Entity, Column, OneToMany } from 'typeorm';
+import { ManagedEntity } from 'src/common/managed-entity';
+import { LegacyNote } from 'src/notes/legacy-note.entity';
+
+@Entity('users')
+export class User extends ManagedEntity {
+  @Column()
+  email: string;
+
+  @OneToMany(() => LegacyNote, (n) => n.author)
+  notes: LegacyNote[];
+}
+";
+        let text = service(
+            "    await this.users.createQueryBuilder('u').leftJoinAndSelect('u.notes', 'n').getMany();",
+        );
+        let ws = workspace(&[
+            ("src/archive/legacy-note.entity.ts", archived),
+            ("src/users/user.entity.ts", author),
+            ("src/notes/legacy-note.entity.ts", LEGACY),
+            ("src/s.service.ts", text.as_str()),
+        ]);
+        let found: Vec<usize> = lines(&ws, "SD001").into_iter().map(|(_, l, _)| l).collect();
+        assert_eq!(found, vec![19]);
+    }
+
+    #[test]
+    fn a_boolean_deleted_flag_is_a_status_not_a_soft_delete() {
+        // A sync tombstone: `deleted` is a nullable tinyint flag that readers must see.
+        let item = "import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+@Entity('items')
+export class SyncItem {
+  @PrimaryColumn()
+  uuid: string;
+
+  @Column({ type: 'tinyint', nullable: true, default: 0 })
+  deleted: boolean;
+}
+";
+        let flag_untyped = item.replace("type: 'tinyint', ", "");
+        for entity in [item.to_string(), flag_untyped] {
+            let repo = "import { Repository } from 'typeorm';
+import { SyncItem } from 'src/items/sync-item.entity';
+
+export class ItemStore {
+  constructor(private readonly repo: Repository<SyncItem>) {}
+
+  byUuid(uuid: string) {
+    return this.repo.createQueryBuilder('item').where('item.uuid = :uuid', { uuid }).getOne();
+  }
+
+  markDeleted(uuid: string) {
+    return this.repo.createQueryBuilder('item').update().set({ deleted: true }).where('uuid = :uuid', { uuid }).execute();
+  }
+
+  purge(uuid: string) {
+    return this.repo.delete({ uuid });
+  }
+}
+";
+            let ws = workspace(&[
+                ("src/items/sync-item.entity.ts", entity.as_str()),
+                ("src/items/item.store.ts", repo),
+            ]);
+            for code in ["SD001", "SD003", "SD004"] {
+                assert!(
+                    lines(&ws, code).is_empty(),
+                    "{code}: {:?}",
+                    lines(&ws, code)
+                );
+            }
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use super::RuleDef;
 
+mod driver;
 #[cfg(test)]
 mod parity;
 mod shape;

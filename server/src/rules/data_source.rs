@@ -1,0 +1,313 @@
+//! What the workspace's DataSources say about the database a file's migrations run on:
+//! the `type` of the DataSource options (`new DataSource({...})`, `TypeOrmModule.forRoot`,
+//! `forRootAsync` factories, ormconfig objects), and where the type is not a literal
+//! (`process.env.DB_TYPE`, `config.get('db.type')`), the database drivers the project's
+//! `package.json` installs (TypeORM can only reach a database through its driver).
+//!
+//! Index migrations and MIG003 use `CONCURRENTLY` only when the answer is PostgreSQL for
+//! certain: it is a syntax error on every other database.
+
+use super::Ctx;
+use crate::syntax::OrmOptions;
+use std::path::{Path, PathBuf};
+
+/// The database of a DataSource, as far as the code tells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dialect {
+    Postgres,
+    /// Another driver (`mysql`, `sqlite`, ...), as written or installed.
+    Other(String),
+    Unknown,
+}
+
+/// The dialect and one sentence saying how it was found (or why it is unknown).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Database {
+    pub dialect: Dialect,
+    pub why: String,
+}
+
+impl Database {
+    pub fn is_postgres(&self) -> bool {
+        self.dialect == Dialect::Postgres
+    }
+}
+
+/// DataSource `type` values that are PostgreSQL.
+const POSTGRES_TYPES: &[&str] = &["postgres", "aurora-postgres"];
+
+/// npm packages that are database drivers TypeORM loads, with the dialect they serve.
+const DRIVERS: &[(&str, &str)] = &[
+    ("pg", "postgres"),
+    ("pg-native", "postgres"),
+    ("mysql", "mysql"),
+    ("mysql2", "mysql"),
+    ("mariadb", "mysql"),
+    ("sqlite3", "sqlite"),
+    ("better-sqlite3", "sqlite"),
+    ("sql.js", "sqlite"),
+    ("@sqlite.org/sqlite-wasm", "sqlite"),
+    ("mssql", "mssql"),
+    ("oracledb", "oracle"),
+    ("@sap/hana-client", "sap"),
+    ("@google-cloud/spanner", "spanner"),
+    ("mongodb", "mongodb"),
+];
+
+/// Every DataSource options object of the workspace, with its file.
+pub fn options<'a>(ctx: &Ctx<'a>) -> impl Iterator<Item = (usize, &'a OrmOptions)> {
+    ctx.model
+        .files
+        .iter()
+        .enumerate()
+        .flat_map(|(i, f)| f.facts.orm_options.iter().map(move |o| (i, o)))
+}
+
+/// The literal `type` of an options object, if it is one.
+pub fn literal_type(options: &OrmOptions) -> Option<&str> {
+    options.options.value.get("type")?.value.as_str()
+}
+
+/// The folder of the nearest `package.json` above `path` (up to `root`), if any.
+pub fn package_dir(path: &Path, root: &Path, is_file: &dyn Fn(&Path) -> bool) -> Option<PathBuf> {
+    let mut dir = path.parent();
+    while let Some(d) = dir.filter(|d| d.starts_with(root)) {
+        if is_file(&d.join("package.json")) {
+            return Some(d.to_path_buf());
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+/// The database the migrations near `path` run on, reading `package.json` files from disk.
+pub fn database(ctx: &Ctx, path: &Path) -> Database {
+    database_with(ctx, path, &|p| std::fs::read_to_string(p).ok())
+}
+
+/// [`database`], reading files through `read`.
+pub fn database_with(ctx: &Ctx, path: &Path, read: &dyn Fn(&Path) -> Option<String>) -> Database {
+    let is_file = |p: &Path| read(p).is_some();
+    let package = package_dir(path, ctx.root, &is_file);
+    let all: Vec<(usize, &OrmOptions)> = options(ctx).collect();
+    // The DataSources of the same package decide; a workspace of one package has them all.
+    let in_package: Vec<&(usize, &OrmOptions)> = all
+        .iter()
+        .filter(|(f, _)| {
+            package.is_none() || package_dir(&ctx.path(*f), ctx.root, &is_file) == package
+        })
+        .collect();
+    let borrowed = in_package.is_empty();
+    let governing: Vec<&(usize, &OrmOptions)> = if borrowed {
+        all.iter().collect()
+    } else {
+        in_package
+    };
+    // Other packages' DataSources speak for this one only when all of them say it
+    // literally (a monorepo whose apps pick their database at run time does not).
+    let opaque_elsewhere = borrowed
+        && governing
+            .iter()
+            .any(|(_, o)| o.options.value.get("type").is_some() && literal_type(o).is_none());
+    let literal: Vec<(&str, usize)> = governing
+        .iter()
+        .filter(|_| !opaque_elsewhere)
+        .filter_map(|(f, o)| literal_type(o).map(|t| (t, *f)))
+        .collect();
+    let rel = |f: usize| {
+        let p = ctx.path(f);
+        p.strip_prefix(ctx.root)
+            .unwrap_or(&p)
+            .to_string_lossy()
+            .into_owned()
+    };
+    if let Some((first, file)) = literal.first() {
+        let postgres = |t: &str| POSTGRES_TYPES.contains(&t);
+        if literal.iter().all(|(t, _)| postgres(t)) {
+            return Database {
+                dialect: Dialect::Postgres,
+                why: format!("the DataSource in {} has type '{first}'", rel(*file)),
+            };
+        }
+        if literal.iter().all(|(t, _)| !postgres(t)) {
+            return Database {
+                dialect: Dialect::Other(first.to_string()),
+                why: format!("the DataSource in {} has type '{first}'", rel(*file)),
+            };
+        }
+        let names: Vec<String> = literal.iter().map(|(t, _)| format!("'{t}'")).collect();
+        return Database {
+            dialect: Dialect::Unknown,
+            why: format!("the DataSources name several types ({})", names.join(", ")),
+        };
+    }
+    let written = governing
+        .iter()
+        .find_map(|(f, o)| {
+            let ty = o.options.value.get("type")?;
+            let text = ctx.file(*f)?.text.get(ty.span.clone())?.to_string();
+            Some(format!("`type: {text}` in {} is not a literal", rel(*f)))
+        })
+        .unwrap_or_else(|| "no DataSource `type` was found".to_string());
+    let drivers: Vec<(&str, &str)> = [package.clone(), Some(ctx.root.to_path_buf())]
+        .into_iter()
+        .flatten()
+        .find_map(|dir| installed_drivers(&read(&dir.join("package.json"))?))
+        .unwrap_or_default();
+    let dialects: Vec<&str> = drivers.iter().map(|(_, d)| *d).collect();
+    match dialects.first() {
+        Some(first) if dialects.iter().all(|d| d == first) => {
+            let names: Vec<&str> = drivers.iter().map(|(n, _)| *n).collect();
+            let dialect = if *first == "postgres" {
+                Dialect::Postgres
+            } else {
+                Dialect::Other(first.to_string())
+            };
+            Database {
+                dialect,
+                why: format!(
+                    "{written}, and package.json installs only the {} driver ({})",
+                    first,
+                    names.join(", ")
+                ),
+            }
+        }
+        _ => Database {
+            dialect: Dialect::Unknown,
+            why: format!("{written}, and package.json names no single database driver"),
+        },
+    }
+}
+
+/// The database drivers a `package.json` depends on (any dependency section); None when
+/// it is not JSON.
+fn installed_drivers(package_json: &str) -> Option<Vec<(&'static str, &'static str)>> {
+    let json: serde_json::Value = serde_json::from_str(package_json).ok()?;
+    let sections = [
+        "dependencies",
+        "devDependencies",
+        "optionalDependencies",
+        "peerDependencies",
+    ];
+    let has = |name: &str| {
+        sections
+            .iter()
+            .any(|s| json.get(s).and_then(|d| d.get(name)).is_some())
+    };
+    Some(
+        DRIVERS
+            .iter()
+            .filter(|(name, _)| has(name))
+            .copied()
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::workspace;
+
+    fn db(files: &[(&str, &str)], package_json: Option<&str>) -> Database {
+        let ws = workspace(files);
+        let read = |p: &Path| {
+            (p == Path::new("/ws/package.json"))
+                .then(|| package_json.map(str::to_string))
+                .flatten()
+        };
+        database_with(&ws.ctx(), Path::new("/ws/src/a.entity.ts"), &read)
+    }
+
+    const ENV_TYPE: &str = "import { DataSource } from 'typeorm';
+export default new DataSource({ type: process.env.DB_TYPE as any, migrations: [] });
+";
+
+    #[test]
+    fn a_literal_type_decides() {
+        let pg = db(
+            &[(
+                "src/ds.ts",
+                "import { DataSource } from 'typeorm';\nexport default new DataSource({ type: 'postgres', migrations: [] });\n",
+            )],
+            None,
+        );
+        assert!(pg.is_postgres(), "{pg:?}");
+        assert_eq!(pg.why, "the DataSource in src/ds.ts has type 'postgres'");
+        let my = db(
+            &[(
+                "src/ds.ts",
+                "import { DataSource } from 'typeorm';\nexport default new DataSource({ type: 'mysql', migrations: [] });\n",
+            )],
+            Some(r#"{"dependencies":{"pg":"8"}}"#),
+        );
+        assert_eq!(my.dialect, Dialect::Other("mysql".into()));
+    }
+
+    #[test]
+    fn an_env_type_is_decided_by_the_only_installed_driver() {
+        let files = [("src/ds.ts", ENV_TYPE)];
+        let pg = db(
+            &files,
+            Some(r#"{"dependencies":{"pg":"8","typeorm":"0.3"}}"#),
+        );
+        assert!(pg.is_postgres(), "{pg:?}");
+        assert!(
+            pg.why.contains("`type: process.env.DB_TYPE as any`"),
+            "{}",
+            pg.why
+        );
+        let both = db(&files, Some(r#"{"dependencies":{"pg":"8","mysql2":"3"}}"#));
+        assert_eq!(both.dialect, Dialect::Unknown);
+        let none = db(&files, None);
+        assert_eq!(none.dialect, Dialect::Unknown);
+        assert!(
+            none.why.contains("names no single database driver"),
+            "{}",
+            none.why
+        );
+    }
+
+    #[test]
+    fn another_packages_data_sources_speak_only_when_all_are_literal() {
+        let files = [
+            (
+                "apps/desktop/src/db.ts",
+                "import { DataSource } from 'typeorm';\nexport default new DataSource({ type: 'better-sqlite3', migrations: [] });\n",
+            ),
+            (
+                "packages/config/src/db.ts",
+                "import { DataSource } from 'typeorm';\nexport default new DataSource({ type: dbType, migrations: [] });\n",
+            ),
+        ];
+        let ws = workspace(&files);
+        let packages = [
+            "/ws/apps/desktop/package.json",
+            "/ws/packages/config/package.json",
+            "/ws/packages/plugin/package.json",
+        ];
+        let read = |p: &Path| {
+            packages
+                .contains(&p.to_str().unwrap_or(""))
+                .then(|| "{}".to_string())
+        };
+        let plugin = Path::new("/ws/packages/plugin/src/a.entity.ts");
+        assert_eq!(
+            database_with(&ws.ctx(), plugin, &read).dialect,
+            Dialect::Unknown
+        );
+        let ws = workspace(&files[..1]);
+        assert_eq!(
+            database_with(&ws.ctx(), plugin, &read).dialect,
+            Dialect::Other("better-sqlite3".into())
+        );
+    }
+
+    #[test]
+    fn no_data_source_is_unknown_unless_the_drivers_say() {
+        let none = db(&[], None);
+        assert_eq!(none.dialect, Dialect::Unknown);
+        assert!(none.why.starts_with("no DataSource `type` was found"));
+        let sqlite = db(&[], Some(r#"{"devDependencies":{"better-sqlite3":"9"}}"#));
+        assert_eq!(sqlite.dialect, Dialect::Other("sqlite".into()));
+    }
+}
