@@ -649,10 +649,10 @@ fn a_second_start_takes_unchanged_files_from_the_cache_and_rereads_changed_ones(
     assert_clean_exit(client);
 
     // On disk, the entity loses its index while no server runs: its cached facts are
-    // stale and must not be used; the two other files come from the cache.
+    // stale and must not be used; the three other files come from the cache.
     std::fs::write(dir.path().join("src/post.entity.ts"), POST).expect("write");
     let (mut client, _) = Client::start_with_env(dir.path(), full_caps(), Value::Null, &env);
-    assert_eq!(files_from_cache(&mut client), 2);
+    assert_eq!(files_from_cache(&mut client), 3);
     let post = file_uri(&dir, "src/post.entity.ts");
     client.diagnostics(&post, |d| has_idx001_at(d, AUTHOR));
     assert_clean_exit(client);

@@ -53,10 +53,17 @@ function stub() {
   // Applied as a decorator it returns nothing: a class decorator's return value replaces
   // the class (ever-gauzy's `@SoftDeletable(...)` would swap its base class for the stub),
   // a method decorator's the descriptor.
+  const isClass = (v) => typeof v === "function" && /^class\b/.test(Function.prototype.toString.call(v));
+  // (class) for a class, (prototype or class, key[, descriptor]) for a member, (target,
+  // key, index) for a parameter; a factory call such as `@SoftDeletable(() => X, 'deletedAt',
+  // fn)` is none of these.
   const asDecorator = (args) =>
-    (args.length === 1 && typeof args[0] === "function" && /^class\b/.test(Function.prototype.toString.call(args[0]))) ||
-    (args.length >= 2 && (typeof args[1] === "string" || typeof args[1] === "symbol") && args[0] !== null &&
-      (typeof args[0] === "object" || typeof args[0] === "function"));
+    (args.length === 1 && isClass(args[0])) ||
+    (args.length >= 2 &&
+      args.length <= 3 &&
+      ((typeof args[0] === "object" && args[0] !== null) || isClass(args[0])) &&
+      (typeof args[1] === "string" || typeof args[1] === "symbol" || args[1] === undefined) &&
+      (args[2] === undefined || typeof args[2] === "number" || (typeof args[2] === "object" && args[2] !== null)));
   const stubValue = new Proxy(fn, {
     get: (t, k) => (k === "__esModule" ? true : k === Symbol.toPrimitive ? () => "" : stubValue),
     apply: (t, self, args) => (asDecorator(args) ? undefined : stubValue),
