@@ -261,14 +261,22 @@ impl Resolver {
         read: &dyn Fn(&Path) -> Option<String>,
     ) -> Option<bool> {
         let start = file.parent()?;
-        if let Ok(cache) = self.null_checks.lock() {
-            if let Some(known) = cache.get(start) {
-                return *known;
-            }
+        let cached = |d: &Path| self.null_checks.lock().ok()?.get(d).copied();
+        if let Some(known) = cached(start) {
+            return known;
         }
+        // Every folder passed on the way up has the same nearest tsconfig: remember them
+        // all, so that the next folder stops at the first shared parent instead of
+        // loading that tsconfig (and what it extends) again.
+        let mut passed = Vec::new();
         let mut found = None;
         let mut dir = Some(start);
         while let Some(d) = dir.filter(|d| d.starts_with(&self.root)) {
+            if let Some(known) = cached(d) {
+                found = known;
+                break;
+            }
+            passed.push(d);
             let candidate = d.join("tsconfig.json");
             if read(&candidate).is_some() {
                 let (config, _) = TsConfig::load_with(&candidate, read);
@@ -278,7 +286,9 @@ impl Resolver {
             dir = d.parent();
         }
         if let Ok(mut cache) = self.null_checks.lock() {
-            cache.insert(start.to_path_buf(), found);
+            for d in passed {
+                cache.insert(d.to_path_buf(), found);
+            }
         }
         found
     }
@@ -843,5 +853,23 @@ mod tests {
             none.strict_null_checks_with(Path::new("/other/src/a.ts"), &read),
             None
         );
+    }
+
+    #[test]
+    fn sibling_folders_share_the_tsconfig_found_for_the_first() {
+        let reads = std::sync::atomic::AtomicUsize::new(0);
+        let read = |p: &Path| {
+            reads.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            (p == Path::new("/ws/tsconfig.json"))
+                .then(|| r#"{ "compilerOptions": { "strict": true } }"#.to_string())
+        };
+        let resolver = Resolver::new(Path::new("/ws"), &Config::default(), TsConfig::default());
+        let ask = |f: &str| resolver.strict_null_checks_with(Path::new(f), &read);
+        assert_eq!(ask("/ws/src/user/user.entity.ts"), Some(true));
+        let first = reads.load(std::sync::atomic::Ordering::Relaxed);
+        assert!(first > 0);
+        assert_eq!(ask("/ws/src/order/order.entity.ts"), Some(true));
+        // `order/` has no tsconfig (one read), `src/` is known from `user/`.
+        assert_eq!(reads.load(std::sync::atomic::Ordering::Relaxed), first + 1);
     }
 }
