@@ -2,7 +2,11 @@
 """Language-server latency on a real workspace (stdlib only).
 
 Measures, over stdio against the given server command:
-  index        initialized -> the end of the indexing `$/progress`
+  index        initialized -> the end of the indexing `$/progress` (the model of the whole
+               folder is in place; the server's log line splits it into read+parse / model)
+  first diags  didOpen (sent after the index) -> publishDiagnostics of version 1
+  whole check  initialized -> the server's log line for the end of the whole-workspace check
+               that follows the index (every closed file checked)
   diagnostics  didChange -> publishDiagnostics of that version (p50/p99), debounce included
   hover / codeAction round trips (p50/p99) sent every few milliseconds while the edits
                are being analysed
@@ -10,7 +14,10 @@ Measures, over stdio against the given server command:
                diagnostic of the file, one after the other: the total
 
 Usage: lsp-latency.py --server 'target/release/typeorm-lsp' --workspace DIR --file REL
-                      [--edits 100] [--gap-ms 10] [--json OUT]
+                      [--edits 100] [--gap-ms 10] [--json OUT] [--cache-dir DIR]
+
+--cache-dir sets TYPEORM_LSP_CACHE_DIR for the server (the fact cache of its scans): an
+empty folder gives a cold start, the same folder again a warm one.
 """
 
 import argparse
@@ -39,9 +46,10 @@ def pct(values, p):
 
 
 class Server:
-    def __init__(self, cmd, cwd):
+    def __init__(self, cmd, cwd, env=None):
         self.p = subprocess.Popen(shlex.split(cmd), cwd=cwd, stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+        self.logs = []  # (time, window/logMessage text), kept apart from `notes`
         self.lock = threading.Lock()
         self.next_id = 1
         self.waiting = {}  # id -> (sent time, queue)
@@ -87,6 +95,8 @@ class Server:
             now = time.monotonic()
             if "method" in msg and "id" in msg:
                 self._send({"jsonrpc": "2.0", "id": msg["id"], "result": None})
+            elif msg.get("method") == "window/logMessage":
+                self.logs.append((now, msg["params"].get("message", "")))
             elif "method" in msg:
                 self.notes.put((now, msg))
             else:
@@ -119,12 +129,16 @@ def main():
     ap.add_argument("--settle-s", type=float, default=0,
                     help="wait this long after opening (let the initial full check finish)")
     ap.add_argument("--json")
+    ap.add_argument("--cache-dir", help="TYPEORM_LSP_CACHE_DIR for the server")
     a = ap.parse_args()
     root = os.path.abspath(a.workspace)
     path = os.path.join(root, a.file)
     uri = uri_of(path)
     text = open(path, encoding="utf-8").read()
-    s = Server(a.server, root)
+    env = dict(os.environ)
+    if a.cache_dir:
+        env["TYPEORM_LSP_CACHE_DIR"] = os.path.abspath(a.cache_dir)
+    s = Server(a.server, root, env)
     caps = {"window": {"workDoneProgress": True},
             "general": {"positionEncodings": ["utf-16"]},
             "textDocument": {"codeAction": {"resolveSupport": {"properties": ["edit"]},
@@ -137,11 +151,13 @@ def main():
     end = s.wait_note(lambda m: m["method"] == "$/progress"
                       and m["params"]["value"].get("kind") == "end")
     index_s = end[0] - t0 if end else None
+    opened = time.monotonic()
     s.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "typescript",
                                                        "version": 1, "text": text}})
     is_pub = lambda v: (lambda m: m["method"] == "textDocument/publishDiagnostics"
                         and m["params"]["uri"] == uri and m["params"].get("version") == v)
     first = s.wait_note(is_pub(1))
+    first_ms = round((first[0] - opened) * 1000) if first else None
     diags = first[1]["params"]["diagnostics"] if first else []
     time.sleep(a.settle_s)
     lines = text.split("\n")
@@ -206,9 +222,15 @@ def main():
 
     s.call("shutdown", None)
     s.notify("exit", None)
+    scan = [m for _, m in s.logs if "read and parsed in" in m]
+    whole = [(t, m) for t, m in s.logs if "whole-workspace check" in m]
     r = {
         "workspace": a.workspace, "file": a.file,
         "index_ms": round(index_s * 1000) if index_s else None,
+        "index_log": scan[0] if scan else None,
+        "first_diagnostics_after_index_ms": first_ms,
+        "whole_check_ms": round((whole[0][0] - t0) * 1000) if whole else None,
+        "whole_check_log": whole[0][1] if whole else None,
         "diagnostics_ms": {"samples": len(latencies), "p50": pct(latencies, 50),
                            "p99": pct(latencies, 99), "missed": a.edits - len(latencies)},
         "hover_during_analysis_ms": {"samples": len(hover_rt), "p50": pct(hover_rt, 50),

@@ -47,22 +47,33 @@ pub struct FactCache {
 impl FactCache {
     /// Reads the cache of a workspace; empty when there is none or it cannot be used.
     pub fn open(root: &Path) -> FactCache {
-        let file = root.join(CACHE_DIR).join(CACHE_FILE);
+        let (cache, problem) = FactCache::open_dir(&root.join(CACHE_DIR));
+        if let Some(problem) = problem {
+            eprintln!("warning: {problem}");
+        }
+        cache
+    }
+
+    /// Reads the cache kept in `dir`: empty when there is none, it was written by another
+    /// version, or it cannot be read (then with a message saying so, for the log).
+    pub fn open_dir(dir: &Path) -> (FactCache, Option<String>) {
+        let file = dir.join(CACHE_FILE);
         let Ok(bytes) = std::fs::read(&file) else {
-            return FactCache::default();
+            return (FactCache::default(), None);
         };
         match postcard::from_bytes::<Stored>(&bytes) {
-            Ok(stored) if stored.format == FORMAT => FactCache {
-                entries: stored
+            Ok(stored) if stored.format == FORMAT => {
+                let entries = stored
                     .entries
                     .into_iter()
                     .map(|(p, h, f)| (p, (h, f)))
-                    .collect(),
-            },
-            Ok(_) => FactCache::default(),
+                    .collect();
+                (FactCache { entries }, None)
+            }
+            Ok(_) => (FactCache::default(), None),
             Err(e) => {
-                eprintln!("warning: {}: unreadable cache ignored: {e}", file.display());
-                FactCache::default()
+                let problem = format!("{}: unreadable cache ignored: {e}", file.display());
+                (FactCache::default(), Some(problem))
             }
         }
     }
@@ -91,11 +102,18 @@ pub fn save<'a>(
     root: &Path,
     files: impl Iterator<Item = (&'a Path, TextHash, &'a FileFacts)>,
 ) -> std::io::Result<()> {
-    let dir = root.join(CACHE_DIR);
-    std::fs::create_dir_all(&dir)?;
+    save_dir(&root.join(CACHE_DIR), files)
+}
+
+/// Like [`save`], into the folder `dir`.
+pub fn save_dir<'a>(
+    dir: &Path,
+    files: impl Iterator<Item = (&'a Path, TextHash, &'a FileFacts)>,
+) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
     let ignore = dir.join(".gitignore");
     if !ignore.exists() {
-        std::fs::write(&ignore, "# Written by typeorm-lsp check --cache.\n*\n")?;
+        std::fs::write(&ignore, "# Written by typeorm-lsp.\n*\n")?;
     }
     let stored = StoredRef {
         format: FORMAT,
@@ -106,6 +124,26 @@ pub fn save<'a>(
     let tmp = dir.join(format!("{CACHE_FILE}.{}.tmp", std::process::id()));
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, &target)
+}
+
+/// Where the language server keeps the fact cache of a workspace folder: the folder's
+/// own `.typeorm-lsp-cache/` when `check --cache` created one, else a folder per
+/// workspace under the user's cache directory (`$TYPEORM_LSP_CACHE_DIR`, else
+/// `$XDG_CACHE_HOME/typeorm-lsp`, else `~/.cache/typeorm-lsp`), so that opening a
+/// project never writes into it. None when there is no such directory.
+pub fn lsp_cache_dir(root: &Path) -> Option<PathBuf> {
+    let local = root.join(CACHE_DIR);
+    if local.is_dir() {
+        return Some(local);
+    }
+    let env = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    let base = env("TYPEORM_LSP_CACHE_DIR")
+        .map(PathBuf::from)
+        .or_else(|| env("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("typeorm-lsp")))
+        .or_else(|| env("HOME").map(|h| PathBuf::from(h).join(".cache/typeorm-lsp")))?;
+    let digest = Sha1::digest(root.as_os_str().as_encoded_bytes());
+    let name: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    Some(base.join(name))
 }
 
 /// A file read for a scan, and whether its facts came from the cache.

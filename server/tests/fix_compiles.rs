@@ -336,3 +336,59 @@ export const AppDataSource = new DataSource({ type: 'mysql', migrations: [Init17
     assert_eq!(text(&after, "src/db/data-source.ts"), ds);
     assert!(text(&after, "src/blog/post.entity.ts").contains("@Index()"));
 }
+
+#[test]
+fn keys_inside_embedded_classes_get_a_migration_and_an_unsynchronized_index() {
+    let ds = "import { DataSource } from 'typeorm';
+
+export default new DataSource({ type: 'postgres', migrations: ['src/db/migrations/*.ts'] });
+";
+    let audit = "import { Column, ManyToOne } from 'typeorm';
+import { Author } from './author.entity';
+
+export class Audit {
+  @Column({ nullable: true })
+  note: string;
+
+  @ManyToOne(() => Author)
+  reviewer: Author;
+}
+";
+    let draft = "import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Audit } from './audit';
+
+@Entity()
+export class Draft {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column(() => Audit)
+  audit: Audit;
+}
+";
+    let (_tmp, dir, tsc) = placement_workspace(&[
+        ("src/db/data-source.ts", ds),
+        ("src/blog/audit.ts", audit),
+        ("src/blog/draft.entity.ts", draft),
+    ]);
+    let after = prove_fixes(&dir, &tsc);
+    let draft = text(&after, "src/blog/draft.entity.ts");
+    assert!(
+        draft.contains(
+            "{ synchronize: false }) // audit.reviewer: created by a migration\n@Entity()"
+        ),
+        "{draft}"
+    );
+    let migration = after
+        .keys()
+        .find(|p| {
+            p.to_string_lossy()
+                .contains("add-index-draft-audit-reviewerid")
+        })
+        .expect("the migration");
+    let migration = text(&after, &migration.to_string_lossy());
+    assert!(
+        migration.contains("ON \"draft\" (\"auditReviewerid\")"),
+        "{migration}"
+    );
+}

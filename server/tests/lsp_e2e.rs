@@ -71,10 +71,17 @@ fn workspace() -> TempDir {
             ("src/user.entity.ts", USER),
             ("src/post.entity.ts", POST),
             ("src/users.service.ts", SERVICE),
+            // PostgreSQL for certain: index migrations are built CONCURRENTLY.
+            ("src/data-source.ts", DATA_SOURCE),
         ],
     );
     dir
 }
+
+const DATA_SOURCE: &str = "import { DataSource } from 'typeorm';
+
+export default new DataSource({ type: 'postgres', entities: ['src/**/*.entity.ts'] });
+";
 
 /// A capable client: UTF-8 positions, configuration, dynamic watchers, resource
 /// operations, progress.
@@ -588,6 +595,95 @@ fn the_scan_uses_and_refreshes_the_fact_cache_that_check_created() {
     client.wait_notification("$/progress", |p| p["value"]["kind"] == "end");
     let after = std::fs::read(&cache).expect("the cache is still there");
     assert_ne!(before, after, "the scan rewrote the stale cache");
+    assert_clean_exit(client);
+}
+
+/// Waits (up to the test timeout) until `path` exists.
+fn wait_for_file(path: &Path) {
+    let start = Instant::now();
+    while !path.is_file() {
+        assert!(
+            start.elapsed() < common::TIMEOUT,
+            "{} never written",
+            path.display()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Waits for the scan's log line and returns how many files it took from the cache.
+fn files_from_cache(client: &mut Client) -> u64 {
+    let log = client.wait_notification("window/logMessage", |p| {
+        p["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("from the cache)"))
+    });
+    let message = log["message"].as_str().unwrap_or("");
+    let count = message
+        .split(" files (")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok());
+    count.unwrap_or_else(|| panic!("no count in {message:?}"))
+}
+
+#[test]
+fn a_second_start_takes_unchanged_files_from_the_cache_and_rereads_changed_ones() {
+    let dir = workspace();
+    let fixed = POST.replace("  @ManyToOne", "  @Index()\n  @ManyToOne");
+    std::fs::write(dir.path().join("src/post.entity.ts"), &fixed).expect("write");
+    let cache = TempDir::new().expect("tempdir");
+    let env = [("TYPEORM_LSP_CACHE_DIR", cache.path().to_str().unwrap_or(""))];
+    let (mut client, _) = Client::start_with_env(dir.path(), full_caps(), Value::Null, &env);
+    assert_eq!(files_from_cache(&mut client), 0);
+    client.wait_notification("$/progress", |p| p["value"]["kind"] == "end");
+    // The cache lives in the cache directory, not in the project.
+    let written = std::fs::read_dir(cache.path())
+        .expect("cache dir")
+        .filter_map(Result::ok)
+        .map(|e| e.path().join("facts.bin"))
+        .next()
+        .expect("a folder for the workspace");
+    wait_for_file(&written);
+    assert!(!dir.path().join(".typeorm-lsp-cache").exists());
+    assert_clean_exit(client);
+
+    // On disk, the entity loses its index while no server runs: its cached facts are
+    // stale and must not be used; the three other files come from the cache.
+    std::fs::write(dir.path().join("src/post.entity.ts"), POST).expect("write");
+    let (mut client, _) = Client::start_with_env(dir.path(), full_caps(), Value::Null, &env);
+    assert_eq!(files_from_cache(&mut client), 3);
+    let post = file_uri(&dir, "src/post.entity.ts");
+    client.diagnostics(&post, |d| has_idx001_at(d, AUTHOR));
+    assert_clean_exit(client);
+}
+
+#[test]
+fn a_corrupt_cache_is_ignored_with_a_log_line_and_rewritten() {
+    let dir = workspace();
+    let facts = dir.path().join(".typeorm-lsp-cache/facts.bin");
+    write_files(
+        dir.path(),
+        &[(".typeorm-lsp-cache/facts.bin", "not a cache")],
+    );
+    let (mut client, _) = Client::start(dir.path(), full_caps(), Value::Null);
+    client.wait_notification("window/logMessage", |p| {
+        p["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("unreadable cache ignored"))
+    });
+    assert_eq!(files_from_cache(&mut client), 0);
+    let post = file_uri(&dir, "src/post.entity.ts");
+    client.open(&post, POST);
+    client.diagnostics(&post, |d| has_idx001_at(d, AUTHOR));
+    let start = Instant::now();
+    while std::fs::read(&facts).is_ok_and(|b| b == b"not a cache") {
+        assert!(
+            start.elapsed() < common::TIMEOUT,
+            "the cache was not rewritten"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
     assert_clean_exit(client);
 }
 

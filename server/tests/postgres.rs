@@ -302,3 +302,106 @@ fn explain(harness: &Path, fixture: &str) -> Option<serde_json::Value> {
     }
     Some(r)
 }
+
+/// The fixes that write no migration and change the schema are the editor-only ones
+/// (`--fix` applies none of them): ENT001 puts an entity on the shared base class, ENT002
+/// removes a column the base class already declares, TYP001-003 retype properties. Applied
+/// to a copy of the shop, `tests/typeorm/fix-schema.js` asks TypeORM what
+/// `migration:generate` would emit for them on the database the shop's migrations build:
+/// exactly what `schema` says they change, and no column TypeORM refuses.
+#[test]
+fn editor_only_fixes_change_the_schema_as_the_model_says() {
+    use typeorm_lsp::finding::{Applicability, FileChange};
+    let harness = repo().join("tests/typeorm");
+    if !harness.join("node_modules/typeorm").is_dir() {
+        skip("no TypeORM in tests/typeorm (run tests/install-deps.sh)");
+        return;
+    }
+    let shop = repo().join("fixtures/shop");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let after = tmp.path().join("shop");
+    copy_dir(&shop, &after);
+    let ws =
+        typeorm_lsp::workspace::Workspace::load(&after, typeorm_lsp::config::Config::default());
+    let mut findings = ws.check_all();
+    ws.build_fixes(&mut findings);
+    // One fix per finding, the edits of one file applied together; a fix whose edits
+    // overlap one already taken is left out.
+    let mut edits: std::collections::BTreeMap<std::path::PathBuf, Vec<_>> = Default::default();
+    let mut applied = Vec::new();
+    for f in &findings {
+        let Some(fix) = f.fixes.first() else { continue };
+        if fix.applicability != Applicability::Unsafe || fix.creates_migration {
+            continue;
+        }
+        let mut candidate = edits.clone();
+        let mut ok = true;
+        for change in &fix.changes {
+            match change {
+                FileChange::Edit { path, edits: e } => {
+                    let all = candidate.entry(path.clone()).or_default();
+                    all.extend(e.iter().cloned());
+                    let text = std::fs::read_to_string(path).expect("read");
+                    ok &= typeorm_lsp::fix::apply_edits(&text, all).is_ok();
+                }
+                _ => ok = false,
+            }
+        }
+        if ok {
+            edits = candidate;
+            applied.push(f.code);
+        }
+    }
+    for (path, e) in &edits {
+        let text = std::fs::read_to_string(path).expect("read");
+        let fixed = typeorm_lsp::fix::apply_edits(&text, e).expect("edits apply");
+        std::fs::write(path, fixed).expect("write");
+    }
+    eprintln!("editor-only fixes applied: {applied:?}");
+    assert!(
+        applied.contains(&"ENT001") && applied.contains(&"ENT002"),
+        "{applied:?}"
+    );
+    let out = Command::new("node")
+        .arg(harness.join("fix-schema.js"))
+        .arg(env!("CARGO_BIN_EXE_typeorm-lsp"))
+        .arg(&shop)
+        .arg(&after)
+        .output()
+        .expect("run node tests/typeorm/fix-schema.js");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("fix-schema.js prints JSON");
+    if let Some(why) = r["skipped"].as_str() {
+        skip(why);
+        return;
+    }
+    eprintln!(
+        "TypeORM would generate {} statements for them",
+        r["pending"].as_array().map_or(0, Vec::len)
+    );
+    for key in ["unexplained", "unforeseen", "refused"] {
+        assert!(
+            r[key].as_array().is_some_and(|a| a.is_empty()),
+            "{key}: {:#}\nall of TypeORM's statements: {:#}",
+            r[key],
+            r["pending"]
+        );
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}

@@ -160,7 +160,11 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error(e && e.stack ? e.stack : String(e));
-  process.exit(1);
-});
+module.exports = { step, tablesOf, changedItems };
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e && e.stack ? e.stack : String(e));
+    process.exit(1);
+  });
+}

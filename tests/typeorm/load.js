@@ -9,7 +9,8 @@ const path = require("path");
 const Module = require("module");
 const ts = require("typescript");
 
-const ENTITY_MARK = /@(Entity|ChildEntity)\s*\(|new\s+EntitySchema\s*[<(]/;
+// `@Entity(`, `@ChildEntity(`, wrappers such as ever-gauzy's `@MultiORMEntity(`, `new EntitySchema`.
+const ENTITY_MARK = /@\w*Entity\s*\(|new\s+EntitySchema\s*[<(]/;
 const SKIP_DIRS = new Set(["node_modules", "dist", "build", ".git", "coverage"]);
 
 // `baseUrl` and `paths` of the tsconfig.json nearest to `dir` inside `root` (with its
@@ -24,11 +25,13 @@ function tsconfigFor(root, dir) {
     const parsed = ts.getParsedCommandLineOfConfigFile(file, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
     const opts = (parsed && parsed.options) || {};
     const base = opts.baseUrl || opts.pathsBasePath || dir;
-    found = { baseUrl: path.resolve(dir, base), paths: opts.paths || {} };
+    // `design:type` of `string | null` is `String` without strictNullChecks, `Object` with it.
+    const strictNullChecks = opts.strictNullChecks !== undefined ? !!opts.strictNullChecks : !!opts.strict;
+    found = { baseUrl: path.resolve(dir, base), paths: opts.paths || {}, strictNullChecks };
   } else if (dir !== root && dir.startsWith(root)) {
     found = tsconfigFor(root, path.dirname(dir));
   } else {
-    found = { baseUrl: root, paths: {} };
+    found = { baseUrl: root, paths: {}, strictNullChecks: false };
   }
   tsconfigCache.set(dir, found);
   return found;
@@ -47,9 +50,23 @@ function stub() {
   const fn = function () {
     return stubValue;
   };
+  // Applied as a decorator it returns nothing: a class decorator's return value replaces
+  // the class (ever-gauzy's `@SoftDeletable(...)` would swap its base class for the stub),
+  // a method decorator's the descriptor.
+  const isClass = (v) => typeof v === "function" && /^class\b/.test(Function.prototype.toString.call(v));
+  // (class) for a class, (prototype or class, key[, descriptor]) for a member, (target,
+  // key, index) for a parameter; a factory call such as `@SoftDeletable(() => X, 'deletedAt',
+  // fn)` is none of these.
+  const asDecorator = (args) =>
+    (args.length === 1 && isClass(args[0])) ||
+    (args.length >= 2 &&
+      args.length <= 3 &&
+      ((typeof args[0] === "object" && args[0] !== null) || isClass(args[0])) &&
+      (typeof args[1] === "string" || typeof args[1] === "symbol" || args[1] === undefined) &&
+      (args[2] === undefined || typeof args[2] === "number" || (typeof args[2] === "object" && args[2] !== null)));
   const stubValue = new Proxy(fn, {
     get: (t, k) => (k === "__esModule" ? true : k === Symbol.toPrimitive ? () => "" : stubValue),
-    apply: () => stubValue,
+    apply: (t, self, args) => (asDecorator(args) ? undefined : stubValue),
     construct: () => ({}),
   });
   return stubValue;
@@ -62,11 +79,11 @@ function install(root) {
     experimentalDecorators: true,
     emitDecoratorMetadata: true,
     esModuleInterop: true,
-    strictNullChecks: true,
   };
   require.extensions[".ts"] = (mod, filename) => {
     const text = fs.readFileSync(filename, "utf8");
-    const out = ts.transpileModule(text, { compilerOptions, fileName: filename });
+    const { strictNullChecks } = tsconfigFor(root, path.dirname(filename));
+    const out = ts.transpileModule(text, { compilerOptions: { ...compilerOptions, strictNullChecks }, fileName: filename });
     mod._compile(out.outputText, filename);
   };
   const harnessDir = __dirname;

@@ -75,6 +75,33 @@ function dropProperty(storage, owner, property) {
   return dropped;
 }
 
+// `@RelationId`s whose relation is not (or no longer, see dropProperty) in the storage for
+// their class or a superclass: TypeORM refuses them ("Cannot find relation undefined").
+function dropOrphanRelationIds(storage) {
+  const names = new Proxy({}, { get: (_, k) => k });
+  const dropped = [];
+  for (let i = storage.relationIds.length - 1; i >= 0; i--) {
+    const r = storage.relationIds[i];
+    let rel;
+    try {
+      rel = typeof r.relation === "function" ? r.relation(names) : r.relation;
+    } catch (_) {
+      continue;
+    }
+    const declared = storage.relations.some(
+      (x) =>
+        x.propertyName === rel &&
+        (x.target === r.target ||
+          (typeof x.target === "function" && typeof r.target === "function" && Object.prototype.isPrototypeOf.call(x.target.prototype, r.target.prototype)))
+    );
+    if (!declared) {
+      storage.relationIds.splice(i, 1);
+      dropped.push({ entity: r.target && r.target.name, property: r.propertyName });
+    }
+  }
+  return dropped;
+}
+
 const byName = (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 function tableJson(m, driver) {
@@ -135,17 +162,27 @@ async function buildMetadata(root, namingFlag) {
   const { schemas, failed } = loadEntities(root);
   const typeorm = require("typeorm");
   const storage = typeorm.getMetadataArgsStorage();
-  let entities = [...new Set(storage.tables.map((t) => t.target))].filter((t) => typeof t === "function");
+  // Classes only: a stubbed package's proxy (load.js) can reach the storage too.
+  let entities = [...new Set(storage.tables.map((t) => t.target))].filter(
+    (t) => typeof t === "function" && typeof t.name === "string" && t.name !== ""
+  );
   entities = entities.concat(schemas);
   const nameOf = (e) => (typeof e === "function" ? e.name : e.options.name);
   const excluded = [];
   const namingStrategy = namingOf(root, namingFlag, typeorm);
-  for (let attempt = 0; attempt < 50; attempt++) {
+  for (let attempt = 0; attempt < 500; attempt++) {
     const ds = new typeorm.DataSource({ type: "postgres", entities, namingStrategy });
     try {
       await ds.buildMetadatas();
     } catch (e) {
       const msg = String(e && e.message);
+      if (/Wrong relation specified for @RelationId/.test(msg)) {
+        const orphans = dropOrphanRelationIds(storage);
+        if (orphans.length) {
+          for (const o of orphans) excluded.push({ ...o, error: msg.split("\n")[0] });
+          continue;
+        }
+      }
       // "Entity metadata for Order#items was not found", "... in "Foo.bar" is not
       // supported": leave out that one property, so the entity itself still compares.
       const prop = /for (\w+)#(\w+)/.exec(msg) || /"(\w+)\.(\w+)"/.exec(msg);
@@ -158,7 +195,9 @@ async function buildMetadata(root, namingFlag) {
       excluded.push({ entity: nameOf(culprit), error: msg.split("\n")[0] });
       // Single-table children cannot be built without their parent.
       entities = entities.filter(
-        (x) => x !== culprit && !(typeof x === "function" && typeof culprit === "function" && x.prototype instanceof culprit)
+        (x) =>
+          x !== culprit &&
+          !(typeof x === "function" && typeof culprit === "function" && Object.prototype.isPrototypeOf.call(culprit.prototype, x.prototype))
       );
       continue;
     }
@@ -168,6 +207,8 @@ async function buildMetadata(root, namingFlag) {
 }
 
 async function main() {
+  // Workspace modules may log while loading: stdout is for the JSON alone.
+  for (const k of ["log", "info", "debug"]) console[k] = (...a) => console.error(...a);
   const args = process.argv.slice(2);
   const root = path.resolve(args[0] || ".");
   const namingFlag = args.includes("--naming") ? args[args.indexOf("--naming") + 1] : undefined;

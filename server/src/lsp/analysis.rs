@@ -50,6 +50,8 @@ pub struct Run {
     pub items: Vec<Item>,
     /// Problems to show the user (bad settings, unreadable files).
     pub messages: Vec<String>,
+    /// Lines for the log only (how long a whole-workspace check took).
+    pub notes: Vec<String>,
 }
 
 /// The diagnostics of one file.
@@ -533,7 +535,9 @@ fn check_later(session: &Session, rest: Rest, revision: u64) -> (Run, bool) {
     let stopped = AtomicBool::new(false);
     let mut items: Vec<Item> = Vec::new();
     let mut left: HashSet<PathBuf> = HashSet::new();
+    let mut notes = Vec::new();
     for later in &rest.later {
+        let started = std::time::Instant::now();
         let ws = &*later.workspace;
         let files: Vec<&PathBuf> = {
             let folders = session.folders();
@@ -557,6 +561,7 @@ fn check_later(session: &Session, rest: Rest, revision: u64) -> (Run, bool) {
                 Ok(check_closed(session, ws, path, enc))
             })
             .collect();
+        let checked = outcomes.iter().filter(|o| o.is_ok()).count();
         for outcome in outcomes {
             match outcome {
                 Ok(item) => items.extend(item),
@@ -564,6 +569,18 @@ fn check_later(session: &Session, rest: Rest, revision: u64) -> (Run, bool) {
                     left.insert(path.clone());
                 }
             }
+        }
+        if later.recheck == Recheck::All {
+            notes.push(format!(
+                "{}: whole-workspace check: {checked} closed files checked in {} ms{}",
+                later.root.display(),
+                started.elapsed().as_millis(),
+                if stopped.load(Ordering::Relaxed) {
+                    " (stopped by an edit)"
+                } else {
+                    ""
+                }
+            ));
         }
     }
     let stopped = stopped.load(Ordering::Relaxed);
@@ -579,6 +596,7 @@ fn check_later(session: &Session, rest: Rest, revision: u64) -> (Run, bool) {
     let run = Run {
         items,
         messages: Vec::new(),
+        notes,
     };
     (run, stopped)
 }
@@ -699,6 +717,9 @@ pub async fn publish(session: &Session, run: Run) {
         if let Err(err) = session.client.workspace_diagnostic_refresh().await {
             eprintln!("typeorm-lsp: diagnostic refresh failed: {err}");
         }
+    }
+    for note in run.notes {
+        session.log(MessageType::INFO, note).await;
     }
     for message in run.messages {
         session.log(MessageType::WARNING, message.clone()).await;

@@ -5,12 +5,14 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use tower_lsp_server::ls_types::{MessageType, NumberOrString};
 
 use super::analysis::sync_open;
 use super::session::{uri_path, Session};
-use crate::cache::{self, FactCache, CACHE_DIR};
+use crate::cache::{self, FactCache};
+use crate::model::SourceFile;
 use crate::workspace::Workspace;
 
 /// Files parsed between two progress reports.
@@ -96,11 +98,23 @@ async fn index_folder(session: &Arc<Session>, root: &Path, step: Step<'_>) -> us
             .await;
     }
     let total = paths.len();
-    // A folder whose cache `check --cache` created is scanned through it too.
-    let cache = root
-        .join(CACHE_DIR)
-        .is_dir()
-        .then(|| Arc::new(Mutex::new(FactCache::open(root))));
+    let started = Instant::now();
+    // The facts of files unchanged since the last scan come from the cache: a second
+    // start parses only what changed.
+    let cache_dir = cache::lsp_cache_dir(root);
+    let cache = match cache_dir.clone() {
+        Some(dir) => {
+            let (facts, problem) = tokio::task::spawn_blocking(move || FactCache::open_dir(&dir))
+                .await
+                .unwrap_or_default();
+            if let Some(problem) = problem {
+                session.log(MessageType::WARNING, problem).await;
+            }
+            Some(Arc::new(Mutex::new(facts)))
+        }
+        None => None,
+    };
+    let mut from_cache = 0;
     let mut files = BTreeMap::new();
     let mut hashes = Vec::new();
     let mut parsed_afresh = false;
@@ -115,6 +129,7 @@ async fn index_folder(session: &Arc<Session>, root: &Path, step: Step<'_>) -> us
             match item {
                 Ok(l) => {
                     parsed_afresh |= !l.from_cache;
+                    from_cache += usize::from(l.from_cache);
                     if let Some(hash) = l.hash {
                         hashes.push((l.file.path.clone(), hash));
                     }
@@ -125,19 +140,13 @@ async fn index_folder(session: &Arc<Session>, root: &Path, step: Step<'_>) -> us
         }
         step.report(root, ((i + 1) * CHUNK).min(total), total).await;
     }
-    if let Some(cache) = &cache {
-        let leftovers = cache.lock().map(|c| !c.is_empty()).unwrap_or(true);
-        if parsed_afresh || leftovers {
-            let entries = hashes
-                .iter()
-                .filter_map(|(p, h)| files.get(p).map(|f| (p.as_path(), *h, &f.facts)));
-            if let Err(e) = cache::save(root, entries) {
-                let msg = format!("{}: cache not written: {e}", root.display());
-                session.log(MessageType::WARNING, msg).await;
-            }
-        }
-    }
+    let parsed = started.elapsed();
     let count = files.len();
+    // The files as read from disk (open buffers replace some of them in the workspace).
+    let read: Vec<(Arc<SourceFile>, cache::TextHash)> = hashes
+        .into_iter()
+        .filter_map(|(p, h)| Some((files.get(&p)?.clone(), h)))
+        .collect();
     let (s, r) = (session.clone(), root.to_path_buf());
     let built = tokio::task::spawn_blocking(move || {
         let ws = Workspace::with_files(&r, config, files);
@@ -151,6 +160,21 @@ async fn index_folder(session: &Arc<Session>, root: &Path, step: Step<'_>) -> us
             for w in warnings {
                 session.log(MessageType::WARNING, w).await;
             }
+            let msg = format!(
+                "{}: {count} files ({from_cache} from the cache) read and parsed in {} ms, \
+                 model built in {} ms",
+                root.display(),
+                parsed.as_millis(),
+                started.elapsed().saturating_sub(parsed).as_millis()
+            );
+            session.log(MessageType::INFO, msg).await;
+            // Written in the background once the model is in place: nothing waits for it.
+            let stale = cache
+                .as_ref()
+                .is_some_and(|c| c.lock().map(|c| !c.is_empty()).unwrap_or(true));
+            if let (Some(dir), true) = (cache_dir, parsed_afresh || stale) {
+                tokio::spawn(save_cache(session.clone(), dir, read));
+            }
         }
         Err(err) => {
             let msg = format!("building the model failed: {err}");
@@ -158,6 +182,24 @@ async fn index_folder(session: &Arc<Session>, root: &Path, step: Step<'_>) -> us
         }
     }
     count
+}
+
+/// Writes the fact cache of a scanned folder (on the blocking pool) from the files as
+/// they were read from disk, with the hash of each text.
+async fn save_cache(
+    session: Arc<Session>,
+    dir: PathBuf,
+    read: Vec<(Arc<SourceFile>, cache::TextHash)>,
+) {
+    let saved = tokio::task::spawn_blocking(move || {
+        let entries = read.iter().map(|(f, h)| (f.path.as_path(), *h, &f.facts));
+        cache::save_dir(&dir, entries)
+            .map_err(|e| format!("{}: cache not written: {e}", dir.display()))
+    })
+    .await;
+    if let Ok(Err(problem)) = saved {
+        session.log(MessageType::WARNING, problem).await;
+    }
 }
 
 /// Swaps a scanned workspace in for its folder (if still there), with the folder's open

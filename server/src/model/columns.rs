@@ -73,9 +73,11 @@ pub fn column(
     }
     if kind == ColumnKind::PrimaryGenerated {
         db_type = match db_type.as_deref() {
+            // CockroachDB's `unique_rowid()`: an INT8
+            Some("rowid") => Some("int8".into()),
             Some("uuid") => Some("uuid".into()),
-            Some("increment") | Some("identity") | Some("rowid") | None => db_type
-                .filter(|t| t != "increment" && t != "identity" && t != "rowid")
+            Some("increment") | Some("identity") | None => db_type
+                .filter(|t| t != "increment" && t != "identity")
                 .or(Some("integer".into())),
             Some(other) => Some(other.to_string()),
         };

@@ -327,10 +327,16 @@ impl Builder<'_> {
                     .and_then(|p| p.value.as_bool())
                     == Some(true);
                 for (jc, rc) in &pairs {
-                    if cols.iter().any(|c| &c.column.name == jc) {
+                    let rcol = referenced.iter().find(|c| &c.name == rc);
+                    if let Some(declared) = cols.iter_mut().find(|c| &c.column.name == jc) {
+                        // A declared column that is the join column takes the referenced
+                        // column's type (TypeORM's RelationJoinColumnBuilder overrides it:
+                        // `employeeId: string` next to `employee` is `uuid`).
+                        if let Some(rcol) = rcol {
+                            declared.column.db_type = rcol.db_type.clone();
+                        }
                         continue;
                     }
-                    let rcol = referenced.iter().find(|c| &c.name == rc);
                     let ty = rcol.map(|c| c.db_type.clone()).unwrap_or_default();
                     cols.push(Col {
                         column: TableColumn {
@@ -1624,6 +1630,48 @@ export class Seat {
         assert_eq!(col("row").db_type, "integer");
         assert_eq!(col("row").default.as_deref(), Some("'11'"));
         assert_eq!(col("backup").default.as_deref(), Some("'1'"));
+    }
+
+    /// ever-gauzy's `@Column() organizationId: IOrganization['id']` (and `employeeId:
+    /// string`) next to the `@ManyToOne` whose join column it is: TypeORM gives the column
+    /// the referenced key's type, `uuid`, whatever the declaration says.
+    #[test]
+    fn a_declared_join_column_takes_the_referenced_type() {
+        let ws = crate::rules::testing::workspace(&[
+            (
+                "src/team.entity.ts",
+                "import { Entity, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class Team {
+  @PrimaryGeneratedColumn('uuid') id: string;
+}
+",
+            ),
+            (
+                "src/member.entity.ts",
+                "import { Column, Entity, ManyToOne, PrimaryGeneratedColumn, RelationId } from 'typeorm';
+import { Team } from './team.entity';
+@Entity()
+export class Member {
+  @PrimaryGeneratedColumn() id: number;
+  @ManyToOne(() => Team) team: Team;
+  @RelationId((m: Member) => m.team)
+  @Column({ nullable: true })
+  teamId: string;
+  @Column({ nullable: true }) otherId: string;
+}
+",
+            ),
+        ]);
+        let schema = schema(&ws.model, &ws.config);
+        let member = schema
+            .tables
+            .iter()
+            .find(|t| t.name == "member")
+            .expect("member");
+        let col = |n: &str| member.columns.iter().find(|c| c.name == n).expect("column");
+        assert_eq!(col("teamId").db_type, "uuid");
+        assert_eq!(col("otherId").db_type, "character varying");
     }
 
     #[test]

@@ -97,13 +97,21 @@ pub fn database_with(ctx: &Ctx, path: &Path, read: &dyn Fn(&Path) -> Option<Stri
             package.is_none() || package_dir(&ctx.path(*f), ctx.root, &is_file) == package
         })
         .collect();
-    let governing = if in_package.is_empty() {
+    let borrowed = in_package.is_empty();
+    let governing: Vec<&(usize, &OrmOptions)> = if borrowed {
         all.iter().collect()
     } else {
         in_package
     };
+    // Other packages' DataSources speak for this one only when all of them say it
+    // literally (a monorepo whose apps pick their database at run time does not).
+    let opaque_elsewhere = borrowed
+        && governing
+            .iter()
+            .any(|(_, o)| o.options.value.get("type").is_some() && literal_type(o).is_none());
     let literal: Vec<(&str, usize)> = governing
         .iter()
+        .filter(|_| !opaque_elsewhere)
         .filter_map(|(f, o)| literal_type(o).map(|t| (t, *f)))
         .collect();
     let rel = |f: usize| {
@@ -256,6 +264,41 @@ export default new DataSource({ type: process.env.DB_TYPE as any, migrations: []
             none.why.contains("names no single database driver"),
             "{}",
             none.why
+        );
+    }
+
+    #[test]
+    fn another_packages_data_sources_speak_only_when_all_are_literal() {
+        let files = [
+            (
+                "apps/desktop/src/db.ts",
+                "import { DataSource } from 'typeorm';\nexport default new DataSource({ type: 'better-sqlite3', migrations: [] });\n",
+            ),
+            (
+                "packages/config/src/db.ts",
+                "import { DataSource } from 'typeorm';\nexport default new DataSource({ type: dbType, migrations: [] });\n",
+            ),
+        ];
+        let ws = workspace(&files);
+        let packages = [
+            "/ws/apps/desktop/package.json",
+            "/ws/packages/config/package.json",
+            "/ws/packages/plugin/package.json",
+        ];
+        let read = |p: &Path| {
+            packages
+                .contains(&p.to_str().unwrap_or(""))
+                .then(|| "{}".to_string())
+        };
+        let plugin = Path::new("/ws/packages/plugin/src/a.entity.ts");
+        assert_eq!(
+            database_with(&ws.ctx(), plugin, &read).dialect,
+            Dialect::Unknown
+        );
+        let ws = workspace(&files[..1]);
+        assert_eq!(
+            database_with(&ws.ctx(), plugin, &read).dialect,
+            Dialect::Other("better-sqlite3".into())
         );
     }
 

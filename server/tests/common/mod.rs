@@ -30,6 +30,9 @@ pub struct Client {
     pub server_requests: Vec<Value>,
     /// What we answer to `workspace/configuration` (one value per item).
     pub settings: Value,
+    /// The server's fact cache (`TYPEORM_LSP_CACHE_DIR`) unless the test chose one:
+    /// tests leave nothing in the user's cache directory.
+    _cache: tempfile::TempDir,
 }
 
 impl Client {
@@ -40,8 +43,10 @@ impl Client {
 
     /// Spawns the server binary with extra environment variables (test hooks).
     pub fn spawn_with_env(vars: &[(&str, &str)]) -> Client {
+        let cache = tempfile::TempDir::new().expect("cache tempdir");
         let mut child = Command::new(env!("CARGO_BIN_EXE_typeorm-lsp"))
             .env("TYPEORM_LSP_DEBUG_COMMANDS", "1")
+            .env("TYPEORM_LSP_CACHE_DIR", cache.path())
             .envs(vars.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -67,6 +72,7 @@ impl Client {
             notifications: VecDeque::new(),
             server_requests: Vec::new(),
             settings: Value::Null,
+            _cache: cache,
         }
     }
 

@@ -87,7 +87,9 @@ fn keys<'a>(ctx: &Ctx, entity: &'a Entity) -> Vec<EmbeddedKey<'a>> {
         let Some(prefix) = embedded_prefix(ctx, embedding) else {
             continue;
         };
-        let base = &r.join_columns[0];
+        let Some(base) = r.join_columns.first() else {
+            continue;
+        };
         let column = if prefix.is_empty() {
             base.clone()
         } else {

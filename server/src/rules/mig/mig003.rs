@@ -533,7 +533,7 @@ export class AddOrderIndex1700000000000 implements MigrationInterface {{ // note
             "    await queryRunner.query(`ALTER TABLE \"order\" RENAME COLUMN \"state\" TO \"status\"`);
     await queryRunner.query(`CREATE INDEX \"IDX_a\" ON \"order\" (\"status\")`);",
         );
-        let found = findings(&workspace(&[(PATH, &text)]), "MIG003");
+        let found = findings(&workspace(&[(PATH, &text), PG]), "MIG003");
         assert_eq!(found.len(), 1, "{found:?}");
         let fix = found[0].fixes.first().expect("a fix");
         assert_eq!(fix.applicability, crate::finding::Applicability::Unsafe);
@@ -541,7 +541,7 @@ export class AddOrderIndex1700000000000 implements MigrationInterface {{ // note
             "",
             "    await queryRunner.query(`CREATE INDEX \"IDX_a\" ON \"order\" (\"status\"); CREATE UNIQUE INDEX \"IDX_b\" ON \"order\" (\"code\")`);",
         );
-        let found = findings(&workspace(&[(PATH, &alone)]), "MIG003");
+        let found = findings(&workspace(&[(PATH, &alone), PG]), "MIG003");
         let fix = found[0].fixes.first().expect("a fix");
         assert_eq!(fix.applicability, crate::finding::Applicability::Safe);
     }

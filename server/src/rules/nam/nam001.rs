@@ -61,6 +61,13 @@ pub fn workspace_style(ctx: &Ctx) -> FileNaming {
         .unwrap_or_else(|| ctx.model.links.entity_file_names.dominant())
 }
 
+fn is_test_file_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".test.", ".spec.", ".e2e-spec.", ".e2e."]
+        .iter()
+        .any(|marker| lower.contains(marker))
+}
+
 fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
     let Some(source) = ctx.file(file) else {
         return;
@@ -75,6 +82,11 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
     let Some(name) = source.path.file_name().and_then(|n| n.to_str()) else {
         return;
     };
+    // A test that declares its entities inline (`issue-1510.test.ts`) is named by the
+    // test runner's convention, not the entity files'.
+    if is_test_file_name(name) {
+        return;
+    }
     let style = match what {
         // Migrations are judged among themselves: TypeORM's generator names them
         // `<timestamp>-PascalName.ts`, whatever the entity files look like; many
@@ -480,6 +492,17 @@ const lazy = () => import('@legacy/LegacyVoucher.entity');
         };
         let ws = workspace_with(&files, config);
         assert_eq!(lines(&ws, "NAM001").len(), 10, "the configured style wins");
+    }
+
+    #[test]
+    fn a_test_declaring_its_entities_inline_keeps_its_test_name() {
+        let ws = workspace(&[
+            ("test/issues/issue-42.test.ts", &entity("Ticket")),
+            ("test/issues/Ticket_Old.ts", &entity("TicketOld")),
+        ]);
+        let found = lines(&ws, "NAM001");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "test/issues/Ticket_Old.ts");
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! Flags an entity class whose name is not PascalCase (`fulfillment_log`), and a column or
 //! relation property whose name is not camelCase (`ean_code`). Only names declared in the
 //! file are reported (an inherited column is reported where it is declared). MongoDB's
-//! `_id` (`@ObjectIdColumn`) is exempt.
+//! `_id` (`@ObjectIdColumn`) is exempt, and so is the leading underscore of a backing field
+//! (`private _title` behind `get title()`).
 //!
 //! ## Why is this bad?
 //! Class and property names become table and column names through the naming strategy,
@@ -59,7 +60,9 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
             ));
         }
         for (what, name, span) in members_declared_in(entity, file) {
-            if !naming::is_camel_case(name) && seen.insert(span.start) {
+            // `private _title` behind `get title()`: the underscore marks a backing field
+            let bare = name.trim_start_matches('_');
+            if !naming::is_camel_case(bare) && seen.insert(span.start) {
                 let message = format!("{what} `{name}` of `{}` is not camelCase", entity.name);
                 out.push(Finding::new(RULE.code, path.clone(), span.clone(), message));
             }
@@ -85,6 +88,27 @@ fn members_declared_in(entity: &Entity, file: usize) -> Vec<(&'static str, &str,
 #[cfg(test)]
 mod tests {
     use crate::rules::testing::*;
+
+    #[test]
+    fn a_backing_field_behind_an_accessor_may_start_with_an_underscore() {
+        let text = "import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+@Entity()
+export class Badge {
+  @PrimaryColumn('binary', { length: 16 })
+  private _id: Buffer;
+
+  @Column()
+  private _label: string;
+
+  get label(): string {
+    return this._label;
+  }
+}
+";
+        let ws = workspace(&[("src/badge.entity.ts", text)]);
+        assert!(lines(&ws, "NAM002").is_empty());
+    }
 
     #[test]
     fn flags_class_and_property_names() {

@@ -71,3 +71,35 @@ fn returns_numbers(props: &[Prop], wide: Wide) -> bool {
         Wide::Decimal => flag("decimalNumbers") == Some(true),
     }
 }
+
+/// Drivers whose values differ from `pg`'s (CockroachDB's `int` is 64-bit: a string).
+const NOT_PG: &[&str] = &[
+    "mysql",
+    "mariadb",
+    "sqlite",
+    "better-sqlite3",
+    "sqljs",
+    "mssql",
+    "oracle",
+    "sap",
+    "spanner",
+    "mongodb",
+    "cockroachdb",
+    "capacitor",
+    "cordova",
+    "expo",
+    "react-native",
+    "nativescript",
+];
+
+/// An entity kept in a folder named for another driver (`entity/mssql/Post.ts`,
+/// `column-types/oracle/entity/Post.ts`): written for that driver's values, not `pg`'s.
+pub fn in_other_driver_folder(path: &std::path::Path) -> bool {
+    path.parent().is_some_and(|dir| {
+        dir.components().any(|c| {
+            c.as_os_str()
+                .to_str()
+                .is_some_and(|n| NOT_PG.contains(&n.to_ascii_lowercase().as_str()))
+        })
+    })
+}

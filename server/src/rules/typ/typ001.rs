@@ -12,10 +12,13 @@
 //! | `boolean` | `boolean` |
 //! | `timestamp`, `timestamptz` (and create/update/delete date columns) | `Date` |
 //! | `date` | `Date` or `string` |
-//! | `json`, `jsonb`, `simple-json` | any object or array type |
+//! | `json`, `jsonb`, `simple-json` | any JSON value: object, array, string, number, boolean (not `Date`, `Buffer`) |
 //! | `simple-array` | `string[]` |
 //! | `bytea` | `Buffer` |
 //! | `enum`, `simple-enum` | the enum (`enum: Status`) or a union of its literals (`enum: ['a', 'b']`) |
+//!
+//! Entities kept in a folder named for another driver (`mssql/`, `oracle/`, `cockroachdb/`)
+//! are checked for their enum values only.
 //!
 //! `array: true` (or `int[]`) wants an array of the element type. Type aliases and enums
 //! are followed through imports and barrels. Silent when the database type is not written
@@ -40,7 +43,7 @@
 //! ```
 //! The quick fix rewrites the property's type (keeping `| null`); convert where you compute.
 
-use super::driver::{all_return_numbers, wide_of, Wide};
+use super::driver::{all_return_numbers, in_other_driver_folder, wide_of, Wide};
 use super::shape::{enum_reference, shapes, Shape};
 use crate::finding::{Applicability, FileChange, Finding, Fix, Severity, TextEdit};
 use crate::model::{Column, ColumnKind};
@@ -120,16 +123,21 @@ fn scalar_expect(db_type: &str) -> Option<Expect> {
     })
 }
 
-/// The expectation for a column, or None when its database type is not written (or not
-/// one we know).
-fn expect_of(column: &Column) -> Option<Expect> {
-    let written = column.db_type.as_deref().or(match column.kind {
+/// The database type as written, or the one TypeORM gives a date or version column.
+fn written_type(column: &Column) -> Option<&str> {
+    column.db_type.as_deref().or(match column.kind {
         ColumnKind::CreateDate | ColumnKind::UpdateDate | ColumnKind::DeleteDate => {
             Some("timestamp")
         }
         ColumnKind::Version => Some("integer"),
         _ => None,
-    })?;
+    })
+}
+
+/// The expectation for a column, or None when its database type is not written (or not
+/// one we know).
+fn expect_of(column: &Column) -> Option<Expect> {
+    let written = written_type(column)?;
     let (base, is_array) = match written.trim().strip_suffix("[]") {
         Some(base) => (base, true),
         None => (written, column.is_array),
@@ -147,6 +155,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
     // Asked only when a `bigint` / `decimal` column is typed otherwise: it reads every
     // DataSource of the workspace.
     let numbers = [std::cell::OnceCell::new(), std::cell::OnceCell::new()];
+    let other_driver = in_other_driver_folder(&path);
     let driver_returns_numbers = |wide: Wide| {
         let cell = &numbers[usize::from(wide == Wide::Decimal)];
         *cell.get_or_init(|| all_return_numbers(ctx, wide))
@@ -171,6 +180,13 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
             {
                 continue;
             }
+            // Which values an enum column holds does not depend on the driver; the rest
+            // of the table is `pg`'s.
+            let is_enum = matches!(&expect, Expect::Enum)
+                || matches!(&expect, Expect::Array(inner) if **inner == Expect::Enum);
+            if !is_enum && other_driver {
+                continue;
+            }
             let wide = column.db_type.as_deref().and_then(wide_of);
             if wide.is_some_and(driver_returns_numbers) {
                 continue;
@@ -181,7 +197,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
             let message = format!(
                 "`{}` is `{}` in the database ({}), but typed `{}`: expected `{wanted}`",
                 column.property,
-                column.db_type.as_deref().unwrap_or("timestamp"),
+                written_type(column).unwrap_or("?"),
                 describe(&expect),
                 ty.text,
             );
@@ -245,7 +261,10 @@ fn fits(expect: &Expect, shape: &Shape, enum_shape: Option<&Shape>) -> bool {
         Expect::Bool => matches!(shape, S::Bool),
         Expect::Date => matches!(shape, S::Date),
         Expect::DateOrStr => matches!(shape, S::Date | S::Str | S::StrLit(_)),
-        Expect::Json => matches!(shape, S::Object | S::Array(_)),
+        // TypeORM stringifies on write and parses on read: a JSON string, number or
+        // boolean comes back as it went in. Only what JSON cannot carry (a Date, bytes)
+        // is wrong.
+        Expect::Json => !matches!(shape, S::Date | S::Buffer),
         Expect::Buffer => matches!(shape, S::Buffer),
         Expect::Enum => fits_enum(shape, enum_shape),
         Expect::Array(inner) => match shape {
@@ -399,7 +418,8 @@ export type Money = string;
             "  @Column('varchar') name: number;",
             "  @Column('int') count: string;",
             "  @Column('timestamptz') at: string;",
-            "  @Column('jsonb') data: string;",
+            "  @Column('jsonb') data: Date;",
+            "  @VersionColumn() version: string;",
             "  @Column('int', { array: true }) ids: number;",
             "  @Column('int', { array: true }) ids: string[];",
             "  @Column('simple-array') tags: number[];",
@@ -443,6 +463,29 @@ export const local = new DataSource({ type: 'sqlite', database: 'local.db' });
     }
 
     #[test]
+    fn entities_written_for_another_driver_keep_its_values() {
+        let text = entity("  @Column('bit') flag: boolean;\n\n  @Column({ type: 'simple-enum', enum: ['a', 'b'] }) kind: 'c';");
+        let ws = workspace(&[
+            ("src/common/types.ts", TYPES),
+            ("test/schema/mssql/entity/item.entity.ts", &text),
+        ]);
+        let found = lines(&ws, "TYP001");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].2.contains("simple-enum"), "{}", found[0].2);
+    }
+
+    #[test]
+    fn a_version_column_is_named_by_its_integer_type() {
+        let found = typ001("  @VersionColumn() version: string;");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].2.contains("`version` is `integer`"),
+            "{}",
+            found[0].2
+        );
+    }
+
+    #[test]
     fn accepts_matching_and_untraceable_types() {
         for body in [
             "  @Column('numeric') price: string;",
@@ -454,6 +497,8 @@ export const local = new DataSource({ type: 'sqlite', database: 'local.db' });
             "  @Column('jsonb') data: Record<string, unknown>;",
             "  @Column('jsonb') list: string[];",
             "  @Column('jsonb') anything: SomeInterface;",
+            "  @Column('json') label: string;",
+            "  @Column({ type: 'json', nullable: true }) flag: boolean | null;",
             "  @Column('int', { array: true }) ids: number[];",
             "  @Column('int', { array: true }) ids2: Array<number>;",
             "  @Column('simple-array') tags: string[];",
