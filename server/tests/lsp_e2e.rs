@@ -275,8 +275,6 @@ fn code_actions_fix_suppress_and_fix_all() {
     client.open(&post, POST);
     let diags = client.diagnostics(&post, |d| has_idx001_at(d, AUTHOR));
     let diag = with_code(&diags, "IDX001")[0].clone();
-    // The migration's SQL depends on the DataSource (another file): wait for the scan.
-    client.wait_notification("$/progress", |p| p["value"]["kind"] == "end");
 
     let actions = code_actions(&mut client, &post, &diag, None);
     let quick = actions
