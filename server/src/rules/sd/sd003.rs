@@ -5,7 +5,11 @@
 //! `manager.delete(Entity, ...)`, `manager.remove(Entity, ...)`, ActiveRecord
 //! `Entity.delete(...)`, and a QueryBuilder `.delete()` on such an entity (`repo
 //! .createQueryBuilder().delete()`, `createQueryBuilder().delete().from(Entity)`).
-//! Tests, migrations and seeders are skipped.
+//! Tests, migrations and seeders are skipped, and so is a hard delete the code chose on
+//! purpose through a flag: the branch of `if (forceDelete)` or of `hardDelete ? ... : ...`
+//! (a condition that is a bare flag named `force*`, `hard*` or `permanent*`), where the
+//! other branch soft-deletes. A QueryBuilder `.delete().from(Entity)` deletes from
+//! `Entity`, whatever repository the builder came from.
 //!
 //! ## Why is this bad?
 //! The entity is soft-deletable: the rest of the application expects its rows to stay,
@@ -34,6 +38,7 @@
 use crate::finding::{Applicability, FileChange, Finding, Severity, Span, TextEdit};
 use crate::model::{Entity, SoftDelete};
 use crate::rules::{Ctx, RuleDef};
+use crate::syntax::{QueryBuilderChain, Value};
 use std::path::Path;
 
 pub const RULE: RuleDef = RuleDef {
@@ -57,6 +62,9 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
         if !matches!(call.method.as_str(), "delete" | "remove") {
             continue;
         }
+        if chosen_by_force_flag(&source.text, call.method_span.start) {
+            continue;
+        }
         if let Some(entity) = ctx.call_entity(call).filter(|e| e.is_soft_deletable()) {
             out.push(finding(
                 ctx,
@@ -68,10 +76,13 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
         }
     }
     for chain in &source.facts.query_builders {
-        let Some(entity) = ctx.chain_entity(chain).filter(|e| e.is_soft_deletable()) else {
+        let Some(entity) = delete_target(ctx, chain).filter(|e| e.is_soft_deletable()) else {
             continue;
         };
         for call in chain.calls.iter().filter(|c| c.method == "delete") {
+            if chosen_by_force_flag(&source.text, call.method_span.start) {
+                continue;
+            }
             out.push(finding(
                 ctx,
                 &path,
@@ -81,6 +92,79 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
             ));
         }
     }
+}
+
+/// The table a QueryBuilder delete runs on: TypeORM's `.from(Entity)` replaces the main
+/// alias, so `repo.createQueryBuilder().delete().from(Other)` deletes from `Other`.
+fn delete_target<'a>(ctx: &Ctx<'a>, chain: &QueryBuilderChain) -> Option<&'a Entity> {
+    let from = chain
+        .calls
+        .iter()
+        .skip_while(|c| c.method != "delete")
+        .find(|c| c.method == "from")
+        .and_then(|c| c.args.first())
+        .and_then(|a| match &a.value {
+            Value::Ident(name) => ctx.entity(name),
+            _ => None,
+        });
+    from.or_else(|| ctx.chain_entity(chain))
+}
+
+/// Whether the hard delete at `at` is the chosen branch of a force flag: it follows, within
+/// a few lines, `if (forceDelete) {` or `forceDelete ?` (a bare identifier whose name starts
+/// with `force`, `hard` or `permanent`). The code then already decides between a soft and a
+/// hard delete, and rewriting it to a soft one would break the feature.
+fn chosen_by_force_flag(text: &str, at: usize) -> bool {
+    let Some(before) = text.get(..at) else {
+        return false;
+    };
+    // The window: the call's own line and the six lines above it (a log call may sit
+    // between the `if` and the delete).
+    let start = before
+        .rmatch_indices('\n')
+        .nth(6)
+        .map(|(i, _)| i + 1)
+        .unwrap_or(0);
+    let window = &before[start..];
+    let words = identifiers(window);
+    words.iter().any(|(i, word)| {
+        let lower = word.to_ascii_lowercase();
+        if !["force", "hard", "permanent"]
+            .iter()
+            .any(|p| lower.starts_with(p))
+        {
+            return false;
+        }
+        let after = window[i + word.len()..].trim_start();
+        let pre = window[..*i].trim_end();
+        let in_if = pre.ends_with('(')
+            && pre[..pre.len() - 1].trim_end().ends_with("if")
+            && after.starts_with(')');
+        let ternary =
+            after.starts_with('?') && !after.starts_with("?.") && !after.starts_with("??");
+        in_if || ternary
+    })
+}
+
+/// The identifiers of `text` with their byte offsets.
+fn identifiers(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        let word = c.is_ascii_alphanumeric() || c == '_' || c == '$';
+        match (word, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push((s, &text[s..i]));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, &text[s..]));
+    }
+    out
 }
 
 fn finding(ctx: &Ctx, path: &Path, span: Span, method: &str, entity: &Entity) -> Finding {
@@ -306,5 +390,45 @@ export class CartJanitor {
         }
         let refs: Vec<(&str, &str)> = owned.iter().map(|(p, t)| (*p, t.as_str())).collect();
         assert!(lines(&workspace(&refs), "SD003").is_empty());
+    }
+
+    #[test]
+    fn a_hard_delete_chosen_by_a_force_flag_is_deliberate() {
+        // The shape of a bulk-delete handler that offers both: the flag picks the branch.
+        let found = sd003(
+            "    if (!forceDelete) {
+      await this.carts.delete({ id });
+    }
+    const forceDelete = id === 'x';
+    if (forceDelete) {
+      console.log(
+        'hard removing',
+        id
+      );
+      return await this.carts.remove(cart);
+    } else {
+      return await this.carts.softRemove(cart);
+    }
+    const permanently = !!id;
+    await (permanently ? this.carts.delete({ id }) : this.carts.softDelete({ id }));
+    if (forcedOut) {
+      await this.carts.delete({ id });
+    }",
+        );
+        // A negated flag guards the soft path: the hard delete under it is reported.
+        assert_eq!(found, vec![17], "{found:?}");
+    }
+
+    #[test]
+    fn query_builder_delete_from_names_the_table() {
+        let body = "    await this.logs.createQueryBuilder().delete().from(Cart).where('id = :id', { id }).execute();
+    await this.carts.createQueryBuilder().delete().from(Log).where('id = :id', { id }).execute();";
+        let text = service(body);
+        let owned = files(&text);
+        let refs: Vec<(&str, &str)> = owned.iter().map(|(p, t)| (*p, t.as_str())).collect();
+        let ws = workspace(&refs);
+        let found = findings(&ws, "SD003");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].message.contains("`Cart`"), "{}", found[0].message);
     }
 }

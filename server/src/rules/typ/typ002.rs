@@ -120,6 +120,14 @@ fn column_mismatch<'a>(
     if column.options_opaque || nullable_unreadable(decorator) {
         return None;
     }
+    // A `transformer`'s `from` decides what the property holds (it may map NULL to a
+    // value), so the column's nullability says nothing about the property's type.
+    if decorator
+        .and_then(|d| d.options())
+        .is_some_and(|o| o.value.get("transformer").is_some())
+    {
+        return None;
+    }
     let primary = column.kind.is_primary();
     let nullable = match column.kind {
         _ if primary => false,
@@ -417,6 +425,27 @@ export class Item extends ManagedEntity {{
         ] {
             assert_eq!(typ002(body).len(), 1, "{body}");
         }
+    }
+
+    #[test]
+    fn a_transformer_decides_the_property_type() {
+        // The shape of a column whose transformer maps NULL to a placeholder on read.
+        let body = "  @Column({
+    type: 'text',
+    nullable: true,
+    transformer: {
+      from(val: string | null) {
+        return val === null ? 'none' : val;
+      },
+      to(val: string | null) {
+        return val;
+      },
+    },
+  })
+  text: string;";
+        assert!(typ002(body).is_empty());
+        let plain = "  @Column({ type: 'text', nullable: true, comment: 'x' }) text: string;";
+        assert_eq!(typ002(plain).len(), 1);
     }
 
     #[test]
