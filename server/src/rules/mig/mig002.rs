@@ -2,7 +2,8 @@
 //!
 //! ## What it does
 //! Flags a migration class (`implements MigrationInterface`) whose `down` method is
-//! missing, or whose body holds no statement (comments do not count).
+//! missing, or whose body holds no statement (comments do not count). A migration whose
+//! `up` is empty as well does nothing, so its empty `down` is its exact inverse: silent.
 //!
 //! ## Why is this bad?
 //! `migration:revert` then records the migration as reverted while the schema keeps its
@@ -49,6 +50,9 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
         return;
     };
     for class in source.facts.classes.iter().filter(|c| c.is_migration()) {
+        let up_is_empty = class
+            .method("up")
+            .is_some_and(|up| up.body_is_empty && up.body_span.is_some());
         let (span, message, fix) = match class.method("down") {
             None => (
                 class.name_span.clone(),
@@ -60,7 +64,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
                     insert_down(ctx, file, class)
                 }),
             ),
-            Some(down) if down.body_is_empty && down.body_span.is_some() => (
+            Some(down) if down.body_is_empty && down.body_span.is_some() && !up_is_empty => (
                 down.name_span.clone(),
                 format!(
                     "`{}.down` is empty: reverting it changes nothing in the database",
@@ -294,5 +298,17 @@ export class A1 implements MigrationInterface {
             fixed.contains("\tasync down(q: QueryRunner) {\n\t\t// TODO: undo what `up` does.\n\t\tthrow new Error('A1.down is not written yet');\n\t}\n"),
             "{fixed}"
         );
+    }
+
+    #[test]
+    fn a_migration_that_does_nothing_is_reversible() {
+        // The shape of placeholder migrations used to test the migration runner itself.
+        let text = "import { MigrationInterface } from 'typeorm';
+export class Placeholder1500000000000 implements MigrationInterface {
+  public async up() {}
+  public async down() {}
+}
+";
+        assert!(mig002(text).is_empty());
     }
 }

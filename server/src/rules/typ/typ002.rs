@@ -40,6 +40,7 @@
 
 use crate::finding::{Applicability, FileChange, Finding, Fix, Severity, TextEdit};
 use crate::model::{Column, ColumnKind, Model, Relation, RelationKind};
+use crate::rules::rel::target::import_of;
 use crate::rules::{Ctx, RuleDef};
 use crate::syntax::{Decorator, TypeAnn, TypeKind};
 use std::path::Path;
@@ -84,6 +85,11 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
                 continue;
             }
             if let Some((member, mismatch, why)) = column_mismatch(ctx.model, column) {
+                if mismatch == Mismatch::MissingNull
+                    && admits_null_through_alias(ctx, file, member.ty, 0)
+                {
+                    continue;
+                }
                 if seen.insert(member.name_span.start) {
                     out.push(finding(ctx, file, &path, &member, mismatch, &why));
                 }
@@ -191,6 +197,49 @@ fn relation_mismatch<'a>(
         None => return None,
     };
     mismatch(&member, nullable).map(|m| (member, m, why))
+}
+
+/// Whether a named member of `ty` admits `null` through a type alias of the workspace
+/// (`type UserId = number | null`) or a type argument (`WrapperType<Lang | null>`, where
+/// `type WrapperType<T> = T`): the compiler then sees the `null` the text does not show.
+fn admits_null_through_alias(ctx: &Ctx, file: usize, ty: &TypeAnn, depth: usize) -> bool {
+    if depth > 4 {
+        return false;
+    }
+    ty.members().iter().any(|t| {
+        let TypeKind::Named { name, args } = &t.kind else {
+            return false;
+        };
+        if args.iter().any(|a| a.includes_null()) {
+            return true;
+        }
+        alias_of(ctx, file, name, depth).is_some_and(|(f, alias)| {
+            alias.includes_null() || admits_null_through_alias(ctx, f, alias, depth + 1)
+        })
+    })
+}
+
+/// The type an alias `name` stands for, as seen from `file` (declared there or imported
+/// by name), with the file that declares it.
+fn alias_of<'a>(
+    ctx: &Ctx<'a>,
+    file: usize,
+    name: &str,
+    depth: usize,
+) -> Option<(usize, &'a TypeAnn)> {
+    if depth > 4 {
+        return None;
+    }
+    let facts = &ctx.file(file)?.facts;
+    if let Some(alias) = facts.type_aliases.iter().find(|t| t.name == name) {
+        return Some((file, &alias.ty));
+    }
+    let (import, imported) = import_of(&facts.imports, name)?;
+    if imported == "default" || imported == "*" {
+        return None;
+    }
+    let next = ctx.import_target(file, &import.specifier)?;
+    alias_of(ctx, next, imported, depth + 1)
 }
 
 fn is_wrapped(ty: &TypeAnn, wrapper: &str) -> bool {
@@ -425,6 +474,35 @@ export class Item extends ManagedEntity {{
         ] {
             assert_eq!(typ002(body).len(), 1, "{body}");
         }
+    }
+
+    #[test]
+    fn null_through_a_type_alias_or_a_type_argument_counts() {
+        // The shape of an id typed by an imported alias that includes `null`, and of a
+        // pass-through wrapper type (`type WrapperType<T> = T`) with the `null` inside it.
+        let ids = "export type SenderId = number | null;
+export type PlainId = string;
+";
+        let entity_text = "import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { PlainId, SenderId } from 'src/types/ids';
+
+type WrapperType<T> = T;
+
+@Entity()
+export class Message {
+  @PrimaryColumn() id: string;
+  @Column({ type: 'int', nullable: true }) public userId: SenderId;
+  @Column({ type: 'varchar', nullable: true }) public lang: WrapperType<'en' | 'fr' | null>;
+  @Column({ nullable: true }) public ownerId: PlainId;
+}
+";
+        let ws = workspace(&[
+            ("src/types/ids.ts", ids),
+            ("src/messages/message.entity.ts", entity_text),
+        ]);
+        let found = lines(&ws, "TYP002");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].2.contains("`ownerId`"), "{found:?}");
     }
 
     #[test]
