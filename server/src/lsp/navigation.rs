@@ -95,17 +95,32 @@ fn relation_jump(model: &Model, path: &Path, offset: usize) -> Option<Place> {
     None
 }
 
-/// The entity named at `offset` (its class name, or a reference to it).
-pub fn entity_at<'a>(model: &'a Model, text: &str, offset: usize) -> Option<&'a Entity> {
+/// The entity named at `offset` of `path` (its class name, or a reference to it),
+/// resolved through that file's declarations and imports.
+pub fn entity_at<'a>(
+    model: &'a Model,
+    path: &Path,
+    text: &str,
+    offset: usize,
+) -> Option<&'a Entity> {
     let (_, word) = word_at(text, offset)?;
-    model.entity(word)
+    match model.file_index(path) {
+        Some(file) => model.entity_from(file, word),
+        None => model.entity(word),
+    }
 }
 
 /// The entity's declaration (if asked), the relations that target it and the queries
 /// that read or write it.
-pub fn references(ws: &Workspace, text: &str, offset: usize, with_declaration: bool) -> Vec<Place> {
+pub fn references(
+    ws: &Workspace,
+    path: &Path,
+    text: &str,
+    offset: usize,
+    with_declaration: bool,
+) -> Vec<Place> {
     let model = &ws.model;
-    let Some(entity) = entity_at(model, text, offset) else {
+    let Some(entity) = entity_at(model, path, text, offset) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -136,14 +151,17 @@ fn query_sites(ws: &Workspace, entity: &Entity) -> Vec<Place> {
         }
         let path = ws.model.path(i);
         for call in &file.facts.query_calls {
-            if ctx.call_entity(call).is_some_and(|e| e.name == entity.name) {
+            if ctx
+                .call_entity(i, call)
+                .is_some_and(|e| std::ptr::eq(e, entity))
+            {
                 out.push((path.clone(), call.span.clone()));
             }
         }
         for chain in &file.facts.query_builders {
             if ctx
-                .chain_entity(chain)
-                .is_some_and(|e| e.name == entity.name)
+                .chain_entity(i, chain)
+                .is_some_and(|e| std::ptr::eq(e, entity))
             {
                 out.push((path.clone(), chain.create_span.clone()));
             }
@@ -320,7 +338,7 @@ mod tests {
     fn references_symbols_and_workspace_symbols() {
         let ws = ws();
         let at = USER.find("User extends").unwrap();
-        let refs = references(&ws, USER, at, true);
+        let refs = references(&ws, Path::new("/w/user.ts"), USER, at, true);
         let files: Vec<_> = refs
             .iter()
             .map(|r| r.0.to_string_lossy().into_owned())

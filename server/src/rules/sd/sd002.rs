@@ -41,7 +41,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
     let path = ctx.path(file);
     for call in &source.facts.query_calls {
         if ctx
-            .call_entity(call)
+            .call_entity(file, call)
             .is_some_and(|e| !e.is_soft_deletable())
         {
             continue;
@@ -62,7 +62,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
     }
     for chain in &source.facts.query_builders {
         if ctx
-            .chain_entity(chain)
+            .chain_entity(file, chain)
             .is_some_and(|e| !e.is_soft_deletable())
         {
             continue;

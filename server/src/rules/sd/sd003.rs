@@ -57,7 +57,10 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
         if !matches!(call.method.as_str(), "delete" | "remove") {
             continue;
         }
-        if let Some(entity) = ctx.call_entity(call).filter(|e| e.is_soft_deletable()) {
+        if let Some(entity) = ctx
+            .call_entity(file, call)
+            .filter(|e| e.is_soft_deletable())
+        {
             out.push(finding(
                 ctx,
                 &path,
@@ -68,7 +71,10 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
         }
     }
     for chain in &source.facts.query_builders {
-        let Some(entity) = ctx.chain_entity(chain).filter(|e| e.is_soft_deletable()) else {
+        let Some(entity) = ctx
+            .chain_entity(file, chain)
+            .filter(|e| e.is_soft_deletable())
+        else {
             continue;
         };
         for call in chain.calls.iter().filter(|c| c.method == "delete") {
