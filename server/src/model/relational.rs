@@ -300,7 +300,7 @@ impl Builder<'_> {
                 continue;
             }
             seen_relations.push(r.property.clone());
-            let Some(target) = r.target.as_deref().and_then(|t| self.model.entity(t)) else {
+            let Some(target) = self.model.relation_target(r) else {
                 // A target outside the workspace (an entity of a package): its join columns
                 // exist, of a type we cannot know, and their key is not ours to name.
                 for jc in &r.join_columns {
@@ -658,7 +658,13 @@ impl Builder<'_> {
         if r.join_columns.is_empty() {
             return Vec::new();
         }
-        let Some(target) = r.target.as_deref().and_then(|t| self.model.entity(t)) else {
+        // resolved from the declaring file (an embedded class's relation has no target
+        // class recorded yet)
+        let target = r
+            .target
+            .as_deref()
+            .and_then(|t| self.model.entity_from(r.origin.file, t));
+        let Some(target) = target else {
             return Vec::new();
         };
         let options = self
