@@ -357,4 +357,46 @@ mod tests {
         assert_eq!(found[0].0, "User");
         assert_eq!(workspace_symbols(&ws.model, "po")[0].0, "Post");
     }
+
+    /// Two `Order` entities: references from a bare word in a service (and from each
+    /// declaration) list the sites of the class that file imports, not of the first `Order`.
+    #[test]
+    fn references_follow_the_files_import_between_same_named_entities() {
+        let order = |table: &str| {
+            format!("@Entity('{table}')\nexport class Order {{\n  @Column() status: string;\n}}\n")
+        };
+        let svc = |folder: &str| {
+            format!(
+                "import {{ Order }} from '../{folder}/order';\nexport class S {{\n  constructor(@InjectRepository(Order) private repo: Repository<Order>) {{}}\n  f() {{ return this.repo.find(); }}\n}}\n"
+            )
+        };
+        let (a_svc, b_svc) = (svc("a"), svc("b"));
+        let ws = Workspace::from_sources(
+            Path::new("/w"),
+            Config::default(),
+            vec![
+                (PathBuf::from("/w/a/order.ts"), order("a_orders")),
+                (PathBuf::from("/w/b/order.ts"), order("b_orders")),
+                (PathBuf::from("/w/sa/svc.ts"), a_svc.clone()),
+                (PathBuf::from("/w/sb/svc.ts"), b_svc.clone()),
+            ],
+        );
+        let files = |path: &str, text: &str| {
+            let at = text.find("Order)").unwrap_or(0);
+            let mut files: Vec<String> = references(&ws, Path::new(path), text, at, true)
+                .iter()
+                .map(|r| r.0.to_string_lossy().into_owned())
+                .collect();
+            files.dedup();
+            files
+        };
+        assert_eq!(
+            files("/w/sb/svc.ts", &b_svc),
+            ["/w/b/order.ts", "/w/sb/svc.ts"]
+        );
+        assert_eq!(
+            files("/w/sa/svc.ts", &a_svc),
+            ["/w/a/order.ts", "/w/sa/svc.ts"]
+        );
+    }
 }
