@@ -745,3 +745,37 @@ export class Post {
         .collect();
     assert!(types.iter().all(|t| *t != "uuid"), "{:?}", posts.columns);
 }
+
+/// Two embedded classes named `Audit` with different columns: an entity gets the columns
+/// of the one its file imports.
+#[test]
+fn embedded_columns_come_from_the_imported_same_named_class() {
+    let a = "import { Column } from 'typeorm';
+export class Audit { @Column() createdBy: string; }
+";
+    let b = "import { Column } from 'typeorm';
+export class Audit { @Column() reviewedBy: string; }
+";
+    let post = "import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Audit } from './audit';
+@Entity('posts')
+export class Post {
+  @PrimaryGeneratedColumn() id: number;
+  @Column(() => Audit) audit: Audit;
+}
+";
+    let ws = workspace(&[
+        ("src/a/audit.ts", a),
+        ("src/b/audit.ts", b),
+        ("src/b/post.entity.ts", post),
+    ]);
+    let schema = super::relational::schema(&ws.model, &ws.config);
+    let posts = schema
+        .tables
+        .iter()
+        .find(|t| t.name == "posts")
+        .expect("posts");
+    let mut names: Vec<&str> = posts.columns.iter().map(|c| c.name.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["auditReviewedby", "id"], "{names:?}");
+}
