@@ -6,7 +6,8 @@
 //! `cargo run --release --example bench_realistic -- FILES` (default 1000), or `-- DIR`
 //! to measure an existing workspace. Run one size per process (peak RSS is per process).
 //! `BENCH_DIR=dir` keeps the generated corpus, e.g. to time the `typeorm-lsp check`
-//! binary on it; `BENCH_THREADS` (default 2) sets the threads of both sides.
+//! binary on it; `BENCH_THREADS` (default 2) sets the threads of both sides;
+//! `BENCH_NO_FIXES=1` skips building the fixes.
 
 #[path = "common/realistic.rs"]
 mod realistic;
@@ -107,7 +108,10 @@ fn main() {
         let cold = t.elapsed();
         let cpu = cpu_seconds() - cpu;
         let t = Instant::now();
-        ws.build_fixes(&mut findings);
+        // `BENCH_NO_FIXES=1` measures the check alone (building every fix can take long).
+        if std::env::var_os("BENCH_NO_FIXES").is_none() {
+            ws.build_fixes(&mut findings);
+        }
         let fixes = findings.iter().filter(|f| !f.fixes.is_empty()).count();
         (cold, cpu, findings.len(), t.elapsed(), fixes)
     });
