@@ -20,6 +20,26 @@ const CACHE_FILE: &str = "facts.bin";
 /// decorator-wrapper functions).
 const FORMAT: &str = concat!("typeorm-lsp facts v2 ", env!("CARGO_PKG_VERSION"));
 
+/// [`FORMAT`] and the identity (size, modification time) of the running executable: a
+/// cache written by another build is never read, even when a change of `FileFacts`
+/// forgot to bump the format (the language server reads the cache on every start, and
+/// a build between two starts is the usual case while developing).
+fn format_key() -> &'static str {
+    static KEY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| {
+        let exe = std::env::current_exe().and_then(std::fs::metadata);
+        let stamp = exe.ok().map(|m| {
+            let modified = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            format!(" exe {} {modified}", m.len())
+        });
+        format!("{FORMAT}{}", stamp.unwrap_or_default())
+    })
+}
+
 pub type TextHash = [u8; 20];
 
 pub fn hash(text: &str) -> TextHash {
@@ -62,7 +82,7 @@ impl FactCache {
             return (FactCache::default(), None);
         };
         match postcard::from_bytes::<Stored>(&bytes) {
-            Ok(stored) if stored.format == FORMAT => {
+            Ok(stored) if stored.format == format_key() => {
                 let entries = stored
                     .entries
                     .into_iter()
@@ -116,7 +136,7 @@ pub fn save_dir<'a>(
         std::fs::write(&ignore, "# Written by typeorm-lsp.\n*\n")?;
     }
     let stored = StoredRef {
-        format: FORMAT,
+        format: format_key(),
         entries: files.collect(),
     };
     let bytes = postcard::to_stdvec(&stored).map_err(std::io::Error::other)?;

@@ -271,6 +271,9 @@ export class Post {
 fn code_actions_fix_suppress_and_fix_all() {
     let dir = workspace();
     let (mut client, _) = Client::start(dir.path(), full_caps(), Value::Null);
+    // The migration says CONCURRENTLY only once the DataSource (PostgreSQL) is known:
+    // before the scan ends the workspace holds the open buffer alone.
+    client.wait_notification("$/progress", |p| p["value"]["kind"] == "end");
     let post = file_uri(&dir, "src/post.entity.ts");
     client.open(&post, POST);
     let diags = client.diagnostics(&post, |d| has_idx001_at(d, AUTHOR));

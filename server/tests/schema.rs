@@ -117,3 +117,39 @@ fn schema_equals_what_typeorm_builds() {
         differences.join("\n")
     );
 }
+
+/// The same comparison on the public codebases of the ecosystem check, which cannot be
+/// committed: `TYPEORM_LSP_ECO=/work/eco cargo test --test schema -- --ignored
+/// --nocapture` prints the agreement per codebase (the README's table). It fails only
+/// when TypeORM could not be run at all.
+#[test]
+#[ignore]
+fn agreement_on_public_codebases() {
+    let Some(eco) = std::env::var_os("TYPEORM_LSP_ECO").map(PathBuf::from) else {
+        eprintln!("set TYPEORM_LSP_ECO to the folder holding the codebases");
+        return;
+    };
+    let harness = repo().join("tests/typeorm");
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&eco)
+        .expect("read TYPEORM_LSP_ECO")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir() && !p.ends_with("typeorm"))
+        .collect();
+    names.sort();
+    for dir in names {
+        let out = Command::new("node")
+            .arg(harness.join("compare.js"))
+            .arg(env!("CARGO_BIN_EXE_typeorm-lsp"))
+            .arg(&dir)
+            .output()
+            .expect("run node tests/typeorm/compare.js");
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            dir.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        eprintln!("{}", String::from_utf8_lossy(&out.stdout));
+    }
+}

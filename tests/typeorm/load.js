@@ -50,29 +50,26 @@ function stub() {
   const fn = function () {
     return stubValue;
   };
-  // Applied as a decorator it returns nothing: a class decorator's return value replaces
-  // the class (ever-gauzy's `@SoftDeletable(...)` would swap its base class for the stub),
-  // a method decorator's the descriptor.
-  const isClass = (v) => typeof v === "function" && /^class\b/.test(Function.prototype.toString.call(v));
-  // (class) for a class, (prototype or class, key[, descriptor]) for a member, (target,
-  // key, index) for a parameter; a factory call such as `@SoftDeletable(() => X, 'deletedAt',
-  // fn)` is none of these.
-  const asDecorator = (args) =>
-    (args.length === 1 && isClass(args[0])) ||
-    (args.length >= 2 &&
-      args.length <= 3 &&
-      ((typeof args[0] === "object" && args[0] !== null) || isClass(args[0])) &&
-      (typeof args[1] === "string" || typeof args[1] === "symbol" || args[1] === undefined) &&
-      (args[2] === undefined || typeof args[2] === "number" || (typeof args[2] === "object" && args[2] !== null)));
   const stubValue = new Proxy(fn, {
     get: (t, k) => (k === "__esModule" ? true : k === Symbol.toPrimitive ? () => "" : stubValue),
-    apply: (t, self, args) => (asDecorator(args) ? undefined : stubValue),
+    apply: () => stubValue,
     construct: () => ({}),
   });
+  stubs.add(stubValue);
   return stubValue;
 }
 
+// Every stub, so that applying one as a decorator can be skipped: a class decorator's
+// return value replaces the class (ever-gauzy's `@SoftDeletable(...)` would swap its base
+// class for the stub), a method decorator's the descriptor.
+const stubs = new WeakSet();
+
 function install(root) {
+  require("reflect-metadata");
+  const decorate = Reflect.decorate;
+  Reflect.decorate = function (decorators, ...rest) {
+    return decorate.call(this, decorators.filter((d) => !stubs.has(d)), ...rest);
+  };
   const compilerOptions = {
     module: ts.ModuleKind.CommonJS,
     target: ts.ScriptTarget.ES2021,

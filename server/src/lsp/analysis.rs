@@ -761,6 +761,33 @@ export class UsersService {
     }
 
     #[test]
+    fn updating_a_copy_of_a_snapshot_leaves_the_snapshot_as_it_was() {
+        let root = Path::new("/nonexistent-s");
+        let sources = [("user.entity.ts", USER), ("post.entity.ts", POST)]
+            .iter()
+            .map(|(n, t)| (root.join(n), t.to_string()))
+            .collect();
+        let published = Workspace::from_sources(root, Config::default(), sources);
+        let columns = |ws: &Workspace| ws.model.entity("Post").map(|e| e.columns.len());
+        let before = columns(&published);
+        let mut copy = published.clone();
+        let path = root.join("post.entity.ts");
+        let edited = POST.replace("title: string;", "title: string; @Column() body: string;");
+        let incremental = copy.update_file(Arc::new(SourceFile::new(path.clone(), edited)));
+        assert!(incremental, "a new column keeps the file's shape");
+        assert_eq!(columns(&copy), before.map(|n| n + 1));
+        assert_eq!(columns(&published), before);
+        let text = |ws: &Workspace| ws.files.get(&path).map(|f| f.text.contains("body"));
+        assert_eq!(text(&copy), Some(true));
+        assert_eq!(text(&published), Some(false));
+        let model_text = |ws: &Workspace| {
+            let i = ws.model.file_index(&path)?;
+            Some(ws.model.file(i)?.text.contains("body"))
+        };
+        assert_eq!(model_text(&published), Some(false));
+    }
+
+    #[test]
     fn an_edit_rechecks_the_file_its_importers_and_its_entities_users() {
         let root = Path::new("/nonexistent-w");
         let sources = [

@@ -77,6 +77,7 @@ impl Step<'_> {
 /// then its model, swapped in; returns how many files it holds. A folder removed
 /// meanwhile is skipped.
 async fn index_folder(session: &Arc<Session>, root: &Path, step: Step<'_>) -> usize {
+    let config_changes = session.config_changes();
     let (s, r) = (session.clone(), root.to_path_buf());
     let Ok(Some((config, problems, paths))) = tokio::task::spawn_blocking(move || {
         let settings = s.folders().get(&r)?.settings.clone();
@@ -157,6 +158,11 @@ async fn index_folder(session: &Arc<Session>, root: &Path, step: Step<'_>) -> us
     .await;
     match built {
         Ok(warnings) => {
+            if session.config_changes() != config_changes {
+                // Settings changed during the scan: the workspace swapped in was built
+                // with the configuration read before; the next run reads it again.
+                session.schedule(|p| p.reload_config = true);
+            }
             for w in warnings {
                 session.log(MessageType::WARNING, w).await;
             }

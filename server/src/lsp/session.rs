@@ -251,6 +251,9 @@ pub struct Session {
     /// Bumped by every notification that queues analysis: a run started at an older
     /// revision is superseded and stops early.
     revision: AtomicU64,
+    /// Bumped whenever a configuration reload is queued: a scan that read the
+    /// configuration before such a change knows its workspace is out of date.
+    config_changes: AtomicU64,
     shutdown: AtomicBool,
     /// Background scans started so far (each gets its own progress token).
     scans: AtomicU64,
@@ -270,6 +273,7 @@ impl Session {
             results: DashMap::new(),
             analyzed: watch::channel(0).0,
             revision: AtomicU64::new(0),
+            config_changes: AtomicU64::new(0),
             shutdown: AtomicBool::new(false),
             scans: AtomicU64::new(0),
         })
@@ -314,9 +318,19 @@ impl Session {
 
     /// Queues work for the analysis task and wakes it; a run in progress is superseded.
     pub fn schedule(&self, queue: impl FnOnce(&mut Pending)) {
-        queue(&mut self.pending());
+        let mut pending = self.pending();
+        queue(&mut pending);
+        if pending.reload_config {
+            self.config_changes.fetch_add(1, Ordering::SeqCst);
+        }
+        drop(pending);
         self.revision.fetch_add(1, Ordering::SeqCst);
         self.wake.notify_one();
+    }
+
+    /// How many configuration reloads have been queued so far.
+    pub fn config_changes(&self) -> u64 {
+        self.config_changes.load(Ordering::SeqCst)
     }
 
     /// The current revision (see [`Session::schedule`]).

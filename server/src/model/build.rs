@@ -47,6 +47,7 @@ pub fn build(mut files: Vec<Arc<SourceFile>>, config: &Config, resolver: &Resolv
     reindex(&mut model);
     default_join_columns(&mut model, config);
     super::manual_soft_delete::detect(&mut model, config);
+    super::migration_indexes::resolve(&mut model);
     model
 }
 
@@ -172,6 +173,7 @@ pub fn update_file(model: &mut Model, file: Arc<SourceFile>, config: &Config) ->
     }
     default_join_columns(model, config);
     super::manual_soft_delete::detect(model, config);
+    super::migration_indexes::resolve(model);
     true
 }
 

@@ -9,6 +9,7 @@ pub mod ddl;
 pub mod erd;
 mod indexes;
 mod manual_soft_delete;
+mod migration_indexes;
 pub mod naming;
 pub mod predicate;
 pub mod relational;

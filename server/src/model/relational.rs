@@ -244,8 +244,14 @@ impl Builder<'_> {
         }
         if tree.is_some() {
             for c in self.tree_parent_columns(e) {
-                if !cols.iter().any(|x| x.column.name == c.column.name) {
-                    cols.push(c);
+                // A declared `parentId` column is the parent's join column: it keeps its
+                // declaration, takes the key's type and gets the foreign key.
+                match cols.iter_mut().find(|x| x.column.name == c.column.name) {
+                    Some(declared) => {
+                        declared.column.db_type = c.column.db_type;
+                        declared.fk = c.fk;
+                    }
+                    None => cols.push(c),
                 }
             }
         }
@@ -1672,6 +1678,45 @@ export class Member {
         let col = |n: &str| member.columns.iter().find(|c| c.name == n).expect("column");
         assert_eq!(col("teamId").db_type, "uuid");
         assert_eq!(col("otherId").db_type, "character varying");
+    }
+
+    /// ever-gauzy's closure-table `PluginCategory` declares `parentId` itself next to its
+    /// `@TreeParent() parent`: TypeORM still makes the self-referencing foreign key.
+    #[test]
+    fn a_declared_tree_parent_column_keeps_its_foreign_key() {
+        let ws = crate::rules::testing::workspace(&[(
+            "src/folder.entity.ts",
+            "import { Column, Entity, PrimaryGeneratedColumn, Tree, TreeParent, TreeChildren } from 'typeorm';
+@Entity()
+@Tree('closure-table')
+export class Folder {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'uuid', nullable: true }) parentId?: string;
+  @TreeParent() parent?: Folder;
+  @TreeChildren() children: Folder[];
+}
+",
+        )]);
+        let schema = schema(&ws.model, &ws.config);
+        let folder = schema
+            .tables
+            .iter()
+            .find(|t| t.name == "folder")
+            .expect("folder");
+        let fk = folder
+            .foreign_keys
+            .iter()
+            .find(|k| k.columns == ["parentId"])
+            .expect("the parent key");
+        assert_eq!(fk.referenced_table, "folder");
+        assert_eq!(
+            folder
+                .columns
+                .iter()
+                .filter(|c| c.name == "parentId")
+                .count(),
+            1
+        );
     }
 
     #[test]

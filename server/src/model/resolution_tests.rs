@@ -637,3 +637,52 @@ export class B { @Field() name: string; }
         Some("Column")
     );
 }
+
+#[test]
+fn an_unsynchronized_index_takes_its_columns_from_the_migration_that_creates_it() {
+    let entity = |decorator: &str| {
+        format!(
+            "import {{ Entity, Index, ManyToOne, PrimaryGeneratedColumn }} from 'typeorm';
+import {{ User }} from './user.entity';
+
+{decorator}
+@Entity()
+export class Post {{
+  @PrimaryGeneratedColumn() id: number;
+  @ManyToOne(() => User) author: User;
+  @ManyToOne(() => User) editor: User;
+}}
+"
+        )
+    };
+    let user = "import { Entity, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class User { @PrimaryGeneratedColumn() id: number; }
+";
+    let migration = "import { MigrationInterface, QueryRunner } from 'typeorm';
+export class AddIndex1700000000000 implements MigrationInterface {
+  public transaction = false;
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`CREATE INDEX CONCURRENTLY IF NOT EXISTS \"IDX_author\" ON \"post\" (\"authorId\")`);
+  }
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP INDEX CONCURRENTLY IF EXISTS \"IDX_author\"`);
+  }
+}
+";
+    let post = entity("@Index('IDX_author', { synchronize: false })");
+    let ws = workspace(&[
+        ("src/posts/user.entity.ts", user),
+        ("src/posts/post.entity.ts", &post),
+        ("src/migrations/1700000000000-add-index.ts", migration),
+    ]);
+    let found: Vec<String> = lines(&ws, "IDX001").into_iter().map(|f| f.2).collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("editorId"), "{found:?}");
+    // Without the migration its columns are unknown: it might cover anything.
+    let ws = workspace(&[
+        ("src/posts/user.entity.ts", user),
+        ("src/posts/post.entity.ts", &post),
+    ]);
+    assert!(lines(&ws, "IDX001").is_empty());
+}

@@ -141,6 +141,26 @@ pub fn database_with(ctx: &Ctx, path: &Path, read: &dyn Fn(&Path) -> Option<Stri
             why: format!("the DataSources name several types ({})", names.join(", ")),
         };
     }
+    if all.is_empty() {
+        // No DataSource in the code: TypeORM 0.2's ormconfig.json at the root may say.
+        let ormconfig = read(&ctx.root.join("ormconfig.json"))
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
+        let ty = ormconfig.as_ref().and_then(|j| match j {
+            serde_json::Value::Array(list) => list.first()?.get("type")?.as_str(),
+            other => other.get("type")?.as_str(),
+        });
+        if let Some(ty) = ty {
+            let dialect = if POSTGRES_TYPES.contains(&ty) {
+                Dialect::Postgres
+            } else {
+                Dialect::Other(ty.to_string())
+            };
+            return Database {
+                dialect,
+                why: format!("ormconfig.json has type '{ty}'"),
+            };
+        }
+    }
     let written = governing
         .iter()
         .find_map(|(f, o)| {
@@ -300,6 +320,18 @@ export default new DataSource({ type: process.env.DB_TYPE as any, migrations: []
             database_with(&ws.ctx(), plugin, &read).dialect,
             Dialect::Other("better-sqlite3".into())
         );
+    }
+
+    #[test]
+    fn an_ormconfig_json_speaks_when_the_code_has_no_data_source() {
+        let ws = workspace(&[]);
+        let read = |p: &Path| {
+            (p == Path::new("/ws/ormconfig.json"))
+                .then(|| r#"{ "type": "postgres", "migrations": [] }"#.to_string())
+        };
+        let found = database_with(&ws.ctx(), Path::new("/ws/src/a.entity.ts"), &read);
+        assert!(found.is_postgres(), "{found:?}");
+        assert_eq!(found.why, "ormconfig.json has type 'postgres'");
     }
 
     #[test]

@@ -100,6 +100,11 @@ pub fn placement_with(ctx: &Ctx, near: &Path, disk: &Disk) -> Placement {
             None => {}
         }
     }
+    if best.is_none() {
+        best = reader
+            .ormconfig_json()
+            .map(|found| ((reader.exists(&found.dir), 0), found));
+    }
     let mut placement = match best {
         Some(((true, _), found)) => found,
         // Only folders that do not exist: existing migrations elsewhere say more.
@@ -395,6 +400,44 @@ impl Reader<'_, '_> {
         if defaulted {
             why.push_str(" (its default value)");
         }
+        if let Some(mapped) = mapped {
+            why.push_str(&format!(", {mapped}"));
+        }
+        Some(Placement {
+            dir,
+            why,
+            registration: None,
+        })
+    }
+
+    /// `ormconfig.json` at the workspace root (TypeORM 0.2; JSON is not in the model):
+    /// `cli.migrationsDir`, else the first `migrations` glob, relative to the root.
+    fn ormconfig_json(&self) -> Option<Placement> {
+        let file = self.ctx.root.join("ormconfig.json");
+        let json: serde_json::Value = serde_json::from_str(&(self.disk.read)(&file)?).ok()?;
+        // An array of connections: the default one (unnamed or named "default").
+        let options = match &json {
+            serde_json::Value::Array(list) => list.iter().find(|c| {
+                c.get("name")
+                    .and_then(|n| n.as_str())
+                    .is_none_or(|n| n == "default")
+            })?,
+            other => other,
+        };
+        let (glob, what) = match options
+            .get("cli")
+            .and_then(|c| c.get("migrationsDir"))
+            .and_then(|d| d.as_str())
+        {
+            Some(dir) => (dir, "`cli.migrationsDir`"),
+            None => (
+                options.get("migrations")?.as_array()?.first()?.as_str()?,
+                "`migrations` glob",
+            ),
+        };
+        let dir = normalize(&self.ctx.root.join(glob_folder(glob)))?;
+        let (dir, mapped) = self.map_out_dir(&file, dir);
+        let mut why = format!("the folder of the {what} '{glob}' in ormconfig.json");
         if let Some(mapped) = mapped {
             why.push_str(&format!(", {mapped}"));
         }

@@ -185,7 +185,15 @@ fn is_metadata(path: &str) -> bool {
         ".givenDatabaseName",
     ];
     let lower = path.to_ascii_lowercase();
-    path.contains(".metadata.")
+    // `joinColumn.propertyPath`, `primaryColumn.propertyName`: TypeORM's column and
+    // relation metadata name the entity's own properties
+    let root = lower.split('.').next().unwrap_or("");
+    let metadata_property = (root.contains("column") || root.contains("relation"))
+        && [".propertyPath", ".propertyName", ".propertyAliasName"]
+            .iter()
+            .any(|m| path.ends_with(m));
+    metadata_property
+        || path.contains(".metadata.")
         || METADATA_NAMES.iter().any(|m| path.ends_with(m))
         || (lower.contains("meta")
             && [".tableName", ".tablePath", ".schema", ".targetName"]

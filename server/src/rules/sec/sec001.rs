@@ -8,7 +8,8 @@
 //!
 //! Constants are allowed: string, number and boolean literals, `const`s of the same file
 //! holding them, `SCREAMING_CASE` names and constants imported from workspace files, enum
-//! members (`OrderStatus.Paid`), ORM metadata (`repo.metadata.tableName`), numeric
+//! members (`OrderStatus.Paid`), ORM metadata (`repo.metadata.tableName`,
+//! `joinColumn.propertyPath`), numeric
 //! conversions (`Number(x)`, `parseInt(x)`), a ternary between two string literals
 //! (`${asc ? 'ASC' : 'DESC'}`), and placeholder lists built with `.map(...).join(...)`.
 //! Tests, migrations and seeders (developer-controlled values) are skipped. A `.query()`
@@ -659,6 +660,20 @@ export class S {{
         let mut f = files(&text);
         f[2].0 = "src/s.e2e-spec.ts";
         assert!(lines(&workspace(&f), "SEC001").is_empty());
+    }
+
+    #[test]
+    fn column_metadata_property_paths_are_the_entitys_own_names() {
+        let found = sec001(
+            "    const meta = this.users.metadata;
+    const qb = this.users.createQueryBuilder('u');
+    for (const joinColumn of meta.primaryColumns) {
+      qb.andWhere(`u.${joinColumn.propertyPath} = :id`, { id });
+      qb.addSelect(`u.${joinColumn.propertyName}`);
+    }
+    qb.orderBy(`u.${dto.userId}`);",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
     }
 
     #[test]

@@ -337,3 +337,30 @@ fn a_glob_of_a_folder_that_does_not_exist_yields_to_the_existing_migrations() {
         p.why
     );
 }
+
+#[test]
+fn an_ormconfig_json_at_the_root_is_read() {
+    let ormconfig = (
+        "ormconfig.json",
+        r#"{ "type": "postgres", "migrations": ["dist/db/migrations/*.js"], "cli": { "migrationsDir": "src/db/migrations" } }"#,
+    );
+    let p = place(
+        &[("src/db/migrations/1700000000000-init.ts", INIT)],
+        &[PACKAGE, ormconfig],
+    );
+    assert_eq!(p.dir, Path::new("/ws/src/db/migrations"));
+    assert_eq!(
+        p.why,
+        "the folder of the `cli.migrationsDir` 'src/db/migrations' in ormconfig.json"
+    );
+    let globs_only = (
+        "ormconfig.json",
+        r#"[{ "name": "default", "type": "postgres", "migrations": ["dist/db/migrations/*.js"] }]"#,
+    );
+    let tsconfig = (
+        "tsconfig.json",
+        r#"{ "compilerOptions": { "outDir": "dist" } }"#,
+    );
+    let p = place(&[], &[PACKAGE, globs_only, tsconfig]);
+    assert_eq!(p.dir, Path::new("/ws/src/db/migrations"));
+}
