@@ -5,6 +5,9 @@ use super::types::*;
 use crate::config::Config;
 use crate::syntax::{Decorator, Value};
 
+/// Index options that make an index more than a b-tree over its columns.
+const SPECIAL_KINDS: [&str; 4] = ["expireAfterSeconds", "sparse", "spatial", "fulltext"];
+
 /// An index as declared, before its field names are resolved to database columns.
 #[derive(Debug, Clone)]
 pub struct RawIndex {
@@ -92,7 +95,12 @@ fn read(d: &Decorator, kind: IndexKind, origin: Origin) -> RawIndex {
                 read_function_fields(&body.value, &mut raw);
             }
             Value::Object(_) => {
-                if arg.value.has_spread() {
+                // A spread hides options; a TTL (`expireAfterSeconds`), sparse, spatial or
+                // full-text index does something a plain b-tree on the same columns does
+                // not, so no verdict compares it with one.
+                if arg.value.has_spread()
+                    || SPECIAL_KINDS.iter().any(|k| arg.value.get(k).is_some())
+                {
                     raw.options_opaque = true;
                 }
                 if let Some(u) = arg.value.get("unique") {

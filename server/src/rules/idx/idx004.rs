@@ -2,7 +2,8 @@
 //!
 //! ## What it does
 //! Flags an index whose column list is a prefix of another index of the same table (or the
-//! same list again). Unique indexes are never redundant (they enforce something), and
+//! same list again). Unique indexes are never redundant (they enforce something), nor are
+//! TTL (`expireAfterSeconds`), sparse, spatial or full-text ones (they do something else);
 //! partial indexes are compared only with indexes of the same predicate.
 //!
 //! ## Why is this bad?
@@ -270,6 +271,24 @@ export class Order extends ManagedEntity {{
             "@Index({ where: '\"deleted\" IS NULL' })"
         ))
         .is_empty());
+    }
+
+    #[test]
+    fn a_ttl_sparse_or_full_text_index_is_not_redundant() {
+        // A MongoDB TTL index expires documents; a b-tree on the same leading column does
+        // not, so dropping the TTL index would change what the database does.
+        for options in [
+            "{ expireAfterSeconds: 3600 }",
+            "{ sparse: true }",
+            "{ fulltext: true }",
+            "{ spatial: true }",
+        ] {
+            let text = order(
+                "@Index(['customer', 'total'])",
+                &format!("@Index({options})"),
+            );
+            assert!(idx004(&text).is_empty(), "{options}");
+        }
     }
 
     #[test]
