@@ -6,7 +6,8 @@
 //! `cargo run --release --example bench_realistic -- FILES` (default 1000), or `-- DIR`
 //! to measure an existing workspace. Run one size per process (peak RSS is per process).
 //! `BENCH_DIR=dir` keeps the generated corpus, e.g. to time the `typeorm-lsp check`
-//! binary on it; `BENCH_THREADS` (default 2) sets the threads of both sides.
+//! binary on it; `BENCH_THREADS` (default 2) sets the threads of both sides;
+//! `BENCH_NO_FIXES=1` skips building the fixes.
 
 #[path = "common/realistic.rs"]
 mod realistic;
@@ -31,6 +32,23 @@ fn peak_rss_mb() -> f64 {
         })
         .map(|kb| kb / 1024.0)
         .unwrap_or(0.0)
+}
+
+/// CPU seconds (user + system) this process has used so far, from `/proc/self/stat`: on
+/// a shared machine the CPU a phase takes is steadier than its wall time.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    let rest = stat.rsplit(')').next().unwrap_or("");
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    (ticks(11) + ticks(12)) / 100.0
 }
 
 /// The files to measure: a generated corpus of `arg` files, or the TypeScript files
@@ -82,19 +100,25 @@ fn main() {
         .expect("pool");
 
     // The cold check first, so that its peak RSS is not the parse's.
-    let (cold, findings, fixes_time, fixes) = pool.install(|| {
+    let cpu = cpu_seconds();
+    let (cold, cold_cpu, findings, fixes_time, fixes) = pool.install(|| {
         let t = std::time::Instant::now();
         let ws = Workspace::load(&root, Config::default());
         let mut findings = ws.check_all();
         let cold = t.elapsed();
+        let cpu = cpu_seconds() - cpu;
         let t = Instant::now();
-        ws.build_fixes(&mut findings);
+        // `BENCH_NO_FIXES=1` measures the check alone (building every fix can take long).
+        if std::env::var_os("BENCH_NO_FIXES").is_none() {
+            ws.build_fixes(&mut findings);
+        }
         let fixes = findings.iter().filter(|f| !f.fixes.is_empty()).count();
-        (cold, findings.len(), t.elapsed(), fixes)
+        (cold, cpu, findings.len(), t.elapsed(), fixes)
     });
     let rss = peak_rss_mb();
 
     // Bare tree-sitter parse of the same bytes (read included, as in the check).
+    let cpu = cpu_seconds();
     let parse = pool.install(|| {
         let t = Instant::now();
         let nodes: usize = corpus
@@ -112,6 +136,7 @@ fn main() {
         t.elapsed()
     });
 
+    let parse_cpu = cpu_seconds() - cpu;
     println!(
         "files {files} ({} entities, {} services), {:.1} MB, {threads} threads",
         corpus.entities,
@@ -123,6 +148,10 @@ fn main() {
         "cold check: {cold:.2?} = {:.2}x the bare parse, {:.0} us/file, {findings} findings",
         cold.as_secs_f64() / parse.as_secs_f64(),
         cold.as_secs_f64() * 1e6 / files as f64
+    );
+    println!(
+        "CPU: bare parse {parse_cpu:.2} s, cold check {cold_cpu:.2} s = {:.2}x",
+        cold_cpu / parse_cpu.max(0.01)
     );
     println!("build all fixes: {fixes_time:.2?} ({fixes} findings with a fix)");
     println!("peak RSS (check): {rss:.0} MB");

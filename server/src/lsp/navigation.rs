@@ -95,17 +95,32 @@ fn relation_jump(model: &Model, path: &Path, offset: usize) -> Option<Place> {
     None
 }
 
-/// The entity named at `offset` (its class name, or a reference to it).
-pub fn entity_at<'a>(model: &'a Model, text: &str, offset: usize) -> Option<&'a Entity> {
+/// The entity named at `offset` of `path` (its class name, or a reference to it),
+/// resolved through that file's declarations and imports.
+pub fn entity_at<'a>(
+    model: &'a Model,
+    path: &Path,
+    text: &str,
+    offset: usize,
+) -> Option<&'a Entity> {
     let (_, word) = word_at(text, offset)?;
-    model.entity(word)
+    match model.file_index(path) {
+        Some(file) => model.entity_from(file, word),
+        None => model.entity(word),
+    }
 }
 
 /// The entity's declaration (if asked), the relations that target it and the queries
 /// that read or write it.
-pub fn references(ws: &Workspace, text: &str, offset: usize, with_declaration: bool) -> Vec<Place> {
+pub fn references(
+    ws: &Workspace,
+    path: &Path,
+    text: &str,
+    offset: usize,
+    with_declaration: bool,
+) -> Vec<Place> {
     let model = &ws.model;
-    let Some(entity) = entity_at(model, text, offset) else {
+    let Some(entity) = entity_at(model, path, text, offset) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -136,14 +151,17 @@ fn query_sites(ws: &Workspace, entity: &Entity) -> Vec<Place> {
         }
         let path = ws.model.path(i);
         for call in &file.facts.query_calls {
-            if ctx.call_entity(call).is_some_and(|e| e.name == entity.name) {
+            if ctx
+                .call_entity(i, call)
+                .is_some_and(|e| std::ptr::eq(e, entity))
+            {
                 out.push((path.clone(), call.span.clone()));
             }
         }
         for chain in &file.facts.query_builders {
             if ctx
-                .chain_entity(chain)
-                .is_some_and(|e| e.name == entity.name)
+                .chain_entity(i, chain)
+                .is_some_and(|e| std::ptr::eq(e, entity))
             {
                 out.push((path.clone(), chain.create_span.clone()));
             }
@@ -320,7 +338,7 @@ mod tests {
     fn references_symbols_and_workspace_symbols() {
         let ws = ws();
         let at = USER.find("User extends").unwrap();
-        let refs = references(&ws, USER, at, true);
+        let refs = references(&ws, Path::new("/w/user.ts"), USER, at, true);
         let files: Vec<_> = refs
             .iter()
             .map(|r| r.0.to_string_lossy().into_owned())
@@ -338,5 +356,47 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].0, "User");
         assert_eq!(workspace_symbols(&ws.model, "po")[0].0, "Post");
+    }
+
+    /// Two `Order` entities: references from a bare word in a service (and from each
+    /// declaration) list the sites of the class that file imports, not of the first `Order`.
+    #[test]
+    fn references_follow_the_files_import_between_same_named_entities() {
+        let order = |table: &str| {
+            format!("@Entity('{table}')\nexport class Order {{\n  @Column() status: string;\n}}\n")
+        };
+        let svc = |folder: &str| {
+            format!(
+                "import {{ Order }} from '../{folder}/order';\nexport class S {{\n  constructor(@InjectRepository(Order) private repo: Repository<Order>) {{}}\n  f() {{ return this.repo.find(); }}\n}}\n"
+            )
+        };
+        let (a_svc, b_svc) = (svc("a"), svc("b"));
+        let ws = Workspace::from_sources(
+            Path::new("/w"),
+            Config::default(),
+            vec![
+                (PathBuf::from("/w/a/order.ts"), order("a_orders")),
+                (PathBuf::from("/w/b/order.ts"), order("b_orders")),
+                (PathBuf::from("/w/sa/svc.ts"), a_svc.clone()),
+                (PathBuf::from("/w/sb/svc.ts"), b_svc.clone()),
+            ],
+        );
+        let files = |path: &str, text: &str| {
+            let at = text.find("Order)").unwrap_or(0);
+            let mut files: Vec<String> = references(&ws, Path::new(path), text, at, true)
+                .iter()
+                .map(|r| r.0.to_string_lossy().into_owned())
+                .collect();
+            files.dedup();
+            files
+        };
+        assert_eq!(
+            files("/w/sb/svc.ts", &b_svc),
+            ["/w/b/order.ts", "/w/sb/svc.ts"]
+        );
+        assert_eq!(
+            files("/w/sa/svc.ts", &a_svc),
+            ["/w/a/order.ts", "/w/sa/svc.ts"]
+        );
     }
 }

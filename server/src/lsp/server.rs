@@ -542,7 +542,7 @@ impl LanguageServer for Backend {
             pos.text_document.uri,
             pos.position,
             move |at| {
-                let places = navigation::references(at.ws, at.text, at.offset, with_decl);
+                let places = navigation::references(at.ws, at.path, at.text, at.offset, with_decl);
                 Some(at.locations(places))
             },
         )

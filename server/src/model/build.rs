@@ -63,7 +63,7 @@ fn default_join_columns(model: &mut Model, config: &Config) {
             if r.join_columns.is_empty() {
                 continue;
             }
-            let Some(target) = r.target.as_deref().and_then(|t| model.entity(t)) else {
+            let Some(target) = model.relation_target(r) else {
                 continue;
             };
             let primaries: Vec<&str> = target

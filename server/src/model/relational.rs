@@ -300,7 +300,7 @@ impl Builder<'_> {
                 continue;
             }
             seen_relations.push(r.property.clone());
-            let Some(target) = r.target.as_deref().and_then(|t| self.model.entity(t)) else {
+            let Some(target) = self.model.relation_target(r) else {
                 // A target outside the workspace (an entity of a package): its join columns
                 // exist, of a type we cannot know, and their key is not ours to name.
                 for jc in &r.join_columns {
@@ -445,7 +445,7 @@ impl Builder<'_> {
             if c.kind == ColumnKind::Embedded {
                 let prefix = self.embedded_prefix(c);
                 if let Some(target) = c.embedded.as_deref() {
-                    self.embedded_columns(target, &[prefix], &mut out, 0);
+                    self.embedded_columns(c.origin.file, target, &[prefix], &mut out, 0);
                 }
                 continue;
             }
@@ -597,9 +597,11 @@ impl Builder<'_> {
         }
     }
 
-    /// The columns of an embedded class (and the classes it embeds), with their prefixes.
+    /// The columns of an embedded class (and the classes it embeds), with their prefixes;
+    /// `class_name` as `from_file` writes it (its import, else the first of that name).
     fn embedded_columns(
         &self,
+        from_file: usize,
         class_name: &str,
         prefixes: &[String],
         out: &mut Vec<Col>,
@@ -608,7 +610,9 @@ impl Builder<'_> {
         if depth > 8 {
             return;
         }
-        let Some(class_ref) = self.model.classes.named(class_name).first().copied() else {
+        let class_ref = self.model.class_from(from_file, class_name);
+        let first = || self.model.classes.named(class_name).first().copied();
+        let Some(class_ref) = class_ref.or_else(first) else {
             return;
         };
         let Some(class) = self.model.class(class_ref) else {
@@ -632,7 +636,7 @@ impl Builder<'_> {
                 let mut next = prefixes.to_vec();
                 next.push(self.embedded_prefix(&c));
                 if let Some(t) = c.embedded.as_deref() {
-                    self.embedded_columns(t, &next, out, depth + 1);
+                    self.embedded_columns(class_ref.file, t, &next, out, depth + 1);
                 }
                 continue;
             }
@@ -658,7 +662,13 @@ impl Builder<'_> {
         if r.join_columns.is_empty() {
             return Vec::new();
         }
-        let Some(target) = r.target.as_deref().and_then(|t| self.model.entity(t)) else {
+        // resolved from the declaring file (an embedded class's relation has no target
+        // class recorded yet)
+        let target = r
+            .target
+            .as_deref()
+            .and_then(|t| self.model.entity_from(r.origin.file, t));
+        let Some(target) = target else {
             return Vec::new();
         };
         let options = self

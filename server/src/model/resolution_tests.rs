@@ -686,3 +686,96 @@ export class AddIndex1700000000000 implements MigrationInterface {
     ]);
     assert!(lines(&ws, "IDX001").is_empty());
 }
+
+/// Two `Account` entities in different folders with different keys: foreign keys to
+/// `Account` (on an entity, and inside an embedded class) reference the one the declaring
+/// file imports, not the first of that name.
+#[test]
+fn foreign_keys_reference_the_imported_same_named_entity() {
+    let a = "import { Entity, PrimaryColumn } from 'typeorm';
+@Entity('a_accounts')
+export class Account { @PrimaryColumn('uuid') id: string; }
+";
+    let b = "import { Entity, PrimaryGeneratedColumn } from 'typeorm';
+@Entity('b_accounts')
+export class Account { @PrimaryGeneratedColumn() id: number; }
+";
+    let audit = "import { ManyToOne } from 'typeorm';
+import { Account } from './account.entity';
+export class Audit { @ManyToOne(() => Account) owner: Account; }
+";
+    let post = "import { Column, Entity, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Account } from './account.entity';
+import { Audit } from './audit';
+@Entity('posts')
+export class Post {
+  @PrimaryGeneratedColumn() id: number;
+  @ManyToOne(() => Account) author: Account;
+  @Column(() => Audit) audit: Audit;
+}
+";
+    let ws = workspace(&[
+        ("src/a/account.entity.ts", a),
+        ("src/b/account.entity.ts", b),
+        ("src/b/audit.ts", audit),
+        ("src/b/post.entity.ts", post),
+    ]);
+    let schema = super::relational::schema(&ws.model, &ws.config);
+    let posts = schema
+        .tables
+        .iter()
+        .find(|t| t.name == "posts")
+        .expect("posts");
+    let referenced: Vec<&str> = posts
+        .foreign_keys
+        .iter()
+        .map(|k| k.referenced_table.as_str())
+        .collect();
+    assert_eq!(
+        referenced,
+        ["b_accounts", "b_accounts"],
+        "{:?}",
+        posts.foreign_keys
+    );
+    let types: Vec<&str> = posts
+        .columns
+        .iter()
+        .filter(|c| c.name != "id")
+        .map(|c| c.db_type.as_str())
+        .collect();
+    assert!(types.iter().all(|t| *t != "uuid"), "{:?}", posts.columns);
+}
+
+/// Two embedded classes named `Audit` with different columns: an entity gets the columns
+/// of the one its file imports.
+#[test]
+fn embedded_columns_come_from_the_imported_same_named_class() {
+    let a = "import { Column } from 'typeorm';
+export class Audit { @Column() createdBy: string; }
+";
+    let b = "import { Column } from 'typeorm';
+export class Audit { @Column() reviewedBy: string; }
+";
+    let post = "import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Audit } from './audit';
+@Entity('posts')
+export class Post {
+  @PrimaryGeneratedColumn() id: number;
+  @Column(() => Audit) audit: Audit;
+}
+";
+    let ws = workspace(&[
+        ("src/a/audit.ts", a),
+        ("src/b/audit.ts", b),
+        ("src/b/post.entity.ts", post),
+    ]);
+    let schema = super::relational::schema(&ws.model, &ws.config);
+    let posts = schema
+        .tables
+        .iter()
+        .find(|t| t.name == "posts")
+        .expect("posts");
+    let mut names: Vec<&str> = posts.columns.iter().map(|c| c.name.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["auditReviewedby", "id"], "{names:?}");
+}

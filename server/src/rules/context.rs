@@ -114,56 +114,72 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// The entity a class name denotes, if it is one.
+    /// The entity a class name denotes, if it is one (the first of that name; prefer
+    /// [`Ctx::entity_in`] where the file that writes the name is known).
     pub fn entity(&self, name: &str) -> Option<&'a Entity> {
         self.model.entity(name)
     }
 
-    /// The entity behind a receiver: a repository's entity, or a custom repository class
-    /// (`class OrderRepository extends Repository<Order>`) found anywhere in the workspace.
-    pub fn receiver_entity(&self, receiver: &Receiver) -> Option<&'a Entity> {
+    /// The entity `name` denotes where `file` writes it: through the file's own
+    /// declarations and imports (a lookup in the model's import index), as TypeScript
+    /// resolves it, so two same-named entities in different folders stay apart.
+    pub fn entity_in(&self, file: usize, name: &str) -> Option<&'a Entity> {
+        self.model.entity_from(file, name)
+    }
+
+    /// The entity behind a receiver written in `file`: a repository's entity, or a custom
+    /// repository class (`class OrderRepository extends Repository<Order>`).
+    pub fn receiver_entity(&self, file: usize, receiver: &Receiver) -> Option<&'a Entity> {
         match receiver {
             Receiver::Repository { entity } => self
-                .entity(entity)
-                .or_else(|| self.custom_repository_entity(entity)),
-            Receiver::Unknown(type_name) => self.custom_repository_entity(type_name),
+                .entity_in(file, entity)
+                .or_else(|| self.custom_repository_entity(file, entity)),
+            Receiver::Unknown(type_name) => self.custom_repository_entity(file, type_name),
             _ => None,
         }
     }
 
-    /// `class XRepository extends Repository<X>` (or `TreeRepository<X>`) -> X.
-    pub fn custom_repository_entity(&self, class_name: &str) -> Option<&'a Entity> {
-        let class = self
+    /// `class XRepository extends Repository<X>` (or `TreeRepository<X>`) -> X: the class
+    /// `class_name` denotes in `file` (else the first of that name), and X as its own file
+    /// resolves it.
+    pub fn custom_repository_entity(&self, file: usize, class_name: &str) -> Option<&'a Entity> {
+        let r = self
             .model
-            .classes
-            .named(class_name)
-            .iter()
-            .find_map(|r| self.model.class(*r))?;
-        let extends = class.extends.as_ref()?;
+            .class_from(file, class_name)
+            .or_else(|| self.model.classes.named(class_name).first().copied())?;
+        let extends = self.model.class(r)?.extends.as_ref()?;
         if !extends.name.ends_with("Repository") {
             return None;
         }
         let arg = extends.type_args.first()?;
         match &arg.kind {
-            crate::syntax::TypeKind::Named { name, .. } => self.entity(name),
+            crate::syntax::TypeKind::Named { name, .. } => self.entity_in(r.file, name),
             _ => None,
         }
     }
 
-    /// The entity a query call reads or writes, if known.
-    pub fn call_entity(&self, call: &QueryCall) -> Option<&'a Entity> {
-        if let Some(e) = call.entity.as_ref().and_then(|e| self.entity(&e.value)) {
+    /// The entity a query call in `file` reads or writes, if known.
+    pub fn call_entity(&self, file: usize, call: &QueryCall) -> Option<&'a Entity> {
+        if let Some(e) = call
+            .entity
+            .as_ref()
+            .and_then(|e| self.entity_in(file, &e.value))
+        {
             return Some(e);
         }
-        self.receiver_entity(&call.receiver)
+        self.receiver_entity(file, &call.receiver)
     }
 
-    /// The entity a QueryBuilder chain is about, if known.
-    pub fn chain_entity(&self, chain: &QueryBuilderChain) -> Option<&'a Entity> {
-        if let Some(e) = chain.entity.as_ref().and_then(|e| self.entity(&e.value)) {
+    /// The entity a QueryBuilder chain in `file` is about, if known.
+    pub fn chain_entity(&self, file: usize, chain: &QueryBuilderChain) -> Option<&'a Entity> {
+        if let Some(e) = chain
+            .entity
+            .as_ref()
+            .and_then(|e| self.entity_in(file, &e.value))
+        {
             return Some(e);
         }
-        self.receiver_entity(&chain.receiver)
+        self.receiver_entity(file, &chain.receiver)
     }
 
     /// Tests, migrations and seeders touch every row and scan tables on purpose (fixtures,

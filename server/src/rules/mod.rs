@@ -5,6 +5,8 @@
 //! this bad / Example / Fix) and a `pub const RULE: RuleDef`, then list it in the family's
 //! `RULES` (the [`REGISTRY`] concatenates the families).
 
+#[cfg(test)]
+mod binding_tests;
 pub mod context;
 pub mod data_source;
 pub mod edits;

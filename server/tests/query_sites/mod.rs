@@ -53,13 +53,13 @@ pub fn sites(ctx: &Ctx) -> Vec<Json> {
                 .query_calls
                 .iter()
                 .find(|c| c.method_span == site.span)
-                .and_then(|c| Some((ctx.call_entity(c)?, call_sql(ctx, c))))
+                .and_then(|c| Some((ctx.call_entity(i, c)?, call_sql(ctx, i, c))))
                 .or_else(|| {
                     file.facts
                         .query_builders
                         .iter()
                         .find(|ch| ch.calls.iter().any(|c| c.method_span == site.span))
-                        .and_then(|ch| Some((ctx.chain_entity(ch)?, chain_sql(ctx, ch))))
+                        .and_then(|ch| Some((ctx.chain_entity(i, ch)?, chain_sql(ctx, i, ch))))
                 });
             let (table, sql) = match rebuilt {
                 Some((entity, sql)) => (Some(entity.table.clone()), sql),
@@ -92,8 +92,8 @@ fn soft_delete_condition(entity: &Entity, alias: &str) -> Option<String> {
     Some(format!("{}.{} IS NULL", quote(alias), quote(&column)))
 }
 
-fn call_sql(ctx: &Ctx, call: &QueryCall) -> Option<String> {
-    let entity = ctx.call_entity(call)?;
+fn call_sql(ctx: &Ctx, file: usize, call: &QueryCall) -> Option<String> {
+    let entity = ctx.call_entity(file, call)?;
     let m = call.method.as_str();
     let (where_value, options) = if OPTION_METHODS.contains(&m) {
         let options = &call.args.first()?.value;
@@ -224,8 +224,8 @@ fn predicate(col: &str, v: &Value) -> Option<String> {
 }
 
 /// `SELECT * FROM table alias WHERE (where AND andWhere...) OR (orWhere)...`.
-fn chain_sql(ctx: &Ctx, chain: &QueryBuilderChain) -> Option<String> {
-    let entity = ctx.chain_entity(chain)?;
+fn chain_sql(ctx: &Ctx, file: usize, chain: &QueryBuilderChain) -> Option<String> {
+    let entity = ctx.chain_entity(file, chain)?;
     let alias = chain.alias.as_deref().unwrap_or(entity.table.as_str());
     let mut and_group = Vec::new();
     let mut or_groups = Vec::new();

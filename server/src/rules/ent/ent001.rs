@@ -240,8 +240,10 @@ fn base_keeps_active_record(ctx: &Ctx) -> bool {
         if facts.is_some_and(|f| imports_typeorm_base_entity(f, &ext.name)) {
             return true;
         }
-        match ctx.model.classes.named(&ext.name).first() {
-            Some(next) => current = *next,
+        // the base its file imports (or declares), else the first of that name
+        let next = ctx.model.class_from(current.file, &ext.name);
+        match next.or_else(|| ctx.model.classes.named(&ext.name).first().copied()) {
+            Some(next) => current = next,
             None => return false,
         }
     }

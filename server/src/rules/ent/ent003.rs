@@ -177,7 +177,10 @@ fn inherited_properties(ctx: &Ctx, base: ClassRef) -> (Vec<String>, bool) {
         let Some(ext) = ctx.model.class(current).and_then(|c| c.extends.as_ref()) else {
             return (names, true);
         };
-        let Some(next) = ctx.model.classes.named(&ext.name).first().copied() else {
+        // the base its file imports (or declares), else the first of that name
+        let next = ctx.model.class_from(current.file, &ext.name);
+        let Some(next) = next.or_else(|| ctx.model.classes.named(&ext.name).first().copied())
+        else {
             // TypeORM's BaseEntity declares no columns; anything else is unknown.
             return (names, ext.name == "BaseEntity");
         };

@@ -140,7 +140,7 @@ fn read_sites<'a>(ctx: &Ctx<'a>, file: usize) -> Vec<(&'a Entity, Filter<'a>, Sp
         .facts
         .query_builders
         .iter()
-        .filter_map(|chain| read_chain(ctx, chain));
+        .filter_map(|chain| read_chain(ctx, file, chain));
     calls.chain(chains).collect()
 }
 
@@ -162,7 +162,7 @@ fn read_call<'a>(
     file: usize,
     call: &'a QueryCall,
 ) -> Option<(&'a Entity, Filter<'a>, Span, &'a str)> {
-    let entity = ctx.call_entity(call)?;
+    let entity = ctx.call_entity(file, call)?;
     if entity.kind == EntityKind::View {
         return None;
     }
@@ -177,9 +177,10 @@ fn read_call<'a>(
 
 fn read_chain<'a>(
     ctx: &Ctx<'a>,
+    file: usize,
     chain: &'a QueryBuilderChain,
 ) -> Option<(&'a Entity, Filter<'a>, Span, &'a str)> {
-    let entity = ctx.chain_entity(chain)?;
+    let entity = ctx.chain_entity(file, chain)?;
     if entity.kind == EntityKind::View {
         return None;
     }

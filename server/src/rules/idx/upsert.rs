@@ -25,9 +25,10 @@ pub struct ConflictSite {
 #[derive(Debug, Clone)]
 enum Target {
     /// `.upsert()`, `.orUpdate()`, `.orIgnore()` on this entity: conflict paths when
-    /// readable (None: assume they are the index's columns).
+    /// readable (None: assume they are the index's columns). The entity is named by its
+    /// file and class name (same-named classes in other files are other entities).
     Entity {
-        entity: String,
+        entity: (usize, String),
         paths: Option<Vec<String>>,
     },
     /// Raw `INSERT INTO t ... ON CONFLICT`: the tables inserted into (lower-cased, without
@@ -60,11 +61,11 @@ fn collect_sites(ctx: &Ctx) -> Vec<ConflictSite> {
         };
         for call in &source.facts.query_calls {
             if call.method == "upsert" {
-                if let Some(entity) = ctx.call_entity(call) {
+                if let Some(entity) = ctx.call_entity(file, call) {
                     // unreadable conflict paths: assume they are these
                     let paths = call.args.get(1).and_then(conflict_paths);
                     let target = Target::Entity {
-                        entity: entity.name.clone(),
+                        entity: (entity.file, entity.name.clone()),
                         paths,
                     };
                     push(&call.span, "`.upsert()`".to_string(), target);
@@ -77,7 +78,7 @@ fn collect_sites(ctx: &Ctx) -> Vec<ConflictSite> {
             }
         }
         for chain in &source.facts.query_builders {
-            let Some(entity) = ctx.chain_entity(chain) else {
+            let Some(entity) = ctx.chain_entity(file, chain) else {
                 continue;
             };
             for call in &chain.calls {
@@ -90,7 +91,7 @@ fn collect_sites(ctx: &Ctx) -> Vec<ConflictSite> {
                     _ => continue,
                 };
                 let target = Target::Entity {
-                    entity: entity.name.clone(),
+                    entity: (entity.file, entity.name.clone()),
                     paths,
                 };
                 push(&call.span, format!("`.{}()`", call.method), target);
@@ -129,7 +130,9 @@ pub fn upsert_targeting(ctx: &Ctx, entity: &Entity, index: &Index) -> Option<Str
         .to_ascii_lowercase();
     let site = conflict_sites(ctx).iter().find(|site| match &site.target {
         Target::Entity { entity: e, paths } => {
-            *e == entity.name && paths.as_ref().is_none_or(|p| names_columns(p))
+            e.0 == entity.file
+                && e.1 == entity.name
+                && paths.as_ref().is_none_or(|p| names_columns(p))
         }
         Target::Raw { tables, columns } => {
             tables.contains(&bare_table) && columns.as_ref().is_none_or(|c| names_columns(c))

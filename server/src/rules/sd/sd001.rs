@@ -78,14 +78,14 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
                 check_sql(ctx, &path, sql, out);
             }
         } else {
-            check_manual_find(ctx, &path, call, out);
+            check_manual_find(ctx, file, &path, call, out);
         }
     }
     for chain in &source.facts.query_builders {
         for arg in fragment_args(chain) {
             check_sql(ctx, &path, arg, out);
         }
-        check_manual_chain(ctx, &path, chain, out);
+        check_manual_chain(ctx, file, &path, chain, out);
         check_manual_joins(ctx, file, chain, out);
     }
 }
@@ -194,8 +194,14 @@ fn fragment_args(chain: &QueryBuilderChain) -> Vec<&Spanned<Value>> {
 
 /// `find*` / `count*` / `exist*` on an entity whose soft-delete column is a plain column:
 /// the `where` must name it.
-fn check_manual_find(ctx: &Ctx, path: &Path, call: &QueryCall, out: &mut Vec<Finding>) {
-    let Some(entity) = ctx.call_entity(call) else {
+fn check_manual_find(
+    ctx: &Ctx,
+    file: usize,
+    path: &Path,
+    call: &QueryCall,
+    out: &mut Vec<Finding>,
+) {
+    let Some(entity) = ctx.call_entity(file, call) else {
         return;
     };
     let Some((column, property)) = manual_column(entity) else {
@@ -270,8 +276,14 @@ fn manual_column(entity: &Entity) -> Option<(&str, &str)> {
 }
 
 /// A QueryBuilder select on a manually soft-deleted entity must filter on the column.
-fn check_manual_chain(ctx: &Ctx, path: &Path, chain: &QueryBuilderChain, out: &mut Vec<Finding>) {
-    let Some(entity) = ctx.chain_entity(chain) else {
+fn check_manual_chain(
+    ctx: &Ctx,
+    file: usize,
+    path: &Path,
+    chain: &QueryBuilderChain,
+    out: &mut Vec<Finding>,
+) {
+    let Some(entity) = ctx.chain_entity(file, chain) else {
         return;
     };
     let Some((column, property)) = manual_column(entity) else {
@@ -315,7 +327,7 @@ fn check_manual_joins(ctx: &Ctx, file: usize, chain: &QueryBuilderChain, out: &m
         return;
     }
     let mut aliases: Vec<(String, &Entity)> = Vec::new();
-    if let (Some(alias), Some(main)) = (&chain.alias, ctx.chain_entity(chain)) {
+    if let (Some(alias), Some(main)) = (&chain.alias, ctx.chain_entity(file, chain)) {
         aliases.push((alias.clone(), main));
     }
     for call in chain.calls.iter().filter(|c| c.method.contains("Join")) {

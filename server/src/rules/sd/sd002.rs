@@ -3,7 +3,8 @@
 //! ## What it does
 //! Points out queries that include soft-deleted rows on purpose: `withDeleted: true` in
 //! find options, and `.withDeleted()` on a QueryBuilder. Queries on an entity known not
-//! to be soft-deletable are left alone (the option does nothing there).
+//! to be soft-deletable are left alone (the option does nothing there), and so are tests,
+//! migrations and seeders (a test of soft delete reads deleted rows on purpose).
 //!
 //! ## Why is this bad?
 //! It is not always wrong (admin screens, restores, audits), but every such query returns
@@ -35,13 +36,17 @@ pub const RULE: RuleDef = RuleDef {
 };
 
 fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
+    // A test of soft delete reads deleted rows to prove they are there: that is its point.
+    if ctx.is_test_or_migration(file) {
+        return;
+    }
     let Some(source) = ctx.file(file) else {
         return;
     };
     let path = ctx.path(file);
     for call in &source.facts.query_calls {
         if ctx
-            .call_entity(call)
+            .call_entity(file, call)
             .is_some_and(|e| !e.is_soft_deletable())
         {
             continue;
@@ -62,7 +67,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
     }
     for chain in &source.facts.query_builders {
         if ctx
-            .chain_entity(chain)
+            .chain_entity(file, chain)
             .is_some_and(|e| !e.is_soft_deletable())
         {
             continue;
@@ -117,6 +122,10 @@ export class Tag {
 ";
 
     fn sd002(body: &str) -> Vec<(usize, String)> {
+        sd002_in("src/s.ts", body)
+    }
+
+    fn sd002_in(path: &str, body: &str) -> Vec<(usize, String)> {
         let text = format!(
             "import {{ InjectRepository }} from '@nestjs/typeorm';
 import {{ Repository }} from 'typeorm';
@@ -138,7 +147,7 @@ export class S {{
         let ws = workspace(&[
             ("src/users/user.entity.ts", USER),
             ("src/tags/tag.entity.ts", TAG),
-            ("src/s.ts", text.as_str()),
+            (path, text.as_str()),
         ]);
         lines(&ws, "SD002")
             .into_iter()
@@ -157,6 +166,15 @@ export class S {{
         );
         let lines: Vec<usize> = found.iter().map(|f| f.0).collect();
         assert_eq!(lines, vec![13, 16]);
+    }
+
+    #[test]
+    fn tests_of_soft_delete_are_left_alone() {
+        let body = "    await this.users.find({ withDeleted: true });";
+        assert_eq!(sd002(body).len(), 1);
+        for path in ["test/functional/soft-delete/s.ts", "src/users/s.spec.ts"] {
+            assert!(sd002_in(path, body).is_empty(), "{path}");
+        }
     }
 
     #[test]

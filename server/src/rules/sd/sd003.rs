@@ -65,7 +65,10 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
         if chosen_by_force_flag(&source.text, call.method_span.start) {
             continue;
         }
-        if let Some(entity) = ctx.call_entity(call).filter(|e| e.is_soft_deletable()) {
+        if let Some(entity) = ctx
+            .call_entity(file, call)
+            .filter(|e| e.is_soft_deletable())
+        {
             out.push(finding(
                 ctx,
                 &path,
@@ -76,7 +79,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
         }
     }
     for chain in &source.facts.query_builders {
-        let Some(entity) = delete_target(ctx, chain).filter(|e| e.is_soft_deletable()) else {
+        let Some(entity) = delete_target(ctx, file, chain).filter(|e| e.is_soft_deletable()) else {
             continue;
         };
         for call in chain.calls.iter().filter(|c| c.method == "delete") {
@@ -96,7 +99,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
 
 /// The table a QueryBuilder delete runs on: TypeORM's `.from(Entity)` replaces the main
 /// alias, so `repo.createQueryBuilder().delete().from(Other)` deletes from `Other`.
-fn delete_target<'a>(ctx: &Ctx<'a>, chain: &QueryBuilderChain) -> Option<&'a Entity> {
+fn delete_target<'a>(ctx: &Ctx<'a>, file: usize, chain: &QueryBuilderChain) -> Option<&'a Entity> {
     let from = chain
         .calls
         .iter()
@@ -104,10 +107,10 @@ fn delete_target<'a>(ctx: &Ctx<'a>, chain: &QueryBuilderChain) -> Option<&'a Ent
         .find(|c| c.method == "from")
         .and_then(|c| c.args.first())
         .and_then(|a| match &a.value {
-            Value::Ident(name) => ctx.entity(name),
+            Value::Ident(name) => ctx.entity_in(file, name),
             _ => None,
         });
-    from.or_else(|| ctx.chain_entity(chain))
+    from.or_else(|| ctx.chain_entity(file, chain))
 }
 
 /// Whether the hard delete at `at` is the chosen branch of a force flag: it follows, within

@@ -58,12 +58,12 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
         .iter()
         .filter(|c| c.method == "update")
     {
-        if let Some(f) = check_call(ctx, source, call) {
+        if let Some(f) = check_call(ctx, file, source, call) {
             out.push(f);
         }
     }
     for chain in &source.facts.query_builders {
-        if let Some(f) = check_chain(ctx, source, chain) {
+        if let Some(f) = check_chain(ctx, file, source, chain) {
             out.push(f);
         }
     }
@@ -114,8 +114,10 @@ fn is_ids_name(name: &str) -> bool {
     name == "ids" || name.ends_with("Ids") || name.ends_with("_ids")
 }
 
-fn check_call(ctx: &Ctx, source: &SourceFile, call: &QueryCall) -> Option<Finding> {
-    let entity = ctx.call_entity(call).filter(|e| e.is_soft_deletable())?;
+fn check_call(ctx: &Ctx, file: usize, source: &SourceFile, call: &QueryCall) -> Option<Finding> {
+    let entity = ctx
+        .call_entity(file, call)
+        .filter(|e| e.is_soft_deletable())?;
     let key = soft_delete_property(entity)?;
     let first = call.args.first()?;
     if crate::rules::mutated::const_mutated_before_use(&source.text, first) {
@@ -192,9 +194,16 @@ fn wrap_id_edit(text: &str, entity: &Entity, id: &Spanned<Value>, key: &str) -> 
     })
 }
 
-fn check_chain(ctx: &Ctx, source: &SourceFile, chain: &QueryBuilderChain) -> Option<Finding> {
+fn check_chain(
+    ctx: &Ctx,
+    file: usize,
+    source: &SourceFile,
+    chain: &QueryBuilderChain,
+) -> Option<Finding> {
     let update = chain.calls.iter().find(|c| c.method == "update")?;
-    let entity = ctx.chain_entity(chain).filter(|e| e.is_soft_deletable())?;
+    let entity = ctx
+        .chain_entity(file, chain)
+        .filter(|e| e.is_soft_deletable())?;
     let column = entity.soft_delete.as_ref()?.column();
     let key = soft_delete_property(entity)?;
     let wheres: Vec<&ChainCall> = chain

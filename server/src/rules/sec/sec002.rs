@@ -69,12 +69,12 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
         return;
     };
     for call in &source.facts.query_calls {
-        if let Some(f) = check_call(ctx, source, call) {
+        if let Some(f) = check_call(ctx, file, source, call) {
             out.push(f);
         }
     }
     for chain in &source.facts.query_builders {
-        if let Some(f) = check_chain(ctx, source, chain) {
+        if let Some(f) = check_chain(ctx, file, source, chain) {
             out.push(f);
         }
     }
@@ -84,8 +84,8 @@ fn target_name(name: Option<&str>) -> String {
     name.map(|n| format!(" of `{n}`")).unwrap_or_default()
 }
 
-fn check_call(ctx: &Ctx, source: &SourceFile, call: &QueryCall) -> Option<Finding> {
-    let entity = ctx.call_entity(call).map(|e| e.name.as_str());
+fn check_call(ctx: &Ctx, file: usize, source: &SourceFile, call: &QueryCall) -> Option<Finding> {
+    let entity = ctx.call_entity(file, call).map(|e| e.name.as_str());
     let message = match call.method.as_str() {
         "delete" | "softDelete" | "update" => {
             let empty =
@@ -109,7 +109,12 @@ fn check_call(ctx: &Ctx, source: &SourceFile, call: &QueryCall) -> Option<Findin
     ))
 }
 
-fn check_chain(ctx: &Ctx, source: &SourceFile, chain: &QueryBuilderChain) -> Option<Finding> {
+fn check_chain(
+    ctx: &Ctx,
+    file: usize,
+    source: &SourceFile,
+    chain: &QueryBuilderChain,
+) -> Option<Finding> {
     let write = chain
         .calls
         .iter()
@@ -134,7 +139,7 @@ fn check_chain(ctx: &Ctx, source: &SourceFile, chain: &QueryBuilderChain) -> Opt
     if !unbounded {
         return None;
     }
-    let entity = ctx.chain_entity(chain).map(|e| e.name.as_str());
+    let entity = ctx.chain_entity(file, chain).map(|e| e.name.as_str());
     let message = format!(
         "QueryBuilder `{}` without a `where` changes every row{}",
         write.method,

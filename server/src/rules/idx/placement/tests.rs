@@ -364,3 +364,30 @@ fn an_ormconfig_json_at_the_root_is_read() {
     let p = place(&[], &[PACKAGE, globs_only, tsconfig]);
     assert_eq!(p.dir, Path::new("/ws/src/db/migrations"));
 }
+
+#[test]
+fn a_folder_holds_a_file_when_a_workspace_path_lies_under_it() {
+    let ws = workspace(&[
+        ("src/a/b/user.entity.ts", "export class User {}\n"),
+        ("src/a-b/x.ts", "export const x = 1;\n"),
+        ("src/ab.ts", "export const y = 1;\n"),
+        ("src/c/post.entity.ts", "export class Post {}\n"),
+    ]);
+    let files = &ws.model.files;
+    let root = Path::new(crate::rules::testing::ROOT);
+    for (dir, expected) in [
+        ("src", true),
+        ("src/a", true),
+        ("src/a/b", true),
+        ("src/a-b", true),
+        ("src/c", true),
+        ("src/b", false),
+        ("src/a/b/user.entity.ts/x", false),
+        ("lib", false),
+    ] {
+        let dir = root.join(dir);
+        let scan = files.iter().any(|f| f.path.starts_with(&dir));
+        assert_eq!(scan, expected, "{}", dir.display());
+        assert_eq!(holds_file(files, &dir), expected, "{}", dir.display());
+    }
+}
