@@ -10,7 +10,7 @@
 
 use crate::file_naming::StyleCounts;
 use crate::model::SourceFile;
-use crate::resolve::{is_relative, Resolver};
+use crate::resolve::Resolver;
 use crate::syntax::Receiver;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -57,8 +57,9 @@ pub struct Links {
     prefixed_total: usize,
 }
 
-/// The memo key: relative specifiers depend on the importer's folder, the others
-/// (`paths`, `baseUrl`, the import prefix) only on the specifier.
+/// The memo key: the importer's folder and the specifier. Relative specifiers depend on
+/// the folder; the others (`paths`, `baseUrl`, the import prefix) on the nearest tsconfig
+/// that declares them, which a monorepo's services each keep (so also on the folder).
 type Key<'a> = (Option<&'a Path>, &'a str);
 
 impl Links {
@@ -277,11 +278,7 @@ fn repository_calls(file: &SourceFile) -> Vec<(&str, usize)> {
 }
 
 fn key<'a>(from: &'a Path, specifier: &'a str) -> Key<'a> {
-    if is_relative(specifier) {
-        (from.parent(), specifier)
-    } else {
-        (None, specifier)
-    }
+    (from.parent(), specifier)
 }
 
 fn resolve_key(

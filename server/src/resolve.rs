@@ -12,6 +12,7 @@ use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// Calls of [`Resolver::resolve`] since the process started: the superlinear-work test
 /// (`tests/scaling.rs`) requires the count per file to stay flat as the workspace grows.
@@ -228,9 +229,9 @@ pub struct Resolver {
     source_root: PathBuf,
     import_prefix: String,
     tsconfig: TsConfig,
-    /// Folder -> whether the tsconfig governing its files checks `null` (None: no
-    /// tsconfig up to the root). Shared by clones; filled as files are asked about.
-    null_checks: std::sync::Arc<std::sync::Mutex<HashMap<PathBuf, Option<bool>>>>,
+    /// Folder -> the nearest tsconfig governing its files, loaded (None: none up to the
+    /// root). Shared by clones; filled as files are asked about.
+    nearest: Arc<Mutex<HashMap<PathBuf, Option<Arc<TsConfig>>>>>,
 }
 
 impl Resolver {
@@ -243,7 +244,7 @@ impl Resolver {
             source_root,
             import_prefix: config.import_prefix.clone(),
             tsconfig,
-            null_checks: Default::default(),
+            nearest: Default::default(),
         }
     }
 
@@ -260,8 +261,17 @@ impl Resolver {
         file: &Path,
         read: &dyn Fn(&Path) -> Option<String>,
     ) -> Option<bool> {
-        let start = file.parent()?;
-        let cached = |d: &Path| self.null_checks.lock().ok()?.get(d).copied();
+        self.nearest_tsconfig(file.parent()?, read)?.checks_null()
+    }
+
+    /// The nearest `tsconfig.json` from `start` up to the workspace root (`extends`
+    /// followed), loaded once per folder.
+    fn nearest_tsconfig(
+        &self,
+        start: &Path,
+        read: &dyn Fn(&Path) -> Option<String>,
+    ) -> Option<Arc<TsConfig>> {
+        let cached = |d: &Path| self.nearest.lock().ok()?.get(d).cloned();
         if let Some(known) = cached(start) {
             return known;
         }
@@ -279,18 +289,25 @@ impl Resolver {
             passed.push(d);
             let candidate = d.join("tsconfig.json");
             if read(&candidate).is_some() {
-                let (config, _) = TsConfig::load_with(&candidate, read);
-                found = config.checks_null();
+                found = Some(Arc::new(TsConfig::load_with(&candidate, read).0));
                 break;
             }
             dir = d.parent();
         }
-        if let Ok(mut cache) = self.null_checks.lock() {
+        if let Ok(mut cache) = self.nearest.lock() {
             for d in passed {
-                cache.insert(d.to_path_buf(), found);
+                cache.insert(d.to_path_buf(), found.clone());
             }
         }
         found
+    }
+
+    /// The tsconfig whose `paths` / `baseUrl` govern imports from `from_file`: the nearest
+    /// one that declares either (a monorepo's service keeps its own), else the root's.
+    fn module_config(&self, from_file: &Path) -> Option<Arc<TsConfig>> {
+        let read = |p: &Path| std::fs::read_to_string(p).ok();
+        self.nearest_tsconfig(from_file.parent()?, &read)
+            .filter(|t| t.base_url.is_some() || !t.paths.is_empty())
     }
 
     /// The workspace root (normalised).
@@ -319,7 +336,9 @@ impl Resolver {
             let dir = from_file.parent()?;
             return self.first_existing(join_specifier(dir, specifier)?, exists);
         }
-        if let Some(found) = self.resolve_paths(specifier, exists) {
+        let local = self.module_config(from_file);
+        let tsconfig = local.as_deref().unwrap_or(&self.tsconfig);
+        if let Some(found) = self.resolve_paths(tsconfig, specifier, exists) {
             return Some(found);
         }
         if let Some(rest) = self.strip_import_prefix(specifier) {
@@ -328,7 +347,7 @@ impl Resolver {
                 return Some(found);
             }
         }
-        let base_url = self.tsconfig.base_url.as_ref()?;
+        let base_url = tsconfig.base_url.as_ref()?;
         if specifier.starts_with('@') {
             return None;
         }
@@ -386,11 +405,15 @@ impl Resolver {
 
     /// tsconfig `paths`: the matching pattern with the longest prefix wins (as in
     /// TypeScript), then its substitutions are tried in order.
-    fn resolve_paths(&self, specifier: &str, exists: &dyn Fn(&Path) -> bool) -> Option<PathBuf> {
-        let base = self.tsconfig.paths_base.as_ref()?;
-        let base = self.tsconfig.base_url.as_ref().unwrap_or(base);
-        let (targets, captured) = self
-            .tsconfig
+    fn resolve_paths(
+        &self,
+        tsconfig: &TsConfig,
+        specifier: &str,
+        exists: &dyn Fn(&Path) -> bool,
+    ) -> Option<PathBuf> {
+        let base = tsconfig.paths_base.as_ref()?;
+        let base = tsconfig.base_url.as_ref().unwrap_or(base);
+        let (targets, captured) = tsconfig
             .paths
             .iter()
             .filter_map(|(pattern, targets)| {
@@ -790,6 +813,44 @@ mod tests {
 
         let (ts, errors) = load(&[]);
         assert_eq!((ts, errors.len()), (TsConfig::default(), 0));
+    }
+
+    #[test]
+    fn a_service_tsconfig_governs_the_imports_of_its_files() {
+        // A monorepo checked from its root: the root tsconfig declares no `paths`, each
+        // service's does (`@svc/*` relative to that service).
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = normalize(dir.path()).unwrap_or_else(|| dir.path().to_path_buf());
+        let write = |rel: &str, text: &str| {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap_or(&root))
+                .unwrap_or_else(|e| panic!("{e}"));
+            std::fs::write(path, text).unwrap_or_else(|e| panic!("{e}"));
+        };
+        write("tsconfig.json", "{}");
+        write(
+            "services/a/tsconfig.json",
+            r#"{ "compilerOptions": { "paths": { "@svc/*": ["./*"] } } }"#,
+        );
+        write(
+            "services/a/src/users/user.ts",
+            "export type Id = number | null;",
+        );
+        write("services/b/src/users/user.ts", "export type Id = number;");
+        let (tsconfig, _) = TsConfig::load(&root);
+        let resolver = Resolver::new(&root, &Config::default(), tsconfig);
+        let exists = |p: &Path| p.is_file();
+        let from = root.join("services/a/src/messages/message.ts");
+        assert_eq!(
+            resolver.resolve(&from, "@svc/src/users/user", &exists),
+            Some(root.join("services/a/src/users/user.ts"))
+        );
+        // Outside the service its `paths` mean nothing.
+        let outside = root.join("services/b/src/messages/message.ts");
+        assert_eq!(
+            resolver.resolve(&outside, "@svc/src/users/user", &exists),
+            None
+        );
     }
 
     #[test]
