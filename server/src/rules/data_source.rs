@@ -129,7 +129,7 @@ pub fn database_with(ctx: &Ctx, path: &Path, read: &dyn Fn(&Path) -> Option<Stri
                 why: format!("the DataSource in {} has type '{first}'", rel(*file)),
             };
         }
-        if literal.iter().all(|(t, _)| !postgres(t)) {
+        if literal.iter().all(|(t, _)| t == first) {
             return Database {
                 dialect: Dialect::Other(first.to_string()),
                 why: format!("the DataSource in {} has type '{first}'", rel(*file)),
@@ -145,8 +145,15 @@ pub fn database_with(ctx: &Ctx, path: &Path, read: &dyn Fn(&Path) -> Option<Stri
         // No DataSource in the code: TypeORM 0.2's ormconfig.json at the root may say.
         let ormconfig = read(&ctx.root.join("ormconfig.json"))
             .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
+        // An array of connections decides only when every one names the same type
+        // (a test matrix over several drivers does not).
         let ty = ormconfig.as_ref().and_then(|j| match j {
-            serde_json::Value::Array(list) => list.first()?.get("type")?.as_str(),
+            serde_json::Value::Array(list) => {
+                let first = list.first()?.get("type")?.as_str()?;
+                list.iter()
+                    .all(|c| c.get("type").and_then(|t| t.as_str()) == Some(first))
+                    .then_some(first)
+            }
             other => other.get("type")?.as_str(),
         });
         if let Some(ty) = ty {
@@ -332,6 +339,19 @@ export default new DataSource({ type: process.env.DB_TYPE as any, migrations: []
         let found = database_with(&ws.ctx(), Path::new("/ws/src/a.entity.ts"), &read);
         assert!(found.is_postgres(), "{found:?}");
         assert_eq!(found.why, "ormconfig.json has type 'postgres'");
+    }
+
+    #[test]
+    fn an_ormconfig_array_of_several_drivers_decides_nothing() {
+        let ws = workspace(&[]);
+        let read = |p: &Path| {
+            (p == Path::new("/ws/ormconfig.json")).then(|| {
+                r#"[{ "name": "mysql", "type": "mysql" }, { "name": "postgres", "type": "postgres" }]"#
+                    .to_string()
+            })
+        };
+        let found = database_with(&ws.ctx(), Path::new("/ws/src/a.entity.ts"), &read);
+        assert_eq!(found.dialect, Dialect::Unknown, "{found:?}");
     }
 
     #[test]

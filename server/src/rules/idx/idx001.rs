@@ -16,8 +16,9 @@
 //! does not. In single-table inheritance an `@Index` declared on a `@ChildEntity` lives on
 //! the parent's table and covers the other children too.
 //!
-//! Not flagged: an owning `@OneToOne` join column (TypeORM gives it a unique constraint)
-//! and `@ManyToMany` junction tables (indexed on both sides).
+//! Not flagged: an owning `@OneToOne` join column (TypeORM gives it a unique constraint),
+//! `@ManyToMany` junction tables (indexed on both sides), and entities of a MySQL or
+//! MariaDB DataSource (InnoDB creates an index for every foreign key itself).
 //!
 //! ## Example
 //! ```ts
@@ -109,6 +110,13 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
         }
     }
     let path = ctx.path(file);
+    // Keys of relations inside embedded classes live on the embedding entity's table.
+    let mut embedded = Vec::new();
+    super::embedded_fk::check(ctx, file, &mut embedded);
+    // Asked only when there is something to report: the answer reads the DataSources.
+    if (!unindexed.is_empty() || !embedded.is_empty()) && indexes_foreign_keys_itself(ctx, &path) {
+        return;
+    }
     for (fk, entities) in unindexed {
         // Single-table inheritance: several entities, one table, one index to add.
         let mut tables: Vec<&str> = Vec::new();
@@ -135,8 +143,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
         }
         out.push(finding);
     }
-    // Keys of relations inside embedded classes live on the embedding entity's table.
-    super::embedded_fk::check(ctx, file, out);
+    out.extend(embedded);
 }
 
 /// An index of the entity covers the key, or (single-table inheritance) an index of
@@ -161,6 +168,17 @@ fn has_unreadable_index(entity: &Entity) -> bool {
         .indexes
         .iter()
         .any(|i| i.unresolved && i.columns.is_empty())
+}
+
+/// MySQL and MariaDB (InnoDB) create an index on a foreign key's columns when the
+/// constraint is added, so no finding there; only a DataSource that names one for certain
+/// counts.
+fn indexes_foreign_keys_itself(ctx: &Ctx, path: &std::path::Path) -> bool {
+    matches!(
+        crate::rules::data_source::database(ctx, path).dialect,
+        crate::rules::data_source::Dialect::Other(ref t)
+            if matches!(t.as_str(), "mysql" | "mariadb" | "aurora-mysql")
+    )
 }
 
 #[cfg(test)]
@@ -209,6 +227,23 @@ export class Post extends ManagedEntity {{
         assert_eq!(found[0].0, "src/posts/post.entity.ts");
         assert_eq!(found[0].1, 10);
         assert!(found[0].2.contains("post.authorId"), "{}", found[0].2);
+    }
+
+    #[test]
+    fn mysql_indexes_foreign_keys_itself() {
+        let ds = |ty: &str| {
+            format!("import {{ DataSource }} from 'typeorm';\nexport default new DataSource({{ type: '{ty}' }});\n")
+        };
+        let post = post("", "");
+        for (ty, expected) in [("mysql", 0), ("mariadb", 0), ("postgres", 1), ("sqlite", 1)] {
+            let source = ds(ty);
+            let ws = workspace(&[
+                ("src/users/user.entity.ts", USER),
+                ("src/posts/post.entity.ts", &post),
+                ("src/data-source.ts", &source),
+            ]);
+            assert_eq!(lines(&ws, "IDX001").len(), expected, "{ty}");
+        }
     }
 
     #[test]
