@@ -54,15 +54,15 @@ pub const RULE: RuleDef = RuleDef {
 };
 
 /// A foreign key of an entity: where it is declared and its join columns.
-struct ForeignKey<'a> {
+pub(super) struct ForeignKey<'a> {
     property: &'a str,
     target: Option<&'a str>,
-    columns: &'a [String],
+    pub(super) columns: &'a [String],
     origin: &'a Origin,
     name_span: &'a std::ops::Range<usize>,
 }
 
-fn foreign_keys(entity: &Entity) -> Vec<ForeignKey<'_>> {
+pub(super) fn foreign_keys(entity: &Entity) -> Vec<ForeignKey<'_>> {
     let relations = entity
         .relations
         .iter()
@@ -173,7 +173,7 @@ fn has_unreadable_index(entity: &Entity) -> bool {
 /// MySQL and MariaDB (InnoDB) create an index on a foreign key's columns when the
 /// constraint is added, so no finding there; only a DataSource that names one for certain
 /// counts.
-fn indexes_foreign_keys_itself(ctx: &Ctx, path: &std::path::Path) -> bool {
+pub(super) fn indexes_foreign_keys_itself(ctx: &Ctx, path: &std::path::Path) -> bool {
     matches!(
         crate::rules::data_source::database(ctx, path).dialect,
         crate::rules::data_source::Dialect::Other(ref t)

@@ -236,9 +236,19 @@ fn report(
     let Filter::Branches(branches) = filter else {
         return None;
     };
+    // MySQL / MariaDB index a foreign key's columns themselves; asked once, and only
+    // when a foreign-key column is all that could serve a branch.
+    let innodb = std::cell::OnceCell::new();
+    let served = |c: &Filtered| {
+        is_indexed(entity, c)
+            || (leads_a_foreign_key(entity, c)
+                && *innodb.get_or_init(|| {
+                    super::idx001::indexes_foreign_keys_itself(ctx, &ctx.path(file))
+                }))
+    };
     let branch = branches
         .iter()
-        .find(|b| !b.is_empty() && !b.iter().any(|c| is_indexed(entity, c)))?;
+        .find(|b| !b.is_empty() && !b.iter().any(served))?;
     // A column the filter names twice (`LOWER(u.name) LIKE :a OR LOWER(u.name) LIKE :b`)
     // is named once in the message and the related information.
     let mut unserved: Vec<&Filtered> = Vec::new();
@@ -269,6 +279,15 @@ fn report(
         finding = finding.with_fix(fix);
     }
     Some(finding)
+}
+
+/// Whether the column leads a foreign key of the entity.
+fn leads_a_foreign_key(entity: &Entity, c: &Filtered) -> bool {
+    c.db_columns.first().is_some_and(|col| {
+        super::idx001::foreign_keys(entity)
+            .iter()
+            .any(|fk| fk.columns.first() == Some(col))
+    })
 }
 
 /// Any index (partial ones too: they serve queries that repeat their predicate) leading
@@ -580,6 +599,25 @@ export class UsersService {{
         );
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].2.matches("`email`").count(), 1, "{}", found[0].2);
+    }
+
+    #[test]
+    fn on_mysql_a_foreign_key_column_is_indexed() {
+        // InnoDB indexes every foreign key: a filter on the relation is served there.
+        let user = USER.replace("  @Index()\n  @ManyToOne", "  @ManyToOne");
+        let body = "return this.users.find({ where: { team: { id: email } } });";
+        for (ty, expected) in [("mysql", 0), ("postgres", 1)] {
+            let source = format!(
+                "import {{ DataSource }} from 'typeorm';\nexport default new DataSource({{ type: '{ty}' }});\n"
+            );
+            let ws = workspace(&[
+                ("src/users/user.entity.ts", &user),
+                ("src/users/team.entity.ts", TEAM),
+                ("src/users/users.service.ts", &service(body)),
+                ("src/data-source.ts", &source),
+            ]);
+            assert_eq!(lines(&ws, "IDX002").len(), expected, "{ty}");
+        }
     }
 
     #[test]
