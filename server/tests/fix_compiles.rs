@@ -326,7 +326,7 @@ fn without_migrations_the_array_is_left_alone() {
     let ds = "import { DataSource } from 'typeorm';
 import { Init1700000000000 } from './migrations/1700000000000-init';
 
-export const AppDataSource = new DataSource({ type: 'mysql', migrations: [Init1700000000000] });
+export const AppDataSource = new DataSource({ type: 'sqlite', migrations: [Init1700000000000] });
 ";
     let (_tmp, dir, _tsc) = placement_workspace(&[("src/db/data-source.ts", ds)]);
     let out = check(&dir, &["--fix"]);
