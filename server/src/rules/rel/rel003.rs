@@ -308,6 +308,59 @@ export class Team extends ManagedEntity {{
         assert_eq!(found[0].1, 16);
     }
 
+    #[test]
+    fn a_target_resolves_through_the_import_between_same_named_entities() {
+        // `src/legacy/` sorts first and its `Member` has no way back; the team imports the
+        // other one, which has the `@ManyToOne`.
+        let legacy = "import { Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity('legacy_members')
+export class Member {
+  @PrimaryGeneratedColumn()
+  id: number;
+}
+";
+        let member = "import { Entity, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Team } from 'src/teams/team.entity';
+
+@Entity('members')
+export class Member {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @ManyToOne(() => Team, (team) => team.members)
+  team: Team;
+}
+";
+        let team = "import { Entity, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
+import { Member } from 'src/teams/member.entity';
+
+@Entity('teams')
+export class Team {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @OneToMany(() => Member, (member) => member.team)
+  members: Member[];
+}
+";
+        let ws = workspace(&[
+            ("src/legacy/member.entity.ts", legacy),
+            ("src/teams/member.entity.ts", member),
+            ("src/teams/team.entity.ts", team),
+        ]);
+        assert!(
+            lines(&ws, "REL003").is_empty(),
+            "{:?}",
+            lines(&ws, "REL003")
+        );
+        assert!(
+            lines(&ws, "REL002").is_empty(),
+            "{:?}",
+            lines(&ws, "REL002")
+        );
+    }
+
     /// A view that mirrors `Invoice` and names `Invoice`'s inverse sides; a line whose
     /// relation decorator sits on a property that is also a column.
     const INVOICE: &str = "import { Entity, OneToMany, PrimaryGeneratedColumn } from 'typeorm';

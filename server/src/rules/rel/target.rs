@@ -98,7 +98,14 @@ pub fn named_entity<'a>(ctx: &Ctx<'a>, file: usize, local: &'a str, by_string: b
     } else {
         original_name(ctx, file, local)
     };
-    if let Some(entity) = ctx.entity(name) {
+    // A class name resolves through the file's imports (two entities may share it); a
+    // string names the entity itself.
+    let found = if by_string {
+        ctx.entity(name)
+    } else {
+        ctx.entity_in(file, local)
+    };
+    if let Some(entity) = found {
         return Target::Entity(entity);
     }
     let Some(source) = ctx.file(file) else {
