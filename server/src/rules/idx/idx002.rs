@@ -9,8 +9,11 @@
 //! `.where/.andWhere/.orWhere` fragments on `alias.column`.
 //!
 //! A query with one indexed column in its filter is fine, and a query with no filter is
-//! not this rule's business (see SEC002). Test files and migrations are not checked. Filters we cannot read (variables, functions,
-//! `Brackets`, columns the model does not know) are skipped rather than guessed at.
+//! not this rule's business (see SEC002). Test files and migrations are not checked.
+//! Filters we cannot read (variables, functions, `Brackets`, columns the model does not
+//! know) are skipped rather than guessed at. Negated conditions (`IS NOT NULL`, `<>`,
+//! `Not()`) are served by no index, as PostgreSQL's planner decides. Where the DataSource
+//! is MySQL or MariaDB, a foreign key's column counts as indexed (InnoDB indexes it).
 //!
 //! ## Why is this bad?
 //! Without an index the database reads the whole table for every such query. It works on
