@@ -17,8 +17,8 @@
 const { execFileSync } = require("child_process");
 const fs = require("fs");
 const path = require("path");
-const { withCluster, unavailable } = require("./cluster");
-const { fill, softDeleteColumns } = require("./idx001");
+const { unavailable } = require("./cluster");
+const { withPlannedDatabase } = require("./idx001");
 
 function findings(bin, workspace, code) {
   let out;
@@ -79,27 +79,7 @@ async function main() {
   }
   const sites = JSON.parse(fs.readFileSync(sitesFile, "utf8"));
   const redundant = findings(bin, workspace, "IDX004").map((f) => ({ finding: f.message, ...redundantIndexOf(f) }));
-  const { buildMetadata } = require("./schema");
-  const { entities, namingStrategy } = await buildMetadata(workspace);
-  const typeorm = require("typeorm");
-  const result = await withCluster(async (conn) => {
-    const admin = new typeorm.DataSource({ type: "postgres", ...conn, database: "postgres" });
-    await admin.initialize();
-    await admin.query("CREATE DATABASE scratch");
-    await admin.destroy();
-    const ds = new typeorm.DataSource({
-      type: "postgres",
-      ...conn,
-      database: "scratch",
-      entities,
-      namingStrategy,
-      synchronize: true,
-      logging: false,
-    });
-    await ds.initialize();
-    const runner = ds.createQueryRunner();
-    await fill(runner, softDeleteColumns(ds));
-    await runner.query("SET plan_cache_mode = force_generic_plan");
+  const result = await withPlannedDatabase(workspace, async (_ds, runner) => {
     const idx002 = [];
     const built = new Set(
       (await runner.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).map((t) => t.tablename)
@@ -155,8 +135,6 @@ async function main() {
       }
       idx004.push(v);
     }
-    await runner.release();
-    await ds.destroy();
     return { idx002, idx004 };
   });
   process.stdout.write(JSON.stringify(result, null, 2) + "\n");

@@ -118,18 +118,16 @@ async function fill(runner, alive = []) {
   await runner.query("ANALYZE");
 }
 
-async function main() {
-  const [bin, workspace] = process.argv.slice(2).map((a) => path.resolve(a));
-  const why = unavailable();
-  if (why) {
-    process.stdout.write(JSON.stringify({ skipped: why }) + "\n");
-    return;
-  }
-  const flagged = flaggedKeys(bin, workspace);
+/**
+ * Runs `fn(ds, runner)` on a throw-away cluster whose database TypeORM built
+ * (`synchronize`) from the workspace's entities, filled with rows and set to generic
+ * plans, the way the foreign-key and query-site checks ask the planner.
+ */
+async function withPlannedDatabase(workspace, fn) {
   const { buildMetadata } = require("./schema");
   const { entities, namingStrategy } = await buildMetadata(workspace);
   const typeorm = require("typeorm");
-  const result = await withCluster(async (conn) => {
+  return withCluster(async (conn) => {
     const admin = new typeorm.DataSource({ type: "postgres", ...conn, database: "postgres" });
     await admin.initialize();
     await admin.query("CREATE DATABASE scratch");
@@ -144,10 +142,28 @@ async function main() {
       logging: false,
     });
     await ds.initialize();
-    const verdicts = [];
     const runner = ds.createQueryRunner();
-    await fill(runner, softDeleteColumns(ds));
-    await runner.query("SET plan_cache_mode = force_generic_plan");
+    try {
+      await fill(runner, softDeleteColumns(ds));
+      await runner.query("SET plan_cache_mode = force_generic_plan");
+      return await fn(ds, runner);
+    } finally {
+      await runner.release();
+      await ds.destroy();
+    }
+  });
+}
+
+async function main() {
+  const [bin, workspace] = process.argv.slice(2).map((a) => path.resolve(a));
+  const why = unavailable();
+  if (why) {
+    process.stdout.write(JSON.stringify({ skipped: why }) + "\n");
+    return;
+  }
+  const flagged = flaggedKeys(bin, workspace);
+  const result = await withPlannedDatabase(workspace, async (ds, runner) => {
+    const verdicts = [];
     for (const m of ds.entityMetadatas) {
       if (m.tableType === "junction" || m.tableType === "closure-junction" || m.tableType === "view") continue;
       if (m.tableType === "entity-child") continue;
@@ -163,8 +179,6 @@ async function main() {
         verdicts.push({ key, postgres: seqScan ? "seq scan" : "index scan", idx001: flagged.has(key), plan: text });
       }
     }
-    await runner.release();
-    await ds.destroy();
     return verdicts;
   });
   const disagreements = result.filter((v) => v.idx001 !== (v.postgres === "seq scan"));
@@ -174,7 +188,7 @@ async function main() {
   );
 }
 
-module.exports = { fill, softDeleteColumns };
+module.exports = { fill, softDeleteColumns, withPlannedDatabase };
 
 if (require.main === module) {
   main().catch((e) => {

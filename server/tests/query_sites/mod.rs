@@ -10,30 +10,10 @@ use serde_json::{json, Value as Json};
 use typeorm_lsp::model::Entity;
 use typeorm_lsp::rules::context::Ctx;
 use typeorm_lsp::rules::idx::idx002;
+// Which argument holds the `where`: the rule's own lists, so both read the same sites.
+use typeorm_lsp::rules::idx::idx002::{AGGREGATE_METHODS, OPTION_METHODS, WHERE_METHODS};
 use typeorm_lsp::syntax::{QueryBuilderChain, QueryCall, Value};
 
-const OPTION_METHODS: &[&str] = &[
-    "find",
-    "findOne",
-    "findAndCount",
-    "findOneOrFail",
-    "count",
-    "exist",
-    "exists",
-];
-const WHERE_METHODS: &[&str] = &[
-    "findBy",
-    "findOneBy",
-    "findAndCountBy",
-    "findOneByOrFail",
-    "countBy",
-    "existsBy",
-    "update",
-    "delete",
-    "softDelete",
-    "restore",
-];
-const AGGREGATE_METHODS: &[&str] = &["sum", "average", "minimum", "maximum"];
 /// Methods whose SQL is an UPDATE / DELETE: TypeORM adds no soft-delete condition.
 const WRITE_METHODS: &[&str] = &["update", "delete", "softDelete", "restore"];
 

@@ -49,7 +49,7 @@ pub const RULE: RuleDef = RuleDef {
 };
 
 /// Methods whose first argument is a `FindOptions` object with a `where` key.
-const OPTION_METHODS: &[&str] = &[
+pub const OPTION_METHODS: &[&str] = &[
     "find",
     "findOne",
     "findAndCount",
@@ -60,7 +60,7 @@ const OPTION_METHODS: &[&str] = &[
 ];
 
 /// Methods whose first argument is the `where` itself.
-const WHERE_METHODS: &[&str] = &[
+pub const WHERE_METHODS: &[&str] = &[
     "findBy",
     "findOneBy",
     "findAndCountBy",
@@ -74,7 +74,7 @@ const WHERE_METHODS: &[&str] = &[
 ];
 
 /// Methods whose second argument is the `where` (`sum(column, where)`).
-const AGGREGATE_METHODS: &[&str] = &["sum", "average", "minimum", "maximum"];
+pub const AGGREGATE_METHODS: &[&str] = &["sum", "average", "minimum", "maximum"];
 
 /// A column a filter names: its database name and where it is declared.
 #[derive(Clone)]
