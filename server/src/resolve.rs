@@ -232,6 +232,9 @@ pub struct Resolver {
     /// Folder -> the nearest tsconfig governing its files, loaded (None: none up to the
     /// root). Shared by clones; filled as files are asked about.
     nearest: Arc<Mutex<HashMap<PathBuf, Option<Arc<TsConfig>>>>>,
+    /// Project files other than tsconfigs (`package.json`, `ormconfig.json`) by path, as
+    /// read from disk (None: missing). Shared by clones; filled as they are asked for.
+    project_files: Arc<Mutex<HashMap<PathBuf, Option<Arc<str>>>>>,
 }
 
 impl Resolver {
@@ -245,6 +248,7 @@ impl Resolver {
             import_prefix: config.import_prefix.clone(),
             tsconfig,
             nearest: Default::default(),
+            project_files: Default::default(),
         }
     }
 
@@ -308,6 +312,19 @@ impl Resolver {
         let read = |p: &Path| std::fs::read_to_string(p).ok();
         self.nearest_tsconfig(from_file.parent()?, &read)
             .filter(|t| t.base_url.is_some() || !t.paths.is_empty())
+    }
+
+    /// The text of a project file (`package.json`, `ormconfig.json`), read from disk the
+    /// first time it is asked for.
+    pub fn read_project_file(&self, path: &Path) -> Option<Arc<str>> {
+        if let Some(known) = self.project_files.lock().ok()?.get(path) {
+            return known.clone();
+        }
+        let text: Option<Arc<str>> = std::fs::read_to_string(path).ok().map(Arc::from);
+        if let Ok(mut files) = self.project_files.lock() {
+            files.insert(path.to_path_buf(), text.clone());
+        }
+        text
     }
 
     /// The workspace root (normalised).

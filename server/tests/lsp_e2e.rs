@@ -472,7 +472,13 @@ fn watched_files_created_and_deleted_on_disk() {
         .collect();
     assert_eq!(
         globs,
-        ["**/*.ts", "**/tsconfig.json", "**/typeorm-lsp.json"]
+        [
+            "**/*.ts",
+            "**/tsconfig.json",
+            "**/typeorm-lsp.json",
+            "**/package.json",
+            "**/ormconfig.json"
+        ]
     );
 
     let tag = POST.replace("Post", "Tag").replace("posts", "tags");

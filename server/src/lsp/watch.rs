@@ -1,5 +1,6 @@
 //! Files changing on disk: watchers registered dynamically for TypeScript sources,
-//! `tsconfig.json` and `typeorm-lsp.json`; events queue work for the analysis task
+//! `tsconfig.json`, `typeorm-lsp.json` and the files that say which database a project
+//! uses (`package.json`, `ormconfig.json`); events queue work for the analysis task
 //! (re-read, forget, or reload the configuration and re-check everything).
 
 use std::path::{Path, PathBuf};
@@ -13,7 +14,13 @@ use super::session::{uri_path, Pending, Session};
 use crate::config::CONFIG_FILE_NAME;
 
 /// The globs watched.
-pub const GLOBS: [&str; 3] = ["**/*.ts", "**/tsconfig.json", "**/typeorm-lsp.json"];
+pub const GLOBS: [&str; 5] = [
+    "**/*.ts",
+    "**/tsconfig.json",
+    "**/typeorm-lsp.json",
+    "**/package.json",
+    "**/ormconfig.json",
+];
 
 /// Registers the file watchers, when the client allows dynamic registration.
 pub async fn register(session: &Session) {
@@ -55,7 +62,13 @@ pub enum Effect {
 /// Classifies one event.
 pub fn effect(path: &Path, typ: FileChangeType) -> Effect {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    if name == CONFIG_FILE_NAME || (name.starts_with("tsconfig") && name.ends_with(".json")) {
+    // The resolver reads these once per workspace (tsconfigs, and the package.json /
+    // ormconfig.json that name the database): a change rebuilds it.
+    let project_file = name == "package.json" || name == "ormconfig.json";
+    if name == CONFIG_FILE_NAME
+        || project_file
+        || (name.starts_with("tsconfig") && name.ends_with(".json"))
+    {
         return Effect::Reload;
     }
     let source = [".ts", ".tsx", ".mts", ".cts"]
@@ -124,6 +137,7 @@ mod tests {
             Effect::File(PathBuf::from("/w/a.ts"))
         );
         assert_eq!(effect(Path::new("/w/readme.md"), t), Effect::Ignore);
+        assert_eq!(effect(Path::new("/w/package.json"), t), Effect::Reload);
         assert_eq!(
             effect(Path::new("/w/src"), FileChangeType::DELETED),
             Effect::Folder(PathBuf::from("/w/src"))

@@ -80,13 +80,18 @@ pub fn package_dir(path: &Path, root: &Path, is_file: &dyn Fn(&Path) -> bool) ->
     None
 }
 
-/// The database the migrations near `path` run on, reading `package.json` files from disk.
+/// The database the migrations near `path` run on, reading `package.json` files from disk
+/// once per workspace (rules ask for every file they report on).
 pub fn database(ctx: &Ctx, path: &Path) -> Database {
-    database_with(ctx, path, &|p| std::fs::read_to_string(p).ok())
+    database_with(ctx, path, &|p| ctx.resolver.read_project_file(p))
 }
 
 /// [`database`], reading files through `read`.
-pub fn database_with(ctx: &Ctx, path: &Path, read: &dyn Fn(&Path) -> Option<String>) -> Database {
+pub fn database_with<T: AsRef<str>>(
+    ctx: &Ctx,
+    path: &Path,
+    read: &dyn Fn(&Path) -> Option<T>,
+) -> Database {
     let is_file = |p: &Path| read(p).is_some();
     let package = package_dir(path, ctx.root, &is_file);
     let all: Vec<(usize, &OrmOptions)> = options(ctx).collect();
@@ -144,7 +149,7 @@ pub fn database_with(ctx: &Ctx, path: &Path, read: &dyn Fn(&Path) -> Option<Stri
     if all.is_empty() {
         // No DataSource in the code: TypeORM 0.2's ormconfig.json at the root may say.
         let ormconfig = read(&ctx.root.join("ormconfig.json"))
-            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(t.as_ref()).ok());
         // An array of connections decides only when every one names the same type
         // (a test matrix over several drivers does not).
         let ty = ormconfig.as_ref().and_then(|j| match j {
@@ -179,7 +184,7 @@ pub fn database_with(ctx: &Ctx, path: &Path, read: &dyn Fn(&Path) -> Option<Stri
     let drivers: Vec<(&str, &str)> = [package.clone(), Some(ctx.root.to_path_buf())]
         .into_iter()
         .flatten()
-        .find_map(|dir| installed_drivers(&read(&dir.join("package.json"))?))
+        .find_map(|dir| installed_drivers(read(&dir.join("package.json"))?.as_ref()))
         .unwrap_or_default();
     let dialects: Vec<&str> = drivers.iter().map(|(_, d)| *d).collect();
     match dialects.first() {
