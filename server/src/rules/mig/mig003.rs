@@ -83,34 +83,13 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
     }
 }
 
-/// Drivers that have no `CREATE INDEX CONCURRENTLY`.
-const OTHER_DRIVERS: &[&str] = &[
-    "mysql",
-    "mariadb",
-    "sqlite",
-    "better-sqlite3",
-    "sqljs",
-    "mssql",
-    "oracle",
-    "sap",
-    "spanner",
-    "mongodb",
-    "capacitor",
-    "cordova",
-    "expo",
-    "react-native",
-    "nativescript",
-];
-
 /// Whether a migration runs on PostgreSQL: not kept in a folder named for another driver
 /// (`migrations/mysql/`), and the DataSource says PostgreSQL (its `type`, or the only
 /// driver package.json installs; see [`crate::rules::data_source`]).
 fn may_be_postgres(ctx: &Ctx, path: &std::path::Path) -> bool {
-    let other_folder = path.components().any(|c| {
-        c.as_os_str()
-            .to_str()
-            .is_some_and(|n| OTHER_DRIVERS.contains(&n.to_ascii_lowercase().as_str()))
-    });
+    // CockroachDB accepts `CONCURRENTLY`: its folder is no reason to stay silent.
+    let other_folder = crate::rules::data_source::driver_folder(path)
+        .is_some_and(|driver| driver != "cockroachdb");
     if other_folder {
         return false;
     }

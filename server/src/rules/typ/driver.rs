@@ -72,34 +72,10 @@ fn returns_numbers(props: &[Prop], wide: Wide) -> bool {
     }
 }
 
-/// Drivers whose values differ from `pg`'s (CockroachDB's `int` is 64-bit: a string).
-const NOT_PG: &[&str] = &[
-    "mysql",
-    "mariadb",
-    "sqlite",
-    "better-sqlite3",
-    "sqljs",
-    "mssql",
-    "oracle",
-    "sap",
-    "spanner",
-    "mongodb",
-    "cockroachdb",
-    "capacitor",
-    "cordova",
-    "expo",
-    "react-native",
-    "nativescript",
-];
-
 /// An entity kept in a folder named for another driver (`entity/mssql/Post.ts`,
 /// `column-types/oracle/entity/Post.ts`): written for that driver's values, not `pg`'s.
 pub fn in_other_driver_folder(path: &std::path::Path) -> bool {
-    path.parent().is_some_and(|dir| {
-        dir.components().any(|c| {
-            c.as_os_str()
-                .to_str()
-                .is_some_and(|n| NOT_PG.contains(&n.to_ascii_lowercase().as_str()))
-        })
-    })
+    // CockroachDB counts here: its `int` is 64-bit, a string where `pg` gives a number.
+    path.parent()
+        .is_some_and(|dir| crate::rules::data_source::driver_folder(dir).is_some())
 }
