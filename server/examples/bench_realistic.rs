@@ -84,6 +84,8 @@ fn corpus(arg: &str, temp: &Path) -> (PathBuf, realistic::Corpus) {
 }
 
 fn main() {
+    // The same allocator settings as `typeorm-lsp check`, for the parse and the check alike.
+    typeorm_lsp::alloc::configure(typeorm_lsp::alloc::Purge::Never);
     let arg = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "1000".to_string());

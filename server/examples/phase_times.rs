@@ -14,6 +14,7 @@ use typeorm_lsp::model::{Model, SourceFile};
 use typeorm_lsp::resolve::{Resolver, TsConfig};
 
 fn main() {
+    typeorm_lsp::alloc::configure(typeorm_lsp::alloc::Purge::Never);
     let Some(root) = std::env::args().nth(1) else {
         eprintln!("usage: phase_times DIR");
         std::process::exit(2);

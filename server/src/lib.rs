@@ -1,6 +1,7 @@
 //! typeorm-lsp: a relational model of a TypeORM workspace, rules over it, and two shells
 //! (the `check` CLI and the language server) that report the same findings.
 
+pub mod alloc;
 pub mod cache;
 pub mod cli;
 pub mod config;

@@ -123,6 +123,10 @@ const LSP_HINT: &str = "typeorm-lsp: serving the Language Server Protocol on std
 
 fn main() {
     let args = Args::parse();
+    typeorm_lsp::alloc::configure(match args.command {
+        None | Some(Command::Lsp) => typeorm_lsp::alloc::Purge::AfterMs(1000),
+        Some(_) => typeorm_lsp::alloc::Purge::Never,
+    });
     let code = match args.command {
         Some(Command::Check(check)) => match check.options() {
             Ok(options) => cli::check::run(&options),
