@@ -95,6 +95,9 @@ const compilerOptions = {
 // per `strictNullChecks` setting, since it changes `design:type` of `T | null`) and returns
 // the JavaScript tsc emits, by file name. Packages are left unresolved: their types never
 // change what a decorated property's metadata names at run time.
+const libDir = path.dirname(ts.getDefaultLibFilePath({}));
+const libFiles = new Map();
+
 function emitAsProgram(root, files) {
   const groups = new Map();
   for (const f of files) {
@@ -106,6 +109,13 @@ function emitAsProgram(root, files) {
   for (const [strictNullChecks, roots] of groups) {
     const options = { ...compilerOptions, strictNullChecks, types: [], skipLibCheck: true, noEmitOnError: false, allowJs: false };
     const host = ts.createCompilerHost(options);
+    // TypeScript's own lib files are parsed once per process, not once per program.
+    const getSourceFile = host.getSourceFile;
+    host.getSourceFile = (name, ...rest) => {
+      if (!name.startsWith(libDir)) return getSourceFile.call(host, name, ...rest);
+      if (!libFiles.has(name)) libFiles.set(name, getSourceFile.call(host, name, ...rest));
+      return libFiles.get(name);
+    };
     host.resolveModuleNames = (names, containing) =>
       names.map((name) => {
         const f = name.startsWith(".") ? tryFile(path.resolve(path.dirname(containing), name)) : resolveInWorkspace(root, name, containing);
@@ -120,27 +130,48 @@ function emitAsProgram(root, files) {
   return emitted;
 }
 
+// The workspace being loaded (loadEntities can be called again for another one: the
+// TypeORM repository's test folders are loaded one after the other in one process).
+const current = { root: null, emitted: new Map() };
+let installed = false;
+
+// TypeORM's own repository: its tests import the decorators from its sources
+// (`../../../src`, `../../../src/decorator/entity/Entity`); those must be the harness's
+// TypeORM, whose package mirrors `src/`, so every decorator lands in one storage.
+const typeormSrc = process.env.TYPEORM_LSP_TYPEORM_SRC ? path.resolve(process.env.TYPEORM_LSP_TYPEORM_SRC) : null;
+
 function install(root, files) {
+  current.root = root;
+  current.emitted = process.env.TYPEORM_LSP_TRANSPILE_ONLY ? new Map() : emitAsProgram(root, files);
+  if (installed) return;
+  installed = true;
   require("reflect-metadata");
   const decorate = Reflect.decorate;
   Reflect.decorate = function (decorators, ...rest) {
     return decorate.call(this, decorators.filter((d) => !stubs.has(d)), ...rest);
   };
-  const emitted = process.env.TYPEORM_LSP_TRANSPILE_ONLY ? new Map() : emitAsProgram(root, files);
   require.extensions[".ts"] = (mod, filename) => {
-    const js = emitted.get(path.resolve(filename));
+    const js = current.emitted.get(path.resolve(filename));
     if (js !== undefined) return mod._compile(js, filename);
     const text = fs.readFileSync(filename, "utf8");
-    const { strictNullChecks } = tsconfigFor(root, path.dirname(filename));
+    const { strictNullChecks } = tsconfigFor(current.root, path.dirname(filename));
     const out = ts.transpileModule(text, { compilerOptions: { ...compilerOptions, strictNullChecks }, fileName: filename });
     mod._compile(out.outputText, filename);
   };
   const harnessDir = __dirname;
   const origResolve = Module._resolveFilename;
   Module._resolveFilename = function (request, parent, ...rest) {
+    const root = current.root;
     // The workspace's own `typeorm` must be ours, so every decorator lands in one storage.
     if (request === "typeorm" || request.startsWith("typeorm/")) {
       return origResolve.call(this, request, module, ...rest);
+    }
+    if (typeormSrc && request.startsWith(".") && parent && parent.filename) {
+      const target = path.resolve(path.dirname(parent.filename), request);
+      if (target === typeormSrc || target.startsWith(typeormSrc + path.sep)) {
+        const sub = path.relative(typeormSrc, target).split(path.sep).join("/");
+        return origResolve.call(this, sub && sub !== "index" ? "typeorm/" + sub : "typeorm", module, ...rest);
+      }
     }
     const fromWorkspace = parent && parent.filename && parent.filename.startsWith(root);
     if (fromWorkspace && !request.startsWith(".") && !path.isAbsolute(request)) {
