@@ -519,37 +519,57 @@ impl Builder<'_> {
         Some(out)
     }
 
-    /// The type TypeORM reads from `design:type` for a property typed by an enum of the
-    /// workspace: TypeScript emits `String` for a string enum, `Number` for a numeric one,
-    /// `Object` (which TypeORM refuses) for a mixed one.
-    fn enum_design_type(&self, ts: &str) -> Option<String> {
-        let parts: Vec<&str> = ts
+    /// The type TypeORM reads from `design:type` when a column names none: what TypeScript
+    /// serializes for the property's annotation. Each part of a union is serialized on its
+    /// own (`string`, `String`, a string literal, a string enum of the workspace or a type
+    /// alias of one of them are all `String`); parts that disagree make `Object`, which
+    /// TypeORM refuses, so no type is guessed.
+    fn design_type(&self, ts: &str, depth: usize) -> Option<String> {
+        if depth > MAX_ALIAS_DEPTH {
+            return None;
+        }
+        let mut kind: Option<String> = None;
+        for part in ts
             .split('|')
             .map(str::trim)
             .filter(|p| !matches!(*p, "null" | "undefined" | ""))
-            .collect();
-        let [name] = parts.as_slice() else {
-            return None;
-        };
-        let e = self
-            .model
-            .files
-            .iter()
-            .flat_map(|f| f.facts.enums.iter())
-            .find(|e| e.name == *name)?;
-        let strings = e
-            .members
-            .iter()
-            .all(|(_, init)| matches!(init, Some(Value::Str(_))));
-        let numbers = e
-            .members
-            .iter()
-            .all(|(_, init)| matches!(init, None | Some(Value::Num(_))));
-        match (strings, numbers) {
-            (true, false) => Some("varchar".into()),
-            (false, true) => Some("int".into()),
-            _ => None,
+        {
+            let k = inferred_type(part).or_else(|| self.named_design_type(part, depth))?;
+            match &kind {
+                Some(prev) if *prev != k => return None,
+                _ => kind = Some(k),
+            }
         }
+        kind
+    }
+
+    /// `design:type` of a type named by the workspace: a string enum is `String`, a numeric
+    /// one `Number`, a mixed one `Object`; a type alias is what it stands for
+    /// (ever-gauzy's `type ID = string`).
+    fn named_design_type(&self, name: &str, depth: usize) -> Option<String> {
+        let facts = || self.model.files.iter().map(|f| &f.facts);
+        if let Some(e) = facts()
+            .flat_map(|f| f.enums.iter())
+            .find(|e| e.name == name)
+        {
+            let strings = e
+                .members
+                .iter()
+                .all(|(_, init)| matches!(init, Some(Value::Str(_))));
+            let numbers = e
+                .members
+                .iter()
+                .all(|(_, init)| matches!(init, None | Some(Value::Num(_))));
+            return match (strings, numbers) {
+                (true, false) => Some("varchar".into()),
+                (false, true) => Some("int".into()),
+                _ => None,
+            };
+        }
+        let alias = facts()
+            .flat_map(|f| f.type_aliases.iter())
+            .find(|a| a.name == name)?;
+        self.design_type(&alias.ty.text, depth + 1)
     }
 
     /// The value of `Status.Active` when `Status` is an enum of the workspace (a member
@@ -580,6 +600,33 @@ impl Builder<'_> {
             }
         }
         None
+    }
+
+    /// The value of an exported `const` of another file of the workspace that a default
+    /// names (ever-gauzy's `default: DEFAULT_STANDARD_WORK_HOURS_PER_DAY`, imported from a
+    /// constants package), when every exported const of that name has one literal value.
+    fn imported_const(&self, v: &Value) -> Option<Value> {
+        let Value::Ident(name) = v else {
+            return None;
+        };
+        let mut found: Option<&Value> = None;
+        for c in self
+            .model
+            .files
+            .iter()
+            .flat_map(|f| f.facts.consts.iter())
+            .filter(|c| c.is_exported && c.name == *name)
+        {
+            let value = &c.value.value;
+            if !matches!(value, Value::Str(_) | Value::Num(_) | Value::Bool(_)) {
+                return None;
+            }
+            match found {
+                Some(prev) if prev != value => return None,
+                _ => found = Some(value),
+            }
+        }
+        found.cloned()
     }
 
     fn embedded_prefix(&self, c: &Column) -> String {
@@ -863,14 +910,14 @@ impl Builder<'_> {
             })
             .or_else(|| {
                 let t = self.model.type_of(&c.origin)?;
-                inferred_type(&t.text).or_else(|| self.enum_design_type(&t.text))
+                self.design_type(&t.text, 0)
             });
         let default = match c.kind {
             ColumnKind::CreateDate | ColumnKind::UpdateDate if opt("default").is_none() => {
                 Some("now()".into())
             }
             _ => opt("default").and_then(|v| {
-                let member = self.enum_member(v);
+                let member = self.enum_member(v).or_else(|| self.imported_const(v));
                 let v = member.as_ref().unwrap_or(v);
                 sql_default(v, c.is_array)
             }),
@@ -1422,7 +1469,11 @@ fn title_case(s: &str) -> String {
     out
 }
 
-/// The type TypeORM reads from `design:type` when a column names none.
+/// Type aliases followed to what they stand for, at most this deep (an alias of an alias).
+const MAX_ALIAS_DEPTH: usize = 8;
+
+/// The type TypeORM reads from `design:type` when a column names none, for an annotation
+/// that names no workspace type.
 fn inferred_type(ts: &str) -> Option<String> {
     let parts: Vec<&str> = ts
         .split('|')
@@ -1442,9 +1493,10 @@ fn inferred_type(ts: &str) -> Option<String> {
         }
     };
     match parts.as_slice() {
-        ["string"] => Some("varchar".into()),
-        ["number"] => Some("int".into()),
-        ["boolean"] => Some("bool".into()),
+        // The wrapper object types serialize as themselves: `String` is `String`.
+        ["string" | "String"] => Some("varchar".into()),
+        ["number" | "Number"] => Some("int".into()),
+        ["boolean" | "Boolean"] => Some("bool".into()),
         ["Date"] => Some("timestamp".into()),
         // A union of literals of one kind: TypeScript emits `String` (`Number`, `Boolean`)
         // as its `design:type`.
@@ -1646,6 +1698,101 @@ export class Seat {
         assert_eq!(col("row").db_type, "integer");
         assert_eq!(col("row").default.as_deref(), Some("'11'"));
         assert_eq!(col("backup").default.as_deref(), Some("'1'"));
+    }
+
+    /// A bare `@Column()` typed by a type alias of the workspace, an alias of an enum, a
+    /// wrapper object type (`Boolean`) or a union whose parts all serialize alike takes what
+    /// TypeScript emits for it (TypeORM 0.3.31 on ever-gauzy's `entityId: ID`,
+    /// `bufferTimeEnd?: Boolean`); parts that disagree make no type.
+    #[test]
+    fn aliases_and_wrapper_types_take_the_type_typescript_emits() {
+        let ws = crate::rules::testing::workspace(&[
+            (
+                "src/types.ts",
+                "export type Key = string;
+export type KeyAgain = Key;
+export enum Level { Low = 'low', High = 'high' }
+export type LevelOrText = Level | string;
+export enum Step { One, Two }
+",
+            ),
+            (
+                "src/ticket.entity.ts",
+                "import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Key, KeyAgain, LevelOrText, Step } from './types';
+@Entity()
+export class Ticket {
+  @PrimaryGeneratedColumn() id: number;
+  @Column() ownerKey: Key;
+  @Column({ nullable: true }) otherKey?: KeyAgain | null;
+  @Column() level: LevelOrText;
+  @Column() urgent: Boolean;
+  @Column() weight: Number;
+  @Column() label: String;
+  @Column() odd: Step | string;
+}
+",
+            ),
+        ]);
+        let schema = schema(&ws.model, &ws.config);
+        let ticket = schema
+            .tables
+            .iter()
+            .find(|t| t.name == "ticket")
+            .expect("ticket");
+        let ty = |n: &str| {
+            ticket
+                .columns
+                .iter()
+                .find(|c| c.name == n)
+                .map(|c| c.db_type.as_str())
+                .expect("column")
+        };
+        assert_eq!(ty("ownerKey"), "character varying");
+        assert_eq!(ty("otherKey"), "character varying");
+        assert_eq!(ty("level"), "character varying");
+        assert_eq!(ty("urgent"), "boolean");
+        assert_eq!(ty("weight"), "integer");
+        assert_eq!(ty("label"), "character varying");
+        assert_eq!(ty("odd"), "");
+    }
+
+    /// A default naming a constant exported by another file is that constant's value
+    /// (TypeORM 0.3.31 on ever-gauzy's `default: DEFAULT_STANDARD_WORK_HOURS_PER_DAY`).
+    #[test]
+    fn a_default_naming_an_imported_constant_is_its_value() {
+        let ws = crate::rules::testing::workspace(&[
+            (
+                "src/limits.ts",
+                "export const MAX_SEATS = 8;\nexport const GREETING = 'hi';\n",
+            ),
+            (
+                "src/room.entity.ts",
+                "import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { GREETING, MAX_SEATS } from './limits';
+@Entity()
+export class Room {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ default: MAX_SEATS }) seats: number;
+  @Column({ default: GREETING }) greeting: string;
+}
+",
+            ),
+        ]);
+        let schema = schema(&ws.model, &ws.config);
+        let room = schema
+            .tables
+            .iter()
+            .find(|t| t.name == "room")
+            .expect("room");
+        let default = |n: &str| {
+            room.columns
+                .iter()
+                .find(|c| c.name == n)
+                .and_then(|c| c.default.clone())
+        };
+        assert_eq!(default("seats").as_deref(), Some("'8'"));
+        assert_eq!(default("greeting").as_deref(), Some("'hi'"));
     }
 
     /// ever-gauzy's `@Column() organizationId: IOrganization['id']` (and `employeeId:
