@@ -59,8 +59,9 @@ pub fn extract(tree: &Tree, src: &str) -> FileFacts {
         ..FileFacts::default()
     };
     let scan = scan::Scan::of_source(root, src);
-    classes::classes_from_scan(&scan, src, &mut facts);
+    // Imports first: the class extraction skips arguments that the prune drops.
     imports::imports_from_scan(root, &scan, src, &mut facts);
+    classes::classes_from_scan(&scan, src, &mut facts);
     misc::misc_from_scan(root, &scan, src, &mut facts);
     queries::queries_from_scan(root, &scan, src, &mut facts);
     wrappers::functions_from_scan(root, &scan, src, &mut facts);
