@@ -43,7 +43,7 @@ pub struct CheckOptions {
 #[derive(Default)]
 struct Gathered {
     findings: Vec<Finding>,
-    sources: HashMap<PathBuf, String>,
+    sources: HashMap<PathBuf, std::sync::Arc<str>>,
     fixes: FixSummary,
     preview: super::diff::Preview,
 }
@@ -175,7 +175,11 @@ fn configure(opts: &CheckOptions, root: &Path) -> Result<crate::config::Config, 
 
 /// The texts output needs: every file a finding, a related location or a fix points at
 /// (without them positions fall back to 1:1).
-fn collect_sources(ws: &Workspace, findings: &[Finding], sources: &mut HashMap<PathBuf, String>) {
+fn collect_sources(
+    ws: &Workspace,
+    findings: &[Finding],
+    sources: &mut HashMap<PathBuf, std::sync::Arc<str>>,
+) {
     let paths = findings.iter().flat_map(|f| {
         std::iter::once(&f.path)
             .chain(f.related.iter().map(|r| &r.path))
@@ -188,7 +192,7 @@ fn collect_sources(ws: &Workspace, findings: &[Finding], sources: &mut HashMap<P
     for path in paths {
         if !sources.contains_key(path) {
             if let Some(file) = ws.files.get(path) {
-                sources.insert(path.clone(), file.text.to_string());
+                sources.insert(path.clone(), file.text.clone());
             }
         }
     }

@@ -67,7 +67,11 @@ pub fn lines(ws: &Workspace, code: &str) -> Vec<(String, usize, String)> {
         .into_iter()
         .map(|f| {
             let file = ws.files.get(&f.path);
-            let line = file.map(|s| s.facts.line_of(f.span.start) + 1).unwrap_or(0);
+            let line = file
+                .map(|s| {
+                    crate::syntax::line_of(&crate::syntax::line_starts(&s.text), f.span.start) + 1
+                })
+                .unwrap_or(0);
             let rel = f
                 .path
                 .strip_prefix(ROOT)

@@ -512,7 +512,8 @@ pub struct FileFacts {
     pub orm_options: Vec<OrmOptions>,
     pub entity_schemas: Vec<EntitySchemaFact>,
     pub suppressions: Vec<Suppression>,
-    /// Byte offset of the start of each line.
+    /// Byte offset of the start of each line; empty when the file has no suppressions
+    /// (matching a finding to a suppression comment is what needs lines after parsing).
     pub line_starts: Vec<usize>,
     /// tree-sitter reported ERROR or MISSING nodes.
     pub has_syntax_errors: bool,
@@ -530,9 +531,6 @@ impl FileFacts {
 
     /// Zero-based line of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&offset) {
-            Ok(line) => line,
-            Err(next) => next.saturating_sub(1),
-        }
+        super::line_of(&self.line_starts, offset)
     }
 }

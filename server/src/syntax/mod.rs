@@ -5,6 +5,7 @@ pub mod facts;
 pub mod ids;
 pub mod imports;
 pub mod misc;
+pub mod prune;
 pub mod queries;
 pub mod scan;
 pub mod shrink;
@@ -42,7 +43,6 @@ pub fn facts_of(src: &str) -> FileFacts {
         match parse(&mut parser, src, None) {
             Some(tree) => extract(&tree, src),
             None => FileFacts {
-                line_starts: line_starts(src),
                 has_syntax_errors: true,
                 ..FileFacts::default()
             },
@@ -59,11 +59,17 @@ pub fn extract(tree: &Tree, src: &str) -> FileFacts {
         ..FileFacts::default()
     };
     let scan = scan::Scan::of_source(root, src);
-    classes::classes_from_scan(&scan, src, &mut facts);
+    // Imports first: the class extraction skips arguments that the prune drops.
     imports::imports_from_scan(root, &scan, src, &mut facts);
+    classes::classes_from_scan(&scan, src, &mut facts);
     misc::misc_from_scan(root, &scan, src, &mut facts);
     queries::queries_from_scan(root, &scan, src, &mut facts);
     wrappers::functions_from_scan(root, &scan, src, &mut facts);
+    prune::drop_foreign_decorator_args(&mut facts);
+    // Lines are only asked for when a suppression comment is matched to findings.
+    if facts.suppressions.is_empty() {
+        facts.line_starts = Vec::new();
+    }
     // Facts are kept for every file of the workspace: no spare capacity.
     shrink::Shrink::shrink(&mut facts);
     facts
@@ -83,4 +89,12 @@ pub fn line_starts(src: &str) -> Vec<usize> {
         i += 1;
     }
     starts
+}
+
+/// Zero-based line of a byte offset, given [`line_starts`].
+pub fn line_of(starts: &[usize], offset: usize) -> usize {
+    match starts.binary_search(&offset) {
+        Ok(line) => line,
+        Err(next) => next.saturating_sub(1),
+    }
 }

@@ -76,7 +76,7 @@ mod tests {
     fn info_is_a_notice_and_unknown_text_falls_back_to_line_one() {
         let mut finding = Finding::new("IDX004", "/ws/x,y.ts".into(), 5..9, "m");
         finding.severity = Severity::Info;
-        let sources = std::collections::HashMap::new();
+        let sources: std::collections::HashMap<std::path::PathBuf, String> = Default::default();
         let out = render(&[finding], Path::new("/ws"), &sources);
         assert_eq!(
             out,

@@ -26,6 +26,13 @@ impl SourceLookup for HashMap<PathBuf, String> {
     }
 }
 
+/// The texts the workspace holds already, shared rather than copied.
+impl SourceLookup for HashMap<PathBuf, std::sync::Arc<str>> {
+    fn text(&self, path: &Path) -> Option<&str> {
+        self.get(path).map(|t| &**t)
+    }
+}
+
 /// What SARIF consumers (GitHub code scanning) show about a rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleInfo {

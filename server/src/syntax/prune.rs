@@ -1,0 +1,191 @@
+//! Drops the arguments of decorators that nothing reads: those imported from packages that
+//! have nothing to do with TypeORM (OpenAPI, validation, serialization, GraphQL schema).
+//!
+//! On a typical entity or DTO, `@ApiProperty({ description: ..., example: ... })` and the
+//! class-validator stack carry more argument data than every TypeORM decorator together, and
+//! facts are kept for every file of the workspace (measured on generated entities: about
+//! half of the class facts). The decorator itself stays (name, spans, `called`): rules that
+//! compare or remove decorator text read it from the source at those spans.
+//!
+//! A decorator is recognised by its import, never by its name alone: a workspace wrapper
+//! (`@MultiORMColumn` from `@gauzy/core`, a relative import) or anything from `typeorm` /
+//! `@nestjs/typeorm` keeps its arguments, and so does a name with no import in the file.
+
+use super::facts::{ClassFact, Decorator, FileFacts, ImportFact, ImportKind};
+use std::collections::HashSet;
+
+/// Packages whose decorators no rule, model step or editor feature reads arguments of.
+/// Matched as the whole specifier or its prefix before a `/` (deep imports).
+const FOREIGN_DECORATOR_PACKAGES: &[&str] = &[
+    "@nestjs/swagger",
+    "class-validator",
+    "class-transformer",
+    "@nestjs/graphql",
+    "type-graphql",
+];
+
+fn is_foreign_package(specifier: &str) -> bool {
+    FOREIGN_DECORATOR_PACKAGES.iter().any(|pkg| {
+        specifier
+            .strip_prefix(pkg)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
+}
+
+/// The local names bound only to an import from a foreign package: a bare decorator of
+/// one of these names (`@ApiProperty(...)`, not `@ns.Name(...)`) keeps no arguments. The
+/// class extraction reads it to skip parsing those arguments at all.
+pub fn foreign_decorator_names(imports: &[ImportFact]) -> HashSet<String> {
+    let foreign: HashSet<&str> = imports
+        .iter()
+        .filter(|i| i.kind == ImportKind::Import && is_foreign_package(&i.specifier))
+        .flat_map(|i| &i.names)
+        .filter(|n| n.imported != "*")
+        .map(|n| n.local.as_str())
+        .collect();
+    if foreign.is_empty() {
+        return HashSet::new();
+    }
+    // A local name bound twice (an import from elsewhere, too) is not decided here.
+    let ambiguous: HashSet<&str> = imports
+        .iter()
+        .filter(|i| !(i.kind == ImportKind::Import && is_foreign_package(&i.specifier)))
+        .flat_map(|i| &i.names)
+        .map(|n| n.local.as_str())
+        .filter(|n| foreign.contains(n))
+        .collect();
+    foreign
+        .into_iter()
+        .filter(|n| !ambiguous.contains(n))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Drops the arguments of every decorator bound to an import from a foreign package.
+pub fn drop_foreign_decorator_args(facts: &mut FileFacts) {
+    let foreign = foreign_decorator_names(&facts.imports);
+    if foreign.is_empty() {
+        return;
+    }
+    let is_foreign = |d: &Decorator| {
+        // `@ns.Name(...)`: the name is the last segment, the binding is `ns`; not decided.
+        let bare = d.name_span.start == d.span.start + 1;
+        bare && foreign.contains(d.name.as_str())
+    };
+    let prune = |decorators: &mut Vec<Decorator>| {
+        for d in decorators.iter_mut().filter(|d| is_foreign(d)) {
+            d.args = Vec::new();
+        }
+    };
+    let mut classes = std::mem::take(&mut facts.classes);
+    for class in &mut classes {
+        prune_class(class, &prune);
+    }
+    facts.classes = classes;
+}
+
+fn prune_class(class: &mut ClassFact, prune: &impl Fn(&mut Vec<Decorator>)) {
+    prune(&mut class.decorators);
+    for p in &mut class.properties {
+        prune(&mut p.decorators);
+    }
+    for m in &mut class.methods {
+        prune(&mut m.decorators);
+        for p in &mut m.params {
+            prune(&mut p.decorators);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::facts_of;
+
+    fn args_of(src: &str, prop: &str, decorator: &str) -> usize {
+        let facts = facts_of(src);
+        let class = &facts.classes[0];
+        class
+            .property(prop)
+            .and_then(|p| p.decorator(decorator))
+            .or_else(|| class.decorator(decorator))
+            .map(|d| d.args.len())
+            .unwrap_or(usize::MAX)
+    }
+
+    #[test]
+    fn swagger_and_validator_arguments_are_dropped() {
+        let src = "import { ApiProperty } from '@nestjs/swagger';\n\
+                   import { MaxLength } from 'class-validator';\n\
+                   import { Column, Entity } from 'typeorm';\n\
+                   @Entity() export class A {\n\
+                     @ApiProperty({ description: 'x', example: 'y' })\n\
+                     @MaxLength(10)\n\
+                     @Column({ length: 10 })\n\
+                     name: string;\n\
+                   }";
+        assert_eq!(args_of(src, "name", "ApiProperty"), 0);
+        assert_eq!(args_of(src, "name", "MaxLength"), 0);
+        assert_eq!(args_of(src, "name", "Column"), 1);
+        let facts = facts_of(src);
+        let d = facts.classes[0].properties[0]
+            .decorator("ApiProperty")
+            .unwrap();
+        // The decorator itself stays, spans included.
+        assert!(d.called);
+        assert_eq!(
+            &src[d.span.clone()],
+            "@ApiProperty({ description: 'x', example: 'y' })"
+        );
+    }
+
+    #[test]
+    fn wrappers_from_the_workspace_keep_their_arguments() {
+        for specifier in ["@gauzy/core", "./decorators", "src/core/decorators"] {
+            let src = format!(
+                "import {{ MultiORMColumn }} from '{specifier}';\n\
+                 import {{ IsString }} from 'class-validator/types';\n\
+                 export class A {{ @MultiORMColumn({{ nullable: true }}) @IsString({{ each: true }}) name: string; }}"
+            );
+            assert_eq!(args_of(&src, "name", "MultiORMColumn"), 1, "{specifier}");
+            assert_eq!(
+                args_of(&src, "name", "IsString"),
+                0,
+                "deep import of the package"
+            );
+        }
+    }
+
+    #[test]
+    fn typeorm_names_without_a_foreign_import_keep_their_arguments() {
+        // No import at all, a namespace import, a look-alike package name: all kept.
+        let src = "import * as swagger from '@nestjs/swagger';\n\
+                   import { Field } from '@nestjs/graphql-extra';\n\
+                   export class A {\n\
+                     @swagger.ApiProperty({ a: 1 }) @Field({ b: 2 }) @Column({ c: 3 }) x: string;\n\
+                   }";
+        assert_eq!(args_of(src, "x", "ApiProperty"), 1);
+        assert_eq!(args_of(src, "x", "Field"), 1);
+        assert_eq!(args_of(src, "x", "Column"), 1);
+    }
+
+    #[test]
+    fn a_name_also_imported_from_elsewhere_keeps_its_arguments() {
+        let src = "import { Field } from '@nestjs/graphql';\n\
+                   import { Field } from '@app/orm';\n\
+                   export class A { @Field({ nullable: true }) x: string; }";
+        assert_eq!(args_of(src, "x", "Field"), 1);
+    }
+
+    #[test]
+    fn graphql_class_and_parameter_decorators_are_pruned_too() {
+        let src = "import { ObjectType, Args } from '@nestjs/graphql';\n\
+                   @ObjectType({ description: 'a' }) export class A {\n\
+                     find(@Args('id', { type: () => String }) id: string) {}\n\
+                   }";
+        let facts = facts_of(src);
+        let class = &facts.classes[0];
+        assert!(class.decorator("ObjectType").unwrap().args.is_empty());
+        let param = &class.method("find").unwrap().params[0];
+        assert!(param.decorators[0].args.is_empty());
+    }
+}
