@@ -486,7 +486,7 @@ impl Builder<'_> {
     /// workspace: string members by value, numeric ones by number, as TypeORM lists them).
     fn enum_list(&self, v: &Value) -> Option<Vec<String>> {
         let literal = |v: &Value| match v {
-            Value::Str(s) => Some(s.clone()),
+            Value::Str(s) => Some(s.to_string()),
             Value::Num(n) => Some(js_number(*n)),
             _ => None,
         };
@@ -789,7 +789,7 @@ impl Builder<'_> {
                         length: rc.column.length.clone(),
                         enum_values: rc.column.enum_values.clone(),
                     },
-                    property: prop.name.clone(),
+                    property: prop.name.to_string(),
                     fk: Some(PendingFk {
                         key: format!("{class_index}.{}", prop.name),
                         referenced_table: e.table.clone(),
@@ -896,7 +896,7 @@ impl Builder<'_> {
             generated,
             length: opt("length").and_then(|v| match v {
                 Value::Num(n) => Some(js_number(*n)),
-                Value::Str(s) if !s.is_empty() => Some(s.clone()),
+                Value::Str(s) if !s.is_empty() => Some(s.to_string()),
                 _ => None,
             }),
             enum_values: opt("enum").and_then(|v| self.enum_list(v)),
@@ -1074,7 +1074,7 @@ impl Builder<'_> {
             .and_then(|c| c.get("length"))
             .and_then(|l| match &l.value {
                 Value::Num(n) => Some(js_number(*n)),
-                Value::Str(s) => Some(s.clone()),
+                Value::Str(s) => Some(s.to_string()),
                 _ => None,
             });
         Some((name, normalize_type(ty), length))
@@ -1494,7 +1494,7 @@ fn sql_default(v: &Value, is_array: bool) -> Option<String> {
             let parts: Vec<String> = items
                 .iter()
                 .map(|i| match &i.value {
-                    Value::Str(s) => s.clone(),
+                    Value::Str(s) => s.to_string(),
                     Value::Num(n) => js_number(*n),
                     Value::Bool(b) => b.to_string(),
                     _ => String::new(),

@@ -47,7 +47,7 @@ pub fn decorator(node: Node, src: &str) -> Option<Decorator> {
     // `@Foo<Bar>()` parses the callee with type arguments; keep the bare name.
     let name = member_path(name_node, src).unwrap_or_else(|| text(name_node, src).to_string());
     Some(Decorator {
-        name,
+        name: name.into(),
         name_span: name_node.byte_range(),
         span: node.byte_range(),
         args,
@@ -69,7 +69,7 @@ fn class_fact(node: Node, parent: Option<Node>, src: &str) -> Option<ClassFact> 
     }
     let (extends, heritage_span, implements) = heritage(node, src);
     let mut class = ClassFact {
-        name: text(name_node, src).to_string(),
+        name: text(name_node, src).into(),
         name_span: name_node.byte_range(),
         span,
         body_span: body.byte_range(),
@@ -109,7 +109,7 @@ fn heritage(class: Node, src: &str) -> Heritage {
                     // `extends Mixin(Base)`: the name is the call's text; no class matches.
                     let name = path.rsplit('.').next().unwrap_or(&path).to_string();
                     extends = Some(Extends {
-                        name,
+                        name: name.into(),
                         span: value.byte_range(),
                         type_args,
                     });
@@ -122,7 +122,7 @@ fn heritage(class: Node, src: &str) -> Heritage {
                         super::facts::TypeKind::Named { name, .. } => name.clone(),
                         _ => ty.text.clone(),
                     };
-                    implements.push(name);
+                    implements.push(name.to_string());
                 }
             }
             _ => {}
@@ -169,7 +169,7 @@ fn has_child_kind(node: Node, kind: &str) -> bool {
 fn property(node: Node, src: &str) -> Option<PropertyFact> {
     let name = node.child_by_field_id(fields().name)?;
     Some(PropertyFact {
-        name: super::value::property_key(name, src),
+        name: super::value::property_key(name, src).into(),
         name_span: name.byte_range(),
         span: node.byte_range(),
         decorators: child_decorators(node, src),
@@ -198,7 +198,7 @@ fn method(
         .unwrap_or_default();
     let span = start.unwrap_or(node.start_byte())..node.end_byte();
     Some(MethodFact {
-        name: text(name, src).to_string(),
+        name: text(name, src).into(),
         name_span: name.byte_range(),
         span,
         body_span: body.map(|b| b.byte_range()),
@@ -224,7 +224,7 @@ fn parameter(node: Node, src: &str) -> Option<ParamFact> {
         )
     }) || has_child_kind(node, "readonly");
     Some(ParamFact {
-        name: text(pattern, src).to_string(),
+        name: text(pattern, src).into(),
         name_span: pattern.byte_range(),
         decorators: child_decorators(node, src),
         type_ann: node
