@@ -159,6 +159,33 @@ fn fix_migrations_run_and_revert_on_postgres() {
         "down() did not restore the schema: {:#}",
         r["notRestored"]
     );
+    // The fixture's own last migration (`align-with-entities`, as `migration:generate`
+    // writes it) reverts with its own down() to the schema before it.
+    assert!(
+        r["ownReverted"]
+            .as_str()
+            .is_some_and(|m| m.contains("align-with-entities")),
+        "the fixture's last own migration was not reverted: {}",
+        r["ownReverted"]
+    );
+    assert!(
+        r["ownNotRestored"].as_array().is_some_and(|s| s.is_empty()),
+        "align-with-entities' down() did not restore the schema before it: {:#}",
+        r["ownNotRestored"]
+    );
+    // What TypeORM's generated down() gets wrong: the multi-column indexes its up() drops
+    // come back with their columns in table order (four in the shop).
+    eprintln!(
+        "align-with-entities' down(): indexes re-created with reordered columns: {:#}",
+        r["ownIndexColumnsReordered"]
+    );
+    assert!(
+        r["ownIndexColumnsReordered"]
+            .as_array()
+            .is_some_and(|s| s.len() == 4),
+        "TypeORM's down() reorders the shop's four multi-column indexes it drops: {:#}",
+        r["ownIndexColumnsReordered"]
+    );
 }
 
 /// PostgreSQL runs the DDL `schema --format sql` prints, on a fresh database per fixture.

@@ -29,6 +29,11 @@ function diff(a, b, at, out) {
 function compare(bin, workspace) {
   const ours = run(bin, ["schema", workspace, "--format", "json"]);
   const theirs = run(process.execPath, [path.join(__dirname, "schema.js"), workspace]);
+  return compareSchemas(ours, theirs, workspace);
+}
+
+// `ours` (typeorm-lsp schema) against `theirs` (schema.js), table by table.
+function compareSchemas(ours, theirs, workspace) {
   const refused = new Set(theirs.excluded.map((e) => e.entity));
   const tables = new Set([...ours.tables.map((t) => t.name), ...theirs.tables.map((t) => t.name)]);
   const result = { workspace, equal: 0, counted: 0, differences: [], skipped: [], excluded: theirs.excluded, failed: theirs.failed };
@@ -68,4 +73,4 @@ if (require.main === module) {
   }
 }
 
-module.exports = { compare };
+module.exports = { compare, compareSchemas };

@@ -1,7 +1,10 @@
 // Loads a workspace's TypeScript entity files into real TypeORM, without a database:
-// `require` of `.ts` goes through TypeScript's `transpileModule` (experimentalDecorators,
-// emitDecoratorMetadata), `src/...` and tsconfig `paths` resolve against the workspace,
-// and packages the harness does not have (`@nestjs/swagger`, `class-validator`...) load as
+// the entity files and the workspace files they import are compiled as one TypeScript
+// program (experimentalDecorators, emitDecoratorMetadata), so `design:type` is what tsc
+// emits for the project (`String` / `Number` for a property typed by an imported enum,
+// where `transpileModule` can only say `Object`); a file outside that program falls back
+// to `transpileModule`. `src/...` and tsconfig `paths` resolve against the workspace, and
+// packages the harness does not have (`@nestjs/swagger`, `class-validator`...) load as
 // inert stubs, since only TypeORM's decorators matter here.
 "use strict";
 const fs = require("fs");
@@ -64,46 +67,115 @@ function stub() {
 // class for the stub), a method decorator's the descriptor.
 const stubs = new WeakSet();
 
-function install(root) {
+// The workspace file a non-relative import names (tsconfig `paths`, then `baseUrl`), or null.
+function resolveInWorkspace(root, request, fromFile) {
+  const { baseUrl, paths } = tsconfigFor(root, path.dirname(fromFile));
+  for (const [pattern, targets] of Object.entries(paths)) {
+    const star = pattern.indexOf("*");
+    const prefix = star < 0 ? pattern : pattern.slice(0, star);
+    if (star < 0 ? request !== pattern : !request.startsWith(prefix)) continue;
+    const rest = star < 0 ? "" : request.slice(prefix.length);
+    for (const t of targets) {
+      const f = tryFile(path.resolve(baseUrl, t.replace("*", rest)));
+      if (f) return f;
+    }
+  }
+  return tryFile(path.resolve(baseUrl, request));
+}
+
+const compilerOptions = {
+  module: ts.ModuleKind.CommonJS,
+  target: ts.ScriptTarget.ES2021,
+  experimentalDecorators: true,
+  emitDecoratorMetadata: true,
+  esModuleInterop: true,
+};
+
+// Compiles `files` and every workspace `.ts` file they import as TypeScript programs (one
+// per `strictNullChecks` setting, since it changes `design:type` of `T | null`) and returns
+// the JavaScript tsc emits, by file name. Packages are left unresolved: their types never
+// change what a decorated property's metadata names at run time.
+const libDir = path.dirname(ts.getDefaultLibFilePath({}));
+const libFiles = new Map();
+
+function emitAsProgram(root, files) {
+  const groups = new Map();
+  for (const f of files) {
+    const key = tsconfigFor(root, path.dirname(f)).strictNullChecks;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(f);
+  }
+  const emitted = new Map();
+  for (const [strictNullChecks, roots] of groups) {
+    const options = { ...compilerOptions, strictNullChecks, types: [], skipLibCheck: true, noEmitOnError: false, allowJs: false };
+    const host = ts.createCompilerHost(options);
+    // TypeScript's own lib files are parsed once per process, not once per program.
+    const getSourceFile = host.getSourceFile;
+    host.getSourceFile = (name, ...rest) => {
+      if (!name.startsWith(libDir)) return getSourceFile.call(host, name, ...rest);
+      if (!libFiles.has(name)) libFiles.set(name, getSourceFile.call(host, name, ...rest));
+      return libFiles.get(name);
+    };
+    host.resolveModuleNames = (names, containing) =>
+      names.map((name) => {
+        const f = name.startsWith(".") ? tryFile(path.resolve(path.dirname(containing), name)) : resolveInWorkspace(root, name, containing);
+        if (!f || !f.startsWith(root) || !f.endsWith(".ts")) return undefined;
+        return { resolvedFileName: f, extension: f.endsWith(".d.ts") ? ts.Extension.Dts : ts.Extension.Ts, isExternalLibraryImport: false };
+      });
+    host.writeFile = (name, text, _bom, _onError, sources) => {
+      if (name.endsWith(".js") && sources && sources.length === 1) emitted.set(path.resolve(sources[0].fileName), text);
+    };
+    ts.createProgram(roots, options, host).emit();
+  }
+  return emitted;
+}
+
+// The workspace being loaded (loadEntities can be called again for another one: the
+// TypeORM repository's test folders are loaded one after the other in one process).
+const current = { root: null, emitted: new Map() };
+let installed = false;
+
+// TypeORM's own repository: its tests import the decorators from its sources
+// (`../../../src`, `../../../src/decorator/entity/Entity`); those must be the harness's
+// TypeORM, whose package mirrors `src/`, so every decorator lands in one storage.
+const typeormSrc = process.env.TYPEORM_LSP_TYPEORM_SRC ? path.resolve(process.env.TYPEORM_LSP_TYPEORM_SRC) : null;
+
+function install(root, files) {
+  current.root = root;
+  current.emitted = process.env.TYPEORM_LSP_TRANSPILE_ONLY ? new Map() : emitAsProgram(root, files);
+  if (installed) return;
+  installed = true;
   require("reflect-metadata");
   const decorate = Reflect.decorate;
   Reflect.decorate = function (decorators, ...rest) {
     return decorate.call(this, decorators.filter((d) => !stubs.has(d)), ...rest);
   };
-  const compilerOptions = {
-    module: ts.ModuleKind.CommonJS,
-    target: ts.ScriptTarget.ES2021,
-    experimentalDecorators: true,
-    emitDecoratorMetadata: true,
-    esModuleInterop: true,
-  };
   require.extensions[".ts"] = (mod, filename) => {
+    const js = current.emitted.get(path.resolve(filename));
+    if (js !== undefined) return mod._compile(js, filename);
     const text = fs.readFileSync(filename, "utf8");
-    const { strictNullChecks } = tsconfigFor(root, path.dirname(filename));
+    const { strictNullChecks } = tsconfigFor(current.root, path.dirname(filename));
     const out = ts.transpileModule(text, { compilerOptions: { ...compilerOptions, strictNullChecks }, fileName: filename });
     mod._compile(out.outputText, filename);
   };
   const harnessDir = __dirname;
   const origResolve = Module._resolveFilename;
   Module._resolveFilename = function (request, parent, ...rest) {
+    const root = current.root;
     // The workspace's own `typeorm` must be ours, so every decorator lands in one storage.
     if (request === "typeorm" || request.startsWith("typeorm/")) {
       return origResolve.call(this, request, module, ...rest);
     }
+    if (typeormSrc && request.startsWith(".") && parent && parent.filename) {
+      const target = path.resolve(path.dirname(parent.filename), request);
+      if (target === typeormSrc || target.startsWith(typeormSrc + path.sep)) {
+        const sub = path.relative(typeormSrc, target).split(path.sep).join("/");
+        return origResolve.call(this, sub && sub !== "index" ? "typeorm/" + sub : "typeorm", module, ...rest);
+      }
+    }
     const fromWorkspace = parent && parent.filename && parent.filename.startsWith(root);
     if (fromWorkspace && !request.startsWith(".") && !path.isAbsolute(request)) {
-      const { baseUrl, paths } = tsconfigFor(root, path.dirname(parent.filename));
-      for (const [pattern, targets] of Object.entries(paths)) {
-        const star = pattern.indexOf("*");
-        const prefix = star < 0 ? pattern : pattern.slice(0, star);
-        if (star < 0 ? request !== pattern : !request.startsWith(prefix)) continue;
-        const rest_ = star < 0 ? "" : request.slice(prefix.length);
-        for (const t of targets) {
-          const f = tryFile(path.resolve(baseUrl, t.replace("*", rest_)));
-          if (f) return f;
-        }
-      }
-      const f = tryFile(path.resolve(baseUrl, request));
+      const f = resolveInWorkspace(root, request, parent.filename);
       if (f) return f;
     }
     try {
@@ -151,11 +223,12 @@ function entityFiles(root) {
 // Requires every entity file; returns the EntitySchema objects they export and the files
 // that failed to load (with why).
 function loadEntities(root) {
-  install(root);
+  const files = entityFiles(root);
+  install(root, files);
   const { EntitySchema } = require("typeorm");
   const schemas = [];
   const failed = [];
-  for (const f of entityFiles(root)) {
+  for (const f of files) {
     try {
       const exports = require(f);
       for (const v of Object.values(exports || {})) {

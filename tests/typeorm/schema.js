@@ -212,15 +212,20 @@ async function main() {
   const args = process.argv.slice(2);
   const root = path.resolve(args[0] || ".");
   const namingFlag = args.includes("--naming") ? args[args.indexOf("--naming") + 1] : undefined;
+  process.stdout.write(JSON.stringify(await schemaOf(root, namingFlag), null, 2) + "\n");
+}
+
+// The JSON `main` prints: tables, what TypeORM refused, files that did not load.
+async function schemaOf(root, namingFlag) {
   const { ds, excluded, failed } = await buildMetadata(root, namingFlag);
   const tables = ds.entityMetadatas
     .filter((m) => m.tableType !== "view" && m.tableType !== "entity-child")
     .map((m) => tableJson(m, ds.driver))
     .sort(byName);
-  process.stdout.write(JSON.stringify({ tables, excluded, failed }, null, 2) + "\n");
+  return { tables, excluded, failed };
 }
 
-module.exports = { buildMetadata };
+module.exports = { buildMetadata, schemaOf };
 
 if (require.main === module) {
   main().catch((e) => {

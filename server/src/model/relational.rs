@@ -97,7 +97,11 @@ pub struct UniqueConstraint {
 /// The schema of every table entity of the model, tables sorted by name, their parts by
 /// name (column order is TypeORM's declaration order, which depends on load order).
 pub fn schema(model: &Model, config: &Config) -> Schema {
-    let b = Builder { model, config };
+    let b = Builder {
+        model,
+        config,
+        relation_depth: std::cell::Cell::new(0),
+    };
     let mut tables: Vec<Table> = Vec::new();
     for e in &model.entities {
         if !matches!(e.kind, EntityKind::Table | EntityKind::Schema) {
@@ -146,7 +150,15 @@ pub fn constraint_name(
 struct Builder<'a> {
     model: &'a Model,
     config: &'a Config,
+    /// How many [`Builder::relation_columns`] are under way: a relation inside an embedded
+    /// class that points back at the entity embedding it (TypeORM's test of issue 6977)
+    /// would otherwise expand that entity's columns forever.
+    relation_depth: std::cell::Cell<usize>,
 }
+
+/// Nested relation expansions beyond this add nothing: only the target's primary key is
+/// read, and a key is never a relation inside an embedded class of the target.
+const MAX_RELATION_DEPTH: usize = 4;
 
 /// A column of an entity with what the schema needs beyond the model's [`Column`].
 struct Col {
@@ -378,7 +390,13 @@ impl Builder<'_> {
                         on_update: option_str(options, "onUpdate").unwrap_or("NO ACTION".into()),
                     });
                 }
-                if r.kind == RelationKind::OneToOne {
+                // A one-to-one whose join columns are all primary (`@PrimaryColumn() userId`
+                // under `@JoinColumn()`) is unique already: TypeORM's
+                // RelationJoinColumnBuilder adds no `REL_` constraint.
+                let all_primary = fk_columns
+                    .iter()
+                    .all(|n| cols.iter().any(|c| &c.column.name == n && c.column.primary));
+                if r.kind == RelationKind::OneToOne && !all_primary {
                     uniques.push(UniqueConstraint {
                         name: constraint_name("REL_", 26, &e.table, &fk_columns, None),
                         columns: fk_columns,
@@ -519,37 +537,57 @@ impl Builder<'_> {
         Some(out)
     }
 
-    /// The type TypeORM reads from `design:type` for a property typed by an enum of the
-    /// workspace: TypeScript emits `String` for a string enum, `Number` for a numeric one,
-    /// `Object` (which TypeORM refuses) for a mixed one.
-    fn enum_design_type(&self, ts: &str) -> Option<String> {
-        let parts: Vec<&str> = ts
+    /// The type TypeORM reads from `design:type` when a column names none: what TypeScript
+    /// serializes for the property's annotation. Each part of a union is serialized on its
+    /// own (`string`, `String`, a string literal, a string enum of the workspace or a type
+    /// alias of one of them are all `String`); parts that disagree make `Object`, which
+    /// TypeORM refuses, so no type is guessed.
+    fn design_type(&self, ts: &str, depth: usize) -> Option<String> {
+        if depth > MAX_ALIAS_DEPTH {
+            return None;
+        }
+        let mut kind: Option<String> = None;
+        for part in ts
             .split('|')
             .map(str::trim)
             .filter(|p| !matches!(*p, "null" | "undefined" | ""))
-            .collect();
-        let [name] = parts.as_slice() else {
-            return None;
-        };
-        let e = self
-            .model
-            .files
-            .iter()
-            .flat_map(|f| f.facts.enums.iter())
-            .find(|e| e.name == *name)?;
-        let strings = e
-            .members
-            .iter()
-            .all(|(_, init)| matches!(init, Some(Value::Str(_))));
-        let numbers = e
-            .members
-            .iter()
-            .all(|(_, init)| matches!(init, None | Some(Value::Num(_))));
-        match (strings, numbers) {
-            (true, false) => Some("varchar".into()),
-            (false, true) => Some("int".into()),
-            _ => None,
+        {
+            let k = inferred_type(part).or_else(|| self.named_design_type(part, depth))?;
+            match &kind {
+                Some(prev) if *prev != k => return None,
+                _ => kind = Some(k),
+            }
         }
+        kind
+    }
+
+    /// `design:type` of a type named by the workspace: a string enum is `String`, a numeric
+    /// one `Number`, a mixed one `Object`; a type alias is what it stands for
+    /// (ever-gauzy's `type ID = string`).
+    fn named_design_type(&self, name: &str, depth: usize) -> Option<String> {
+        let facts = || self.model.files.iter().map(|f| &f.facts);
+        if let Some(e) = facts()
+            .flat_map(|f| f.enums.iter())
+            .find(|e| e.name == name)
+        {
+            let strings = e
+                .members
+                .iter()
+                .all(|(_, init)| matches!(init, Some(Value::Str(_))));
+            let numbers = e
+                .members
+                .iter()
+                .all(|(_, init)| matches!(init, None | Some(Value::Num(_))));
+            return match (strings, numbers) {
+                (true, false) => Some("varchar".into()),
+                (false, true) => Some("int".into()),
+                _ => None,
+            };
+        }
+        let alias = facts()
+            .flat_map(|f| f.type_aliases.iter())
+            .find(|a| a.name == name)?;
+        self.design_type(&alias.ty.text, depth + 1)
     }
 
     /// The value of `Status.Active` when `Status` is an enum of the workspace (a member
@@ -580,6 +618,33 @@ impl Builder<'_> {
             }
         }
         None
+    }
+
+    /// The value of an exported `const` of another file of the workspace that a default
+    /// names (ever-gauzy's `default: DEFAULT_STANDARD_WORK_HOURS_PER_DAY`, imported from a
+    /// constants package), when every exported const of that name has one literal value.
+    fn imported_const(&self, v: &Value) -> Option<Value> {
+        let Value::Ident(name) = v else {
+            return None;
+        };
+        let mut found: Option<&Value> = None;
+        for c in self
+            .model
+            .files
+            .iter()
+            .flat_map(|f| f.facts.consts.iter())
+            .filter(|c| c.is_exported && c.name == *name)
+        {
+            let value = &c.value.value;
+            if !matches!(value, Value::Str(_) | Value::Num(_) | Value::Bool(_)) {
+                return None;
+            }
+            match found {
+                Some(prev) if prev != value => return None,
+                _ => found = Some(value),
+            }
+        }
+        found.cloned()
     }
 
     fn embedded_prefix(&self, c: &Column) -> String {
@@ -675,7 +740,13 @@ impl Builder<'_> {
             .model
             .decorator_at(&r.origin)
             .and_then(relation_options);
+        let depth = self.relation_depth.get();
+        if depth >= MAX_RELATION_DEPTH {
+            return Vec::new();
+        }
+        self.relation_depth.set(depth + 1);
         let target_cols = self.columns_of(target, false);
+        self.relation_depth.set(depth);
         target_cols
             .iter()
             .filter(|c| c.column.primary)
@@ -776,10 +847,23 @@ impl Builder<'_> {
                 .into_iter()
                 .filter(|c| c.column.primary)
                 .collect();
+            // `@JoinColumn({ name: 'parent_id' })` beside `@TreeParent()` names the key of a
+            // single-column primary key.
+            let join_name = prop
+                .decorators
+                .iter()
+                .find(|d| canon(self.config, &d.name) == "JoinColumn")
+                .and_then(|d| d.arg(0))
+                .and_then(|a| a.value.get("name"))
+                .and_then(|n| n.value.as_str())
+                .filter(|_| primaries.len() == 1)
+                .map(str::to_string);
             for rc in primaries {
                 out.push(Col {
                     column: TableColumn {
-                        name: naming::join_column_name(&prop.name, &rc.property, self.strategy()),
+                        name: join_name.clone().unwrap_or_else(|| {
+                            naming::join_column_name(&prop.name, &rc.property, self.strategy())
+                        }),
                         db_type: rc.column.db_type.clone(),
                         array: false,
                         nullable: true,
@@ -853,6 +937,29 @@ impl Builder<'_> {
                 None => None,
             };
         }
+        // `@Generated('uuid')` next to the column decorator: TypeORM's metadata builder makes
+        // the column generated and, for `uuid` and `rowid`, sets its type.
+        if let Some(strategy) = self.generated_decorator(&c.origin) {
+            match strategy.as_str() {
+                "uuid" => ty = Some("uuid".into()),
+                "rowid" => ty = Some("int".into()),
+                _ => {}
+            }
+            generated = Some(strategy);
+        }
+        // `type: Number` (`String`, `Boolean`, `Date`): the constructor, as `EntitySchema`
+        // columns often name it.
+        if ty.is_none() {
+            let constructor = opt("type").or_else(|| {
+                decorator
+                    .and_then(|d| d.arg(0))
+                    .map(|a| &a.value)
+                    .filter(|v| matches!(v, Value::Ident(_)))
+            });
+            if let Some(Value::Ident(name)) = constructor {
+                ty = inferred_type(name);
+            }
+        }
         let ty = ty
             .or_else(|| {
                 if opt("enum").is_some() {
@@ -863,14 +970,14 @@ impl Builder<'_> {
             })
             .or_else(|| {
                 let t = self.model.type_of(&c.origin)?;
-                inferred_type(&t.text).or_else(|| self.enum_design_type(&t.text))
+                self.design_type(&t.text, 0)
             });
         let default = match c.kind {
             ColumnKind::CreateDate | ColumnKind::UpdateDate if opt("default").is_none() => {
                 Some("now()".into())
             }
             _ => opt("default").and_then(|v| {
-                let member = self.enum_member(v);
+                let member = self.enum_member(v).or_else(|| self.imported_const(v));
                 let v = member.as_ref().unwrap_or(v);
                 sql_default(v, c.is_array)
             }),
@@ -946,6 +1053,23 @@ impl Builder<'_> {
                     .map(|c| c.column.clone())
             })
             .collect()
+    }
+
+    /// The strategy of a `@Generated()` on the column's property (`increment` when none is
+    /// given).
+    fn generated_decorator(&self, origin: &Origin) -> Option<String> {
+        let prop = self.model.property_at(origin)?;
+        let generated = prop
+            .decorators
+            .iter()
+            .find(|d| canon(self.config, &d.name) == "Generated")?;
+        Some(
+            generated
+                .arg(0)
+                .and_then(|a| a.value.as_str())
+                .unwrap_or("increment")
+                .to_string(),
+        )
     }
 
     fn explicit_fk_name(&self, r: &Relation) -> Option<String> {
@@ -1106,8 +1230,26 @@ impl Builder<'_> {
     }
 
     /// TypeORM's closure junction table `<table>_closure` (`id_ancestor`, `id_descendant`).
+    /// The options object of the entity's `@Tree('closure-table', { ... })`.
+    fn tree_options(&self, e: &Entity) -> Option<&Value> {
+        let class = self.class_of(e)?;
+        class
+            .decorators
+            .iter()
+            .find(|d| canon(self.config, &d.name) == "Tree")
+            .and_then(|d| d.arg(1))
+            .map(|a| &a.value)
+    }
+
     fn closure_table(&self, e: &Entity, cols: &[Col], primary: &[String]) -> Table {
-        let name = format!("{}_closure", e.table);
+        let options = self.tree_options(e);
+        // `closureTableName: 'foo'` names the table `foo_closure`, as the entity's name
+        // would (`closureJunctionTableName`).
+        let base = options
+            .and_then(|o| o.get("closureTableName"))
+            .and_then(|v| v.value.as_str())
+            .unwrap_or(&e.table);
+        let name = format!("{base}_closure");
         let mut columns = Vec::new();
         let mut foreign_keys = Vec::new();
         let mut indices = Vec::new();
@@ -1116,7 +1258,12 @@ impl Builder<'_> {
             for p in primary {
                 let src = cols.iter().find(|c| &c.column.name == p);
                 let ty = src.map(|c| c.column.db_type.clone()).unwrap_or_default();
-                let col = format!("{p}_{side}");
+                // `ancestorColumnName: (column) => 'ancestor_' + column.propertyName`.
+                let property = src.map_or(p.as_str(), |c| c.property.as_str());
+                let col = options
+                    .and_then(|o| o.get(&format!("{side}ColumnName")))
+                    .and_then(|f| column_name_function(&f.value, property))
+                    .unwrap_or_else(|| format!("{p}_{side}"));
                 columns.push(TableColumn {
                     name: col.clone(),
                     db_type: ty,
@@ -1160,12 +1307,20 @@ impl Builder<'_> {
 
     /// The junction table of an owning `@ManyToMany` with `@JoinTable`.
     fn junction(&self, owner: &Entity, r: &Relation, target: &Entity) -> Option<Table> {
-        let prop = self.model.property_at(&r.origin)?;
-        let jt = prop
-            .decorators
-            .iter()
-            .find(|d| canon(self.config, &d.name) == "JoinTable");
-        let jt_opts = jt.and_then(|d| d.arg(0)).map(|a| &a.value);
+        // `@JoinTable(options)`, or an `EntitySchema` relation's `joinTable: { ... }`.
+        let jt_opts = match self.model.property_at(&r.origin) {
+            Some(prop) => prop
+                .decorators
+                .iter()
+                .find(|d| canon(self.config, &d.name) == "JoinTable")
+                .and_then(|d| d.arg(0))
+                .map(|a| &a.value),
+            None => self
+                .schema_entry(&r.origin)?
+                .get("joinTable")
+                .map(|v| &v.value)
+                .filter(|v| v.as_object().is_some()),
+        };
         let name = jt_opts
             .and_then(|o| o.get("name"))
             .and_then(|n| n.value.as_str())
@@ -1181,8 +1336,11 @@ impl Builder<'_> {
             });
         let owner_cols = self.columns_of(owner, false);
         let target_cols = self.columns_of(target, false);
+        // `joinColumn` or `joinColumns` (`inverseJoinColumn` or `inverseJoinColumns`).
         let side = |table: &str, key: &str, cols: &[Col]| -> Vec<(String, TableColumn)> {
-            let explicit = jt_opts.and_then(|o| o.get(key)).map(|v| &v.value);
+            let explicit = jt_opts
+                .and_then(|o| o.get(key).or_else(|| o.get(&format!("{key}s"))))
+                .map(|v| &v.value);
             let explicit: Vec<&Value> = match explicit {
                 Some(Value::Array(items)) => items.iter().map(|i| &i.value).collect(),
                 Some(v) => vec![v],
@@ -1239,13 +1397,7 @@ impl Builder<'_> {
                 .collect()
         };
         let mut left = side(&owner.table, "joinColumn", &owner_cols);
-        if left.is_empty() {
-            left = side(&owner.table, "joinColumns", &owner_cols);
-        }
         let mut right = side(&target.table, "inverseJoinColumn", &target_cols);
-        if right.is_empty() {
-            right = side(&target.table, "inverseJoinColumns", &target_cols);
-        }
         // TypeORM's `changeDuplicatedColumnNames`: a self-referencing junction gets `_1`/`_2`.
         for (l, r) in left.iter_mut().zip(right.iter_mut()) {
             if l.1.name == r.1.name {
@@ -1253,15 +1405,14 @@ impl Builder<'_> {
                 r.1.name = format!("{}_2", r.1.name);
             }
         }
-        let options = self
-            .model
-            .decorator_at(&r.origin)
-            .and_then(relation_options);
+        let relation_options_at = |origin: &Origin| match self.model.decorator_at(origin) {
+            Some(d) => relation_options(d),
+            None => self.schema_entry(origin),
+        };
+        let options = relation_options_at(&r.origin);
         let inverse_options = r.inverse.as_deref().and_then(|inv| {
             let rel = target.relation(inv)?;
-            self.model
-                .decorator_at(&rel.origin)
-                .and_then(relation_options)
+            relation_options_at(&rel.origin)
         });
         let has_inverse = r
             .inverse
@@ -1332,6 +1483,29 @@ impl Builder<'_> {
             uniques: Vec::new(),
         })
     }
+}
+
+/// What a column-naming arrow of `@Tree` options returns for a primary column, when its
+/// body is a string, `column.propertyName`, or a `+` of those.
+fn column_name_function(f: &Value, property: &str) -> Option<String> {
+    let Value::Arrow { params, body } = f else {
+        return None;
+    };
+    fn eval(v: &Value, param: Option<&str>, property: &str) -> Option<String> {
+        match v {
+            Value::Str(s) => Some(s.clone()),
+            Value::Member(m) => {
+                let (object, field) = m.split_once('.')?;
+                (Some(object) == param && matches!(field, "propertyName" | "propertyPath"))
+                    .then(|| property.to_string())
+            }
+            Value::Binary { op, left, right } if op == "+" => {
+                Some(eval(&left.value, param, property)? + &eval(&right.value, param, property)?)
+            }
+            _ => None,
+        }
+    }
+    eval(&body.value, params.first().map(String::as_str), property)
 }
 
 fn plain_col(name: &str, ty: &str, default: Option<&str>) -> Col {
@@ -1422,7 +1596,11 @@ fn title_case(s: &str) -> String {
     out
 }
 
-/// The type TypeORM reads from `design:type` when a column names none.
+/// Type aliases followed to what they stand for, at most this deep (an alias of an alias).
+const MAX_ALIAS_DEPTH: usize = 8;
+
+/// The type TypeORM reads from `design:type` when a column names none, for an annotation
+/// that names no workspace type.
 fn inferred_type(ts: &str) -> Option<String> {
     let parts: Vec<&str> = ts
         .split('|')
@@ -1442,9 +1620,10 @@ fn inferred_type(ts: &str) -> Option<String> {
         }
     };
     match parts.as_slice() {
-        ["string"] => Some("varchar".into()),
-        ["number"] => Some("int".into()),
-        ["boolean"] => Some("bool".into()),
+        // The wrapper object types serialize as themselves: `String` is `String`.
+        ["string" | "String"] => Some("varchar".into()),
+        ["number" | "Number"] => Some("int".into()),
+        ["boolean" | "Boolean"] => Some("bool".into()),
         ["Date"] => Some("timestamp".into()),
         // A union of literals of one kind: TypeScript emits `String` (`Number`, `Boolean`)
         // as its `design:type`.
@@ -1646,6 +1825,381 @@ export class Seat {
         assert_eq!(col("row").db_type, "integer");
         assert_eq!(col("row").default.as_deref(), Some("'11'"));
         assert_eq!(col("backup").default.as_deref(), Some("'1'"));
+    }
+
+    /// A bare `@Column()` typed by a type alias of the workspace, an alias of an enum, a
+    /// wrapper object type (`Boolean`) or a union whose parts all serialize alike takes what
+    /// TypeScript emits for it (TypeORM 0.3.31 on ever-gauzy's `entityId: ID`,
+    /// `bufferTimeEnd?: Boolean`); parts that disagree make no type.
+    #[test]
+    fn aliases_and_wrapper_types_take_the_type_typescript_emits() {
+        let ws = crate::rules::testing::workspace(&[
+            (
+                "src/types.ts",
+                "export type Key = string;
+export type KeyAgain = Key;
+export enum Level { Low = 'low', High = 'high' }
+export type LevelOrText = Level | string;
+export enum Step { One, Two }
+",
+            ),
+            (
+                "src/ticket.entity.ts",
+                "import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Key, KeyAgain, LevelOrText, Step } from './types';
+@Entity()
+export class Ticket {
+  @PrimaryGeneratedColumn() id: number;
+  @Column() ownerKey: Key;
+  @Column({ nullable: true }) otherKey?: KeyAgain | null;
+  @Column() level: LevelOrText;
+  @Column() urgent: Boolean;
+  @Column() weight: Number;
+  @Column() label: String;
+  @Column() odd: Step | string;
+}
+",
+            ),
+        ]);
+        let schema = schema(&ws.model, &ws.config);
+        let ticket = schema
+            .tables
+            .iter()
+            .find(|t| t.name == "ticket")
+            .expect("ticket");
+        let ty = |n: &str| {
+            ticket
+                .columns
+                .iter()
+                .find(|c| c.name == n)
+                .map(|c| c.db_type.as_str())
+                .expect("column")
+        };
+        assert_eq!(ty("ownerKey"), "character varying");
+        assert_eq!(ty("otherKey"), "character varying");
+        assert_eq!(ty("level"), "character varying");
+        assert_eq!(ty("urgent"), "boolean");
+        assert_eq!(ty("weight"), "integer");
+        assert_eq!(ty("label"), "character varying");
+        assert_eq!(ty("odd"), "");
+    }
+
+    /// A default naming a constant exported by another file is that constant's value
+    /// (TypeORM 0.3.31 on ever-gauzy's `default: DEFAULT_STANDARD_WORK_HOURS_PER_DAY`).
+    #[test]
+    fn a_default_naming_an_imported_constant_is_its_value() {
+        let ws = crate::rules::testing::workspace(&[
+            (
+                "src/limits.ts",
+                "export const MAX_SEATS = 8;\nexport const GREETING = 'hi';\n",
+            ),
+            (
+                "src/room.entity.ts",
+                "import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { GREETING, MAX_SEATS } from './limits';
+@Entity()
+export class Room {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ default: MAX_SEATS }) seats: number;
+  @Column({ default: GREETING }) greeting: string;
+}
+",
+            ),
+        ]);
+        let schema = schema(&ws.model, &ws.config);
+        let room = schema
+            .tables
+            .iter()
+            .find(|t| t.name == "room")
+            .expect("room");
+        let default = |n: &str| {
+            room.columns
+                .iter()
+                .find(|c| c.name == n)
+                .and_then(|c| c.default.clone())
+        };
+        assert_eq!(default("seats").as_deref(), Some("'8'"));
+        assert_eq!(default("greeting").as_deref(), Some("'hi'"));
+    }
+
+    /// A relation inside an embedded class pointing back at the entity that embeds it
+    /// (TypeORM's own test of issue 6977) is one foreign key to that entity's key, not an
+    /// endless expansion.
+    #[test]
+    fn an_embedded_relation_back_to_its_owner_is_one_key() {
+        let ws = crate::rules::testing::workspace(&[
+            (
+                "src/links.ts",
+                "import { ManyToOne } from 'typeorm';
+import { Person } from './person.entity';
+export class Links {
+  @ManyToOne(() => Person) mentor: Person;
+}
+",
+            ),
+            (
+                "src/person.entity.ts",
+                "import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Links } from './links';
+@Entity()
+export class Person {
+  @PrimaryGeneratedColumn() id: number;
+  @Column(() => Links) links: Links;
+}
+",
+            ),
+        ]);
+        let schema = schema(&ws.model, &ws.config);
+        let person = schema
+            .tables
+            .iter()
+            .find(|t| t.name == "person")
+            .expect("person");
+        let names: Vec<&str> = person.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["id", "linksMentorid"]);
+        assert_eq!(person.foreign_keys.len(), 1);
+        assert_eq!(person.foreign_keys[0].referenced_table, "person");
+    }
+
+    /// `@Generated()` beside a column makes it generated (and `uuid` typed for the `uuid`
+    /// strategy), and a constructor as the type (`type: Number`, EntitySchema's usual form)
+    /// is that type (TypeORM 0.3.31 on its own tests `uuid/*`, `entity-schema/basic`).
+    #[test]
+    fn generated_decorators_and_constructor_types() {
+        let ws = crate::rules::testing::workspace(&[
+            (
+                "src/coupon.entity.ts",
+                "import { Column, Entity, Generated, PrimaryColumn } from 'typeorm';
+@Entity()
+export class Coupon {
+  @PrimaryColumn() @Generated() code: number;
+  @Column() @Generated('uuid') token: string;
+  @Column({ type: Boolean }) used: boolean;
+}
+",
+            ),
+            (
+                "src/badge.schema.ts",
+                "import { EntitySchema } from 'typeorm';
+export const BadgeSchema = new EntitySchema({
+  name: 'badge',
+  columns: {
+    id: { type: Number, primary: true },
+    label: { type: String },
+  },
+});
+",
+            ),
+        ]);
+        let schema = schema(&ws.model, &ws.config);
+        let col = |table: &str, name: &str| {
+            schema
+                .tables
+                .iter()
+                .find(|t| t.name == table)
+                .and_then(|t| t.columns.iter().find(|c| c.name == name))
+                .map(|c| (c.db_type.clone(), c.generated.clone()))
+                .expect("column")
+        };
+        assert_eq!(
+            col("coupon", "code"),
+            ("integer".into(), Some("increment".into()))
+        );
+        assert_eq!(col("coupon", "token"), ("uuid".into(), Some("uuid".into())));
+        assert_eq!(col("coupon", "used"), ("boolean".into(), None));
+        assert_eq!(col("badge", "id"), ("integer".into(), None));
+        assert_eq!(col("badge", "label"), ("character varying".into(), None));
+    }
+
+    /// A one-to-one whose join column is the primary key gets no `REL_` unique constraint
+    /// (TypeORM 0.3.31 on its own `primary-join-column` and shared-primary-key tests).
+    #[test]
+    fn a_primary_one_to_one_join_column_has_no_extra_unique() {
+        let ws = crate::rules::testing::workspace(&[
+            (
+                "src/account.entity.ts",
+                "import { Entity, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class Account {
+  @PrimaryGeneratedColumn() id: number;
+}
+",
+            ),
+            (
+                "src/settings.entity.ts",
+                "import { Entity, JoinColumn, OneToOne, PrimaryColumn } from 'typeorm';
+import { Account } from './account.entity';
+@Entity()
+export class Settings {
+  @PrimaryColumn() accountId: number;
+  @OneToOne(() => Account) @JoinColumn() account: Account;
+}
+",
+            ),
+            (
+                "src/avatar.entity.ts",
+                "import { Entity, JoinColumn, OneToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Account } from './account.entity';
+@Entity()
+export class Avatar {
+  @PrimaryGeneratedColumn() id: number;
+  @OneToOne(() => Account) @JoinColumn() account: Account;
+}
+",
+            ),
+        ]);
+        let schema = schema(&ws.model, &ws.config);
+        let uniques = |table: &str| {
+            schema
+                .tables
+                .iter()
+                .find(|t| t.name == table)
+                .map(|t| t.uniques.len())
+                .expect("table")
+        };
+        assert_eq!(uniques("settings"), 0);
+        assert_eq!(uniques("avatar"), 1);
+    }
+
+    /// An `EntitySchema` many-to-many with `joinTable: true` has its junction table, as a
+    /// decorated one does (TypeORM 0.3.31 on its own `entity-schema/basic` test).
+    #[test]
+    fn an_entity_schema_many_to_many_has_its_junction() {
+        let ws = crate::rules::testing::workspace(&[(
+            "src/schemas.ts",
+            "import { EntitySchema } from 'typeorm';
+export const TagSchema = new EntitySchema({
+  name: 'tag',
+  columns: { id: { type: Number, primary: true, generated: true } },
+});
+export const NoteSchema = new EntitySchema({
+  name: 'note',
+  columns: { id: { type: Number, primary: true, generated: true } },
+  relations: {
+    tags: { type: 'many-to-many', target: 'tag', joinTable: true, onDelete: 'CASCADE' },
+  },
+});
+",
+        )]);
+        let schema = schema(&ws.model, &ws.config);
+        let junction = schema
+            .tables
+            .iter()
+            .find(|t| t.name == "note_tags_tag")
+            .expect("junction");
+        let names: Vec<&str> = junction.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["noteId", "tagId"]);
+        let to_note = junction
+            .foreign_keys
+            .iter()
+            .find(|f| f.referenced_table == "note")
+            .expect("key to note");
+        assert_eq!(to_note.on_delete, "CASCADE");
+    }
+
+    /// `@JoinTable({ inverseJoinColumns: [...] })` (the plural) orders and names the
+    /// junction's columns as listed (TypeORM 0.3.31 on its `composite-foreign-key-order`
+    /// test); before, the plural was read only when the singular gave nothing, which the
+    /// default primary columns always did.
+    #[test]
+    fn plural_join_table_columns_keep_their_order() {
+        let ws = crate::rules::testing::workspace(&[(
+            "src/shelf.entity.ts",
+            "import { Entity, JoinTable, ManyToMany, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class Bin {
+  @PrimaryColumn() row: number;
+  @PrimaryColumn() col: number;
+}
+@Entity()
+export class Shelf {
+  @PrimaryGeneratedColumn() id: number;
+  @ManyToMany(() => Bin)
+  @JoinTable({
+    joinColumns: [{ name: 'shelf', referencedColumnName: 'id' }],
+    inverseJoinColumns: [
+      { name: 'binCol', referencedColumnName: 'col' },
+      { name: 'binRow', referencedColumnName: 'row' },
+    ],
+  })
+  bins: Bin[];
+}
+",
+        )]);
+        let schema = schema(&ws.model, &ws.config);
+        let junction = schema
+            .tables
+            .iter()
+            .find(|t| t.name == "shelf_bins_bin")
+            .expect("junction");
+        let to_bin = junction
+            .foreign_keys
+            .iter()
+            .find(|f| f.referenced_table == "bin")
+            .expect("key to bin");
+        assert_eq!(to_bin.columns, ["binCol", "binRow"]);
+        assert_eq!(to_bin.referenced_columns, ["col", "row"]);
+        assert!(junction.columns.iter().any(|c| c.name == "shelf"));
+    }
+
+    /// `@Tree('closure-table', { closureTableName, ancestorColumnName, descendantColumnName })`
+    /// names the closure table and its columns (TypeORM 0.3.31 on its own
+    /// `closure-table/custom-column-names` test).
+    #[test]
+    fn closure_table_options_name_the_table_and_columns() {
+        let ws = crate::rules::testing::workspace(&[(
+            "src/folder.entity.ts",
+            "import { Entity, PrimaryGeneratedColumn, Tree, TreeChildren, TreeParent } from 'typeorm';
+@Entity()
+@Tree('closure-table', {
+  closureTableName: 'folder_paths',
+  ancestorColumnName: (column) => 'up_' + column.propertyName,
+  descendantColumnName: () => 'down',
+})
+export class Folder {
+  @PrimaryGeneratedColumn() id: number;
+  @TreeParent() parent: Folder;
+  @TreeChildren() children: Folder[];
+}
+",
+        )]);
+        let schema = schema(&ws.model, &ws.config);
+        let closure = schema
+            .tables
+            .iter()
+            .find(|t| t.name == "folder_paths_closure")
+            .expect("closure table");
+        let names: Vec<&str> = closure.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["down", "up_id"]);
+    }
+
+    /// `@TreeParent() @JoinColumn({ name: 'parent_id' })` keys the tree on that column, the
+    /// one a declared `@Column({ name: 'parent_id' })` already holds (TypeORM 0.3.31 on its
+    /// own `closure-table/basic` test).
+    #[test]
+    fn a_tree_parent_join_column_name_is_its_key() {
+        let ws = crate::rules::testing::workspace(&[(
+            "src/node.entity.ts",
+            "import { Column, Entity, JoinColumn, PrimaryGeneratedColumn, Tree, TreeParent } from 'typeorm';
+@Entity()
+@Tree('closure-table')
+export class Node {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ name: 'parent_id', nullable: true }) parentId: number;
+  @TreeParent() @JoinColumn({ name: 'parent_id' }) parent: Node;
+}
+",
+        )]);
+        let schema = schema(&ws.model, &ws.config);
+        let node = schema
+            .tables
+            .iter()
+            .find(|t| t.name == "node")
+            .expect("node");
+        let names: Vec<&str> = node.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["id", "parent_id"]);
+        assert_eq!(node.foreign_keys.len(), 1);
+        assert_eq!(node.foreign_keys[0].columns, ["parent_id"]);
     }
 
     /// ever-gauzy's `@Column() organizationId: IOrganization['id']` (and `employeeId:

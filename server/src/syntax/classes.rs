@@ -5,17 +5,25 @@ use super::scan::Scan;
 use super::types::parse_type;
 use super::value::{call_args, first_named, member_path, named_iter, parse_value, text};
 use crate::syntax::ids::{fields, KindExt};
+use std::collections::HashSet;
 use tree_sitter::Node;
 
 pub fn extract_classes(root: Node, src: &str, facts: &mut FileFacts) {
     classes_from_scan(&Scan::of(root), src, facts);
 }
 
+/// Names of decorators whose arguments are not parsed (see [`super::prune`]).
+type Foreign = HashSet<String>;
+
 /// Classes nested in functions or namespaces are rare in entity code but cheap to find;
 /// classes nested in other classes are not ours to report.
+///
+/// The imports must be extracted first: the arguments of decorators imported from foreign
+/// packages are dropped anyway, so they are not parsed.
 pub fn classes_from_scan(scan: &Scan, src: &str, facts: &mut FileFacts) {
+    let foreign = super::prune::foreign_decorator_names(&facts.imports);
     for c in &scan.top_classes {
-        if let Some(class) = class_fact(c.node, c.parent, src) {
+        if let Some(class) = class_fact(c.node, c.parent, src, &foreign) {
             facts.classes.push(class);
         }
     }
@@ -23,22 +31,23 @@ pub fn classes_from_scan(scan: &Scan, src: &str, facts: &mut FileFacts) {
 }
 
 /// Decorators that are direct children of `node` (classes, fields, parameters).
-fn child_decorators(node: Node, src: &str) -> Vec<Decorator> {
+fn child_decorators(node: Node, src: &str, foreign: &Foreign) -> Vec<Decorator> {
     named_iter(node)
         .filter(|c| c.fast_kind() == "decorator")
-        .filter_map(|d| decorator(d, src))
+        .filter_map(|d| decorator_skipping(d, src, foreign))
         .collect()
 }
 
 pub fn decorator(node: Node, src: &str) -> Option<Decorator> {
+    decorator_skipping(node, src, &Foreign::new())
+}
+
+/// [`decorator`], without parsing the arguments of a bare decorator named in `foreign`.
+fn decorator_skipping(node: Node, src: &str, foreign: &Foreign) -> Option<Decorator> {
     let expr = first_named(node)?;
-    let (callee, args, called) = match expr.fast_kind() {
-        "call_expression" => (
-            expr.child_by_field_id(fields().function)?,
-            call_args(expr, src),
-            true,
-        ),
-        _ => (expr, Vec::new(), false),
+    let (callee, call) = match expr.fast_kind() {
+        "call_expression" => (expr.child_by_field_id(fields().function)?, Some(expr)),
+        _ => (expr, None),
     };
     let name_node = match callee.fast_kind() {
         "member_expression" => callee.child_by_field_id(fields().property)?,
@@ -46,6 +55,13 @@ pub fn decorator(node: Node, src: &str) -> Option<Decorator> {
     };
     // `@Foo<Bar>()` parses the callee with type arguments; keep the bare name.
     let name = member_path(name_node, src).unwrap_or_else(|| text(name_node, src).to_string());
+    let bare = name_node.start_byte() == node.start_byte() + 1;
+    let skip = bare && foreign.contains(&name);
+    let args = match call {
+        Some(call) if !skip => call_args(call, src),
+        _ => Vec::new(),
+    };
+    let called = call.is_some();
     Some(Decorator {
         name: name.into(),
         name_span: name_node.byte_range(),
@@ -55,14 +71,14 @@ pub fn decorator(node: Node, src: &str) -> Option<Decorator> {
     })
 }
 
-fn class_fact(node: Node, parent: Option<Node>, src: &str) -> Option<ClassFact> {
+fn class_fact(node: Node, parent: Option<Node>, src: &str, foreign: &Foreign) -> Option<ClassFact> {
     let name_node = node.child_by_field_id(fields().name)?;
     let body = node.child_by_field_id(fields().body)?;
     let exported = parent.is_some_and(|p| p.fast_kind() == "export_statement");
-    let mut decorators = child_decorators(node, src);
+    let mut decorators = child_decorators(node, src, foreign);
     let mut span = node.byte_range();
     if let Some(p) = parent.filter(|_| exported) {
-        let mut outer = child_decorators(p, src);
+        let mut outer = child_decorators(p, src, foreign);
         outer.append(&mut decorators);
         decorators = outer;
         span = p.byte_range();
@@ -82,7 +98,7 @@ fn class_fact(node: Node, parent: Option<Node>, src: &str) -> Option<ClassFact> 
         properties: Vec::new(),
         methods: Vec::new(),
     };
-    members(body, src, &mut class);
+    members(body, src, foreign, &mut class);
     Some(class)
 }
 
@@ -131,27 +147,27 @@ fn heritage(class: Node, src: &str) -> Heritage {
     (extends, span, implements)
 }
 
-fn members(body: Node, src: &str, class: &mut ClassFact) {
+fn members(body: Node, src: &str, foreign: &Foreign, class: &mut ClassFact) {
     // Method decorators are siblings that precede the method in the class body.
     let mut pending: Vec<(Decorator, usize)> = Vec::new();
     for member in named_iter(body) {
         match member.fast_kind() {
             "decorator" => {
-                if let Some(d) = decorator(member, src) {
+                if let Some(d) = decorator_skipping(member, src, foreign) {
                     let start = member.start_byte();
                     pending.push((d, start));
                 }
             }
             "public_field_definition" => {
                 pending.clear();
-                if let Some(p) = property(member, src) {
+                if let Some(p) = property(member, src, foreign) {
                     class.properties.push(p);
                 }
             }
             "method_definition" | "abstract_method_signature" | "method_signature" => {
                 let start = pending.first().map(|(_, s)| *s);
                 let decorators = pending.drain(..).map(|(d, _)| d).collect();
-                if let Some(m) = method(member, src, decorators, start) {
+                if let Some(m) = method(member, src, foreign, decorators, start) {
                     class.methods.push(m);
                 }
             }
@@ -166,13 +182,13 @@ fn has_child_kind(node: Node, kind: &str) -> bool {
     found
 }
 
-fn property(node: Node, src: &str) -> Option<PropertyFact> {
+fn property(node: Node, src: &str, foreign: &Foreign) -> Option<PropertyFact> {
     let name = node.child_by_field_id(fields().name)?;
     Some(PropertyFact {
         name: super::value::property_key(name, src).into(),
         name_span: name.byte_range(),
         span: node.byte_range(),
-        decorators: child_decorators(node, src),
+        decorators: child_decorators(node, src, foreign),
         type_ann: node
             .child_by_field_id(fields().type_)
             .map(|t| parse_type(t, src)),
@@ -187,6 +203,7 @@ fn property(node: Node, src: &str) -> Option<PropertyFact> {
 fn method(
     node: Node,
     src: &str,
+    foreign: &Foreign,
     decorators: Vec<Decorator>,
     start: Option<usize>,
 ) -> Option<MethodFact> {
@@ -194,7 +211,11 @@ fn method(
     let body = node.child_by_field_id(fields().body);
     let params = node
         .child_by_field_id(fields().parameters)
-        .map(|ps| named_iter(ps).filter_map(|p| parameter(p, src)).collect())
+        .map(|ps| {
+            named_iter(ps)
+                .filter_map(|p| parameter(p, src, foreign))
+                .collect()
+        })
         .unwrap_or_default();
     let span = start.unwrap_or(node.start_byte())..node.end_byte();
     Some(MethodFact {
@@ -209,7 +230,7 @@ fn method(
     })
 }
 
-fn parameter(node: Node, src: &str) -> Option<ParamFact> {
+fn parameter(node: Node, src: &str, foreign: &Foreign) -> Option<ParamFact> {
     if !matches!(
         node.fast_kind(),
         "required_parameter" | "optional_parameter"
@@ -226,10 +247,72 @@ fn parameter(node: Node, src: &str) -> Option<ParamFact> {
     Some(ParamFact {
         name: text(pattern, src).into(),
         name_span: pattern.byte_range(),
-        decorators: child_decorators(node, src),
+        decorators: child_decorators(node, src, foreign),
         type_ann: node
             .child_by_field_id(fields().type_)
             .map(|t| parse_type(t, src)),
         is_property,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Classes as extraction builds them, and as they were built before: every argument
+    /// parsed, then the foreign ones dropped by the prune.
+    fn skipped_and_dropped(src: &str) -> (Vec<ClassFact>, Vec<ClassFact>) {
+        let tree = crate::syntax::new_parser().parse(src, None).unwrap();
+        let root = tree.root_node();
+        let scan = Scan::of_source(root, src);
+        let mut dropped = FileFacts::default();
+        classes_from_scan(&scan, src, &mut dropped); // no imports yet: nothing skipped
+        super::super::imports::imports_from_scan(root, &scan, src, &mut dropped);
+        super::super::prune::drop_foreign_decorator_args(&mut dropped);
+        (crate::syntax::extract(&tree, src).classes, dropped.classes)
+    }
+
+    #[test]
+    fn skipping_foreign_arguments_is_dropping_them() {
+        let src = "import { ApiProperty as Api } from '@nestjs/swagger';\n\
+                   import { IsString, Length } from 'class-validator';\n\
+                   import * as v from 'class-validator';\n\
+                   import { Length as L2 } from './local';\n\
+                   import { Column, Entity } from 'typeorm';\n\
+                   @Api({ a: 1 }) @Entity('t') export class A {\n\
+                     @Api({ description: 'x' }) @IsString() @Length(1, 2) @v.Max(3)\n\
+                     @Column({ length: 10 }) name: string;\n\
+                     m(@Api({ b: 2 }) @Column() p: string) {}\n\
+                     @Api({ c: 3 }) @Unknown(4) n() {}\n\
+                   }";
+        let (skipped, dropped) = skipped_and_dropped(src);
+        assert_eq!(skipped, dropped);
+        let name = &skipped[0].properties[0];
+        let args = |d: &str| name.decorator(d).map(|d| d.args.len());
+        assert_eq!(
+            [args("Api"), args("Length"), args("Max"), args("Column")],
+            [Some(0), Some(0), Some(1), Some(1)]
+        );
+    }
+
+    #[test]
+    fn skipping_foreign_arguments_is_dropping_them_on_every_fixture_file() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
+        let mut stack = vec![root];
+        let mut seen = 0;
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "ts") {
+                    let src = std::fs::read_to_string(&path).unwrap_or_default();
+                    let (skipped, dropped) = skipped_and_dropped(&src);
+                    assert_eq!(skipped, dropped, "{}", path.display());
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen > 10, "fixtures found: {seen}");
+    }
 }

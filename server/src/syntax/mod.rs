@@ -53,17 +53,22 @@ pub fn facts_of(src: &str) -> FileFacts {
 /// Extracts the facts of a parsed file.
 pub fn extract(tree: &Tree, src: &str) -> FileFacts {
     let root = tree.root_node();
+    extract_with(root, src, &scan::Scan::of_source(root, src))
+}
+
+/// [`extract`] from a given scan of the tree (tests compare the full and the pruned one).
+pub fn extract_with(root: tree_sitter::Node, src: &str, scan: &scan::Scan) -> FileFacts {
     let mut facts = FileFacts {
         line_starts: line_starts(src),
         has_syntax_errors: root.has_error(),
         ..FileFacts::default()
     };
-    let scan = scan::Scan::of_source(root, src);
-    classes::classes_from_scan(&scan, src, &mut facts);
-    imports::imports_from_scan(root, &scan, src, &mut facts);
-    misc::misc_from_scan(root, &scan, src, &mut facts);
-    queries::queries_from_scan(root, &scan, src, &mut facts);
-    wrappers::functions_from_scan(root, &scan, src, &mut facts);
+    // Imports first: the class extraction skips arguments that the prune drops.
+    imports::imports_from_scan(root, scan, src, &mut facts);
+    classes::classes_from_scan(scan, src, &mut facts);
+    misc::misc_from_scan(root, scan, src, &mut facts);
+    queries::queries_from_scan(root, scan, src, &mut facts);
+    wrappers::functions_from_scan(root, scan, src, &mut facts);
     prune::drop_foreign_decorator_args(&mut facts);
     // Lines are only asked for when a suppression comment is matched to findings.
     if facts.suppressions.is_empty() {

@@ -11,7 +11,7 @@
 //! (`@MultiORMColumn` from `@gauzy/core`, a relative import) or anything from `typeorm` /
 //! `@nestjs/typeorm` keeps its arguments, and so does a name with no import in the file.
 
-use super::facts::{ClassFact, Decorator, FileFacts, ImportKind};
+use super::facts::{ClassFact, Decorator, FileFacts, ImportFact, ImportKind};
 use std::collections::HashSet;
 
 /// Packages whose decorators no rule, model step or editor feature reads arguments of.
@@ -32,10 +32,11 @@ fn is_foreign_package(specifier: &str) -> bool {
     })
 }
 
-/// Drops the arguments of every decorator bound to an import from a foreign package.
-pub fn drop_foreign_decorator_args(facts: &mut FileFacts) {
-    let foreign: HashSet<&str> = facts
-        .imports
+/// The local names bound only to an import from a foreign package: a bare decorator of
+/// one of these names (`@ApiProperty(...)`, not `@ns.Name(...)`) keeps no arguments. The
+/// class extraction reads it to skip parsing those arguments at all.
+pub fn foreign_decorator_names(imports: &[ImportFact]) -> HashSet<String> {
+    let foreign: HashSet<&str> = imports
         .iter()
         .filter(|i| i.kind == ImportKind::Import && is_foreign_package(&i.specifier))
         .flat_map(|i| &i.names)
@@ -43,21 +44,33 @@ pub fn drop_foreign_decorator_args(facts: &mut FileFacts) {
         .map(|n| n.local.as_str())
         .collect();
     if foreign.is_empty() {
-        return;
+        return HashSet::new();
     }
     // A local name bound twice (an import from elsewhere, too) is not decided here.
-    let ambiguous: HashSet<&str> = facts
-        .imports
+    let ambiguous: HashSet<&str> = imports
         .iter()
         .filter(|i| !(i.kind == ImportKind::Import && is_foreign_package(&i.specifier)))
         .flat_map(|i| &i.names)
         .map(|n| n.local.as_str())
         .filter(|n| foreign.contains(n))
         .collect();
+    foreign
+        .into_iter()
+        .filter(|n| !ambiguous.contains(n))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Drops the arguments of every decorator bound to an import from a foreign package.
+pub fn drop_foreign_decorator_args(facts: &mut FileFacts) {
+    let foreign = foreign_decorator_names(&facts.imports);
+    if foreign.is_empty() {
+        return;
+    }
     let is_foreign = |d: &Decorator| {
         // `@ns.Name(...)`: the name is the last segment, the binding is `ns`; not decided.
         let bare = d.name_span.start == d.span.start + 1;
-        bare && foreign.contains(d.name.as_str()) && !ambiguous.contains(d.name.as_str())
+        bare && foreign.contains(d.name.as_str())
     };
     let prune = |decorators: &mut Vec<Decorator>| {
         for d in decorators.iter_mut().filter(|d| is_foreign(d)) {

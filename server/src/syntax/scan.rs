@@ -6,7 +6,7 @@
 //! `TreeCursor` and keeps each node's parent, so no extractor needs `Node::parent` (which
 //! searches down from the root).
 
-use super::ids::kinds;
+use super::ids::{kinds, KindExt};
 use tree_sitter::Node;
 
 /// A node with its parent (`None` for the root).
@@ -35,16 +35,17 @@ impl<'t> Scan<'t> {
         Scan::walk(root, None)
     }
 
-    /// The same lists as [`Scan::of`], found faster: the walk does not descend into a
-    /// subtree whose text holds none of the marks every class, call, `new` expression and
-    /// comment contains (see [`marks`]), such as type annotations, strings and plain
-    /// member accesses. A tree with syntax errors is walked whole (error recovery can
-    /// build a call around a missing `(`).
+    /// What the extractors read of [`Scan::of`]'s lists, found faster: the walk does not
+    /// descend into a subtree whose text holds no mark of a node some extractor reads (see
+    /// [`marks`]): most of a class body, decorators, type annotations, strings. The lists
+    /// hold fewer nodes than the full walk's, never fewer of those the extractors use (a
+    /// test compares the facts of both on every fixture file). A tree with syntax errors is
+    /// walked whole (error recovery can build a call around a missing `(`).
     pub fn of_source(root: Node<'t>, src: &str) -> Scan<'t> {
         if root.has_error() {
             return Scan::of(root);
         }
-        Scan::walk(root, Some(&marks(src.as_bytes())))
+        Scan::walk(root, Some(&marks(root, src)))
     }
 
     fn walk(root: Node<'t>, marks: Option<&[usize]>) -> Scan<'t> {
@@ -92,16 +93,53 @@ impl<'t> Scan<'t> {
     }
 }
 
-/// Byte offsets of what each node the scan collects has in its text: `(` (calls), a
-/// backtick (tagged template calls), `/` (comments) and the starts of `new` and `class`
-/// (keyword boundaries are not checked: a false mark only costs a descent).
-fn marks(src: &[u8]) -> Vec<usize> {
+/// Byte offsets of what the nodes the extractors read have in their text (a false mark
+/// only costs a descent):
+/// - every class: the start of `class`;
+/// - the calls [`super::imports`] reads (`require(..)`, `import(..)`, `jest.mock(..)`,
+///   `vi.mock(..)`): the start of the word `require`, `import`, `jest` or `vi`;
+/// - the calls [`super::wrappers`] reads, inside top-level functions: each `(` and backtick
+///   of a top-level function or variable declaration;
+/// - `new EntitySchema(..)`, if the file mentions `EntitySchema`: the start of `new`;
+/// - comments, if the file holds a suppression: each `/`.
+fn marks(root: Node, src: &str) -> Vec<usize> {
+    let comments = src.contains(super::misc::SUPPRESSION_MARKER);
+    let news = src.contains("EntitySchema");
+    let declarations: Vec<std::ops::Range<usize>> = super::misc::top_level_declarations(root)
+        .filter(|(d, _)| {
+            matches!(
+                d.fast_kind(),
+                "function_declaration" | "lexical_declaration" | "variable_declaration"
+            )
+        })
+        .map(|(d, _)| d.byte_range())
+        .collect();
+    let in_declaration = |i: usize| {
+        let at = declarations.partition_point(|r| r.start <= i);
+        at.checked_sub(1)
+            .and_then(|k| declarations.get(k))
+            .is_some_and(|r| i < r.end)
+    };
+    let bytes = src.as_bytes();
+    let word_at = |i: usize, word: &[u8]| {
+        bytes.get(i..i + word.len()) == Some(word)
+            && !bytes.get(i + word.len()).is_some_and(|&b| is_word_byte(b))
+            && !i
+                .checked_sub(1)
+                .and_then(|p| bytes.get(p))
+                .is_some_and(|&b| is_word_byte(b))
+    };
     let mut out = Vec::new();
-    for (i, &b) in src.iter().enumerate() {
+    for (i, &b) in bytes.iter().enumerate() {
         let mark = match b {
-            b'(' | b'`' | b'/' => true,
-            b'n' => src.get(i..i + 3) == Some(b"new"),
-            b'c' => src.get(i..i + 5) == Some(b"class"),
+            b'(' | b'`' => in_declaration(i),
+            b'/' => comments,
+            b'n' => news && src.as_bytes().get(i..i + 3) == Some(b"new"),
+            b'c' => bytes.get(i..i + 5) == Some(b"class"),
+            b'r' => word_at(i, b"require"),
+            b'i' => word_at(i, b"import"),
+            b'j' => word_at(i, b"jest"),
+            b'v' => word_at(i, b"vi"),
             _ => false,
         };
         if mark {
@@ -109,6 +147,11 @@ fn marks(src: &[u8]) -> Vec<usize> {
         }
     }
     out
+}
+
+/// Bytes of identifiers (every byte of a non-ASCII character counts).
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
 }
 
 /// Whether a sorted list of offsets has one in `start..end`.
@@ -153,34 +196,18 @@ mod tests {
         );
     }
 
-    fn lists(scan: &Scan) -> Vec<Vec<(usize, usize, Option<usize>)>> {
-        let with_parent = |v: &[WithParent]| {
-            v.iter()
-                .map(|w| {
-                    (
-                        w.node.start_byte(),
-                        w.node.end_byte(),
-                        w.parent.map(|p| p.id()),
-                    )
-                })
-                .collect::<Vec<_>>()
-        };
-        let plain = |v: &[Node]| {
-            v.iter()
-                .map(|n| (n.start_byte(), n.end_byte(), None))
-                .collect::<Vec<_>>()
-        };
-        vec![
-            with_parent(&scan.top_classes),
-            plain(&scan.all_classes),
-            with_parent(&scan.calls),
-            with_parent(&scan.news),
-            plain(&scan.comments),
-        ]
+    /// The facts of `src` extracted with the full walk and with the pruned one.
+    fn full_and_pruned(src: &str) -> (crate::syntax::FileFacts, crate::syntax::FileFacts) {
+        let tree = crate::syntax::new_parser().parse(src, None).unwrap();
+        let root = tree.root_node();
+        (
+            crate::syntax::extract_with(root, src, &Scan::of(root)),
+            crate::syntax::extract_with(root, src, &Scan::of_source(root, src)),
+        )
     }
 
     #[test]
-    fn the_pruned_walk_finds_what_the_full_walk_finds() {
+    fn the_pruned_walk_gives_the_facts_of_the_full_walk() {
         let sources = [
             "// one\nexport class A { m() { return class B {}; } }\n\
              const x = new S(f(1)); /* two */ let u: unique /* three */ symbol;",
@@ -190,18 +217,21 @@ mod tests {
             "import { a } from '../a'; export const o = { k: [1, 'two', `t${f()}`] } as const;",
             "let e = class extends Base {}; const r = a.b.c.d; if (x) { g(); } else { h\n(); }",
             "function f(this: X, ...r: number[]): asserts r is Y { return (a ?? b)!; }",
+            "const x = require('x'); class A { m() { const y = require('y'); import('z'); } }\n\
+             jest.mock('../a'); describe('d', () => { vi.mock('b'); (jest).doMock('c'); });",
+            "export function Col(o?: any) { return (t: any, k: string) => { Column(o)(t, k); }; }\n\
+             export const Idx = (o: any) => (t: any) => apply(t, o); class K { m() { f(); } }",
+            "// typeorm-lsp-ignore IDX001\nexport const S = new EntitySchema({ name: 'u' });\n\
+             class B { m() { return new EntitySchema({ name: 'v' }); } }",
         ];
         for src in sources {
-            let tree = crate::syntax::new_parser().parse(src, None).unwrap();
-            assert!(!tree.root_node().has_error(), "{src}");
-            let full = Scan::of(tree.root_node());
-            let pruned = Scan::of_source(tree.root_node(), src);
-            assert_eq!(lists(&full), lists(&pruned), "{src}");
+            let (full, pruned) = full_and_pruned(src);
+            assert_eq!(full, pruned, "{src}");
         }
     }
 
     #[test]
-    fn the_pruned_walk_matches_on_every_fixture_file() {
+    fn the_pruned_walk_gives_the_same_facts_on_every_fixture_file() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
         let mut stack = vec![root];
         let mut seen = 0;
@@ -216,10 +246,8 @@ mod tests {
                     continue;
                 }
                 let src = std::fs::read_to_string(&path).unwrap_or_default();
-                let tree = crate::syntax::new_parser().parse(&src, None).unwrap();
-                let full = Scan::of(tree.root_node());
-                let pruned = Scan::of_source(tree.root_node(), &src);
-                assert_eq!(lists(&full), lists(&pruned), "{}", path.display());
+                let (full, pruned) = full_and_pruned(&src);
+                assert_eq!(full, pruned, "{}", path.display());
                 seen += 1;
             }
         }
@@ -228,12 +256,15 @@ mod tests {
 
     #[test]
     fn marks_are_sorted_and_found_in_ranges() {
-        let m = marks(b"a(b) new x // c class");
-        assert_eq!(m, [1, 5, 11, 12, 16]);
-        assert!(holds_mark(&m, 0, 2));
-        assert!(!holds_mark(&m, 2, 5));
-        assert!(holds_mark(&m, 16, 21));
-        assert!(!holds_mark(&m, 17, 21));
+        let src = "const v = f(1); class A { m() { g(); require('x'); } } // n";
+        let tree = crate::syntax::new_parser().parse(src, None).unwrap();
+        let m = marks(tree.root_node(), src);
+        // `(` of the top-level declaration, `class`, `require`; not `(` in the class
+        assert_eq!(m, [11, 16, 37]);
+        assert!(holds_mark(&m, 0, 12));
+        assert!(!holds_mark(&m, 12, 16));
+        assert!(holds_mark(&m, 37, 44));
+        assert!(!holds_mark(&m, 38, 44));
     }
 
     #[test]

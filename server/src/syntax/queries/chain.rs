@@ -14,7 +14,7 @@ use crate::syntax::value::{call_args, first_named, member_path, named_iter};
 use tree_sitter::Node;
 
 /// Methods whose calls are query sites on a repository, manager, data source or runner.
-const QUERY_METHODS: &[&str] = &[
+pub(super) const QUERY_METHODS: &[&str] = &[
     "find",
     "findOne",
     "findBy",

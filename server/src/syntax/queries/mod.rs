@@ -14,6 +14,7 @@
 
 mod chain;
 mod consts;
+mod gate;
 mod options;
 mod receivers;
 #[cfg(test)]
@@ -36,6 +37,14 @@ pub fn extract_queries(root: Node, src: &str, facts: &mut FileFacts) {
 
 /// [`extract_queries`] with the classes of the file already found.
 pub fn queries_from_scan(root: Node, scan: &super::scan::Scan, src: &str, facts: &mut FileFacts) {
+    if !gate::may_hold_query_sites(src) {
+        return;
+    }
+    walk_queries(root, scan, src, facts);
+}
+
+/// The walk itself, without the word gate (which must not change what it finds).
+fn walk_queries(root: Node, scan: &super::scan::Scan, src: &str, facts: &mut FileFacts) {
     let mut ex = Extractor::new(src);
     ex.prepass(root, &scan.all_classes);
     ex.walk(root);

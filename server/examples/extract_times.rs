@@ -1,0 +1,50 @@
+//! Parse against fact extraction, file by file on one thread, so that a profile of this
+//! process shows extraction apart from the parse and the rest of `check`:
+//! `cargo run --release --example extract_times -- DIR [ROUNDS]`.
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+use std::time::{Duration, Instant};
+use typeorm_lsp::config::Config;
+
+fn main() {
+    typeorm_lsp::alloc::configure(typeorm_lsp::alloc::Purge::Never);
+    let Some(root) = std::env::args().nth(1) else {
+        eprintln!("usage: extract_times DIR [ROUNDS]");
+        std::process::exit(2);
+    };
+    let rounds: usize = std::env::args()
+        .nth(2)
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(1);
+    let root = std::fs::canonicalize(root).expect("DIR exists");
+    let paths = typeorm_lsp::discover::discover(&root, &Config::default());
+    let texts: Vec<String> = paths
+        .iter()
+        .filter_map(|p| typeorm_lsp::workspace::read_source(p).ok())
+        .collect();
+    let mut parser = typeorm_lsp::syntax::new_parser();
+    let (mut parse, mut extract) = (Duration::ZERO, Duration::ZERO);
+    let mut kept = 0usize;
+    for _ in 0..rounds {
+        for text in &texts {
+            let t = Instant::now();
+            let Some(tree) = parser.parse(text, None) else {
+                continue;
+            };
+            parse += t.elapsed();
+            let t = Instant::now();
+            let facts = typeorm_lsp::syntax::extract(&tree, text);
+            extract += t.elapsed();
+            kept += facts.classes.len() + facts.query_calls.len();
+        }
+    }
+    println!(
+        "{} files x {rounds}: parse {:.0} ms, extract {:.0} ms = {:.2}x the parse ({kept})",
+        texts.len(),
+        parse.as_secs_f64() * 1e3,
+        extract.as_secs_f64() * 1e3,
+        extract.as_secs_f64() / parse.as_secs_f64().max(1e-9)
+    );
+}

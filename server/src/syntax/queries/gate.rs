@@ -1,0 +1,188 @@
+//! Whether a file can hold a query site at all, decided from its words before the tree
+//! walk: most files of a workspace (DTOs, entities, modules) hold none, and walking their
+//! decorators and class bodies for nothing cost about a third of fact extraction.
+//!
+//! Every record of the walk needs a word written in the file: a query call needs its
+//! method name ([`QUERY_METHODS`]), a QueryBuilder chain starts at `createQueryBuilder`,
+//! and DataSource options need the name of the call, class or type that marks them
+//! (`createConnection`, `forRoot`, `forRootAsync`, `registerAs`, `DataSource`, `Connection`,
+//! `createTypeOrmOptions`, an options type name) or, for objects known by their shape
+//! (`export default {...}`, `module.exports = {...}`), an options key such as `entities`.
+//! The walk compares whole identifier or key texts, so a word counts only as a whole token
+//! (`updatedAt` is not `update`). A string key can be written with escapes
+//! (`'ent\\ities'`): a backslash anywhere counts as any key. `export` followed by a
+//! comment counts as `export default`.
+
+use super::chain::QUERY_METHODS;
+
+/// Words (besides [`QUERY_METHODS`]) that start a QueryBuilder chain or mark options.
+const MARK_WORDS: &[&str] = &[
+    "createQueryBuilder",
+    "createConnection",
+    "forRoot",
+    "forRootAsync",
+    "registerAs",
+    "createTypeOrmOptions",
+    "DataSource",
+    "Connection",
+    "DataSourceOptions",
+    "TypeOrmModuleOptions",
+];
+
+/// The keys that make an untyped object look like options (`looks_like_options`).
+const SHAPE_KEYS: &[&str] = &["entities", "migrations", "synchronize", "autoLoadEntities"];
+
+/// `false` only when the query walk of this file would record nothing.
+pub fn may_hold_query_sites(src: &str) -> bool {
+    let bytes = src.as_bytes();
+    let (mut export_default, mut exports, mut shape) = (false, false, false);
+    // Whether the last word was `export` with only blanks (or maybe a comment) since.
+    let mut after_export = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if !is_word_byte(b) {
+            match b {
+                b'\\' => shape = true,
+                // a comment after `export` may hide the `default` after it: count it
+                b'/' => export_default |= after_export,
+                _ if b.is_ascii_whitespace() => {}
+                _ => after_export = false,
+            }
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && is_word_byte(bytes[i]) {
+            i += 1;
+        }
+        // A word of ASCII letters only can be a mark; the rest are skipped cheaply.
+        let Some(word) = src.get(start..i) else {
+            continue;
+        };
+        if QUERY_METHODS.contains(&word)
+            || MARK_WORDS.contains(&word)
+            || word.ends_with("ConnectionOptions")
+            || word.ends_with("DataSourceOptions")
+        {
+            return true;
+        }
+        match word {
+            "default" if after_export => export_default = true,
+            "exports" => exports = true,
+            w if SHAPE_KEYS.contains(&w) => shape = true,
+            _ => {}
+        }
+        after_export = word == "export";
+    }
+    shape && (export_default || exports)
+}
+
+/// Bytes of identifiers: ASCII letters, digits, `_`, `$`, and every byte of a non-ASCII
+/// character (so a word never ends inside one).
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::facts::FileFacts;
+
+    /// The query facts of `src` with the gate and with the walk always run.
+    fn gated_and_walked(src: &str) -> (FileFacts, FileFacts) {
+        let tree = crate::syntax::new_parser().parse(src, None).unwrap();
+        let root = tree.root_node();
+        let scan = crate::syntax::scan::Scan::of_source(root, src);
+        let (mut gated, mut walked) = (FileFacts::default(), FileFacts::default());
+        super::super::queries_from_scan(root, &scan, src, &mut gated);
+        super::super::walk_queries(root, &scan, src, &mut walked);
+        (gated, walked)
+    }
+
+    fn assert_same(src: &str, what: &str) {
+        let (gated, walked) = gated_and_walked(src);
+        assert_eq!(gated.query_calls, walked.query_calls, "{what}");
+        assert_eq!(gated.query_builders, walked.query_builders, "{what}");
+        assert_eq!(gated.orm_options, walked.orm_options, "{what}");
+    }
+
+    #[test]
+    fn the_gate_changes_nothing_on_any_fixture_file() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
+        let mut stack = vec![root];
+        let (mut seen, mut skipped) = (0, 0);
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "ts") {
+                    let src = std::fs::read_to_string(&path).unwrap_or_default();
+                    assert_same(&src, &path.display().to_string());
+                    seen += 1;
+                    skipped += usize::from(!may_hold_query_sites(&src));
+                }
+            }
+        }
+        assert!(seen > 10, "fixtures found: {seen}");
+        assert!(skipped > 0 && skipped < seen, "{skipped} of {seen} skipped");
+    }
+
+    /// Every snippet of the query extraction tests (their raw strings), gated or not.
+    #[test]
+    fn the_gate_changes_nothing_on_the_query_test_snippets() {
+        let tests = include_str!("tests.rs");
+        let mut snippets = 0;
+        for piece in tests.split("r#\"").skip(1) {
+            let Some((src, _)) = piece.split_once("\"#") else {
+                continue;
+            };
+            assert_same(src, src);
+            assert!(may_hold_query_sites(src), "{src}");
+            snippets += 1;
+        }
+        assert!(snippets > 20, "snippets: {snippets}");
+    }
+
+    #[test]
+    fn files_without_marks_are_skipped() {
+        let entity = "import { Entity, Column, UpdateDateColumn } from 'typeorm';\n\
+                      import { Base } from '../entities/base';\n\
+                      @Entity() export class User extends Base {\n\
+                      @Column({ default: () => 'now()' }) updatedAt: Date;\n\
+                      @UpdateDateColumn() deletedAt: Date; findings: string[]; }";
+        assert!(!may_hold_query_sites(entity));
+        assert_same(entity, entity);
+    }
+
+    #[test]
+    fn each_kind_of_record_has_its_mark() {
+        let cases = [
+            "class A { m() { return User.find(); } }",
+            "const qb = ds.createQueryBuilder('u');",
+            "export const ds = new DataSource({ type: 'postgres' });",
+            "const o: PostgresConnectionOptions = { type: 'postgres' };",
+            "export default { type: 'postgres', entities: [] };",
+            "module.exports = { type: 'postgres', synchronize: true };",
+            "export default { 'type': 'postgres', 'ent\\ities': [] };",
+            "x = repo.query`select 1`;",
+        ];
+        for src in cases {
+            assert!(may_hold_query_sites(src), "{src}");
+            let (gated, _) = gated_and_walked(src);
+            let records =
+                gated.query_calls.len() + gated.query_builders.len() + gated.orm_options.len();
+            assert!(records > 0, "{src}");
+            assert_same(src, src);
+        }
+        assert!(may_hold_query_sites(
+            "export /* options */ default { type: 'mysql', migrations: [] };"
+        ));
+        // shape keys without an `export default` or `module.exports` are no options
+        assert!(!may_hold_query_sites(
+            "import { A } from '../entities/a'; const x = { type: 1, entities: [] };\n\
+             export const d = { default: 1 }; export class B {}"
+        ));
+    }
+}
