@@ -1493,7 +1493,7 @@ fn column_name_function(f: &Value, property: &str) -> Option<String> {
     };
     fn eval(v: &Value, param: Option<&str>, property: &str) -> Option<String> {
         match v {
-            Value::Str(s) => Some(s.clone()),
+            Value::Str(s) => Some(s.to_string()),
             Value::Member(m) => {
                 let (object, field) = m.split_once('.')?;
                 (Some(object) == param && matches!(field, "propertyName" | "propertyPath"))
@@ -1505,7 +1505,7 @@ fn column_name_function(f: &Value, property: &str) -> Option<String> {
             _ => None,
         }
     }
-    eval(&body.value, params.first().map(String::as_str), property)
+    eval(&body.value, params.first().map(|p| p.as_str()), property)
 }
 
 fn plain_col(name: &str, ty: &str, default: Option<&str>) -> Col {
