@@ -512,7 +512,7 @@ impl Builder<'_> {
     /// workspace: string members by value, numeric ones by number, as TypeORM lists them).
     fn enum_list(&self, v: &Value) -> Option<Vec<String>> {
         let literal = |v: &Value| match v {
-            Value::Str(s) => Some(s.clone()),
+            Value::Str(s) => Some(s.to_string()),
             Value::Num(n) => Some(js_number(*n)),
             _ => None,
         };
@@ -905,7 +905,7 @@ impl Builder<'_> {
                         length: rc.column.length.clone(),
                         enum_values: rc.column.enum_values.clone(),
                     },
-                    property: prop.name.clone(),
+                    property: prop.name.to_string(),
                     fk: Some(PendingFk {
                         key: format!("{class_index}.{}", prop.name),
                         one_to_one: false,
@@ -1039,7 +1039,7 @@ impl Builder<'_> {
             generated,
             length: opt("length").and_then(|v| match v {
                 Value::Num(n) => Some(js_number(*n)),
-                Value::Str(s) if !s.is_empty() => Some(s.clone()),
+                Value::Str(s) if !s.is_empty() => Some(s.to_string()),
                 _ => None,
             }),
             enum_values: opt("enum").and_then(|v| self.enum_list(v)),
@@ -1234,7 +1234,7 @@ impl Builder<'_> {
             .and_then(|c| c.get("length"))
             .and_then(|l| match &l.value {
                 Value::Num(n) => Some(js_number(*n)),
-                Value::Str(s) => Some(s.clone()),
+                Value::Str(s) => Some(s.to_string()),
                 _ => None,
             });
         Some((name, normalize_type(ty), length))
@@ -1529,7 +1529,7 @@ fn column_name_function(f: &Value, property: &str) -> Option<String> {
     };
     fn eval(v: &Value, param: Option<&str>, property: &str) -> Option<String> {
         match v {
-            Value::Str(s) => Some(s.clone()),
+            Value::Str(s) => Some(s.to_string()),
             Value::Member(m) => {
                 let (object, field) = m.split_once('.')?;
                 (Some(object) == param && matches!(field, "propertyName" | "propertyPath"))
@@ -1541,7 +1541,7 @@ fn column_name_function(f: &Value, property: &str) -> Option<String> {
             _ => None,
         }
     }
-    eval(&body.value, params.first().map(String::as_str), property)
+    eval(&body.value, params.first().map(|p| p.as_str()), property)
 }
 
 fn plain_col(name: &str, ty: &str, default: Option<&str>) -> Col {
@@ -1709,7 +1709,7 @@ fn sql_default(v: &Value, is_array: bool) -> Option<String> {
             let parts: Vec<String> = items
                 .iter()
                 .map(|i| match &i.value {
-                    Value::Str(s) => s.clone(),
+                    Value::Str(s) => s.to_string(),
                     Value::Num(n) => js_number(*n),
                     Value::Bool(b) => b.to_string(),
                     _ => String::new(),
