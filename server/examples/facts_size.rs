@@ -46,7 +46,7 @@ fn main() {
                             .flat_map(|p| &p.decorators),
                     );
                 for d in all {
-                    *decorators.entry(d.name.clone()).or_default() += size(d);
+                    *decorators.entry(d.name.to_string()).or_default() += size(d);
                 }
                 *fields.entry("  class property types").or_default() += c
                     .properties

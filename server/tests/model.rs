@@ -14,7 +14,7 @@ fn describe(ws: &Workspace) -> String {
         let base: Vec<String> = e
             .ancestors
             .iter()
-            .filter_map(|a| ws.model.class(*a).map(|c| c.name.clone()))
+            .filter_map(|a| ws.model.class(*a).map(|c| c.name.to_string()))
             .collect();
         let _ = writeln!(
             out,

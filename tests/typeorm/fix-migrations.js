@@ -116,7 +116,7 @@ async function main() {
       const existing = new Set(fs.readdirSync(migrationsDir));
       // The schema before the last own migration, to check that migration's own down().
       const lastOwn = [...existing].sort().pop();
-      step(["own", "0", copy, JSON.stringify(db), [...existing].filter((f) => f !== lastOwn).join(",")]);
+      const first = step(["own", "0", copy, JSON.stringify(db), [...existing].filter((f) => f !== lastOwn).join(",")]);
       const schemaBeforeLastOwn = await snapshot(db);
       const before = step(["own", "0", copy, JSON.stringify(db), [...existing].join(",")]);
       const schemaBefore = await snapshot(db);
@@ -168,7 +168,7 @@ async function main() {
       const ownNotRestored = ownDiff.filter((d) => !reordered.includes(d));
       return {
         ownRan: before.ran.length,
-        ownFailedInTransaction: before.failedInTransaction || null,
+        ownFailedInTransaction: first.failedInTransaction || before.failedInTransaction || null,
         pendingBefore: before.pending,
         created: created.length,
         ran: after.ran.length,

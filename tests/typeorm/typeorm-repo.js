@@ -37,17 +37,22 @@ async function main() {
   const { schemaOf } = require("./schema");
   const { compareSchemas } = require("./compare");
   const folders = entityFolders(path.join(checkout, "test"), []).filter((f) => !filter || f.includes(filter)).sort();
-  const total = { folders: folders.length, equal: 0, counted: 0, differences: [], notRun: [], skippedTables: 0 };
+  const total = { folders: folders.length, equal: 0, counted: 0, differences: [], notRun: [], skippedTables: 0, failedFiles: [] };
   try {
     for (const original of folders) {
       const rel = path.relative(checkout, original);
       const folder = path.join(scratch, rel);
-      fs.cpSync(original, folder, { recursive: true });
+      // The test's folder comes along (entities import `../transformer`, `../model`), but
+      // the workspace is the entity folder alone.
+      const parent = path.dirname(original);
+      const copied = fs.readdirSync(parent).length <= 50 ? parent : original;
+      const copy = path.join(scratch, path.relative(checkout, copied));
+      fs.cpSync(copied, copy, { recursive: true });
       fs.writeFileSync(path.join(folder, "typeorm-lsp.json"), "{}\n");
       try {
         await compareFolder(bin, folder, rel, total, schemaOf, compareSchemas);
       } finally {
-        fs.rmSync(folder, { recursive: true, force: true });
+        fs.rmSync(copy, { recursive: true, force: true });
       }
     }
   } finally {
@@ -77,6 +82,7 @@ async function compareFolder(bin, folder, rel, total, schemaOf, compareSchemas) 
       return;
     }
     const r = compareSchemas(ours, theirs, rel);
+    for (const f of r.failed || []) total.failedFiles.push(`${rel}/${f.file}: ${f.error}`);
     total.equal += r.equal;
     total.counted += r.counted;
     total.skippedTables += r.skipped.length;
@@ -91,7 +97,8 @@ function report(total, asJson) {
   }
   process.stdout.write(
     `typeorm: ${total.equal}/${total.counted} tables equal to TypeORM's in ${total.folders} entity folders ` +
-      `(${total.skippedTables} tables of entities TypeORM refuses for postgres not counted; ${total.notRun.length} folders not run)\n`
+      `(${total.skippedTables} tables of entities TypeORM refuses for postgres not counted; ${total.notRun.length} folders not run; ` +
+      `${total.failedFiles.length} files TypeORM could not load)\n`
   );
   for (const d of total.differences) process.stdout.write("  " + d + "\n");
   for (const n of total.notRun) process.stdout.write(`  not run: ${n.folder}: ${n.error}\n`);

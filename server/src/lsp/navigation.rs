@@ -222,9 +222,9 @@ fn class_symbol(entity: Option<&Entity>, class: &ClassFact) -> Symbol {
             let detail = entity
                 .and_then(|e| e.column(&p.name))
                 .map(|c| c.db_name.clone())
-                .or_else(|| p.type_ann.as_ref().map(|t| t.text.clone()));
+                .or_else(|| p.type_ann.as_ref().map(|t| t.text.to_string()));
             Symbol {
-                name: p.name.clone(),
+                name: p.name.to_string(),
                 kind,
                 detail,
                 span: p.span.clone(),
@@ -234,7 +234,7 @@ fn class_symbol(entity: Option<&Entity>, class: &ClassFact) -> Symbol {
         })
         .collect();
     children.extend(class.methods.iter().map(|m| Symbol {
-        name: m.name.clone(),
+        name: m.name.to_string(),
         kind: SymbolKind::Method,
         detail: None,
         span: m.span.clone(),
@@ -243,7 +243,7 @@ fn class_symbol(entity: Option<&Entity>, class: &ClassFact) -> Symbol {
     }));
     children.sort_by_key(|s| s.span.start);
     Symbol {
-        name: class.name.clone(),
+        name: class.name.to_string(),
         kind: if entity.is_some() {
             SymbolKind::Entity
         } else {

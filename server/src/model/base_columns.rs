@@ -32,7 +32,7 @@ pub fn detect(files: &[Arc<SourceFile>], config: &Config) -> BaseColumns {
                 .any(|d| config.alias_target(&d.name) == decorator)
         });
         if let (Some(only), None) = (carrying.next(), carrying.next()) {
-            *name = only.name.clone();
+            *name = only.name.to_string();
         }
     }
     out

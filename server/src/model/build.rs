@@ -251,7 +251,7 @@ fn reindex(model: &mut Model) {
         };
         for (schema, i) in file.facts.entity_schemas.iter().zip(indexes) {
             if let Some(var) = &schema.variable {
-                by_name.entry(var.clone()).or_default().push(i);
+                by_name.entry(var.to_string()).or_default().push(i);
             }
         }
     }
@@ -344,7 +344,7 @@ impl<'a> Ctx<'a> {
                     current = parent;
                 }
                 Some(_) => return (chain, None),
-                None => return (chain, Some(name)),
+                None => return (chain, Some(name.to_string())),
             }
         }
         (chain, None)
@@ -452,7 +452,7 @@ impl<'a> Ctx<'a> {
         relations.shrink_to_fit();
         indexes.shrink_to_fit();
         Entity {
-            name: class.name.clone(),
+            name: class.name.to_string(),
             file: fi,
             class: Some(ci),
             name_span: class.name_span.clone(),

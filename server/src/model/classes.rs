@@ -22,7 +22,7 @@ impl ClassIndex {
         for (fi, file) in files.iter().enumerate() {
             for (ci, class) in file.facts.classes.iter().enumerate() {
                 by_name
-                    .entry(class.name.clone())
+                    .entry(class.name.to_string())
                     .or_default()
                     .push(ClassRef {
                         file: fi,

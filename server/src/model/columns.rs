@@ -55,7 +55,7 @@ pub fn column(
     let mut embedded = None;
     for arg in &dec.args {
         match &arg.value {
-            Value::Str(s) => db_type = Some(s.to_lowercase()),
+            Value::Str(s) => db_type = Some(s.as_str().to_lowercase()),
             Value::Arrow { .. } => embedded = arg.value.type_target().map(str::to_string),
             v if v.as_object().is_some() => options = Some(&arg.value),
             Value::Ident(_) | Value::Member(_) | Value::Call { .. } => {
@@ -79,7 +79,7 @@ pub fn column(
             Some("increment") | Some("identity") | None => db_type
                 .filter(|t| t != "increment" && t != "identity")
                 .or(Some("integer".into())),
-            Some(other) => Some(other.to_string()),
+            Some(other) => Some(other.into()),
         };
     }
     let explicit_name = options
@@ -104,7 +104,7 @@ pub fn column(
         .and_then(|a| a.value.type_target())
         .map(str::to_string);
     Some(Column {
-        property: prop.name.clone(),
+        property: prop.name.to_string(),
         db_name: explicit_name
             .unwrap_or_else(|| naming::column_name(&prop.name, config.naming_strategy)),
         kind,
@@ -148,12 +148,12 @@ pub fn relation(
                 } else if let Value::Str(s) = &body.value {
                     // `() => 'users'`: TypeORM calls the function and takes the string
                     // it returns as the inverse property path.
-                    inverse = Some(s.clone());
+                    inverse = Some(s.to_string());
                     inverse_span = Some(body.span.clone());
                 }
             }
             Value::Str(s) => {
-                inverse = Some(s.clone());
+                inverse = Some(s.to_string());
                 inverse_span = Some(arg.span.clone());
             }
             _ => options = Some(&arg.value),
@@ -183,7 +183,7 @@ pub fn relation(
             .and_then(|v| v.value.as_bool())
     };
     Some(Relation {
-        property: prop.name.clone(),
+        property: prop.name.to_string(),
         kind,
         target,
         target_class: None,

@@ -80,7 +80,7 @@ fn read(d: &Decorator, kind: IndexKind, origin: Origin) -> RawIndex {
     let mut saw_fields = false;
     for (position, arg) in d.args.iter().enumerate() {
         match &arg.value {
-            Value::Str(s) if raw.name.is_none() && !saw_fields => raw.name = Some(s.clone()),
+            Value::Str(s) if raw.name.is_none() && !saw_fields => raw.name = Some(s.to_string()),
             Value::Array(items) => {
                 saw_fields = true;
                 for item in items {
@@ -151,7 +151,7 @@ fn read_function_fields(body: &Value, raw: &mut RawIndex) {
         }
         Value::Object(props) => {
             for p in props {
-                raw.fields.push(p.key.clone());
+                raw.fields.push(p.key.to_string());
             }
         }
         _ => raw.unreadable = true,

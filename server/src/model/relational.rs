@@ -97,7 +97,11 @@ pub struct UniqueConstraint {
 /// The schema of every table entity of the model, tables sorted by name, their parts by
 /// name (column order is TypeORM's declaration order, which depends on load order).
 pub fn schema(model: &Model, config: &Config) -> Schema {
-    let b = Builder { model, config };
+    let b = Builder {
+        model,
+        config,
+        relation_depth: std::cell::Cell::new(0),
+    };
     let mut tables: Vec<Table> = Vec::new();
     for e in &model.entities {
         if !matches!(e.kind, EntityKind::Table | EntityKind::Schema) {
@@ -146,7 +150,15 @@ pub fn constraint_name(
 struct Builder<'a> {
     model: &'a Model,
     config: &'a Config,
+    /// How many [`Builder::relation_columns`] are under way: a relation inside an embedded
+    /// class that points back at the entity embedding it (TypeORM's test of issue 6977)
+    /// would otherwise expand that entity's columns forever.
+    relation_depth: std::cell::Cell<usize>,
 }
+
+/// Nested relation expansions beyond this add nothing: only the target's primary key is
+/// read, and a key is never a relation inside an embedded class of the target.
+const MAX_RELATION_DEPTH: usize = 4;
 
 /// A column of an entity with what the schema needs beyond the model's [`Column`].
 struct Col {
@@ -161,6 +173,8 @@ struct Col {
 struct PendingFk {
     /// The relation's path (`billing.country`): columns of one key share it.
     key: String,
+    /// A one-to-one's key, which also gets its `REL_` unique constraint.
+    one_to_one: bool,
     referenced_table: String,
     referenced_column: String,
     on_delete: String,
@@ -278,6 +292,12 @@ impl Builder<'_> {
                 continue;
             };
             let columns: Vec<String> = list.iter().map(|(c, _)| c.clone()).collect();
+            if first.one_to_one {
+                uniques.push(UniqueConstraint {
+                    name: constraint_name("REL_", 26, &e.table, &columns, None),
+                    columns: columns.clone(),
+                });
+            }
             foreign_keys.push(ForeignKey {
                 name: constraint_name("FK_", 27, &e.table, &columns, None),
                 referenced_table: first.referenced_table.clone(),
@@ -378,7 +398,13 @@ impl Builder<'_> {
                         on_update: option_str(options, "onUpdate").unwrap_or("NO ACTION".into()),
                     });
                 }
-                if r.kind == RelationKind::OneToOne {
+                // A one-to-one whose join columns are all primary (`@PrimaryColumn() userId`
+                // under `@JoinColumn()`) is unique already: TypeORM's
+                // RelationJoinColumnBuilder adds no `REL_` constraint.
+                let all_primary = fk_columns
+                    .iter()
+                    .all(|n| cols.iter().any(|c| &c.column.name == n && c.column.primary));
+                if r.kind == RelationKind::OneToOne && !all_primary {
                     uniques.push(UniqueConstraint {
                         name: constraint_name("REL_", 26, &e.table, &fk_columns, None),
                         columns: fk_columns,
@@ -486,7 +512,7 @@ impl Builder<'_> {
     /// workspace: string members by value, numeric ones by number, as TypeORM lists them).
     fn enum_list(&self, v: &Value) -> Option<Vec<String>> {
         let literal = |v: &Value| match v {
-            Value::Str(s) => Some(s.clone()),
+            Value::Str(s) => Some(s.to_string()),
             Value::Num(n) => Some(js_number(*n)),
             _ => None,
         };
@@ -600,6 +626,29 @@ impl Builder<'_> {
             }
         }
         None
+    }
+
+    /// An array default whose items name enum members, with the members' values
+    /// (`default: [Role.Player]` of an enum array column is `'{PLAYER}'`).
+    fn enum_members_in_array(&self, v: &Value) -> Option<Value> {
+        let Value::Array(items) = v else {
+            return None;
+        };
+        if !items.iter().any(|i| matches!(i.value, Value::Member(_))) {
+            return None;
+        }
+        Some(Value::Array(
+            items
+                .iter()
+                .map(|i| {
+                    let mut item = i.clone();
+                    if let Some(value) = self.enum_member(&i.value) {
+                        item.value = value;
+                    }
+                    item
+                })
+                .collect(),
+        ))
     }
 
     /// The value of an exported `const` of another file of the workspace that a default
@@ -722,7 +771,13 @@ impl Builder<'_> {
             .model
             .decorator_at(&r.origin)
             .and_then(relation_options);
+        let depth = self.relation_depth.get();
+        if depth >= MAX_RELATION_DEPTH {
+            return Vec::new();
+        }
+        self.relation_depth.set(depth + 1);
         let target_cols = self.columns_of(target, false);
+        self.relation_depth.set(depth);
         target_cols
             .iter()
             .filter(|c| c.column.primary)
@@ -748,6 +803,7 @@ impl Builder<'_> {
                     property: r.property.clone(),
                     fk: Some(PendingFk {
                         key: key.to_string(),
+                        one_to_one: r.kind == RelationKind::OneToOne,
                         referenced_table: target.table.clone(),
                         referenced_column: rc.column.name.clone(),
                         on_delete: option_str(options, "onDelete").unwrap_or("NO ACTION".into()),
@@ -823,10 +879,23 @@ impl Builder<'_> {
                 .into_iter()
                 .filter(|c| c.column.primary)
                 .collect();
+            // `@JoinColumn({ name: 'parent_id' })` beside `@TreeParent()` names the key of a
+            // single-column primary key.
+            let join_name = prop
+                .decorators
+                .iter()
+                .find(|d| canon(self.config, &d.name) == "JoinColumn")
+                .and_then(|d| d.arg(0))
+                .and_then(|a| a.value.get("name"))
+                .and_then(|n| n.value.as_str())
+                .filter(|_| primaries.len() == 1)
+                .map(str::to_string);
             for rc in primaries {
                 out.push(Col {
                     column: TableColumn {
-                        name: naming::join_column_name(&prop.name, &rc.property, self.strategy()),
+                        name: join_name.clone().unwrap_or_else(|| {
+                            naming::join_column_name(&prop.name, &rc.property, self.strategy())
+                        }),
                         db_type: rc.column.db_type.clone(),
                         array: false,
                         nullable: true,
@@ -836,9 +905,10 @@ impl Builder<'_> {
                         length: rc.column.length.clone(),
                         enum_values: rc.column.enum_values.clone(),
                     },
-                    property: prop.name.clone(),
+                    property: prop.name.to_string(),
                     fk: Some(PendingFk {
                         key: format!("{class_index}.{}", prop.name),
+                        one_to_one: false,
                         referenced_table: e.table.clone(),
                         referenced_column: rc.column.name.clone(),
                         on_delete: option_str(options, "onDelete").unwrap_or("NO ACTION".into()),
@@ -900,6 +970,29 @@ impl Builder<'_> {
                 None => None,
             };
         }
+        // `@Generated('uuid')` next to the column decorator: TypeORM's metadata builder makes
+        // the column generated and, for `uuid` and `rowid`, sets its type.
+        if let Some(strategy) = self.generated_decorator(&c.origin) {
+            match strategy.as_str() {
+                "uuid" => ty = Some("uuid".into()),
+                "rowid" => ty = Some("int".into()),
+                _ => {}
+            }
+            generated = Some(strategy);
+        }
+        // `type: Number` (`String`, `Boolean`, `Date`): the constructor, as `EntitySchema`
+        // columns often name it.
+        if ty.is_none() {
+            let constructor = opt("type").or_else(|| {
+                decorator
+                    .and_then(|d| d.arg(0))
+                    .map(|a| &a.value)
+                    .filter(|v| matches!(v, Value::Ident(_)))
+            });
+            if let Some(Value::Ident(name)) = constructor {
+                ty = inferred_type(name);
+            }
+        }
         let ty = ty
             .or_else(|| {
                 if opt("enum").is_some() {
@@ -917,7 +1010,10 @@ impl Builder<'_> {
                 Some("now()".into())
             }
             _ => opt("default").and_then(|v| {
-                let member = self.enum_member(v).or_else(|| self.imported_const(v));
+                let member = self
+                    .enum_member(v)
+                    .or_else(|| self.imported_const(v))
+                    .or_else(|| self.enum_members_in_array(v));
                 let v = member.as_ref().unwrap_or(v);
                 sql_default(v, c.is_array)
             }),
@@ -943,7 +1039,7 @@ impl Builder<'_> {
             generated,
             length: opt("length").and_then(|v| match v {
                 Value::Num(n) => Some(js_number(*n)),
-                Value::Str(s) if !s.is_empty() => Some(s.clone()),
+                Value::Str(s) if !s.is_empty() => Some(s.to_string()),
                 _ => None,
             }),
             enum_values: opt("enum").and_then(|v| self.enum_list(v)),
@@ -993,6 +1089,23 @@ impl Builder<'_> {
                     .map(|c| c.column.clone())
             })
             .collect()
+    }
+
+    /// The strategy of a `@Generated()` on the column's property (`increment` when none is
+    /// given).
+    fn generated_decorator(&self, origin: &Origin) -> Option<String> {
+        let prop = self.model.property_at(origin)?;
+        let generated = prop
+            .decorators
+            .iter()
+            .find(|d| canon(self.config, &d.name) == "Generated")?;
+        Some(
+            generated
+                .arg(0)
+                .and_then(|a| a.value.as_str())
+                .unwrap_or("increment")
+                .to_string(),
+        )
     }
 
     fn explicit_fk_name(&self, r: &Relation) -> Option<String> {
@@ -1121,7 +1234,7 @@ impl Builder<'_> {
             .and_then(|c| c.get("length"))
             .and_then(|l| match &l.value {
                 Value::Num(n) => Some(js_number(*n)),
-                Value::Str(s) => Some(s.clone()),
+                Value::Str(s) => Some(s.to_string()),
                 _ => None,
             });
         Some((name, normalize_type(ty), length))
@@ -1153,8 +1266,26 @@ impl Builder<'_> {
     }
 
     /// TypeORM's closure junction table `<table>_closure` (`id_ancestor`, `id_descendant`).
+    /// The options object of the entity's `@Tree('closure-table', { ... })`.
+    fn tree_options(&self, e: &Entity) -> Option<&Value> {
+        let class = self.class_of(e)?;
+        class
+            .decorators
+            .iter()
+            .find(|d| canon(self.config, &d.name) == "Tree")
+            .and_then(|d| d.arg(1))
+            .map(|a| &a.value)
+    }
+
     fn closure_table(&self, e: &Entity, cols: &[Col], primary: &[String]) -> Table {
-        let name = format!("{}_closure", e.table);
+        let options = self.tree_options(e);
+        // `closureTableName: 'foo'` names the table `foo_closure`, as the entity's name
+        // would (`closureJunctionTableName`).
+        let base = options
+            .and_then(|o| o.get("closureTableName"))
+            .and_then(|v| v.value.as_str())
+            .unwrap_or(&e.table);
+        let name = format!("{base}_closure");
         let mut columns = Vec::new();
         let mut foreign_keys = Vec::new();
         let mut indices = Vec::new();
@@ -1163,7 +1294,12 @@ impl Builder<'_> {
             for p in primary {
                 let src = cols.iter().find(|c| &c.column.name == p);
                 let ty = src.map(|c| c.column.db_type.clone()).unwrap_or_default();
-                let col = format!("{p}_{side}");
+                // `ancestorColumnName: (column) => 'ancestor_' + column.propertyName`.
+                let property = src.map_or(p.as_str(), |c| c.property.as_str());
+                let col = options
+                    .and_then(|o| o.get(&format!("{side}ColumnName")))
+                    .and_then(|f| column_name_function(&f.value, property))
+                    .unwrap_or_else(|| format!("{p}_{side}"));
                 columns.push(TableColumn {
                     name: col.clone(),
                     db_type: ty,
@@ -1207,12 +1343,20 @@ impl Builder<'_> {
 
     /// The junction table of an owning `@ManyToMany` with `@JoinTable`.
     fn junction(&self, owner: &Entity, r: &Relation, target: &Entity) -> Option<Table> {
-        let prop = self.model.property_at(&r.origin)?;
-        let jt = prop
-            .decorators
-            .iter()
-            .find(|d| canon(self.config, &d.name) == "JoinTable");
-        let jt_opts = jt.and_then(|d| d.arg(0)).map(|a| &a.value);
+        // `@JoinTable(options)`, or an `EntitySchema` relation's `joinTable: { ... }`.
+        let jt_opts = match self.model.property_at(&r.origin) {
+            Some(prop) => prop
+                .decorators
+                .iter()
+                .find(|d| canon(self.config, &d.name) == "JoinTable")
+                .and_then(|d| d.arg(0))
+                .map(|a| &a.value),
+            None => self
+                .schema_entry(&r.origin)?
+                .get("joinTable")
+                .map(|v| &v.value)
+                .filter(|v| v.as_object().is_some()),
+        };
         let name = jt_opts
             .and_then(|o| o.get("name"))
             .and_then(|n| n.value.as_str())
@@ -1228,8 +1372,11 @@ impl Builder<'_> {
             });
         let owner_cols = self.columns_of(owner, false);
         let target_cols = self.columns_of(target, false);
+        // `joinColumn` or `joinColumns` (`inverseJoinColumn` or `inverseJoinColumns`).
         let side = |table: &str, key: &str, cols: &[Col]| -> Vec<(String, TableColumn)> {
-            let explicit = jt_opts.and_then(|o| o.get(key)).map(|v| &v.value);
+            let explicit = jt_opts
+                .and_then(|o| o.get(key).or_else(|| o.get(&format!("{key}s"))))
+                .map(|v| &v.value);
             let explicit: Vec<&Value> = match explicit {
                 Some(Value::Array(items)) => items.iter().map(|i| &i.value).collect(),
                 Some(v) => vec![v],
@@ -1286,13 +1433,7 @@ impl Builder<'_> {
                 .collect()
         };
         let mut left = side(&owner.table, "joinColumn", &owner_cols);
-        if left.is_empty() {
-            left = side(&owner.table, "joinColumns", &owner_cols);
-        }
         let mut right = side(&target.table, "inverseJoinColumn", &target_cols);
-        if right.is_empty() {
-            right = side(&target.table, "inverseJoinColumns", &target_cols);
-        }
         // TypeORM's `changeDuplicatedColumnNames`: a self-referencing junction gets `_1`/`_2`.
         for (l, r) in left.iter_mut().zip(right.iter_mut()) {
             if l.1.name == r.1.name {
@@ -1300,15 +1441,14 @@ impl Builder<'_> {
                 r.1.name = format!("{}_2", r.1.name);
             }
         }
-        let options = self
-            .model
-            .decorator_at(&r.origin)
-            .and_then(relation_options);
+        let relation_options_at = |origin: &Origin| match self.model.decorator_at(origin) {
+            Some(d) => relation_options(d),
+            None => self.schema_entry(origin),
+        };
+        let options = relation_options_at(&r.origin);
         let inverse_options = r.inverse.as_deref().and_then(|inv| {
             let rel = target.relation(inv)?;
-            self.model
-                .decorator_at(&rel.origin)
-                .and_then(relation_options)
+            relation_options_at(&rel.origin)
         });
         let has_inverse = r
             .inverse
@@ -1379,6 +1519,29 @@ impl Builder<'_> {
             uniques: Vec::new(),
         })
     }
+}
+
+/// What a column-naming arrow of `@Tree` options returns for a primary column, when its
+/// body is a string, `column.propertyName`, or a `+` of those.
+fn column_name_function(f: &Value, property: &str) -> Option<String> {
+    let Value::Arrow { params, body } = f else {
+        return None;
+    };
+    fn eval(v: &Value, param: Option<&str>, property: &str) -> Option<String> {
+        match v {
+            Value::Str(s) => Some(s.to_string()),
+            Value::Member(m) => {
+                let (object, field) = m.split_once('.')?;
+                (Some(object) == param && matches!(field, "propertyName" | "propertyPath"))
+                    .then(|| property.to_string())
+            }
+            Value::Binary { op, left, right } if op == "+" => {
+                Some(eval(&left.value, param, property)? + &eval(&right.value, param, property)?)
+            }
+            _ => None,
+        }
+    }
+    eval(&body.value, params.first().map(|p| p.as_str()), property)
 }
 
 fn plain_col(name: &str, ty: &str, default: Option<&str>) -> Col {
@@ -1546,7 +1709,7 @@ fn sql_default(v: &Value, is_array: bool) -> Option<String> {
             let parts: Vec<String> = items
                 .iter()
                 .map(|i| match &i.value {
-                    Value::Str(s) => s.clone(),
+                    Value::Str(s) => s.to_string(),
                     Value::Num(n) => js_number(*n),
                     Value::Bool(b) => b.to_string(),
                     _ => String::new(),
@@ -1793,6 +1956,334 @@ export class Room {
         };
         assert_eq!(default("seats").as_deref(), Some("'8'"));
         assert_eq!(default("greeting").as_deref(), Some("'hi'"));
+    }
+
+    /// A relation inside an embedded class pointing back at the entity that embeds it
+    /// (TypeORM's own test of issue 6977) is one foreign key to that entity's key, not an
+    /// endless expansion.
+    #[test]
+    fn an_embedded_relation_back_to_its_owner_is_one_key() {
+        let ws = crate::rules::testing::workspace(&[
+            (
+                "src/links.ts",
+                "import { ManyToOne } from 'typeorm';
+import { Person } from './person.entity';
+export class Links {
+  @ManyToOne(() => Person) mentor: Person;
+}
+",
+            ),
+            (
+                "src/person.entity.ts",
+                "import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Links } from './links';
+@Entity()
+export class Person {
+  @PrimaryGeneratedColumn() id: number;
+  @Column(() => Links) links: Links;
+}
+",
+            ),
+        ]);
+        let schema = schema(&ws.model, &ws.config);
+        let person = schema
+            .tables
+            .iter()
+            .find(|t| t.name == "person")
+            .expect("person");
+        let names: Vec<&str> = person.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["id", "linksMentorid"]);
+        assert_eq!(person.foreign_keys.len(), 1);
+        assert_eq!(person.foreign_keys[0].referenced_table, "person");
+    }
+
+    /// `@Generated()` beside a column makes it generated (and `uuid` typed for the `uuid`
+    /// strategy), and a constructor as the type (`type: Number`, EntitySchema's usual form)
+    /// is that type (TypeORM 0.3.31 on its own tests `uuid/*`, `entity-schema/basic`).
+    #[test]
+    fn generated_decorators_and_constructor_types() {
+        let ws = crate::rules::testing::workspace(&[
+            (
+                "src/coupon.entity.ts",
+                "import { Column, Entity, Generated, PrimaryColumn } from 'typeorm';
+@Entity()
+export class Coupon {
+  @PrimaryColumn() @Generated() code: number;
+  @Column() @Generated('uuid') token: string;
+  @Column({ type: Boolean }) used: boolean;
+}
+",
+            ),
+            (
+                "src/badge.schema.ts",
+                "import { EntitySchema } from 'typeorm';
+export const BadgeSchema = new EntitySchema({
+  name: 'badge',
+  columns: {
+    id: { type: Number, primary: true },
+    label: { type: String },
+  },
+});
+",
+            ),
+        ]);
+        let schema = schema(&ws.model, &ws.config);
+        let col = |table: &str, name: &str| {
+            schema
+                .tables
+                .iter()
+                .find(|t| t.name == table)
+                .and_then(|t| t.columns.iter().find(|c| c.name == name))
+                .map(|c| (c.db_type.clone(), c.generated.clone()))
+                .expect("column")
+        };
+        assert_eq!(
+            col("coupon", "code"),
+            ("integer".into(), Some("increment".into()))
+        );
+        assert_eq!(col("coupon", "token"), ("uuid".into(), Some("uuid".into())));
+        assert_eq!(col("coupon", "used"), ("boolean".into(), None));
+        assert_eq!(col("badge", "id"), ("integer".into(), None));
+        assert_eq!(col("badge", "label"), ("character varying".into(), None));
+    }
+
+    /// A one-to-one whose join column is the primary key gets no `REL_` unique constraint
+    /// (TypeORM 0.3.31 on its own `primary-join-column` and shared-primary-key tests).
+    #[test]
+    fn a_primary_one_to_one_join_column_has_no_extra_unique() {
+        let ws = crate::rules::testing::workspace(&[
+            (
+                "src/account.entity.ts",
+                "import { Entity, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class Account {
+  @PrimaryGeneratedColumn() id: number;
+}
+",
+            ),
+            (
+                "src/settings.entity.ts",
+                "import { Entity, JoinColumn, OneToOne, PrimaryColumn } from 'typeorm';
+import { Account } from './account.entity';
+@Entity()
+export class Settings {
+  @PrimaryColumn() accountId: number;
+  @OneToOne(() => Account) @JoinColumn() account: Account;
+}
+",
+            ),
+            (
+                "src/avatar.entity.ts",
+                "import { Entity, JoinColumn, OneToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Account } from './account.entity';
+@Entity()
+export class Avatar {
+  @PrimaryGeneratedColumn() id: number;
+  @OneToOne(() => Account) @JoinColumn() account: Account;
+}
+",
+            ),
+        ]);
+        let schema = schema(&ws.model, &ws.config);
+        let uniques = |table: &str| {
+            schema
+                .tables
+                .iter()
+                .find(|t| t.name == table)
+                .map(|t| t.uniques.len())
+                .expect("table")
+        };
+        assert_eq!(uniques("settings"), 0);
+        assert_eq!(uniques("avatar"), 1);
+    }
+
+    /// An `EntitySchema` many-to-many with `joinTable: true` has its junction table, as a
+    /// decorated one does (TypeORM 0.3.31 on its own `entity-schema/basic` test).
+    #[test]
+    fn an_entity_schema_many_to_many_has_its_junction() {
+        let ws = crate::rules::testing::workspace(&[(
+            "src/schemas.ts",
+            "import { EntitySchema } from 'typeorm';
+export const TagSchema = new EntitySchema({
+  name: 'tag',
+  columns: { id: { type: Number, primary: true, generated: true } },
+});
+export const NoteSchema = new EntitySchema({
+  name: 'note',
+  columns: { id: { type: Number, primary: true, generated: true } },
+  relations: {
+    tags: { type: 'many-to-many', target: 'tag', joinTable: true, onDelete: 'CASCADE' },
+  },
+});
+",
+        )]);
+        let schema = schema(&ws.model, &ws.config);
+        let junction = schema
+            .tables
+            .iter()
+            .find(|t| t.name == "note_tags_tag")
+            .expect("junction");
+        let names: Vec<&str> = junction.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["noteId", "tagId"]);
+        let to_note = junction
+            .foreign_keys
+            .iter()
+            .find(|f| f.referenced_table == "note")
+            .expect("key to note");
+        assert_eq!(to_note.on_delete, "CASCADE");
+    }
+
+    /// `@JoinTable({ inverseJoinColumns: [...] })` (the plural) orders and names the
+    /// junction's columns as listed (TypeORM 0.3.31 on its `composite-foreign-key-order`
+    /// test); before, the plural was read only when the singular gave nothing, which the
+    /// default primary columns always did.
+    #[test]
+    fn plural_join_table_columns_keep_their_order() {
+        let ws = crate::rules::testing::workspace(&[(
+            "src/shelf.entity.ts",
+            "import { Entity, JoinTable, ManyToMany, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class Bin {
+  @PrimaryColumn() row: number;
+  @PrimaryColumn() col: number;
+}
+@Entity()
+export class Shelf {
+  @PrimaryGeneratedColumn() id: number;
+  @ManyToMany(() => Bin)
+  @JoinTable({
+    joinColumns: [{ name: 'shelf', referencedColumnName: 'id' }],
+    inverseJoinColumns: [
+      { name: 'binCol', referencedColumnName: 'col' },
+      { name: 'binRow', referencedColumnName: 'row' },
+    ],
+  })
+  bins: Bin[];
+}
+",
+        )]);
+        let schema = schema(&ws.model, &ws.config);
+        let junction = schema
+            .tables
+            .iter()
+            .find(|t| t.name == "shelf_bins_bin")
+            .expect("junction");
+        let to_bin = junction
+            .foreign_keys
+            .iter()
+            .find(|f| f.referenced_table == "bin")
+            .expect("key to bin");
+        assert_eq!(to_bin.columns, ["binCol", "binRow"]);
+        assert_eq!(to_bin.referenced_columns, ["col", "row"]);
+        assert!(junction.columns.iter().any(|c| c.name == "shelf"));
+    }
+
+    /// `@Tree('closure-table', { closureTableName, ancestorColumnName, descendantColumnName })`
+    /// names the closure table and its columns (TypeORM 0.3.31 on its own
+    /// `closure-table/custom-column-names` test).
+    #[test]
+    fn closure_table_options_name_the_table_and_columns() {
+        let ws = crate::rules::testing::workspace(&[(
+            "src/folder.entity.ts",
+            "import { Entity, PrimaryGeneratedColumn, Tree, TreeChildren, TreeParent } from 'typeorm';
+@Entity()
+@Tree('closure-table', {
+  closureTableName: 'folder_paths',
+  ancestorColumnName: (column) => 'up_' + column.propertyName,
+  descendantColumnName: () => 'down',
+})
+export class Folder {
+  @PrimaryGeneratedColumn() id: number;
+  @TreeParent() parent: Folder;
+  @TreeChildren() children: Folder[];
+}
+",
+        )]);
+        let schema = schema(&ws.model, &ws.config);
+        let closure = schema
+            .tables
+            .iter()
+            .find(|t| t.name == "folder_paths_closure")
+            .expect("closure table");
+        let names: Vec<&str> = closure.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["down", "up_id"]);
+    }
+
+    /// `@TreeParent() @JoinColumn({ name: 'parent_id' })` keys the tree on that column, the
+    /// one a declared `@Column({ name: 'parent_id' })` already holds (TypeORM 0.3.31 on its
+    /// own `closure-table/basic` test).
+    #[test]
+    fn a_tree_parent_join_column_name_is_its_key() {
+        let ws = crate::rules::testing::workspace(&[(
+            "src/node.entity.ts",
+            "import { Column, Entity, JoinColumn, PrimaryGeneratedColumn, Tree, TreeParent } from 'typeorm';
+@Entity()
+@Tree('closure-table')
+export class Node {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ name: 'parent_id', nullable: true }) parentId: number;
+  @TreeParent() @JoinColumn({ name: 'parent_id' }) parent: Node;
+}
+",
+        )]);
+        let schema = schema(&ws.model, &ws.config);
+        let node = schema
+            .tables
+            .iter()
+            .find(|t| t.name == "node")
+            .expect("node");
+        let names: Vec<&str> = node.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["id", "parent_id"]);
+        assert_eq!(node.foreign_keys.len(), 1);
+        assert_eq!(node.foreign_keys[0].columns, ["parent_id"]);
+    }
+
+    /// A one-to-one inside an embedded class has its `REL_` unique constraint, and an
+    /// enum array's default naming members is their values (TypeORM 0.3.31 on its own
+    /// `embedded-one-to-one` and `enum-array-column` tests).
+    #[test]
+    fn embedded_one_to_one_unique_and_enum_array_defaults() {
+        let ws = crate::rules::testing::workspace(&[
+            (
+                "src/badge.entity.ts",
+                "import { Entity, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class Badge {
+  @PrimaryGeneratedColumn() id: number;
+}
+",
+            ),
+            (
+                "src/player.entity.ts",
+                "import { Column, Entity, JoinColumn, OneToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Badge } from './badge.entity';
+export enum Role { Player = 'PLAYER', Coach = 'COACH' }
+export class Stats {
+  @OneToOne(() => Badge) @JoinColumn() badge: Badge;
+}
+@Entity()
+export class Player {
+  @PrimaryGeneratedColumn() id: number;
+  @Column(() => Stats) stats: Stats;
+  @Column({ type: 'enum', enum: Role, array: true, default: [Role.Player] }) roles: Role[];
+}
+",
+            ),
+        ]);
+        let schema = schema(&ws.model, &ws.config);
+        let player = schema
+            .tables
+            .iter()
+            .find(|t| t.name == "player")
+            .expect("player");
+        assert_eq!(player.uniques.len(), 1);
+        assert!(player.uniques[0].name.starts_with("REL_"));
+        let roles = player
+            .columns
+            .iter()
+            .find(|c| c.name == "roles")
+            .expect("roles");
+        assert_eq!(roles.default.as_deref(), Some("'{PLAYER}'"));
     }
 
     /// ever-gauzy's `@Column() organizationId: IOrganization['id']` (and `employeeId:

@@ -111,7 +111,7 @@ fn schema_column(p: &Prop, config: &Config, origin: Origin) -> Column {
         ColumnKind::Regular
     };
     Column {
-        property: p.key.clone(),
+        property: p.key.to_string(),
         db_name: v
             .get("name")
             .and_then(|n| n.value.as_str())
@@ -161,7 +161,7 @@ fn schema_relation(p: &Prop, config: &Config, origin: Origin) -> Option<Relation
     };
     let target = v.get("target");
     Some(Relation {
-        property: p.key.clone(),
+        property: p.key.to_string(),
         kind,
         target_class: None,
         target: target

@@ -95,7 +95,7 @@ export class Product extends TM {
     let chain: Vec<String> = p
         .ancestors
         .iter()
-        .filter_map(|a| ws.model.class(*a).map(|c| c.name.clone()))
+        .filter_map(|a| ws.model.class(*a).map(|c| c.name.to_string()))
         .collect();
     assert_eq!(chain, ["TenantModel", "ManagedEntity"]);
     let columns: Vec<&str> = p.columns.iter().map(|c| c.property.as_str()).collect();

@@ -63,7 +63,7 @@ fn decorator_skipping(node: Node, src: &str, foreign: &Foreign) -> Option<Decora
     };
     let called = call.is_some();
     Some(Decorator {
-        name,
+        name: name.into(),
         name_span: name_node.byte_range(),
         span: node.byte_range(),
         args,
@@ -85,7 +85,7 @@ fn class_fact(node: Node, parent: Option<Node>, src: &str, foreign: &Foreign) ->
     }
     let (extends, heritage_span, implements) = heritage(node, src);
     let mut class = ClassFact {
-        name: text(name_node, src).to_string(),
+        name: text(name_node, src).into(),
         name_span: name_node.byte_range(),
         span,
         body_span: body.byte_range(),
@@ -125,7 +125,7 @@ fn heritage(class: Node, src: &str) -> Heritage {
                     // `extends Mixin(Base)`: the name is the call's text; no class matches.
                     let name = path.rsplit('.').next().unwrap_or(&path).to_string();
                     extends = Some(Extends {
-                        name,
+                        name: name.into(),
                         span: value.byte_range(),
                         type_args,
                     });
@@ -138,7 +138,7 @@ fn heritage(class: Node, src: &str) -> Heritage {
                         super::facts::TypeKind::Named { name, .. } => name.clone(),
                         _ => ty.text.clone(),
                     };
-                    implements.push(name);
+                    implements.push(name.to_string());
                 }
             }
             _ => {}
@@ -185,7 +185,7 @@ fn has_child_kind(node: Node, kind: &str) -> bool {
 fn property(node: Node, src: &str, foreign: &Foreign) -> Option<PropertyFact> {
     let name = node.child_by_field_id(fields().name)?;
     Some(PropertyFact {
-        name: super::value::property_key(name, src),
+        name: super::value::property_key(name, src).into(),
         name_span: name.byte_range(),
         span: node.byte_range(),
         decorators: child_decorators(node, src, foreign),
@@ -219,7 +219,7 @@ fn method(
         .unwrap_or_default();
     let span = start.unwrap_or(node.start_byte())..node.end_byte();
     Some(MethodFact {
-        name: text(name, src).to_string(),
+        name: text(name, src).into(),
         name_span: name.byte_range(),
         span,
         body_span: body.map(|b| b.byte_range()),
@@ -245,7 +245,7 @@ fn parameter(node: Node, src: &str, foreign: &Foreign) -> Option<ParamFact> {
         )
     }) || has_child_kind(node, "readonly");
     Some(ParamFact {
-        name: text(pattern, src).to_string(),
+        name: text(pattern, src).into(),
         name_span: pattern.byte_range(),
         decorators: child_decorators(node, src, foreign),
         type_ann: node

@@ -4,6 +4,11 @@
 use crate::finding::Span;
 use serde::{Deserialize, Serialize};
 
+/// The text of an identifier, key, literal or specifier in the facts. Facts are kept for
+/// every file of the workspace and hold over a million of these at 5,000 files, most of
+/// them short: up to 24 bytes are stored inline (no allocation), as with `String` beyond.
+pub type Name = compact_str::CompactString;
+
 /// A value with the byte range it was written at.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Spanned<T> {
@@ -22,10 +27,10 @@ impl<T> Spanned<T> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Value {
     /// A string literal, or a template literal without substitutions (cooked text).
-    Str(String),
+    Str(Name),
     /// A template literal with substitutions: `quasis.len() == exprs.len() + 1`.
     Template {
-        quasis: Vec<String>,
+        quasis: Vec<Name>,
         exprs: Vec<Spanned<Value>>,
     },
     Num(f64),
@@ -33,31 +38,31 @@ pub enum Value {
     Null,
     Undefined,
     /// A bare identifier (`User`, `opts`).
-    Ident(String),
+    Ident(Name),
     /// A dotted path (`Status.Active`, `this.repo`, `post.author`).
-    Member(String),
+    Member(Name),
     Array(Vec<Spanned<Value>>),
     Object(Vec<Prop>),
     /// `() => User`, `(post) => post.author`; a block body is `Other`.
     Arrow {
-        params: Vec<String>,
+        params: Vec<Name>,
         body: Box<Spanned<Value>>,
     },
     /// `IsNull()`, `In([1, 2])`, `Not(x)`: the callee as written and the arguments.
     Call {
-        callee: String,
+        callee: Name,
         args: Vec<Spanned<Value>>,
     },
     /// `a + b` (string concatenation is what matters).
     Binary {
-        op: String,
+        op: Name,
         left: Box<Spanned<Value>>,
         right: Box<Spanned<Value>>,
     },
     /// A reference to a `const` of the same file whose initializer is shown here, followed
     /// from the use site (`const sql = '...'; db.query(sql)`).
     Const {
-        name: String,
+        name: Name,
         value: Box<Spanned<Value>>,
     },
     Other,
@@ -66,7 +71,7 @@ pub enum Value {
 /// One member of an object literal. Spreads have `key == "..."`; methods have a `Other` value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Prop {
-    pub key: String,
+    pub key: Name,
     pub key_span: Span,
     pub value: Spanned<Value>,
 }
@@ -146,7 +151,7 @@ impl Value {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Decorator {
     /// The name as written (last segment of a dotted callee).
-    pub name: String,
+    pub name: Name,
     pub name_span: Span,
     /// From `@` to the closing parenthesis.
     pub span: Span,
@@ -169,7 +174,7 @@ impl Decorator {
 /// A TypeScript type annotation, parsed as far as the rules need.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TypeAnn {
-    pub text: String,
+    pub text: Name,
     pub span: Span,
     pub kind: TypeKind,
 }
@@ -177,17 +182,17 @@ pub struct TypeAnn {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum TypeKind {
     /// `string`, `number`, `boolean`, `any`, `unknown`, `object`, `bigint`, `void`, `never`.
-    Keyword(String),
+    Keyword(Name),
     /// `User`, `Promise<User>`, `Array<T>`, `Relation<T>`, `ns.Type`.
     Named {
-        name: String,
+        name: Name,
         args: Vec<TypeAnn>,
     },
     /// `T[]`.
     Array(Box<TypeAnn>),
     Union(Vec<TypeAnn>),
     /// `'a'`, `1`, `true`.
-    Literal(String),
+    Literal(Name),
     Null,
     Undefined,
     /// `{ a: string }` object type literal.
@@ -224,7 +229,7 @@ impl TypeAnn {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PropertyFact {
-    pub name: String,
+    pub name: Name,
     pub name_span: Span,
     /// The whole member, decorators included.
     pub span: Span,
@@ -244,7 +249,7 @@ impl PropertyFact {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ParamFact {
-    pub name: String,
+    pub name: Name,
     pub name_span: Span,
     pub decorators: Vec<Decorator>,
     pub type_ann: Option<TypeAnn>,
@@ -254,7 +259,7 @@ pub struct ParamFact {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MethodFact {
-    pub name: String,
+    pub name: Name,
     pub name_span: Span,
     /// The whole method, decorators included.
     pub span: Span,
@@ -269,7 +274,7 @@ pub struct MethodFact {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClassFact {
-    pub name: String,
+    pub name: Name,
     pub name_span: Span,
     /// The whole declaration, decorators (and `export`) included.
     pub span: Span,
@@ -290,7 +295,7 @@ pub struct ClassFact {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Extends {
-    pub name: String,
+    pub name: Name,
     pub span: Span,
     /// `Repository<User>` -> `["User"]`.
     pub type_args: Vec<TypeAnn>,
@@ -342,14 +347,14 @@ pub enum ImportKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImportedName {
     /// The exported name: `default`, `*`, or the name.
-    pub imported: String,
-    pub local: String,
+    pub imported: Name,
+    pub local: Name,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImportFact {
     pub kind: ImportKind,
-    pub specifier: String,
+    pub specifier: Name,
     /// The specifier's text without its quotes.
     pub specifier_span: Span,
     /// The whole statement or call.
@@ -365,7 +370,7 @@ pub struct ImportFact {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EnumFact {
-    pub name: String,
+    pub name: Name,
     pub name_span: Span,
     /// Members with their initializer, if any.
     pub members: Vec<(String, Option<Value>)>,
@@ -374,7 +379,7 @@ pub struct EnumFact {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TypeAliasFact {
-    pub name: String,
+    pub name: Name,
     pub ty: TypeAnn,
     pub is_exported: bool,
 }
@@ -382,7 +387,7 @@ pub struct TypeAliasFact {
 /// A top-level `const NAME = value` (or `export const`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConstFact {
-    pub name: String,
+    pub name: Name,
     pub name_span: Span,
     pub value: Spanned<Value>,
     pub is_exported: bool,
@@ -404,7 +409,7 @@ pub enum Receiver {
     /// A `Repository<Entity>` (injected, `getRepository(Entity)`, a class extending
     /// `Repository<Entity>`, a custom repository), or an ActiveRecord class (`User.find`).
     Repository {
-        entity: String,
+        entity: Name,
     },
     /// An `EntityManager` (the entity is the first argument of the call).
     Manager,
@@ -412,7 +417,7 @@ pub enum Receiver {
     DataSource,
     QueryRunner,
     /// A receiver we could not classify; its text.
-    Unknown(String),
+    Unknown(Name),
 }
 
 /// A call `receiver.method(args)` that reads or writes through TypeORM.
@@ -422,7 +427,7 @@ pub struct QueryCall {
     /// The entity class the call is about: the repository's entity, or the manager's first
     /// argument when it names a class.
     pub entity: Option<Spanned<String>>,
-    pub method: String,
+    pub method: Name,
     pub method_span: Span,
     /// The arguments after the entity argument (for managers) or all arguments.
     pub args: Vec<Spanned<Value>>,
@@ -435,7 +440,7 @@ pub struct QueryCall {
 /// One call in a QueryBuilder chain: `.where('u.email = :e', { e })`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChainCall {
-    pub method: String,
+    pub method: Name,
     pub method_span: Span,
     pub args: Vec<Spanned<Value>>,
     pub span: Span,
@@ -481,7 +486,7 @@ pub struct EntitySchemaFact {
 /// that apply a decorator (`X(...)(...)`) or return a function and call helpers are kept.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FunctionFact {
-    pub name: String,
+    pub name: Name,
     pub is_exported: bool,
     /// Callees of `X(...)(...)` in the body: the decorators it applies.
     pub applies: Vec<String>,

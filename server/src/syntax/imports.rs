@@ -94,7 +94,7 @@ fn import_statement(stmt: Node, src: &str, facts: &mut FileFacts) {
     let Some(source) = source else { return };
     facts.imports.push(ImportFact {
         kind,
-        specifier: string_contents(source, src),
+        specifier: string_contents(source, src).into(),
         specifier_span: inner_span(source),
         span: stmt.byte_range(),
         names,
@@ -119,8 +119,8 @@ fn specifiers(list: Node, src: &str, kind: &str) -> Vec<ImportedName> {
             let name = s.child_by_field_id(fields().name)?;
             let alias = s.child_by_field_id(fields().alias).unwrap_or(name);
             Some(ImportedName {
-                imported: name_text(name, src),
-                local: name_text(alias, src),
+                imported: name_text(name, src).into(),
+                local: name_text(alias, src).into(),
             })
         })
         .collect()
@@ -153,7 +153,7 @@ fn export_statement(stmt: Node, src: &str, facts: &mut FileFacts) {
         let star = clause.is_none() && names.is_empty();
         facts.imports.push(ImportFact {
             kind: ImportKind::ExportFrom,
-            specifier: string_contents(source, src),
+            specifier: string_contents(source, src).into(),
             specifier_span: inner_span(source),
             span: stmt.byte_range(),
             names,
@@ -179,9 +179,9 @@ fn export_statement(stmt: Node, src: &str, facts: &mut FileFacts) {
             for s in specifiers(child, src, "export_specifier") {
                 if s.imported == "default" || s.local == "default" {
                     // `export { X as default }`.
-                    facts.default_export = Some(s.imported.clone());
+                    facts.default_export = Some(s.imported.to_string());
                 }
-                facts.exports.push(s.local.clone());
+                facts.exports.push(s.local.to_string());
                 if s.imported != s.local {
                     facts.export_renames.push(s);
                 }
@@ -192,7 +192,7 @@ fn export_statement(stmt: Node, src: &str, facts: &mut FileFacts) {
         // `export default X;` names a declaration of the file.
         if let Some(value) = stmt.child_by_field_id(fields().value) {
             if value.fast_kind() == "identifier" {
-                facts.default_export = Some(text(value, src).to_string());
+                facts.default_export = Some(text(value, src).into());
             }
         }
         facts.exports.push("default".into());
@@ -251,7 +251,7 @@ fn call_import(call: Node, parent: Option<Node>, src: &str) -> Option<ImportFact
     }
     Some(ImportFact {
         kind,
-        specifier: string_contents(first, src),
+        specifier: string_contents(first, src).into(),
         specifier_span: inner_span(first),
         span: call.byte_range(),
         names: Vec::new(),

@@ -49,7 +49,7 @@ fn declaration(decl: Node, src: &str, exported: bool, facts: &mut FileFacts) {
                 return;
             };
             facts.type_aliases.push(TypeAliasFact {
-                name: text(name, src).to_string(),
+                name: text(name, src).into(),
                 ty: parse_type(value, src),
                 is_exported: exported,
             });
@@ -66,7 +66,7 @@ fn declaration(decl: Node, src: &str, exported: bool, facts: &mut FileFacts) {
                     continue;
                 }
                 facts.consts.push(ConstFact {
-                    name: text(name, src).to_string(),
+                    name: text(name, src).into(),
                     name_span: name.byte_range(),
                     value: parse_value(value, src),
                     is_exported: exported,
@@ -94,7 +94,7 @@ fn enum_fact(decl: Node, src: &str, exported: bool) -> Option<EnumFact> {
         })
         .collect();
     Some(EnumFact {
-        name: text(name, src).to_string(),
+        name: text(name, src).into(),
         name_span: name.byte_range(),
         members,
         is_exported: exported,

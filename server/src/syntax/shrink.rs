@@ -18,6 +18,12 @@ impl Shrink for String {
     }
 }
 
+impl Shrink for Name {
+    fn shrink(&mut self) {
+        self.shrink_to_fit();
+    }
+}
+
 impl Shrink for usize {
     fn shrink(&mut self) {}
 }

@@ -17,7 +17,7 @@ pub fn parse_type(node: Node, src: &str) -> TypeAnn {
     let depth = DEPTH.with(|d| d.get());
     if depth >= MAX_DEPTH {
         return TypeAnn {
-            text: text(node, src).to_string(),
+            text: text(node, src).into(),
             span: node.byte_range(),
             kind: TypeKind::Other,
         };
@@ -62,7 +62,7 @@ fn parse_type_inner(node: Node, src: &str) -> TypeAnn {
         "literal_type" => match first_named(node).map(|n| n.fast_kind()) {
             Some("null") => TypeKind::Null,
             Some("undefined") => TypeKind::Undefined,
-            _ => TypeKind::Literal(text(node, src).to_string()),
+            _ => TypeKind::Literal(text(node, src).into()),
         },
         "null" => TypeKind::Null,
         "undefined" => TypeKind::Undefined,
@@ -74,14 +74,14 @@ fn parse_type_inner(node: Node, src: &str) -> TypeAnn {
         _ => TypeKind::Other,
     };
     TypeAnn {
-        text: text(node, src).to_string(),
+        text: text(node, src).into(),
         span: node.byte_range(),
         kind,
     }
 }
 
 fn retext(mut ty: TypeAnn, node: Node, src: &str) -> TypeAnn {
-    ty.text = text(node, src).to_string();
+    ty.text = text(node, src).into();
     ty.span = node.byte_range();
     ty
 }
@@ -90,7 +90,7 @@ fn keyword(word: &str) -> TypeKind {
     match word {
         "null" => TypeKind::Null,
         "undefined" => TypeKind::Undefined,
-        other => TypeKind::Keyword(other.to_string()),
+        other => TypeKind::Keyword(other.into()),
     }
 }
 
@@ -98,6 +98,9 @@ struct Kind;
 
 impl Kind {
     fn named(name: String, args: Vec<TypeAnn>) -> TypeKind {
-        TypeKind::Named { name, args }
+        TypeKind::Named {
+            name: name.into(),
+            args,
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! Turns tree-sitter expression nodes into [`Value`]s.
 
-use super::facts::{Prop, Spanned, Value};
+use super::facts::{Name, Prop, Spanned, Value};
 use crate::syntax::ids::{fields, KindExt};
 use tree_sitter::{Node, TreeCursor};
 
@@ -118,7 +118,7 @@ pub fn parse_value(node: Node, src: &str) -> Spanned<Value> {
 fn parse_value_inner(node: Node, src: &str) -> Spanned<Value> {
     let span = node.byte_range();
     let value = match node.fast_kind() {
-        "string" => Value::Str(string_contents(node, src)),
+        "string" => Value::Str(string_contents(node, src).into()),
         "template_string" => parse_template(node, src),
         "number" => Value::Num(parse_number(text(node, src))),
         "true" => Value::Bool(true),
@@ -129,11 +129,11 @@ fn parse_value_inner(node: Node, src: &str) -> Spanned<Value> {
             if text(node, src) == "undefined" {
                 Value::Undefined
             } else {
-                Value::Ident(text(node, src).to_string())
+                Value::Ident(text(node, src).into())
             }
         }
         "member_expression" | "this" => member_path(node, src)
-            .map(Value::Member)
+            .map(|p| Value::Member(p.into()))
             .unwrap_or(Value::Other),
         "array" => Value::Array(named_iter(node).map(|n| parse_value(n, src)).collect()),
         "object" => Value::Object(parse_object(node, src)),
@@ -141,7 +141,7 @@ fn parse_value_inner(node: Node, src: &str) -> Spanned<Value> {
         "call_expression" => parse_call(node, src),
         "new_expression" => match node.child_by_field_id(fields().constructor) {
             Some(ctor) => Value::Call {
-                callee: format!("new {}", text(ctor, src)),
+                callee: format!("new {}", text(ctor, src)).into(),
                 args: call_args(node, src),
             },
             None => Value::Other,
@@ -207,9 +207,12 @@ fn parse_template(node: Node, src: &str) -> Value {
         };
     }
     if exprs.is_empty() {
-        Value::Str(quasis.pop().unwrap_or_default())
+        Value::Str(quasis.pop().unwrap_or_default().into())
     } else {
-        Value::Template { quasis, exprs }
+        Value::Template {
+            quasis: quasis.into_iter().map(Name::from).collect(),
+            exprs,
+        }
     }
 }
 
@@ -261,13 +264,13 @@ fn parse_object(node: Node, src: &str) -> Vec<Prop> {
                     continue;
                 };
                 props.push(Prop {
-                    key: property_key(key, src),
+                    key: property_key(key, src).into(),
                     key_span: key.byte_range(),
                     value: parse_value(value, src),
                 });
             }
             "shorthand_property_identifier" => props.push(Prop {
-                key: text(child, src).to_string(),
+                key: text(child, src).into(),
                 key_span: child.byte_range(),
                 value: parse_value(child, src),
             }),
@@ -281,7 +284,7 @@ fn parse_object(node: Node, src: &str) -> Vec<Prop> {
             "method_definition" => {
                 if let Some(name) = child.child_by_field_id(fields().name) {
                     props.push(Prop {
-                        key: property_key(name, src),
+                        key: property_key(name, src).into(),
                         key_span: name.byte_range(),
                         value: Spanned::new(Value::Other, child.byte_range()),
                     });
@@ -304,14 +307,14 @@ pub fn property_key(key: Node, src: &str) -> String {
 fn parse_arrow(node: Node, src: &str) -> Value {
     let mut params = Vec::new();
     if let Some(p) = node.child_by_field_id(fields().parameter) {
-        params.push(text(p, src).to_string());
+        params.push(text(p, src).into());
     } else if let Some(ps) = node.child_by_field_id(fields().parameters) {
         for p in named_iter(ps) {
             let name = p
                 .child_by_field_id(fields().pattern)
                 .map(|n| text(n, src))
                 .unwrap_or_else(|| text(p, src));
-            params.push(name.to_string());
+            params.push(name.into());
         }
     }
     match node.child_by_field_id(fields().body) {
@@ -353,7 +356,9 @@ fn parse_call(node: Node, src: &str) -> Value {
         return Value::Other;
     };
     Value::Call {
-        callee: member_path(function, src).unwrap_or_else(|| text(function, src).to_string()),
+        callee: member_path(function, src)
+            .unwrap_or_else(|| text(function, src).to_string())
+            .into(),
         args: call_args(node, src),
     }
 }
@@ -367,7 +372,7 @@ fn parse_binary(node: Node, src: &str) -> Value {
         return Value::Other;
     };
     Value::Binary {
-        op: text(op, src).to_string(),
+        op: text(op, src).into(),
         left: Box::new(parse_value(left, src)),
         right: Box::new(parse_value(right, src)),
     }

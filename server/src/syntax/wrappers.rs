@@ -69,7 +69,7 @@ pub fn functions_from_scan(root: Node, scan: &Scan, src: &str, facts: &mut FileF
             continue;
         }
         facts.functions.push(FunctionFact {
-            name: c.name,
+            name: c.name.into(),
             is_exported: c.is_exported,
             applies: c.applies,
             calls: c.calls,

@@ -185,7 +185,7 @@ fn inherited_properties(ctx: &Ctx, base: ClassRef) -> (Vec<String>, bool) {
             return (names, ext.name == "BaseEntity");
         };
         if let Some(c) = ctx.model.class(next) {
-            names.extend(c.properties.iter().map(|p| p.name.clone()));
+            names.extend(c.properties.iter().map(|p| p.name.to_string()));
         }
         current = next;
     }

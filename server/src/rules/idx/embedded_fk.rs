@@ -126,7 +126,7 @@ fn embedded_prefix(ctx: &Ctx, c: &Column) -> Option<String> {
         .map(|p| &p.value)
     {
         Some(Value::Bool(false)) => Some(String::new()),
-        Some(Value::Str(s)) => Some(s.clone()),
+        Some(Value::Str(s)) => Some(s.to_string()),
         Some(_) => None,
         None => Some(c.property.clone()),
     }

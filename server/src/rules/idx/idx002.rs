@@ -393,8 +393,8 @@ fn fragment_columns<'a>(
 ) -> Option<Vec<Filtered<'a>>> {
     let text = match value {
         Value::Str(s) => s.clone(),
-        Value::Const { value, .. } => value.value.as_str()?.to_string(),
-        Value::Template { quasis, .. } => quasis.join(" "),
+        Value::Const { value, .. } => value.value.as_str()?.into(),
+        Value::Template { quasis, .. } => quasis.join(" ").into(),
         _ => return None,
     };
     let mut out = Vec::new();

@@ -279,7 +279,7 @@ impl Reader<'_, '_> {
                 return None;
             };
             let import = source.facts.imports.iter().find(|i| {
-                i.kind == ImportKind::Import && i.names.iter().any(|n| &n.local == name)
+                i.kind == ImportKind::Import && i.names.iter().any(|n| n.local == name)
             })?;
             let target = self.ctx.import_target(file, &import.specifier)?;
             let dir = self.ctx.path(target).parent()?.to_path_buf();
@@ -332,7 +332,7 @@ impl Reader<'_, '_> {
         let exported = match imported.imported.as_str() {
             "default" => target_source.facts.default_export.clone()?,
             "*" => return None,
-            other => other.to_string(),
+            other => other.into(),
         };
         let c = target_source
             .facts
@@ -505,7 +505,7 @@ impl Reader<'_, '_> {
 /// `a ?? 'default'` / `a || 'default'`. None for anything not made of literals.
 fn eval_path(value: &Value) -> Option<(String, Base, bool)> {
     match value {
-        Value::Str(s) => Some((s.clone(), Base::Cwd, false)),
+        Value::Str(s) => Some((s.to_string(), Base::Cwd, false)),
         Value::Const { value, .. } => eval_path(&value.value),
         Value::Binary { op, left, right } if op == "+" => {
             let tail = right.value.as_str()?;

@@ -166,7 +166,7 @@ fn conflict_paths(arg: &Spanned<Value>) -> Option<Vec<String>> {
         Value::Object(props) => {
             let paths = props.iter().find(|p| p.key == "conflictPaths")?;
             match &paths.value.value {
-                Value::Object(keys) => Some(keys.iter().map(|k| k.key.clone()).collect()),
+                Value::Object(keys) => Some(keys.iter().map(|k| k.key.to_string()).collect()),
                 _ => conflict_paths(&paths.value),
             }
         }

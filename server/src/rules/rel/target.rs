@@ -190,7 +190,7 @@ pub fn back_names(ctx: &Ctx, owners: &[&Entity]) -> Back {
         }
         for a in &owner.ancestors {
             if let Some(class) = ctx.model.class(*a) {
-                back.names.push(class.name.clone());
+                back.names.push(class.name.to_string());
                 back.classes.push(*a);
             }
         }

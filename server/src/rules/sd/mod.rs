@@ -116,7 +116,7 @@ mod tests {
         Value::Object(
             keys.iter()
                 .map(|k| Prop {
-                    key: k.to_string(),
+                    key: k.to_string().into(),
                     key_span: 0..0,
                     value: Spanned::new(Value::Null, 0..0),
                 })

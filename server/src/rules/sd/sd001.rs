@@ -328,7 +328,7 @@ fn check_manual_joins(ctx: &Ctx, file: usize, chain: &QueryBuilderChain, out: &m
     }
     let mut aliases: Vec<(String, &Entity)> = Vec::new();
     if let (Some(alias), Some(main)) = (&chain.alias, ctx.chain_entity(file, chain)) {
-        aliases.push((alias.clone(), main));
+        aliases.push((alias.to_string(), main));
     }
     for call in chain.calls.iter().filter(|c| c.method.contains("Join")) {
         let Some(alias) = call.args.get(1).and_then(|a| a.value.as_str()) else {

@@ -93,7 +93,7 @@ fn push_hole(expr: &Spanned<Value>, out: &mut Rendered) {
 /// The text of a constant scalar (string, number, boolean, or a const holding one).
 fn constant_text(value: &Value) -> Option<String> {
     match value {
-        Value::Str(s) => Some(s.clone()),
+        Value::Str(s) => Some(s.to_string()),
         Value::Num(n) if n.is_finite() => Some(format!("{n}")),
         Value::Bool(b) => Some(b.to_string()),
         Value::Const { value, .. } => constant_text(&value.value),

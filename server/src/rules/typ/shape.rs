@@ -191,7 +191,7 @@ fn enum_shape(e: &EnumFact) -> Shape {
         .filter_map(|(_, v)| v.as_ref().and_then(Value::as_str).map(str::to_string))
         .collect();
     Shape::Enum {
-        name: e.name.clone(),
+        name: e.name.to_string(),
         strings: !e.members.is_empty() && values.len() == e.members.len(),
         values,
     }

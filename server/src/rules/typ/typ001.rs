@@ -329,7 +329,7 @@ fn expected_text(expect: &Expect, column: &Column) -> Option<String> {
 /// `Status` for `enum: Status`, `'a' | 'b'` for `enum: ['a', 'b']`.
 fn enum_text(column: &Column) -> Option<String> {
     match column.enum_values.as_ref()? {
-        Value::Ident(name) => Some(name.clone()),
+        Value::Ident(name) => Some(name.to_string()),
         Value::Array(items) => {
             let values: Option<Vec<String>> = items
                 .iter()

@@ -254,7 +254,7 @@ fn element_text(ctx: &Ctx, file: usize, relation: &Relation, parsed: &Parsed) ->
         return arrow_target;
     }
     match &parsed.element.kind {
-        TypeKind::Named { .. } => Some(parsed.element.text.clone()),
+        TypeKind::Named { .. } => Some(parsed.element.text.to_string()),
         _ => arrow_target,
     }
 }

@@ -252,7 +252,7 @@ impl Extractor<'_> {
                 }
             }
             "getCustomRepository" => match self.first_arg(call).map(|a| a.value) {
-                Some(Value::Ident(name)) => match self.custom_repos.get(&name) {
+                Some(Value::Ident(name)) => match self.custom_repos.get(name.as_str()) {
                     Some(entity) => Recv::Known(Known::repository(entity.clone())),
                     None => Recv::Known(Known::of(Receiver::Unknown(name))),
                 },
@@ -344,7 +344,7 @@ impl Extractor<'_> {
         self.calls.push(QueryCall {
             receiver: known.receiver,
             entity,
-            method: method.to_string(),
+            method: method.into(),
             method_span,
             args,
             span: call.byte_range(),
@@ -427,7 +427,7 @@ impl Extractor<'_> {
             }
         }
         chain.calls.push(ChainCall {
-            method: method.to_string(),
+            method: method.into(),
             method_span: method_span.clone(),
             args,
             span: method_span.start..call.end_byte(),

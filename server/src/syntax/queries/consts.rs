@@ -63,7 +63,7 @@ fn unwrap_sql_helper(value: Spanned<Value>) -> Spanned<Value> {
 fn constant(name: &str, value: &Spanned<Value>, span: crate::finding::Span) -> Spanned<Value> {
     Spanned::new(
         Value::Const {
-            name: name.to_string(),
+            name: name.into(),
             value: Box::new(value.clone()),
         },
         span,
@@ -115,7 +115,7 @@ impl Extractor<'_> {
         };
         let call = Spanned::new(
             Value::Call {
-                callee: format!("{builder}.getQuery"),
+                callee: format!("{builder}.getQuery").into(),
                 args,
             },
             value.byte_range(),

@@ -71,7 +71,7 @@ impl Known {
     fn repository(entity: Spanned<String>) -> Self {
         Known {
             receiver: Receiver::Repository {
-                entity: entity.value.clone(),
+                entity: entity.value.clone().into(),
             },
             entity: Some(entity),
         }

@@ -97,7 +97,7 @@ impl Extractor<'_> {
         };
         if self.option_spans.insert((inner.start, inner.end)) {
             self.options.push(OrmOptions {
-                origin: origin.to_string(),
+                origin: origin.into(),
                 options,
             });
         }
@@ -114,7 +114,7 @@ impl Extractor<'_> {
                 found.value.as_object()?;
                 Some(Spanned::new(
                     Value::Const {
-                        name: name.to_string(),
+                        name: name.into(),
                         value: Box::new(found.clone()),
                     },
                     node.byte_range(),
@@ -247,7 +247,7 @@ impl Extractor<'_> {
             if let Some(init) = local.map(unwrap_expr).filter(|i| i.fast_kind() == "object") {
                 return Some(Spanned::new(
                     Value::Const {
-                        name: name.to_string(),
+                        name: name.into(),
                         value: Box::new(parse_value(init, self.src)),
                     },
                     value.byte_range(),

@@ -68,7 +68,7 @@ pub(super) fn by_suffix(expr: &str) -> Option<Receiver> {
     } else if lower.ends_with("queryrunner") {
         Some(Receiver::QueryRunner)
     } else if lower.ends_with("repository") || lower.ends_with("repo") {
-        Some(Receiver::Unknown(expr.to_string()))
+        Some(Receiver::Unknown(expr.into()))
     } else {
         None
     }
@@ -95,7 +95,7 @@ pub(super) fn entity_arg(arg: &Spanned<Value>) -> Option<Spanned<String>> {
         }
         _ => return None,
     };
-    Some(Spanned::new(name.clone(), arg.span.clone()))
+    Some(Spanned::new(name.to_string(), arg.span.clone()))
 }
 
 impl Extractor<'_> {
@@ -353,7 +353,7 @@ impl Extractor<'_> {
                     return Recv::Known(Known::repository(entity.clone()));
                 }
                 if name.ends_with("Repository") || name.ends_with("Repo") {
-                    return Recv::Known(Known::of(Receiver::Unknown(name.to_string())));
+                    return Recv::Known(Known::of(Receiver::Unknown(name.into())));
                 }
                 return Recv::Opaque;
             }
