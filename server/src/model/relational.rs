@@ -2286,6 +2286,41 @@ export class Player {
         assert_eq!(roles.default.as_deref(), Some("'{PLAYER}'"));
     }
 
+    /// A relation's string target may name the target's table (`@ManyToOne('members')`
+    /// with `@Entity('members')`), as TypeORM's `findMetadata` accepts (its own
+    /// `table-name-relation` test): the join column gets the key's type and its foreign key.
+    #[test]
+    fn a_string_target_naming_a_table_is_that_entity() {
+        let ws = crate::rules::testing::workspace(&[(
+            "src/club.entity.ts",
+            "import { Entity, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+@Entity('members')
+export class Member {
+  @PrimaryGeneratedColumn() id: number;
+}
+@Entity('cards')
+export class Card {
+  @PrimaryGeneratedColumn() id: number;
+  @ManyToOne('members') holder: Member;
+}
+",
+        )]);
+        let schema = schema(&ws.model, &ws.config);
+        let cards = schema
+            .tables
+            .iter()
+            .find(|t| t.name == "cards")
+            .expect("cards");
+        let holder = cards
+            .columns
+            .iter()
+            .find(|c| c.name == "holderId")
+            .expect("holderId");
+        assert_eq!(holder.db_type, "integer");
+        assert_eq!(cards.foreign_keys.len(), 1);
+        assert_eq!(cards.foreign_keys[0].referenced_table, "members");
+    }
+
     /// ever-gauzy's `@Column() organizationId: IOrganization['id']` (and `employeeId:
     /// string`) next to the `@ManyToOne` whose join column it is: TypeORM gives the column
     /// the referenced key's type, `uuid`, whatever the declaration says.
