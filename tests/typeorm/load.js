@@ -222,7 +222,10 @@ function entityFiles(root) {
 
 // Requires every entity file; returns the EntitySchema objects they export and the files
 // that failed to load (with why).
-function loadEntities(root) {
+function loadEntities(given) {
+  // Node resolves modules to their real paths: a workspace reached through a symlink must
+  // be compared by its real path too, or none of its files counts as the workspace's.
+  const root = fs.realpathSync(given);
   const files = entityFiles(root);
   install(root, files);
   const { EntitySchema } = require("typeorm");
