@@ -168,8 +168,16 @@ impl Model {
     pub fn relation_target(&self, relation: &Relation) -> Option<&Entity> {
         match relation.target_class {
             Some(c) => self.entity_of_class(c.file, c.class),
-            None => self.entity(relation.target.as_deref()?),
+            None => self.entity_or_table(relation.target.as_deref()?),
         }
+    }
+
+    /// The entity a relation's string target names: an entity name, else a table name
+    /// (`@ManyToOne('users')` with `@Entity('users')`, which TypeORM's `findMetadata`
+    /// accepts).
+    pub fn entity_or_table(&self, name: &str) -> Option<&Entity> {
+        self.entity(name)
+            .or_else(|| self.entities_of_table(name).next())
     }
 
     /// The entity `name` denotes where `file` writes it, as TypeScript resolves it: the
@@ -178,7 +186,7 @@ impl Model {
     pub fn entity_from(&self, file: usize, name: &str) -> Option<&Entity> {
         match self.class_from(file, name) {
             Some(r) => self.entity_of_class(r.file, r.class),
-            None => self.entity(name),
+            None => self.entity_or_table(name),
         }
     }
 

@@ -173,6 +173,8 @@ struct Col {
 struct PendingFk {
     /// The relation's path (`billing.country`): columns of one key share it.
     key: String,
+    /// A one-to-one's key, which also gets its `REL_` unique constraint.
+    one_to_one: bool,
     referenced_table: String,
     referenced_column: String,
     on_delete: String,
@@ -290,6 +292,12 @@ impl Builder<'_> {
                 continue;
             };
             let columns: Vec<String> = list.iter().map(|(c, _)| c.clone()).collect();
+            if first.one_to_one {
+                uniques.push(UniqueConstraint {
+                    name: constraint_name("REL_", 26, &e.table, &columns, None),
+                    columns: columns.clone(),
+                });
+            }
             foreign_keys.push(ForeignKey {
                 name: constraint_name("FK_", 27, &e.table, &columns, None),
                 referenced_table: first.referenced_table.clone(),
@@ -620,6 +628,29 @@ impl Builder<'_> {
         None
     }
 
+    /// An array default whose items name enum members, with the members' values
+    /// (`default: [Role.Player]` of an enum array column is `'{PLAYER}'`).
+    fn enum_members_in_array(&self, v: &Value) -> Option<Value> {
+        let Value::Array(items) = v else {
+            return None;
+        };
+        if !items.iter().any(|i| matches!(i.value, Value::Member(_))) {
+            return None;
+        }
+        Some(Value::Array(
+            items
+                .iter()
+                .map(|i| {
+                    let mut item = i.clone();
+                    if let Some(value) = self.enum_member(&i.value) {
+                        item.value = value;
+                    }
+                    item
+                })
+                .collect(),
+        ))
+    }
+
     /// The value of an exported `const` of another file of the workspace that a default
     /// names (ever-gauzy's `default: DEFAULT_STANDARD_WORK_HOURS_PER_DAY`, imported from a
     /// constants package), when every exported const of that name has one literal value.
@@ -772,6 +803,7 @@ impl Builder<'_> {
                     property: r.property.clone(),
                     fk: Some(PendingFk {
                         key: key.to_string(),
+                        one_to_one: r.kind == RelationKind::OneToOne,
                         referenced_table: target.table.clone(),
                         referenced_column: rc.column.name.clone(),
                         on_delete: option_str(options, "onDelete").unwrap_or("NO ACTION".into()),
@@ -876,6 +908,7 @@ impl Builder<'_> {
                     property: prop.name.to_string(),
                     fk: Some(PendingFk {
                         key: format!("{class_index}.{}", prop.name),
+                        one_to_one: false,
                         referenced_table: e.table.clone(),
                         referenced_column: rc.column.name.clone(),
                         on_delete: option_str(options, "onDelete").unwrap_or("NO ACTION".into()),
@@ -977,7 +1010,10 @@ impl Builder<'_> {
                 Some("now()".into())
             }
             _ => opt("default").and_then(|v| {
-                let member = self.enum_member(v).or_else(|| self.imported_const(v));
+                let member = self
+                    .enum_member(v)
+                    .or_else(|| self.imported_const(v))
+                    .or_else(|| self.enum_members_in_array(v));
                 let v = member.as_ref().unwrap_or(v);
                 sql_default(v, c.is_array)
             }),
@@ -2200,6 +2236,89 @@ export class Node {
         assert_eq!(names, ["id", "parent_id"]);
         assert_eq!(node.foreign_keys.len(), 1);
         assert_eq!(node.foreign_keys[0].columns, ["parent_id"]);
+    }
+
+    /// A one-to-one inside an embedded class has its `REL_` unique constraint, and an
+    /// enum array's default naming members is their values (TypeORM 0.3.31 on its own
+    /// `embedded-one-to-one` and `enum-array-column` tests).
+    #[test]
+    fn embedded_one_to_one_unique_and_enum_array_defaults() {
+        let ws = crate::rules::testing::workspace(&[
+            (
+                "src/badge.entity.ts",
+                "import { Entity, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class Badge {
+  @PrimaryGeneratedColumn() id: number;
+}
+",
+            ),
+            (
+                "src/player.entity.ts",
+                "import { Column, Entity, JoinColumn, OneToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Badge } from './badge.entity';
+export enum Role { Player = 'PLAYER', Coach = 'COACH' }
+export class Stats {
+  @OneToOne(() => Badge) @JoinColumn() badge: Badge;
+}
+@Entity()
+export class Player {
+  @PrimaryGeneratedColumn() id: number;
+  @Column(() => Stats) stats: Stats;
+  @Column({ type: 'enum', enum: Role, array: true, default: [Role.Player] }) roles: Role[];
+}
+",
+            ),
+        ]);
+        let schema = schema(&ws.model, &ws.config);
+        let player = schema
+            .tables
+            .iter()
+            .find(|t| t.name == "player")
+            .expect("player");
+        assert_eq!(player.uniques.len(), 1);
+        assert!(player.uniques[0].name.starts_with("REL_"));
+        let roles = player
+            .columns
+            .iter()
+            .find(|c| c.name == "roles")
+            .expect("roles");
+        assert_eq!(roles.default.as_deref(), Some("'{PLAYER}'"));
+    }
+
+    /// A relation's string target may name the target's table (`@ManyToOne('members')`
+    /// with `@Entity('members')`), as TypeORM's `findMetadata` accepts (its own
+    /// `table-name-relation` test): the join column gets the key's type and its foreign key.
+    #[test]
+    fn a_string_target_naming_a_table_is_that_entity() {
+        let ws = crate::rules::testing::workspace(&[(
+            "src/club.entity.ts",
+            "import { Entity, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+@Entity('members')
+export class Member {
+  @PrimaryGeneratedColumn() id: number;
+}
+@Entity('cards')
+export class Card {
+  @PrimaryGeneratedColumn() id: number;
+  @ManyToOne('members') holder: Member;
+}
+",
+        )]);
+        let schema = schema(&ws.model, &ws.config);
+        let cards = schema
+            .tables
+            .iter()
+            .find(|t| t.name == "cards")
+            .expect("cards");
+        let holder = cards
+            .columns
+            .iter()
+            .find(|c| c.name == "holderId")
+            .expect("holderId");
+        assert_eq!(holder.db_type, "integer");
+        assert_eq!(cards.foreign_keys.len(), 1);
+        assert_eq!(cards.foreign_keys[0].referenced_table, "members");
     }
 
     /// ever-gauzy's `@Column() organizationId: IOrganization['id']` (and `employeeId:

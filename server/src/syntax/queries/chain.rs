@@ -92,7 +92,6 @@ fn decompose<'t>(node: Node<'t>, src: &str) -> (Option<Node<'t>>, Vec<Step<'t>>)
                 let Some(f) = cur.child_by_field_id(fields().function) else {
                     break Some(cur);
                 };
-                let name = crate::syntax::value::text(f, src).to_string();
                 match f.fast_kind() {
                     "member_expression" => {
                         let (Some(object), Some(property)) = (
@@ -111,7 +110,7 @@ fn decompose<'t>(node: Node<'t>, src: &str) -> (Option<Node<'t>>, Vec<Step<'t>>)
                     }
                     "identifier" => {
                         steps.push(Step::Call {
-                            method: name,
+                            method: crate::syntax::value::text(f, src).to_string(),
                             method_span: f.byte_range(),
                             call: cur,
                             object: None,
