@@ -196,7 +196,7 @@ fn property(node: Node, src: &str, foreign: &Foreign) -> Option<PropertyFact> {
         is_static: has_child_kind(node, "static"),
         initializer: node
             .child_by_field_id(fields().value)
-            .map(|v| parse_value(v, src)),
+            .map(|v| Box::new(parse_value(v, src))),
     })
 }
 

@@ -238,7 +238,8 @@ pub struct PropertyFact {
     /// `name?: T`.
     pub optional: bool,
     pub is_static: bool,
-    pub initializer: Option<Spanned<Value>>,
+    /// Boxed: most properties have none, and a `Spanned<Value>` inline is 72 bytes.
+    pub initializer: Option<Box<Spanned<Value>>>,
 }
 
 impl PropertyFact {
