@@ -470,8 +470,15 @@ impl Builder<'_> {
             }
             if c.kind == ColumnKind::Embedded {
                 let prefix = self.embedded_prefix(c);
+                let first = out.len();
                 if let Some(target) = c.embedded.as_deref() {
                     self.embedded_columns(c.origin.file, target, &[prefix], &mut out, 0);
+                }
+                // A single-table child's columns are nullable, embedded ones too.
+                if sti_child {
+                    for col in out.iter_mut().skip(first) {
+                        col.column.nullable = col.column.nullable || !col.column.primary;
+                    }
                 }
                 continue;
             }
@@ -2319,6 +2326,41 @@ export class Card {
         assert_eq!(holder.db_type, "integer");
         assert_eq!(cards.foreign_keys.len(), 1);
         assert_eq!(cards.foreign_keys[0].referenced_table, "members");
+    }
+
+    /// The embedded columns of a single-table child are nullable like its own columns
+    /// (TypeORM 0.3.31 on its own issue 2800 test).
+    #[test]
+    fn embedded_columns_of_a_single_table_child_are_nullable() {
+        let ws = crate::rules::testing::workspace(&[(
+            "src/shape.entity.ts",
+            "import { ChildEntity, Column, Entity, PrimaryGeneratedColumn, TableInheritance } from 'typeorm';
+export class Size {
+  @Column() width: number;
+}
+@Entity()
+@TableInheritance({ column: { name: 'kind', type: 'varchar' } })
+export class Shape {
+  @PrimaryGeneratedColumn() id: number;
+}
+@ChildEntity()
+export class Box extends Shape {
+  @Column(() => Size) size: Size;
+}
+",
+        )]);
+        let schema = schema(&ws.model, &ws.config);
+        let shape = schema
+            .tables
+            .iter()
+            .find(|t| t.name == "shape")
+            .expect("shape");
+        let width = shape
+            .columns
+            .iter()
+            .find(|c| c.name == "sizeWidth")
+            .expect("sizeWidth");
+        assert!(width.nullable);
     }
 
     /// ever-gauzy's `@Column() organizationId: IOrganization['id']` (and `employeeId:
