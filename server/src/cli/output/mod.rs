@@ -142,14 +142,19 @@ pub enum ColumnUnit {
 #[derive(Debug, Clone)]
 pub struct LineIndex<'a> {
     text: &'a str,
-    starts: Vec<usize>,
+    /// `u32`: files are at most `MAX_FILE_BYTES`, and output keeps the index of every file
+    /// with a finding until it is done (millions of lines on a large workspace).
+    starts: Vec<u32>,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
         LineIndex {
             text,
-            starts: crate::syntax::line_starts(text),
+            starts: crate::syntax::line_starts(text)
+                .into_iter()
+                .map(|s| u32::try_from(s).unwrap_or(u32::MAX))
+                .collect(),
         }
     }
 
@@ -167,13 +172,15 @@ impl<'a> LineIndex<'a> {
     pub fn line_of(&self, offset: usize) -> usize {
         let offset = self.clamp(offset);
         self.starts
-            .partition_point(|&start| start <= offset)
+            .partition_point(|&start| start as usize <= offset)
             .saturating_sub(1)
     }
 
     /// The byte offset where 0-based `line` starts (the text's end past the last line).
     pub fn line_start(&self, line: usize) -> usize {
-        self.starts.get(line).copied().unwrap_or(self.text.len())
+        self.starts
+            .get(line)
+            .map_or(self.text.len(), |&s| s as usize)
     }
 
     /// The text of 0-based `line` without its line ending.
