@@ -417,6 +417,17 @@ impl Builder<'_> {
                 }
             }
         }
+        // `@ManyToMany() @JoinTable()` inside an embedded class: TypeORM makes its junction
+        // on the entity, named by the property path (`post_counters_liked_users_user`).
+        for r in self.embedded_many_to_many(e) {
+            let target = r
+                .target
+                .as_deref()
+                .and_then(|t| self.model.entity_from(r.origin.file, t));
+            if let Some(j) = target.and_then(|t| self.junction(e, &r, t)) {
+                extra.push(j);
+            }
+        }
         let primary: Vec<String> = cols
             .iter()
             .filter(|c| c.column.primary)
@@ -749,6 +760,61 @@ impl Builder<'_> {
                 property: c.property.clone(),
                 fk: None,
             });
+        }
+    }
+
+    /// The owning `@ManyToMany` relations inside an entity's embedded classes, each named by
+    /// its property path (`counters.likedUsers`).
+    fn embedded_many_to_many(&self, e: &Entity) -> Vec<Relation> {
+        let mut out = Vec::new();
+        for c in e.columns.iter().filter(|c| c.kind == ColumnKind::Embedded) {
+            if let Some(target) = c.embedded.as_deref() {
+                let path = [c.property.clone()];
+                self.embedded_relations(c.origin.file, target, &path, &mut out, 0);
+            }
+        }
+        out
+    }
+
+    fn embedded_relations(
+        &self,
+        from_file: usize,
+        class_name: &str,
+        path: &[String],
+        out: &mut Vec<Relation>,
+        depth: usize,
+    ) {
+        if depth > 8 {
+            return;
+        }
+        let first = || self.model.classes.named(class_name).first().copied();
+        let Some(class_ref) = self.model.class_from(from_file, class_name).or_else(first) else {
+            return;
+        };
+        let Some(class) = self.model.class(class_ref) else {
+            return;
+        };
+        let origin_of = |d: &Decorator| Origin {
+            file: class_ref.file,
+            class: Some(class_ref.class),
+            span: d.span.clone(),
+        };
+        for prop in class.properties.iter().filter(|p| !p.is_static) {
+            if let Some(mut r) = super::columns::relation(prop, self.config, origin_of) {
+                if r.kind == RelationKind::ManyToMany && r.has_join_table {
+                    r.property = format!("{}.{}", path.join("."), r.property);
+                    out.push(r);
+                }
+                continue;
+            }
+            let Some(c) = super::columns::column(prop, self.config, origin_of) else {
+                continue;
+            };
+            if let (ColumnKind::Embedded, Some(t)) = (c.kind, c.embedded.as_deref()) {
+                let mut next = path.to_vec();
+                next.push(c.property.clone());
+                self.embedded_relations(class_ref.file, t, &next, out, depth + 1);
+            }
         }
     }
 
@@ -2102,6 +2168,42 @@ export class Avatar {
         };
         assert_eq!(uniques("settings"), 0);
         assert_eq!(uniques("avatar"), 1);
+    }
+
+    /// A `@ManyToMany() @JoinTable()` inside an embedded class has its junction on the
+    /// embedding entity, named by the property path and keyed on the entity's primary key
+    /// (TypeORM 0.3.31 on its `embedded-many-to-many` tests).
+    #[test]
+    fn an_embedded_many_to_many_has_its_junction() {
+        let ws = crate::rules::testing::workspace(&[(
+            "src/shelf.ts",
+            "import { Entity, PrimaryGeneratedColumn, Column, ManyToMany, JoinTable } from 'typeorm';
+@Entity()
+export class Reader {
+  @PrimaryGeneratedColumn() id: number;
+}
+export class Stats {
+  @Column() views: number;
+  @ManyToMany(() => Reader)
+  @JoinTable()
+  favouredBy: Reader[];
+}
+@Entity()
+export class Book {
+  @PrimaryGeneratedColumn() id: number;
+  @Column(() => Stats) stats: Stats;
+}
+",
+        )]);
+        let schema = schema(&ws.model, &ws.config);
+        let junction = schema
+            .tables
+            .iter()
+            .find(|t| t.name == "book_stats_favoured_by_reader")
+            .expect("junction of the embedded relation");
+        let names: Vec<&str> = junction.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["bookId", "readerId"]);
+        assert_eq!(junction.foreign_keys.len(), 2);
     }
 
     /// An `EntitySchema` many-to-many with `joinTable: true` has its junction table, as a
