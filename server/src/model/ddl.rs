@@ -66,7 +66,7 @@ pub fn postgres(schema: &Schema) -> String {
                 quote(&t.name),
                 quote(&fk.name),
                 cols.join(", "),
-                quote(&fk.referenced_table),
+                quote_path(&fk.referenced_table),
                 refs.join(", "),
                 fk.on_delete,
                 fk.on_update
@@ -143,6 +143,11 @@ fn column(t: &Table, c: &TableColumn) -> String {
 /// TypeORM's name for the type of an enum column: `<table>_<column>_enum`.
 fn enum_type(t: &Table, c: &TableColumn) -> String {
     format!("{}_{}_enum", t.name, c.name)
+}
+
+/// `schema.table` as `"schema"."table"`.
+fn quote_path(path: &str) -> String {
+    path.split('.').map(quote).collect::<Vec<_>>().join(".")
 }
 
 fn quote(name: &str) -> String {

@@ -77,7 +77,8 @@ pub fn mermaid_of(schema: &Schema) -> String {
                 out,
                 "  {} {many}--{one} {} : \"{}\"",
                 ident(&t.name),
-                ident(&fk.referenced_table),
+                // `schema.table`: the diagram names tables without their schema
+                ident(fk.referenced_table.rsplit('.').next().unwrap_or_default()),
                 fk.columns.join(", ")
             );
         }

@@ -465,8 +465,49 @@ impl Builder<'_> {
         (table, extra)
     }
 
+    /// The table as a foreign key references it: `schema.table` when the entity names a
+    /// schema (`@Entity({ schema })`, an `EntitySchema`'s `schema`), as TypeORM's
+    /// `referencedTablePath` does; the constraint names hash the bare table.
     fn table_of(&self, e: &Entity) -> String {
-        e.table.clone()
+        match self.schema_name(e) {
+            Some(schema) => format!("{schema}.{}", e.table),
+            None => e.table.clone(),
+        }
+    }
+
+    fn schema_name(&self, e: &Entity) -> Option<String> {
+        let options = match self.class_of(e) {
+            Some(class) => class
+                .decorators
+                .iter()
+                .find(|d| canon(self.config, &d.name) == "Entity")?
+                .args
+                .iter()
+                .find(|a| a.value.as_object().is_some())
+                .map(|a| &a.value),
+            None => self
+                .model
+                .file(e.file)?
+                .facts
+                .entity_schemas
+                .iter()
+                .map(|s| &s.options.value)
+                .find(|o| o.get("name").and_then(|n| n.value.as_str()) == Some(e.name.as_str())),
+        };
+        let value = &options?.get("schema")?.value;
+        // `schema: schemaName`: a const of the entity's own file, else an imported one.
+        let local = |name: &str| {
+            let file = self.model.file(e.file)?;
+            let c = file.facts.consts.iter().find(|c| c.name == name)?;
+            c.value.value.as_str().map(str::to_string)
+        };
+        let resolved = match value {
+            Value::Ident(name) => {
+                local(name).or_else(|| self.imported_const(value)?.as_str().map(str::to_string))
+            }
+            other => other.as_str().map(str::to_string),
+        };
+        resolved.filter(|s| !s.is_empty())
     }
 
     /// The columns an entity declares (inherited ones included), embedded ones expanded.
@@ -877,7 +918,7 @@ impl Builder<'_> {
                     fk: Some(PendingFk {
                         key: key.to_string(),
                         one_to_one: r.kind == RelationKind::OneToOne,
-                        referenced_table: target.table.clone(),
+                        referenced_table: self.table_of(target),
                         referenced_column: rc.column.name.clone(),
                         on_delete: option_str(options, "onDelete").unwrap_or("NO ACTION".into()),
                         on_update: option_str(options, "onUpdate").unwrap_or("NO ACTION".into()),
@@ -982,7 +1023,7 @@ impl Builder<'_> {
                     fk: Some(PendingFk {
                         key: format!("{class_index}.{}", prop.name),
                         one_to_one: false,
-                        referenced_table: e.table.clone(),
+                        referenced_table: self.table_of(e),
                         referenced_column: rc.column.name.clone(),
                         on_delete: option_str(options, "onDelete").unwrap_or("NO ACTION".into()),
                         on_update: option_str(options, "onUpdate").unwrap_or("NO ACTION".into()),
@@ -1389,7 +1430,7 @@ impl Builder<'_> {
             foreign_keys.push(ForeignKey {
                 name: constraint_name("FK_", 27, &name, &side_cols, None),
                 columns: side_cols.clone(),
-                referenced_table: e.table.clone(),
+                referenced_table: self.table_of(e),
                 referenced_columns: primary.to_vec(),
                 on_delete: "CASCADE".into(),
                 on_update: "NO ACTION".into(),
@@ -1556,7 +1597,7 @@ impl Builder<'_> {
                 name: left_fk_name
                     .unwrap_or_else(|| constraint_name("FK_", 27, &name, &left_names, None)),
                 columns: left_names.clone(),
-                referenced_table: owner.table.clone(),
+                referenced_table: self.table_of(owner),
                 referenced_columns: left.iter().map(|c| c.0.clone()).collect(),
                 on_delete: option_str(options, "onDelete").unwrap_or("CASCADE".into()),
                 on_update: option_str(options, "onUpdate").unwrap_or("CASCADE".into()),
@@ -1565,7 +1606,7 @@ impl Builder<'_> {
                 name: right_fk_name
                     .unwrap_or_else(|| constraint_name("FK_", 27, &name, &right_names, None)),
                 columns: right_names.clone(),
-                referenced_table: target.table.clone(),
+                referenced_table: self.table_of(target),
                 referenced_columns: right.iter().map(|c| c.0.clone()).collect(),
                 on_delete: inv_delete,
                 on_update: inv_update,
@@ -2168,6 +2209,42 @@ export class Avatar {
         };
         assert_eq!(uniques("settings"), 0);
         assert_eq!(uniques("avatar"), 1);
+    }
+
+    /// A foreign key to an entity in a named schema references `schema.table` (TypeORM's
+    /// `referencedTablePath`), the schema given literally or by a const; the key's name
+    /// still hashes the bare table.
+    #[test]
+    fn a_key_to_an_entity_in_a_schema_references_its_path() {
+        let ws = crate::rules::testing::workspace(&[(
+            "src/ledger.ts",
+            "import { Entity, PrimaryGeneratedColumn, ManyToOne } from 'typeorm';
+const ARCHIVE = 'archive';
+@Entity({ schema: ARCHIVE })
+export class Account {
+  @PrimaryGeneratedColumn() id: number;
+}
+@Entity({ schema: 'billing' })
+export class Entry {
+  @PrimaryGeneratedColumn() id: number;
+  @ManyToOne(() => Account) account: Account;
+}
+",
+        )]);
+        let schema = schema(&ws.model, &ws.config);
+        let entry = schema
+            .tables
+            .iter()
+            .find(|t| t.name == "entry")
+            .expect("entry");
+        let fk = entry.foreign_keys.first().expect("key to account");
+        assert_eq!(fk.referenced_table, "archive.account");
+        assert_eq!(
+            fk.name,
+            constraint_name("FK_", 27, "entry", &["accountId".to_string()], None)
+        );
+        let ddl = super::super::ddl::postgres(&schema);
+        assert!(ddl.contains(r#"REFERENCES "archive"."account""#), "{ddl}");
     }
 
     /// A `@ManyToMany() @JoinTable()` inside an embedded class has its junction on the
