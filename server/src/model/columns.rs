@@ -22,6 +22,7 @@ fn column_kind(decorator: &str) -> Option<ColumnKind> {
         "VirtualColumn" => ColumnKind::Virtual,
         "ObjectIdColumn" => ColumnKind::ObjectId,
         "ViewColumn" => ColumnKind::View,
+        "TreeLevelColumn" => ColumnKind::TreeLevel,
         _ => return None,
     })
 }

@@ -1074,7 +1074,7 @@ impl Builder<'_> {
             {
                 ty = Some("timestamp".into())
             }
-            ColumnKind::Version => ty = Some("integer".into()),
+            ColumnKind::Version | ColumnKind::TreeLevel => ty = Some("integer".into()),
             _ => {}
         }
         if generated.is_none() {
@@ -1440,6 +1440,21 @@ impl Builder<'_> {
                 columns: side_cols,
                 unique: false,
                 where_clause: None,
+            });
+        }
+        // TypeORM's ClosureJunctionEntityMetadataBuilder: an entity with a
+        // `@TreeLevelColumn()` gives its closure table an integer `level`.
+        if e.columns.iter().any(|c| c.kind == ColumnKind::TreeLevel) {
+            columns.push(TableColumn {
+                name: "level".into(),
+                db_type: "integer".into(),
+                array: false,
+                nullable: false,
+                default: None,
+                primary: false,
+                generated: None,
+                length: None,
+                enum_values: None,
             });
         }
         Table {
@@ -2209,6 +2224,39 @@ export class Avatar {
         };
         assert_eq!(uniques("settings"), 0);
         assert_eq!(uniques("avatar"), 1);
+    }
+
+    /// `@TreeLevelColumn()` is an integer column of the entity, and its closure table gets
+    /// an integer `level` (TypeORM 0.3.31's ClosureJunctionEntityMetadataBuilder).
+    #[test]
+    fn a_tree_level_column_is_integer_and_in_the_closure_table() {
+        let ws = crate::rules::testing::workspace(&[(
+            "src/topic.ts",
+            "import { Entity, PrimaryGeneratedColumn, Tree, TreeChildren, TreeParent, TreeLevelColumn } from 'typeorm';
+@Entity()
+@Tree('closure-table')
+export class Topic {
+  @PrimaryGeneratedColumn() id: number;
+  @TreeParent() parent: Topic;
+  @TreeChildren() children: Topic[];
+  @TreeLevelColumn() depth: number;
+}
+",
+        )]);
+        let schema = schema(&ws.model, &ws.config);
+        let table = |n: &str| schema.tables.iter().find(|t| t.name == n).expect(n);
+        let depth = table("topic")
+            .columns
+            .iter()
+            .find(|c| c.name == "depth")
+            .expect("depth");
+        assert_eq!((depth.db_type.as_str(), depth.nullable), ("integer", false));
+        let level = table("topic_closure")
+            .columns
+            .iter()
+            .find(|c| c.name == "level")
+            .expect("level in the closure table");
+        assert_eq!((level.db_type.as_str(), level.primary), ("integer", false));
     }
 
     /// A foreign key to an entity in a named schema references `schema.table` (TypeORM's

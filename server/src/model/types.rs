@@ -45,6 +45,9 @@ pub enum ColumnKind {
     Virtual,
     ObjectId,
     View,
+    /// `@TreeLevelColumn()`: a closure-table entity's integer depth (the closure table gets
+    /// a `level` column too).
+    TreeLevel,
     /// `@Column(() => Address)`: columns of an embedded class.
     Embedded,
 }

@@ -32,6 +32,7 @@ const TYPEORM_DECORATORS: &[&str] = &[
     "VirtualColumn",
     "ObjectIdColumn",
     "ViewColumn",
+    "TreeLevelColumn",
     "OneToOne",
     "ManyToOne",
     "OneToMany",
