@@ -7,6 +7,7 @@ mod classes;
 mod columns;
 pub mod ddl;
 pub mod erd;
+mod foreign_keys;
 mod indexes;
 mod manual_soft_delete;
 mod migration_indexes;

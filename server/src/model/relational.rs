@@ -445,6 +445,8 @@ impl Builder<'_> {
                 self.add_index(&e.table, i, &cols, &mut indices, &mut uniques);
             }
         }
+        foreign_keys.extend(self.declared_foreign_keys(e, &cols));
+        dedup_by_name(&mut foreign_keys, |f| &f.name);
         dedup_by_name(&mut indices, |i| &i.name);
         dedup_by_name(&mut uniques, |u| &u.name);
         if tree.as_deref() == Some("closure-table") {
@@ -802,6 +804,96 @@ impl Builder<'_> {
                 fk: None,
             });
         }
+    }
+
+    /// Foreign keys declared without a relation (`@ForeignKey`, an `EntitySchema`'s
+    /// `foreignKeys` and column `foreignKey`), named as TypeORM names a relation's key.
+    fn declared_foreign_keys(&self, e: &Entity, cols: &[Col]) -> Vec<ForeignKey> {
+        let mut declared = Vec::new();
+        let is_fk = |d: &&Decorator| canon(self.config, &d.name) == "ForeignKey";
+        if let Some(class) = self.class_of(e) {
+            for d in class.decorators.iter().filter(is_fk) {
+                let args: Vec<&Value> = d.args.iter().map(|a| &a.value).collect();
+                declared.extend(super::foreign_keys::from_class_decorator(&args));
+            }
+            for prop in class.properties.iter().filter(|p| !p.is_static) {
+                for d in prop.decorators.iter().filter(is_fk) {
+                    let args: Vec<&Value> = d.args.iter().map(|a| &a.value).collect();
+                    declared.extend(super::foreign_keys::from_property_decorator(
+                        &prop.name, &args,
+                    ));
+                }
+            }
+        } else if let Some(options) = self.entity_schema_options(e) {
+            declared = super::foreign_keys::from_entity_schema(options);
+        }
+        let db_name = |list: &[Col], property: &str| {
+            list.iter()
+                .find(|c| c.property == property)
+                .or_else(|| list.iter().find(|c| c.column.name == property))
+                .map_or_else(|| property.to_string(), |c| c.column.name.clone())
+        };
+        let mut out = Vec::new();
+        for key in declared {
+            let Some(target) = self.declared_target(e.file, key.target) else {
+                continue;
+            };
+            let target_cols = self.columns_of(target, false);
+            let columns: Vec<String> = key.columns.iter().map(|p| db_name(cols, p)).collect();
+            let referenced: Vec<String> = if key.referenced.is_empty() {
+                target_cols
+                    .iter()
+                    .filter(|c| c.column.primary)
+                    .map(|c| c.column.name.clone())
+                    .collect()
+            } else {
+                key.referenced
+                    .iter()
+                    .map(|p| db_name(&target_cols, p))
+                    .collect()
+            };
+            if columns.is_empty() || columns.len() != referenced.len() {
+                continue;
+            }
+            out.push(ForeignKey {
+                name: option_str(key.options, "name")
+                    .unwrap_or_else(|| constraint_name("FK_", 27, &e.table, &columns, None)),
+                columns,
+                referenced_table: self.table_of(target),
+                referenced_columns: referenced,
+                on_delete: option_str(key.options, "onDelete").unwrap_or("NO ACTION".into()),
+                on_update: option_str(key.options, "onUpdate").unwrap_or("NO ACTION".into()),
+            });
+        }
+        out
+    }
+
+    /// The entity a declared key's target names: `() => City`, `'User'` (an entity name),
+    /// `'cities'` (a table name) or the variable of an `EntitySchema` (`CityEntity`).
+    fn declared_target(&self, file: usize, target: &Value) -> Option<&Entity> {
+        let name = target.type_target()?;
+        let schema_name = self
+            .model
+            .files
+            .iter()
+            .flat_map(|f| f.facts.entity_schemas.iter())
+            .find(|s| s.variable.as_deref() == Some(name))
+            .and_then(|s| s.options.value.get("name")?.value.as_str());
+        match schema_name {
+            Some(n) => self.model.entity(n),
+            None => self.model.entity_from(file, name),
+        }
+    }
+
+    /// The options object of the `EntitySchema` that declares `e`.
+    fn entity_schema_options(&self, e: &Entity) -> Option<&Value> {
+        self.model
+            .file(e.file)?
+            .facts
+            .entity_schemas
+            .iter()
+            .map(|s| &s.options.value)
+            .find(|o| o.get("name").and_then(|n| n.value.as_str()) == Some(e.name.as_str()))
     }
 
     /// The owning `@ManyToMany` relations inside an entity's embedded classes, each named by
@@ -2224,6 +2316,104 @@ export class Avatar {
         };
         assert_eq!(uniques("settings"), 0);
         assert_eq!(uniques("avatar"), 1);
+    }
+
+    /// `@ForeignKey` without a relation makes a key: on a property (target by class, by
+    /// table name, inverse side by name or arrow) and on the class (columns listed); and an
+    /// `EntitySchema`'s `foreignKeys` and column `foreignKey` (TypeORM 0.3.26+).
+    #[test]
+    fn declared_foreign_keys_without_relations() {
+        let ws = crate::rules::testing::workspace(&[
+            (
+                "src/depot.ts",
+                "import { Entity, PrimaryColumn, Column, ForeignKey } from 'typeorm';
+@Entity('depots')
+export class Depot {
+  @PrimaryColumn() id: number;
+  @Column() label: string;
+}
+@Entity()
+export class Bay {
+  @PrimaryColumn() depot: number;
+  @PrimaryColumn() row: string;
+}
+@Entity()
+@ForeignKey(() => Bay, ['bayDepot', 'bayRow'], ['depot', 'row'])
+export class Parcel {
+  @PrimaryColumn() id: number;
+  @Column() @ForeignKey('depots', { onDelete: 'CASCADE' }) depotId: number;
+  @Column({ name: 'label_ref' }) @ForeignKey(() => Depot, (d) => d.label, { name: 'FK_label' })
+  labelRef: string;
+  @Column() bayDepot: number;
+  @Column() bayRow: string;
+}
+",
+            ),
+            (
+                "src/schemas.ts",
+                "import { EntitySchema } from 'typeorm';
+export const CrateSchema = new EntitySchema({
+  name: 'crate',
+  columns: { code: { type: String, primary: true } },
+});
+export const PalletSchema = new EntitySchema({
+  name: 'pallet',
+  columns: {
+    id: { type: Number, primary: true },
+    crateCode: { type: String, foreignKey: { target: CrateSchema, inverseSide: 'code' } },
+    spareCode: { type: String },
+  },
+  foreignKeys: [{ target: 'crate', columnNames: ['spareCode'], referencedColumnNames: ['code'], name: 'FK_spare' }],
+});
+",
+            ),
+        ]);
+        let schema = schema(&ws.model, &ws.config);
+        let keys = |table: &str| {
+            let t = schema.tables.iter().find(|t| t.name == table).expect(table);
+            let mut keys: Vec<String> = t
+                .foreign_keys
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{} ({}) -> {} ({}) {}",
+                        f.name,
+                        f.columns.join(","),
+                        f.referenced_table,
+                        f.referenced_columns.join(","),
+                        f.on_delete
+                    )
+                })
+                .collect();
+            keys.sort();
+            keys
+        };
+        let hashed = |table: &str, cols: &[&str]| {
+            let cols: Vec<String> = cols.iter().map(|c| c.to_string()).collect();
+            constraint_name("FK_", 27, table, &cols, None)
+        };
+        let mut parcel = vec![
+            "FK_label (label_ref) -> depots (label) NO ACTION".to_string(),
+            format!(
+                "{} (depotId) -> depots (id) CASCADE",
+                hashed("parcel", &["depotId"])
+            ),
+            format!(
+                "{} (bayDepot,bayRow) -> bay (depot,row) NO ACTION",
+                hashed("parcel", &["bayDepot", "bayRow"])
+            ),
+        ];
+        parcel.sort();
+        assert_eq!(keys("parcel"), parcel);
+        let mut pallet = vec![
+            "FK_spare (spareCode) -> crate (code) NO ACTION".to_string(),
+            format!(
+                "{} (crateCode) -> crate (code) NO ACTION",
+                hashed("pallet", &["crateCode"])
+            ),
+        ];
+        pallet.sort();
+        assert_eq!(keys("pallet"), pallet);
     }
 
     /// `@TreeLevelColumn()` is an integer column of the entity, and its closure table gets
