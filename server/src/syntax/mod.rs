@@ -2,6 +2,8 @@
 
 pub mod classes;
 pub mod facts;
+#[cfg(test)]
+pub(crate) mod fixture_files;
 pub mod ids;
 pub mod imports;
 pub mod misc;
