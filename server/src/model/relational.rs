@@ -434,7 +434,7 @@ impl Builder<'_> {
             .map(|c| c.column.name.clone())
             .collect();
         for i in &e.indexes {
-            self.add_index(&e.table, i, &cols, &mut indices, &mut uniques);
+            self.add_index(e, i, &cols, &mut indices, &mut uniques);
         }
         for child in &children {
             for i in child
@@ -442,8 +442,25 @@ impl Builder<'_> {
                 .iter()
                 .filter(|i| i.origin.as_ref().is_some_and(|o| o.file == child.file))
             {
-                self.add_index(&e.table, i, &cols, &mut indices, &mut uniques);
+                self.add_index(e, i, &cols, &mut indices, &mut uniques);
             }
+        }
+        for (name, paths, unique, where_clause) in self.embedded_indexes(e) {
+            let columns: Vec<String> = paths
+                .iter()
+                .filter_map(|p| self.embedded_path_column(e, p))
+                .collect();
+            if columns.is_empty() || columns.len() != paths.len() {
+                continue;
+            }
+            indices.push(TableIndex {
+                name: name.unwrap_or_else(|| {
+                    constraint_name("IDX_", 26, &e.table, &columns, where_clause.as_deref())
+                }),
+                columns,
+                unique,
+                where_clause,
+            });
         }
         foreign_keys.extend(self.declared_foreign_keys(e, &cols));
         dedup_by_name(&mut foreign_keys, |f| &f.name);
@@ -896,6 +913,94 @@ impl Builder<'_> {
             .find(|o| o.get("name").and_then(|n| n.value.as_str()) == Some(e.name.as_str()))
     }
 
+    /// `@Index` inside an entity's embedded classes (on a property, or on the class with
+    /// its property names), as (name, property paths, unique, where): TypeORM indexes the
+    /// embedding entity's prefixed columns.
+    fn embedded_indexes(&self, e: &Entity) -> Vec<EmbeddedIndex> {
+        let mut out = Vec::new();
+        for c in e.columns.iter().filter(|c| c.kind == ColumnKind::Embedded) {
+            if let Some(target) = c.embedded.as_deref() {
+                let path = [c.property.clone()];
+                self.embedded_index_specs(c.origin.file, target, &path, &mut out, 0);
+            }
+        }
+        out
+    }
+
+    fn embedded_index_specs(
+        &self,
+        from_file: usize,
+        class_name: &str,
+        path: &[String],
+        out: &mut Vec<EmbeddedIndex>,
+        depth: usize,
+    ) {
+        if depth > 8 {
+            return;
+        }
+        let first = || self.model.classes.named(class_name).first().copied();
+        let Some(class_ref) = self.model.class_from(from_file, class_name).or_else(first) else {
+            return;
+        };
+        let Some(class) = self.model.class(class_ref) else {
+            return;
+        };
+        let origin_of = |d: &Decorator| Origin {
+            file: class_ref.file,
+            class: Some(class_ref.class),
+            span: d.span.clone(),
+        };
+        let prefix = path.join(".");
+        let is_index = |d: &&Decorator| canon(self.config, &d.name) == "Index";
+        let spec = |d: &Decorator, own: Option<&str>| -> Option<EmbeddedIndex> {
+            let mut name = None;
+            let mut columns = own
+                .map(|p| vec![format!("{prefix}.{p}")])
+                .unwrap_or_default();
+            let mut options = None;
+            for a in &d.args {
+                match &a.value {
+                    Value::Str(n) => name = Some(n.to_string()),
+                    Value::Array(items) if own.is_none() => {
+                        for i in items {
+                            columns.push(format!("{prefix}.{}", i.value.as_str()?));
+                        }
+                    }
+                    v if v.as_object().is_some() => options = Some(v),
+                    _ => return None,
+                }
+            }
+            if options
+                .and_then(|o| o.get("synchronize"))
+                .and_then(|v| v.value.as_bool())
+                == Some(false)
+            {
+                return None;
+            }
+            let unique = options
+                .and_then(|o| o.get("unique"))
+                .and_then(|v| v.value.as_bool());
+            let where_clause = option_str(options, "where");
+            Some((name, columns, unique == Some(true), where_clause))
+        };
+        for d in class.decorators.iter().filter(is_index) {
+            out.extend(spec(d, None).filter(|s| !s.1.is_empty()));
+        }
+        for prop in class.properties.iter().filter(|p| !p.is_static) {
+            for d in prop.decorators.iter().filter(is_index) {
+                out.extend(spec(d, Some(&prop.name)));
+            }
+            let Some(c) = super::columns::column(prop, self.config, origin_of) else {
+                continue;
+            };
+            if let (ColumnKind::Embedded, Some(t)) = (c.kind, c.embedded.as_deref()) {
+                let mut next = path.to_vec();
+                next.push(c.property.clone());
+                self.embedded_index_specs(class_ref.file, t, &next, out, depth + 1);
+            }
+        }
+    }
+
     /// The owning `@ManyToMany` relations inside an entity's embedded classes, each named by
     /// its property path (`counters.likedUsers`).
     fn embedded_many_to_many(&self, e: &Entity) -> Vec<Relation> {
@@ -1335,15 +1440,16 @@ impl Builder<'_> {
     /// (primary keys and one-to-one join columns are constraints of their own).
     fn add_index(
         &self,
-        table: &str,
+        e: &Entity,
         i: &Index,
         cols: &[Col],
         indices: &mut Vec<TableIndex>,
         uniques: &mut Vec<UniqueConstraint>,
     ) {
+        let table = e.table.as_str();
         match i.kind {
             IndexKind::Index if !self.index_not_synchronized(i) => {
-                let columns = self.index_columns(i, cols);
+                let columns = self.index_columns(e, i, cols);
                 indices.push(TableIndex {
                     name: i.name.clone().unwrap_or_else(|| {
                         constraint_name("IDX_", 26, table, &columns, i.where_clause.as_deref())
@@ -1354,7 +1460,7 @@ impl Builder<'_> {
                 });
             }
             IndexKind::Unique | IndexKind::UniqueColumn => {
-                let columns = self.index_columns(i, cols);
+                let columns = self.index_columns(e, i, cols);
                 uniques.push(UniqueConstraint {
                     name: i
                         .name
@@ -1367,12 +1473,14 @@ impl Builder<'_> {
         }
     }
 
-    fn index_columns(&self, i: &Index, cols: &[Col]) -> Vec<String> {
+    fn index_columns(&self, e: &Entity, i: &Index, cols: &[Col]) -> Vec<String> {
         i.columns
             .iter()
             .map(|c| {
                 if cols.iter().any(|x| &x.column.name == c) {
                     c.clone()
+                } else if c.contains('.') {
+                    self.embedded_path_column(e, c).unwrap_or_else(|| c.clone())
                 } else {
                     cols.iter()
                         .find(|x| &x.property == c)
@@ -1381,6 +1489,58 @@ impl Builder<'_> {
                 }
             })
             .collect()
+    }
+
+    /// The database column of an embedded property path (`profile.job` -> `profileJob`).
+    fn embedded_path_column(&self, e: &Entity, path: &str) -> Option<String> {
+        let (first, rest) = path.split_once('.')?;
+        let c = e
+            .columns
+            .iter()
+            .find(|c| c.kind == ColumnKind::Embedded && c.property == first)?;
+        let class = c.embedded.as_deref()?;
+        self.path_in_class(c.origin.file, class, &[self.embedded_prefix(c)], rest, 0)
+    }
+
+    fn path_in_class(
+        &self,
+        from_file: usize,
+        class_name: &str,
+        prefixes: &[String],
+        rest: &str,
+        depth: usize,
+    ) -> Option<String> {
+        if depth > 8 {
+            return None;
+        }
+        let first = || self.model.classes.named(class_name).first().copied();
+        let class_ref = self
+            .model
+            .class_from(from_file, class_name)
+            .or_else(first)?;
+        let class = self.model.class(class_ref)?;
+        let origin_of = |d: &Decorator| Origin {
+            file: class_ref.file,
+            class: Some(class_ref.class),
+            span: d.span.clone(),
+        };
+        let (segment, tail) = match rest.split_once('.') {
+            Some((s, t)) => (s, Some(t)),
+            None => (rest, None),
+        };
+        let prop = class.properties.iter().find(|p| p.name == segment)?;
+        let c = super::columns::column(prop, self.config, origin_of)?;
+        match (tail, c.kind, c.embedded.as_deref()) {
+            (Some(tail), ColumnKind::Embedded, Some(inner)) => {
+                let mut next = prefixes.to_vec();
+                next.push(self.embedded_prefix(&c));
+                self.path_in_class(class_ref.file, inner, &next, tail, depth + 1)
+            }
+            (None, kind, _) if kind != ColumnKind::Embedded => {
+                Some(self.table_column(&c, prefixes).name)
+            }
+            _ => None,
+        }
     }
 
     fn index_not_synchronized(&self, i: &Index) -> bool {
@@ -1782,6 +1942,9 @@ fn plain_col(name: &str, ty: &str, default: Option<&str>) -> Col {
         fk: None,
     }
 }
+
+/// An `@Index` of an embedded class: name, property paths from the entity, unique, where.
+type EmbeddedIndex = (Option<String>, Vec<String>, bool, Option<String>);
 
 fn dedup_by_name<T>(items: &mut Vec<T>, name: impl Fn(&T) -> &String) {
     let mut seen = std::collections::HashSet::new();
@@ -2316,6 +2479,58 @@ export class Avatar {
         };
         assert_eq!(uniques("settings"), 0);
         assert_eq!(uniques("avatar"), 1);
+    }
+
+    /// `@Index` naming an embedded property path indexes the prefixed column, and an
+    /// `@Index` inside an embedded class (on a property or on the class) indexes the
+    /// embedding entity (TypeORM 0.3.31 on its `embeddeds-index` test).
+    #[test]
+    fn indexes_through_and_inside_embedded_classes() {
+        let ws = crate::rules::testing::workspace(&[(
+            "src/store.ts",
+            "import { Entity, PrimaryGeneratedColumn, Column, Index } from 'typeorm';
+@Index(['aisle', 'shelf'])
+export class Spot {
+  @Column() aisle: number;
+  @Column() shelf: number;
+  @Index('spot_bin', { unique: true }) @Column() bin: string;
+}
+@Entity()
+@Index('store_spot_aisle', ['spot.aisle'])
+export class Store {
+  @PrimaryGeneratedColumn() id: number;
+  @Column(() => Spot, { prefix: 'at' }) spot: Spot;
+}
+",
+        )]);
+        let schema = schema(&ws.model, &ws.config);
+        let store = schema
+            .tables
+            .iter()
+            .find(|t| t.name == "store")
+            .expect("store");
+        let mut got: Vec<(String, Vec<String>, bool)> = store
+            .indices
+            .iter()
+            .map(|i| (i.name.clone(), i.columns.clone(), i.unique))
+            .collect();
+        got.sort();
+        let pair = vec!["atAisle".to_string(), "atShelf".to_string()];
+        let mut want = vec![
+            ("spot_bin".to_string(), vec!["atBin".to_string()], true),
+            (
+                "store_spot_aisle".to_string(),
+                vec!["atAisle".to_string()],
+                false,
+            ),
+            (
+                constraint_name("IDX_", 26, "store", &pair, None),
+                pair.clone(),
+                false,
+            ),
+        ];
+        want.sort();
+        assert_eq!(got, want);
     }
 
     /// `@ForeignKey` without a relation makes a key: on a property (target by class, by
