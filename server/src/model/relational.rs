@@ -228,12 +228,19 @@ impl Builder<'_> {
                     fk: None,
                 });
             }
-            indices.push(TableIndex {
-                name: constraint_name("IDX_", 26, &e.table, std::slice::from_ref(column), None),
-                columns: vec![column.clone()],
-                unique: false,
-                where_clause: None,
+            // TypeORM's createKeysForTableInheritance: no index of its own when an `@Index`
+            // names the discriminator column alone.
+            let indexed = e.indexes.iter().any(|i| {
+                i.kind == IndexKind::Index && i.columns.as_slice() == std::slice::from_ref(column)
             });
+            if !indexed {
+                indices.push(TableIndex {
+                    name: constraint_name("IDX_", 26, &e.table, std::slice::from_ref(column), None),
+                    columns: vec![column.clone()],
+                    unique: false,
+                    where_clause: None,
+                });
+            }
             let mut values = BTreeMap::new();
             values.insert(e.name.clone(), self.discriminator_value(e));
             for c in &children {
@@ -2479,6 +2486,43 @@ export class Avatar {
         };
         assert_eq!(uniques("settings"), 0);
         assert_eq!(uniques("avatar"), 1);
+    }
+
+    /// A single-table parent gets an index on its discriminator column, unless an `@Index`
+    /// already names that column alone (TypeORM's createKeysForTableInheritance).
+    #[test]
+    fn an_indexed_discriminator_gets_no_second_index() {
+        let ws = crate::rules::testing::workspace(&[(
+            "src/media.ts",
+            "import { Entity, PrimaryGeneratedColumn, Column, Index, TableInheritance, ChildEntity } from 'typeorm';
+@Entity()
+@TableInheritance({ column: { type: String, name: 'kind' } })
+export class Media {
+  @PrimaryGeneratedColumn() id: number;
+  @Column() @Index('media_kind') kind: string;
+}
+@ChildEntity()
+export class Clip extends Media {}
+@Entity()
+@TableInheritance({ column: { type: String, name: 'kind' } })
+export class Asset {
+  @PrimaryGeneratedColumn() id: number;
+}
+@ChildEntity()
+export class Font extends Asset {}
+",
+        )]);
+        let schema = schema(&ws.model, &ws.config);
+        let indices = |t: &str| -> Vec<String> {
+            let table = schema.tables.iter().find(|x| x.name == t).expect(t);
+            table.indices.iter().map(|i| i.name.clone()).collect()
+        };
+        assert_eq!(indices("media"), ["media_kind"]);
+        let kind = vec!["kind".to_string()];
+        assert_eq!(
+            indices("asset"),
+            [constraint_name("IDX_", 26, "asset", &kind, None)]
+        );
     }
 
     /// `@Index` naming an embedded property path indexes the prefixed column, and an
