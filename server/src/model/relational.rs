@@ -460,6 +460,14 @@ impl Builder<'_> {
             if columns.is_empty() || columns.len() != paths.len() {
                 continue;
             }
+            // `@Column({ unique: true })` inside the embedded class: a unique constraint.
+            if name.as_deref() == Some(UNIQUE_COLUMN) {
+                uniques.push(UniqueConstraint {
+                    name: constraint_name("UQ_", 27, &e.table, &columns, None),
+                    columns,
+                });
+                continue;
+            }
             indices.push(TableIndex {
                 name: name.unwrap_or_else(|| {
                     constraint_name("IDX_", 26, &e.table, &columns, where_clause.as_deref())
@@ -1000,6 +1008,16 @@ impl Builder<'_> {
             let Some(c) = super::columns::column(prop, self.config, origin_of) else {
                 continue;
             };
+            let unique = self
+                .model
+                .decorator_at(&c.origin)
+                .and_then(|d| d.args.iter().find(|a| a.value.as_object().is_some()))
+                .and_then(|o| o.value.get("unique"))
+                .and_then(|u| u.value.as_bool());
+            if unique == Some(true) && c.kind != ColumnKind::Embedded {
+                let columns = vec![format!("{prefix}.{}", prop.name)];
+                out.push((Some(UNIQUE_COLUMN.into()), columns, true, None));
+            }
             if let (ColumnKind::Embedded, Some(t)) = (c.kind, c.embedded.as_deref()) {
                 let mut next = path.to_vec();
                 next.push(c.property.clone());
@@ -1950,8 +1968,10 @@ fn plain_col(name: &str, ty: &str, default: Option<&str>) -> Col {
     }
 }
 
-/// An `@Index` of an embedded class: name, property paths from the entity, unique, where.
+/// An `@Index` of an embedded class: name, property paths from the entity, unique, where
+/// (named [`UNIQUE_COLUMN`] for a `unique: true` column, a constraint rather than an index).
 type EmbeddedIndex = (Option<String>, Vec<String>, bool, Option<String>);
+const UNIQUE_COLUMN: &str = "\0unique column";
 
 fn dedup_by_name<T>(items: &mut Vec<T>, name: impl Fn(&T) -> &String) {
     let mut seen = std::collections::HashSet::new();
@@ -2486,6 +2506,41 @@ export class Avatar {
         };
         assert_eq!(uniques("settings"), 0);
         assert_eq!(uniques("avatar"), 1);
+    }
+
+    /// `@Column({ unique: true })` inside an embedded class is a unique constraint of the
+    /// embedding entity on the prefixed column.
+    #[test]
+    fn a_unique_column_inside_an_embedded_class_is_a_constraint() {
+        let ws = crate::rules::testing::workspace(&[(
+            "src/member.ts",
+            "import { Entity, PrimaryGeneratedColumn, Column } from 'typeorm';
+export class Handle {
+  @Column({ unique: true }) nick: string;
+  @Column() shown: string;
+}
+@Entity()
+export class Member {
+  @PrimaryGeneratedColumn() id: number;
+  @Column(() => Handle) handle: Handle;
+}
+",
+        )]);
+        let schema = schema(&ws.model, &ws.config);
+        let member = schema
+            .tables
+            .iter()
+            .find(|t| t.name == "member")
+            .expect("member");
+        let nick = vec!["handleNick".to_string()];
+        let uniques: Vec<(&str, &[String])> = member
+            .uniques
+            .iter()
+            .map(|u| (u.name.as_str(), u.columns.as_slice()))
+            .collect();
+        let name = constraint_name("UQ_", 27, "member", &nick, None);
+        assert_eq!(uniques, [(name.as_str(), nick.as_slice())]);
+        assert!(member.indices.is_empty());
     }
 
     /// A single-table parent gets an index on its discriminator column, unless an `@Index`
