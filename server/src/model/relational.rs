@@ -928,29 +928,27 @@ impl Builder<'_> {
             .find(|o| o.get("name").and_then(|n| n.value.as_str()) == Some(e.name.as_str()))
     }
 
-    /// `@Index` inside an entity's embedded classes (on a property, or on the class with
-    /// its property names), as (name, property paths, unique, where): TypeORM indexes the
-    /// embedding entity's prefixed columns.
-    fn embedded_indexes(&self, e: &Entity) -> Vec<EmbeddedIndex> {
+    /// Every class embedded in `e`, nested ones included (at most 8 levels), with its
+    /// property path (`["counters", "likes"]`): what TypeORM prefixes and walks for the
+    /// indexes, unique columns and many-to-many junctions declared inside them.
+    fn embedded_classes(&self, e: &Entity) -> Vec<(ClassRef, Vec<String>)> {
         let mut out = Vec::new();
         for c in e.columns.iter().filter(|c| c.kind == ColumnKind::Embedded) {
             if let Some(target) = c.embedded.as_deref() {
-                let path = [c.property.clone()];
-                self.embedded_index_specs(c.origin.file, target, &path, &mut out, 0);
+                self.collect_embedded(c.origin.file, target, vec![c.property.clone()], &mut out);
             }
         }
         out
     }
 
-    fn embedded_index_specs(
+    fn collect_embedded(
         &self,
         from_file: usize,
         class_name: &str,
-        path: &[String],
-        out: &mut Vec<EmbeddedIndex>,
-        depth: usize,
+        path: Vec<String>,
+        out: &mut Vec<(ClassRef, Vec<String>)>,
     ) {
-        if depth > 8 {
+        if path.len() > 9 {
             return;
         }
         let first = || self.model.classes.named(class_name).first().copied();
@@ -960,6 +958,48 @@ impl Builder<'_> {
         let Some(class) = self.model.class(class_ref) else {
             return;
         };
+        let origin_of = |d: &Decorator| Origin {
+            file: class_ref.file,
+            class: Some(class_ref.class),
+            span: d.span.clone(),
+        };
+        let nested: Vec<(String, String)> = class
+            .properties
+            .iter()
+            .filter(|p| !p.is_static)
+            .filter(|p| super::columns::relation(p, self.config, origin_of).is_none())
+            .filter_map(|p| super::columns::column(p, self.config, origin_of))
+            .filter(|c| c.kind == ColumnKind::Embedded)
+            .filter_map(|c| Some((c.property.clone(), c.embedded?)))
+            .collect();
+        out.push((class_ref, path.clone()));
+        for (property, target) in nested {
+            let mut next = path.clone();
+            next.push(property);
+            self.collect_embedded(class_ref.file, &target, next, out);
+        }
+    }
+
+    /// `@Index` inside an entity's embedded classes (on a property, or on the class with
+    /// its property names), as (name, property paths, unique, where): TypeORM indexes the
+    /// embedding entity's prefixed columns.
+    fn embedded_indexes(&self, e: &Entity) -> Vec<EmbeddedIndex> {
+        let mut out = Vec::new();
+        for (class_ref, path) in self.embedded_classes(e) {
+            if let Some(class) = self.model.class(class_ref) {
+                self.embedded_index_specs(class_ref, class, &path, &mut out);
+            }
+        }
+        out
+    }
+
+    fn embedded_index_specs(
+        &self,
+        class_ref: ClassRef,
+        class: &ClassFact,
+        path: &[String],
+        out: &mut Vec<EmbeddedIndex>,
+    ) {
         let origin_of = |d: &Decorator| Origin {
             file: class_ref.file,
             class: Some(class_ref.class),
@@ -1018,11 +1058,6 @@ impl Builder<'_> {
                 let columns = vec![format!("{prefix}.{}", prop.name)];
                 out.push((Some(UNIQUE_COLUMN.into()), columns, true, None));
             }
-            if let (ColumnKind::Embedded, Some(t)) = (c.kind, c.embedded.as_deref()) {
-                let mut next = path.to_vec();
-                next.push(c.property.clone());
-                self.embedded_index_specs(class_ref.file, t, &next, out, depth + 1);
-            }
         }
     }
 
@@ -1030,55 +1065,25 @@ impl Builder<'_> {
     /// its property path (`counters.likedUsers`).
     fn embedded_many_to_many(&self, e: &Entity) -> Vec<Relation> {
         let mut out = Vec::new();
-        for c in e.columns.iter().filter(|c| c.kind == ColumnKind::Embedded) {
-            if let Some(target) = c.embedded.as_deref() {
-                let path = [c.property.clone()];
-                self.embedded_relations(c.origin.file, target, &path, &mut out, 0);
+        for (class_ref, path) in self.embedded_classes(e) {
+            let Some(class) = self.model.class(class_ref) else {
+                continue;
+            };
+            let origin_of = |d: &Decorator| Origin {
+                file: class_ref.file,
+                class: Some(class_ref.class),
+                span: d.span.clone(),
+            };
+            for prop in class.properties.iter().filter(|p| !p.is_static) {
+                if let Some(mut r) = super::columns::relation(prop, self.config, origin_of) {
+                    if r.kind == RelationKind::ManyToMany && r.has_join_table {
+                        r.property = format!("{}.{}", path.join("."), r.property);
+                        out.push(r);
+                    }
+                }
             }
         }
         out
-    }
-
-    fn embedded_relations(
-        &self,
-        from_file: usize,
-        class_name: &str,
-        path: &[String],
-        out: &mut Vec<Relation>,
-        depth: usize,
-    ) {
-        if depth > 8 {
-            return;
-        }
-        let first = || self.model.classes.named(class_name).first().copied();
-        let Some(class_ref) = self.model.class_from(from_file, class_name).or_else(first) else {
-            return;
-        };
-        let Some(class) = self.model.class(class_ref) else {
-            return;
-        };
-        let origin_of = |d: &Decorator| Origin {
-            file: class_ref.file,
-            class: Some(class_ref.class),
-            span: d.span.clone(),
-        };
-        for prop in class.properties.iter().filter(|p| !p.is_static) {
-            if let Some(mut r) = super::columns::relation(prop, self.config, origin_of) {
-                if r.kind == RelationKind::ManyToMany && r.has_join_table {
-                    r.property = format!("{}.{}", path.join("."), r.property);
-                    out.push(r);
-                }
-                continue;
-            }
-            let Some(c) = super::columns::column(prop, self.config, origin_of) else {
-                continue;
-            };
-            if let (ColumnKind::Embedded, Some(t)) = (c.kind, c.embedded.as_deref()) {
-                let mut next = path.to_vec();
-                next.push(c.property.clone());
-                self.embedded_relations(class_ref.file, t, &next, out, depth + 1);
-            }
-        }
     }
 
     /// The join columns of a relation the model does not list (inside an embedded class,
