@@ -96,6 +96,17 @@ pub struct UniqueConstraint {
 
 /// The schema of every table entity of the model, tables sorted by name, their parts by
 /// name (column order is TypeORM's declaration order, which depends on load order).
+#[cfg(test)]
+impl Schema {
+    /// The table of that name (the test fails if there is none).
+    pub(crate) fn table(&self, name: &str) -> &Table {
+        self.tables
+            .iter()
+            .find(|t| t.name == name)
+            .unwrap_or_else(|| panic!("no table {name}"))
+    }
+}
+
 pub fn schema(model: &Model, config: &Config) -> Schema {
     let b = Builder {
         model,
@@ -2267,11 +2278,7 @@ export class Seat {
 ",
         )]);
         let schema = schema(&ws.model, &ws.config);
-        let seat = schema
-            .tables
-            .iter()
-            .find(|t| t.name == "seat")
-            .expect("seat");
+        let seat = schema.table("seat");
         let col = |n: &str| seat.columns.iter().find(|c| c.name == n).expect("column");
         assert_eq!(col("kind").db_type, "character varying");
         assert_eq!(col("row").db_type, "integer");
@@ -2314,11 +2321,7 @@ export class Ticket {
             ),
         ]);
         let schema = schema(&ws.model, &ws.config);
-        let ticket = schema
-            .tables
-            .iter()
-            .find(|t| t.name == "ticket")
-            .expect("ticket");
+        let ticket = schema.table("ticket");
         let ty = |n: &str| {
             ticket
                 .columns
@@ -2359,11 +2362,7 @@ export class Room {
             ),
         ]);
         let schema = schema(&ws.model, &ws.config);
-        let room = schema
-            .tables
-            .iter()
-            .find(|t| t.name == "room")
-            .expect("room");
+        let room = schema.table("room");
         let default = |n: &str| {
             room.columns
                 .iter()
@@ -2402,11 +2401,7 @@ export class Person {
             ),
         ]);
         let schema = schema(&ws.model, &ws.config);
-        let person = schema
-            .tables
-            .iter()
-            .find(|t| t.name == "person")
-            .expect("person");
+        let person = schema.table("person");
         let names: Vec<&str> = person.columns.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["id", "linksMentorid"]);
         assert_eq!(person.foreign_keys.len(), 1);
@@ -2532,11 +2527,7 @@ export class Member {
 ",
         )]);
         let schema = schema(&ws.model, &ws.config);
-        let member = schema
-            .tables
-            .iter()
-            .find(|t| t.name == "member")
-            .expect("member");
+        let member = schema.table("member");
         let nick = vec!["handleNick".to_string()];
         let uniques: Vec<(&str, &[String])> = member
             .uniques
@@ -2608,11 +2599,7 @@ export class Store {
 ",
         )]);
         let schema = schema(&ws.model, &ws.config);
-        let store = schema
-            .tables
-            .iter()
-            .find(|t| t.name == "store")
-            .expect("store");
+        let store = schema.table("store");
         let mut got: Vec<(String, Vec<String>, bool)> = store
             .indices
             .iter()
@@ -2689,7 +2676,7 @@ export const PalletSchema = new EntitySchema({
         ]);
         let schema = schema(&ws.model, &ws.config);
         let keys = |table: &str| {
-            let t = schema.tables.iter().find(|t| t.name == table).expect(table);
+            let t = schema.table(table);
             let mut keys: Vec<String> = t
                 .foreign_keys
                 .iter()
@@ -2753,7 +2740,7 @@ export class Topic {
 ",
         )]);
         let schema = schema(&ws.model, &ws.config);
-        let table = |n: &str| schema.tables.iter().find(|t| t.name == n).expect(n);
+        let table = |n: &str| schema.table(n);
         let depth = table("topic")
             .columns
             .iter()
@@ -2789,11 +2776,7 @@ export class Entry {
 ",
         )]);
         let schema = schema(&ws.model, &ws.config);
-        let entry = schema
-            .tables
-            .iter()
-            .find(|t| t.name == "entry")
-            .expect("entry");
+        let entry = schema.table("entry");
         let fk = entry.foreign_keys.first().expect("key to account");
         assert_eq!(fk.referenced_table, "archive.account");
         assert_eq!(
@@ -2830,11 +2813,7 @@ export class Book {
 ",
         )]);
         let schema = schema(&ws.model, &ws.config);
-        let junction = schema
-            .tables
-            .iter()
-            .find(|t| t.name == "book_stats_favoured_by_reader")
-            .expect("junction of the embedded relation");
+        let junction = schema.table("book_stats_favoured_by_reader");
         let names: Vec<&str> = junction.columns.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["bookId", "readerId"]);
         assert_eq!(junction.foreign_keys.len(), 2);
@@ -2861,11 +2840,7 @@ export const NoteSchema = new EntitySchema({
 ",
         )]);
         let schema = schema(&ws.model, &ws.config);
-        let junction = schema
-            .tables
-            .iter()
-            .find(|t| t.name == "note_tags_tag")
-            .expect("junction");
+        let junction = schema.table("note_tags_tag");
         let names: Vec<&str> = junction.columns.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["noteId", "tagId"]);
         let to_note = junction
@@ -2906,11 +2881,7 @@ export class Shelf {
 ",
         )]);
         let schema = schema(&ws.model, &ws.config);
-        let junction = schema
-            .tables
-            .iter()
-            .find(|t| t.name == "shelf_bins_bin")
-            .expect("junction");
+        let junction = schema.table("shelf_bins_bin");
         let to_bin = junction
             .foreign_keys
             .iter()
@@ -2943,11 +2914,7 @@ export class Folder {
 ",
         )]);
         let schema = schema(&ws.model, &ws.config);
-        let closure = schema
-            .tables
-            .iter()
-            .find(|t| t.name == "folder_paths_closure")
-            .expect("closure table");
+        let closure = schema.table("folder_paths_closure");
         let names: Vec<&str> = closure.columns.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["down", "up_id"]);
     }
@@ -2970,11 +2937,7 @@ export class Node {
 ",
         )]);
         let schema = schema(&ws.model, &ws.config);
-        let node = schema
-            .tables
-            .iter()
-            .find(|t| t.name == "node")
-            .expect("node");
+        let node = schema.table("node");
         let names: Vec<&str> = node.columns.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["id", "parent_id"]);
         assert_eq!(node.foreign_keys.len(), 1);
@@ -3014,11 +2977,7 @@ export class Player {
             ),
         ]);
         let schema = schema(&ws.model, &ws.config);
-        let player = schema
-            .tables
-            .iter()
-            .find(|t| t.name == "player")
-            .expect("player");
+        let player = schema.table("player");
         assert_eq!(player.uniques.len(), 1);
         assert!(player.uniques[0].name.starts_with("REL_"));
         let roles = player
@@ -3049,11 +3008,7 @@ export class Card {
 ",
         )]);
         let schema = schema(&ws.model, &ws.config);
-        let cards = schema
-            .tables
-            .iter()
-            .find(|t| t.name == "cards")
-            .expect("cards");
+        let cards = schema.table("cards");
         let holder = cards
             .columns
             .iter()
@@ -3086,11 +3041,7 @@ export class Box extends Shape {
 ",
         )]);
         let schema = schema(&ws.model, &ws.config);
-        let shape = schema
-            .tables
-            .iter()
-            .find(|t| t.name == "shape")
-            .expect("shape");
+        let shape = schema.table("shape");
         let width = shape
             .columns
             .iter()
@@ -3131,11 +3082,7 @@ export class Member {
             ),
         ]);
         let schema = schema(&ws.model, &ws.config);
-        let member = schema
-            .tables
-            .iter()
-            .find(|t| t.name == "member")
-            .expect("member");
+        let member = schema.table("member");
         let col = |n: &str| member.columns.iter().find(|c| c.name == n).expect("column");
         assert_eq!(col("teamId").db_type, "uuid");
         assert_eq!(col("otherId").db_type, "character varying");
@@ -3159,11 +3106,7 @@ export class Folder {
 ",
         )]);
         let schema = schema(&ws.model, &ws.config);
-        let folder = schema
-            .tables
-            .iter()
-            .find(|t| t.name == "folder")
-            .expect("folder");
+        let folder = schema.table("folder");
         let fk = folder
             .foreign_keys
             .iter()

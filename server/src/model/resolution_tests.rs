@@ -721,11 +721,7 @@ export class Post {
         ("src/b/post.entity.ts", post),
     ]);
     let schema = super::relational::schema(&ws.model, &ws.config);
-    let posts = schema
-        .tables
-        .iter()
-        .find(|t| t.name == "posts")
-        .expect("posts");
+    let posts = schema.table("posts");
     let referenced: Vec<&str> = posts
         .foreign_keys
         .iter()
@@ -770,11 +766,7 @@ export class Post {
         ("src/b/post.entity.ts", post),
     ]);
     let schema = super::relational::schema(&ws.model, &ws.config);
-    let posts = schema
-        .tables
-        .iter()
-        .find(|t| t.name == "posts")
-        .expect("posts");
+    let posts = schema.table("posts");
     let mut names: Vec<&str> = posts.columns.iter().map(|c| c.name.as_str()).collect();
     names.sort_unstable();
     assert_eq!(names, ["auditReviewedby", "id"], "{names:?}");
