@@ -463,7 +463,10 @@ impl Builder<'_> {
                 self.add_index(e, i, &cols, &mut indices, &mut uniques);
             }
         }
-        for (name, paths, unique, where_clause) in self.embedded_indexes(e) {
+        for key in self.embedded_indexes(e) {
+            let paths = match &key {
+                EmbeddedKey::Index { paths, .. } | EmbeddedKey::Unique { paths } => paths,
+            };
             let columns: Vec<String> = paths
                 .iter()
                 .filter_map(|p| self.embedded_path_column(e, p))
@@ -471,22 +474,25 @@ impl Builder<'_> {
             if columns.is_empty() || columns.len() != paths.len() {
                 continue;
             }
-            // `@Column({ unique: true })` inside the embedded class: a unique constraint.
-            if name.as_deref() == Some(UNIQUE_COLUMN) {
-                uniques.push(UniqueConstraint {
+            match key {
+                EmbeddedKey::Unique { .. } => uniques.push(UniqueConstraint {
                     name: constraint_name("UQ_", 27, &e.table, &columns, None),
                     columns,
-                });
-                continue;
-            }
-            indices.push(TableIndex {
-                name: name.unwrap_or_else(|| {
-                    constraint_name("IDX_", 26, &e.table, &columns, where_clause.as_deref())
                 }),
-                columns,
-                unique,
-                where_clause,
-            });
+                EmbeddedKey::Index {
+                    name,
+                    unique,
+                    where_clause,
+                    ..
+                } => indices.push(TableIndex {
+                    name: name.unwrap_or_else(|| {
+                        constraint_name("IDX_", 26, &e.table, &columns, where_clause.as_deref())
+                    }),
+                    columns,
+                    unique,
+                    where_clause,
+                }),
+            }
         }
         foreign_keys.extend(self.declared_foreign_keys(e, &cols));
         dedup_by_name(&mut foreign_keys, |f| &f.name);
@@ -991,10 +997,10 @@ impl Builder<'_> {
         }
     }
 
-    /// `@Index` inside an entity's embedded classes (on a property, or on the class with
-    /// its property names), as (name, property paths, unique, where): TypeORM indexes the
-    /// embedding entity's prefixed columns.
-    fn embedded_indexes(&self, e: &Entity) -> Vec<EmbeddedIndex> {
+    /// `@Index` (on a property, or on the class with its property names) and `unique: true`
+    /// columns inside an entity's embedded classes: TypeORM puts them on the embedding
+    /// entity's prefixed columns.
+    fn embedded_indexes(&self, e: &Entity) -> Vec<EmbeddedKey> {
         let mut out = Vec::new();
         for (class_ref, path) in self.embedded_classes(e) {
             if let Some(class) = self.model.class(class_ref) {
@@ -1009,7 +1015,7 @@ impl Builder<'_> {
         class_ref: ClassRef,
         class: &ClassFact,
         path: &[String],
-        out: &mut Vec<EmbeddedIndex>,
+        out: &mut Vec<EmbeddedKey>,
     ) {
         let origin_of = |d: &Decorator| Origin {
             file: class_ref.file,
@@ -1018,7 +1024,7 @@ impl Builder<'_> {
         };
         let prefix = path.join(".");
         let is_index = |d: &&Decorator| canon(self.config, &d.name) == "Index";
-        let spec = |d: &Decorator, own: Option<&str>| -> Option<EmbeddedIndex> {
+        let spec = |d: &Decorator, own: Option<&str>| -> Option<EmbeddedKey> {
             let mut name = None;
             let mut columns = own
                 .map(|p| vec![format!("{prefix}.{p}")])
@@ -1047,10 +1053,18 @@ impl Builder<'_> {
                 .and_then(|o| o.get("unique"))
                 .and_then(|v| v.value.as_bool());
             let where_clause = option_str(options, "where");
-            Some((name, columns, unique == Some(true), where_clause))
+            Some(EmbeddedKey::Index {
+                name,
+                paths: columns,
+                unique: unique == Some(true),
+                where_clause,
+            })
         };
         for d in class.decorators.iter().filter(is_index) {
-            out.extend(spec(d, None).filter(|s| !s.1.is_empty()));
+            out.extend(
+                spec(d, None)
+                    .filter(|k| matches!(k, EmbeddedKey::Index { paths, .. } if !paths.is_empty())),
+            );
         }
         for prop in class.properties.iter().filter(|p| !p.is_static) {
             for d in prop.decorators.iter().filter(is_index) {
@@ -1067,7 +1081,7 @@ impl Builder<'_> {
                 .and_then(|u| u.value.as_bool());
             if unique == Some(true) && c.kind != ColumnKind::Embedded {
                 let columns = vec![format!("{prefix}.{}", prop.name)];
-                out.push((Some(UNIQUE_COLUMN.into()), columns, true, None));
+                out.push(EmbeddedKey::Unique { paths: columns });
             }
         }
     }
@@ -1984,10 +1998,19 @@ fn plain_col(name: &str, ty: &str, default: Option<&str>) -> Col {
     }
 }
 
-/// An `@Index` of an embedded class: name, property paths from the entity, unique, where
-/// (named [`UNIQUE_COLUMN`] for a `unique: true` column, a constraint rather than an index).
-type EmbeddedIndex = (Option<String>, Vec<String>, bool, Option<String>);
-const UNIQUE_COLUMN: &str = "\0unique column";
+/// What an embedded class declares for the entity that embeds it, by property paths from
+/// that entity.
+enum EmbeddedKey {
+    /// An `@Index`.
+    Index {
+        name: Option<String>,
+        paths: Vec<String>,
+        unique: bool,
+        where_clause: Option<String>,
+    },
+    /// A `unique: true` column: a unique constraint rather than an index.
+    Unique { paths: Vec<String> },
+}
 
 fn dedup_by_name<T>(items: &mut Vec<T>, name: impl Fn(&T) -> &String) {
     let mut seen = std::collections::HashSet::new();
