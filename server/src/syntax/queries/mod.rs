@@ -21,7 +21,9 @@ mod receivers;
 #[cfg(test)]
 mod tests;
 
-use super::facts::{FileFacts, OrmOptions, QueryBuilderChain, QueryCall, Receiver, Spanned, Value};
+use super::facts::{
+    FileFacts, Name, OrmOptions, QueryBuilderChain, QueryCall, Receiver, Spanned, Value,
+};
 use super::value::{first_named, named_iter, text};
 use crate::syntax::ids::{fields, KindExt};
 use std::collections::{HashMap, HashSet};
@@ -66,7 +68,7 @@ fn walk_queries(
 #[derive(Debug, Clone, PartialEq)]
 struct Known {
     receiver: Receiver,
-    entity: Option<Spanned<String>>,
+    entity: Option<Spanned<Name>>,
 }
 
 impl Known {
@@ -77,10 +79,10 @@ impl Known {
         }
     }
 
-    fn repository(entity: Spanned<String>) -> Self {
+    fn repository(entity: Spanned<Name>) -> Self {
         Known {
             receiver: Receiver::Repository {
-                entity: entity.value.clone().into(),
+                entity: entity.value.clone(),
             },
             entity: Some(entity),
         }
@@ -122,13 +124,13 @@ struct ClassScope {
     this_recv: Option<Known>,
     /// For `class OrderService extends CrudService<Order>`: the entity the generic base
     /// is instantiated with; the base's repository members (`this.repository`) hold it.
-    generic_entity: Option<Spanned<String>>,
+    generic_entity: Option<Spanned<Name>>,
 }
 
 struct Extractor<'a> {
     src: &'a str,
     /// Classes of this file extending a repository: class name -> entity.
-    custom_repos: HashMap<String, Spanned<String>>,
+    custom_repos: HashMap<String, Spanned<Name>>,
     fns: Vec<FnScope>,
     classes: Vec<ClassScope>,
     calls: Vec<QueryCall>,
@@ -283,8 +285,11 @@ impl<'a> Extractor<'a> {
     }
 
     /// The name the current function is known by.
-    fn enclosing_function(&self) -> Option<String> {
-        self.fns.last().and_then(|f| f.name.clone())
+    fn enclosing_function(&self) -> Option<Name> {
+        self.fns
+            .last()
+            .and_then(|f| f.name.as_deref())
+            .map(Name::from)
     }
 
     /// Binds `name` in the innermost function scope that already has it, else the current.
@@ -426,7 +431,7 @@ impl<'a> Extractor<'a> {
     fn visit_function(&mut self, node: Node) {
         let name = self
             .function_name(node)
-            .or_else(|| self.enclosing_function());
+            .or_else(|| self.enclosing_function().map(String::from));
         let mut scope = FnScope {
             name,
             ..FnScope::default()
