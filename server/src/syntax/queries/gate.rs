@@ -89,6 +89,16 @@ pub(super) fn is_mark_word(word: &str) -> bool {
         || word.ends_with("DataSourceOptions")
 }
 
+/// A word that can mark an options object or factory by its type or name
+/// (`check_options_function`, `check_typed_declarator`, `check_typed_expression`).
+pub(super) fn is_options_word(word: &str) -> bool {
+    word == "createTypeOrmOptions"
+        || word == "DataSourceOptions"
+        || word == "TypeOrmModuleOptions"
+        || word.ends_with("ConnectionOptions")
+        || word.ends_with("DataSourceOptions")
+}
+
 /// Bytes of identifiers: ASCII letters, digits, `_`, `$`, and every byte of a non-ASCII
 /// character (so a word never ends inside one).
 pub(super) fn is_word_byte(b: u8) -> bool {

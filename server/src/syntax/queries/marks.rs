@@ -15,7 +15,7 @@
 //! Marks are word starts and `=` bytes, sorted; a subtree is looked up by binary search.
 //! Words inside strings and comments count too: a false mark only costs a walk.
 
-use super::gate::{is_mark_word, is_word_byte};
+use super::gate::{is_mark_word, is_options_word, is_word_byte};
 
 /// Words besides the gate's marks that let a walk change what later code sees.
 const EFFECT_WORDS: &[&str] = &["const", "let", "var", "default", "exports"];
@@ -28,12 +28,16 @@ pub(super) struct Marks {
     builders: Vec<usize>,
     /// The names whose offsets are in `builders`.
     builder_names: Vec<String>,
+    /// Whether the file names an options type or `createTypeOrmOptions` anywhere: without
+    /// one, no function, declaration or `as` expression is options by its type.
+    pub(super) options_words: bool,
 }
 
 impl Marks {
     pub(super) fn of(src: &str) -> Self {
         let bytes = src.as_bytes();
         let mut at = Vec::new();
+        let mut options_words = false;
         let mut i = 0;
         while i < bytes.len() {
             let b = bytes[i];
@@ -49,7 +53,10 @@ impl Marks {
                 i += 1;
             }
             let word = src.get(start..i).unwrap_or("");
-            if is_mark_word(word) || EFFECT_WORDS.contains(&word) {
+            if is_mark_word(word) {
+                at.push(start);
+                options_words |= is_options_word(word);
+            } else if EFFECT_WORDS.contains(&word) {
                 at.push(start);
             }
         }
@@ -57,6 +64,7 @@ impl Marks {
             at,
             builders: Vec::new(),
             builder_names: Vec::new(),
+            options_words,
         }
     }
 

@@ -184,6 +184,12 @@ impl<'a> Extractor<'a> {
         }
     }
 
+    /// Whether an options type or factory name may be written in this file (always, when
+    /// the walk is not pruned).
+    fn may_name_options(&self) -> bool {
+        self.marks.as_ref().is_none_or(|m| m.options_words)
+    }
+
     /// Visits a node with a depth guard.
     fn walk(&mut self, node: Node) {
         if self.depth >= MAX_DEPTH {

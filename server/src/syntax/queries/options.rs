@@ -260,6 +260,9 @@ impl Extractor<'_> {
     /// `createTypeOrmOptions()` of a `TypeOrmOptionsFactory`, or any function whose return
     /// type is an options type.
     pub(super) fn check_options_function(&mut self, func: Node) {
+        if !self.may_name_options() {
+            return;
+        }
         let is_factory_method = func.fast_kind() == "method_definition"
             && func
                 .child_by_field_id(fields().name)
@@ -282,6 +285,9 @@ impl Extractor<'_> {
 
     /// `const config: DataSourceOptions = {...}`.
     pub(super) fn check_typed_declarator(&mut self, ty: Option<Node>, value: Option<Node>) {
+        if !self.may_name_options() {
+            return;
+        }
         let (Some(ty), Some(value)) = (ty, value) else {
             return;
         };
@@ -294,6 +300,9 @@ impl Extractor<'_> {
 
     /// `{...} as DataSourceOptions`, `{...} satisfies DataSourceOptions`.
     pub(super) fn check_typed_expression(&mut self, node: Node) {
+        if !self.may_name_options() {
+            return;
+        }
         let children = named_children(node);
         let (Some(expr), Some(ty)) = (children.first(), children.get(1)) else {
             return;
