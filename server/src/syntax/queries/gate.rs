@@ -77,17 +77,32 @@ pub fn may_hold_query_sites(src: &str) -> bool {
 /// A word that alone lets the walk record something: a query method, a QueryBuilder start
 /// or an options mark.
 pub(super) fn is_mark_word(word: &str) -> bool {
-    // Every listed word is 3 to 20 bytes long and starts with one of these bytes; the
-    // suffixes take 17 bytes or more. Most words of a file fail this cheap test.
-    let first = word.as_bytes().first().copied().unwrap_or(0);
-    if word.len() < 17 && (word.len() < 3 || !b"acdefimpqrsuCDFT".contains(&first)) {
-        return false;
+    // Most words of a file fail the cheap test of their first byte and length.
+    let listed = word.as_bytes().first().is_some_and(|&b| {
+        word.len() < 32 && FIRST_BYTE_LENGTHS[usize::from(b)] & (1 << word.len()) != 0
+    });
+    if listed && (QUERY_METHODS.contains(&word) || MARK_WORDS.contains(&word)) {
+        return true;
     }
-    QUERY_METHODS.contains(&word)
-        || MARK_WORDS.contains(&word)
-        || word.ends_with("ConnectionOptions")
-        || word.ends_with("DataSourceOptions")
+    word.len() >= 17 && (word.ends_with("ConnectionOptions") || word.ends_with("DataSourceOptions"))
 }
+
+/// For each first byte, the lengths of the listed marks starting with it (bit n: n bytes).
+static FIRST_BYTE_LENGTHS: [u32; 256] = {
+    let mut table = [0u32; 256];
+    let lists: [&[&str]; 2] = [QUERY_METHODS, MARK_WORDS];
+    let mut l = 0;
+    while l < lists.len() {
+        let mut i = 0;
+        while i < lists[l].len() {
+            let word = lists[l][i].as_bytes();
+            table[word[0] as usize] |= 1 << word.len();
+            i += 1;
+        }
+        l += 1;
+    }
+    table
+};
 
 /// A word that can mark an options object or factory by its type or name
 /// (`check_options_function`, `check_typed_declarator`, `check_typed_expression`).
