@@ -2,7 +2,7 @@
 
 use super::color::{ColorChoice, Palette};
 use super::fix_summary::{missing_folders, FixSummary};
-use super::output::{render, OutputFormat, RuleInfo};
+use super::output::{write, OutputFormat, RuleInfo};
 use super::{load_config_from, workspace_root, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::finding::{Finding, Severity};
 use crate::fix::FixPlan;
@@ -74,7 +74,7 @@ pub fn run(opts: &CheckOptions) -> i32 {
     if opts.quiet {
         gathered.findings.retain(|f| f.severity == Severity::Error);
     }
-    super::emit(&render_findings(opts, &gathered, &cwd));
+    write_findings(opts, &gathered, &cwd);
     let has_errors = gathered
         .findings
         .iter()
@@ -175,6 +175,24 @@ fn configure(opts: &CheckOptions, root: &Path) -> Result<crate::config::Config, 
 
 /// The texts output needs: every file a finding, a related location or a fix points at
 /// (without them positions fall back to 1:1).
+/// The texts output needs for `findings` (see [`collect_sources`]).
+pub fn sources_for(ws: &Workspace, findings: &[Finding]) -> HashMap<PathBuf, std::sync::Arc<str>> {
+    let mut sources = HashMap::new();
+    collect_sources(ws, findings, &mut sources);
+    sources
+}
+
+/// Writes `findings` in `format` (plain text, with the summary) to `out`.
+pub fn write_to(
+    out: &mut dyn std::io::Write,
+    format: OutputFormat,
+    findings: &[Finding],
+    cwd: &Path,
+    sources: &HashMap<PathBuf, std::sync::Arc<str>>,
+) -> std::io::Result<()> {
+    write(format, out, findings, cwd, sources, &rule_infos())
+}
+
 fn collect_sources(
     ws: &Workspace,
     findings: &[Finding],
@@ -198,32 +216,45 @@ fn collect_sources(
     }
 }
 
-fn render_findings(opts: &CheckOptions, gathered: &Gathered, cwd: &Path) -> String {
+/// Writes the findings (or their statistics) to stdout as they are rendered, one by one.
+fn write_findings(opts: &CheckOptions, gathered: &Gathered, cwd: &Path) {
+    use std::io::Write;
     let findings = &gathered.findings;
-    if opts.statistics {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let written = if opts.statistics {
         let counts = super::stats::count(findings);
-        return match opts.format {
+        let text = match opts.format {
             OutputFormat::Json => super::stats::render_json(&counts),
             _ => super::stats::render_text(&counts),
         };
-    }
-    match opts.format {
-        OutputFormat::Text => {
-            let palette = Palette::for_choice(opts.color);
-            let with_summary = !opts.quiet;
-            super::output::text::render_styled(
+        out.write_all(text.as_bytes())
+    } else {
+        match opts.format {
+            OutputFormat::Text => {
+                let palette = Palette::for_choice(opts.color);
+                let with_summary = !opts.quiet;
+                let sources = &gathered.sources;
+                super::output::text::write(&mut out, findings, cwd, sources, &palette, with_summary)
+            }
+            OutputFormat::Github => super::output::github::write(
+                &mut out,
+                findings,
+                &github_root(cwd),
+                &gathered.sources,
+            ),
+            format => write(
+                format,
+                &mut out,
                 findings,
                 cwd,
                 &gathered.sources,
-                &palette,
-                with_summary,
-            )
+                &rule_infos(),
+            ),
         }
-        OutputFormat::Github => {
-            super::output::github::render(findings, &github_root(cwd), &gathered.sources)
-        }
-        format => render(format, findings, cwd, &gathered.sources, &rule_infos()),
-    }
+    };
+    // As `emit`: a closed stdout (`| head`) is not an error of the check.
+    let _ = written.and_then(|_| out.flush());
 }
 
 fn rule_infos() -> Vec<RuleInfo> {

@@ -3,17 +3,25 @@
 
 use super::{relative_path, sorted, ColumnUnit, Locator, SourceLookup};
 use crate::finding::{Finding, Severity};
-use std::fmt::Write;
 use std::path::Path;
 
 /// Renders one workflow command per finding, sorted by path and position. Columns count
 /// characters, 1-based; the end column is exclusive, as in the other formats.
 pub fn render(findings: &[Finding], root: &Path, sources: &dyn SourceLookup) -> String {
+    super::to_string(|out| write(out, findings, root, sources))
+}
+
+/// Writes what [`render`] renders to `out`, one line at a time.
+pub fn write(
+    out: &mut dyn std::io::Write,
+    findings: &[Finding],
+    root: &Path,
+    sources: &dyn SourceLookup,
+) -> std::io::Result<()> {
     let mut locator = Locator::new(sources);
-    let mut out = String::new();
     for finding in sorted(findings) {
         let (start, end) = locator.range(&finding.path, &finding.span, ColumnUnit::Chars);
-        let _ = writeln!(
+        writeln!(
             out,
             "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",
             command(finding.severity),
@@ -24,9 +32,9 @@ pub fn render(findings: &[Finding], root: &Path, sources: &dyn SourceLookup) -> 
             end.column,
             escape_property(finding.code),
             escape_data(&finding.message)
-        );
+        )?;
     }
-    out
+    Ok(())
 }
 
 /// The workflow command for a severity.

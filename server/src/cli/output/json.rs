@@ -79,15 +79,26 @@ struct JsonRename {
 
 /// Renders the findings, sorted by path and position, as a pretty JSON array.
 pub fn render(findings: &[Finding], root: &Path, sources: &dyn SourceLookup) -> String {
+    super::to_string(|out| write(out, findings, root, sources))
+}
+
+/// Writes what [`render`] renders to `out`, serializing one finding at a time into the
+/// array (the same serializer, so the same bytes as serializing a whole `Vec`).
+pub fn write(
+    out: &mut dyn std::io::Write,
+    findings: &[Finding],
+    root: &Path,
+    sources: &dyn SourceLookup,
+) -> std::io::Result<()> {
+    use serde::ser::{SerializeSeq, Serializer};
     let mut locator = Locator::new(sources);
-    let items: Vec<JsonFinding> = sorted(findings)
-        .into_iter()
-        .map(|finding| to_json(finding, root, &mut locator))
-        .collect();
-    // Serializing plain structs of strings and numbers cannot fail.
-    let mut out = serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".to_string());
-    out.push('\n');
-    out
+    let mut json = serde_json::Serializer::pretty(&mut *out);
+    let mut array = json.serialize_seq(None)?;
+    for finding in sorted(findings) {
+        array.serialize_element(&to_json(finding, root, &mut locator))?;
+    }
+    array.end()?;
+    out.write_all(b"\n")
 }
 
 fn to_json<'a>(finding: &'a Finding, root: &Path, locator: &mut Locator) -> JsonFinding<'a> {

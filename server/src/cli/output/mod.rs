@@ -12,6 +12,7 @@ pub mod text;
 use crate::finding::{Finding, Severity, Span};
 use serde::Serialize;
 use std::collections::HashMap;
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 /// Gives the text of a file, so output can show positions and source lines. The CLI has
@@ -73,12 +74,37 @@ pub fn render(
     sources: &dyn SourceLookup,
     rules: &[RuleInfo],
 ) -> String {
+    to_string(|out| write(format, out, findings, root, sources, rules))
+}
+
+/// Writes `findings` in `format` to `out` finding by finding, as [`render`] renders them:
+/// the output of a large workspace is never held whole (180 MB of JSON for 85,000
+/// findings).
+pub fn write(
+    format: OutputFormat,
+    out: &mut dyn Write,
+    findings: &[Finding],
+    root: &Path,
+    sources: &dyn SourceLookup,
+    rules: &[RuleInfo],
+) -> std::io::Result<()> {
     match format {
-        OutputFormat::Text => text::render(findings, root, sources),
-        OutputFormat::Json => json::render(findings, root, sources),
-        OutputFormat::Sarif => sarif::render(findings, root, sources, rules),
-        OutputFormat::Github => github::render(findings, root, sources),
+        OutputFormat::Text => {
+            let plain = crate::cli::color::Palette::plain();
+            text::write(out, findings, root, sources, &plain, true)
+        }
+        OutputFormat::Json => json::write(out, findings, root, sources),
+        OutputFormat::Sarif => sarif::write(out, findings, root, sources, rules),
+        OutputFormat::Github => github::write(out, findings, root, sources),
     }
+}
+
+/// What a writer of output writes, as a string (tests, callers that want it whole).
+pub fn to_string(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> String {
+    let mut out = Vec::new();
+    // Writing into memory cannot fail, and every writer writes `str`s only.
+    let _ = write(&mut out);
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// `path` relative to `root`, with `/` separators. A path outside the root is printed

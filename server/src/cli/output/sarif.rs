@@ -31,7 +31,37 @@ struct Run<'a> {
     /// Where `%SRCROOT%` is: the folder paths are relative to (the current directory).
     original_uri_base_ids: std::collections::BTreeMap<&'static str, BaseUri>,
     column_kind: &'static str,
-    results: Vec<SarifResult<'a>>,
+    results: Results<'a>,
+}
+
+/// The results, made one at a time while they are serialized (a large workspace's log is
+/// never held whole): serializing walks the findings in order, once.
+struct Results<'a> {
+    findings: Vec<&'a Finding>,
+    root: &'a Path,
+    rules: &'a [RuleInfo],
+    locator: std::cell::RefCell<Locator<'a>>,
+    fingerprints: std::cell::RefCell<Fingerprints>,
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut locator = self.locator.borrow_mut();
+        let mut fingerprints = self.fingerprints.borrow_mut();
+        let mut results = serializer.serialize_seq(Some(self.findings.len()))?;
+        for finding in &self.findings {
+            let fingerprint = fingerprints.next(finding, self.root);
+            results.serialize_element(&to_result(
+                finding,
+                self.root,
+                self.rules,
+                &mut locator,
+                fingerprint,
+            ))?;
+        }
+        results.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -167,27 +197,44 @@ pub fn render(
     sources: &dyn SourceLookup,
     rules: &[RuleInfo],
 ) -> String {
-    render_with_version(findings, root, sources, rules, env!("CARGO_PKG_VERSION"))
+    super::to_string(|out| write(out, findings, root, sources, rules))
 }
 
-/// Renders a SARIF log naming the tool `version` (a parameter so snapshots survive
+/// Writes what [`render`] renders to `out`, one result at a time.
+pub fn write(
+    out: &mut dyn std::io::Write,
+    findings: &[Finding],
+    root: &Path,
+    sources: &dyn SourceLookup,
+    rules: &[RuleInfo],
+) -> std::io::Result<()> {
+    write_with_version(
+        out,
+        findings,
+        root,
+        sources,
+        rules,
+        env!("CARGO_PKG_VERSION"),
+    )
+}
+
+/// Writes a SARIF log naming the tool `version` (a parameter so snapshots survive
 /// version bumps).
-fn render_with_version(
+fn write_with_version(
+    out: &mut dyn std::io::Write,
     findings: &[Finding],
     root: &Path,
     sources: &dyn SourceLookup,
     rules: &[RuleInfo],
     version: &str,
-) -> String {
-    let mut locator = Locator::new(sources);
-    let mut fingerprints = Fingerprints::default();
-    let results = sorted(findings)
-        .into_iter()
-        .map(|finding| {
-            let fingerprint = fingerprints.next(finding, root);
-            to_result(finding, root, rules, &mut locator, fingerprint)
-        })
-        .collect();
+) -> std::io::Result<()> {
+    let results = Results {
+        findings: sorted(findings),
+        root,
+        rules,
+        locator: std::cell::RefCell::new(Locator::new(sources)),
+        fingerprints: Default::default(),
+    };
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
@@ -210,10 +257,8 @@ fn render_with_version(
             results,
         }],
     };
-    // Serializing plain structs of strings and numbers cannot fail.
-    let mut out = serde_json::to_string_pretty(&log).unwrap_or_default();
-    out.push('\n');
-    out
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    out.write_all(b"\n")
 }
 
 fn to_rule(rule: &RuleInfo) -> Rule<'_> {
@@ -339,13 +384,16 @@ mod tests {
     fn rendered() -> String {
         let findings = test_support::findings();
         let sources = test_support::sources();
-        render_with_version(
-            &findings,
-            &test_support::root(),
-            &sources,
-            &rules(),
-            "0.0.0-test",
-        )
+        crate::cli::output::to_string(|out| {
+            write_with_version(
+                out,
+                &findings,
+                &test_support::root(),
+                &sources,
+                &rules(),
+                "0.0.0-test",
+            )
+        })
     }
 
     #[test]

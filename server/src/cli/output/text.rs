@@ -9,28 +9,31 @@ use std::path::Path;
 
 /// Renders all findings (sorted by path and position) followed by the summary line.
 pub fn render(findings: &[Finding], root: &Path, sources: &dyn SourceLookup) -> String {
-    render_styled(findings, root, sources, &Palette::plain(), true)
+    super::to_string(|out| write(out, findings, root, sources, &Palette::plain(), true))
 }
 
-/// [`render`] in colour (`palette`), with or without the summary line.
-pub fn render_styled(
+/// Writes what [`render`] renders to `out`, one finding at a time, in colour (`palette`),
+/// with or without the summary line.
+pub fn write(
+    out: &mut dyn std::io::Write,
     findings: &[Finding],
     root: &Path,
     sources: &dyn SourceLookup,
     palette: &Palette,
     with_summary: bool,
-) -> String {
+) -> std::io::Result<()> {
     let mut locator = Locator::new(sources);
-    let mut out = String::new();
+    let mut text = String::new();
     for finding in sorted(findings) {
-        render_finding(&mut out, finding, root, &mut locator, palette);
-        out.push('\n');
+        text.clear();
+        render_finding(&mut text, finding, root, &mut locator, palette);
+        text.push('\n');
+        out.write_all(text.as_bytes())?;
     }
     if with_summary {
-        out.push_str(&paint(palette.summary, &summary(findings)));
-        out.push('\n');
+        writeln!(out, "{}", paint(palette.summary, &summary(findings)))?;
     }
-    out
+    Ok(())
 }
 
 /// `Found 12 findings (3 errors, 8 warnings, 1 info); 5 fixable with --fix.` or

@@ -69,6 +69,9 @@ const TERMINAL_METHODS: &[&str] = &[
     "getParameters",
 ];
 
+/// The last segments of the calls `check_options_call` looks into.
+const OPTIONS_CALLS: &[&str] = &["createConnection", "forRoot", "forRootAsync", "registerAs"];
+
 /// One step after the base of a chain.
 enum Step<'t> {
     /// `.name` without a call.
@@ -184,7 +187,11 @@ impl Extractor<'_> {
                     object,
                 } => {
                     let next = self.step_call(state, &method, method_span, call, object);
-                    self.check_options_call(call);
+                    // the callee's last segment is the method (when it has a name): only
+                    // these name options calls
+                    if method.is_empty() || OPTIONS_CALLS.contains(&method.as_str()) {
+                        self.check_options_call(call);
+                    }
                     if let Some(args) = call.child_by_field_id(fields().arguments) {
                         self.walk_children(args);
                     }

@@ -15,6 +15,7 @@
 mod chain;
 mod consts;
 mod gate;
+mod marks;
 mod options;
 mod receivers;
 #[cfg(test)]
@@ -42,12 +43,20 @@ pub fn queries_from_scan(root: Node, scan: &super::scan::Scan, src: &str, facts:
     if !gate::may_hold_query_sites(src) {
         return;
     }
-    walk_queries(root, scan, src, facts);
+    walk_queries(root, scan, src, facts, true);
 }
 
-/// The walk itself, without the word gate (which must not change what it finds).
-fn walk_queries(root: Node, scan: &super::scan::Scan, src: &str, facts: &mut FileFacts) {
+/// The walk itself, without the word gate (which must not change what it finds); `pruned`
+/// skips the subtrees without [`marks`] (which must not change it either).
+fn walk_queries(
+    root: Node,
+    scan: &super::scan::Scan,
+    src: &str,
+    facts: &mut FileFacts,
+    pruned: bool,
+) {
     let mut ex = Extractor::new(src);
+    ex.marks = pruned.then(|| marks::Marks::of(src));
     ex.prepass(root, &scan.all_classes);
     ex.walk(root);
     facts.query_calls.extend(ex.calls);
@@ -130,6 +139,8 @@ struct Extractor<'a> {
     /// Spans of option objects already reported (the same object can be reached twice).
     option_spans: HashSet<(usize, usize)>,
     depth: usize,
+    /// Where a walk can matter; `None` walks everything.
+    marks: Option<marks::Marks>,
 }
 
 impl<'a> Extractor<'a> {
@@ -144,6 +155,7 @@ impl<'a> Extractor<'a> {
             options: Vec::new(),
             option_spans: HashSet::new(),
             depth: 0,
+            marks: None,
         }
     }
 
@@ -172,6 +184,11 @@ impl<'a> Extractor<'a> {
     fn walk(&mut self, node: Node) {
         if self.depth >= MAX_DEPTH {
             return;
+        }
+        if let Some(marks) = &self.marks {
+            if !marks.any_in(node.start_byte(), node.end_byte()) {
+                return;
+            }
         }
         self.depth += 1;
         self.visit(node);
@@ -273,6 +290,7 @@ impl<'a> Extractor<'a> {
 
     /// Binds `name` in the innermost function scope that already has it, else the current.
     fn rebind(&mut self, name: &str, recv: Recv) {
+        self.note_builder(name, &recv);
         let scope = self
             .fns
             .iter_mut()
@@ -287,8 +305,17 @@ impl<'a> Extractor<'a> {
     }
 
     fn bind(&mut self, name: &str, recv: Recv) {
+        self.note_builder(name, &recv);
         if let Some(f) = self.fns.last_mut() {
             f.vars.insert(name.to_string(), recv);
+        }
+    }
+
+    /// A name (variable or `this.` member) bound to a QueryBuilder: its calls extend the
+    /// chain, so where it is written the pruned walk must not skip.
+    fn note_builder(&mut self, name: &str, recv: &Recv) {
+        if let (Some(marks), Recv::Builder(_)) = (&mut self.marks, recv) {
+            marks.add_builder_name(name, self.src);
         }
     }
 
@@ -351,6 +378,7 @@ impl<'a> Extractor<'a> {
                 match (object, property) {
                     (Some(o), Some(p)) if o.fast_kind() == "this" && keep => {
                         let name = self.text(p).to_string();
+                        self.note_builder(&name, &recv);
                         if let Some(class) = self.classes.last_mut() {
                             class.members.insert(name, recv);
                         }
@@ -381,6 +409,9 @@ impl<'a> Extractor<'a> {
         if let (Some(class), Recv::Known(_) | Recv::Builder(_)) = (self.classes.last_mut(), &recv) {
             let typed = matches!(class.members.get(&name), Some(Recv::Known(_)));
             if !typed {
+                if let (Some(marks), Recv::Builder(_)) = (&mut self.marks, &recv) {
+                    marks.add_builder_name(&name, self.src);
+                }
                 class.members.insert(name, recv);
             }
         }

@@ -1,0 +1,115 @@
+//! Where the heap of a cold `check` goes, stage by stage, counted by the allocator:
+//! `cargo run --release --example check_memory -- DIR [text|json|sarif|github]`.
+//! Runs the stages of `check` on 2 threads (load, rules, the texts output needs, render)
+//! and prints after each the live heap, the highest live heap since the previous stage,
+//! and the resident set. The output itself goes to a sink.
+
+use rayon::prelude::*;
+use std::alloc::{GlobalAlloc, Layout};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use typeorm_lsp::cli::output::{self, OutputFormat};
+
+/// mimalloc (as `check` uses) behind a counter of live bytes and their high-water mark.
+struct Counting;
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+static MIMALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn grow(by: usize) {
+    let now = LIVE.fetch_add(by, Relaxed) + by;
+    PEAK.fetch_max(now, Relaxed);
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        grow(layout.size());
+        unsafe { MIMALLOC.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Relaxed);
+        unsafe { MIMALLOC.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // Counted as the allocator does it for large blocks: both live while copying.
+        grow(new_size);
+        LIVE.fetch_sub(layout.size(), Relaxed);
+        unsafe { MIMALLOC.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+fn status_mb(field: &str) -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn stage(what: &str) {
+    let live = LIVE.load(Relaxed) as f64 / 1e6;
+    let peak = PEAK.swap(LIVE.load(Relaxed), Relaxed) as f64 / 1e6;
+    println!(
+        "{what:>16}: live {live:>7.1} MB, peak {peak:>7.1} MB, RSS {:>5.0} MB (high {:.0})",
+        status_mb("VmRSS:"),
+        status_mb("VmHWM:")
+    );
+}
+
+fn main() {
+    typeorm_lsp::alloc::configure(typeorm_lsp::alloc::Purge::Never);
+    let mut args = std::env::args().skip(1);
+    let Some(root) = args.next() else {
+        eprintln!("usage: check_memory DIR [text|json|sarif|github]");
+        std::process::exit(2);
+    };
+    let format = match args.next().as_deref() {
+        Some("json") => OutputFormat::Json,
+        Some("sarif") => OutputFormat::Sarif,
+        Some("github") => OutputFormat::Github,
+        _ => OutputFormat::Text,
+    };
+    let root = std::fs::canonicalize(root).expect("DIR exists");
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .expect("pool");
+    pool.install(|| run(&root, format));
+}
+
+fn run(root: &std::path::Path, format: OutputFormat) {
+    let config = typeorm_lsp::cli::load_config(root).unwrap_or_default();
+    let ws = typeorm_lsp::workspace::Workspace::load(root, config);
+    stage("load + model");
+    let text_bytes: usize = ws.files.values().map(|f| f.text.len()).sum();
+    let model_files = ws.model.files.len();
+    println!(
+        "{model_files} files, texts {:.1} MB",
+        text_bytes as f64 / 1e6
+    );
+    let mut findings = ws.check_all();
+    stage("rules");
+    if format.shows_fix_edits() {
+        ws.build_fixes(&mut findings);
+        stage("fixes");
+    }
+    let per_finding = findings
+        .par_iter()
+        .map(|f| std::mem::size_of_val(f) + f.message.len() + f.path.as_os_str().len())
+        .sum::<usize>()
+        / findings.len().max(1);
+    println!(
+        "{} findings, about {per_finding} bytes each (inline, message, path)",
+        findings.len()
+    );
+    let sources = typeorm_lsp::cli::check::sources_for(&ws, &findings);
+    stage("sources");
+    let mut sink = std::io::sink();
+    let _ = typeorm_lsp::cli::check::write_to(&mut sink, format, &findings, root, &sources);
+    stage("render");
+    std::mem::forget(ws);
+    std::hint::black_box(output::relative_path(root, root));
+}
