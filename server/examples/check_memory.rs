@@ -105,6 +105,9 @@ fn run(root: &std::path::Path, format: OutputFormat) {
     let again = typeorm_lsp::model::Model::build(ws.files.to_list(), &ws.config, &ws.resolver);
     stage("a second model");
     drop(again);
+    let links = typeorm_lsp::links::Links::build(&ws.model.files, &ws.model.by_path, &ws.resolver);
+    stage("a second links");
+    drop(links);
     let mut findings = ws.check_all();
     stage("rules");
     if format.shows_fix_edits() {
