@@ -753,6 +753,91 @@ fn bad_requests_are_answered_and_a_panic_does_not_kill_the_server() {
     assert_clean_exit(client);
 }
 
+/// An entity whose decorator is a workspace alias of `@Entity`: only the whole
+/// workspace says that `Post` is an entity at all.
+const ALIASED_POST: &str = "import { PrimaryGeneratedColumn, ManyToOne } from 'typeorm';
+import { AppEntity } from 'src/decorators';
+import { User } from 'src/user.entity';
+
+@AppEntity('posts')
+export class Post {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @ManyToOne(() => User)
+  author: User;
+}
+";
+
+#[test]
+fn nothing_is_published_from_a_folder_still_loading() {
+    let dir = workspace();
+    write_files(
+        dir.path(),
+        &[
+            (
+                "src/decorators.ts",
+                "import { Entity } from 'typeorm';\n\nexport const AppEntity = Entity;\n",
+            ),
+            ("src/post.entity.ts", ALIASED_POST),
+        ],
+    );
+    let env = [("TYPEORM_LSP_TEST_INDEX_DELAY_MS", "1500")];
+    let (mut client, _) = Client::start_with_env(dir.path(), full_caps(), Value::Null, &env);
+    let post = file_uri(&dir, "src/post.entity.ts");
+    client.open(&post, ALIASED_POST);
+    // Checked alone, before the scan, `Post` would be no entity and have no findings.
+    let first = client.diagnostics(&post, |_| true);
+    assert!(with_code(&first, "IDX001").len() == 1, "{first:?}");
+    assert_clean_exit(client);
+}
+
+#[test]
+fn a_pull_while_the_folder_loads_waits_for_the_scan() {
+    let dir = workspace();
+    write_files(
+        dir.path(),
+        &[
+            (
+                "src/decorators.ts",
+                "import { Entity } from 'typeorm';\n\nexport const AppEntity = Entity;\n",
+            ),
+            ("src/post.entity.ts", ALIASED_POST),
+        ],
+    );
+    let caps = json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}});
+    let options = json!({"diagnosticMode": "pull"});
+    let env = [("TYPEORM_LSP_TEST_INDEX_DELAY_MS", "1500")];
+    let (mut client, _) = Client::start_with_env(dir.path(), caps, options, &env);
+    let post = file_uri(&dir, "src/post.entity.ts");
+    client.open(&post, ALIASED_POST);
+    let report = client.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": post}}),
+    );
+    let items = report["items"].as_array().cloned().unwrap_or_default();
+    assert!(with_code(&items, "IDX001").len() == 1, "{report}");
+    assert_clean_exit(client);
+}
+
+#[test]
+fn pull_capable_clients_get_pushed_diagnostics_by_default() {
+    let dir = workspace();
+    let caps = json!({
+        "textDocument": {"diagnostic": {"dynamicRegistration": false}},
+        "workspace": {"diagnostics": {"refreshSupport": true}}
+    });
+    let (mut client, init) = Client::start(dir.path(), caps, Value::Null);
+    assert!(
+        init["capabilities"].get("diagnosticProvider").is_none(),
+        "{init}"
+    );
+    let post = file_uri(&dir, "src/post.entity.ts");
+    client.open(&post, POST);
+    client.diagnostics(&post, |d| has_idx001_at(d, AUTHOR));
+    assert_clean_exit(client);
+}
+
 #[test]
 fn pull_diagnostics_for_clients_that_ask() {
     let dir = workspace();
@@ -761,7 +846,7 @@ fn pull_diagnostics_for_clients_that_ask() {
         "textDocument": {"diagnostic": {"dynamicRegistration": false}},
         "workspace": {"diagnostics": {"refreshSupport": true}}
     });
-    let (mut client, init) = Client::start(dir.path(), caps, Value::Null);
+    let (mut client, init) = Client::start(dir.path(), caps, json!({"diagnosticMode": "pull"}));
     assert_eq!(
         init["capabilities"]["diagnosticProvider"]["interFileDependencies"],
         true

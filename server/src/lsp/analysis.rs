@@ -220,6 +220,10 @@ fn analyze_open(session: &Session, revision: u64) -> Option<(Run, Rest)> {
             requeue(session, rest);
             return None;
         }
+        // Nothing until the folder's first scan ends (the scan's own run checks it then).
+        if path.as_deref().is_some_and(|p| session.indexing(p)) {
+            continue;
+        }
         let workspace = path.as_deref().and_then(|p| session.workspace_of(p));
         run.items
             .extend(check_open(workspace.as_deref(), path.as_deref(), snap, enc));

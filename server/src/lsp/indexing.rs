@@ -1,6 +1,7 @@
 //! The workspace folder scans, in the background with `$/progress`: for each folder,
 //! discover, parse in chunks (reporting a percentage after each), build the model, swap
-//! it in. Requests are answered meanwhile from the model of the open documents.
+//! it in. Requests are answered meanwhile from the model of the open documents; their
+//! diagnostics wait for the scan (see `Session::indexing`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -24,11 +25,19 @@ pub const TOKEN: &str = "typeorm-lsp/indexing";
 type Ongoing =
     tower_lsp_server::OngoingProgress<tower_lsp_server::Bounded, tower_lsp_server::NotCancellable>;
 
+/// Test hook: milliseconds the scan waits before it starts, so that end-to-end tests can
+/// open and edit documents while a folder certainly still loads. Unset outside tests.
+pub const TEST_INDEX_DELAY_ENV: &str = "TYPEORM_LSP_TEST_INDEX_DELAY_MS";
+
 /// Scans the folders at `roots`, one after the other under one progress report, and
 /// then asks the analysis task for a full check.
 pub async fn index(session: Arc<Session>, roots: Vec<PathBuf>) {
     if roots.is_empty() {
         return;
+    }
+    let delay = std::env::var(TEST_INDEX_DELAY_ENV).ok();
+    if let Some(ms) = delay.and_then(|ms| ms.parse::<u64>().ok()) {
+        tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
     }
     let progress = begin(&session).await;
     let mut count = 0;

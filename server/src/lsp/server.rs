@@ -92,6 +92,27 @@ fn settings_of(value: Option<Value>) -> Value {
     }
 }
 
+/// How diagnostics reach the client: `initializationOptions.diagnosticMode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DiagnosticMode {
+    /// `textDocument/publishDiagnostics` (the default; every client).
+    Push,
+    /// `textDocument/diagnostic`, for clients that declare it.
+    Pull,
+}
+
+/// Removes `diagnosticMode` from the initialization options (it is not a rule setting);
+/// anything but `"pull"` is push.
+fn take_diagnostic_mode(options: &mut Value) -> DiagnosticMode {
+    let mode = options
+        .as_object_mut()
+        .and_then(|o| o.remove("diagnosticMode"));
+    match mode.as_ref().and_then(Value::as_str) {
+        Some("pull") => DiagnosticMode::Pull,
+        _ => DiagnosticMode::Push,
+    }
+}
+
 /// The workspace folders: `workspaceFolders`, else `rootUri`, else `rootPath`.
 #[allow(deprecated)]
 fn roots_of(params: &InitializeParams) -> Vec<PathBuf> {
@@ -353,7 +374,13 @@ fn document_symbol(view: &View, enc: PositionEncoding, s: Symbol) -> Option<Docu
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-        let caps = ClientCaps::from_capabilities(&params.capabilities);
+        let mut init_options = settings_of(params.initialization_options.clone());
+        let mode = take_diagnostic_mode(&mut init_options);
+        let mut caps = ClientCaps::from_capabilities(&params.capabilities);
+        // Pull only when asked: a push reaches the client the moment an analysis ends,
+        // while a pull-capable client may wait before it asks (and both at once would
+        // show every finding twice).
+        caps.pull_diagnostics &= mode == DiagnosticMode::Pull;
         let offered = params
             .capabilities
             .general
@@ -362,7 +389,7 @@ impl LanguageServer for Backend {
         let enc = PositionEncoding::negotiate(offered);
         self.session.set_encoding(enc);
         self.session.set_caps(caps.clone());
-        self.session.settings().init_options = settings_of(params.initialization_options.clone());
+        self.session.settings().init_options = init_options;
         {
             let mut folders = self.session.folders_mut();
             for root in roots_of(&params) {

@@ -32,6 +32,10 @@ use crate::workspace::Workspace;
 /// answering with the last published ones.
 const PULL_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
+/// How long a pull waits at most while the document's folder is still being scanned: its
+/// findings do not exist before the scan ends (a partial model would give wrong ones).
+const PULL_WAIT_INDEXING: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// What the client said it supports, boiled down to the switches we use.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ClientCaps {
@@ -348,6 +352,17 @@ impl Session {
         self.folders().for_path(path).map(|s| s.workspace.clone())
     }
 
+    /// Whether `path` is in a folder whose first scan has not finished: its findings would
+    /// be judged on a partial model (entities, bases and wrapper decorators of files not
+    /// loaded yet), so none are computed or published before the scan ends.
+    pub fn indexing(&self, path: &Path) -> bool {
+        self.folders().for_path(path).is_some_and(|s| !s.indexed)
+    }
+
+    fn still_indexing(&self, path: Option<&Path>) -> bool {
+        path.is_some_and(|p| self.indexing(p))
+    }
+
     /// Every folder's root with its published workspace.
     pub fn workspaces(&self) -> Vec<(PathBuf, Arc<Workspace>)> {
         self.folders()
@@ -401,11 +416,18 @@ impl Session {
     /// the published snapshot at once.
     pub async fn analyzed_current(&self, uri: &Uri) {
         let mut rx = self.analyzed.subscribe();
-        let deadline = tokio::time::Instant::now() + PULL_WAIT;
+        let start = tokio::time::Instant::now();
+        let mut deadline = start + PULL_WAIT;
+        let path = uri_path(uri);
         loop {
             let Some(version) = self.docs.get(uri).map(|d| d.version) else {
                 return;
             };
+            // While the folder loads, keep waiting (bounded): the scan's run answers.
+            if self.still_indexing(path.as_deref()) {
+                let now = tokio::time::Instant::now();
+                deadline = (now + PULL_WAIT).min(start + PULL_WAIT_INDEXING);
+            }
             if self
                 .results
                 .get(uri)
@@ -413,9 +435,13 @@ impl Session {
             {
                 return;
             }
-            let wait = tokio::time::timeout_at(deadline, rx.changed()).await;
-            if !matches!(wait, Ok(Ok(()))) {
-                return;
+            match tokio::time::timeout_at(deadline, rx.changed()).await {
+                Ok(Ok(())) => {}
+                // Timed out while the folder still loads: look again (the cap above ends it).
+                Err(_)
+                    if deadline < start + PULL_WAIT_INDEXING
+                        && self.still_indexing(path.as_deref()) => {}
+                _ => return,
             }
         }
     }

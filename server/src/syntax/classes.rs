@@ -1,6 +1,8 @@
 //! Classes with their decorators, properties, methods and constructor parameters.
 
-use super::facts::{ClassFact, Decorator, Extends, FileFacts, MethodFact, ParamFact, PropertyFact};
+use super::facts::{
+    ClassFact, Decorator, Extends, FileFacts, MethodFact, Name, ParamFact, PropertyFact,
+};
 use super::scan::Scan;
 use super::types::parse_type;
 use super::value::{call_args, first_named, member_path, named_iter, parse_value, text};
@@ -102,7 +104,7 @@ fn class_fact(node: Node, parent: Option<Node>, src: &str, foreign: &Foreign) ->
     Some(class)
 }
 
-type Heritage = (Option<Extends>, Option<std::ops::Range<usize>>, Vec<String>);
+type Heritage = (Option<Extends>, Option<std::ops::Range<usize>>, Vec<Name>);
 
 fn heritage(class: Node, src: &str) -> Heritage {
     let mut extends = None;
@@ -138,7 +140,7 @@ fn heritage(class: Node, src: &str) -> Heritage {
                         super::facts::TypeKind::Named { name, .. } => name.clone(),
                         _ => ty.text.clone(),
                     };
-                    implements.push(name.to_string());
+                    implements.push(name);
                 }
             }
             _ => {}

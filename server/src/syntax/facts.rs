@@ -4,10 +4,7 @@
 use crate::finding::Span;
 use serde::{Deserialize, Serialize};
 
-/// The text of an identifier, key, literal or specifier in the facts. Facts are kept for
-/// every file of the workspace and hold over a million of these at 5,000 files, most of
-/// them short: up to 24 bytes are stored inline (no allocation), as with `String` beyond.
-pub type Name = compact_str::CompactString;
+pub use super::name::Name;
 
 /// A value with the byte range it was written at.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -289,7 +286,7 @@ pub struct ClassFact {
     pub extends: Option<Extends>,
     /// Span of the `extends X` clause (keyword included), for fixes that replace it.
     pub heritage_span: Option<Span>,
-    pub implements: Vec<String>,
+    pub implements: Vec<Name>,
     pub properties: Vec<PropertyFact>,
     pub methods: Vec<MethodFact>,
 }
@@ -374,7 +371,7 @@ pub struct EnumFact {
     pub name: Name,
     pub name_span: Span,
     /// Members with their initializer, if any.
-    pub members: Vec<(String, Option<Value>)>,
+    pub members: Vec<(Name, Option<Value>)>,
     pub is_exported: bool,
 }
 
@@ -427,7 +424,7 @@ pub struct QueryCall {
     pub receiver: Receiver,
     /// The entity class the call is about: the repository's entity, or the manager's first
     /// argument when it names a class.
-    pub entity: Option<Spanned<String>>,
+    pub entity: Option<Spanned<Name>>,
     pub method: Name,
     pub method_span: Span,
     /// The arguments after the entity argument (for managers) or all arguments.
@@ -435,7 +432,7 @@ pub struct QueryCall {
     /// The whole call expression.
     pub span: Span,
     /// The method or function this call sits in (`up`, `findAll`), if any.
-    pub enclosing_function: Option<String>,
+    pub enclosing_function: Option<Name>,
 }
 
 /// One call in a QueryBuilder chain: `.where('u.email = :e', { e })`.
@@ -454,14 +451,14 @@ pub struct QueryBuilderChain {
     pub receiver: Receiver,
     /// The entity: the repository's, or `createQueryBuilder(Entity, 'alias')` on a manager,
     /// or a later `.from(Entity, 'alias')` / `.update(Entity)` / `.delete().from(Entity)`.
-    pub entity: Option<Spanned<String>>,
+    pub entity: Option<Spanned<Name>>,
     /// The main alias (`createQueryBuilder('u')`).
-    pub alias: Option<String>,
+    pub alias: Option<Name>,
     /// The `createQueryBuilder` call itself.
     pub create_span: Span,
     /// `createQueryBuilder` and every call after it, in order.
     pub calls: Vec<ChainCall>,
-    pub enclosing_function: Option<String>,
+    pub enclosing_function: Option<Name>,
 }
 
 /// `synchronize: <value>` (and siblings) in DataSource / TypeOrmModule options.
@@ -469,7 +466,7 @@ pub struct QueryBuilderChain {
 pub struct OrmOptions {
     /// `new DataSource`, `TypeOrmModule.forRoot`, `forRootAsync`, `createConnection`,
     /// `ormconfig`.
-    pub origin: String,
+    pub origin: Name,
     pub options: Spanned<Value>,
 }
 
@@ -477,7 +474,7 @@ pub struct OrmOptions {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EntitySchemaFact {
     /// The variable it is assigned to, if any.
-    pub variable: Option<String>,
+    pub variable: Option<Name>,
     pub options: Spanned<Value>,
     pub span: Span,
 }
@@ -490,9 +487,9 @@ pub struct FunctionFact {
     pub name: Name,
     pub is_exported: bool,
     /// Callees of `X(...)(...)` in the body: the decorators it applies.
-    pub applies: Vec<String>,
+    pub applies: Vec<Name>,
     /// Plain identifier callees in the body: helpers that may apply one.
-    pub calls: Vec<String>,
+    pub calls: Vec<Name>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -501,10 +498,10 @@ pub struct FileFacts {
     pub imports: Vec<ImportFact>,
     /// Names this file exports from its own declarations (`export class X`, `export { X }`,
     /// `export default X`).
-    pub exports: Vec<String>,
+    pub exports: Vec<Name>,
     /// The name behind `export default`: `export default class X`, `export default X`,
     /// `export { X as default }`.
-    pub default_export: Option<String>,
+    pub default_export: Option<Name>,
     /// `export { a as b }` of the file's own declarations: `imported` is the name in this
     /// file (`a`), `local` the exported one (`b`).
     pub export_renames: Vec<ImportedName>,

@@ -169,9 +169,9 @@ fn export_statement(stmt: Node, src: &str, facts: &mut FileFacts) {
     if let Some(decl) = stmt.child_by_field_id(fields().declaration) {
         for name in declared_names(decl, src) {
             if is_default {
-                facts.default_export = Some(name.clone());
+                facts.default_export = Some(name.as_str().into());
             }
-            facts.exports.push(name);
+            facts.exports.push(name.into());
         }
     }
     for child in named_iter(stmt) {
@@ -179,9 +179,9 @@ fn export_statement(stmt: Node, src: &str, facts: &mut FileFacts) {
             for s in specifiers(child, src, "export_specifier") {
                 if s.imported == "default" || s.local == "default" {
                     // `export { X as default }`.
-                    facts.default_export = Some(s.imported.to_string());
+                    facts.default_export = Some(s.imported.clone());
                 }
-                facts.exports.push(s.local.to_string());
+                facts.exports.push(s.local.clone());
                 if s.imported != s.local {
                     facts.export_renames.push(s);
                 }

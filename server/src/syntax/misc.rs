@@ -87,9 +87,9 @@ fn enum_fact(decl: Node, src: &str, exported: bool) -> Option<EnumFact> {
                 let v = m
                     .child_by_field_id(fields().value)
                     .map(|v| parse_value(v, src).value);
-                Some((property_key(n, src), v))
+                Some((property_key(n, src).into(), v))
             }
-            "property_identifier" | "string" => Some((property_key(m, src), None)),
+            "property_identifier" | "string" => Some((property_key(m, src).into(), None)),
             _ => None,
         })
         .collect();
@@ -130,7 +130,7 @@ fn entity_schema(node: Node, parent: Option<Node>, src: &str) -> Option<EntitySc
     let variable = parent
         .filter(|p| p.fast_kind() == "variable_declarator")
         .and_then(|p| p.child_by_field_id(fields().name))
-        .map(|n| text(n, src).to_string());
+        .map(|n| text(n, src).into());
     Some(EntitySchemaFact {
         variable,
         options,

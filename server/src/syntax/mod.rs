@@ -7,6 +7,7 @@ pub(crate) mod fixture_files;
 pub mod ids;
 pub mod imports;
 pub mod misc;
+pub mod name;
 pub mod prune;
 pub mod queries;
 pub mod scan;

@@ -19,9 +19,7 @@ impl Shrink for String {
 }
 
 impl Shrink for Name {
-    fn shrink(&mut self) {
-        self.shrink_to_fit();
-    }
+    fn shrink(&mut self) {}
 }
 
 impl Shrink for usize {

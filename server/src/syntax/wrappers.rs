@@ -2,7 +2,7 @@
 //! what each applies (`Column(opts)(target, key)`) and which helpers it calls, so the model
 //! can follow a workspace's own decorators to the TypeORM one they stand for.
 
-use super::facts::{FileFacts, FunctionFact};
+use super::facts::{FileFacts, FunctionFact, Name};
 use super::scan::Scan;
 use super::value::{named_iter, text};
 use crate::syntax::ids::{fields, KindExt};
@@ -71,8 +71,8 @@ pub fn functions_from_scan(root: Node, scan: &Scan, src: &str, facts: &mut FileF
         facts.functions.push(FunctionFact {
             name: c.name.into(),
             is_exported: c.is_exported,
-            applies: c.applies,
-            calls: c.calls,
+            applies: c.applies.into_iter().map(Name::from).collect(),
+            calls: c.calls.into_iter().map(Name::from).collect(),
         });
     }
 }
@@ -148,8 +148,8 @@ mod tests {
             .map(|f| {
                 (
                     f.name.as_str(),
-                    f.applies.iter().map(String::as_str).collect(),
-                    f.calls.iter().map(String::as_str).collect(),
+                    f.applies.iter().map(|n| n.as_str()).collect(),
+                    f.calls.iter().map(|n| n.as_str()).collect(),
                 )
             })
             .collect();

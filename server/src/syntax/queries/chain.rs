@@ -8,7 +8,9 @@
 use super::receivers::{by_name, by_suffix, entity_arg, is_pascal_case, last_segment};
 use super::{Extractor, Known, Recv};
 use crate::finding::Span;
-use crate::syntax::facts::{ChainCall, QueryBuilderChain, QueryCall, Receiver, Spanned, Value};
+use crate::syntax::facts::{
+    ChainCall, Name, QueryBuilderChain, QueryCall, Receiver, Spanned, Value,
+};
 use crate::syntax::ids::{fields, KindExt};
 use crate::syntax::value::{call_args, first_named, member_path, named_iter};
 use tree_sitter::Node;
@@ -66,6 +68,9 @@ const TERMINAL_METHODS: &[&str] = &[
     "getQueryAndParameters",
     "getParameters",
 ];
+
+/// The last segments of the calls `check_options_call` looks into.
+const OPTIONS_CALLS: &[&str] = &["createConnection", "forRoot", "forRootAsync", "registerAs"];
 
 /// One step after the base of a chain.
 enum Step<'t> {
@@ -154,8 +159,8 @@ fn decompose<'t>(node: Node<'t>, src: &str) -> (Option<Node<'t>>, Vec<Step<'t>>)
 }
 
 /// The string value of an argument (`'u'`), if it is one.
-fn str_arg(arg: Option<&Spanned<Value>>) -> Option<String> {
-    arg.and_then(|a| a.value.as_str()).map(str::to_string)
+fn str_arg(arg: Option<&Spanned<Value>>) -> Option<Name> {
+    arg.and_then(|a| a.value.as_str()).map(Name::from)
 }
 
 /// Whether a receiver takes the entity from the object itself (repositories) rather than
@@ -182,7 +187,11 @@ impl Extractor<'_> {
                     object,
                 } => {
                     let next = self.step_call(state, &method, method_span, call, object);
-                    self.check_options_call(call);
+                    // the callee's last segment is the method (when it has a name): only
+                    // these name options calls
+                    if method.is_empty() || OPTIONS_CALLS.contains(&method.as_str()) {
+                        self.check_options_call(call);
+                    }
                     if let Some(args) = call.child_by_field_id(fields().arguments) {
                         self.walk_children(args);
                     }
@@ -303,7 +312,7 @@ impl Extractor<'_> {
     /// The entity of `getRepository(Order)`, or of a wrapper that takes a context first
     /// (`this.connection.getRepository(ctx, Order)`): the first argument if it names an
     /// entity, else the first later one that is a class name.
-    fn repository_entity_arg(&self, call: Node) -> Option<Spanned<String>> {
+    fn repository_entity_arg(&self, call: Node) -> Option<Spanned<Name>> {
         let args = call_args(call, self.src);
         let first = args.first()?;
         entity_arg(first).or_else(|| {

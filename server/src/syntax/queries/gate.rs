@@ -60,11 +60,7 @@ pub fn may_hold_query_sites(src: &str) -> bool {
         let Some(word) = src.get(start..i) else {
             continue;
         };
-        if QUERY_METHODS.contains(&word)
-            || MARK_WORDS.contains(&word)
-            || word.ends_with("ConnectionOptions")
-            || word.ends_with("DataSourceOptions")
-        {
+        if is_mark_word(word) {
             return true;
         }
         match word {
@@ -78,9 +74,18 @@ pub fn may_hold_query_sites(src: &str) -> bool {
     shape && (export_default || exports)
 }
 
+/// A word that alone lets the walk record something: a query method, a QueryBuilder start
+/// or an options mark.
+pub(super) fn is_mark_word(word: &str) -> bool {
+    QUERY_METHODS.contains(&word)
+        || MARK_WORDS.contains(&word)
+        || word.ends_with("ConnectionOptions")
+        || word.ends_with("DataSourceOptions")
+}
+
 /// Bytes of identifiers: ASCII letters, digits, `_`, `$`, and every byte of a non-ASCII
 /// character (so a word never ends inside one).
-fn is_word_byte(b: u8) -> bool {
+pub(super) fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
 }
 
@@ -96,7 +101,7 @@ mod tests {
         let scan = crate::syntax::scan::Scan::of_source(root, src);
         let (mut gated, mut walked) = (FileFacts::default(), FileFacts::default());
         super::super::queries_from_scan(root, &scan, src, &mut gated);
-        super::super::walk_queries(root, &scan, src, &mut walked);
+        super::super::walk_queries(root, &scan, src, &mut walked, false);
         (gated, walked)
     }
 

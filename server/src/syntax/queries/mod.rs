@@ -15,12 +15,15 @@
 mod chain;
 mod consts;
 mod gate;
+mod marks;
 mod options;
 mod receivers;
 #[cfg(test)]
 mod tests;
 
-use super::facts::{FileFacts, OrmOptions, QueryBuilderChain, QueryCall, Receiver, Spanned, Value};
+use super::facts::{
+    FileFacts, Name, OrmOptions, QueryBuilderChain, QueryCall, Receiver, Spanned, Value,
+};
 use super::value::{first_named, named_iter, text};
 use crate::syntax::ids::{fields, KindExt};
 use std::collections::{HashMap, HashSet};
@@ -40,12 +43,20 @@ pub fn queries_from_scan(root: Node, scan: &super::scan::Scan, src: &str, facts:
     if !gate::may_hold_query_sites(src) {
         return;
     }
-    walk_queries(root, scan, src, facts);
+    walk_queries(root, scan, src, facts, true);
 }
 
-/// The walk itself, without the word gate (which must not change what it finds).
-fn walk_queries(root: Node, scan: &super::scan::Scan, src: &str, facts: &mut FileFacts) {
+/// The walk itself, without the word gate (which must not change what it finds); `pruned`
+/// skips the subtrees without [`marks`] (which must not change it either).
+fn walk_queries(
+    root: Node,
+    scan: &super::scan::Scan,
+    src: &str,
+    facts: &mut FileFacts,
+    pruned: bool,
+) {
     let mut ex = Extractor::new(src);
+    ex.marks = pruned.then(|| marks::Marks::of(src));
     ex.prepass(root, &scan.all_classes);
     ex.walk(root);
     facts.query_calls.extend(ex.calls);
@@ -57,7 +68,7 @@ fn walk_queries(root: Node, scan: &super::scan::Scan, src: &str, facts: &mut Fil
 #[derive(Debug, Clone, PartialEq)]
 struct Known {
     receiver: Receiver,
-    entity: Option<Spanned<String>>,
+    entity: Option<Spanned<Name>>,
 }
 
 impl Known {
@@ -68,10 +79,10 @@ impl Known {
         }
     }
 
-    fn repository(entity: Spanned<String>) -> Self {
+    fn repository(entity: Spanned<Name>) -> Self {
         Known {
             receiver: Receiver::Repository {
-                entity: entity.value.clone().into(),
+                entity: entity.value.clone(),
             },
             entity: Some(entity),
         }
@@ -113,13 +124,13 @@ struct ClassScope {
     this_recv: Option<Known>,
     /// For `class OrderService extends CrudService<Order>`: the entity the generic base
     /// is instantiated with; the base's repository members (`this.repository`) hold it.
-    generic_entity: Option<Spanned<String>>,
+    generic_entity: Option<Spanned<Name>>,
 }
 
 struct Extractor<'a> {
     src: &'a str,
     /// Classes of this file extending a repository: class name -> entity.
-    custom_repos: HashMap<String, Spanned<String>>,
+    custom_repos: HashMap<String, Spanned<Name>>,
     fns: Vec<FnScope>,
     classes: Vec<ClassScope>,
     calls: Vec<QueryCall>,
@@ -128,6 +139,8 @@ struct Extractor<'a> {
     /// Spans of option objects already reported (the same object can be reached twice).
     option_spans: HashSet<(usize, usize)>,
     depth: usize,
+    /// Where a walk can matter; `None` walks everything.
+    marks: Option<marks::Marks>,
 }
 
 impl<'a> Extractor<'a> {
@@ -142,6 +155,7 @@ impl<'a> Extractor<'a> {
             options: Vec::new(),
             option_spans: HashSet::new(),
             depth: 0,
+            marks: None,
         }
     }
 
@@ -170,6 +184,11 @@ impl<'a> Extractor<'a> {
     fn walk(&mut self, node: Node) {
         if self.depth >= MAX_DEPTH {
             return;
+        }
+        if let Some(marks) = &self.marks {
+            if !marks.any_in(node.start_byte(), node.end_byte()) {
+                return;
+            }
         }
         self.depth += 1;
         self.visit(node);
@@ -262,12 +281,16 @@ impl<'a> Extractor<'a> {
     }
 
     /// The name the current function is known by.
-    fn enclosing_function(&self) -> Option<String> {
-        self.fns.last().and_then(|f| f.name.clone())
+    fn enclosing_function(&self) -> Option<Name> {
+        self.fns
+            .last()
+            .and_then(|f| f.name.as_deref())
+            .map(Name::from)
     }
 
     /// Binds `name` in the innermost function scope that already has it, else the current.
     fn rebind(&mut self, name: &str, recv: Recv) {
+        self.note_builder(name, &recv);
         let scope = self
             .fns
             .iter_mut()
@@ -282,8 +305,17 @@ impl<'a> Extractor<'a> {
     }
 
     fn bind(&mut self, name: &str, recv: Recv) {
+        self.note_builder(name, &recv);
         if let Some(f) = self.fns.last_mut() {
             f.vars.insert(name.to_string(), recv);
+        }
+    }
+
+    /// A name (variable or `this.` member) bound to a QueryBuilder: its calls extend the
+    /// chain, so where it is written the pruned walk must not skip.
+    fn note_builder(&mut self, name: &str, recv: &Recv) {
+        if let (Some(marks), Recv::Builder(_)) = (&mut self.marks, recv) {
+            marks.add_builder_name(name, self.src);
         }
     }
 
@@ -346,6 +378,7 @@ impl<'a> Extractor<'a> {
                 match (object, property) {
                     (Some(o), Some(p)) if o.fast_kind() == "this" && keep => {
                         let name = self.text(p).to_string();
+                        self.note_builder(&name, &recv);
                         if let Some(class) = self.classes.last_mut() {
                             class.members.insert(name, recv);
                         }
@@ -376,6 +409,9 @@ impl<'a> Extractor<'a> {
         if let (Some(class), Recv::Known(_) | Recv::Builder(_)) = (self.classes.last_mut(), &recv) {
             let typed = matches!(class.members.get(&name), Some(Recv::Known(_)));
             if !typed {
+                if let (Some(marks), Recv::Builder(_)) = (&mut self.marks, &recv) {
+                    marks.add_builder_name(&name, self.src);
+                }
                 class.members.insert(name, recv);
             }
         }
@@ -391,7 +427,7 @@ impl<'a> Extractor<'a> {
     fn visit_function(&mut self, node: Node) {
         let name = self
             .function_name(node)
-            .or_else(|| self.enclosing_function());
+            .or_else(|| self.enclosing_function().map(String::from));
         let mut scope = FnScope {
             name,
             ..FnScope::default()

@@ -1,7 +1,7 @@
 //! What names and types stand for: repositories, managers, data sources, query runners.
 
 use super::{ClassScope, Extractor, FnScope, Known, Recv};
-use crate::syntax::facts::{Receiver, Spanned, Value};
+use crate::syntax::facts::{Name, Receiver, Spanned, Value};
 use crate::syntax::ids::{fields, KindExt};
 use crate::syntax::value::{first_named, member_path, named_iter, parse_value};
 use tree_sitter::Node;
@@ -85,7 +85,7 @@ pub(super) fn is_pascal_case(name: &str) -> bool {
 }
 
 /// An argument that names an entity: a PascalCase identifier or an identifier-like string.
-pub(super) fn entity_arg(arg: &Spanned<Value>) -> Option<Spanned<String>> {
+pub(super) fn entity_arg(arg: &Spanned<Value>) -> Option<Spanned<Name>> {
     let name = match &arg.value {
         Value::Ident(name) if is_pascal_case(name) => name,
         Value::Str(s)
@@ -95,7 +95,7 @@ pub(super) fn entity_arg(arg: &Spanned<Value>) -> Option<Spanned<String>> {
         }
         _ => return None,
     };
-    Some(Spanned::new(name.to_string(), arg.span.clone()))
+    Some(Spanned::new(name.clone(), arg.span.clone()))
 }
 
 impl Extractor<'_> {
@@ -131,7 +131,10 @@ impl Extractor<'_> {
         }
         let arg = named_iter(clause.child_by_field_id(fields().type_arguments)?).next()?;
         let entity = last_segment(self.text(arg)).to_string();
-        Some(Known::repository(Spanned::new(entity, arg.byte_range())))
+        Some(Known::repository(Spanned::new(
+            entity.into(),
+            arg.byte_range(),
+        )))
     }
 
     /// What `this` is in a class: the repository it extends, or for an ActiveRecord
@@ -145,13 +148,13 @@ impl Extractor<'_> {
             return None;
         }
         let name = class.child_by_field_id(fields().name)?;
-        let entity = Spanned::new(self.text(name).to_string(), name.byte_range());
+        let entity = Spanned::new(self.text(name).into(), name.byte_range());
         Some(Known::repository(entity))
     }
 
     /// `extends CrudService<Order>` (a generic base that is no repository): `Order`, when
     /// it is the only type argument and names a class (not `T`, not `string`).
-    fn generic_base_entity(&self, class: Node) -> Option<Spanned<String>> {
+    fn generic_base_entity(&self, class: Node) -> Option<Spanned<Name>> {
         let (base, clause) = self.extends_clause(class)?;
         if base.ends_with("Repository") || base == "BaseEntity" {
             return None;
@@ -170,7 +173,7 @@ impl Extractor<'_> {
         let name = last_segment(self.text(arg));
         // a single capital (`T`) is a type parameter passed on, not an entity
         (is_pascal_case(name) && name.len() > 1)
-            .then(|| Spanned::new(name.to_string(), arg.byte_range()))
+            .then(|| Spanned::new(name.into(), arg.byte_range()))
     }
 
     /// The last segment of the `extends` value, and the clause (for its type arguments).
@@ -337,7 +340,10 @@ impl Extractor<'_> {
         match arg {
             Some(arg) if name.ends_with("Repository") => {
                 let entity = last_segment(self.text(arg)).to_string();
-                Recv::Known(Known::repository(Spanned::new(entity, arg.byte_range())))
+                Recv::Known(Known::repository(Spanned::new(
+                    entity.into(),
+                    arg.byte_range(),
+                )))
             }
             _ => Recv::Opaque,
         }
@@ -374,7 +380,7 @@ impl Extractor<'_> {
                     Recv::Known(k)
                 } else if is_pascal_case(name) && !NOT_ENTITIES.contains(&name) {
                     Recv::Known(Known::repository(Spanned::new(
-                        name.to_string(),
+                        name.into(),
                         node.byte_range(),
                     )))
                 } else {

@@ -1,0 +1,293 @@
+//! [`Name`]: the text of an identifier, key, literal or specifier in the facts, interned.
+//!
+//! Facts are kept for every file of the workspace and hold a few hundred names per file,
+//! most of them repeated across files (decorator names, option keys, import specifiers,
+//! type names). A `Name` is a shared pointer to the one copy of its text: 16 bytes where
+//! an inline string takes 24, and a specifier imported by a thousand files is stored once.
+//!
+//! The interner holds a reference to every text; when a shard has doubled since its last
+//! sweep, texts no `Name` points to any more are dropped, so a long editing session does
+//! not accumulate the texts of edits gone by.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::borrow::Borrow;
+use std::fmt;
+use std::hash::{BuildHasher, Hash, Hasher};
+use std::ops::Deref;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// An interned, immutable string (see the module doc).
+#[derive(Clone)]
+pub struct Name(Arc<str>);
+
+const SHARDS: usize = 64;
+/// A shard is not swept before it holds this many texts.
+const MIN_SWEEP: usize = 4096;
+
+#[derive(Default)]
+struct Shard {
+    texts: hashbrown::HashTable<Arc<str>>,
+    /// Sweep when the table grows past this.
+    next_sweep: usize,
+}
+
+struct Interner {
+    hasher: foldhash::fast::FixedState,
+    shards: Vec<Mutex<Shard>>,
+}
+
+fn interner() -> &'static Interner {
+    static INTERNER: OnceLock<Interner> = OnceLock::new();
+    INTERNER.get_or_init(|| Interner {
+        hasher: foldhash::fast::FixedState::with_seed(0x7970_656f_726d),
+        shards: (0..SHARDS)
+            .map(|_| {
+                Mutex::new(Shard {
+                    next_sweep: MIN_SWEEP,
+                    ..Shard::default()
+                })
+            })
+            .collect(),
+    })
+}
+
+impl Interner {
+    fn intern(&self, text: &str) -> Arc<str> {
+        let hash = self.hasher.hash_one(text);
+        // The low bits pick the bucket inside a table; the shard comes from the high ones.
+        let shard = &self.shards[(hash >> 58) as usize % SHARDS];
+        // A poisoned lock only means another thread panicked mid-insert; the table is
+        // still a valid set of texts.
+        let mut shard = shard.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(found) = shard.texts.find(hash, |t| &**t == text) {
+            return found.clone();
+        }
+        if shard.texts.len() >= shard.next_sweep {
+            // Only the table holds a text with a count of one, and only under this lock
+            // can a new reference to it be made.
+            shard.texts.retain(|t| Arc::strong_count(t) > 1);
+            shard.next_sweep = (shard.texts.len() * 2).max(MIN_SWEEP);
+        }
+        let text: Arc<str> = Arc::from(text);
+        let hasher = &self.hasher;
+        shard
+            .texts
+            .insert_unique(hash, text.clone(), |t| hasher.hash_one(&**t));
+        text
+    }
+}
+
+impl Name {
+    /// The interned copy of `text`.
+    pub fn new(text: &str) -> Name {
+        if text.is_empty() {
+            return Name::default();
+        }
+        Name(interner().intern(text))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for Name {
+    fn default() -> Name {
+        static EMPTY: OnceLock<Arc<str>> = OnceLock::new();
+        Name(EMPTY.get_or_init(|| Arc::from("")).clone())
+    }
+}
+
+impl Deref for Name {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Name {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Borrow<str> for Name {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq for Name {
+    fn eq(&self, other: &Name) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || *self.0 == *other.0
+    }
+}
+
+impl Eq for Name {}
+
+impl Hash for Name {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // As `str` does, so that `Borrow<str>` lookups agree.
+        self.as_str().hash(state)
+    }
+}
+
+impl PartialOrd for Name {
+    fn partial_cmp(&self, other: &Name) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Name {
+    fn cmp(&self, other: &Name) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+macro_rules! eq_with {
+    ($($ty:ty),*) => {$(
+        impl PartialEq<$ty> for Name {
+            fn eq(&self, other: &$ty) -> bool {
+                self.as_str() == AsRef::<str>::as_ref(other)
+            }
+        }
+        impl PartialEq<Name> for $ty {
+            fn eq(&self, other: &Name) -> bool {
+                AsRef::<str>::as_ref(self) == other.as_str()
+            }
+        }
+    )*};
+}
+
+eq_with!(str, String);
+
+impl PartialEq<&str> for Name {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<&Name> for Name {
+    fn eq(&self, other: &&Name) -> bool {
+        self == *other
+    }
+}
+
+impl PartialEq<Name> for &str {
+    fn eq(&self, other: &Name) -> bool {
+        *self == other.as_str()
+    }
+}
+
+impl fmt::Debug for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.as_str(), f)
+    }
+}
+
+impl From<&str> for Name {
+    fn from(text: &str) -> Name {
+        Name::new(text)
+    }
+}
+
+impl From<&String> for Name {
+    fn from(text: &String) -> Name {
+        Name::new(text)
+    }
+}
+
+impl From<String> for Name {
+    fn from(text: String) -> Name {
+        Name::new(&text)
+    }
+}
+
+impl From<&Name> for Name {
+    fn from(name: &Name) -> Name {
+        name.clone()
+    }
+}
+
+impl From<Name> for String {
+    fn from(name: Name) -> String {
+        name.as_str().to_string()
+    }
+}
+
+impl Serialize for Name {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Name {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Name, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Name;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Name, E> {
+                Ok(Name::new(v))
+            }
+        }
+        deserializer.deserialize_str(Visitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_texts_share_one_copy() {
+        let a = Name::new("referencedColumnName");
+        let b = Name::from(String::from("referencedColumnName"));
+        assert!(Arc::ptr_eq(&a.0, &b.0));
+        assert_eq!(a, b);
+        assert_eq!(a, "referencedColumnName");
+        assert_eq!("referencedColumnName", a);
+        assert_ne!(a, Name::new("referencedColumn"));
+        assert_eq!(Name::new(""), Name::default());
+        assert_eq!(
+            format!("{a:?} {a}"),
+            "\"referencedColumnName\" referencedColumnName"
+        );
+    }
+
+    #[test]
+    fn texts_nothing_points_to_are_swept() {
+        // Fill one run of texts well past a sweep; only the last few stay referenced.
+        let kept: Vec<Name> = (0..SHARDS * MIN_SWEEP * 3)
+            .map(|i| Name::new(&format!("sweep-test-{i}")))
+            .rev()
+            .take(10)
+            .collect();
+        let total: usize = interner()
+            .shards
+            .iter()
+            .map(|s| s.lock().unwrap().texts.len())
+            .sum();
+        assert!(total < SHARDS * MIN_SWEEP * 3, "{total} texts kept");
+        assert_eq!(
+            kept[0],
+            format!("sweep-test-{}", SHARDS * MIN_SWEEP * 3 - 1)
+        );
+    }
+
+    #[test]
+    fn serde_round_trip_interns() {
+        let a = Name::new("typeorm");
+        let bytes = postcard::to_allocvec(&a).unwrap();
+        let b: Name = postcard::from_bytes(&bytes).unwrap();
+        assert!(Arc::ptr_eq(&a.0, &b.0));
+    }
+}

@@ -1,0 +1,239 @@
+//! Where in a file walking a subtree can matter to the query walk, found from the bytes
+//! before the walk: the walk then skips every subtree whose byte range holds no mark,
+//! instead of visiting and evaluating its nodes (in test files, which pass the file gate,
+//! most statements of a function body call nothing TypeORM's).
+//!
+//! Walking a subtree can do two things: record a query site or options (which needs a word
+//! of the file gate written inside it: a query method, `createQueryBuilder`, an options
+//! mark, `default` of `export default`, `exports` of `module.exports`, or the name of a
+//! variable or member that holds a QueryBuilder, whose calls extend its chain), and change
+//! the environment later code is evaluated in (which needs a declaration, `const` / `let` /
+//! `var`, or an assignment `=`; a class field initializer is an `=` too). Declarations and
+//! assignments inside a nested function only change the scope popped at its end, but an
+//! assignment there can rebind a variable of an enclosing one, so every one counts.
+//!
+//! Marks are word starts and `=` bytes, sorted; a subtree is looked up by binary search.
+//! Words inside strings and comments count too: a false mark only costs a walk.
+
+use super::gate::{is_mark_word, is_word_byte};
+
+/// Words besides the gate's marks that let a walk change what later code sees.
+const EFFECT_WORDS: &[&str] = &["const", "let", "var", "default", "exports"];
+
+/// The marks of one file.
+pub(super) struct Marks {
+    /// Byte offsets of mark words and assignment `=`s, ascending.
+    at: Vec<usize>,
+    /// Byte offsets of the names bound to a QueryBuilder so far, ascending.
+    builders: Vec<usize>,
+    /// The names whose offsets are in `builders`.
+    builder_names: Vec<String>,
+}
+
+impl Marks {
+    pub(super) fn of(src: &str) -> Self {
+        let bytes = src.as_bytes();
+        let mut at = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if !is_word_byte(b) {
+                if b == b'=' && is_assignment_eq(bytes, i) {
+                    at.push(i);
+                }
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < bytes.len() && is_word_byte(bytes[i]) {
+                i += 1;
+            }
+            let word = src.get(start..i).unwrap_or("");
+            if is_mark_word(word) || EFFECT_WORDS.contains(&word) {
+                at.push(start);
+            }
+        }
+        Marks {
+            at,
+            builders: Vec::new(),
+            builder_names: Vec::new(),
+        }
+    }
+
+    /// Whether walking the bytes `start..end` may record something or change a binding.
+    pub(super) fn any_in(&self, start: usize, end: usize) -> bool {
+        has_between(&self.at, start, end) || has_between(&self.builders, start, end)
+    }
+
+    /// `name` now holds a QueryBuilder: every whole-word occurrence of it becomes a mark.
+    pub(super) fn add_builder_name(&mut self, name: &str, src: &str) {
+        if name.is_empty() || self.builder_names.iter().any(|n| n == name) {
+            return;
+        }
+        self.builder_names.push(name.to_string());
+        let bytes = src.as_bytes();
+        let mut found: Vec<usize> = src
+            .match_indices(name)
+            .map(|(i, _)| i)
+            .filter(|&i| {
+                let before = i.checked_sub(1).and_then(|j| bytes.get(j));
+                let after = bytes.get(i + name.len());
+                !before.is_some_and(|&b| is_word_byte(b))
+                    && !after.is_some_and(|&b| is_word_byte(b))
+            })
+            .collect();
+        found.extend_from_slice(&self.builders);
+        found.sort_unstable();
+        found.dedup();
+        self.builders = found;
+    }
+}
+
+fn has_between(sorted: &[usize], start: usize, end: usize) -> bool {
+    let first = sorted.partition_point(|&p| p < start);
+    sorted.get(first).is_some_and(|&p| p < end)
+}
+
+/// An `=` that can be an assignment or an initializer: not part of `==`, `!=`, `<=`, `>=`
+/// or `=>`.
+fn is_assignment_eq(bytes: &[u8], i: usize) -> bool {
+    let before = i.checked_sub(1).and_then(|j| bytes.get(j)).copied();
+    let after = bytes.get(i + 1).copied();
+    !matches!(before, Some(b'=' | b'!' | b'<' | b'>')) && !matches!(after, Some(b'=' | b'>'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::facts::FileFacts;
+
+    /// The query facts of `src` walked in full and walked pruned.
+    fn full_and_pruned(src: &str) -> (FileFacts, FileFacts) {
+        let tree = crate::syntax::new_parser().parse(src, None).unwrap();
+        let root = tree.root_node();
+        let scan = crate::syntax::scan::Scan::of_source(root, src);
+        let (mut full, mut pruned) = (FileFacts::default(), FileFacts::default());
+        super::super::walk_queries(root, &scan, src, &mut full, false);
+        super::super::walk_queries(root, &scan, src, &mut pruned, true);
+        (full, pruned)
+    }
+
+    fn assert_same(src: &str, what: &str) {
+        let (full, pruned) = full_and_pruned(src);
+        assert_eq!(full.query_calls, pruned.query_calls, "{what}");
+        assert_eq!(full.query_builders, pruned.query_builders, "{what}");
+        assert_eq!(full.orm_options, pruned.orm_options, "{what}");
+    }
+
+    #[test]
+    fn the_pruned_walk_finds_the_same_on_every_fixture_file() {
+        for (path, src) in crate::syntax::fixture_files::fixture_sources() {
+            assert_same(&src, &path.display().to_string());
+        }
+    }
+
+    /// Every snippet of the query extraction tests (their raw strings).
+    #[test]
+    fn the_pruned_walk_finds_the_same_on_the_query_test_snippets() {
+        let tests = include_str!("tests.rs");
+        let mut snippets = 0;
+        for piece in tests.split("r#\"").skip(1) {
+            let Some((src, _)) = piece.split_once("\"#") else {
+                continue;
+            };
+            assert_same(src, src);
+            snippets += 1;
+        }
+        assert!(snippets > 20, "snippets: {snippets}");
+    }
+
+    /// The same comparison on every `.ts` / `.js` file under `$QUERY_MARKS_DIR` (a real
+    /// codebase): `QUERY_MARKS_DIR=/path cargo test --lib marks -- --ignored`.
+    #[test]
+    #[ignore]
+    fn the_pruned_walk_finds_the_same_on_a_codebase() {
+        let Ok(root) = std::env::var("QUERY_MARKS_DIR") else {
+            return;
+        };
+        let mut stack = vec![std::path::PathBuf::from(root)];
+        let mut seen = 0;
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                if path.is_dir() && name != "node_modules" && !name.starts_with('.') {
+                    stack.push(path);
+                } else if name.ends_with(".ts") || name.ends_with(".js") {
+                    let src = std::fs::read_to_string(&path).unwrap_or_default();
+                    assert_same(&src, &path.display().to_string());
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen > 0);
+        eprintln!("{seen} files compared");
+    }
+
+    /// Shapes where a statement without a query word still matters: bindings later used,
+    /// builders extended far from their creation, rebinding from a nested function.
+    #[test]
+    fn the_pruned_walk_keeps_what_later_sites_rely_on() {
+        let sources = [
+            "class S { constructor(private ds: DataSource) {}\n\
+             async m() { const repo = this.ds.getRepository(User); log(1);\n\
+             const sql = `SELECT * FROM ${T}`; const T2 = 'x'; if (a) { b(); }\n\
+             return repo.query(sql + T2); } }",
+            "async function f(ds) { const qb = ds.createQueryBuilder(U, 'u');\n\
+             if (x) { qb.where('u.a = 1'); } else { g(qb.andWhere('b')); }\n\
+             const q2 = qb; q2.orderBy('u.id'); for (const k of ks) { q2.addSelect(k); }\n\
+             return q2.getMany(); }",
+            "class R { qb; m(r: Repository<U>) { this.qb = r.createQueryBuilder('u'); }\n\
+             n() { this.qb.where('x'); h(() => { this.qb.limit(1); }); } }",
+            "function f(m) { let repo; [1].forEach(() => { repo = m.getRepository(Post); });\n\
+             items.map(i => i.id); repo.save(x); let User = 1; User.find(); }",
+            "const SQL = p(`SELECT 1`); class A { m(dataSource) { const x = SQL; return dataSource.query(x); } }",
+            "function g(connection) { const where = { id: 1 }; x(where); return connection\n\
+             .getRepository(User).find({ where }); }\n\
+             export default { type: 'postgres', entities: [], synchronize: true };",
+            "module.exports = { type: 'mysql', migrations: [] }; a == b; c != d;\n\
+             function h(em: EntityManager) { const [sql] = qb.getQueryAndParameters();\n\
+             return em.query(sql); }",
+            "class Q { private qb = this.repo.createQueryBuilder('q'); repo: Repository<Q>;\n\
+             m() { k(); this.qb.andWhere('q.x = 1'); } }",
+        ];
+        for src in sources {
+            let (full, _) = full_and_pruned(src);
+            assert!(
+                !full.query_calls.is_empty() || !full.query_builders.is_empty(),
+                "{src}"
+            );
+            assert_same(src, src);
+        }
+    }
+
+    #[test]
+    fn marks_are_words_and_assignments() {
+        let src = "a == b; c => d; e = f; const g = h.find(); x.where(1);";
+        let marks = Marks::of(src);
+        let at: Vec<&str> = marks
+            .at
+            .iter()
+            .map(|&i| src.get(i..i + 1).unwrap_or(""))
+            .collect();
+        assert_eq!(at, ["=", "c", "=", "f"]);
+        assert!(!marks.any_in(0, 14));
+        assert!(marks.any_in(15, 21));
+        assert!(!marks.any_in(43, 54));
+    }
+
+    #[test]
+    fn builder_names_become_marks_as_whole_words() {
+        let src = "qb.where(1); qbx.where(2); f(qb);";
+        let mut marks = Marks::of(src);
+        assert!(!marks.any_in(0, src.len()));
+        marks.add_builder_name("qb", src);
+        assert!(marks.any_in(0, 11));
+        assert!(!marks.any_in(12, 26));
+        assert!(marks.any_in(27, 33));
+    }
+}
