@@ -29,7 +29,7 @@ pub fn classes_from_scan(scan: &Scan, src: &str, facts: &mut FileFacts) {
             facts.classes.push(class);
         }
     }
-    facts.classes.sort_by_key(|c| c.span.start);
+    facts.classes.sort_by_key(|c| c.span.start());
 }
 
 /// Decorators that are direct children of `node` (classes, fields, parameters).
@@ -66,8 +66,8 @@ fn decorator_skipping(node: Node, src: &str, foreign: &Foreign) -> Option<Decora
     let called = call.is_some();
     Some(Decorator {
         name: name.into(),
-        name_span: name_node.byte_range(),
-        span: node.byte_range(),
+        name_span: name_node.byte_range().into(),
+        span: node.byte_range().into(),
         args,
         called,
     })
@@ -88,14 +88,14 @@ fn class_fact(node: Node, parent: Option<Node>, src: &str, foreign: &Foreign) ->
     let (extends, heritage_span, implements) = heritage(node, src);
     let mut class = ClassFact {
         name: text(name_node, src).into(),
-        name_span: name_node.byte_range(),
-        span,
-        body_span: body.byte_range(),
+        name_span: name_node.byte_range().into(),
+        span: span.into(),
+        body_span: body.byte_range().into(),
         is_abstract: node.fast_kind() == "abstract_class_declaration",
         is_exported: exported,
         decorators,
         extends,
-        heritage_span,
+        heritage_span: heritage_span.map(Into::into),
         implements,
         properties: Vec::new(),
         methods: Vec::new(),
@@ -128,7 +128,7 @@ fn heritage(class: Node, src: &str) -> Heritage {
                     let name = path.rsplit('.').next().unwrap_or(&path).to_string();
                     extends = Some(Extends {
                         name: name.into(),
-                        span: value.byte_range(),
+                        span: value.byte_range().into(),
                         type_args,
                     });
                 }
@@ -223,8 +223,8 @@ fn property(node: Node, src: &str, foreign: &Foreign) -> Option<PropertyFact> {
     let marks = child_marks(node, src, foreign);
     Some(PropertyFact {
         name: super::value::property_key(name, src).into(),
-        name_span: name.byte_range(),
-        span: node.byte_range(),
+        name_span: name.byte_range().into(),
+        span: node.byte_range().into(),
         decorators: marks.decorators,
         type_ann: node
             .child_by_field_id(fields().type_)
@@ -257,9 +257,9 @@ fn method(
     let span = start.unwrap_or(node.start_byte())..node.end_byte();
     Some(MethodFact {
         name: text(name, src).into(),
-        name_span: name.byte_range(),
-        span,
-        body_span: body.map(|b| b.byte_range()),
+        name_span: name.byte_range().into(),
+        span: span.into(),
+        body_span: body.map(|b| b.byte_range().into()),
         body_is_empty: body.is_some_and(|b| first_named(b).is_none()),
         params,
         decorators,
@@ -279,7 +279,7 @@ fn parameter(node: Node, src: &str, foreign: &Foreign) -> Option<ParamFact> {
     let is_property = marks.modifier || marks.readonly;
     Some(ParamFact {
         name: text(pattern, src).into(),
-        name_span: pattern.byte_range(),
+        name_span: pattern.byte_range().into(),
         decorators: marks.decorators,
         type_ann: node
             .child_by_field_id(fields().type_)

@@ -352,9 +352,9 @@ impl Extractor<'_> {
             receiver: known.receiver,
             entity,
             method: method.into(),
-            method_span,
+            method_span: method_span.into(),
             args,
-            span: call.byte_range(),
+            span: call.byte_range().into(),
             enclosing_function: self.enclosing_function(),
         });
     }
@@ -397,15 +397,15 @@ impl Extractor<'_> {
         };
         let first = ChainCall {
             method: "createQueryBuilder".into(),
-            method_span: method_span.clone(),
+            method_span: method_span.clone().into(),
             args,
-            span: method_span.start..call.end_byte(),
+            span: (method_span.start..call.end_byte()).into(),
         };
         self.chains.push(QueryBuilderChain {
             receiver,
             entity,
             alias,
-            create_span: call.byte_range(),
+            create_span: call.byte_range().into(),
             calls: vec![first],
             enclosing_function: self.enclosing_function(),
         });
@@ -435,9 +435,9 @@ impl Extractor<'_> {
         }
         chain.calls.push(ChainCall {
             method: method.into(),
-            method_span: method_span.clone(),
+            method_span: method_span.clone().into(),
             args,
-            span: method_span.start..call.end_byte(),
+            span: (method_span.start..call.end_byte()).into(),
         });
         if TERMINAL_METHODS.contains(&method) {
             Recv::Untyped

@@ -95,7 +95,7 @@ pub(super) fn entity_arg(arg: &Spanned<Value>) -> Option<Spanned<Name>> {
         }
         _ => return None,
     };
-    Some(Spanned::new(name.clone(), arg.span.clone()))
+    Some(Spanned::new(name.clone(), arg.span))
 }
 
 impl Extractor<'_> {
