@@ -355,7 +355,7 @@ impl Extractor<'_> {
             entity,
             method: method.into(),
             method_span: method_span.into(),
-            args,
+            args: args.into(),
             span: call.byte_range().into(),
             enclosing_function: self.enclosing_function(),
         });
@@ -400,7 +400,7 @@ impl Extractor<'_> {
         let first = ChainCall {
             method: "createQueryBuilder".into(),
             method_span: method_span.clone().into(),
-            args,
+            args: args.into(),
             span: (method_span.start..call.end_byte()).into(),
         };
         self.chains.push(QueryBuilderChain {
@@ -438,7 +438,7 @@ impl Extractor<'_> {
         chain.calls.push(ChainCall {
             method: method.into(),
             method_span: method_span.clone().into(),
-            args,
+            args: args.into(),
             span: (method_span.start..call.end_byte()).into(),
         });
         if TERMINAL_METHODS.contains(&method) {
