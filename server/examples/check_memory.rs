@@ -60,7 +60,19 @@ fn stage(what: &str) {
 }
 
 fn main() {
-    typeorm_lsp::alloc::configure(typeorm_lsp::alloc::Purge::Never);
+    // `PURGE_MS=0`: freed memory goes back to the OS at once, so the resident set shows
+    // what is live plus fragmentation instead of every page ever used.
+    let purge = match std::env::var("PURGE_MS").ok().and_then(|v| v.parse().ok()) {
+        Some(ms) => typeorm_lsp::alloc::Purge::AfterMs(ms),
+        None => typeorm_lsp::alloc::Purge::Never,
+    };
+    typeorm_lsp::alloc::configure(purge);
+    println!(
+        "sizes: SourceFile {} B, Finding {} B, Fix {} B",
+        std::mem::size_of::<typeorm_lsp::model::SourceFile>(),
+        std::mem::size_of::<typeorm_lsp::finding::Finding>(),
+        std::mem::size_of::<typeorm_lsp::finding::Fix>()
+    );
     let mut args = std::env::args().skip(1);
     let Some(root) = args.next() else {
         eprintln!("usage: check_memory DIR [text|json|sarif|github]");
@@ -90,6 +102,12 @@ fn run(root: &std::path::Path, format: OutputFormat) {
         "{model_files} files, texts {:.1} MB",
         text_bytes as f64 / 1e6
     );
+    let again = typeorm_lsp::model::Model::build(ws.files.to_list(), &ws.config, &ws.resolver);
+    stage("a second model");
+    drop(again);
+    let links = typeorm_lsp::links::Links::build(&ws.model.files, &ws.model.by_path, &ws.resolver);
+    stage("a second links");
+    drop(links);
     let mut findings = ws.check_all();
     stage("rules");
     if format.shows_fix_edits() {
@@ -105,6 +123,7 @@ fn run(root: &std::path::Path, format: OutputFormat) {
         "{} findings, about {per_finding} bytes each (inline, message, path)",
         findings.len()
     );
+    breakdown(&findings);
     let sources = typeorm_lsp::cli::check::sources_for(&ws, &findings);
     stage("sources");
     let mut sink = std::io::sink();
@@ -112,4 +131,47 @@ fn run(root: &std::path::Path, format: OutputFormat) {
     stage("render");
     std::mem::forget(ws);
     std::hint::black_box(output::relative_path(root, root));
+}
+
+/// Heap bytes of the findings by part (capacities, not counting allocator rounding).
+fn breakdown(findings: &[typeorm_lsp::finding::Finding]) {
+    use typeorm_lsp::finding::FileChange;
+    let mut parts = [0usize; 6];
+    for f in findings {
+        parts[0] += std::mem::size_of_val(f);
+        parts[1] += f.path.capacity();
+        parts[2] += f.message.capacity();
+        parts[3] += f.related.capacity() * std::mem::size_of::<typeorm_lsp::finding::Related>()
+            + f.related
+                .iter()
+                .map(|r| r.path.capacity() + r.message.capacity())
+                .sum::<usize>();
+        parts[4] += f.fixes.capacity() * std::mem::size_of::<typeorm_lsp::finding::Fix>()
+            + f.fixes.iter().map(|x| x.title.capacity()).sum::<usize>();
+        parts[5] += f
+            .fixes
+            .iter()
+            .flat_map(|x| &x.changes)
+            .map(|c| match c {
+                FileChange::Edit { path, edits } => {
+                    path.capacity()
+                        + edits
+                            .iter()
+                            .map(|e| 40 + e.new_text.capacity())
+                            .sum::<usize>()
+                }
+                FileChange::Create { path, contents } => path.capacity() + contents.capacity(),
+                FileChange::Rename { from, to } => from.capacity() + to.capacity(),
+            })
+            .sum::<usize>();
+    }
+    let n = findings.len().max(1);
+    let names = ["inline", "path", "message", "related", "fixes", "edits"];
+    for (name, bytes) in names.iter().zip(parts) {
+        println!(
+            "  {name:>8}: {:>6.1} MB, {} B per finding",
+            bytes as f64 / 1e6,
+            bytes / n
+        );
+    }
 }

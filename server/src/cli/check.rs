@@ -156,7 +156,13 @@ fn check_path(
         eprintln!("warning: no TypeScript files found under {shown}");
     }
     collect_sources(&ws, &findings, &mut gathered.sources);
-    gathered.findings.extend(findings);
+    if gathered.findings.is_empty() {
+        // One path (the usual case): keep the list rather than copy it into a new one
+        // (85,000 findings are 14 MB of `Finding`s, twice while copying).
+        gathered.findings = findings;
+    } else {
+        gathered.findings.extend(findings);
+    }
     // Freeing every file's facts one allocation at a time costs about 5% of a cold check;
     // the process ends soon after (one workspace per path given) and frees it at once.
     std::mem::forget(ws);

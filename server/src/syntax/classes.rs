@@ -178,6 +178,40 @@ fn members(body: Node, src: &str, foreign: &Foreign, class: &mut ClassFact) {
     }
 }
 
+/// What the direct children of a member or parameter say, read in one pass (one cursor
+/// instead of one per question).
+#[derive(Default)]
+struct ChildMarks {
+    decorators: Vec<Decorator>,
+    optional: bool,
+    is_static: bool,
+    readonly: bool,
+    /// `private` / `public` / `protected` / `override`.
+    modifier: bool,
+}
+
+fn child_marks(node: Node, src: &str, foreign: &Foreign) -> ChildMarks {
+    let mut marks = ChildMarks::default();
+    let mut cursor = node.walk();
+    for child in node.children(&mut cursor) {
+        match child.fast_kind() {
+            "decorator" if child.is_named() => {
+                marks
+                    .decorators
+                    .extend(decorator_skipping(child, src, foreign));
+            }
+            "?" => marks.optional = true,
+            "static" => marks.is_static = true,
+            "readonly" => marks.readonly = true,
+            "accessibility_modifier" | "override_modifier" if child.is_named() => {
+                marks.modifier = true;
+            }
+            _ => {}
+        }
+    }
+    marks
+}
+
 fn has_child_kind(node: Node, kind: &str) -> bool {
     let mut cursor = node.walk();
     let found = node.children(&mut cursor).any(|c| c.fast_kind() == kind);
@@ -186,16 +220,17 @@ fn has_child_kind(node: Node, kind: &str) -> bool {
 
 fn property(node: Node, src: &str, foreign: &Foreign) -> Option<PropertyFact> {
     let name = node.child_by_field_id(fields().name)?;
+    let marks = child_marks(node, src, foreign);
     Some(PropertyFact {
         name: super::value::property_key(name, src).into(),
         name_span: name.byte_range().into(),
         span: node.byte_range().into(),
-        decorators: child_decorators(node, src, foreign).into(),
+        decorators: marks.decorators.into(),
         type_ann: node
             .child_by_field_id(fields().type_)
             .map(|t| parse_type(t, src)),
-        optional: has_child_kind(node, "?"),
-        is_static: has_child_kind(node, "static"),
+        optional: marks.optional,
+        is_static: marks.is_static,
         initializer: node
             .child_by_field_id(fields().value)
             .map(|v| Box::new(parse_value(v, src))),
@@ -240,16 +275,12 @@ fn parameter(node: Node, src: &str, foreign: &Foreign) -> Option<ParamFact> {
         return None;
     }
     let pattern = node.child_by_field_id(fields().pattern)?;
-    let is_property = named_iter(node).any(|c| {
-        matches!(
-            c.fast_kind(),
-            "accessibility_modifier" | "override_modifier"
-        )
-    }) || has_child_kind(node, "readonly");
+    let marks = child_marks(node, src, foreign);
+    let is_property = marks.modifier || marks.readonly;
     Some(ParamFact {
         name: text(pattern, src).into(),
         name_span: pattern.byte_range().into(),
-        decorators: child_decorators(node, src, foreign).into(),
+        decorators: marks.decorators.into(),
         type_ann: node
             .child_by_field_id(fields().type_)
             .map(|t| parse_type(t, src)),
