@@ -68,7 +68,7 @@ fn decorator_skipping(node: Node, src: &str, foreign: &Foreign) -> Option<Decora
         name: name.into(),
         name_span: name_node.byte_range().into(),
         span: node.byte_range().into(),
-        args,
+        args: args.into(),
         called,
     })
 }
@@ -93,7 +93,7 @@ fn class_fact(node: Node, parent: Option<Node>, src: &str, foreign: &Foreign) ->
         body_span: body.byte_range().into(),
         is_abstract: node.fast_kind() == "abstract_class_declaration",
         is_exported: exported,
-        decorators,
+        decorators: decorators.into(),
         extends,
         heritage_span: heritage_span.map(Into::into),
         implements,
@@ -225,7 +225,7 @@ fn property(node: Node, src: &str, foreign: &Foreign) -> Option<PropertyFact> {
         name: super::value::property_key(name, src).into(),
         name_span: name.byte_range().into(),
         span: node.byte_range().into(),
-        decorators: marks.decorators,
+        decorators: marks.decorators.into(),
         type_ann: node
             .child_by_field_id(fields().type_)
             .map(|t| parse_type(t, src)),
@@ -262,7 +262,7 @@ fn method(
         body_span: body.map(|b| b.byte_range().into()),
         body_is_empty: body.is_some_and(|b| first_named(b).is_none()),
         params,
-        decorators,
+        decorators: decorators.into(),
         is_static: has_child_kind(node, "static"),
     })
 }
@@ -280,7 +280,7 @@ fn parameter(node: Node, src: &str, foreign: &Foreign) -> Option<ParamFact> {
     Some(ParamFact {
         name: text(pattern, src).into(),
         name_span: pattern.byte_range().into(),
-        decorators: marks.decorators,
+        decorators: marks.decorators.into(),
         type_ann: node
             .child_by_field_id(fields().type_)
             .map(|t| parse_type(t, src)),

@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 pub use super::name::Name;
 pub use super::span::ByteSpan;
 
+// Lists that never grow after extraction are boxed slices: no capacity word, no spare room
+// (the facts of every file are kept), and an empty one allocates nothing.
+
 /// A value with the byte range it was written at.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Spanned<T> {
@@ -30,8 +33,8 @@ pub enum Value {
     Str(Name),
     /// A template literal with substitutions: `quasis.len() == exprs.len() + 1`.
     Template {
-        quasis: Vec<Name>,
-        exprs: Vec<Spanned<Value>>,
+        quasis: Box<[Name]>,
+        exprs: Box<[Spanned<Value>]>,
     },
     Num(f64),
     Bool(bool),
@@ -41,17 +44,17 @@ pub enum Value {
     Ident(Name),
     /// A dotted path (`Status.Active`, `this.repo`, `post.author`).
     Member(Name),
-    Array(Vec<Spanned<Value>>),
-    Object(Vec<Prop>),
+    Array(Box<[Spanned<Value>]>),
+    Object(Box<[Prop]>),
     /// `() => User`, `(post) => post.author`; a block body is `Other`.
     Arrow {
-        params: Vec<Name>,
+        params: Box<[Name]>,
         body: Box<Spanned<Value>>,
     },
     /// `IsNull()`, `In([1, 2])`, `Not(x)`: the callee as written and the arguments.
     Call {
         callee: Name,
-        args: Vec<Spanned<Value>>,
+        args: Box<[Spanned<Value>]>,
     },
     /// `a + b` (string concatenation is what matters).
     Binary {
@@ -155,7 +158,7 @@ pub struct Decorator {
     pub name_span: ByteSpan,
     /// From `@` to the closing parenthesis.
     pub span: ByteSpan,
-    pub args: Vec<Spanned<Value>>,
+    pub args: Box<[Spanned<Value>]>,
     /// Whether it was written as a call (`@Index()` vs `@Index`).
     pub called: bool,
 }
@@ -186,11 +189,11 @@ pub enum TypeKind {
     /// `User`, `Promise<User>`, `Array<T>`, `Relation<T>`, `ns.Type`.
     Named {
         name: Name,
-        args: Vec<TypeAnn>,
+        args: Box<[TypeAnn]>,
     },
     /// `T[]`.
     Array(Box<TypeAnn>),
-    Union(Vec<TypeAnn>),
+    Union(Box<[TypeAnn]>),
     /// `'a'`, `1`, `true`.
     Literal(Name),
     Null,
@@ -233,7 +236,7 @@ pub struct PropertyFact {
     pub name_span: ByteSpan,
     /// The whole member, decorators included.
     pub span: ByteSpan,
-    pub decorators: Vec<Decorator>,
+    pub decorators: Box<[Decorator]>,
     pub type_ann: Option<TypeAnn>,
     /// `name?: T`.
     pub optional: bool,
@@ -252,7 +255,7 @@ impl PropertyFact {
 pub struct ParamFact {
     pub name: Name,
     pub name_span: ByteSpan,
-    pub decorators: Vec<Decorator>,
+    pub decorators: Box<[Decorator]>,
     pub type_ann: Option<TypeAnn>,
     /// `private`/`public`/`protected`/`readonly`: a parameter property of the class.
     pub is_property: bool,
@@ -268,8 +271,8 @@ pub struct MethodFact {
     pub body_span: Option<ByteSpan>,
     /// The body holds no statements (comments do not count).
     pub body_is_empty: bool,
-    pub params: Vec<ParamFact>,
-    pub decorators: Vec<Decorator>,
+    pub params: Box<[ParamFact]>,
+    pub decorators: Box<[Decorator]>,
     pub is_static: bool,
 }
 
@@ -283,7 +286,7 @@ pub struct ClassFact {
     pub body_span: ByteSpan,
     pub is_abstract: bool,
     pub is_exported: bool,
-    pub decorators: Vec<Decorator>,
+    pub decorators: Box<[Decorator]>,
     /// The `extends` expression: its name (last segment), the type arguments as written,
     /// and the span of the whole clause value.
     pub extends: Option<Extends>,
@@ -361,7 +364,7 @@ pub struct ImportFact {
     /// The whole statement or call.
     pub span: ByteSpan,
     /// Names brought in (or re-exported). Empty for `export * from` and side-effect imports.
-    pub names: Vec<ImportedName>,
+    pub names: Box<[ImportedName]>,
     /// For `import { a, b } from`: the span of the `{ ... }` (to extend the list).
     pub named_list_span: Option<ByteSpan>,
     pub type_only: bool,
@@ -431,7 +434,7 @@ pub struct QueryCall {
     pub method: Name,
     pub method_span: ByteSpan,
     /// The arguments after the entity argument (for managers) or all arguments.
-    pub args: Vec<Spanned<Value>>,
+    pub args: Box<[Spanned<Value>]>,
     /// The whole call expression.
     pub span: ByteSpan,
     /// The method or function this call sits in (`up`, `findAll`), if any.
@@ -443,7 +446,7 @@ pub struct QueryCall {
 pub struct ChainCall {
     pub method: Name,
     pub method_span: ByteSpan,
-    pub args: Vec<Spanned<Value>>,
+    pub args: Box<[Spanned<Value>]>,
     pub span: ByteSpan,
 }
 

@@ -72,9 +72,9 @@ pub fn drop_foreign_decorator_args(facts: &mut FileFacts) {
         let bare = d.name_span.start() == d.span.start() + 1;
         bare && foreign.contains(d.name.as_str())
     };
-    let prune = |decorators: &mut Vec<Decorator>| {
+    let prune = |decorators: &mut [Decorator]| {
         for d in decorators.iter_mut().filter(|d| is_foreign(d)) {
-            d.args = Vec::new();
+            d.args = Box::default();
         }
     };
     let mut classes = std::mem::take(&mut facts.classes);
@@ -84,7 +84,7 @@ pub fn drop_foreign_decorator_args(facts: &mut FileFacts) {
     facts.classes = classes;
 }
 
-fn prune_class(class: &mut ClassFact, prune: &impl Fn(&mut Vec<Decorator>)) {
+fn prune_class(class: &mut ClassFact, prune: &impl Fn(&mut [Decorator])) {
     prune(&mut class.decorators);
     for p in &mut class.properties {
         prune(&mut p.decorators);

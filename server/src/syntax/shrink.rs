@@ -33,6 +33,12 @@ impl<T: Shrink> Shrink for Vec<T> {
     }
 }
 
+impl<T: Shrink> Shrink for Box<[T]> {
+    fn shrink(&mut self) {
+        self.iter_mut().for_each(Shrink::shrink);
+    }
+}
+
 impl<T: Shrink> Shrink for Option<T> {
     fn shrink(&mut self) {
         if let Some(inner) = self {
@@ -167,7 +173,7 @@ mod tests {
         facts.shrink();
         assert_eq!(facts, before);
         assert_eq!(facts.classes.capacity(), facts.classes.len());
-        let decorators = &facts.classes[0].properties[0].decorators;
-        assert_eq!(decorators.capacity(), decorators.len());
+        let properties = &facts.classes[0].properties;
+        assert_eq!(properties.capacity(), properties.len());
     }
 }

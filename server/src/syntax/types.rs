@@ -100,7 +100,7 @@ impl Kind {
     fn named(name: String, args: Vec<TypeAnn>) -> TypeKind {
         TypeKind::Named {
             name: name.into(),
-            args,
+            args: args.into(),
         }
     }
 }

@@ -136,13 +136,13 @@ fn parse_value_inner(node: Node, src: &str) -> Spanned<Value> {
             .map(|p| Value::Member(p.into()))
             .unwrap_or(Value::Other),
         "array" => Value::Array(named_iter(node).map(|n| parse_value(n, src)).collect()),
-        "object" => Value::Object(parse_object(node, src)),
+        "object" => Value::Object(parse_object(node, src).into()),
         "arrow_function" => parse_arrow(node, src),
         "call_expression" => parse_call(node, src),
         "new_expression" => match node.child_by_field_id(fields().constructor) {
             Some(ctor) => Value::Call {
                 callee: format!("new {}", text(ctor, src)).into(),
-                args: call_args(node, src),
+                args: call_args(node, src).into(),
             },
             None => Value::Other,
         },
@@ -211,7 +211,7 @@ fn parse_template(node: Node, src: &str) -> Value {
     } else {
         Value::Template {
             quasis: quasis.into_iter().map(Name::from).collect(),
-            exprs,
+            exprs: exprs.into(),
         }
     }
 }
@@ -319,7 +319,7 @@ fn parse_arrow(node: Node, src: &str) -> Value {
     }
     match node.child_by_field_id(fields().body) {
         Some(body) if body.fast_kind() != "statement_block" => Value::Arrow {
-            params,
+            params: params.into(),
             body: Box::new(parse_value(body, src)),
         },
         Some(body) => {
@@ -331,11 +331,11 @@ fn parse_arrow(node: Node, src: &str) -> Value {
             };
             match ret {
                 Some(expr) => Value::Arrow {
-                    params,
+                    params: params.into(),
                     body: Box::new(parse_value(expr, src)),
                 },
                 None => Value::Arrow {
-                    params,
+                    params: params.into(),
                     body: Box::new(Spanned::new(Value::Other, body.byte_range())),
                 },
             }
@@ -359,7 +359,7 @@ fn parse_call(node: Node, src: &str) -> Value {
         callee: member_path(function, src)
             .unwrap_or_else(|| text(function, src).to_string())
             .into(),
-        args: call_args(node, src),
+        args: call_args(node, src).into(),
     }
 }
 

@@ -302,7 +302,7 @@ fn rewrite(
         // `PrimaryColumn` takes the same (type, options) arguments as `Column`.
         Role::Id => rename("PrimaryColumn"),
         _ if objects_only => rename(role.decorator()),
-        _ => match d.args.as_slice() {
+        _ => match &d.args[..] {
             [only] => {
                 let ty = only.value.as_str()?;
                 let quote = text.get(only.span.start()..only.span.start() + 1)?;

@@ -138,10 +138,13 @@ mod tests {
             criteria_has_key(&obj(&["id", "..."]), "deleted"),
             KeyPresence::Unknown
         );
-        let or = Value::Array(vec![
-            Spanned::new(obj(&["a", "deleted"]), 0..0),
-            Spanned::new(obj(&["b"]), 0..0),
-        ]);
+        let or = Value::Array(
+            vec![
+                Spanned::new(obj(&["a", "deleted"]), 0..0),
+                Spanned::new(obj(&["b"]), 0..0),
+            ]
+            .into(),
+        );
         assert_eq!(criteria_has_key(&or, "deleted"), KeyPresence::Missing);
         assert_eq!(
             criteria_has_key(&Value::Ident("w".into()), "deleted"),

@@ -841,7 +841,7 @@ mod tests {
     #[test]
     fn renders_templates_with_constant_and_opaque_substitutions() {
         let v = Value::Template {
-            quasis: vec!["SELECT * FROM ".into(), " WHERE id = ".into(), "".into()],
+            quasis: ["SELECT * FROM ".into(), " WHERE id = ".into(), "".into()].into(),
             exprs: vec![
                 Spanned::new(
                     Value::Const {
@@ -851,7 +851,8 @@ mod tests {
                     10..11,
                 ),
                 Spanned::new(Value::Ident("id".into()), 20..22),
-            ],
+            ]
+            .into(),
         };
         let out = render(&v).unwrap_or_else(|| panic!("renders"));
         assert_eq!(out.text, format!("SELECT * FROM users WHERE id = {HOLE}"));

@@ -353,7 +353,7 @@ impl Extractor<'_> {
             entity,
             method: method.into(),
             method_span: method_span.into(),
-            args,
+            args: args.into(),
             span: call.byte_range().into(),
             enclosing_function: self.enclosing_function(),
         });
@@ -398,7 +398,7 @@ impl Extractor<'_> {
         let first = ChainCall {
             method: "createQueryBuilder".into(),
             method_span: method_span.clone().into(),
-            args,
+            args: args.into(),
             span: (method_span.start..call.end_byte()).into(),
         };
         self.chains.push(QueryBuilderChain {
@@ -436,7 +436,7 @@ impl Extractor<'_> {
         chain.calls.push(ChainCall {
             method: method.into(),
             method_span: method_span.clone().into(),
-            args,
+            args: args.into(),
             span: (method_span.start..call.end_byte()).into(),
         });
         if TERMINAL_METHODS.contains(&method) {

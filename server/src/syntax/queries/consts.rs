@@ -52,7 +52,7 @@ fn unwrap_sql_helper(value: Spanned<Value>) -> Spanned<Value> {
                 }) =>
         {
             match value.value {
-                Value::Call { mut args, .. } => args.swap_remove(0),
+                Value::Call { args, .. } => args.into_vec().swap_remove(0),
                 _ => value,
             }
         }
@@ -182,6 +182,7 @@ impl Extractor<'_> {
             Value::Template { quasis, exprs } => Value::Template {
                 quasis,
                 exprs: exprs
+                    .into_vec()
                     .into_iter()
                     .map(|e| self.resolve_scalar(e, depth + 1))
                     .collect(),
