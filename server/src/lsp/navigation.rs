@@ -53,14 +53,14 @@ pub fn definition(model: &Model, path: &Path, text: &str, offset: usize) -> Vec<
         .and_then(|file| model.class_from(file, word))
     {
         if let Some(class) = model.class(r) {
-            return vec![(model.path(r.file), class.name_span.clone())];
+            return vec![(model.path(r.file), class.name_span.range())];
         }
     }
     let classes: Vec<Place> = model
         .classes
         .named(word)
         .iter()
-        .filter_map(|r| Some((model.path(r.file), model.class(*r)?.name_span.clone())))
+        .filter_map(|r| Some((model.path(r.file), model.class(*r)?.name_span.range())))
         .collect();
     if !classes.is_empty() {
         return classes;
@@ -155,7 +155,7 @@ fn query_sites(ws: &Workspace, entity: &Entity) -> Vec<Place> {
                 .call_entity(i, call)
                 .is_some_and(|e| std::ptr::eq(e, entity))
             {
-                out.push((path.clone(), call.span.clone()));
+                out.push((path.clone(), call.span.range()));
             }
         }
         for chain in &file.facts.query_builders {
@@ -163,7 +163,7 @@ fn query_sites(ws: &Workspace, entity: &Entity) -> Vec<Place> {
                 .chain_entity(i, chain)
                 .is_some_and(|e| std::ptr::eq(e, entity))
             {
-                out.push((path.clone(), chain.create_span.clone()));
+                out.push((path.clone(), chain.create_span.range()));
             }
         }
     }
@@ -227,8 +227,8 @@ fn class_symbol(entity: Option<&Entity>, class: &ClassFact) -> Symbol {
                 name: p.name.to_string(),
                 kind,
                 detail,
-                span: p.span.clone(),
-                name_span: p.name_span.clone(),
+                span: p.span.range(),
+                name_span: p.name_span.range(),
                 children: Vec::new(),
             }
         })
@@ -237,8 +237,8 @@ fn class_symbol(entity: Option<&Entity>, class: &ClassFact) -> Symbol {
         name: m.name.to_string(),
         kind: SymbolKind::Method,
         detail: None,
-        span: m.span.clone(),
-        name_span: m.name_span.clone(),
+        span: m.span.range(),
+        name_span: m.name_span.range(),
         children: Vec::new(),
     }));
     children.sort_by_key(|s| s.span.start);
@@ -250,8 +250,8 @@ fn class_symbol(entity: Option<&Entity>, class: &ClassFact) -> Symbol {
             SymbolKind::Class
         },
         detail: entity.map(|e| format!("table {}", e.table)),
-        span: class.span.clone(),
-        name_span: class.name_span.clone(),
+        span: class.span.range(),
+        name_span: class.name_span.range(),
         children,
     }
 }

@@ -412,7 +412,7 @@ impl<'a> Ctx<'a> {
             let origin_of = |d: &Decorator| Origin {
                 file: r.file,
                 class: Some(r.class),
-                span: d.span.clone(),
+                span: d.span.range(),
             };
             for prop in c.properties.iter().filter(|p| !p.is_static) {
                 let declared = |name: &str| {
@@ -455,7 +455,7 @@ impl<'a> Ctx<'a> {
             name: class.name.to_string(),
             file: fi,
             class: Some(ci),
-            name_span: class.name_span.clone(),
+            name_span: class.name_span.range(),
             kind,
             table: table_name(class, kind, self.config),
             ancestors,
@@ -499,7 +499,7 @@ impl<'a> Ctx<'a> {
             let origin_of = |d: &Decorator| Origin {
                 file: r.file,
                 class: Some(r.class),
-                span: d.span.clone(),
+                span: d.span.range(),
             };
             let path = format!("{prefix}{}.", col.property);
             let mut inner = Vec::new();

@@ -118,7 +118,7 @@ pub fn column(
         embedded,
         foreign_key,
         optional: prop.optional,
-        name_span: prop.name_span.clone(),
+        name_span: prop.name_span.range(),
         origin: origin_of(dec),
     })
 }
@@ -145,17 +145,17 @@ pub fn relation(
                     // `(t) => t.extra.owner`: the path after the parameter.
                     let after_param = path.split_once('.').map_or(path, |(_, rest)| rest);
                     inverse = Some(after_param.to_string());
-                    inverse_span = Some(body.span.clone());
+                    inverse_span = Some(body.span.range());
                 } else if let Value::Str(s) = &body.value {
                     // `() => 'users'`: TypeORM calls the function and takes the string
                     // it returns as the inverse property path.
                     inverse = Some(s.to_string());
-                    inverse_span = Some(body.span.clone());
+                    inverse_span = Some(body.span.range());
                 }
             }
             Value::Str(s) => {
                 inverse = Some(s.to_string());
-                inverse_span = Some(arg.span.clone());
+                inverse_span = Some(arg.span.range());
             }
             _ => options = Some(&arg.value),
         }
@@ -188,7 +188,7 @@ pub fn relation(
         kind,
         target,
         target_class: None,
-        target_span: target_arg.map(|a| a.span.clone()),
+        target_span: target_arg.map(|a| a.span.range()),
         inverse,
         inverse_span,
         join_columns,
@@ -198,7 +198,7 @@ pub fn relation(
         lazy: get_bool("lazy"),
         options_opaque: options.is_some_and(|o| o.as_object().is_none() || o.has_spread()),
         optional: prop.optional,
-        name_span: prop.name_span.clone(),
+        name_span: prop.name_span.range(),
         origin: origin_of(dec),
     })
 }

@@ -827,7 +827,7 @@ impl Builder<'_> {
         let origin_of = |d: &Decorator| Origin {
             file: class_ref.file,
             class: Some(class_ref.class),
-            span: d.span.clone(),
+            span: d.span.range(),
         };
         for prop in class.properties.iter().filter(|p| !p.is_static) {
             if let Some(r) = super::columns::relation(prop, self.config, origin_of) {
@@ -978,7 +978,7 @@ impl Builder<'_> {
         let origin_of = |d: &Decorator| Origin {
             file: class_ref.file,
             class: Some(class_ref.class),
-            span: d.span.clone(),
+            span: d.span.range(),
         };
         let nested: Vec<(String, String)> = class
             .properties
@@ -1020,7 +1020,7 @@ impl Builder<'_> {
         let origin_of = |d: &Decorator| Origin {
             file: class_ref.file,
             class: Some(class_ref.class),
-            span: d.span.clone(),
+            span: d.span.range(),
         };
         let prefix = path.join(".");
         let is_index = |d: &&Decorator| canon(self.config, &d.name) == "Index";
@@ -1097,7 +1097,7 @@ impl Builder<'_> {
             let origin_of = |d: &Decorator| Origin {
                 file: class_ref.file,
                 class: Some(class_ref.class),
-                span: d.span.clone(),
+                span: d.span.range(),
             };
             for prop in class.properties.iter().filter(|p| !p.is_static) {
                 if let Some(mut r) = super::columns::relation(prop, self.config, origin_of) {
@@ -1197,7 +1197,7 @@ impl Builder<'_> {
             let origin_of = |d: &Decorator| Origin {
                 file: r.file,
                 class: Some(r.class),
-                span: d.span.clone(),
+                span: d.span.range(),
             };
             for prop in &c.properties {
                 if super::columns::column(prop, self.config, origin_of).is_none() {
@@ -1577,7 +1577,7 @@ impl Builder<'_> {
         let origin_of = |d: &Decorator| Origin {
             file: class_ref.file,
             class: Some(class_ref.class),
-            span: d.span.clone(),
+            span: d.span.range(),
         };
         let (segment, tail) = match rest.split_once('.') {
             Some((s, t)) => (s, Some(t)),

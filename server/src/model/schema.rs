@@ -15,10 +15,10 @@ pub fn entity(file: usize, schema: &EntitySchemaFact, config: &Config) -> Option
         .and_then(|t| t.value.as_str())
         .map(str::to_string)
         .unwrap_or_else(|| naming::table_name(&name, config.naming_strategy));
-    let origin = |span: &std::ops::Range<usize>| Origin {
+    let origin = |span: &crate::syntax::ByteSpan| Origin {
         file,
         class: None,
-        span: span.clone(),
+        span: span.range(),
     };
     let columns: Vec<Column> = props(opts, "columns")
         .iter()
@@ -70,7 +70,7 @@ pub fn entity(file: usize, schema: &EntitySchemaFact, config: &Config) -> Option
         name,
         file,
         class: None,
-        name_span: schema.span.clone(),
+        name_span: schema.span.range(),
         kind: EntityKind::Schema,
         table,
         ancestors: Vec::new(),
@@ -130,7 +130,7 @@ fn schema_column(p: &Prop, config: &Config, origin: Origin) -> Column {
         embedded: None,
         foreign_key: None,
         optional: false,
-        name_span: p.key_span.clone(),
+        name_span: p.key_span.range(),
         origin,
     }
 }
@@ -167,12 +167,12 @@ fn schema_relation(p: &Prop, config: &Config, origin: Origin) -> Option<Relation
         target: target
             .and_then(|t| t.value.type_target())
             .map(str::to_string),
-        target_span: target.map(|t| t.span.clone()),
+        target_span: target.map(|t| t.span.range()),
         inverse: v
             .get("inverseSide")
             .and_then(|i| i.value.as_str())
             .map(str::to_string),
-        inverse_span: v.get("inverseSide").map(|i| i.span.clone()),
+        inverse_span: v.get("inverseSide").map(|i| i.span.range()),
         join_columns,
         has_join_column,
         has_join_table: v
@@ -182,7 +182,7 @@ fn schema_relation(p: &Prop, config: &Config, origin: Origin) -> Option<Relation
         lazy: v.get("lazy").and_then(|n| n.value.as_bool()),
         options_opaque: v.has_spread(),
         optional: false,
-        name_span: p.key_span.clone(),
+        name_span: p.key_span.range(),
         origin,
     })
 }

@@ -239,8 +239,8 @@ export const Tag = new EntitySchema({
     let body = post.column("body").expect("body");
     let decorator = model.decorator_at(&body.origin).expect("decorator");
     assert_eq!(
-        (decorator.name.as_str(), decorator.span.clone()),
-        ("Column", body.origin.span.clone())
+        (decorator.name.as_str(), decorator.span),
+        ("Column", body.origin.span.clone().into())
     );
     assert_eq!(
         model.type_of(&body.origin).map(|t| t.text.as_str()),

@@ -13,7 +13,7 @@ pub fn quote_style(file: &SourceFile) -> char {
         .find(|i| i.kind == ImportKind::Import)
         .and_then(|i| {
             file.text
-                .get(i.specifier_span.start.saturating_sub(1)..i.specifier_span.start)
+                .get(i.specifier_span.start().saturating_sub(1)..i.specifier_span.start())
         })
         .and_then(|q| q.chars().next())
         .filter(|q| *q == '"' || *q == '\'')
@@ -78,9 +78,9 @@ pub fn ensure_import(file: &SourceFile, module: &str, name: &str) -> Option<Text
     }
     if let Some(list) = from_module
         .filter(|i| !i.type_only)
-        .find_map(|i| i.named_list_span.clone())
+        .find_map(|i| i.named_list_span)
     {
-        return Some(extend_named_list(&file.text, list, name));
+        return Some(extend_named_list(&file.text, list.range(), name));
     }
     let q = quote_style(file);
     let eol = line_ending(&file.text);
@@ -88,7 +88,7 @@ pub fn ensure_import(file: &SourceFile, module: &str, name: &str) -> Option<Text
     let last = imports
         .iter()
         .filter(|i| matches!(i.kind, ImportKind::Import | ImportKind::ImportEquals))
-        .map(|i| i.span.end)
+        .map(|i| i.span.end())
         .max();
     Some(match last {
         Some(end) => {

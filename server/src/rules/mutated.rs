@@ -15,7 +15,7 @@ pub fn const_mutated_before_use(text: &str, value: &Spanned<Value>) -> bool {
     if !matches!(init.value, Value::Object(_) | Value::Array(_)) {
         return false;
     }
-    let (from, to) = (init.span.end, value.span.start);
+    let (from, to) = (init.span.end(), value.span.start());
     text.get(from..to)
         .is_some_and(|between| mutates(between, name))
 }

@@ -64,7 +64,7 @@ pub fn apply(ctx: &Ctx, file: usize, findings: Vec<Finding>) -> Vec<Finding> {
             let Some(severity) = super::severity_of(ctx, rule) else {
                 continue;
             };
-            let mut finding = Finding::new(rule.code, path.clone(), code.span.clone(), message);
+            let mut finding = Finding::new(rule.code, path.clone(), code.span.range(), message);
             finding.severity = severity;
             finding.tags.push(Tag::Unnecessary);
             if s.codes.len() == 1 {
@@ -72,7 +72,7 @@ pub fn apply(ctx: &Ctx, file: usize, findings: Vec<Finding>) -> Vec<Finding> {
                     "Remove the suppression comment",
                     path.clone(),
                     vec![TextEdit {
-                        span: whole_line(&source.text, s.span.clone()),
+                        span: whole_line(&source.text, s.span.range()),
                         new_text: String::new(),
                     }],
                 ));

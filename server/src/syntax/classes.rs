@@ -29,7 +29,7 @@ pub fn classes_from_scan(scan: &Scan, src: &str, facts: &mut FileFacts) {
             facts.classes.push(class);
         }
     }
-    facts.classes.sort_by_key(|c| c.span.start);
+    facts.classes.sort_by_key(|c| c.span.start());
 }
 
 /// Decorators that are direct children of `node` (classes, fields, parameters).
@@ -66,8 +66,8 @@ fn decorator_skipping(node: Node, src: &str, foreign: &Foreign) -> Option<Decora
     let called = call.is_some();
     Some(Decorator {
         name: name.into(),
-        name_span: name_node.byte_range(),
-        span: node.byte_range(),
+        name_span: name_node.byte_range().into(),
+        span: node.byte_range().into(),
         args,
         called,
     })
@@ -88,14 +88,14 @@ fn class_fact(node: Node, parent: Option<Node>, src: &str, foreign: &Foreign) ->
     let (extends, heritage_span, implements) = heritage(node, src);
     let mut class = ClassFact {
         name: text(name_node, src).into(),
-        name_span: name_node.byte_range(),
-        span,
-        body_span: body.byte_range(),
+        name_span: name_node.byte_range().into(),
+        span: span.into(),
+        body_span: body.byte_range().into(),
         is_abstract: node.fast_kind() == "abstract_class_declaration",
         is_exported: exported,
         decorators,
         extends,
-        heritage_span,
+        heritage_span: heritage_span.map(Into::into),
         implements,
         properties: Vec::new(),
         methods: Vec::new(),
@@ -128,7 +128,7 @@ fn heritage(class: Node, src: &str) -> Heritage {
                     let name = path.rsplit('.').next().unwrap_or(&path).to_string();
                     extends = Some(Extends {
                         name: name.into(),
-                        span: value.byte_range(),
+                        span: value.byte_range().into(),
                         type_args,
                     });
                 }
@@ -178,6 +178,40 @@ fn members(body: Node, src: &str, foreign: &Foreign, class: &mut ClassFact) {
     }
 }
 
+/// What the direct children of a member or parameter say, read in one pass (one cursor
+/// instead of one per question).
+#[derive(Default)]
+struct ChildMarks {
+    decorators: Vec<Decorator>,
+    optional: bool,
+    is_static: bool,
+    readonly: bool,
+    /// `private` / `public` / `protected` / `override`.
+    modifier: bool,
+}
+
+fn child_marks(node: Node, src: &str, foreign: &Foreign) -> ChildMarks {
+    let mut marks = ChildMarks::default();
+    let mut cursor = node.walk();
+    for child in node.children(&mut cursor) {
+        match child.fast_kind() {
+            "decorator" if child.is_named() => {
+                marks
+                    .decorators
+                    .extend(decorator_skipping(child, src, foreign));
+            }
+            "?" => marks.optional = true,
+            "static" => marks.is_static = true,
+            "readonly" => marks.readonly = true,
+            "accessibility_modifier" | "override_modifier" if child.is_named() => {
+                marks.modifier = true;
+            }
+            _ => {}
+        }
+    }
+    marks
+}
+
 fn has_child_kind(node: Node, kind: &str) -> bool {
     let mut cursor = node.walk();
     let found = node.children(&mut cursor).any(|c| c.fast_kind() == kind);
@@ -186,16 +220,17 @@ fn has_child_kind(node: Node, kind: &str) -> bool {
 
 fn property(node: Node, src: &str, foreign: &Foreign) -> Option<PropertyFact> {
     let name = node.child_by_field_id(fields().name)?;
+    let marks = child_marks(node, src, foreign);
     Some(PropertyFact {
         name: super::value::property_key(name, src).into(),
-        name_span: name.byte_range(),
-        span: node.byte_range(),
-        decorators: child_decorators(node, src, foreign),
+        name_span: name.byte_range().into(),
+        span: node.byte_range().into(),
+        decorators: marks.decorators,
         type_ann: node
             .child_by_field_id(fields().type_)
             .map(|t| parse_type(t, src)),
-        optional: has_child_kind(node, "?"),
-        is_static: has_child_kind(node, "static"),
+        optional: marks.optional,
+        is_static: marks.is_static,
         initializer: node
             .child_by_field_id(fields().value)
             .map(|v| Box::new(parse_value(v, src))),
@@ -222,9 +257,9 @@ fn method(
     let span = start.unwrap_or(node.start_byte())..node.end_byte();
     Some(MethodFact {
         name: text(name, src).into(),
-        name_span: name.byte_range(),
-        span,
-        body_span: body.map(|b| b.byte_range()),
+        name_span: name.byte_range().into(),
+        span: span.into(),
+        body_span: body.map(|b| b.byte_range().into()),
         body_is_empty: body.is_some_and(|b| first_named(b).is_none()),
         params,
         decorators,
@@ -240,16 +275,12 @@ fn parameter(node: Node, src: &str, foreign: &Foreign) -> Option<ParamFact> {
         return None;
     }
     let pattern = node.child_by_field_id(fields().pattern)?;
-    let is_property = named_iter(node).any(|c| {
-        matches!(
-            c.fast_kind(),
-            "accessibility_modifier" | "override_modifier"
-        )
-    }) || has_child_kind(node, "readonly");
+    let marks = child_marks(node, src, foreign);
+    let is_property = marks.modifier || marks.readonly;
     Some(ParamFact {
         name: text(pattern, src).into(),
-        name_span: pattern.byte_range(),
-        decorators: child_decorators(node, src, foreign),
+        name_span: pattern.byte_range().into(),
+        decorators: marks.decorators,
         type_ann: node
             .child_by_field_id(fields().type_)
             .map(|t| parse_type(t, src)),

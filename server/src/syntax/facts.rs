@@ -1,21 +1,24 @@
 //! Per-file facts: everything the model and the rules need from one file, computed from its
 //! text alone. Plain data (no tree-sitter nodes), so it can be cached and shared.
 
-use crate::finding::Span;
 use serde::{Deserialize, Serialize};
 
 pub use super::name::Name;
+pub use super::span::ByteSpan;
 
 /// A value with the byte range it was written at.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Spanned<T> {
     pub value: T,
-    pub span: Span,
+    pub span: ByteSpan,
 }
 
 impl<T> Spanned<T> {
-    pub fn new(value: T, span: Span) -> Self {
-        Spanned { value, span }
+    pub fn new(value: T, span: impl Into<ByteSpan>) -> Self {
+        Spanned {
+            value,
+            span: span.into(),
+        }
     }
 }
 
@@ -69,7 +72,7 @@ pub enum Value {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Prop {
     pub key: Name,
-    pub key_span: Span,
+    pub key_span: ByteSpan,
     pub value: Spanned<Value>,
 }
 
@@ -149,9 +152,9 @@ impl Value {
 pub struct Decorator {
     /// The name as written (last segment of a dotted callee).
     pub name: Name,
-    pub name_span: Span,
+    pub name_span: ByteSpan,
     /// From `@` to the closing parenthesis.
-    pub span: Span,
+    pub span: ByteSpan,
     pub args: Vec<Spanned<Value>>,
     /// Whether it was written as a call (`@Index()` vs `@Index`).
     pub called: bool,
@@ -172,7 +175,7 @@ impl Decorator {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TypeAnn {
     pub text: Name,
-    pub span: Span,
+    pub span: ByteSpan,
     pub kind: TypeKind,
 }
 
@@ -227,9 +230,9 @@ impl TypeAnn {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PropertyFact {
     pub name: Name,
-    pub name_span: Span,
+    pub name_span: ByteSpan,
     /// The whole member, decorators included.
-    pub span: Span,
+    pub span: ByteSpan,
     pub decorators: Vec<Decorator>,
     pub type_ann: Option<TypeAnn>,
     /// `name?: T`.
@@ -248,7 +251,7 @@ impl PropertyFact {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ParamFact {
     pub name: Name,
-    pub name_span: Span,
+    pub name_span: ByteSpan,
     pub decorators: Vec<Decorator>,
     pub type_ann: Option<TypeAnn>,
     /// `private`/`public`/`protected`/`readonly`: a parameter property of the class.
@@ -258,11 +261,11 @@ pub struct ParamFact {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MethodFact {
     pub name: Name,
-    pub name_span: Span,
+    pub name_span: ByteSpan,
     /// The whole method, decorators included.
-    pub span: Span,
+    pub span: ByteSpan,
     /// The `{ ... }` block, if any.
-    pub body_span: Option<Span>,
+    pub body_span: Option<ByteSpan>,
     /// The body holds no statements (comments do not count).
     pub body_is_empty: bool,
     pub params: Vec<ParamFact>,
@@ -273,11 +276,11 @@ pub struct MethodFact {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClassFact {
     pub name: Name,
-    pub name_span: Span,
+    pub name_span: ByteSpan,
     /// The whole declaration, decorators (and `export`) included.
-    pub span: Span,
+    pub span: ByteSpan,
     /// The `{ ... }` body.
-    pub body_span: Span,
+    pub body_span: ByteSpan,
     pub is_abstract: bool,
     pub is_exported: bool,
     pub decorators: Vec<Decorator>,
@@ -285,7 +288,7 @@ pub struct ClassFact {
     /// and the span of the whole clause value.
     pub extends: Option<Extends>,
     /// Span of the `extends X` clause (keyword included), for fixes that replace it.
-    pub heritage_span: Option<Span>,
+    pub heritage_span: Option<ByteSpan>,
     pub implements: Vec<Name>,
     pub properties: Vec<PropertyFact>,
     pub methods: Vec<MethodFact>,
@@ -294,7 +297,7 @@ pub struct ClassFact {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Extends {
     pub name: Name,
-    pub span: Span,
+    pub span: ByteSpan,
     /// `Repository<User>` -> `["User"]`.
     pub type_args: Vec<TypeAnn>,
 }
@@ -354,13 +357,13 @@ pub struct ImportFact {
     pub kind: ImportKind,
     pub specifier: Name,
     /// The specifier's text without its quotes.
-    pub specifier_span: Span,
+    pub specifier_span: ByteSpan,
     /// The whole statement or call.
-    pub span: Span,
+    pub span: ByteSpan,
     /// Names brought in (or re-exported). Empty for `export * from` and side-effect imports.
     pub names: Vec<ImportedName>,
     /// For `import { a, b } from`: the span of the `{ ... }` (to extend the list).
-    pub named_list_span: Option<Span>,
+    pub named_list_span: Option<ByteSpan>,
     pub type_only: bool,
     /// `export * from 'x'`.
     pub star_reexport: bool,
@@ -369,7 +372,7 @@ pub struct ImportFact {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EnumFact {
     pub name: Name,
-    pub name_span: Span,
+    pub name_span: ByteSpan,
     /// Members with their initializer, if any.
     pub members: Vec<(Name, Option<Value>)>,
     pub is_exported: bool,
@@ -386,7 +389,7 @@ pub struct TypeAliasFact {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConstFact {
     pub name: Name,
-    pub name_span: Span,
+    pub name_span: ByteSpan,
     pub value: Spanned<Value>,
     pub is_exported: bool,
 }
@@ -394,7 +397,7 @@ pub struct ConstFact {
 /// `// typeorm-lsp-ignore CODE[, CODE]: reason` — silences those codes on the next line.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Suppression {
-    pub span: Span,
+    pub span: ByteSpan,
     pub codes: Vec<Spanned<String>>,
     pub reason: Option<String>,
     /// The zero-based line the comment applies to (the next line with code).
@@ -426,11 +429,11 @@ pub struct QueryCall {
     /// argument when it names a class.
     pub entity: Option<Spanned<Name>>,
     pub method: Name,
-    pub method_span: Span,
+    pub method_span: ByteSpan,
     /// The arguments after the entity argument (for managers) or all arguments.
     pub args: Vec<Spanned<Value>>,
     /// The whole call expression.
-    pub span: Span,
+    pub span: ByteSpan,
     /// The method or function this call sits in (`up`, `findAll`), if any.
     pub enclosing_function: Option<Name>,
 }
@@ -439,9 +442,9 @@ pub struct QueryCall {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChainCall {
     pub method: Name,
-    pub method_span: Span,
+    pub method_span: ByteSpan,
     pub args: Vec<Spanned<Value>>,
-    pub span: Span,
+    pub span: ByteSpan,
 }
 
 /// A QueryBuilder chain from `createQueryBuilder(...)` to its end, including calls made
@@ -455,7 +458,7 @@ pub struct QueryBuilderChain {
     /// The main alias (`createQueryBuilder('u')`).
     pub alias: Option<Name>,
     /// The `createQueryBuilder` call itself.
-    pub create_span: Span,
+    pub create_span: ByteSpan,
     /// `createQueryBuilder` and every call after it, in order.
     pub calls: Vec<ChainCall>,
     pub enclosing_function: Option<Name>,
@@ -476,7 +479,7 @@ pub struct EntitySchemaFact {
     /// The variable it is assigned to, if any.
     pub variable: Option<Name>,
     pub options: Spanned<Value>,
-    pub span: Span,
+    pub span: ByteSpan,
 }
 
 /// A top-level function (or `const f = (...) => ...`) that may wrap a TypeORM decorator:

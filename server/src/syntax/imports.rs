@@ -95,10 +95,10 @@ fn import_statement(stmt: Node, src: &str, facts: &mut FileFacts) {
     facts.imports.push(ImportFact {
         kind,
         specifier: string_contents(source, src).into(),
-        specifier_span: inner_span(source),
-        span: stmt.byte_range(),
+        specifier_span: inner_span(source).into(),
+        span: stmt.byte_range().into(),
         names,
-        named_list_span,
+        named_list_span: named_list_span.map(Into::into),
         type_only,
         star_reexport: false,
     });
@@ -154,10 +154,10 @@ fn export_statement(stmt: Node, src: &str, facts: &mut FileFacts) {
         facts.imports.push(ImportFact {
             kind: ImportKind::ExportFrom,
             specifier: string_contents(source, src).into(),
-            specifier_span: inner_span(source),
-            span: stmt.byte_range(),
+            specifier_span: inner_span(source).into(),
+            span: stmt.byte_range().into(),
             names,
-            named_list_span: clause.map(|c| c.byte_range()),
+            named_list_span: clause.map(|c| c.byte_range().into()),
             type_only: has_token(stmt, "type"),
             star_reexport: star,
         });
@@ -221,7 +221,7 @@ fn collect_calls(scan: &Scan, src: &str, facts: &mut FileFacts) {
             facts.imports.push(import);
         }
     }
-    facts.imports.sort_by_key(|i| i.span.start);
+    facts.imports.sort_by_key(|i| i.span.start());
 }
 
 fn call_import(call: Node, parent: Option<Node>, src: &str) -> Option<ImportFact> {
@@ -252,8 +252,8 @@ fn call_import(call: Node, parent: Option<Node>, src: &str) -> Option<ImportFact
     Some(ImportFact {
         kind,
         specifier: string_contents(first, src).into(),
-        specifier_span: inner_span(first),
-        span: call.byte_range(),
+        specifier_span: inner_span(first).into(),
+        span: call.byte_range().into(),
         names: Vec::new(),
         named_list_span: None,
         type_only: false,

@@ -67,7 +67,7 @@ fn declaration(decl: Node, src: &str, exported: bool, facts: &mut FileFacts) {
                 }
                 facts.consts.push(ConstFact {
                     name: text(name, src).into(),
-                    name_span: name.byte_range(),
+                    name_span: name.byte_range().into(),
                     value: parse_value(value, src),
                     is_exported: exported,
                 });
@@ -95,7 +95,7 @@ fn enum_fact(decl: Node, src: &str, exported: bool) -> Option<EnumFact> {
         .collect();
     Some(EnumFact {
         name: text(name, src).into(),
-        name_span: name.byte_range(),
+        name_span: name.byte_range().into(),
         members,
         is_exported: exported,
     })
@@ -116,8 +116,8 @@ fn suppressions_and_schemas(scan: &Scan, src: &str, facts: &mut FileFacts) {
             facts.entity_schemas.push(schema);
         }
     }
-    facts.suppressions.sort_by_key(|s| s.span.start);
-    facts.entity_schemas.sort_by_key(|s| s.span.start);
+    facts.suppressions.sort_by_key(|s| s.span.start());
+    facts.entity_schemas.sort_by_key(|s| s.span.start());
 }
 
 fn entity_schema(node: Node, parent: Option<Node>, src: &str) -> Option<EntitySchemaFact> {
@@ -134,7 +134,7 @@ fn entity_schema(node: Node, parent: Option<Node>, src: &str) -> Option<EntitySc
     Some(EntitySchemaFact {
         variable,
         options,
-        span: node.byte_range(),
+        span: node.byte_range().into(),
     })
 }
 
@@ -175,7 +175,7 @@ fn suppression(comment: Node, src: &str, facts: &FileFacts) -> Option<Suppressio
         comment_line
     };
     Some(Suppression {
-        span: comment.byte_range(),
+        span: comment.byte_range().into(),
         codes,
         reason,
         target_line,

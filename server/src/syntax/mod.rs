@@ -12,6 +12,7 @@ pub mod prune;
 pub mod queries;
 pub mod scan;
 pub mod shrink;
+pub mod span;
 pub mod types;
 pub mod value;
 pub mod wrappers;

@@ -18,7 +18,7 @@ pub fn parse_type(node: Node, src: &str) -> TypeAnn {
     if depth >= MAX_DEPTH {
         return TypeAnn {
             text: text(node, src).into(),
-            span: node.byte_range(),
+            span: node.byte_range().into(),
             kind: TypeKind::Other,
         };
     }
@@ -75,14 +75,14 @@ fn parse_type_inner(node: Node, src: &str) -> TypeAnn {
     };
     TypeAnn {
         text: text(node, src).into(),
-        span: node.byte_range(),
+        span: node.byte_range().into(),
         kind,
     }
 }
 
 fn retext(mut ty: TypeAnn, node: Node, src: &str) -> TypeAnn {
     ty.text = text(node, src).into();
-    ty.span = node.byte_range();
+    ty.span = node.byte_range().into();
     ty
 }
 

@@ -265,18 +265,18 @@ fn parse_object(node: Node, src: &str) -> Vec<Prop> {
                 };
                 props.push(Prop {
                     key: property_key(key, src).into(),
-                    key_span: key.byte_range(),
+                    key_span: key.byte_range().into(),
                     value: parse_value(value, src),
                 });
             }
             "shorthand_property_identifier" => props.push(Prop {
                 key: text(child, src).into(),
-                key_span: child.byte_range(),
+                key_span: child.byte_range().into(),
                 value: parse_value(child, src),
             }),
             "spread_element" => props.push(Prop {
                 key: "...".into(),
-                key_span: child.byte_range(),
+                key_span: child.byte_range().into(),
                 value: first_named(child)
                     .map(|n| parse_value(n, src))
                     .unwrap_or_else(|| Spanned::new(Value::Other, child.byte_range())),
@@ -285,7 +285,7 @@ fn parse_object(node: Node, src: &str) -> Vec<Prop> {
                 if let Some(name) = child.child_by_field_id(fields().name) {
                     props.push(Prop {
                         key: property_key(name, src).into(),
-                        key_span: name.byte_range(),
+                        key_span: name.byte_range().into(),
                         value: Spanned::new(Value::Other, child.byte_range()),
                     });
                 }

@@ -158,7 +158,7 @@ fn fix(ctx: &Ctx, file: usize, class_index: usize) -> Option<Fix> {
         let heritage = match &class.extends {
             None => insert_extends(&source.text, class, base)?,
             Some(ext) => TextEdit {
-                span: ext.span.clone(),
+                span: ext.span.range(),
                 new_text: base.to_string(),
             },
         };
@@ -175,7 +175,7 @@ fn fix(ctx: &Ctx, file: usize, class_index: usize) -> Option<Fix> {
 
 /// ` extends Base` right after the class name (and its type parameters, if any).
 fn insert_extends(text: &str, class: &ClassFact, base: &str) -> Option<TextEdit> {
-    let mut at = class.name_span.end;
+    let mut at = class.name_span.end();
     let rest = text.get(at..)?;
     if rest.starts_with('<') {
         at += matching_angle(rest)?;
@@ -261,7 +261,7 @@ fn uses_static_active_record(ctx: &Ctx, class_name: &str) -> bool {
             ctx.file(file).is_some_and(|f| {
                 f.facts.query_calls.get(call).is_some_and(|call| {
                     f.text
-                        .get(call.span.clone())
+                        .get(call.span.range())
                         .is_some_and(|t| t.starts_with(&prefix))
                 })
             })

@@ -58,7 +58,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
             let Some(base_prop) = base_column(ctx, base, &prop.name) else {
                 continue;
             };
-            if column_decorator(ctx, prop).is_none() || !seen.insert(prop.name_span.start) {
+            if column_decorator(ctx, prop).is_none() || !seen.insert(prop.name_span.start()) {
                 continue;
             }
             let message = format!(
@@ -68,7 +68,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
             let mut finding = Finding::new(
                 RULE.code,
                 source.path.clone(),
-                prop.name_span.clone(),
+                prop.name_span.range(),
                 message,
             );
             if let Some(fix) = fix(ctx, file, prop, base_prop) {
@@ -133,7 +133,7 @@ fn fix(ctx: &Ctx, file: usize, prop: &PropertyFact, base_prop: &PropertyFact) ->
     };
     let title = format!("Remove `{}` (the base provides it)", prop.name);
     ctx.fix(title, applicability, || {
-        let span = removal_span(&source.text, prop.span.clone())?;
+        let span = removal_span(&source.text, prop.span.range())?;
         Some(vec![FileChange::Edit {
             path: source.path.clone(),
             edits: vec![TextEdit {
@@ -161,7 +161,7 @@ fn decorators_text(ctx: &Ctx, prop: &PropertyFact) -> Option<String> {
 fn decorators_text_in(text: &str, prop: &PropertyFact) -> Option<String> {
     let mut all = String::new();
     for d in &prop.decorators {
-        all.push_str(text.get(d.span.clone())?);
+        all.push_str(text.get(d.span.range())?);
     }
     Some(all.chars().filter(|c| !c.is_whitespace()).collect())
 }

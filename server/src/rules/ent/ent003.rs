@@ -140,7 +140,7 @@ fn check_base(ctx: &Ctx, base: ClassRef, out: &mut Vec<Finding>) {
             "The managed base `{}` is marked @Entity: it gets a table of its own",
             class.name
         );
-        let mut finding = Finding::new(RULE.code, path.clone(), class.name_span.clone(), message);
+        let mut finding = Finding::new(RULE.code, path.clone(), class.name_span.range(), message);
         if let Some(fix) = remove_decorator(ctx, base.file, entity) {
             finding = finding.with_fix(fix);
         }
@@ -158,7 +158,7 @@ fn check_base(ctx: &Ctx, base: ClassRef, out: &mut Vec<Finding>) {
                     role.decorator()
                 );
                 let mut finding =
-                    Finding::new(RULE.code, path.clone(), class.name_span.clone(), message);
+                    Finding::new(RULE.code, path.clone(), class.name_span.range(), message);
                 if let Some(fix) = insert_member(ctx, base.file, class, role) {
                     finding = finding.with_fix(fix);
                 }
@@ -216,7 +216,7 @@ fn check_member(ctx: &Ctx, file: usize, role: Role, prop: &PropertyFact, out: &m
     if role == Role::Deleted {
         message.push_str(": soft-deleted rows are no longer filtered anywhere");
     }
-    let mut finding = Finding::new(RULE.code, ctx.path(file), prop.name_span.clone(), message);
+    let mut finding = Finding::new(RULE.code, ctx.path(file), prop.name_span.range(), message);
     if let Some(fix) = replace_decorator(ctx, file, role, prop, column) {
         finding = finding.with_fix(fix);
     }
@@ -248,7 +248,8 @@ fn replace_decorator(
             let (edit, name) = match column {
                 None => {
                     let (decorator, _) = role.member(&prop.name);
-                    let line = edits::insert_line_above(&source.text, prop.span.start, &decorator);
+                    let line =
+                        edits::insert_line_above(&source.text, prop.span.start(), &decorator);
                     (line, role.decorator())
                 }
                 Some(d) => rewrite(&source.text, role, prop, d)?,
@@ -271,7 +272,7 @@ fn rewrite(
     let rename = |name: &'static str| {
         Some((
             TextEdit {
-                span: d.name_span.clone(),
+                span: d.name_span.range(),
                 new_text: name.to_string(),
             },
             name,
@@ -280,7 +281,7 @@ fn rewrite(
     let replace = |name: &'static str, args: &str| {
         Some((
             TextEdit {
-                span: d.span.clone(),
+                span: d.span.range(),
                 new_text: format!("@{name}({args})"),
             },
             name,
@@ -304,7 +305,7 @@ fn rewrite(
         _ => match d.args.as_slice() {
             [only] => {
                 let ty = only.value.as_str()?;
-                let quote = text.get(only.span.start..only.span.start + 1)?;
+                let quote = text.get(only.span.start()..only.span.start() + 1)?;
                 replace(role.decorator(), &format!("{{ type: {quote}{ty}{quote} }}"))
             }
             _ => None,
@@ -324,7 +325,7 @@ fn insert_member(ctx: &Ctx, file: usize, class: &ClassFact, role: Role) -> Optio
         || source.path.clone(),
         || {
             let text = &source.text;
-            let close = class.body_span.end.checked_sub(1)?;
+            let close = class.body_span.end().checked_sub(1)?;
             if text.get(close..close + 1) != Some("}") {
                 return None;
             }
@@ -335,7 +336,7 @@ fn insert_member(ctx: &Ctx, file: usize, class: &ClassFact, role: Role) -> Optio
             let indent = class
                 .properties
                 .first()
-                .map(|p| edits::indentation_at(text, p.span.start).to_string())
+                .map(|p| edits::indentation_at(text, p.span.start()).to_string())
                 .unwrap_or_else(|| format!("{}  ", edits::indentation_at(text, close)));
             let eol = edits::line_ending(text);
             let (decorator, declaration) = role.member(role.property(ctx));
@@ -366,16 +367,16 @@ fn remove_decorator(ctx: &Ctx, file: usize, d: &Decorator) -> Option<Fix> {
         || source.path.clone(),
         || {
             let text = &source.text;
-            let start = edits::line_start(text, d.span.start);
-            let rest = text.get(d.span.end..)?;
+            let start = edits::line_start(text, d.span.start());
+            let rest = text.get(d.span.end()..)?;
             let eol = rest.find('\n').unwrap_or(rest.len());
-            let alone = text.get(start..d.span.start)?.trim().is_empty()
+            let alone = text.get(start..d.span.start())?.trim().is_empty()
                 && rest.get(..eol)?.trim().is_empty();
             let span = if alone {
-                start..(d.span.end + eol + 1).min(text.len())
+                start..(d.span.end() + eol + 1).min(text.len())
             } else {
                 let ws = rest.len() - rest.trim_start().len();
-                d.span.start..d.span.end + ws
+                d.span.start()..d.span.end() + ws
             };
             Some(vec![TextEdit {
                 span,

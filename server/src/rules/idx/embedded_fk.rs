@@ -168,9 +168,9 @@ fn fix(ctx: &Ctx, file: usize, entity: &Entity, key: &EmbeddedKey) -> Option<cra
     let anchor = class
         .decorators
         .iter()
-        .map(|d| d.span.start)
+        .map(|d| d.span.start())
         .min()
-        .unwrap_or(class.span.start);
+        .unwrap_or(class.span.start());
     let columns = vec![key.column.clone()];
     let name = typeorm_index_name(&entity.table, &columns, None);
     let title = format!(

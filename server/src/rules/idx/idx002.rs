@@ -175,7 +175,7 @@ fn read_call<'a>(
         return None;
     }
     let filter = read_where(entity, &where_value.value);
-    Some((entity, filter, call.method_span.clone(), &call.method))
+    Some((entity, filter, call.method_span.range(), &call.method))
 }
 
 fn read_chain<'a>(
@@ -223,7 +223,7 @@ fn read_chain<'a>(
     Some((
         entity,
         Filter::Branches(branches),
-        first.method_span.clone(),
+        first.method_span.range(),
         &first.method,
     ))
 }

@@ -126,7 +126,7 @@ fn written_columns(ctx: &Ctx, file: usize, span: &std::ops::Range<usize>) -> Opt
         .args
         .iter()
         .find(|a| !matches!(a.value, Value::Str(_) | Value::Object(_)))?;
-    let text = ctx.file(file)?.text.get(arg.span.clone())?;
+    let text = ctx.file(file)?.text.get(arg.span.range())?;
     let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
     Some(match one_line.char_indices().nth(60) {
         Some((i, _)) => format!("{}...", &one_line[..i]),
@@ -159,7 +159,7 @@ fn anchor(ctx: &Ctx, file: usize, index: &Index) -> Option<std::ops::Range<usize
     }
     let origin = index.origin.as_ref()?;
     let decorator = find_decorator(ctx, file, &origin.span)?;
-    unique_prop(decorator).map(|p| p.key_span.clone())
+    unique_prop(decorator).map(|p| p.key_span.range())
 }
 
 fn find_decorator<'a>(
@@ -264,7 +264,7 @@ fn build_fix(ctx: &Ctx, file: usize, entity: &Entity, index: &Index, deleted: &s
                 format!("[{}], ", list.join(", "))
             };
             file_edits.push(TextEdit {
-                span: decorator.span.clone(),
+                span: decorator.span.range(),
                 new_text: format!("@Index({name}{fields}{{ unique: true, {where_opt} }})"),
             });
         }
@@ -375,14 +375,14 @@ fn property_start(
         .iter()
         .flat_map(|c| &c.properties)
         .find(|p| p.decorators.iter().any(|d| d.span == *decorator_span))
-        .map(|p| p.span.start)
+        .map(|p| p.span.start())
 }
 
 /// Removes `unique: true` and its separating comma from an options object.
 fn remove_prop(text: &str, decorator: &Decorator, prop: &Prop) -> Option<TextEdit> {
-    let start = prop.key_span.start;
-    let end = prop.value.span.end;
-    let after = text.get(end..decorator.span.end)?;
+    let start = prop.key_span.start();
+    let end = prop.value.span.end();
+    let after = text.get(end..decorator.span.end())?;
     let trailing = after.len() - after.trim_start_matches([',', ' ']).len();
     if after.trim_start().starts_with(',') {
         return Some(TextEdit {
@@ -390,10 +390,10 @@ fn remove_prop(text: &str, decorator: &Decorator, prop: &Prop) -> Option<TextEdi
             new_text: String::new(),
         });
     }
-    let before = text.get(decorator.span.start..start)?;
+    let before = text.get(decorator.span.start()..start)?;
     let trimmed = before.trim_end_matches([' ', '\n', '\t', '\r']);
     if trimmed.ends_with(',') {
-        let comma = decorator.span.start + trimmed.len() - 1;
+        let comma = decorator.span.start() + trimmed.len() - 1;
         return Some(TextEdit {
             span: comma..end,
             new_text: String::new(),

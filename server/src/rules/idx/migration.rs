@@ -298,7 +298,7 @@ pub fn add_index_fix(
     let mut fix = ctx.fix_safe(title, || {
         let mut edits = vec![edits::insert_line_above(
             &source.text,
-            prop.span.start,
+            prop.span.start(),
             "@Index()",
         )];
         edits.extend(edits::ensure_import(source, "typeorm", "Index"));

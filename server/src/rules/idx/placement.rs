@@ -89,7 +89,7 @@ pub fn placement_with(ctx: &Ctx, near: &Path, disk: &Disk) -> Placement {
             None if unreadable.is_none() => {
                 let at = value
                     .get("migrations")
-                    .and_then(|m| ctx.file(file)?.text.get(m.span.clone()))
+                    .and_then(|m| ctx.file(file)?.text.get(m.span.range()))
                     .unwrap_or("?");
                 unreadable = Some(format!(
                     "the DataSource's `migrations: {}` in {} names no folder we can follow",
@@ -228,7 +228,7 @@ impl Reader<'_, '_> {
             return None;
         }
         match &value.value {
-            Value::Array(items) => self.array(file, value.span.clone(), items, depth),
+            Value::Array(items) => self.array(file, value.span.range(), items, depth),
             Value::Const { value, .. } => self.migrations(file, value, depth + 1),
             Value::Ident(name) => self.named_list(file, name, depth),
             Value::Call { callee, args } if callee == "Object.values" => {
@@ -272,7 +272,7 @@ impl Reader<'_, '_> {
                 .iter()
                 .find_map(|i| self.folder(file, i, "`migrations` glob"));
         }
-        let last = items.last().map(|i| i.span.clone());
+        let last = items.last().map(|i| i.span.range());
         // The folder and specifier style of the last class that comes from an import.
         let from_import = classes.iter().rev().find_map(|c| {
             let Value::Ident(name) = &c.value else {
@@ -357,7 +357,7 @@ impl Reader<'_, '_> {
             .imports
             .iter()
             .filter(|i| i.kind == ImportKind::ExportFrom)
-            .max_by_key(|i| i.span.end)?;
+            .max_by_key(|i| i.span.end())?;
         let target = self.ctx.import_target(index, &last.specifier)?;
         let dir = self.ctx.path(target).parent()?.to_path_buf();
         let (prefix, suffix) = split_specifier(&last.specifier);
@@ -371,7 +371,7 @@ impl Reader<'_, '_> {
             registration: Some(Registration {
                 file: index,
                 kind: RegisterKind::Reexport {
-                    after: last.span.end,
+                    after: last.span.end(),
                     star: last.star_reexport,
                 },
                 specifier_prefix: prefix,
@@ -398,7 +398,7 @@ impl Reader<'_, '_> {
         let source_text = self
             .ctx
             .file(file)
-            .and_then(|f| f.text.get(value.span.clone()))
+            .and_then(|f| f.text.get(value.span.range()))
             .unwrap_or("?");
         let mut why = format!(
             "the folder of the {what} `{}` of the DataSource in {}",

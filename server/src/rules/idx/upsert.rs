@@ -51,10 +51,10 @@ fn conflict_sites<'a>(ctx: &Ctx<'a>) -> &'a [ConflictSite] {
 fn collect_sites(ctx: &Ctx) -> Vec<ConflictSite> {
     let mut out = Vec::new();
     for (file, source) in ctx.model.files.iter().enumerate() {
-        let mut push = |span: &std::ops::Range<usize>, what: String, target| {
+        let mut push = |span: &crate::syntax::ByteSpan, what: String, target| {
             out.push(ConflictSite {
                 file,
-                span: span.clone(),
+                span: span.range(),
                 what,
                 target,
             })

@@ -69,7 +69,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
             || source.path.clone(),
             || {
                 Some(vec![TextEdit {
-                    span: import.specifier_span.clone(),
+                    span: import.specifier_span.range(),
                     new_text: absolute,
                 }])
             },
@@ -77,7 +77,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
         let mut finding = Finding::new(
             RULE.code,
             source.path.clone(),
-            import.specifier_span.clone(),
+            import.specifier_span.range(),
             message,
         );
         finding.fixes.extend(fix);

@@ -62,7 +62,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
         let Some(prop) = props.iter().rev().find(|p| p.key == "synchronize") else {
             continue;
         };
-        if !matches!(prop.value.value, Value::Bool(true)) || !seen.insert(prop.key_span.start) {
+        if !matches!(prop.value.value, Value::Bool(true)) || !seen.insert(prop.key_span.start()) {
             continue;
         }
         let message = format!(
@@ -74,7 +74,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
             || source.path.clone(),
             || {
                 Some(vec![TextEdit {
-                    span: prop.value.span.clone(),
+                    span: prop.value.span.range(),
                     new_text: "false".to_string(),
                 }])
             },
@@ -82,7 +82,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
         let mut finding = Finding::new(
             RULE.code,
             source.path.clone(),
-            prop.key_span.clone(),
+            prop.key_span.range(),
             message,
         );
         finding.fixes.extend(fix);

@@ -55,7 +55,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
             .is_some_and(|up| up.body_is_empty && up.body_span.is_some());
         let (span, message, fix) = match class.method("down") {
             None => (
-                class.name_span.clone(),
+                class.name_span,
                 format!(
                     "Migration `{}` has no `down`: it cannot be reverted",
                     class.name
@@ -65,7 +65,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
                 }),
             ),
             Some(down) if down.body_is_empty && down.body_span.is_some() && !up_is_empty => (
-                down.name_span.clone(),
+                down.name_span,
                 format!(
                     "`{}.down` is empty: reverting it changes nothing in the database",
                     class.name
@@ -76,7 +76,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
             ),
             Some(_) => continue,
         };
-        let mut finding = Finding::new(RULE.code, source.path.clone(), span, message);
+        let mut finding = Finding::new(RULE.code, source.path.clone(), span.range(), message);
         if let Some(fix) = fix.filter(|_| !source.facts.has_syntax_errors) {
             finding = finding.with_fix(fix);
         }
@@ -111,11 +111,11 @@ fn skeleton_body(class: &ClassFact, indent: &str, eol: &str) -> String {
 /// The head of the new `down`: `up`'s modifiers and parameters, or TypeORM's template.
 fn down_head(text: &str, up: Option<&MethodFact>) -> String {
     let from_up = up.and_then(|up| {
-        let modifiers = text.get(up.span.start..up.name_span.start)?;
+        let modifiers = text.get(up.span.start()..up.name_span.start())?;
         if modifiers.contains('@') || modifiers.contains('\n') {
             return None;
         }
-        let signature = text.get(up.name_span.end..up.body_span.as_ref()?.start)?;
+        let signature = text.get(up.name_span.end()..up.body_span.as_ref()?.start())?;
         Some(format!("{modifiers}down{}", signature.trim_end()))
     });
     from_up.unwrap_or_else(|| "public async down(queryRunner: QueryRunner): Promise<void>".into())
@@ -132,13 +132,16 @@ fn insert_down(ctx: &Ctx, file: usize, class: &ClassFact) -> Option<Fix> {
     let (at, indent) = match up {
         Some(up) => {
             let end = text
-                .get(up.span.end..)?
+                .get(up.span.end()..)?
                 .find('\n')
-                .map(|i| up.span.end + i + 1)?;
-            (end, edits::indentation_at(text, up.span.start).to_string())
+                .map(|i| up.span.end() + i + 1)?;
+            (
+                end,
+                edits::indentation_at(text, up.span.start()).to_string(),
+            )
         }
         None => {
-            let close = class.body_span.end.checked_sub(1)?;
+            let close = class.body_span.end().checked_sub(1)?;
             let start = edits::line_start(text, close);
             if !text.get(start..close)?.trim().is_empty() {
                 return None;
@@ -169,12 +172,12 @@ fn fill_down(ctx: &Ctx, file: usize, class: &ClassFact, down: &MethodFact) -> Op
         return None;
     }
     let text = &source.text;
-    let open = down.body_span.as_ref()?.start;
+    let open = down.body_span.as_ref()?.start();
     let close = closing_brace_of_empty_block(text, open)?;
     // Comments in the empty body stay; the skeleton goes after them.
     let inner = text.get(open + 1..close)?;
     let keep_end = open + 1 + inner.trim_end().len();
-    let indent = edits::indentation_at(text, down.span.start);
+    let indent = edits::indentation_at(text, down.span.start());
     let eol = edits::line_ending(text);
     let deeper = deeper(indent);
     let [todo, throw] = skeleton_lines(class);

@@ -184,25 +184,25 @@ fn push(
 fn in_up_of(call: &QueryCall, class: &ClassFact) -> bool {
     call.method == "query"
         && call.enclosing_function.as_deref() == Some("up")
-        && class.span.start <= call.span.start
-        && call.span.end <= class.span.end
+        && class.span.start() <= call.span.start()
+        && call.span.end() <= class.span.end()
 }
 
 /// The SQL argument of a call, if it is a literal or a same-file `const` holding one.
 fn sql_arg(call: &QueryCall) -> Option<SqlArg> {
     let arg = call.args.first()?;
     let literal = match &arg.value {
-        Value::Str(_) | Value::Template { .. } => arg.span.clone(),
+        Value::Str(_) | Value::Template { .. } => arg.span,
         Value::Const { value, .. }
             if matches!(value.value, Value::Str(_) | Value::Template { .. }) =>
         {
-            value.span.clone()
+            value.span
         }
         _ => return None,
     };
     Some(SqlArg {
-        report_span: arg.span.clone(),
-        literal_span: literal,
+        report_span: arg.span.range(),
+        literal_span: literal.range(),
     })
 }
 
@@ -374,12 +374,12 @@ fn transaction_edit(source: &SourceFile, class: &ClassFact) -> Option<TextEdit> 
     if let Some(prop) = class.property("transaction") {
         let init = prop.initializer.as_ref()?;
         return Some(TextEdit {
-            span: init.span.clone(),
+            span: init.span.range(),
             new_text: "false".to_string(),
         });
     }
     let text = &source.text;
-    let open = class.body_span.start;
+    let open = class.body_span.start();
     let line_end = text.get(open..)?.find('\n').map(|i| open + i + 1)?;
     let after_brace = text.get(open + 1..line_end)?.trim();
     if !after_brace.is_empty() && !after_brace.starts_with("//") {
@@ -388,9 +388,9 @@ fn transaction_edit(source: &SourceFile, class: &ClassFact) -> Option<TextEdit> 
     let indent = class
         .methods
         .first()
-        .map(|m| m.span.start)
+        .map(|m| m.span.start())
         .into_iter()
-        .chain(class.properties.first().map(|p| p.span.start))
+        .chain(class.properties.first().map(|p| p.span.start()))
         .min()
         .map(|at| edits::indentation_at(text, at).to_string())
         .unwrap_or_else(|| "  ".to_string());

@@ -174,7 +174,7 @@ fn rename_changes(
             "{}{}",
             import
                 .specifier
-                .get(..edit.span.start - import.specifier_span.start)?,
+                .get(..edit.span.start - import.specifier_span.start())?,
             edit.new_text
         );
         let lands = ctx
@@ -220,13 +220,13 @@ fn new_segment(specifier: &str, old: &str, new: &str) -> Option<(usize, String)>
 
 /// The edit of the specifier's last segment (see [`new_segment`]).
 fn rewrite_specifier(text: &str, import: &ImportFact, old: &str, new: &str) -> Option<TextEdit> {
-    if text.get(import.specifier_span.clone()) != Some(import.specifier.as_str()) {
+    if text.get(import.specifier_span.range()) != Some(import.specifier.as_str()) {
         return None;
     }
     let (segment_at, replacement) = new_segment(&import.specifier, old, new)?;
-    let start = import.specifier_span.start + segment_at;
+    let start = import.specifier_span.start() + segment_at;
     Some(TextEdit {
-        span: start..import.specifier_span.end,
+        span: start..import.specifier_span.end(),
         new_text: replacement,
     })
 }

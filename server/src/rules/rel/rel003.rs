@@ -211,10 +211,10 @@ fn fix(ctx: &Ctx, file: usize, relation: &Relation) -> Option<Fix> {
         title,
         || source.path.clone(),
         || {
-            let indent = edits::indentation_at(&source.text, decorator.span.start);
+            let indent = edits::indentation_at(&source.text, decorator.span.start());
             let eol = edits::line_ending(&source.text);
             let mut list = vec![TextEdit {
-                span: decorator.span.end..decorator.span.end,
+                span: decorator.span.end()..decorator.span.end(),
                 new_text: format!("{eol}{indent}@{name}()"),
             }];
             list.extend(edits::ensure_import(source, "typeorm", name));

@@ -117,7 +117,7 @@ mod tests {
             keys.iter()
                 .map(|k| Prop {
                     key: k.to_string().into(),
-                    key_span: 0..0,
+                    key_span: (0..0).into(),
                     value: Spanned::new(Value::Null, 0..0),
                 })
                 .collect(),

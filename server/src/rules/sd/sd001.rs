@@ -129,7 +129,7 @@ fn check_sql(ctx: &Ctx, path: &Path, sql: &Spanned<Value>, out: &mut Vec<Finding
         seen.push(key);
         out.push(raw_finding(
             path,
-            sql.span.clone(),
+            sql.span.range(),
             entity,
             table_ref,
             column,
@@ -225,7 +225,7 @@ fn check_manual_find(
     out.push(Finding::new(
         RULE.code,
         path.to_path_buf(),
-        call.method_span.clone(),
+        call.method_span.range(),
         message,
     ));
 }
@@ -309,7 +309,7 @@ fn check_manual_chain(
     out.push(Finding::new(
         RULE.code,
         path.to_path_buf(),
-        first.method_span.clone(),
+        first.method_span.range(),
         message,
     ));
 }
@@ -356,7 +356,7 @@ fn check_manual_joins(ctx: &Ctx, file: usize, chain: &QueryBuilderChain, out: &m
         out.push(Finding::new(
             RULE.code,
             path.to_path_buf(),
-            call.method_span.clone(),
+            call.method_span.range(),
             message,
         ));
     }

@@ -61,7 +61,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
                 .find(|p| p.key == "withDeleted")
                 .filter(|p| p.value.value.as_bool() == Some(true));
             if let Some(prop) = with_deleted {
-                out.push(finding(&path, prop.key_span.clone(), &call.method));
+                out.push(finding(&path, prop.key_span.range(), &call.method));
             }
         }
     }
@@ -82,7 +82,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
             }
             out.push(finding(
                 &path,
-                call.method_span.clone(),
+                call.method_span.range(),
                 "createQueryBuilder",
             ));
         }

@@ -131,7 +131,7 @@ fn check_call(ctx: &Ctx, file: usize, source: &SourceFile, call: &QueryCall) -> 
     let finding = Finding::new(
         RULE.code,
         source.path.clone(),
-        call.method_span.clone(),
+        call.method_span.range(),
         message,
     );
     if source.facts.has_syntax_errors {
@@ -161,10 +161,10 @@ fn check_call(ctx: &Ctx, file: usize, source: &SourceFile, call: &QueryCall) -> 
 /// multi-line.
 fn add_key_edit(text: &str, obj: &Spanned<Value>, key: &str) -> Option<TextEdit> {
     let last = obj.value.as_object()?.last()?;
-    let at = last.value.span.end.max(last.key_span.end);
-    let multiline = text.get(obj.span.clone())?.contains('\n');
+    let at = last.value.span.end().max(last.key_span.end());
+    let multiline = text.get(obj.span.range())?.contains('\n');
     let new_text = if multiline {
-        let indent = edits::indentation_at(text, last.key_span.start);
+        let indent = edits::indentation_at(text, last.key_span.start());
         format!(",{}{indent}{key}: IsNull()", edits::line_ending(text))
     } else {
         format!(", {key}: IsNull()")
@@ -182,14 +182,14 @@ fn wrap_id_edit(text: &str, entity: &Entity, id: &Spanned<Value>, key: &str) -> 
     if primaries.next().is_some() {
         return None;
     }
-    let expr = text.get(id.span.clone())?;
+    let expr = text.get(id.span.range())?;
     let pair = if expr == pk.property {
         expr.to_string()
     } else {
         format!("{}: {expr}", pk.property)
     };
     Some(TextEdit {
-        span: id.span.clone(),
+        span: id.span.range(),
         new_text: format!("{{ {pair}, {key}: IsNull() }}"),
     })
 }
@@ -230,7 +230,7 @@ fn check_chain(
     let finding = Finding::new(
         RULE.code,
         source.path.clone(),
-        update.method_span.clone(),
+        update.method_span.range(),
         message,
     );
     // No `where` at all: SEC002 reports it, and no fix (see empty criteria above).
@@ -266,14 +266,14 @@ fn filter_names(call: &ChainCall, column: &str, key: &str) -> bool {
 fn and_where_edit(source: &SourceFile, call: &ChainCall, predicate: &str) -> TextEdit {
     let text = &source.text;
     let q = edits::quote_style(source);
-    let line_start = edits::line_start(text, call.method_span.start);
+    let line_start = edits::line_start(text, call.method_span.start());
     let before = text
-        .get(line_start..call.method_span.start)
+        .get(line_start..call.method_span.start())
         .unwrap_or("")
         .trim();
-    let at: Span = call.span.end..call.span.end;
+    let at: Span = call.span.end()..call.span.end();
     let new_text = if before == "." {
-        let indent = edits::indentation_at(text, call.method_span.start);
+        let indent = edits::indentation_at(text, call.method_span.start());
         format!(
             "{}{indent}.andWhere({q}{predicate}{q})",
             edits::line_ending(text)

@@ -62,7 +62,7 @@ fn is_constant_value(
                 || is_placeholder_list(text, &expr.span)
         }
         Value::Other => {
-            let expr = text.get(expr.span.clone()).unwrap_or("");
+            let expr = text.get(expr.span.range()).unwrap_or("");
             is_literal_ternary(expr) || is_allowlisted_ternary(expr) || is_metadata(expr)
         }
         _ => false,
@@ -231,8 +231,8 @@ fn is_imported_constant(ctx: &Ctx, file: usize, name: &str) -> bool {
 }
 
 /// `ids.map((_, i) => `$${i + 1}`).join(', ')`: a list of placeholders, not values.
-fn is_placeholder_list(text: &str, span: &crate::finding::Span) -> bool {
-    let Some(expr) = text.get(span.clone()) else {
+fn is_placeholder_list(text: &str, span: &crate::syntax::ByteSpan) -> bool {
+    let Some(expr) = text.get(span.range()) else {
         return false;
     };
     expr.contains(".map(")
@@ -292,9 +292,9 @@ mod tests {
         assert!(is_metadata("this.repo.metadata.tableName"));
         assert!(is_placeholder_list(
             "ids.map(() => '?').join(',')",
-            &(0..28)
+            &(0..28).into()
         ));
-        assert!(!is_placeholder_list("ids.join(',')", &(0..13)));
+        assert!(!is_placeholder_list("ids.join(',')", &(0..13).into()));
         assert!(is_metadata("relation.joinColumns[0].databaseName"));
         assert!(is_metadata("metadata.tableName"));
         assert!(!is_metadata("dto.tableName"));

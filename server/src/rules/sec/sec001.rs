@@ -207,7 +207,7 @@ fn check_site(ctx: &Ctx, file: usize, source: &SourceFile, site: &Site) -> Optio
         0,
     );
     let first = unsafe_parts.first()?;
-    let shown = source.text.get(first.span.clone()).unwrap_or("a value");
+    let shown = source.text.get(first.span.range()).unwrap_or("a value");
     let message = format!(
         "SQL built from `{}`: interpolated values are an SQL injection risk, use a bind parameter",
         shorten(shown)
@@ -215,7 +215,7 @@ fn check_site(ctx: &Ctx, file: usize, source: &SourceFile, site: &Site) -> Optio
     let finding = Finding::new(
         RULE.code,
         source.path.clone(),
-        site.sql.span.clone(),
+        site.sql.span.range(),
         message,
     );
     if source.facts.has_syntax_errors {
@@ -383,10 +383,10 @@ fn positional_edits(
     let mut args = Vec::new();
     for (i, v) in values.iter().enumerate() {
         edits.push(TextEdit {
-            span: substitution_span(text, &v.span)?,
+            span: substitution_span(text, &v.span.range())?,
             new_text: format!("${}", max_param + i + 1),
         });
-        args.push(text.get(v.span.clone())?.to_string());
+        args.push(text.get(v.span.range())?.to_string());
     }
     edits.push(append_params(text, site, &args.join(", "), '[', ']')?);
     Some(edits)
@@ -416,10 +416,10 @@ fn named_edits(
             return None;
         }
         edits.push(TextEdit {
-            span: substitution_span(text, &v.span)?,
+            span: substitution_span(text, &v.span.range())?,
             new_text: format!(":{name}"),
         });
-        let expr = text.get(v.span.clone())?;
+        let expr = text.get(v.span.range())?;
         entries.push(if expr == name {
             name.clone()
         } else {
@@ -455,15 +455,15 @@ fn append_params(
     let Some(params) = site.params else {
         let pad = if open == '{' { " " } else { "" };
         return Some(TextEdit {
-            span: site.sql.span.end..site.sql.span.end,
+            span: site.sql.span.end()..site.sql.span.end(),
             new_text: format!(", {open}{pad}{items}{pad}{close}"),
         });
     };
     let last_end = match &params.value {
-        Value::Array(items) if open == '[' => items.last().map(|i| i.span.end),
-        Value::Object(props) if open == '{' => {
-            props.last().map(|p| p.value.span.end.max(p.key_span.end))
-        }
+        Value::Array(items) if open == '[' => items.last().map(|i| i.span.end()),
+        Value::Object(props) if open == '{' => props
+            .last()
+            .map(|p| p.value.span.end().max(p.key_span.end())),
         _ => return None,
     };
     Some(match last_end {
@@ -472,7 +472,7 @@ fn append_params(
             new_text: format!(", {items}"),
         },
         None => {
-            let inner = params.span.start + 1..params.span.end.saturating_sub(1);
+            let inner = params.span.start() + 1..params.span.end().saturating_sub(1);
             text.get(inner.clone())?;
             let pad = if open == '{' { " " } else { "" };
             TextEdit {

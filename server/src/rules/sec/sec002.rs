@@ -104,7 +104,7 @@ fn check_call(ctx: &Ctx, file: usize, source: &SourceFile, call: &QueryCall) -> 
     Some(Finding::new(
         RULE.code,
         source.path.clone(),
-        call.method_span.clone(),
+        call.method_span.range(),
         message,
     ))
 }
@@ -148,7 +148,7 @@ fn check_chain(
     Some(Finding::new(
         RULE.code,
         source.path.clone(),
-        write.method_span.clone(),
+        write.method_span.range(),
         message,
     ))
 }

@@ -363,7 +363,7 @@ fn fix(ctx: &Ctx, path: &std::path::Path, ty: &TypeAnn, wanted: &str) -> Option<
             Some(vec![FileChange::Edit {
                 path: path.to_path_buf(),
                 edits: vec![TextEdit {
-                    span: ty.span.clone(),
+                    span: ty.span.range(),
                     new_text: text.clone(),
                 }],
             }])

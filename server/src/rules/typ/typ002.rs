@@ -325,7 +325,7 @@ fn add_null(ctx: &Ctx, path: &Path, ty: &TypeAnn) -> Option<Fix> {
         Some(vec![FileChange::Edit {
             path: path.to_path_buf(),
             edits: vec![TextEdit {
-                span: ty.span.end..ty.span.end,
+                span: ty.span.end()..ty.span.end(),
                 new_text: " | null".into(),
             }],
         }])
@@ -350,7 +350,7 @@ fn remove_null(ctx: &Ctx, path: &Path, ty: &TypeAnn) -> Option<Fix> {
             Some(vec![crate::finding::FileChange::Edit {
                 path: path.to_path_buf(),
                 edits: vec![TextEdit {
-                    span: ty.span.clone(),
+                    span: ty.span.range(),
                     new_text: rest.join(" | "),
                 }],
             }])
@@ -385,21 +385,21 @@ fn append_to_object(
 ) -> Option<TextEdit> {
     let props = options.value.as_object()?;
     let Some(last) = props.last() else {
-        let inner = options.span.start + 1..options.span.end.checked_sub(1)?;
+        let inner = options.span.start() + 1..options.span.end().checked_sub(1)?;
         return Some(TextEdit {
             span: inner,
             new_text: " nullable: true ".into(),
         });
     };
-    let after = text.get(last.value.span.end..options.span.end)?;
+    let after = text.get(last.value.span.end()..options.span.end())?;
     let trailing_comma = after.trim_start().starts_with(',');
     if after.contains('\n') {
-        let indent = crate::rules::edits::indentation_at(text, last.key_span.start);
+        let indent = crate::rules::edits::indentation_at(text, last.key_span.start());
         let eol = crate::rules::edits::line_ending(text);
         let at = if trailing_comma {
-            last.value.span.end + after.find(',')? + 1
+            last.value.span.end() + after.find(',')? + 1
         } else {
-            last.value.span.end
+            last.value.span.end()
         };
         let new_text = if trailing_comma {
             format!("{eol}{indent}nullable: true,")
@@ -412,15 +412,15 @@ fn append_to_object(
         });
     }
     Some(TextEdit {
-        span: last.value.span.end..last.value.span.end,
+        span: last.value.span.end()..last.value.span.end(),
         new_text: ", nullable: true".into(),
     })
 }
 
 /// `@Column()` -> `@Column({ nullable: true })`, `@Column('text')` -> `@Column('text', { nullable: true })`.
 fn append_argument(text: &str, decorator: &Decorator) -> Option<TextEdit> {
-    let close = decorator.span.end.checked_sub(1)?;
-    if text.get(close..decorator.span.end)? != ")" {
+    let close = decorator.span.end().checked_sub(1)?;
+    if text.get(close..decorator.span.end())? != ")" {
         return None;
     }
     match decorator.args.last() {
@@ -429,7 +429,7 @@ fn append_argument(text: &str, decorator: &Decorator) -> Option<TextEdit> {
             new_text: "{ nullable: true }".into(),
         }),
         Some(last) => Some(TextEdit {
-            span: last.span.end..last.span.end,
+            span: last.span.end()..last.span.end(),
             new_text: ", { nullable: true }".into(),
         }),
     }

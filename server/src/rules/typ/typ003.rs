@@ -232,7 +232,7 @@ fn fix(ctx: &Ctx, file: usize, relation: &Relation, ty: &TypeAnn, parsed: &Parse
         Some(vec![FileChange::Edit {
             path: ctx.path(file),
             edits: vec![TextEdit {
-                span: ty.span.clone(),
+                span: ty.span.range(),
                 new_text: text,
             }],
         }])

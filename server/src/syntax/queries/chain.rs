@@ -72,13 +72,13 @@ const TERMINAL_METHODS: &[&str] = &[
 /// The last segments of the calls `check_options_call` looks into.
 const OPTIONS_CALLS: &[&str] = &["createConnection", "forRoot", "forRootAsync", "registerAs"];
 
-/// One step after the base of a chain.
-enum Step<'t> {
+/// One step after the base of a chain (names borrowed from the source).
+enum Step<'t, 's> {
     /// `.name` without a call.
-    Prop(String),
+    Prop(&'s str),
     /// `.method(args)` (or a plain `method(args)` when the chain has no base).
     Call {
-        method: String,
+        method: &'s str,
         method_span: Span,
         call: Node<'t>,
         /// The expression the method is called on.
@@ -88,7 +88,7 @@ enum Step<'t> {
 
 /// Splits `a.b(x).c.d(y)` into the base `a` and the steps `.b(x)`, `.c`, `.d(y)`. A plain
 /// call `f(x)` has no base.
-fn decompose<'t>(node: Node<'t>, src: &str) -> (Option<Node<'t>>, Vec<Step<'t>>) {
+fn decompose<'t, 's>(node: Node<'t>, src: &'s str) -> (Option<Node<'t>>, Vec<Step<'t, 's>>) {
     let mut steps = Vec::new();
     let mut cur = node;
     let base = loop {
@@ -106,7 +106,7 @@ fn decompose<'t>(node: Node<'t>, src: &str) -> (Option<Node<'t>>, Vec<Step<'t>>)
                             break Some(cur);
                         };
                         steps.push(Step::Call {
-                            method: crate::syntax::value::text(property, src).to_string(),
+                            method: crate::syntax::value::text(property, src),
                             method_span: property.byte_range(),
                             call: cur,
                             object: Some(object),
@@ -115,7 +115,7 @@ fn decompose<'t>(node: Node<'t>, src: &str) -> (Option<Node<'t>>, Vec<Step<'t>>)
                     }
                     "identifier" => {
                         steps.push(Step::Call {
-                            method: crate::syntax::value::text(f, src).to_string(),
+                            method: crate::syntax::value::text(f, src),
                             method_span: f.byte_range(),
                             call: cur,
                             object: None,
@@ -124,7 +124,7 @@ fn decompose<'t>(node: Node<'t>, src: &str) -> (Option<Node<'t>>, Vec<Step<'t>>)
                     }
                     _ => {
                         steps.push(Step::Call {
-                            method: String::new(),
+                            method: "",
                             method_span: f.byte_range(),
                             call: cur,
                             object: Some(f),
@@ -140,9 +140,7 @@ fn decompose<'t>(node: Node<'t>, src: &str) -> (Option<Node<'t>>, Vec<Step<'t>>)
                 ) else {
                     break Some(cur);
                 };
-                steps.push(Step::Prop(
-                    crate::syntax::value::text(property, src).to_string(),
-                ));
+                steps.push(Step::Prop(crate::syntax::value::text(property, src)));
                 cur = object;
             }
             "parenthesized_expression" | "non_null_expression" | "await_expression" => {
@@ -179,17 +177,17 @@ impl Extractor<'_> {
         };
         for step in steps {
             state = match step {
-                Step::Prop(name) => self.step_prop(state, &name),
+                Step::Prop(name) => self.step_prop(state, name),
                 Step::Call {
                     method,
                     method_span,
                     call,
                     object,
                 } => {
-                    let next = self.step_call(state, &method, method_span, call, object);
+                    let next = self.step_call(state, method, method_span, call, object);
                     // the callee's last segment is the method (when it has a name): only
                     // these name options calls
-                    if method.is_empty() || OPTIONS_CALLS.contains(&method.as_str()) {
+                    if method.is_empty() || OPTIONS_CALLS.contains(&method) {
                         self.check_options_call(call);
                     }
                     if let Some(args) = call.child_by_field_id(fields().arguments) {
@@ -354,9 +352,9 @@ impl Extractor<'_> {
             receiver: known.receiver,
             entity,
             method: method.into(),
-            method_span,
+            method_span: method_span.into(),
             args,
-            span: call.byte_range(),
+            span: call.byte_range().into(),
             enclosing_function: self.enclosing_function(),
         });
     }
@@ -399,15 +397,15 @@ impl Extractor<'_> {
         };
         let first = ChainCall {
             method: "createQueryBuilder".into(),
-            method_span: method_span.clone(),
+            method_span: method_span.clone().into(),
             args,
-            span: method_span.start..call.end_byte(),
+            span: (method_span.start..call.end_byte()).into(),
         };
         self.chains.push(QueryBuilderChain {
             receiver,
             entity,
             alias,
-            create_span: call.byte_range(),
+            create_span: call.byte_range().into(),
             calls: vec![first],
             enclosing_function: self.enclosing_function(),
         });
@@ -437,9 +435,9 @@ impl Extractor<'_> {
         }
         chain.calls.push(ChainCall {
             method: method.into(),
-            method_span: method_span.clone(),
+            method_span: method_span.clone().into(),
             args,
-            span: method_span.start..call.end_byte(),
+            span: (method_span.start..call.end_byte()).into(),
         });
         if TERMINAL_METHODS.contains(&method) {
             Recv::Untyped

@@ -137,7 +137,7 @@ impl Extractor<'_> {
         let arg = unwrap_sql_helper(arg);
         match &arg.value {
             Value::Ident(name) => match self.lookup_const(name) {
-                Some(c) => constant(name, c, arg.span.clone()),
+                Some(c) => constant(name, c, arg.span.range()),
                 None => arg,
             },
             Value::Object(props) => {
@@ -158,8 +158,8 @@ impl Extractor<'_> {
         match found {
             Some(c) if prop.key == "where" => Prop {
                 key: prop.key.clone(),
-                key_span: prop.key_span.clone(),
-                value: constant(name, c, prop.value.span.clone()),
+                key_span: prop.key_span,
+                value: constant(name, c, prop.value.span.range()),
             },
             _ => prop.clone(),
         }
@@ -176,7 +176,7 @@ impl Extractor<'_> {
             Value::Ident(name) => match self.lookup_const(&name).filter(|c| {
                 is_scalar(&c.value) || matches!(c.value, Value::Call { .. } | Value::Other)
             }) {
-                Some(c) => return constant(&name, c, span),
+                Some(c) => return constant(&name, c, span.range()),
                 None => Value::Ident(name),
             },
             Value::Template { quasis, exprs } => Value::Template {

@@ -141,6 +141,9 @@ struct Extractor<'a> {
     depth: usize,
     /// Where a walk can matter; `None` walks everything.
     marks: Option<marks::Marks>,
+    /// Whether the file holds the word `transaction` at all: without it no function is a
+    /// `.transaction(...)` callback, and finding a function's call costs two `parent()`s.
+    mentions_transaction: bool,
 }
 
 impl<'a> Extractor<'a> {
@@ -156,6 +159,7 @@ impl<'a> Extractor<'a> {
             option_spans: HashSet::new(),
             depth: 0,
             marks: None,
+            mentions_transaction: src.contains("transaction"),
         }
     }
 

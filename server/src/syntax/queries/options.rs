@@ -92,10 +92,10 @@ fn returns_and_consts(body: Node) -> (Vec<Node>, Vec<Node>) {
 impl Extractor<'_> {
     fn push_options(&mut self, origin: &str, options: Spanned<Value>) {
         let inner = match &options.value {
-            Value::Const { value, .. } => value.span.clone(),
-            _ => options.span.clone(),
+            Value::Const { value, .. } => value.span,
+            _ => options.span,
         };
-        if self.option_spans.insert((inner.start, inner.end)) {
+        if self.option_spans.insert((inner.start(), inner.end())) {
             self.options.push(OrmOptions {
                 origin: origin.into(),
                 options,

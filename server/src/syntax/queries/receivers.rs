@@ -95,7 +95,7 @@ pub(super) fn entity_arg(arg: &Spanned<Value>) -> Option<Spanned<Name>> {
         }
         _ => return None,
     };
-    Some(Spanned::new(name.clone(), arg.span.clone()))
+    Some(Spanned::new(name.clone(), arg.span))
 }
 
 impl Extractor<'_> {
@@ -229,7 +229,7 @@ impl Extractor<'_> {
 
     /// Binds a function's parameters; the callback of `.transaction(...)` gets a manager.
     pub(super) fn bind_params(&self, func: Node, scope: &mut FnScope) {
-        let in_transaction = is_transaction_callback(func, self.src);
+        let in_transaction = self.mentions_transaction && is_transaction_callback(func, self.src);
         if let Some(p) = func.child_by_field_id(fields().parameter) {
             let recv = match in_transaction {
                 true => Recv::Known(Known::of(Receiver::Manager)),
@@ -427,6 +427,14 @@ fn is_nullish_type(ty: Node, src: &str) -> bool {
 
 /// A function passed to `.transaction(...)`: its first parameter is an `EntityManager`.
 fn is_transaction_callback(func: Node, src: &str) -> bool {
+    // Declarations and methods are never arguments; this also spares their `parent()`,
+    // which tree-sitter finds by descending from the root.
+    if matches!(
+        func.fast_kind(),
+        "method_definition" | "function_declaration" | "generator_function_declaration"
+    ) {
+        return false;
+    }
     let Some(call) = func
         .parent()
         .filter(|p| p.fast_kind() == "arguments")

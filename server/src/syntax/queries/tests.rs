@@ -59,8 +59,8 @@ export class UserService {
     assert_eq!(find.method, "find");
     assert_eq!(entity(find), Some("User"));
     assert_eq!(find.enclosing_function.as_deref(), Some("findAll"));
-    assert_eq!(&src[find.method_span.clone()], "find");
-    assert!(src[find.span.clone()].starts_with("this.users.find("));
+    assert_eq!(&src[find.method_span.range()], "find");
+    assert!(src[find.span.range()].starts_with("this.users.find("));
     let where_ = find.args[0].value.get("where").unwrap();
     assert!(where_.value.get("email").is_some());
     assert_eq!(call(&calls, "findOneBy").receiver, repo("Tag"));
@@ -256,7 +256,7 @@ export class AddIndex1700000000000 implements MigrationInterface {
     let up = &calls[0];
     assert_eq!(up.receiver, Receiver::QueryRunner);
     assert_eq!(up.enclosing_function.as_deref(), Some("up"));
-    assert_eq!(&src[up.args[0].span.clone()], "sql");
+    assert_eq!(&src[up.args[0].span.range()], "sql");
     let Value::Const { name, value } = &up.args[0].value else {
         panic!("not a const: {:?}", up.args[0]);
     };
@@ -268,7 +268,7 @@ export class AddIndex1700000000000 implements MigrationInterface {
     assert!(
         matches!(&exprs[0].value, Value::Const { name, value } if name == "TABLE" && value.value.as_str() == Some("users"))
     );
-    assert_eq!(&src[exprs[0].span.clone()], "TABLE");
+    assert_eq!(&src[exprs[0].span.range()], "TABLE");
     assert_eq!(calls[1].enclosing_function.as_deref(), Some("down"));
     assert_eq!(
         calls[1].args[0].value.as_str(),
@@ -365,12 +365,12 @@ class S {
         ]
     );
     assert_eq!(chain.enclosing_function.as_deref(), Some("list"));
-    assert_eq!(&src[chain.calls[2].method_span.clone()], "where");
+    assert_eq!(&src[chain.calls[2].method_span.range()], "where");
     assert_eq!(
-        &src[chain.calls[2].span.clone()],
+        &src[chain.calls[2].span.range()],
         "where('u.email = :email', { email })"
     );
-    assert!(src[chain.create_span.clone()].starts_with("this.repo"));
+    assert!(src[chain.create_span.range()].starts_with("this.repo"));
     assert_eq!(
         chain.calls[2].args[0].value.as_str(),
         Some("u.email = :email")
@@ -495,7 +495,7 @@ async function f(repo: Repository<User>, status: string) {
         nested.value.get("city").unwrap().value.as_str(),
         Some("Berlin")
     );
-    assert_eq!(&src[where_.span.clone()], "where");
+    assert_eq!(&src[where_.span.range()], "where");
 }
 
 #[test]
