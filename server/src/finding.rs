@@ -156,6 +156,17 @@ impl Finding {
         }
     }
 
+    /// Gives back the spare capacity of its lists and message: a `Vec` that got one push
+    /// holds four (a lone fix took 320 bytes, a lone related location 256), and `format!`
+    /// guesses generously. A check keeps every finding until output (85,000 at 20,000
+    /// files).
+    pub fn shrink_to_fit(&mut self) {
+        self.message.shrink_to_fit();
+        self.related.shrink_to_fit();
+        self.fixes.shrink_to_fit();
+        self.tags.shrink_to_fit();
+    }
+
     /// Whether some fix of this finding still has to be built.
     pub fn has_deferred_fix(&self) -> bool {
         self.fixes.iter().any(|f| f.deferred)

@@ -118,6 +118,10 @@ pub fn check_file(ctx: &Ctx, file: usize) -> Vec<Finding> {
         (a.span.start, a.code, &a.message).cmp(&(b.span.start, b.code, &b.message))
     });
     findings.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
+    for f in &mut findings {
+        f.shrink_to_fit();
+    }
+    findings.shrink_to_fit();
     findings
 }
 
