@@ -4,63 +4,18 @@
 //! and prints after each the live heap, the highest live heap since the previous stage,
 //! and the resident set. The output itself goes to a sink.
 
+#[path = "common/counting.rs"]
+mod counting;
+
+use counting::{
+    status_mb, Counting, LIVE_BYTES as LIVE, PEAK_BYTES as PEAK, USABLE_BYTES as USABLE,
+};
 use rayon::prelude::*;
-use std::alloc::{GlobalAlloc, Layout};
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::Ordering::Relaxed;
 use typeorm_lsp::cli::output::{self, OutputFormat};
-
-/// mimalloc (as `check` uses) behind a counter of live bytes and their high-water mark.
-struct Counting;
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-/// Live bytes as the allocator hands them out (size classes round requests up).
-static USABLE: AtomicUsize = AtomicUsize::new(0);
-
-fn usable(ptr: *mut u8) -> usize {
-    // SAFETY: `ptr` is a live block of mimalloc (or null, for which it answers 0).
-    unsafe { libmimalloc_sys::mi_usable_size(ptr.cast()) }
-}
-static MIMALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-fn grow(by: usize) {
-    let now = LIVE.fetch_add(by, Relaxed) + by;
-    PEAK.fetch_max(now, Relaxed);
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        grow(layout.size());
-        let ptr = unsafe { MIMALLOC.alloc(layout) };
-        USABLE.fetch_add(usable(ptr), Relaxed);
-        ptr
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Relaxed);
-        USABLE.fetch_sub(usable(ptr), Relaxed);
-        unsafe { MIMALLOC.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // Counted as the allocator does it for large blocks: both live while copying.
-        grow(new_size);
-        LIVE.fetch_sub(layout.size(), Relaxed);
-        USABLE.fetch_sub(usable(ptr), Relaxed);
-        let ptr = unsafe { MIMALLOC.realloc(ptr, layout, new_size) };
-        USABLE.fetch_add(usable(ptr), Relaxed);
-        ptr
-    }
-}
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
-
-fn status_mb(field: &str) -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with(field))
-        .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
-}
 
 fn stage(what: &str) {
     let live = LIVE.load(Relaxed) as f64 / 1e6;

@@ -3,32 +3,12 @@
 //! allocations the clone took are added to that part.
 //! `cargo run --release --example facts_heap -- DIR`.
 
-use std::alloc::{GlobalAlloc, Layout};
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+#[path = "common/counting.rs"]
+mod counting;
+
+use counting::{Counting, LIVE_ALLOCS, LIVE_BYTES};
+use std::sync::atomic::Ordering::Relaxed;
 use typeorm_lsp::syntax::*;
-
-struct Counting;
-static LIVE_BYTES: AtomicUsize = AtomicUsize::new(0);
-static LIVE_ALLOCS: AtomicUsize = AtomicUsize::new(0);
-static MIMALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE_BYTES.fetch_add(layout.size(), Relaxed);
-        LIVE_ALLOCS.fetch_add(1, Relaxed);
-        unsafe { MIMALLOC.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE_BYTES.fetch_sub(layout.size(), Relaxed);
-        LIVE_ALLOCS.fetch_sub(1, Relaxed);
-        unsafe { MIMALLOC.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE_BYTES.fetch_add(new_size, Relaxed);
-        LIVE_BYTES.fetch_sub(layout.size(), Relaxed);
-        unsafe { MIMALLOC.realloc(ptr, layout, new_size) }
-    }
-}
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;

@@ -3,45 +3,15 @@
 //! Prints live bytes and allocations after reading the texts and after extracting the
 //! facts of every file, with the resident set at each point.
 
+#[path = "common/counting.rs"]
+mod counting;
+
+use counting::{status_mb, Counting, LIVE_ALLOCS, LIVE_BYTES};
 use rayon::prelude::*;
-use std::alloc::{GlobalAlloc, Layout};
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
-
-/// mimalloc (as `check` uses) behind a counter of live bytes and live allocations.
-struct Counting;
-static LIVE_BYTES: AtomicUsize = AtomicUsize::new(0);
-static LIVE_ALLOCS: AtomicUsize = AtomicUsize::new(0);
-static MIMALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE_BYTES.fetch_add(layout.size(), Relaxed);
-        LIVE_ALLOCS.fetch_add(1, Relaxed);
-        unsafe { MIMALLOC.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE_BYTES.fetch_sub(layout.size(), Relaxed);
-        LIVE_ALLOCS.fetch_sub(1, Relaxed);
-        unsafe { MIMALLOC.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE_BYTES.fetch_add(new_size, Relaxed);
-        LIVE_BYTES.fetch_sub(layout.size(), Relaxed);
-        unsafe { MIMALLOC.realloc(ptr, layout, new_size) }
-    }
-}
+use std::sync::atomic::Ordering::Relaxed;
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
-
-fn rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
-}
 
 fn report(what: &str, files: usize) {
     let bytes = LIVE_BYTES.load(Relaxed) as f64;
@@ -51,7 +21,7 @@ fn report(what: &str, files: usize) {
         bytes / 1e6,
         bytes / 1e3 / files.max(1) as f64,
         allocs / files.max(1),
-        rss_mb()
+        status_mb("VmRSS:")
     );
 }
 

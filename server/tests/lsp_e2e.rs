@@ -769,8 +769,8 @@ export class Post {
 }
 ";
 
-#[test]
-fn nothing_is_published_from_a_folder_still_loading() {
+/// The small workspace with `Post` declared through the alias.
+fn aliased_workspace() -> TempDir {
     let dir = workspace();
     write_files(
         dir.path(),
@@ -782,6 +782,12 @@ fn nothing_is_published_from_a_folder_still_loading() {
             ("src/post.entity.ts", ALIASED_POST),
         ],
     );
+    dir
+}
+
+#[test]
+fn nothing_is_published_from_a_folder_still_loading() {
+    let dir = aliased_workspace();
     let env = [("TYPEORM_LSP_TEST_INDEX_DELAY_MS", "1500")];
     let (mut client, _) = Client::start_with_env(dir.path(), full_caps(), Value::Null, &env);
     let post = file_uri(&dir, "src/post.entity.ts");
@@ -794,17 +800,7 @@ fn nothing_is_published_from_a_folder_still_loading() {
 
 #[test]
 fn a_pull_while_the_folder_loads_waits_for_the_scan() {
-    let dir = workspace();
-    write_files(
-        dir.path(),
-        &[
-            (
-                "src/decorators.ts",
-                "import { Entity } from 'typeorm';\n\nexport const AppEntity = Entity;\n",
-            ),
-            ("src/post.entity.ts", ALIASED_POST),
-        ],
-    );
+    let dir = aliased_workspace();
     let caps = json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}});
     let options = json!({"diagnosticMode": "pull"});
     let env = [("TYPEORM_LSP_TEST_INDEX_DELAY_MS", "1500")];

@@ -139,20 +139,16 @@ mod tests {
 
     /// The query facts of `src` with the gate and with the walk always run.
     fn gated_and_walked(src: &str) -> (FileFacts, FileFacts) {
-        let tree = crate::syntax::new_parser().parse(src, None).unwrap();
-        let root = tree.root_node();
-        let scan = crate::syntax::scan::Scan::of_source(root, src);
-        let (mut gated, mut walked) = (FileFacts::default(), FileFacts::default());
-        super::super::queries_from_scan(root, &scan, src, &mut gated);
-        super::super::walk_queries(root, &scan, src, &mut walked, false);
-        (gated, walked)
+        super::super::two_walks(
+            src,
+            super::super::queries_from_scan,
+            |root, scan, src, facts| super::super::walk_queries(root, scan, src, facts, false),
+        )
     }
 
     fn assert_same(src: &str, what: &str) {
         let (gated, walked) = gated_and_walked(src);
-        assert_eq!(gated.query_calls, walked.query_calls, "{what}");
-        assert_eq!(gated.query_builders, walked.query_builders, "{what}");
-        assert_eq!(gated.orm_options, walked.orm_options, "{what}");
+        super::super::assert_same_query_facts(&gated, &walked, what);
     }
 
     #[test]

@@ -117,20 +117,16 @@ mod tests {
 
     /// The query facts of `src` walked in full and walked pruned.
     fn full_and_pruned(src: &str) -> (FileFacts, FileFacts) {
-        let tree = crate::syntax::new_parser().parse(src, None).unwrap();
-        let root = tree.root_node();
-        let scan = crate::syntax::scan::Scan::of_source(root, src);
-        let (mut full, mut pruned) = (FileFacts::default(), FileFacts::default());
-        super::super::walk_queries(root, &scan, src, &mut full, false);
-        super::super::walk_queries(root, &scan, src, &mut pruned, true);
-        (full, pruned)
+        super::super::two_walks(
+            src,
+            |root, scan, src, facts| super::super::walk_queries(root, scan, src, facts, false),
+            |root, scan, src, facts| super::super::walk_queries(root, scan, src, facts, true),
+        )
     }
 
     fn assert_same(src: &str, what: &str) {
         let (full, pruned) = full_and_pruned(src);
-        assert_eq!(full.query_calls, pruned.query_calls, "{what}");
-        assert_eq!(full.query_builders, pruned.query_builders, "{what}");
-        assert_eq!(full.orm_options, pruned.orm_options, "{what}");
+        super::super::assert_same_query_facts(&full, &pruned, what);
     }
 
     #[test]

@@ -492,3 +492,27 @@ fn pick_binding(type_recv: Option<Recv>, value_recv: Option<Recv>) -> Recv {
         _ => Recv::Untyped,
     }
 }
+
+/// Test helper: the query facts two ways of walking `src` find.
+#[cfg(test)]
+fn two_walks(
+    src: &str,
+    first: impl Fn(Node, &super::scan::Scan, &str, &mut FileFacts),
+    second: impl Fn(Node, &super::scan::Scan, &str, &mut FileFacts),
+) -> (FileFacts, FileFacts) {
+    let tree = crate::syntax::new_parser().parse(src, None).unwrap();
+    let root = tree.root_node();
+    let scan = super::scan::Scan::of_source(root, src);
+    let (mut a, mut b) = (FileFacts::default(), FileFacts::default());
+    first(root, &scan, src, &mut a);
+    second(root, &scan, src, &mut b);
+    (a, b)
+}
+
+/// Test helper: two walks of one file found the same query facts.
+#[cfg(test)]
+fn assert_same_query_facts(a: &FileFacts, b: &FileFacts, what: &str) {
+    assert_eq!(a.query_calls, b.query_calls, "{what}");
+    assert_eq!(a.query_builders, b.query_builders, "{what}");
+    assert_eq!(a.orm_options, b.orm_options, "{what}");
+}
