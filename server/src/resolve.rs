@@ -235,6 +235,10 @@ pub struct Resolver {
     /// Project files other than tsconfigs (`package.json`, `ormconfig.json`) by path, as
     /// read from disk (None: missing). Shared by clones; filled as they are asked for.
     project_files: Arc<Mutex<HashMap<PathBuf, Option<Arc<str>>>>>,
+    /// Folder -> the folder of the nearest `package.json` at or above it within the root
+    /// (None: none). Shared by clones; filled as rules ask (for every DataSource, for every
+    /// finding that needs the database: without it, walks of the same folders again).
+    package_dirs: Arc<Mutex<HashMap<PathBuf, Option<PathBuf>>>>,
 }
 
 impl Resolver {
@@ -249,6 +253,7 @@ impl Resolver {
             tsconfig,
             nearest: Default::default(),
             project_files: Default::default(),
+            package_dirs: Default::default(),
         }
     }
 
@@ -325,6 +330,28 @@ impl Resolver {
             files.insert(path.to_path_buf(), text.clone());
         }
         text
+    }
+
+    /// The nearest package folder of `dir`, remembered: `compute` runs the first time a
+    /// folder is asked about (it reads project files, which this resolver also remembers).
+    pub fn package_dir_of(
+        &self,
+        dir: &Path,
+        compute: impl FnOnce() -> Option<PathBuf>,
+    ) -> Option<PathBuf> {
+        if let Some(known) = self
+            .package_dirs
+            .lock()
+            .ok()
+            .and_then(|m| m.get(dir).cloned())
+        {
+            return known;
+        }
+        let found = compute();
+        if let Ok(mut dirs) = self.package_dirs.lock() {
+            dirs.insert(dir.to_path_buf(), found.clone());
+        }
+        found
     }
 
     /// The workspace root (normalised).

@@ -112,7 +112,15 @@ pub fn package_dir(path: &Path, root: &Path, is_file: &dyn Fn(&Path) -> bool) ->
 /// The database the migrations near `path` run on, reading `package.json` files from disk
 /// once per workspace (rules ask for every file they report on).
 pub fn database(ctx: &Ctx, path: &Path) -> Database {
-    database_with(ctx, path, &|p| ctx.resolver.read_project_file(p))
+    let read = |p: &Path| ctx.resolver.read_project_file(p);
+    let package_of = |p: &Path| {
+        let compute = || package_dir(p, ctx.root, &|f| read(f).is_some());
+        match p.parent() {
+            Some(dir) => ctx.resolver.package_dir_of(dir, compute),
+            None => compute(),
+        }
+    };
+    database_by(ctx, path, &read, &package_of)
 }
 
 /// [`database`], reading files through `read`.
@@ -121,15 +129,23 @@ pub fn database_with<T: AsRef<str>>(
     path: &Path,
     read: &dyn Fn(&Path) -> Option<T>,
 ) -> Database {
-    let is_file = |p: &Path| read(p).is_some();
-    let package = package_dir(path, ctx.root, &is_file);
+    let package_of = |p: &Path| package_dir(p, ctx.root, &|f| read(f).is_some());
+    database_by(ctx, path, read, &package_of)
+}
+
+/// [`database_with`], finding the package folder of a file through `package_of`.
+fn database_by<T: AsRef<str>>(
+    ctx: &Ctx,
+    path: &Path,
+    read: &dyn Fn(&Path) -> Option<T>,
+    package_of: &dyn Fn(&Path) -> Option<PathBuf>,
+) -> Database {
+    let package = package_of(path);
     let all: Vec<(usize, &OrmOptions)> = options(ctx).collect();
     // The DataSources of the same package decide; a workspace of one package has them all.
     let in_package: Vec<&(usize, &OrmOptions)> = all
         .iter()
-        .filter(|(f, _)| {
-            package.is_none() || package_dir(&ctx.path(*f), ctx.root, &is_file) == package
-        })
+        .filter(|(f, _)| package.is_none() || package_of(&ctx.path(*f)) == package)
         .collect();
     let borrowed = in_package.is_empty();
     let governing: Vec<&(usize, &OrmOptions)> = if borrowed {
