@@ -799,6 +799,18 @@ fn nothing_is_published_from_a_folder_still_loading() {
 }
 
 #[test]
+fn a_failed_scan_still_checks_the_open_files() {
+    let dir = workspace();
+    let env = [("TYPEORM_LSP_TEST_SCAN_FAILS", "1")];
+    let (mut client, _) = Client::start_with_env(dir.path(), full_caps(), Value::Null, &env);
+    let post = file_uri(&dir, "src/post.entity.ts");
+    client.open(&post, POST);
+    // The folder holds only the open buffer now; `Post` alone still has its IDX001.
+    client.diagnostics(&post, |d| has_idx001_at(d, AUTHOR));
+    assert_clean_exit(client);
+}
+
+#[test]
 fn a_pull_while_the_folder_loads_waits_for_the_scan() {
     let dir = aliased_workspace();
     let caps = json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}});

@@ -29,6 +29,10 @@ type Ongoing =
 /// open and edit documents while a folder certainly still loads. Unset outside tests.
 pub const TEST_INDEX_DELAY_ENV: &str = "TYPEORM_LSP_TEST_INDEX_DELAY_MS";
 
+/// Test hook: when set, listing a folder's files panics (a failed scan). Unset outside
+/// tests.
+pub const TEST_SCAN_FAILS_ENV: &str = "TYPEORM_LSP_TEST_SCAN_FAILS";
+
 /// Scans the folders at `roots`, one after the other under one progress report, and
 /// then asks the analysis task for a full check.
 pub async fn index(session: Arc<Session>, roots: Vec<PathBuf>) {
@@ -88,7 +92,10 @@ impl Step<'_> {
 async fn index_folder(session: &Arc<Session>, root: &Path, step: Step<'_>) -> usize {
     let config_changes = session.config_changes();
     let (s, r) = (session.clone(), root.to_path_buf());
-    let Ok(Some((config, problems, paths))) = tokio::task::spawn_blocking(move || {
+    let scanned = tokio::task::spawn_blocking(move || {
+        if std::env::var_os(TEST_SCAN_FAILS_ENV).is_some() {
+            panic!("{TEST_SCAN_FAILS_ENV} is set");
+        }
         let settings = s.folders().get(&r)?.settings.clone();
         let (config, problems) = s.effective_config(&r, settings.as_ref());
         let mut paths = crate::discover::discover(&r, &config);
@@ -96,9 +103,17 @@ async fn index_folder(session: &Arc<Session>, root: &Path, step: Step<'_>) -> us
         paths.retain(|p| folders.owner(p) == Some(r.as_path()));
         Some((config, problems, paths))
     })
-    .await
-    else {
-        return 0;
+    .await;
+    let (config, problems, paths) = match scanned {
+        Ok(Some(found)) => found,
+        // The folder was removed meanwhile.
+        Ok(None) => return 0,
+        Err(err) => {
+            let msg = format!("{}: listing the files failed: {err}", root.display());
+            session.log(MessageType::ERROR, msg).await;
+            give_up(session, root);
+            return 0;
+        }
     };
     for p in problems {
         session.log(MessageType::WARNING, p.clone()).await;
@@ -194,9 +209,18 @@ async fn index_folder(session: &Arc<Session>, root: &Path, step: Step<'_>) -> us
         Err(err) => {
             let msg = format!("building the model failed: {err}");
             session.log(MessageType::ERROR, msg).await;
+            give_up(session, root);
         }
     }
     count
+}
+
+/// After a failed scan, the folder's open files are checked with what the folder has (its
+/// open buffers) rather than waiting for a scan that will not come.
+fn give_up(session: &Session, root: &Path) {
+    if let Some(state) = session.folders_mut().get_mut(root) {
+        state.indexed = true;
+    }
 }
 
 /// Writes the fact cache of a scanned folder (on the blocking pool) from the files as
