@@ -5,13 +5,8 @@ use super::{relative_path, sorted, ColumnUnit, Locator, SourceLookup};
 use crate::finding::{Finding, Severity};
 use std::path::Path;
 
-/// Renders one workflow command per finding, sorted by path and position. Columns count
-/// characters, 1-based; the end column is exclusive, as in the other formats.
-pub fn render(findings: &[Finding], root: &Path, sources: &dyn SourceLookup) -> String {
-    super::to_string(|out| write(out, findings, root, sources))
-}
-
-/// Writes what [`render`] renders to `out`, one line at a time.
+/// Writes one workflow command per finding to `out`, sorted by path and position. Columns
+/// count characters, 1-based; the end column is exclusive, as in the other formats.
 pub fn write(
     out: &mut dyn std::io::Write,
     findings: &[Finding],
@@ -66,7 +61,13 @@ mod tests {
     #[test]
     fn one_line_per_finding_with_char_columns() {
         let findings = test_support::findings();
-        let out = render(&findings, &test_support::root(), &test_support::sources());
+        let out = crate::cli::output::render(
+            crate::cli::output::OutputFormat::Github,
+            &findings,
+            &test_support::root(),
+            &test_support::sources(),
+            &[],
+        );
         let expected = "\
 ::error file=src/users/user.entity.ts,line=1,col=1,endLine=1,endColumn=9,title=IMP001::bad, \"quoted\"%0Asecond: 100%25
 ::warning file=src/users/user.service.ts,line=3,col=28,endLine=3,endColumn=45,title=IDX002::`User.email` is not indexed: the query scans the table
@@ -85,7 +86,13 @@ mod tests {
         let mut finding = Finding::new("IDX004", "/ws/x,y.ts".into(), 5..9, "m");
         finding.severity = Severity::Info;
         let sources: std::collections::HashMap<std::path::PathBuf, String> = Default::default();
-        let out = render(&[finding], Path::new("/ws"), &sources);
+        let out = crate::cli::output::render(
+            crate::cli::output::OutputFormat::Github,
+            &[finding],
+            Path::new("/ws"),
+            &sources,
+            &[],
+        );
         assert_eq!(
             out,
             "::notice file=x%2Cy.ts,line=1,col=1,endLine=1,endColumn=1,title=IDX004::m\n"

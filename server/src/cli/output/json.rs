@@ -77,13 +77,9 @@ struct JsonRename {
     to: String,
 }
 
-/// Renders the findings, sorted by path and position, as a pretty JSON array.
-pub fn render(findings: &[Finding], root: &Path, sources: &dyn SourceLookup) -> String {
-    super::to_string(|out| write(out, findings, root, sources))
-}
-
-/// Writes what [`render`] renders to `out`, serializing one finding at a time into the
-/// array (the same serializer, so the same bytes as serializing a whole `Vec`).
+/// Writes the findings, sorted by path and position, to `out` as a pretty JSON array,
+/// serializing one finding at a time (the same serializer, so the same bytes as
+/// serializing a whole `Vec`).
 pub fn write(
     out: &mut dyn std::io::Write,
     findings: &[Finding],
@@ -179,7 +175,13 @@ mod tests {
 
     fn rendered() -> (String, Value) {
         let findings = test_support::findings();
-        let out = render(&findings, &test_support::root(), &test_support::sources());
+        let out = crate::cli::output::render(
+            crate::cli::output::OutputFormat::Json,
+            &findings,
+            &test_support::root(),
+            &test_support::sources(),
+            &[],
+        );
         let value = serde_json::from_str(&out).unwrap_or(Value::Null);
         (out, value)
     }
@@ -235,7 +237,13 @@ mod tests {
 
     #[test]
     fn no_findings_is_an_empty_array() {
-        let out = render(&[], Path::new("/ws"), &test_support::sources());
+        let out = crate::cli::output::render(
+            crate::cli::output::OutputFormat::Json,
+            &[],
+            Path::new("/ws"),
+            &test_support::sources(),
+            &[],
+        );
         assert_eq!(out, "[]\n");
     }
 }

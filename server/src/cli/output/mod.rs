@@ -65,8 +65,9 @@ impl OutputFormat {
     }
 }
 
-/// Renders `findings` in `format`. `root` is the workspace root paths are made relative
-/// to; `rules` only matters for SARIF (rule metadata).
+/// Renders `findings` in `format` whole (tests). `root` is the workspace root paths are
+/// made relative to; `rules` only matters for SARIF (rule metadata).
+#[cfg(test)]
 pub fn render(
     format: OutputFormat,
     findings: &[Finding],
@@ -77,7 +78,7 @@ pub fn render(
     to_string(|out| write(format, out, findings, root, sources, rules))
 }
 
-/// Writes `findings` in `format` to `out` finding by finding, as [`render`] renders them:
+/// Writes `findings` in `format` to `out` finding by finding:
 /// the output of a large workspace is never held whole (180 MB of JSON for 85,000
 /// findings).
 pub fn write(
@@ -99,7 +100,8 @@ pub fn write(
     }
 }
 
-/// What a writer of output writes, as a string (tests, callers that want it whole).
+/// What a writer of output writes, as a string (tests).
+#[cfg(test)]
 pub fn to_string(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> String {
     let mut out = Vec::new();
     // Writing into memory cannot fail, and every writer writes `str`s only.

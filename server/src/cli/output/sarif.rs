@@ -190,17 +190,7 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-/// Renders a SARIF log for this build's version.
-pub fn render(
-    findings: &[Finding],
-    root: &Path,
-    sources: &dyn SourceLookup,
-    rules: &[RuleInfo],
-) -> String {
-    super::to_string(|out| write(out, findings, root, sources, rules))
-}
-
-/// Writes what [`render`] renders to `out`, one result at a time.
+/// Writes a SARIF log for this build's version to `out`, one result at a time.
 pub fn write(
     out: &mut dyn std::io::Write,
     findings: &[Finding],

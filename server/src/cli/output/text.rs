@@ -7,13 +7,8 @@ use crate::finding::{Applicability, Finding, Severity};
 use std::fmt::Write;
 use std::path::Path;
 
-/// Renders all findings (sorted by path and position) followed by the summary line.
-pub fn render(findings: &[Finding], root: &Path, sources: &dyn SourceLookup) -> String {
-    super::to_string(|out| write(out, findings, root, sources, &Palette::plain(), true))
-}
-
-/// Writes what [`render`] renders to `out`, one finding at a time, in colour (`palette`),
-/// with or without the summary line.
+/// Writes all findings (sorted by path and position) to `out`, one at a time, in colour
+/// (`palette`), with or without the summary line.
 pub fn write(
     out: &mut dyn std::io::Write,
     findings: &[Finding],
@@ -249,7 +244,13 @@ mod tests {
     #[test]
     fn renders_snippet_with_wide_chars_before_the_span() {
         let findings = test_support::findings();
-        let out = render(&findings, &test_support::root(), &test_support::sources());
+        let out = crate::cli::output::render(
+            crate::cli::output::OutputFormat::Text,
+            &findings,
+            &test_support::root(),
+            &test_support::sources(),
+            &[],
+        );
         let expected = "\
 src/users/user.entity.ts:1:1: IMP001 [error] bad, \"quoted\"
 second: 100%
