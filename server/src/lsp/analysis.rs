@@ -221,7 +221,7 @@ fn analyze_open(session: &Session, revision: u64) -> Option<(Run, Rest)> {
             return None;
         }
         // Nothing until the folder's first scan ends (the scan's own run checks it then).
-        if path.as_deref().is_some_and(|p| session.indexing(p)) {
+        if session.indexing(path.as_deref()) {
             continue;
         }
         let workspace = path.as_deref().and_then(|p| session.workspace_of(p));

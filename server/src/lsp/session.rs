@@ -355,12 +355,9 @@ impl Session {
     /// Whether `path` is in a folder whose first scan has not finished: its findings would
     /// be judged on a partial model (entities, bases and wrapper decorators of files not
     /// loaded yet), so none are computed or published before the scan ends.
-    pub fn indexing(&self, path: &Path) -> bool {
-        self.folders().for_path(path).is_some_and(|s| !s.indexed)
-    }
-
-    fn still_indexing(&self, path: Option<&Path>) -> bool {
-        path.is_some_and(|p| self.indexing(p))
+    pub fn indexing(&self, path: Option<&Path>) -> bool {
+        path.and_then(|p| self.folders().for_path(p).map(|s| !s.indexed))
+            .unwrap_or(false)
     }
 
     /// Every folder's root with its published workspace.
@@ -424,7 +421,7 @@ impl Session {
                 return;
             };
             // While the folder loads, keep waiting (bounded): the scan's run answers.
-            if self.still_indexing(path.as_deref()) {
+            if self.indexing(path.as_deref()) {
                 let now = tokio::time::Instant::now();
                 deadline = (now + PULL_WAIT).min(start + PULL_WAIT_INDEXING);
             }
@@ -439,8 +436,7 @@ impl Session {
                 Ok(Ok(())) => {}
                 // Timed out while the folder still loads: look again (the cap above ends it).
                 Err(_)
-                    if deadline < start + PULL_WAIT_INDEXING
-                        && self.still_indexing(path.as_deref()) => {}
+                    if deadline < start + PULL_WAIT_INDEXING && self.indexing(path.as_deref()) => {}
                 _ => return,
             }
         }
