@@ -1,5 +1,5 @@
 //! The heap the facts of a workspace really hold, counted by the allocator (not estimated
-//! from type sizes, as `facts_size` does): `cargo run --release --example live_bytes -- DIR`.
+//! from type sizes): `cargo run --release --example live_bytes -- DIR`.
 //! Prints live bytes and allocations after reading the texts and after extracting the
 //! facts of every file, with the resident set at each point.
 
