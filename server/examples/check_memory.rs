@@ -63,19 +63,20 @@ fn main() {
 
 fn run(root: &std::path::Path, format: OutputFormat) {
     let config = typeorm_lsp::cli::load_config(root).unwrap_or_default();
-    // The texts alone, as the workspace holds them, to tell their rounding from the rest.
+    // The texts alone (a check lets them go after extraction; `load` held them all).
     let texts: Vec<std::sync::Arc<str>> = typeorm_lsp::discover::discover(root, &config)
         .par_iter()
         .filter_map(|p| Some(typeorm_lsp::workspace::read_source(p).ok()?.into()))
         .collect();
+    let text_bytes: usize = texts.iter().map(|t| t.len()).sum();
     stage("texts alone");
     drop(texts);
-    let ws = typeorm_lsp::workspace::Workspace::load(root, config);
+    // As `check` loads: texts read again where rules or output look at them.
+    let ws = typeorm_lsp::workspace::Workspace::load_texts_later(root, config);
     stage("load + model");
-    let text_bytes: usize = ws.files.values().map(|f| f.text().len()).sum();
-    let model_files = ws.model.files.len();
     println!(
-        "{model_files} files, texts {:.1} MB",
+        "{} files, texts {:.1} MB",
+        ws.model.files.len(),
         text_bytes as f64 / 1e6
     );
     let again = typeorm_lsp::model::Model::build(ws.files.to_list(), &ws.config, &ws.resolver);

@@ -64,13 +64,13 @@ fn decorator_skipping(node: Node, src: &str, foreign: &Foreign) -> Option<Decora
         _ => Vec::new(),
     };
     let called = call.is_some();
-    Some(Decorator {
-        name: name.into(),
-        name_span: name_node.byte_range().into(),
-        span: node.byte_range().into(),
-        args: args.into(),
+    Some(Decorator::new(
+        name.into(),
+        name_node.byte_range().into(),
+        node.byte_range().into(),
+        args.into(),
         called,
-    })
+    ))
 }
 
 fn class_fact(node: Node, parent: Option<Node>, src: &str, foreign: &Foreign) -> Option<ClassFact> {

@@ -155,15 +155,45 @@ impl Value {
 pub struct Decorator {
     /// The name as written (last segment of a dotted callee).
     pub name: Name,
-    pub name_span: ByteSpan,
     /// From `@` to the closing parenthesis.
     pub span: ByteSpan,
     pub args: Box<[Spanned<Value>]>,
+    /// Where the name starts and its length in the text ([`Decorator::name_span`]): 6
+    /// bytes where a span takes 8, which keeps a decorator at 40 bytes (the facts hold
+    /// millions: a DTO property has 3-5).
+    name_start: u32,
+    name_len: u16,
     /// Whether it was written as a call (`@Index()` vs `@Index`).
     pub called: bool,
 }
 
 impl Decorator {
+    pub fn new(
+        name: Name,
+        name_span: ByteSpan,
+        span: ByteSpan,
+        args: Box<[Spanned<Value>]>,
+        called: bool,
+    ) -> Decorator {
+        let name_start = u32::try_from(name_span.start()).unwrap_or(u32::MAX);
+        // A longer name (type arguments of a generic decorator) is cut, never wrapped.
+        let name_len = u16::try_from(name_span.len()).unwrap_or(u16::MAX);
+        Decorator {
+            name,
+            span,
+            args,
+            name_start,
+            name_len,
+            called,
+        }
+    }
+
+    /// The name as written (with type arguments, if any).
+    pub fn name_span(&self) -> ByteSpan {
+        let start = self.name_start as usize;
+        ByteSpan::new(start, start + self.name_len as usize)
+    }
+
     pub fn arg(&self, i: usize) -> Option<&Spanned<Value>> {
         self.args.get(i)
     }

@@ -69,7 +69,7 @@ pub fn drop_foreign_decorator_args(facts: &mut FileFacts) {
     }
     let is_foreign = |d: &Decorator| {
         // `@ns.Name(...)`: the name is the last segment, the binding is `ns`; not decided.
-        let bare = d.name_span.start() == d.span.start() + 1;
+        let bare = d.name_span().start() == d.span.start() + 1;
         bare && foreign.contains(d.name.as_str())
     };
     let prune = |decorators: &mut [Decorator]| {

@@ -272,7 +272,7 @@ fn rewrite(
     let rename = |name: &'static str| {
         Some((
             TextEdit {
-                span: d.name_span.range(),
+                span: d.name_span().range(),
                 new_text: name.to_string(),
             },
             name,
