@@ -8,6 +8,7 @@ pub mod ids;
 pub mod imports;
 pub mod misc;
 pub mod name;
+pub mod postgres_branch;
 pub mod prune;
 pub mod queries;
 pub mod scan;
