@@ -1971,7 +1971,8 @@ fn column_name_function(f: &Value, property: &str) -> Option<String> {
                 (Some(object) == param && matches!(field, "propertyName" | "propertyPath"))
                     .then(|| property.to_string())
             }
-            Value::Binary { op, left, right } if op == "+" => {
+            Value::Binary { op, operands } if op == "+" => {
+                let [left, right] = &**operands;
                 Some(eval(&left.value, param, property)? + &eval(&right.value, param, property)?)
             }
             _ => None,

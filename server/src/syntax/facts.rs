@@ -27,14 +27,18 @@ impl<T> Spanned<T> {
 
 /// A JavaScript expression as far as the rules care: literals, arrays, objects, arrows and
 /// references are kept; anything else is `Other` (its text is at the span).
+///
+/// 24 bytes (a tag and 16 bytes of fields): values are most of the facts (every decorator
+/// argument and option object, every query argument), so the lists of the rarer variants
+/// are boxed once more ([`Boxed`], 8 bytes) to keep the common ones small.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Value {
     /// A string literal, or a template literal without substitutions (cooked text).
     Str(Name),
     /// A template literal with substitutions: `quasis.len() == exprs.len() + 1`.
     Template {
-        quasis: Box<[Name]>,
-        exprs: Box<[Spanned<Value>]>,
+        quasis: Boxed<[Name]>,
+        exprs: Boxed<[Spanned<Value>]>,
     },
     Num(f64),
     Bool(bool),
@@ -48,19 +52,18 @@ pub enum Value {
     Object(Box<[Prop]>),
     /// `() => User`, `(post) => post.author`; a block body is `Other`.
     Arrow {
-        params: Box<[Name]>,
+        params: Boxed<[Name]>,
         body: Box<Spanned<Value>>,
     },
     /// `IsNull()`, `In([1, 2])`, `Not(x)`: the callee as written and the arguments.
     Call {
         callee: Name,
-        args: Box<[Spanned<Value>]>,
+        args: Boxed<[Spanned<Value>]>,
     },
-    /// `a + b` (string concatenation is what matters).
+    /// `a + b` (string concatenation is what matters): the left and the right operand.
     Binary {
         op: Name,
-        left: Box<Spanned<Value>>,
-        right: Box<Spanned<Value>>,
+        operands: Box<[Spanned<Value>; 2]>,
     },
     /// A reference to a `const` of the same file whose initializer is shown here, followed
     /// from the use site (`const sql = '...'; db.query(sql)`).
@@ -69,6 +72,14 @@ pub enum Value {
         value: Box<Spanned<Value>>,
     },
     Other,
+}
+
+/// A list behind one more box: 8 bytes instead of 16 in a [`Value`] (reads as the list).
+pub type Boxed<T> = Box<Box<T>>;
+
+/// Boxes a list for a [`Value`] field.
+pub fn boxed<T>(items: impl Into<Box<[T]>>) -> Boxed<[T]> {
+    Box::new(items.into())
 }
 
 /// One member of an object literal. Spreads have `key == "..."`; methods have a `Other` value.

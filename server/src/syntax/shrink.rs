@@ -84,10 +84,9 @@ impl Shrink for Value {
                 callee.shrink();
                 args.shrink();
             }
-            Value::Binary { op, left, right } => {
+            Value::Binary { op, operands } => {
                 op.shrink();
-                left.shrink();
-                right.shrink();
+                operands.iter_mut().for_each(Shrink::shrink);
             }
             Value::Const { name, value } => {
                 name.shrink();

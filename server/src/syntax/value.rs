@@ -1,6 +1,6 @@
 //! Turns tree-sitter expression nodes into [`Value`]s.
 
-use super::facts::{Name, Prop, Spanned, Value};
+use super::facts::{boxed, Name, Prop, Spanned, Value};
 use crate::syntax::ids::{fields, KindExt};
 use tree_sitter::{Node, TreeCursor};
 
@@ -142,7 +142,7 @@ fn parse_value_inner(node: Node, src: &str) -> Spanned<Value> {
         "new_expression" => match node.child_by_field_id(fields().constructor) {
             Some(ctor) => Value::Call {
                 callee: format!("new {}", text(ctor, src)).into(),
-                args: call_args(node, src).into(),
+                args: boxed(call_args(node, src)),
             },
             None => Value::Other,
         },
@@ -216,8 +216,8 @@ fn parse_template(node: Node, src: &str) -> Value {
         Value::Str(quasis.pop().unwrap_or_default().into())
     } else {
         Value::Template {
-            quasis: quasis.into_iter().map(Name::from).collect(),
-            exprs: exprs.into(),
+            quasis: boxed(quasis.into_iter().map(Name::from).collect::<Vec<_>>()),
+            exprs: boxed(exprs),
         }
     }
 }
@@ -333,7 +333,7 @@ fn parse_arrow(node: Node, src: &str) -> Value {
     }
     match node.child_by_field_id(fields().body) {
         Some(body) if body.fast_kind() != "statement_block" => Value::Arrow {
-            params: params.into(),
+            params: boxed(params),
             body: Box::new(parse_value(body, src)),
         },
         Some(body) => {
@@ -345,11 +345,11 @@ fn parse_arrow(node: Node, src: &str) -> Value {
             };
             match ret {
                 Some(expr) => Value::Arrow {
-                    params: params.into(),
+                    params: boxed(params),
                     body: Box::new(parse_value(expr, src)),
                 },
                 None => Value::Arrow {
-                    params: params.into(),
+                    params: boxed(params),
                     body: Box::new(Spanned::new(Value::Other, body.byte_range())),
                 },
             }
@@ -373,7 +373,7 @@ fn parse_call(node: Node, src: &str) -> Value {
         callee: member_path(function, src)
             .unwrap_or_else(|| text(function, src).to_string())
             .into(),
-        args: call_args(node, src).into(),
+        args: boxed(call_args(node, src)),
     }
 }
 
@@ -387,7 +387,6 @@ fn parse_binary(node: Node, src: &str) -> Value {
     };
     Value::Binary {
         op: text(op, src).into(),
-        left: Box::new(parse_value(left, src)),
-        right: Box::new(parse_value(right, src)),
+        operands: Box::new([parse_value(left, src), parse_value(right, src)]),
     }
 }

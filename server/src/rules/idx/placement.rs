@@ -505,7 +505,8 @@ fn eval_path(value: &Value) -> Option<(String, Base, bool)> {
     match value {
         Value::Str(s) => Some((s.to_string(), Base::Cwd, false)),
         Value::Const { value, .. } => eval_path(&value.value),
-        Value::Binary { op, left, right } if op == "+" => {
+        Value::Binary { op, operands } if op == "+" => {
+            let [left, right] = &**operands;
             let tail = right.value.as_str()?;
             match &left.value {
                 Value::Ident(d) if d == "__dirname" => Some((
@@ -519,7 +520,8 @@ fn eval_path(value: &Value) -> Option<(String, Base, bool)> {
                 }
             }
         }
-        Value::Binary { op, right, .. } if op == "??" || op == "||" => {
+        Value::Binary { op, operands } if op == "??" || op == "||" => {
+            let right = &operands[1];
             let (text, base, _) = eval_path(&right.value)?;
             Some((text, base, true))
         }

@@ -53,7 +53,8 @@ fn render_into(value: &Value, out: &mut Rendered, depth: usize) -> Option<()> {
                 }
             }
         }
-        Value::Binary { op, left, right } if op == "+" => {
+        Value::Binary { op, operands } if op == "+" => {
+            let [left, right] = &**operands;
             // Only a concatenation with a string on one side is SQL text.
             if !is_stringish(&left.value) && !is_stringish(&right.value) {
                 return None;
@@ -104,7 +105,8 @@ fn constant_text(value: &Value) -> Option<String> {
 fn is_stringish(value: &Value) -> bool {
     match value {
         Value::Str(_) | Value::Template { .. } => true,
-        Value::Binary { op, left, right } => {
+        Value::Binary { op, operands } => {
+            let [left, right] = &**operands;
             op == "+" && (is_stringish(&left.value) || is_stringish(&right.value))
         }
         Value::Const { value, .. } => is_stringish(&value.value),
@@ -841,8 +843,12 @@ mod tests {
     #[test]
     fn renders_templates_with_constant_and_opaque_substitutions() {
         let v = Value::Template {
-            quasis: ["SELECT * FROM ".into(), " WHERE id = ".into(), "".into()].into(),
-            exprs: vec![
+            quasis: crate::syntax::boxed([
+                "SELECT * FROM ".into(),
+                " WHERE id = ".into(),
+                "".into(),
+            ]),
+            exprs: crate::syntax::boxed(vec![
                 Spanned::new(
                     Value::Const {
                         name: "T".into(),
@@ -851,8 +857,7 @@ mod tests {
                     10..11,
                 ),
                 Spanned::new(Value::Ident("id".into()), 20..22),
-            ]
-            .into(),
+            ]),
         };
         let out = render(&v).unwrap_or_else(|| panic!("renders"));
         assert_eq!(out.text, format!("SELECT * FROM users WHERE id = {HOLE}"));

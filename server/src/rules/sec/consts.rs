@@ -40,7 +40,8 @@ fn is_constant_value(
         Value::Template { exprs, .. } => exprs
             .iter()
             .all(|e| is_constant_value(ctx, file, text, e, depth + 1)),
-        Value::Binary { left, right, .. } => {
+        Value::Binary { operands, .. } => {
+            let [left, right] = &**operands;
             is_constant_value(ctx, file, text, left, depth + 1)
                 && is_constant_value(ctx, file, text, right, depth + 1)
         }

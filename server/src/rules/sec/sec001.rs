@@ -254,11 +254,12 @@ fn collect_unsafe<'v>(
     }
     match value {
         Value::Template { exprs, .. } => {
-            for e in exprs {
+            for e in exprs.iter() {
                 operand(ctx, file, text, e, out, depth);
             }
         }
-        Value::Binary { op, left, right } if op == "+" => {
+        Value::Binary { op, operands } if op == "+" => {
+            let [left, right] = &**operands;
             operand(ctx, file, text, left, out, depth);
             operand(ctx, file, text, right, out, depth);
         }
@@ -289,7 +290,7 @@ fn operand<'v>(
                 && !args.is_empty()
                 && !is_constant(ctx, file, text, e) =>
         {
-            for a in args {
+            for a in args.iter() {
                 operand(ctx, file, text, a, out, depth + 1);
             }
         }

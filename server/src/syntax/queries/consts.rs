@@ -2,7 +2,7 @@
 //! as `Value::Const` with the use site's span, so rules can tell constants from input.
 
 use super::Extractor;
-use crate::syntax::facts::{Prop, Spanned, Value};
+use crate::syntax::facts::{boxed, Prop, Spanned, Value};
 use crate::syntax::ids::{fields, KindExt};
 use crate::syntax::value::parse_value;
 use tree_sitter::Node;
@@ -181,17 +181,24 @@ impl Extractor<'_> {
             },
             Value::Template { quasis, exprs } => Value::Template {
                 quasis,
-                exprs: exprs
-                    .into_vec()
-                    .into_iter()
-                    .map(|e| self.resolve_scalar(e, depth + 1))
-                    .collect(),
+                exprs: boxed(
+                    exprs
+                        .into_vec()
+                        .into_iter()
+                        .map(|e| self.resolve_scalar(e, depth + 1))
+                        .collect::<Vec<_>>(),
+                ),
             },
-            Value::Binary { op, left, right } => Value::Binary {
-                op,
-                left: Box::new(self.resolve_scalar(*left, depth + 1)),
-                right: Box::new(self.resolve_scalar(*right, depth + 1)),
-            },
+            Value::Binary { op, operands } => {
+                let [left, right] = *operands;
+                Value::Binary {
+                    op,
+                    operands: Box::new([
+                        self.resolve_scalar(left, depth + 1),
+                        self.resolve_scalar(right, depth + 1),
+                    ]),
+                }
+            }
             other => other,
         };
         Spanned::new(value, span)

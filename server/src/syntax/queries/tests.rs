@@ -294,9 +294,10 @@ class S {
         panic!("{:?}", calls[0].args[0]);
     };
     assert_eq!(exprs[0].value, Value::Ident("name".into()));
-    let Value::Binary { right, .. } = &calls[1].args[0].value else {
+    let Value::Binary { operands, .. } = &calls[1].args[0].value else {
         panic!("{:?}", calls[1].args[0]);
     };
+    let right = &operands[1];
     assert_eq!(right.value, Value::Ident("id".into()));
 }
 
