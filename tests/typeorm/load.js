@@ -67,8 +67,57 @@ function stub() {
 // class for the stub), a method decorator's the descriptor.
 const stubs = new WeakSet();
 
-// The workspace file a non-relative import names (tsconfig `paths`, then `baseUrl`), or null.
+// The workspace's own packages by name (`@acme/core` -> `packages/core`): a monorepo's
+// package manager links them into node_modules, so at run time `import '@acme/core'` is
+// that folder even where no tsconfig `paths` names it. Found once per workspace, lazily.
+const packagesCache = new Map();
+function workspacePackages(root) {
+  if (packagesCache.has(root)) return packagesCache.get(root);
+  const found = [];
+  const walk = (dir, depth) => {
+    let entries;
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (_) {
+      return;
+    }
+    for (const ent of entries) {
+      if (ent.isDirectory() && depth < 6 && !SKIP_DIRS.has(ent.name) && !ent.name.startsWith(".")) {
+        walk(path.join(dir, ent.name), depth + 1);
+      } else if (ent.name === "package.json" && dir !== root) {
+        try {
+          const name = JSON.parse(fs.readFileSync(path.join(dir, ent.name), "utf8")).name;
+          if (typeof name === "string" && name) found.push({ name, dir });
+        } catch (_) {}
+      }
+    }
+  };
+  walk(root, 0);
+  found.sort((a, b) => b.name.length - a.name.length);
+  packagesCache.set(root, found);
+  return found;
+}
+
+// A workspace package's source for `name` or `name/sub`: `src/index.ts` stands for the
+// built entry point.
+function resolveWorkspacePackage(root, request) {
+  for (const { name, dir } of workspacePackages(root)) {
+    if (request !== name && !request.startsWith(name + "/")) continue;
+    const sub = request.slice(name.length + 1);
+    const f = sub ? tryFile(path.join(dir, "src", sub)) || tryFile(path.join(dir, sub)) : tryFile(path.join(dir, "src", "index")) || tryFile(path.join(dir, "index"));
+    if (f) return f;
+  }
+  return null;
+}
+
+// The workspace file a non-relative import names (tsconfig `paths`, then `baseUrl`, then
+// the workspace's own packages), or null.
 function resolveInWorkspace(root, request, fromFile) {
+  const f = resolveByTsconfig(root, request, fromFile);
+  return f || resolveWorkspacePackage(root, request);
+}
+
+function resolveByTsconfig(root, request, fromFile) {
   const { baseUrl, paths } = tsconfigFor(root, path.dirname(fromFile));
   for (const [pattern, targets] of Object.entries(paths)) {
     const star = pattern.indexOf("*");
@@ -81,6 +130,13 @@ function resolveInWorkspace(root, request, fromFile) {
     }
   }
   return tryFile(path.resolve(baseUrl, request));
+}
+
+// The harness builds a postgres DataSource, so the workspace runs as a PostgreSQL
+// deployment of it would: code that picks a column type from the environment
+// (`process.env.DB_TYPE === 'postgres' ? 'jsonb' : 'text'`) sees postgres.
+for (const k of ["DB_TYPE", "DATABASE_TYPE", "DB_DRIVER", "DB_DIALECT", "DB_CONNECTION", "DATABASE_DRIVER", "TYPEORM_CONNECTION"]) {
+  if (process.env[k] === undefined) process.env[k] = "postgres";
 }
 
 const compilerOptions = {

@@ -37,6 +37,20 @@ fn relation_kind(decorator: &str) -> Option<RelationKind> {
     })
 }
 
+/// A multi-ORM wrapper's argument naming the embeddable class per ORM
+/// (`@EmbeddedColumn({ mikroOrmEmbeddable: () => A, typeOrmEmbeddable: () => B })`, whose
+/// body applies `Column(arg.typeOrmEmbeddable)`): the class under the key that names
+/// TypeORM. Column options never hold a class function, so such an object is not options.
+fn embeddable_per_orm(value: &Value) -> Option<&str> {
+    value.as_object()?.iter().find_map(|p| {
+        let names_typeorm = p.key.to_ascii_lowercase().contains("typeorm");
+        match &p.value.value {
+            Value::Arrow { .. } if names_typeorm => p.value.value.type_target(),
+            _ => None,
+        }
+    })
+}
+
 /// The column a property declares, if it has a column decorator.
 pub fn column(
     prop: &PropertyFact,
@@ -54,10 +68,14 @@ pub fn column(
     let mut db_type = None;
     let mut options = None;
     let mut embedded = None;
+    let is_wrapper = dec.name.as_str() != canon(config, &dec.name);
     for arg in &dec.args {
         match &arg.value {
             Value::Str(s) => db_type = Some(s.as_str().to_lowercase()),
             Value::Arrow { .. } => embedded = arg.value.type_target().map(str::to_string),
+            v if is_wrapper && kind == ColumnKind::Regular && embeddable_per_orm(v).is_some() => {
+                embedded = embeddable_per_orm(v).map(str::to_string);
+            }
             v if v.as_object().is_some() => options = Some(&arg.value),
             Value::Ident(_) | Value::Member(_) | Value::Call { .. } => {
                 options = Some(&arg.value);

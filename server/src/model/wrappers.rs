@@ -110,7 +110,7 @@ pub fn derive_aliases(files: &[Arc<SourceFile>], resolver: &Resolver) -> BTreeMa
 
 /// Names a file gives a decorator by importing it under another name (`import { Column
 /// as Col } from 'typeorm'`, `import { MultiORMColumn as Col } from 'src/core'`, a
-/// default import of a wrapper). Decorator names are global in the model, so a local name
+/// default import of a wrapper) or by defining a wrapper it does not export. Decorator names are global in the model, so a local name
 /// counts only while every file that binds it binds the same decorator, and never when it
 /// is a TypeORM decorator's own name or a workspace wrapper's.
 fn local_renames(files: &[Arc<SourceFile>], follow: &Follow, out: &mut BTreeMap<String, String>) {
@@ -123,8 +123,15 @@ fn local_renames(files: &[Arc<SourceFile>], follow: &Follow, out: &mut BTreeMap<
             .filter(|i| i.kind == ImportKind::Import && !i.type_only)
             .flat_map(|i| &i.names)
             .filter(|n| n.imported != n.local && n.imported != "*");
-        for n in renamed {
-            let local = n.local.as_str();
+        // A wrapper a file defines for itself (`function ConditionalUnique(p) { return (t) =>
+        // { if (orm() === 'typeorm') Unique(p)(t); } }` above `@ConditionalUnique(['code'])`).
+        let own = file
+            .facts
+            .functions
+            .iter()
+            .filter(|f| !f.is_exported)
+            .map(|f| f.name.as_str());
+        for local in renamed.map(|n| n.local.as_str()).chain(own) {
             if typeorm_decorator(local).is_some() || out.contains_key(local) {
                 continue;
             }

@@ -207,6 +207,12 @@ fn parse_value_inner(node: Node, src: &str) -> Spanned<Value> {
             None => Value::Other,
         },
         "binary_expression" => parse_binary(node, src),
+        // `isPostgres() ? 'jsonb' : 'text'`: the branch PostgreSQL takes, with its own span
+        // (a fix edits that branch, not the condition).
+        "ternary_expression" => match super::postgres_branch::postgres_branch(node, src) {
+            Some(branch) => return parse_value(branch, src),
+            None => Value::Other,
+        },
         "parenthesized_expression"
         | "as_expression"
         | "satisfies_expression"
@@ -334,13 +340,21 @@ fn parse_object(node: Node, src: &str) -> Vec<Prop> {
                 key_span: child.byte_range().into(),
                 value: parse_value(child, src),
             }),
-            "spread_element" => props.push(Prop {
-                key: "...".into(),
-                key_span: child.byte_range().into(),
-                value: first_named(child)
+            "spread_element" => {
+                let value = first_named(child)
                     .map(|n| parse_value(n, src))
-                    .unwrap_or_else(|| Spanned::new(Value::Other, child.byte_range())),
-            }),
+                    .unwrap_or_else(|| Spanned::new(Value::Other, child.byte_range()));
+                match value.value {
+                    // `...(isMySQL() ? { type: 'bigint' } : { type: 'numeric' })`: the
+                    // chosen object's keys, in place (the last one still wins).
+                    Value::Object(inner) => props.extend(inner.into_vec()),
+                    _ => props.push(Prop {
+                        key: "...".into(),
+                        key_span: child.byte_range().into(),
+                        value,
+                    }),
+                }
+            }
             "method_definition" => {
                 if let Some(name) = child.child_by_field_id(fields().name) {
                     props.push(Prop {
