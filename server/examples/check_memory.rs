@@ -72,7 +72,7 @@ fn run(root: &std::path::Path, format: OutputFormat) {
     drop(texts);
     let ws = typeorm_lsp::workspace::Workspace::load(root, config);
     stage("load + model");
-    let text_bytes: usize = ws.files.values().map(|f| f.text.len()).sum();
+    let text_bytes: usize = ws.files.values().map(|f| f.text().len()).sum();
     let model_files = ws.model.files.len();
     println!(
         "{model_files} files, texts {:.1} MB",

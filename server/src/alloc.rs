@@ -42,8 +42,9 @@ pub enum Purge {
 }
 
 /// Routes tree-sitter's allocations through mimalloc (instead of glibc's malloc, a few
-/// percent of a cold check) and sets the purge delay. Call once, before the first parser
-/// is created: a tree must be freed by the allocator that made it.
+/// percent of a cold check), into a heap of their own ([`TREE_HEAP`]), and sets the purge
+/// delay. Call once, before the first parser is created: a tree must be freed by the
+/// allocator that made it.
 pub fn configure(purge: Purge) {
     // Keeps the constructor's object linked into every binary that configures.
     #[cfg(target_os = "linux")]
@@ -56,6 +57,11 @@ pub fn configure(purge: Purge) {
     // tree is allocated and freed by mimalloc; mi_option_set only stores an integer.
     unsafe {
         libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, delay as _);
+        if tree_heap().is_null() {
+            // Null if mimalloc could not make one: then the default heap serves.
+            let heap = libmimalloc_sys::mi_heap_new();
+            TREE_HEAP.store(heap, std::sync::atomic::Ordering::Relaxed);
+        }
         tree_sitter::set_allocator(
             Some(ts_malloc),
             Some(ts_calloc),
@@ -65,16 +71,38 @@ pub fn configure(purge: Purge) {
     }
 }
 
+/// The heap of tree-sitter's allocations (trees, parser stacks): pages of their own, apart
+/// from the facts. Sharing pages with the facts, a tree freed after extraction left holes
+/// between facts that stay, so the next file's parse allocated from cold, scattered blocks
+/// (a 20,000-file check spent 7% of its CPU in mimalloc's allocation path, against 1% for
+/// the bare parse, and tree-sitter's own node code ran twice as long); in pages of their
+/// own, the next tree reuses the last one's blocks while they are still in the cache.
+static TREE_HEAP: std::sync::atomic::AtomicPtr<libmimalloc_sys::mi_heap_t> =
+    std::sync::atomic::AtomicPtr::new(std::ptr::null_mut());
+
+fn tree_heap() -> *mut libmimalloc_sys::mi_heap_t {
+    TREE_HEAP.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 unsafe extern "C" fn ts_malloc(size: usize) -> *mut c_void {
-    unsafe { libmimalloc_sys::mi_malloc(size) }
+    match tree_heap() {
+        heap if heap.is_null() => unsafe { libmimalloc_sys::mi_malloc(size) },
+        heap => unsafe { libmimalloc_sys::mi_heap_malloc(heap, size) },
+    }
 }
 
 unsafe extern "C" fn ts_calloc(count: usize, size: usize) -> *mut c_void {
-    unsafe { libmimalloc_sys::mi_calloc(count, size) }
+    match tree_heap() {
+        heap if heap.is_null() => unsafe { libmimalloc_sys::mi_calloc(count, size) },
+        heap => unsafe { libmimalloc_sys::mi_heap_calloc(heap, count, size) },
+    }
 }
 
 unsafe extern "C" fn ts_realloc(ptr: *mut c_void, size: usize) -> *mut c_void {
-    unsafe { libmimalloc_sys::mi_realloc(ptr, size) }
+    match tree_heap() {
+        heap if heap.is_null() => unsafe { libmimalloc_sys::mi_realloc(ptr, size) },
+        heap => unsafe { libmimalloc_sys::mi_heap_realloc(heap, ptr, size) },
+    }
 }
 
 unsafe extern "C" fn ts_free(ptr: *mut c_void) {

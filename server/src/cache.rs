@@ -191,11 +191,7 @@ pub fn load_files(
                 .and_then(|(c, h)| c.lock().ok()?.take(path, h));
             let from_cache = cached.is_some();
             let file = match cached {
-                Some(facts) => SourceFile {
-                    path: path.clone(),
-                    text: text.into(),
-                    facts,
-                },
+                Some(facts) => SourceFile::with_facts(path.clone(), text, facts),
                 None => SourceFile::new(path.clone(), text),
             };
             Ok(Loaded {

@@ -130,7 +130,7 @@ mod tests {
         assert!(files.insert(file("/w/0.ts", "0")).is_none());
         assert_eq!(paths(&files), ["/w/0.ts", "/w/a.ts", "/w/b.ts", "/w/c.ts"]);
         let old = files.insert(file("/w/b.ts", "b2"));
-        assert_eq!(old.map(|f| f.text.to_string()).as_deref(), Some("b"));
+        assert_eq!(old.map(|f| f.text().to_string()).as_deref(), Some("b"));
         assert_eq!(files.len(), 4);
         assert!(files.remove(Path::new("/w/a.ts")).is_some());
         assert!(files.remove(Path::new("/w/a.ts")).is_none());
@@ -144,7 +144,7 @@ mod tests {
         assert_eq!(
             files
                 .get(Path::new("/w/b.ts"))
-                .map(|f| f.text.to_string())
+                .map(|f| f.text().to_string())
                 .as_deref(),
             Some("b2")
         );
@@ -157,7 +157,7 @@ mod tests {
         files.insert(file("/w/a.ts", "a2"));
         files.insert(file("/w/b.ts", "b"));
         assert_eq!(paths(&copy), ["/w/a.ts"]);
-        let text = copy.get(Path::new("/w/a.ts")).map(|f| f.text.to_string());
+        let text = copy.get(Path::new("/w/a.ts")).map(|f| f.text().to_string());
         assert_eq!(text.as_deref(), Some("a"));
     }
 }

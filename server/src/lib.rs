@@ -16,5 +16,6 @@ pub mod model;
 pub mod resolve;
 pub mod rules;
 pub mod selfcheck;
+pub mod source_text;
 pub mod syntax;
 pub mod workspace;

@@ -34,6 +34,17 @@ impl Workspace {
     /// Discovers and parses every file under `root` in parallel: the walk runs on its own
     /// thread and hands each file to the parsers as it finds it.
     pub fn load(root: &Path, config: Config) -> Workspace {
+        Workspace::load_files(root, config, true)
+    }
+
+    /// Like [`Workspace::load`], but each file's text is let go once its facts are
+    /// extracted and read again from disk where something looks at it (a report: see
+    /// [`crate::source_text`]). Not for a workspace that edits files.
+    pub fn load_texts_later(root: &Path, config: Config) -> Workspace {
+        Workspace::load_files(root, config, false)
+    }
+
+    fn load_files(root: &Path, config: Config, hold_texts: bool) -> Workspace {
         let mut warnings = Vec::new();
         let mut loaded: Vec<(PathBuf, Result<SourceFile, String>)> = std::thread::scope(|s| {
             let (found, paths) = std::sync::mpsc::channel();
@@ -47,7 +58,10 @@ impl Workspace {
                 .into_iter()
                 .par_bridge()
                 .map(|p| {
-                    let file = read_source(&p).map(|text| SourceFile::new(p.clone(), text));
+                    let file = read_source(&p).map(|text| match hold_texts {
+                        true => SourceFile::new(p.clone(), text),
+                        false => SourceFile::read_again_later(p.clone(), text),
+                    });
                     (p, file)
                 })
                 .collect()
@@ -211,4 +225,25 @@ pub fn read_source(path: &Path) -> Result<String, String> {
     }
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     String::from_utf8(bytes).map_err(|_| format!("{}: skipped, not valid UTF-8", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_read_again_give_the_same_findings_and_fixes() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/shop");
+        let config = crate::cli::load_config(&root).unwrap_or_default();
+        let held = Workspace::load(&root, config.clone());
+        let later = Workspace::load_texts_later(&root, config);
+        let (mut a, mut b) = (held.check_all(), later.check_all());
+        held.build_fixes(&mut a);
+        later.build_fixes(&mut b);
+        assert!(!a.is_empty() && a.iter().any(|f| !f.fixes.is_empty()));
+        assert_eq!(format!("{a:?}"), format!("{b:?}"));
+        let path = &later.model.files[0].path;
+        let file = later.files.get(path).expect("a file");
+        assert_eq!(*file.text(), *std::fs::read_to_string(path).unwrap());
+    }
 }

@@ -258,11 +258,11 @@ fn ten_thousand_edits_over_several_files_end_equal_to_a_fresh_analysis() {
         if rng.next(25) == 0 {
             let tree = snap.tree.as_ref().expect("a tree");
             let facts = typeorm_lsp::syntax::extract(tree, &snap.text);
-            ws.update_file(std::sync::Arc::new(SourceFile {
-                path: path.clone(),
-                text: snap.text.clone(),
+            ws.update_file(std::sync::Arc::new(SourceFile::with_facts(
+                path.clone(),
+                snap.text.clone(),
                 facts,
-            }));
+            )));
         }
     }
 
@@ -278,11 +278,11 @@ fn ten_thousand_edits_over_several_files_end_equal_to_a_fresh_analysis() {
             "{}: facts diverged",
             path.display()
         );
-        ws.update_file(std::sync::Arc::new(SourceFile {
-            path: path.clone(),
-            text: snap.text.clone(),
+        ws.update_file(std::sync::Arc::new(SourceFile::with_facts(
+            path.clone(),
+            snap.text.clone(),
             facts,
-        }));
+        )));
     }
     let final_sources: Vec<_> = sources
         .iter()

@@ -86,7 +86,7 @@ fn truncated_and_spliced_files_never_panic() {
                 for change in &fix.changes {
                     if let typeorm_lsp::finding::FileChange::Edit { path, edits } = change {
                         if let Some(file) = ws.files.get(path) {
-                            let _ = typeorm_lsp::fix::apply_edits(&file.text, edits);
+                            let _ = typeorm_lsp::fix::apply_edits(&file.text(), edits);
                         }
                     }
                 }

@@ -6,10 +6,12 @@ use super::output::{write, OutputFormat, RuleInfo};
 use super::{load_config_from, workspace_root, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::finding::{Finding, Severity};
 use crate::fix::FixPlan;
+use crate::model::SourceFile;
 use crate::rules::REGISTRY;
 use crate::workspace::{read_source, Workspace};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// `--fix` repeats until nothing more applies; fixes rarely need more than two rounds.
 const MAX_FIX_ROUNDS: usize = 8;
@@ -39,11 +41,14 @@ pub struct CheckOptions {
     pub color: ColorChoice,
 }
 
+/// The files output shows positions in (their texts held, or read again when shown).
+pub type Sources = HashMap<PathBuf, Arc<SourceFile>>;
+
 /// Everything `run` gathered over all paths.
 #[derive(Default)]
 struct Gathered {
     findings: Vec<Finding>,
-    sources: HashMap<PathBuf, std::sync::Arc<str>>,
+    sources: Sources,
     fixes: FixSummary,
     preview: super::diff::Preview,
 }
@@ -120,8 +125,11 @@ fn check_path(
     };
     let mut ws = if opts.cache {
         Workspace::load_cached(&root, config)
-    } else {
+    } else if opts.fix || opts.diff {
         Workspace::load(&root, config)
+    } else {
+        // A report: texts are read again where rules or output look at them.
+        Workspace::load_texts_later(&root, config)
     };
     if !opts.quiet {
         for w in &ws.warnings {
@@ -179,10 +187,8 @@ fn configure(opts: &CheckOptions, root: &Path) -> Result<crate::config::Config, 
     Ok(config)
 }
 
-/// The texts output needs: every file a finding, a related location or a fix points at
-/// (without them positions fall back to 1:1).
-/// The texts output needs for `findings` (see [`collect_sources`]).
-pub fn sources_for(ws: &Workspace, findings: &[Finding]) -> HashMap<PathBuf, std::sync::Arc<str>> {
+/// The files output needs for `findings` (see [`collect_sources`]).
+pub fn sources_for(ws: &Workspace, findings: &[Finding]) -> Sources {
     let mut sources = HashMap::new();
     collect_sources(ws, findings, &mut sources);
     sources
@@ -194,16 +200,14 @@ pub fn write_to(
     format: OutputFormat,
     findings: &[Finding],
     cwd: &Path,
-    sources: &HashMap<PathBuf, std::sync::Arc<str>>,
+    sources: &Sources,
 ) -> std::io::Result<()> {
     write(format, out, findings, cwd, sources, &rule_infos())
 }
 
-fn collect_sources(
-    ws: &Workspace,
-    findings: &[Finding],
-    sources: &mut HashMap<PathBuf, std::sync::Arc<str>>,
-) {
+/// The files output needs: every file a finding, a related location or a fix points at
+/// (without them positions fall back to 1:1).
+fn collect_sources(ws: &Workspace, findings: &[Finding], sources: &mut Sources) {
     let paths = findings.iter().flat_map(|f| {
         std::iter::once(&f.path)
             .chain(f.related.iter().map(|r| &r.path))
@@ -216,7 +220,7 @@ fn collect_sources(
     for path in paths {
         if !sources.contains_key(path) {
             if let Some(file) = ws.files.get(path) {
-                sources.insert(path.clone(), file.text.clone());
+                sources.insert(path.clone(), file.clone());
             }
         }
     }
@@ -311,7 +315,7 @@ fn fix_workspace(
             break;
         }
         let missing = missing_folders(&accepted);
-        let read = |p: &Path| ws.files.get(p).map(|f| f.text.to_string());
+        let read = |p: &Path| ws.files.get(p).map(|f| f.text().to_string());
         let report = match plan.apply(read, with_migrations) {
             Ok(r) => r,
             Err(e) => {

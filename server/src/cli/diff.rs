@@ -55,7 +55,7 @@ fn accepted_fixes(ws: &Workspace, scope: &Path) -> Vec<Fix> {
 
 fn text_of(ws: &Workspace, path: &Path) -> Option<String> {
     match ws.files.get(path) {
-        Some(file) => Some(file.text.to_string()),
+        Some(file) => Some(file.text().to_string()),
         None => std::fs::read_to_string(path).ok(),
     }
 }

@@ -448,7 +448,7 @@ fn changed_buffer(ws: &Workspace, path: &Path, snap: &DocSnapshot) -> Option<Arc
         return None;
     }
     if let Some(file) = ws.files.get(path) {
-        if Arc::ptr_eq(&file.text, &snap.text) || *file.text == *snap.text {
+        if Arc::ptr_eq(&file.text(), &snap.text) || *file.text() == *snap.text {
             return None;
         }
     }
@@ -456,11 +456,11 @@ fn changed_buffer(ws: &Workspace, path: &Path, snap: &DocSnapshot) -> Option<Arc
         Some(tree) => crate::syntax::extract(tree, &snap.text),
         None => crate::syntax::facts_of(&snap.text),
     };
-    Some(Arc::new(SourceFile {
-        path: path.to_path_buf(),
-        text: snap.text.clone(),
+    Some(Arc::new(SourceFile::with_facts(
+        path.to_path_buf(),
+        snap.text.clone(),
         facts,
-    }))
+    )))
 }
 
 /// Re-reads a file from disk (created or changed), or forgets it (deleted, no longer
@@ -480,7 +480,7 @@ pub fn sync_from_disk(ws: &mut Workspace, path: &Path, messages: &mut Vec<String
     };
     match text {
         Some(text) => {
-            let same = ws.files.get(path).is_some_and(|f| *f.text == *text);
+            let same = ws.files.get(path).is_some_and(|f| *f.text() == *text);
             if !same {
                 let file = SourceFile::new(path.to_path_buf(), text);
                 ws.set_file(Arc::new(file));
@@ -505,7 +505,7 @@ fn check_open(
         .zip(path)
         .and_then(|(ws, p)| Some((ws, p, ws.files.get(p)?)));
     let (findings, diagnostics) = match file {
-        Some((_, _, f)) if !Arc::ptr_eq(&f.text, &snap.text) && *f.text != *snap.text => {
+        Some((_, _, f)) if !Arc::ptr_eq(&f.text(), &snap.text) && *f.text() != *snap.text => {
             return None;
         }
         Some((ws, p, _)) => {
@@ -618,18 +618,18 @@ fn check_closed(
     if findings.is_empty() && !had_diagnostics(session, &uri) {
         return None;
     }
-    let index = LineIndex::new(&file.text);
+    let index = LineIndex::new(&file.text());
     let locate = |p: &Path, s: &Span| locate(ws, enc, p, s);
     let diagnostics = findings
         .iter()
-        .map(|f| to_diagnostic(f, &file.text, &index, enc, Some(&locate)))
+        .map(|f| to_diagnostic(f, &file.text(), &index, enc, Some(&locate)))
         .collect();
     Some(Item {
         uri,
         version: None,
         diagnostics,
         findings: Arc::new(findings),
-        text: file.text.clone(),
+        text: file.text().clone(),
     })
 }
 
@@ -670,10 +670,10 @@ fn had_diagnostics(session: &Session, uri: &Uri) -> bool {
 /// An LSP location of a span in a workspace file.
 pub fn locate(ws: &Workspace, enc: PositionEncoding, path: &Path, span: &Span) -> Option<Location> {
     let file = ws.files.get(path)?;
-    let index = LineIndex::new(&file.text);
+    let index = LineIndex::new(&file.text());
     Some(Location {
         uri: path_uri(path)?,
-        range: index.span_to_range(&file.text, span, enc),
+        range: index.span_to_range(&file.text(), span, enc),
     })
 }
 
@@ -781,12 +781,12 @@ export class UsersService {
         assert!(incremental, "a new column keeps the file's shape");
         assert_eq!(columns(&copy), before.map(|n| n + 1));
         assert_eq!(columns(&published), before);
-        let text = |ws: &Workspace| ws.files.get(&path).map(|f| f.text.contains("body"));
+        let text = |ws: &Workspace| ws.files.get(&path).map(|f| f.text().contains("body"));
         assert_eq!(text(&copy), Some(true));
         assert_eq!(text(&published), Some(false));
         let model_text = |ws: &Workspace| {
             let i = ws.model.file_index(&path)?;
-            Some(ws.model.file(i)?.text.contains("body"))
+            Some(ws.model.file(i)?.text().contains("body"))
         };
         assert_eq!(model_text(&published), Some(false));
     }

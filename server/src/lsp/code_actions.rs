@@ -101,7 +101,7 @@ pub fn build_wanted_fixes(
     let in_step = ws.filter(|ws| {
         path.as_deref()
             .and_then(|p| ws.files.get(p))
-            .is_some_and(|f| *f.text == *doc.text)
+            .is_some_and(|f| *f.text() == *doc.text)
     });
     let mut chosen: Vec<Finding> = picked
         .iter()

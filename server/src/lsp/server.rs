@@ -230,7 +230,7 @@ impl View {
     /// The view of `path` in `ws` for a client whose buffer is `doc` (when open).
     fn of(ws: &Workspace, path: &Path, doc: Option<DocSnapshot>) -> Option<View> {
         let file = ws.files.get(path)?;
-        let model_text = file.text.clone();
+        let model_text = file.text().clone();
         let buffer = doc
             .filter(|d| !Arc::ptr_eq(&d.text, &model_text) && *d.text != *model_text)
             .map(|d| {
@@ -839,7 +839,7 @@ fn file_view(session: &Session, path: &std::path::Path) -> Option<FileView> {
     {
         return Some(FileView {
             uri,
-            text: file.text.clone(),
+            text: file.text().clone(),
             version: None,
         });
     }

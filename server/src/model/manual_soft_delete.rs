@@ -36,7 +36,7 @@ pub fn detect(model: &mut Model, config: &Config) {
     names.dedup();
     let filtered: Vec<String> = names
         .into_iter()
-        .filter(|n| model.files.iter().any(|f| filters_is_null(&f.text, n)))
+        .filter(|n| model.files.iter().any(|f| filters_is_null(&f.text(), n)))
         .map(str::to_string)
         .collect();
     for (i, column) in found {

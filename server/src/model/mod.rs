@@ -27,6 +27,7 @@ pub use classes::ClassIndex;
 pub use types::*;
 
 use crate::config::Config;
+use crate::source_text::SourceText;
 use crate::syntax::{ClassFact, Decorator, FileFacts, PropertyFact, TypeAnn};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -36,7 +37,7 @@ use std::sync::Arc;
 #[derive(Debug)]
 pub struct SourceFile {
     pub path: PathBuf,
-    pub text: Arc<str>,
+    text: SourceText,
     pub facts: FileFacts,
 }
 
@@ -44,7 +45,32 @@ impl SourceFile {
     pub fn new(path: PathBuf, text: impl Into<Arc<str>>) -> Self {
         let text = text.into();
         let facts = crate::syntax::facts_of(&text);
-        SourceFile { path, text, facts }
+        SourceFile::with_facts(path, text, facts)
+    }
+
+    /// A file whose facts are known (the fact cache, the editor's own parse).
+    pub fn with_facts(path: PathBuf, text: impl Into<Arc<str>>, facts: FileFacts) -> Self {
+        SourceFile {
+            path,
+            text: SourceText::Held(text.into()),
+            facts,
+        }
+    }
+
+    /// Extracts the facts and lets the text go: [`SourceFile::text`] reads it again from
+    /// `path` (see [`crate::source_text`]).
+    pub fn read_again_later(path: PathBuf, text: String) -> Self {
+        let facts = crate::syntax::facts_of(&text);
+        SourceFile {
+            path,
+            text: SourceText::on_disk(&text),
+            facts,
+        }
+    }
+
+    /// The file's text (read from disk again when it was let go).
+    pub fn text(&self) -> Arc<str> {
+        self.text.get(&self.path)
     }
 }
 

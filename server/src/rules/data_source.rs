@@ -222,7 +222,7 @@ fn database_by<T: AsRef<str>>(
         .iter()
         .find_map(|(f, o)| {
             let ty = o.options.value.get("type")?;
-            let text = ctx.file(*f)?.text.get(ty.span.range())?.to_string();
+            let text = ctx.file(*f)?.text().get(ty.span.range())?.to_string();
             Some(format!("`type: {text}` in {} is not a literal", rel(*f)))
         })
         .unwrap_or_else(|| "no DataSource `type` was found".to_string());

@@ -12,10 +12,11 @@ pub fn quote_style(file: &SourceFile) -> char {
         .iter()
         .find(|i| i.kind == ImportKind::Import)
         .and_then(|i| {
-            file.text
-                .get(i.specifier_span.start().saturating_sub(1)..i.specifier_span.start())
+            file.text()
+                .get(i.specifier_span.start().saturating_sub(1)..i.specifier_span.start())?
+                .chars()
+                .next()
         })
-        .and_then(|q| q.chars().next())
         .filter(|q| *q == '"' || *q == '\'')
         .unwrap_or('\'')
 }
@@ -80,10 +81,10 @@ pub fn ensure_import(file: &SourceFile, module: &str, name: &str) -> Option<Text
         .filter(|i| !i.type_only)
         .find_map(|i| i.named_list_span)
     {
-        return Some(extend_named_list(&file.text, list.range(), name));
+        return Some(extend_named_list(&file.text(), list.range(), name));
     }
     let q = quote_style(file);
-    let eol = line_ending(&file.text);
+    let eol = line_ending(&file.text());
     let statement = format!("import {{ {name} }} from {q}{module}{q};{eol}");
     let last = imports
         .iter()
@@ -94,12 +95,12 @@ pub fn ensure_import(file: &SourceFile, module: &str, name: &str) -> Option<Text
         Some(end) => {
             // After the line that ends the last import.
             let at = file
-                .text
+                .text()
                 .get(end..)
                 .and_then(|t| t.find('\n'))
                 .map(|i| end + i + 1)
-                .unwrap_or(file.text.len());
-            let prefix = if at == file.text.len() && !file.text.ends_with('\n') {
+                .unwrap_or(file.text().len());
+            let prefix = if at == file.text().len() && !file.text().ends_with('\n') {
                 eol
             } else {
                 ""

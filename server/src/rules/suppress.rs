@@ -72,7 +72,7 @@ pub fn apply(ctx: &Ctx, file: usize, findings: Vec<Finding>) -> Vec<Finding> {
                     "Remove the suppression comment",
                     path.clone(),
                     vec![TextEdit {
-                        span: whole_line(&source.text, s.span.range()),
+                        span: whole_line(&source.text(), s.span.range()),
                         new_text: String::new(),
                     }],
                 ));

@@ -69,7 +69,7 @@ pub fn lines(ws: &Workspace, code: &str) -> Vec<(String, usize, String)> {
             let file = ws.files.get(&f.path);
             let line = file
                 .map(|s| {
-                    crate::syntax::line_of(&crate::syntax::line_starts(&s.text), f.span.start) + 1
+                    crate::syntax::line_of(&crate::syntax::line_starts(&s.text()), f.span.start) + 1
                 })
                 .unwrap_or(0);
             let rel = f
@@ -89,7 +89,7 @@ pub fn fixed(ws: &Workspace, code: &str, rel_path: &str) -> (String, Vec<FileCha
     let text = ws
         .files
         .get(&path)
-        .map(|f| f.text.to_string())
+        .map(|f| f.text().to_string())
         .unwrap_or_default();
     let mut edits = Vec::new();
     let mut other = Vec::new();

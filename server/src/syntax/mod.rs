@@ -14,6 +14,7 @@ pub mod queries;
 pub mod scan;
 pub mod shrink;
 pub mod span;
+pub mod thin_str;
 pub mod types;
 pub mod value;
 pub mod wrappers;

@@ -2,8 +2,9 @@
 //!
 //! Facts are kept for every file of the workspace and hold a few hundred names per file,
 //! most of them repeated across files (decorator names, option keys, import specifiers,
-//! type names). A `Name` is a shared pointer to the one copy of its text: 16 bytes where
-//! an inline string takes 24, and a specifier imported by a thousand files is stored once.
+//! type names). A `Name` is a thin shared pointer to the one copy of its text
+//! ([`ThinStr`]): 8 bytes where an `Arc<str>` takes 16 and an inline string 24, and a
+//! specifier imported by a thousand files is stored once.
 //!
 //! The interner holds a reference to every text; when a shard has doubled since its last
 //! sweep, texts no `Name` points to any more are dropped, so a long editing session does
@@ -14,11 +15,13 @@ use std::borrow::Borrow;
 use std::fmt;
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::ops::Deref;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock};
+
+use super::thin_str::ThinStr;
 
 /// An interned, immutable string (see the module doc).
 #[derive(Clone)]
-pub struct Name(Arc<str>);
+pub struct Name(ThinStr);
 
 const SHARDS: usize = 64;
 /// A shard is not swept before it holds this many texts.
@@ -26,7 +29,7 @@ const MIN_SWEEP: usize = 4096;
 
 #[derive(Default)]
 struct Shard {
-    texts: hashbrown::HashTable<Arc<str>>,
+    texts: hashbrown::HashTable<ThinStr>,
     /// Sweep when the table grows past this.
     next_sweep: usize,
 }
@@ -52,27 +55,27 @@ fn interner() -> &'static Interner {
 }
 
 impl Interner {
-    fn intern(&self, text: &str) -> Arc<str> {
+    fn intern(&self, text: &str) -> ThinStr {
         let hash = self.hasher.hash_one(text);
         // The low bits pick the bucket inside a table; the shard comes from the high ones.
         let shard = &self.shards[(hash >> 58) as usize % SHARDS];
         // A poisoned lock only means another thread panicked mid-insert; the table is
         // still a valid set of texts.
         let mut shard = shard.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(found) = shard.texts.find(hash, |t| &**t == text) {
+        if let Some(found) = shard.texts.find(hash, |t| t.as_str() == text) {
             return found.clone();
         }
         if shard.texts.len() >= shard.next_sweep {
             // Only the table holds a text with a count of one, and only under this lock
             // can a new reference to it be made.
-            shard.texts.retain(|t| Arc::strong_count(t) > 1);
+            shard.texts.retain(|t| t.count() > 1);
             shard.next_sweep = (shard.texts.len() * 2).max(MIN_SWEEP);
         }
-        let text: Arc<str> = Arc::from(text);
+        let text = ThinStr::new(text);
         let hasher = &self.hasher;
         shard
             .texts
-            .insert_unique(hash, text.clone(), |t| hasher.hash_one(&**t));
+            .insert_unique(hash, text.clone(), |t| hasher.hash_one(t.as_str()));
         text
     }
 }
@@ -87,39 +90,39 @@ impl Name {
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
 }
 
 impl Default for Name {
     fn default() -> Name {
-        static EMPTY: OnceLock<Arc<str>> = OnceLock::new();
-        Name(EMPTY.get_or_init(|| Arc::from("")).clone())
+        static EMPTY: OnceLock<ThinStr> = OnceLock::new();
+        Name(EMPTY.get_or_init(|| ThinStr::new("")).clone())
     }
 }
 
 impl Deref for Name {
     type Target = str;
     fn deref(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
 }
 
 impl AsRef<str> for Name {
     fn as_ref(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
 }
 
 impl Borrow<str> for Name {
     fn borrow(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
 }
 
 impl PartialEq for Name {
     fn eq(&self, other: &Name) -> bool {
-        Arc::ptr_eq(&self.0, &other.0) || *self.0 == *other.0
+        self.0.ptr_eq(&other.0) || self.as_str() == other.as_str()
     }
 }
 
@@ -251,7 +254,7 @@ mod tests {
     fn equal_texts_share_one_copy() {
         let a = Name::new("referencedColumnName");
         let b = Name::from(String::from("referencedColumnName"));
-        assert!(Arc::ptr_eq(&a.0, &b.0));
+        assert!(a.0.ptr_eq(&b.0));
         assert_eq!(a, b);
         assert_eq!(a, "referencedColumnName");
         assert_eq!("referencedColumnName", a);
@@ -288,6 +291,6 @@ mod tests {
         let a = Name::new("typeorm");
         let bytes = postcard::to_allocvec(&a).unwrap();
         let b: Name = postcard::from_bytes(&bytes).unwrap();
-        assert!(Arc::ptr_eq(&a.0, &b.0));
+        assert!(a.0.ptr_eq(&b.0));
     }
 }

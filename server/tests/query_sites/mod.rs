@@ -23,8 +23,9 @@ const WRITE_METHODS: &[&str] = &["update", "delete", "softDelete", "restore"];
 pub fn sites(ctx: &Ctx) -> Vec<Json> {
     let mut out = Vec::new();
     for (i, file) in ctx.model.files.iter().enumerate() {
+        let text = file.text();
         for site in idx002::judged_sites(ctx, i) {
-            let line = file.text[..site.span.start.min(file.text.len())]
+            let line = text[..site.span.start.min(text.len())]
                 .matches('\n')
                 .count()
                 + 1;
@@ -48,7 +49,7 @@ pub fn sites(ctx: &Ctx) -> Vec<Json> {
             out.push(json!({
                 "file": ctx.path(i).display().to_string(),
                 "line": line,
-                "method": &file.text[site.span.start..site.span.end.min(file.text.len())],
+                "method": &text[site.span.start..site.span.end.min(text.len())],
                 "table": table,
                 "sql": sql,
                 "flagged": site.flagged,

@@ -14,23 +14,32 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
-/// Gives the text of a file, so output can show positions and source lines. The CLI has
-/// read every file it checked already; the map avoids reading them twice.
+/// Gives the text of a file, so output can show positions and source lines. Output asks
+/// once per file it is at (a few at a time are kept, see [`Locator`]), so the CLI can hand
+/// out texts it let go after extraction (read again) instead of holding them all.
 pub trait SourceLookup {
-    fn text(&self, path: &Path) -> Option<&str>;
+    fn text(&self, path: &Path) -> Option<Arc<str>>;
 }
 
 impl SourceLookup for HashMap<PathBuf, String> {
-    fn text(&self, path: &Path) -> Option<&str> {
-        self.get(path).map(String::as_str)
+    fn text(&self, path: &Path) -> Option<Arc<str>> {
+        self.get(path).map(|t| Arc::from(t.as_str()))
     }
 }
 
 /// The texts the workspace holds already, shared rather than copied.
-impl SourceLookup for HashMap<PathBuf, std::sync::Arc<str>> {
-    fn text(&self, path: &Path) -> Option<&str> {
-        self.get(path).map(|t| &**t)
+impl SourceLookup for HashMap<PathBuf, Arc<str>> {
+    fn text(&self, path: &Path) -> Option<Arc<str>> {
+        self.get(path).cloned()
+    }
+}
+
+/// The workspace's files: held texts are shared, texts let go are read again.
+impl SourceLookup for HashMap<PathBuf, Arc<crate::model::SourceFile>> {
+    fn text(&self, path: &Path) -> Option<Arc<str>> {
+        self.get(path).map(|f| f.text())
     }
 }
 
@@ -168,21 +177,21 @@ pub enum ColumnUnit {
 
 /// Line starts of one text, to turn byte offsets into lines and columns.
 #[derive(Debug, Clone)]
-pub struct LineIndex<'a> {
-    text: &'a str,
-    /// `u32`: files are at most `MAX_FILE_BYTES`, and output keeps the index of every file
-    /// with a finding until it is done (millions of lines on a large workspace).
+pub struct LineIndex {
+    text: Arc<str>,
+    /// `u32`: files are at most `MAX_FILE_BYTES`.
     starts: Vec<u32>,
 }
 
-impl<'a> LineIndex<'a> {
-    pub fn new(text: &'a str) -> Self {
+impl LineIndex {
+    pub fn new(text: impl Into<Arc<str>>) -> Self {
+        let text = text.into();
         LineIndex {
-            text,
-            starts: crate::syntax::line_starts(text)
+            starts: crate::syntax::line_starts(&text)
                 .into_iter()
                 .map(|s| u32::try_from(s).unwrap_or(u32::MAX))
                 .collect(),
+            text,
         }
     }
 
@@ -212,7 +221,7 @@ impl<'a> LineIndex<'a> {
     }
 
     /// The text of 0-based `line` without its line ending.
-    pub fn line_text(&self, line: usize) -> &'a str {
+    pub fn line_text(&self, line: usize) -> &str {
         let start = self.line_start(line);
         let end = self.line_start(line + 1);
         let text = self.text.get(start..end).unwrap_or("");
@@ -235,10 +244,16 @@ impl<'a> LineIndex<'a> {
     }
 }
 
-/// Turns spans of many files into locations, indexing each file's lines once.
+/// Indexes kept by a [`Locator`]: output goes file by file (findings sorted by path), so a
+/// few cover the related locations and fixes of the file at hand, and the texts of a large
+/// workspace are never held all at once.
+const LOCATOR_KEEPS: usize = 32;
+
+/// Turns spans of many files into locations, indexing a file's lines once while output is
+/// at it.
 pub struct Locator<'a> {
     sources: &'a dyn SourceLookup,
-    indexes: HashMap<PathBuf, Option<LineIndex<'a>>>,
+    indexes: HashMap<PathBuf, Option<LineIndex>>,
 }
 
 impl<'a> Locator<'a> {
@@ -250,8 +265,11 @@ impl<'a> Locator<'a> {
     }
 
     /// The line index of `path`, or `None` when its text is unknown.
-    pub fn index(&mut self, path: &Path) -> Option<&LineIndex<'a>> {
+    pub fn index(&mut self, path: &Path) -> Option<&LineIndex> {
         let sources = self.sources;
+        if self.indexes.len() >= LOCATOR_KEEPS && !self.indexes.contains_key(path) {
+            self.indexes.clear();
+        }
         self.indexes
             .entry(path.to_path_buf())
             .or_insert_with(|| sources.text(path).map(LineIndex::new))

@@ -156,7 +156,7 @@ fn fix(ctx: &Ctx, file: usize, class_index: usize) -> Option<Fix> {
     // deleted rows), and it may clash with members the class declares itself.
     ctx.fix(title, Applicability::Unsafe, || {
         let heritage = match &class.extends {
-            None => insert_extends(&source.text, class, base)?,
+            None => insert_extends(&source.text(), class, base)?,
             Some(ext) => TextEdit {
                 span: ext.span.range(),
                 new_text: base.to_string(),
@@ -260,7 +260,7 @@ fn uses_static_active_record(ctx: &Ctx, class_name: &str) -> bool {
         .any(|&(file, call)| {
             ctx.file(file).is_some_and(|f| {
                 f.facts.query_calls.get(call).is_some_and(|call| {
-                    f.text
+                    f.text()
                         .get(call.span.range())
                         .is_some_and(|t| t.starts_with(&prefix))
                 })

@@ -125,7 +125,7 @@ fn fix(ctx: &Ctx, file: usize, prop: &PropertyFact, base_prop: &PropertyFact) ->
         return None;
     }
     let base_text = decorators_text(ctx, base_prop);
-    let same = base_text.is_some() && base_text == decorators_text_in(&source.text, prop);
+    let same = base_text.is_some() && base_text == decorators_text_in(&source.text(), prop);
     let applicability = if same {
         Applicability::Safe
     } else {
@@ -133,7 +133,7 @@ fn fix(ctx: &Ctx, file: usize, prop: &PropertyFact, base_prop: &PropertyFact) ->
     };
     let title = format!("Remove `{}` (the base provides it)", prop.name);
     ctx.fix(title, applicability, || {
-        let span = removal_span(&source.text, prop.span.range())?;
+        let span = removal_span(&source.text(), prop.span.range())?;
         Some(vec![FileChange::Edit {
             path: source.path.clone(),
             edits: vec![TextEdit {
@@ -155,7 +155,7 @@ fn decorators_text(ctx: &Ctx, prop: &PropertyFact) -> Option<String> {
             .then(|| ctx.file(r.file))
             .flatten()
     })?;
-    decorators_text_in(&file.text, prop)
+    decorators_text_in(&file.text(), prop)
 }
 
 fn decorators_text_in(text: &str, prop: &PropertyFact) -> Option<String> {

@@ -249,10 +249,10 @@ fn replace_decorator(
                 None => {
                     let (decorator, _) = role.member(&prop.name);
                     let line =
-                        edits::insert_line_above(&source.text, prop.span.start(), &decorator);
+                        edits::insert_line_above(&source.text(), prop.span.start(), &decorator);
                     (line, role.decorator())
                 }
-                Some(d) => rewrite(&source.text, role, prop, d)?,
+                Some(d) => rewrite(&source.text(), role, prop, d)?,
             };
             let mut text_edits = vec![edit];
             text_edits.extend(edits::ensure_import(source, "typeorm", name));
@@ -324,7 +324,7 @@ fn insert_member(ctx: &Ctx, file: usize, class: &ClassFact, role: Role) -> Optio
         title,
         || source.path.clone(),
         || {
-            let text = &source.text;
+            let text = &source.text();
             let close = class.body_span.end().checked_sub(1)?;
             if text.get(close..close + 1) != Some("}") {
                 return None;
@@ -366,7 +366,7 @@ fn remove_decorator(ctx: &Ctx, file: usize, d: &Decorator) -> Option<Fix> {
         "Remove @Entity from the managed base",
         || source.path.clone(),
         || {
-            let text = &source.text;
+            let text = &source.text();
             let start = edits::line_start(text, d.span.start());
             let rest = text.get(d.span.end()..)?;
             let eol = rest.find('\n').unwrap_or(rest.len());

@@ -180,7 +180,7 @@ fn fix(ctx: &Ctx, file: usize, entity: &Entity, key: &EmbeddedKey) -> Option<cra
     let mut fix = ctx.fix_safe(title, || {
         let q = edits::quote_style(source);
         let mut file_edits = vec![edits::insert_line_above(
-            &source.text,
+            &source.text(),
             anchor,
             &format!(
                 "@Index({q}{name}{q}, {{ synchronize: false }}) // {}: created by a migration",

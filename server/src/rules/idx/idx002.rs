@@ -170,8 +170,8 @@ fn read_call<'a>(
         return None;
     }
     let where_value = where_of(call)?;
-    let text = ctx.file(file).map(|f| f.text.as_ref()).unwrap_or("");
-    if crate::rules::mutated::const_mutated_before_use(text, where_value) {
+    let text = ctx.file(file).map(|f| f.text()).unwrap_or_default();
+    if crate::rules::mutated::const_mutated_before_use(&text, where_value) {
         return None;
     }
     let filter = read_where(entity, &where_value.value);
@@ -703,7 +703,7 @@ export class UsersService {{
         let text = ws
             .files
             .get(path)
-            .map(|f| f.text.to_string())
+            .map(|f| f.text().to_string())
             .unwrap_or_default();
         let fixed = crate::fix::apply_edits(&text, edits).unwrap_or_default();
         assert!(

@@ -126,7 +126,8 @@ fn written_columns(ctx: &Ctx, file: usize, span: &std::ops::Range<usize>) -> Opt
         .args
         .iter()
         .find(|a| !matches!(a.value, Value::Str(_) | Value::Object(_)))?;
-    let text = ctx.file(file)?.text.get(arg.span.range())?;
+    let source = ctx.file(file)?.text();
+    let text = source.get(arg.span.range())?;
     let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
     Some(match one_line.char_indices().nth(60) {
         Some((i, _)) => format!("{}...", &one_line[..i]),
@@ -241,9 +242,9 @@ fn build_fix(ctx: &Ctx, file: usize, entity: &Entity, index: &Index, deleted: &s
     match index.kind {
         IndexKind::UniqueColumn => {
             let prop = unique_prop(decorator)?;
-            file_edits.push(remove_prop(&source.text, decorator, prop)?);
+            file_edits.push(remove_prop(&source.text(), decorator, prop)?);
             file_edits.push(edits::insert_line_above(
-                &source.text,
+                &source.text(),
                 property_start(ctx, file, &origin.span)?,
                 &format!("@Index({{ unique: true, {where_opt} }})"),
             ));

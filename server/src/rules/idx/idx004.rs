@@ -190,7 +190,7 @@ fn fix(ctx: &Ctx, file: usize, span: &std::ops::Range<usize>) -> Option<Fix> {
     if decorator.is_none_or(|d| !crate::rules::edits::is_typeorm_decorator(source, d)) {
         return None;
     }
-    let text = &source.text;
+    let text = &source.text();
     let line_start = crate::rules::edits::line_start(text, span.start);
     let before = text.get(line_start..span.start)?;
     let rest = text.get(span.end..)?;

@@ -297,7 +297,7 @@ pub fn add_index_fix(
     let prop = class.property(property)?;
     let mut fix = ctx.fix_safe(title, || {
         let mut edits = vec![edits::insert_line_above(
-            &source.text,
+            &source.text(),
             prop.span.start(),
             "@Index()",
         )];

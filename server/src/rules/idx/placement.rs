@@ -87,9 +87,10 @@ pub fn placement_with(ctx: &Ctx, near: &Path, disk: &Disk) -> Placement {
                 }
             }
             None if unreadable.is_none() => {
+                let text = ctx.file(file).map(|f| f.text()).unwrap_or_default();
                 let at = value
                     .get("migrations")
-                    .and_then(|m| ctx.file(file)?.text.get(m.span.range()))
+                    .and_then(|m| text.get(m.span.range()))
                     .unwrap_or("?");
                 unreadable = Some(format!(
                     "the DataSource's `migrations: {}` in {} names no folder we can follow",
@@ -395,11 +396,8 @@ impl Reader<'_, '_> {
         };
         let dir = normalize(&base_dir.join(glob_folder(&text)))?;
         let (dir, mapped) = self.map_out_dir(&options_file, dir);
-        let source_text = self
-            .ctx
-            .file(file)
-            .and_then(|f| f.text.get(value.span.range()))
-            .unwrap_or("?");
+        let text = self.ctx.file(file).map(|f| f.text()).unwrap_or_default();
+        let source_text = text.get(value.span.range()).unwrap_or("?");
         let mut why = format!(
             "the folder of the {what} `{}` of the DataSource in {}",
             shorten(source_text),
@@ -640,7 +638,7 @@ pub fn registration_change(
         file_stem(path),
         reg.specifier_suffix
     );
-    let text = &source.text;
+    let text = &source.text();
     let mut changes = Vec::new();
     match &reg.kind {
         RegisterKind::Array { span, last_item } => {

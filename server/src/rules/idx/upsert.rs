@@ -140,7 +140,7 @@ pub fn upsert_targeting(ctx: &Ctx, entity: &Entity, index: &Index) -> Option<Str
     })?;
     let source = ctx.file(site.file)?;
     let line = source
-        .text
+        .text()
         .get(..site.span.start)
         .map_or(0, |t| t.lines().count().max(1));
     let path = ctx.path(site.file);

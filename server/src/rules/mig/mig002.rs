@@ -126,7 +126,7 @@ fn insert_down(ctx: &Ctx, file: usize, class: &ClassFact) -> Option<Fix> {
     if source.facts.has_syntax_errors {
         return None;
     }
-    let text = &source.text;
+    let text = &source.text();
     let eol = edits::line_ending(text);
     let up = class.method("up");
     let (at, indent) = match up {
@@ -171,7 +171,7 @@ fn fill_down(ctx: &Ctx, file: usize, class: &ClassFact, down: &MethodFact) -> Op
     if source.facts.has_syntax_errors {
         return None;
     }
-    let text = &source.text;
+    let text = &source.text();
     let open = down.body_span.as_ref()?.start();
     let close = closing_brace_of_empty_block(text, open)?;
     // Comments in the empty body stay; the skeleton goes after them.

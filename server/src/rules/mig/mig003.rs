@@ -106,7 +106,8 @@ fn check_class(ctx: &Ctx, source: &SourceFile, class: &ClassFact, out: &mut Vec<
         .filter(|c| in_up_of(c, class))
         .filter_map(sql_arg)
         .collect();
-    let raw = |a: &SqlArg| source.text.get(a.literal_span.clone()).unwrap_or("");
+    let text = source.text();
+    let raw = |a: &SqlArg| text.get(a.literal_span.clone()).unwrap_or("");
     let created: Vec<String> = args.iter().flat_map(|a| created_tables(raw(a))).collect();
     let no_transaction = transaction_disabled(class);
     for arg in &args {
@@ -219,8 +220,8 @@ fn index_only_up(source: &SourceFile, class: &ClassFact) -> bool {
         && calls.all(|c| {
             c.method == "query"
                 && sql_arg(c).is_some_and(|a| {
-                    let raw = source.text.get(a.literal_span.clone()).unwrap_or("");
-                    only_index_statements(raw)
+                    let text = source.text();
+                    only_index_statements(text.get(a.literal_span.clone()).unwrap_or(""))
                 })
         })
 }
@@ -378,7 +379,7 @@ fn transaction_edit(source: &SourceFile, class: &ClassFact) -> Option<TextEdit> 
             new_text: "false".to_string(),
         });
     }
-    let text = &source.text;
+    let text = &source.text();
     let open = class.body_span.start();
     let line_end = text.get(open..)?.find('\n').map(|i| open + i + 1)?;
     let after_brace = text.get(open + 1..line_end)?.trim();

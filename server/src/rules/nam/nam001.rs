@@ -169,7 +169,7 @@ fn rename_changes(
     for site in ctx.model.links.importers(file) {
         let importer = ctx.file(site.file)?;
         let import = importer.facts.imports.get(site.import)?;
-        let edit = rewrite_specifier(&importer.text, import, old_name, new_name)?;
+        let edit = rewrite_specifier(&importer.text(), import, old_name, new_name)?;
         let new_specifier = format!(
             "{}{}",
             import

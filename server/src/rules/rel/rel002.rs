@@ -125,7 +125,8 @@ fn fix(
         title,
         || source.path.clone(),
         || {
-            let written = source.text.get(span.clone())?;
+            let text = source.text();
+            let written = text.get(span.clone())?;
             let edit_span = match written.chars().next()? {
                 '\'' | '"' | '`' => span.start + 1..span.end.checked_sub(1)?,
                 _ => span.start + written.rfind('.').map(|i| i + 1).unwrap_or(0)..span.end,

@@ -211,8 +211,9 @@ fn fix(ctx: &Ctx, file: usize, relation: &Relation) -> Option<Fix> {
         title,
         || source.path.clone(),
         || {
-            let indent = edits::indentation_at(&source.text, decorator.span.start());
-            let eol = edits::line_ending(&source.text);
+            let text = source.text();
+            let indent = edits::indentation_at(&text, decorator.span.start());
+            let eol = edits::line_ending(&text);
             let mut list = vec![TextEdit {
                 span: decorator.span.end()..decorator.span.end(),
                 new_text: format!("{eol}{indent}@{name}()"),

@@ -62,7 +62,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
         if !matches!(call.method.as_str(), "delete" | "remove") {
             continue;
         }
-        if chosen_by_force_flag(&source.text, call.method_span.start()) {
+        if chosen_by_force_flag(&source.text(), call.method_span.start()) {
             continue;
         }
         if let Some(entity) = ctx
@@ -83,7 +83,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
             continue;
         };
         for call in chain.calls.iter().filter(|c| c.method == "delete") {
-            if chosen_by_force_flag(&source.text, call.method_span.start()) {
+            if chosen_by_force_flag(&source.text(), call.method_span.start()) {
                 continue;
             }
             out.push(finding(

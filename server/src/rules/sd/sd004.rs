@@ -120,7 +120,7 @@ fn check_call(ctx: &Ctx, file: usize, source: &SourceFile, call: &QueryCall) -> 
         .filter(|e| e.is_soft_deletable())?;
     let key = soft_delete_property(entity)?;
     let first = call.args.first()?;
-    if crate::rules::mutated::const_mutated_before_use(&source.text, first) {
+    if crate::rules::mutated::const_mutated_before_use(&source.text(), first) {
         return None;
     }
     let criteria = classify(first, key)?;
@@ -142,8 +142,8 @@ fn check_call(ctx: &Ctx, file: usize, source: &SourceFile, call: &QueryCall) -> 
         || source.path.clone(),
         || {
             let edit = match criteria {
-                Criteria::Object(obj) => add_key_edit(&source.text, obj, key),
-                Criteria::Id(id) => wrap_id_edit(&source.text, entity, id, key),
+                Criteria::Object(obj) => add_key_edit(&source.text(), obj, key),
+                Criteria::Id(id) => wrap_id_edit(&source.text(), entity, id, key),
                 Criteria::Unfixable => None,
             }?;
             let mut edits = vec![edit];
@@ -264,7 +264,7 @@ fn filter_names(call: &ChainCall, column: &str, key: &str) -> bool {
 /// Appends `.andWhere('...')` after `call`, on its own line when the chain is written one
 /// call per line.
 fn and_where_edit(source: &SourceFile, call: &ChainCall, predicate: &str) -> TextEdit {
-    let text = &source.text;
+    let text = &source.text();
     let q = edits::quote_style(source);
     let line_start = edits::line_start(text, call.method_span.start());
     let before = text

@@ -201,13 +201,14 @@ fn check_site(ctx: &Ctx, file: usize, source: &SourceFile, site: &Site) -> Optio
     collect_unsafe(
         ctx,
         file,
-        &source.text,
+        &source.text(),
         &site.sql.value,
         &mut unsafe_parts,
         0,
     );
     let first = unsafe_parts.first()?;
-    let shown = source.text.get(first.span.range()).unwrap_or("a value");
+    let text = source.text();
+    let shown = text.get(first.span.range()).unwrap_or("a value");
     let message = format!(
         "SQL built from `{}`: interpolated values are an SQL injection risk, use a bind parameter",
         shorten(shown)
@@ -335,7 +336,7 @@ fn parameter_fix(ctx: &Ctx, file: usize, source: &SourceFile, site: &Site) -> Op
     let values: Vec<&Spanned<Value>> = rendered
         .holes
         .iter()
-        .filter(|h| !is_constant(ctx, file, &source.text, h))
+        .filter(|h| !is_constant(ctx, file, &source.text(), h))
         .collect();
     if values.len() != rendered.holes.len() {
         return None; // constant and opaque substitutions mixed: leave it to a human
@@ -378,7 +379,7 @@ fn positional_edits(
     values: &[&Spanned<Value>],
     max_param: usize,
 ) -> Option<Vec<TextEdit>> {
-    let text = &source.text;
+    let text = &source.text();
     let mut edits = Vec::new();
     let mut args = Vec::new();
     for (i, v) in values.iter().enumerate() {
@@ -397,7 +398,7 @@ fn named_edits(
     site: &Site,
     values: &[&Spanned<Value>],
 ) -> Option<Vec<TextEdit>> {
-    let text = &source.text;
+    let text = &source.text();
     let existing: Vec<&str> = match site.params {
         Some(p) => p
             .value

@@ -366,8 +366,8 @@ fn add_nullable_option(ctx: &Ctx, file: usize, member: &Member) -> Option<Fix> {
         return None;
     }
     let edit = match decorator.options() {
-        Some(options) => append_to_object(&source.text, options)?,
-        None => append_argument(&source.text, decorator)?,
+        Some(options) => append_to_object(&source.text(), options)?,
+        None => append_argument(&source.text(), decorator)?,
     };
     Some(Fix::unsafe_(
         "Add `nullable: true` to the options (needs a migration)",
