@@ -92,8 +92,9 @@ pub fn column(
     }
     if kind == ColumnKind::PrimaryGenerated {
         db_type = match db_type.as_deref() {
-            // CockroachDB's `unique_rowid()`: an INT8
-            Some("rowid") => Some("int8".into()),
+            // `@PrimaryGeneratedColumn('rowid')` (CockroachDB's `unique_rowid()`): TypeORM
+            // gives it type `int`, which PostgreSQL holds as `integer`.
+            Some("rowid") => Some("int".into()),
             Some("uuid") => Some("uuid".into()),
             Some("increment") | Some("identity") | None => db_type
                 .filter(|t| t != "increment" && t != "identity")

@@ -1351,9 +1351,15 @@ impl Builder<'_> {
                 None => None,
             };
         }
-        // `@Generated('uuid')` next to the column decorator: TypeORM's metadata builder makes
-        // the column generated and, for `uuid` and `rowid`, sets its type.
-        if let Some(strategy) = self.generated_decorator(&c.origin) {
+        // `@Generated('uuid')` next to the column decorator, or `@Column({ generated: 'uuid' })`
+        // (which registers the same generation): TypeORM's metadata builder makes the column
+        // generated and, for `uuid` and `rowid`, sets its type.
+        let generation = self.generated_decorator(&c.origin).or_else(|| {
+            (c.kind != ColumnKind::PrimaryGenerated)
+                .then(|| generated.clone())
+                .flatten()
+        });
+        if let Some(strategy) = generation {
             match strategy.as_str() {
                 "uuid" => ty = Some("uuid".into()),
                 "rowid" => ty = Some("int".into()),
