@@ -131,7 +131,10 @@ pub fn column(
         db_type,
         nullable: get_bool("nullable"),
         options_opaque: opaque,
-        unique: get_bool("unique").unwrap_or(false),
+        // Only `@Column` registers a unique constraint for `unique: true`; TypeORM's other
+        // column decorators (`@PrimaryColumn({ unique: true })`) ignore the option.
+        unique: matches!(kind, ColumnKind::Regular | ColumnKind::Embedded)
+            && get_bool("unique").unwrap_or(false),
         is_array: get_bool("array").unwrap_or(false),
         enum_values: options.and_then(|o| o.get("enum")).map(|e| e.value.clone()),
         embedded,

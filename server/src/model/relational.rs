@@ -423,7 +423,9 @@ impl Builder<'_> {
                 let all_primary = fk_columns
                     .iter()
                     .all(|n| cols.iter().any(|c| &c.column.name == n && c.column.primary));
-                if r.kind == RelationKind::OneToOne && !all_primary {
+                // Without a foreign key (`createForeignKeyConstraints: false`) there is no
+                // `REL_` constraint either.
+                if r.kind == RelationKind::OneToOne && !all_primary && create_fk {
                     uniques.push(UniqueConstraint {
                         name: constraint_name("REL_", 26, &e.table, &fk_columns, None),
                         columns: fk_columns,
@@ -1960,7 +1962,12 @@ impl Builder<'_> {
         } else {
             ("CASCADE".into(), "CASCADE".into())
         };
-        let foreign_keys = vec![
+        // `createForeignKeyConstraints: false` on the owning side: a junction without keys.
+        let create_fks = options
+            .and_then(|o| o.get("createForeignKeyConstraints"))
+            .and_then(|v| v.value.as_bool())
+            != Some(false);
+        let mut foreign_keys = vec![
             ForeignKey {
                 name: left_fk_name
                     .unwrap_or_else(|| constraint_name("FK_", 27, &name, &left_names, None)),
@@ -1980,6 +1987,9 @@ impl Builder<'_> {
                 on_update: inv_update,
             },
         ];
+        if !create_fks {
+            foreign_keys.clear();
+        }
         let indices = [&left_names, &right_names]
             .into_iter()
             .map(|cols| TableIndex {
