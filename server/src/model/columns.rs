@@ -92,8 +92,9 @@ pub fn column(
     }
     if kind == ColumnKind::PrimaryGenerated {
         db_type = match db_type.as_deref() {
-            // CockroachDB's `unique_rowid()`: an INT8
-            Some("rowid") => Some("int8".into()),
+            // `@PrimaryGeneratedColumn('rowid')` (CockroachDB's `unique_rowid()`): TypeORM
+            // gives it type `int`, which PostgreSQL holds as `integer`.
+            Some("rowid") => Some("int".into()),
             Some("uuid") => Some("uuid".into()),
             Some("increment") | Some("identity") | None => db_type
                 .filter(|t| t != "increment" && t != "identity")
@@ -130,7 +131,10 @@ pub fn column(
         db_type,
         nullable: get_bool("nullable"),
         options_opaque: opaque,
-        unique: get_bool("unique").unwrap_or(false),
+        // Only `@Column` registers a unique constraint for `unique: true`; TypeORM's other
+        // column decorators (`@PrimaryColumn({ unique: true })`) ignore the option.
+        unique: matches!(kind, ColumnKind::Regular | ColumnKind::Embedded)
+            && get_bool("unique").unwrap_or(false),
         is_array: get_bool("array").unwrap_or(false),
         enum_values: options.and_then(|o| o.get("enum")).map(|e| e.value.clone()),
         embedded,

@@ -24,6 +24,49 @@ pub fn snake_case(s: &str) -> String {
     out
 }
 
+/// PostgreSQL's identifier limit, TypeORM's `maxAliasLength` for postgres.
+const MAX_IDENTIFIER: usize = 63;
+
+/// A junction table name longer than PostgreSQL allows, as TypeORM shortens it
+/// (`shorten(name, { separator: "_", segmentLength: 3 })`): each `_` segment keeps its first
+/// 3 characters, or the first 2 of each camelCase term when it has several
+/// (`category_with_very_long_name` -> `cat_wit_ver_lon_nam`, `postId` -> `poId`).
+pub fn shorten_junction_name(name: String) -> String {
+    if name.chars().count() <= MAX_IDENTIFIER {
+        return name;
+    }
+    name.split('_')
+        .map(|segment| {
+            let terms = camel_terms(segment);
+            let keep = if terms.len() > 1 { 2 } else { 3 };
+            terms
+                .iter()
+                .map(|t| t.chars().take(keep).collect::<String>())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
+/// `OrderItemList` -> `Order`, `Item`, `List`: split before a capital that follows a lower
+/// case letter (TypeORM's `/([a-z\xE0-\xFF])([A-Z\xC0-\xDF])/`).
+fn camel_terms(segment: &str) -> Vec<String> {
+    let lower = |c: char| c.is_ascii_lowercase() || ('\u{E0}'..='\u{FF}').contains(&c);
+    let upper = |c: char| c.is_ascii_uppercase() || ('\u{C0}'..='\u{DF}').contains(&c);
+    let mut terms = vec![String::new()];
+    let mut prev: Option<char> = None;
+    for c in segment.chars() {
+        if prev.is_some_and(lower) && upper(c) {
+            terms.push(String::new());
+        }
+        if let Some(t) = terms.last_mut() {
+            t.push(c);
+        }
+        prev = Some(c);
+    }
+    terms
+}
+
 /// TypeORM's `camelCase`: `author_id` -> `authorId`, a leading capital is lowered.
 pub fn camel_case(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -111,6 +154,22 @@ pub fn is_camel_case(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_junction_names_are_shortened_as_typeorm_does() {
+        let long =
+            "category_with_very_long_name_posts_with_very_long_name_post_with_very_long_name";
+        assert_eq!(
+            shorten_junction_name(long.to_string()),
+            "cat_wit_ver_lon_nam_pos_wit_ver_lon_nam_pos_wit_ver_lon_nam"
+        );
+        let camel = format!("{}_orderItemList", "x".repeat(60));
+        assert_eq!(shorten_junction_name(camel), "xxx_orItLi");
+        assert_eq!(
+            shorten_junction_name("post_tags_tag".into()),
+            "post_tags_tag"
+        );
+    }
 
     #[test]
     fn snake_case_matches_typeorm() {

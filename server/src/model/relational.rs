@@ -6,7 +6,7 @@
 //! (`tests/typeorm/schema.js`).
 
 use super::columns::canon;
-use super::naming::{self, camel_case, snake_case, typeorm_hash};
+use super::naming::{self, camel_case, shorten_junction_name, snake_case, typeorm_hash};
 use super::types::*;
 use super::Model;
 use crate::config::{Config, NamingStrategy};
@@ -40,8 +40,9 @@ pub struct Table {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Discriminator {
     pub column: String,
-    /// Entity name -> the value stored for its rows.
-    pub values: BTreeMap<String, String>,
+    /// Entity name -> the value stored for its rows (a string, or the number of
+    /// `@ChildEntity(1)` / a numeric enum member).
+    pub values: BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -233,7 +234,7 @@ impl Builder<'_> {
                         primary: false,
                         generated: None,
                         length: length.clone(),
-                        enum_values: None,
+                        enum_values: self.inheritance_enum(e),
                     },
                     property: column.clone(),
                     fk: None,
@@ -422,7 +423,9 @@ impl Builder<'_> {
                 let all_primary = fk_columns
                     .iter()
                     .all(|n| cols.iter().any(|c| &c.column.name == n && c.column.primary));
-                if r.kind == RelationKind::OneToOne && !all_primary {
+                // Without a foreign key (`createForeignKeyConstraints: false`) there is no
+                // `REL_` constraint either.
+                if r.kind == RelationKind::OneToOne && !all_primary && create_fk {
                     uniques.push(UniqueConstraint {
                         name: constraint_name("REL_", 26, &e.table, &fk_columns, None),
                         columns: fk_columns,
@@ -759,6 +762,20 @@ impl Builder<'_> {
                 })
                 .collect(),
         ))
+    }
+
+    /// A string option as written, or the `const` it names (of file `file`, else an
+    /// exported one of the workspace): `@JoinTable({ name: BORROWED })`.
+    fn const_str(&self, file: usize, v: &Value) -> Option<String> {
+        let Value::Ident(name) = v else {
+            return v.as_str().map(str::to_string);
+        };
+        let own = self
+            .model
+            .file(file)
+            .and_then(|f| f.facts.consts.iter().find(|c| c.name == *name))
+            .and_then(|c| c.value.value.as_str().map(str::to_string));
+        own.or_else(|| self.imported_const(v)?.as_str().map(str::to_string))
     }
 
     /// The value of an exported `const` of another file of the workspace that a default
@@ -1336,9 +1353,15 @@ impl Builder<'_> {
                 None => None,
             };
         }
-        // `@Generated('uuid')` next to the column decorator: TypeORM's metadata builder makes
-        // the column generated and, for `uuid` and `rowid`, sets its type.
-        if let Some(strategy) = self.generated_decorator(&c.origin) {
+        // `@Generated('uuid')` next to the column decorator, or `@Column({ generated: 'uuid' })`
+        // (which registers the same generation): TypeORM's metadata builder makes the column
+        // generated and, for `uuid` and `rowid`, sets its type.
+        let generation = self.generated_decorator(&c.origin).or_else(|| {
+            (c.kind != ColumnKind::PrimaryGenerated)
+                .then(|| generated.clone())
+                .flatten()
+        });
+        if let Some(strategy) = generation {
             match strategy.as_str() {
                 "uuid" => ty = Some("uuid".into()),
                 "rowid" => ty = Some("int".into()),
@@ -1631,6 +1654,17 @@ impl Builder<'_> {
         })
     }
 
+    /// `@TableInheritance({ column: { type: 'enum', enum: ContentType } })`: the values.
+    fn inheritance_enum(&self, e: &Entity) -> Option<Vec<String>> {
+        let class = self.class_of(e)?;
+        let d = class
+            .decorators
+            .iter()
+            .find(|d| canon(self.config, &d.name) == "TableInheritance")?;
+        let column = &d.arg(0)?.value.get("column")?.value;
+        self.enum_list(&column.get("enum")?.value)
+    }
+
     /// `@TableInheritance({ column: { name, type, length } })` on the entity.
     fn inheritance_column(&self, e: &Entity) -> Option<(String, String, Option<String>)> {
         let class = self.class_of(e)?;
@@ -1661,17 +1695,31 @@ impl Builder<'_> {
         Some((name, normalize_type(ty), length))
     }
 
-    fn discriminator_value(&self, e: &Entity) -> String {
-        self.class_of(e)
+    /// `@ChildEntity(value)`: a string, a number, or an enum member's value
+    /// (`@ChildEntity(ContentType.Photo)` is `'photo'`); the class name without one.
+    fn discriminator_value(&self, e: &Entity) -> serde_json::Value {
+        let given = self
+            .class_of(e)
             .and_then(|c| {
                 c.decorators
                     .iter()
                     .find(|d| canon(self.config, &d.name) == "ChildEntity")
             })
             .and_then(|d| d.arg(0))
-            .and_then(|a| a.value.as_str())
-            .map(str::to_string)
-            .unwrap_or_else(|| e.name.clone())
+            .map(|a| {
+                self.enum_member(&a.value)
+                    .unwrap_or_else(|| a.value.clone())
+            });
+        match given {
+            Some(Value::Str(s)) => serde_json::Value::from(s.as_str()),
+            Some(Value::Num(n)) if n.is_finite() => serde_json::Number::from_f64(n)
+                .map(|n| match n.as_f64() {
+                    Some(f) if f.fract() == 0.0 && f.abs() < 9e15 => (f as i64).into(),
+                    _ => serde_json::Value::Number(n),
+                })
+                .unwrap_or_else(|| e.name.clone().into()),
+            _ => e.name.clone().into(),
+        }
     }
 
     /// `@Tree('closure-table' | 'materialized-path' | 'nested-set')`.
@@ -1795,8 +1843,7 @@ impl Builder<'_> {
         };
         let name = jt_opts
             .and_then(|o| o.get("name"))
-            .and_then(|n| n.value.as_str())
-            .map(str::to_string)
+            .and_then(|n| self.const_str(r.origin.file, &n.value))
             .unwrap_or_else(|| {
                 let raw = format!(
                     "{}_{}_{}",
@@ -1806,6 +1853,7 @@ impl Builder<'_> {
                 );
                 snake_case(&raw)
             });
+        let name = shorten_junction_name(name);
         let owner_cols = self.columns_of(owner, false);
         let target_cols = self.columns_of(target, false);
         // `joinColumn` or `joinColumns` (`inverseJoinColumn` or `inverseJoinColumns`).
@@ -1914,7 +1962,12 @@ impl Builder<'_> {
         } else {
             ("CASCADE".into(), "CASCADE".into())
         };
-        let foreign_keys = vec![
+        // `createForeignKeyConstraints: false` on the owning side: a junction without keys.
+        let create_fks = options
+            .and_then(|o| o.get("createForeignKeyConstraints"))
+            .and_then(|v| v.value.as_bool())
+            != Some(false);
+        let mut foreign_keys = vec![
             ForeignKey {
                 name: left_fk_name
                     .unwrap_or_else(|| constraint_name("FK_", 27, &name, &left_names, None)),
@@ -1934,6 +1987,9 @@ impl Builder<'_> {
                 on_update: inv_update,
             },
         ];
+        if !create_fks {
+            foreign_keys.clear();
+        }
         let indices = [&left_names, &right_names]
             .into_iter()
             .map(|cols| TableIndex {

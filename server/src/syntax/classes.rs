@@ -5,7 +5,9 @@ use super::facts::{
 };
 use super::scan::Scan;
 use super::types::parse_type;
-use super::value::{call_args, first_named, member_path, named_iter, parse_value, text};
+use super::value::{
+    all_children, call_args, first_named, member_path, named_iter, parse_value, text,
+};
 use crate::syntax::ids::{fields, KindExt};
 use std::collections::HashSet;
 use tree_sitter::Node;
@@ -192,8 +194,7 @@ struct ChildMarks {
 
 fn child_marks(node: Node, src: &str, foreign: &Foreign) -> ChildMarks {
     let mut marks = ChildMarks::default();
-    let mut cursor = node.walk();
-    for child in node.children(&mut cursor) {
+    for child in all_children(node) {
         match child.fast_kind() {
             "decorator" if child.is_named() => {
                 marks
@@ -213,9 +214,7 @@ fn child_marks(node: Node, src: &str, foreign: &Foreign) -> ChildMarks {
 }
 
 fn has_child_kind(node: Node, kind: &str) -> bool {
-    let mut cursor = node.walk();
-    let found = node.children(&mut cursor).any(|c| c.fast_kind() == kind);
-    found
+    all_children(node).any(|c| c.fast_kind() == kind)
 }
 
 fn property(node: Node, src: &str, foreign: &Foreign) -> Option<PropertyFact> {

@@ -2,7 +2,9 @@
 
 use super::facts::{FileFacts, ImportFact, ImportKind, ImportedName};
 use super::scan::Scan;
-use super::value::{first_named, member_path, named_children, named_iter, string_contents, text};
+use super::value::{
+    all_children, first_named, member_path, named_children, named_iter, string_contents, text,
+};
 use crate::syntax::ids::{fields, KindExt};
 use tree_sitter::Node;
 
@@ -105,11 +107,7 @@ fn import_statement(stmt: Node, src: &str, facts: &mut FileFacts) {
 }
 
 fn has_token(node: Node, token: &str) -> bool {
-    let mut cursor = node.walk();
-    let found = node
-        .children(&mut cursor)
-        .any(|c| !c.is_named() && c.fast_kind() == token);
-    found
+    all_children(node).any(|c| !c.is_named() && c.fast_kind() == token)
 }
 
 fn specifiers(list: Node, src: &str, kind: &str) -> Vec<ImportedName> {

@@ -7,7 +7,8 @@ use super::Extractor;
 use crate::syntax::facts::{OrmOptions, Spanned, Value};
 use crate::syntax::ids::{fields, KindExt};
 use crate::syntax::value::{
-    first_named, member_path, named_children, named_iter, parse_value, property_key, text,
+    all_children, first_named, member_path, named_children, named_iter, parse_value, property_key,
+    text,
 };
 use tree_sitter::Node;
 
@@ -316,10 +317,7 @@ impl Extractor<'_> {
 
     /// `export default { type: 'postgres', entities: [...] }` (or an array of them).
     pub(super) fn check_export_default(&mut self, node: Node) {
-        let mut cursor = node.walk();
-        let is_default = node
-            .children(&mut cursor)
-            .any(|c| c.fast_kind() == "default");
+        let is_default = all_children(node).any(|c| c.fast_kind() == "default");
         if let Some(value) = node
             .child_by_field_id(fields().value)
             .filter(|_| is_default)

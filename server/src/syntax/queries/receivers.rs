@@ -3,7 +3,7 @@
 use super::{ClassScope, Extractor, FnScope, Known, Recv};
 use crate::syntax::facts::{Name, Receiver, Spanned, Value};
 use crate::syntax::ids::{fields, KindExt};
-use crate::syntax::value::{first_named, member_path, named_iter, parse_value};
+use crate::syntax::value::{all_children, first_named, member_path, named_iter, parse_value};
 use tree_sitter::Node;
 
 /// Names that mean an `EntityManager` when nothing else is known.
@@ -260,8 +260,7 @@ impl Extractor<'_> {
                 if pattern.fast_kind() != "identifier" {
                     return None;
                 }
-                let mut cursor = p.walk();
-                let is_property = p.children(&mut cursor).any(|c| {
+                let is_property = all_children(p).any(|c| {
                     matches!(
                         c.fast_kind(),
                         "accessibility_modifier" | "override_modifier" | "readonly"
