@@ -77,6 +77,9 @@ pub fn configure(purge: Purge) {
 /// (a 20,000-file check spent 7% of its CPU in mimalloc's allocation path, against 1% for
 /// the bare parse, and tree-sitter's own node code ran twice as long); in pages of their
 /// own, the next tree reuses the last one's blocks while they are still in the cache.
+/// Every parsing thread allocates in this one heap: mimalloc v3 (libmimalloc-sys's default)
+/// lets any thread allocate in a heap; v2's heaps are bound to the thread that made them,
+/// so its `v2` feature must stay off.
 static TREE_HEAP: std::sync::atomic::AtomicPtr<libmimalloc_sys::mi_heap_t> =
     std::sync::atomic::AtomicPtr::new(std::ptr::null_mut());
 

@@ -67,23 +67,19 @@ fn binary(node: Node, src: &str, depth: usize) -> Option<bool> {
     let left = node.child_by_field_id(fields().left)?;
     let right = node.child_by_field_id(fields().right)?;
     match op {
-        // Three-valued: one decided side can settle it even if the other is unknown.
-        "&&" => match (
-            evaluate(left, src, depth + 1),
-            evaluate(right, src, depth + 1),
-        ) {
-            (Some(false), _) | (_, Some(false)) => Some(false),
-            (Some(true), Some(true)) => Some(true),
-            _ => None,
-        },
-        "||" => match (
-            evaluate(left, src, depth + 1),
-            evaluate(right, src, depth + 1),
-        ) {
-            (Some(true), _) | (_, Some(true)) => Some(true),
-            (Some(false), Some(false)) => Some(false),
-            _ => None,
-        },
+        // Three-valued: the side that decides (`false` for `&&`, `true` for `||`) settles
+        // it even when the other is unknown.
+        "&&" | "||" => {
+            let decisive = op == "||";
+            match (
+                evaluate(left, src, depth + 1),
+                evaluate(right, src, depth + 1),
+            ) {
+                (Some(side), _) | (_, Some(side)) if side == decisive => Some(decisive),
+                (Some(_), Some(_)) => Some(!decisive),
+                _ => None,
+            }
+        }
         "===" | "==" | "!==" | "!=" => {
             let equal = comparison(left, right, src).or_else(|| comparison(right, left, src))?;
             Some(if op.starts_with('!') { !equal } else { equal })

@@ -60,14 +60,7 @@ mod tests {
 
     #[test]
     fn one_line_per_finding_with_char_columns() {
-        let findings = test_support::findings();
-        let out = crate::cli::output::render(
-            crate::cli::output::OutputFormat::Github,
-            &findings,
-            &test_support::root(),
-            &test_support::sources(),
-            &[],
-        );
+        let out = test_support::render_example(crate::cli::output::OutputFormat::Github);
         let expected = "\
 ::error file=src/users/user.entity.ts,line=1,col=1,endLine=1,endColumn=9,title=IMP001::bad, \"quoted\"%0Asecond: 100%25
 ::warning file=src/users/user.service.ts,line=3,col=28,endLine=3,endColumn=45,title=IDX002::`User.email` is not indexed: the query scans the table

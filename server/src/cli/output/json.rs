@@ -174,14 +174,7 @@ mod tests {
     use serde_json::Value;
 
     fn rendered() -> (String, Value) {
-        let findings = test_support::findings();
-        let out = crate::cli::output::render(
-            crate::cli::output::OutputFormat::Json,
-            &findings,
-            &test_support::root(),
-            &test_support::sources(),
-            &[],
-        );
+        let out = test_support::render_example(crate::cli::output::OutputFormat::Json);
         let value = serde_json::from_str(&out).unwrap_or(Value::Null);
         (out, value)
     }

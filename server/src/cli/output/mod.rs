@@ -312,6 +312,11 @@ pub(crate) mod test_support {
         root().join("src/users/user.entity.ts")
     }
 
+    /// The example's findings rendered whole in `format`.
+    pub fn render_example(format: super::OutputFormat) -> String {
+        super::render(format, &findings(), &root(), &sources(), &[])
+    }
+
     pub fn sources() -> HashMap<PathBuf, String> {
         HashMap::from([
             (service_path(), SERVICE.to_string()),

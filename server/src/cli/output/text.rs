@@ -243,14 +243,7 @@ mod tests {
 
     #[test]
     fn renders_snippet_with_wide_chars_before_the_span() {
-        let findings = test_support::findings();
-        let out = crate::cli::output::render(
-            crate::cli::output::OutputFormat::Text,
-            &findings,
-            &test_support::root(),
-            &test_support::sources(),
-            &[],
-        );
+        let out = test_support::render_example(crate::cli::output::OutputFormat::Text);
         let expected = "\
 src/users/user.entity.ts:1:1: IMP001 [error] bad, \"quoted\"
 second: 100%
