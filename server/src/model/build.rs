@@ -208,6 +208,29 @@ fn shape(file: &SourceFile, config: &Config) -> Vec<String> {
     for s in &facts.entity_schemas {
         out.push(format!("schema {:?}", s.variable));
     }
+    // DataSource options speak for every file of their package (database, schema owner).
+    for o in &facts.orm_options {
+        out.push(format!("orm {}", orm_shape(&o.options.value)));
+    }
+    out
+}
+
+/// What rules read of DataSource options: the keys, and the value of the few that decide
+/// the database and who makes the schema (spans left out: typing elsewhere in the file
+/// keeps the shape).
+fn orm_shape(options: &crate::syntax::Value) -> String {
+    let Some(props) = options.as_object() else {
+        return "?".to_string();
+    };
+    let mut out = String::new();
+    for p in props {
+        out.push_str(&p.key);
+        if matches!(&*p.key, "type" | "synchronize") {
+            let v = &p.value.value;
+            out.push_str(&format!("={:?}/{:?}", v.as_str(), v.as_bool()));
+        }
+        out.push(',');
+    }
     out
 }
 
@@ -267,6 +290,13 @@ fn reindex(model: &mut Model) {
         .iter()
         .find(|f| f.facts.has_migration())
         .and_then(|f| f.path.parent().map(Path::to_path_buf));
+    model.orm_option_files = model
+        .files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !f.facts.orm_options.is_empty())
+        .map(|(i, _)| i)
+        .collect();
     model.by_name = Arc::new(by_name);
     model.by_class = Arc::new(by_class);
     model.by_table = Arc::new(by_table);

@@ -95,6 +95,8 @@ pub struct Model {
     pub by_table_folded: Arc<HashMap<String, Vec<usize>>>,
     /// The folder of the first migration class of the workspace, if any.
     pub migrations_folder: Option<PathBuf>,
+    /// The files with DataSource options (`new DataSource`, `TypeOrmModule.forRoot`, ...).
+    pub orm_option_files: Arc<[usize]>,
     /// The managed base class(es) (`ManagedEntity` by default).
     pub managed_bases: Vec<ClassRef>,
     /// For each file, the entities declared in it or inheriting a class declared in it.

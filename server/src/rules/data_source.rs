@@ -86,9 +86,9 @@ pub fn driver_folder(path: &Path) -> Option<&'static str> {
 /// Every DataSource options object of the workspace, with its file.
 pub fn options<'a>(ctx: &Ctx<'a>) -> impl Iterator<Item = (usize, &'a OrmOptions)> {
     ctx.model
-        .files
+        .orm_option_files
         .iter()
-        .enumerate()
+        .filter_map(|&i| Some((i, ctx.model.file(i)?)))
         .flat_map(|(i, f)| f.facts.orm_options.iter().map(move |o| (i, o)))
 }
 
@@ -107,6 +107,63 @@ pub fn package_dir(path: &Path, root: &Path, is_file: &dyn Fn(&Path) -> bool) ->
         dir = d.parent();
     }
     None
+}
+
+/// Whether TypeORM never creates the tables of the entities near `path`, so that what
+/// their decorators say about indexes is no evidence of what the database has: every
+/// DataSource governing `path` (see [`database`]) says `synchronize: false` and names no
+/// `migrations`, no spread could add either, and the workspace has no migration class.
+/// The schema is then made by something else (Flyway or Liquibase of a Java backend, SQL
+/// files, another ORM), and "no index" cannot be told. `synchronize` left out does not
+/// count: such projects may still run `typeorm schema:sync` or `dataSource.synchronize()`.
+pub fn schema_managed_elsewhere(ctx: &Ctx, path: &Path) -> bool {
+    if ctx.model.migrations_folder.is_some() {
+        return false;
+    }
+    let read = |p: &Path| ctx.resolver.read_project_file(p);
+    let package_of = |p: &Path| {
+        let compute = || package_dir(p, ctx.root, &|f| read(f).is_some());
+        match p.parent() {
+            Some(dir) => ctx.resolver.package_dir_of(dir, compute),
+            None => compute(),
+        }
+    };
+    let (governing, _) = governing(ctx, path, &package_of);
+    !governing.is_empty() && governing.iter().all(|(_, o)| leaves_schema_alone(o))
+}
+
+/// An options object that neither synchronizes the schema nor runs migrations.
+fn leaves_schema_alone(options: &OrmOptions) -> bool {
+    let value = &options.options.value;
+    value.as_object().is_some()
+        && !value.has_spread()
+        && value.get("migrations").is_none()
+        && value.get("migrationsRun").is_none()
+        && value
+            .get("synchronize")
+            .is_some_and(|s| s.value.as_bool() == Some(false))
+}
+
+/// The DataSources that speak for `path`: those of its package, or every one when its
+/// package has none (the second value is true then: they are borrowed). A workspace of
+/// one package has them all.
+fn governing<'a>(
+    ctx: &Ctx<'a>,
+    path: &Path,
+    package_of: &dyn Fn(&Path) -> Option<PathBuf>,
+) -> (Vec<(usize, &'a OrmOptions)>, bool) {
+    let package = package_of(path);
+    let all: Vec<(usize, &OrmOptions)> = options(ctx).collect();
+    let in_package: Vec<(usize, &OrmOptions)> = all
+        .iter()
+        .filter(|(f, _)| package.is_none() || package_of(&ctx.path(*f)) == package)
+        .copied()
+        .collect();
+    if in_package.is_empty() {
+        (all, true)
+    } else {
+        (in_package, false)
+    }
 }
 
 /// The database the migrations near `path` run on, reading `package.json` files from disk
@@ -141,18 +198,8 @@ fn database_by<T: AsRef<str>>(
     package_of: &dyn Fn(&Path) -> Option<PathBuf>,
 ) -> Database {
     let package = package_of(path);
-    let all: Vec<(usize, &OrmOptions)> = options(ctx).collect();
-    // The DataSources of the same package decide; a workspace of one package has them all.
-    let in_package: Vec<&(usize, &OrmOptions)> = all
-        .iter()
-        .filter(|(f, _)| package.is_none() || package_of(&ctx.path(*f)) == package)
-        .collect();
-    let borrowed = in_package.is_empty();
-    let governing: Vec<&(usize, &OrmOptions)> = if borrowed {
-        all.iter().collect()
-    } else {
-        in_package
-    };
+    // The DataSources of the same package decide.
+    let (governing, borrowed) = governing(ctx, path, package_of);
     // Other packages' DataSources speak for this one only when all of them say it
     // literally (a monorepo whose apps pick their database at run time does not).
     let opaque_elsewhere = borrowed
@@ -191,7 +238,7 @@ fn database_by<T: AsRef<str>>(
             why: format!("the DataSources name several types ({})", names.join(", ")),
         };
     }
-    if all.is_empty() {
+    if governing.is_empty() {
         // No DataSource in the code: TypeORM 0.2's ormconfig.json at the root may say.
         let ormconfig = read(&ctx.root.join("ormconfig.json"))
             .and_then(|t| serde_json::from_str::<serde_json::Value>(t.as_ref()).ok());
@@ -402,6 +449,43 @@ export default new DataSource({ type: process.env.DB_TYPE as any, migrations: []
         };
         let found = database_with(&ws.ctx(), Path::new("/ws/src/a.entity.ts"), &read);
         assert_eq!(found.dialect, Dialect::Unknown, "{found:?}");
+    }
+
+    fn elsewhere(files: &[(&str, &str)]) -> bool {
+        let ws = workspace(files);
+        schema_managed_elsewhere(&ws.ctx(), Path::new("/ws/src/a.entity.ts"))
+    }
+
+    #[test]
+    fn a_schema_typeorm_neither_synchronizes_nor_migrates_is_made_elsewhere() {
+        let ds = |options: &str| {
+            format!("import {{ DataSource }} from 'typeorm';\nexport default new DataSource({{ type: 'mysql', {options} }});\n")
+        };
+        let alone = ds("synchronize: false");
+        assert!(elsewhere(&[("src/ds.ts", &alone)]));
+        // Any sign that TypeORM makes the schema: migrations named or found, synchronize
+        // on, unknown or left out, keys a spread may add.
+        for options in [
+            "synchronize: false, migrations: ['dist/migrations/*.js']",
+            "synchronize: false, migrationsRun: true",
+            "synchronize: process.env.SYNC === '1'",
+            "synchronize: true",
+            "entities: []",
+            "...base, synchronize: false",
+        ] {
+            assert!(!elsewhere(&[("src/ds.ts", &ds(options))]), "{options}");
+        }
+        let migration = "import { MigrationInterface, QueryRunner } from 'typeorm';
+export class Init1700000000000 implements MigrationInterface {
+  async up(q: QueryRunner) { await q.query('CREATE TABLE a (id int)'); }
+  async down(q: QueryRunner) { await q.query('DROP TABLE a'); }
+}
+";
+        assert!(!elsewhere(&[
+            ("src/ds.ts", &alone),
+            ("src/migrations/1700000000000-init.ts", migration)
+        ]));
+        assert!(!elsewhere(&[]), "no DataSource: nothing is known");
     }
 
     #[test]

@@ -25,11 +25,11 @@ export abstract class ManagedEntity {
 }
 ";
 
-/// A PostgreSQL DataSource (no `migrations` option), at `src/data-source.ts` in tests
+/// A PostgreSQL DataSource whose migrations live in `src/migrations`, at `src/data-source.ts` in tests
 /// whose migrations should use `CONCURRENTLY`.
 pub const PG_DATA_SOURCE: (&str, &str) = (
     "src/data-source.ts",
-    "import { DataSource } from 'typeorm';\nexport default new DataSource({ type: 'postgres', synchronize: false });\n",
+    "import { DataSource } from 'typeorm';\nexport default new DataSource({ type: 'postgres', synchronize: false, migrations: ['src/migrations/*.ts'] });\n",
 );
 
 /// A workspace at `/ws` from `(relative path, text)` pairs, with the default config, plus

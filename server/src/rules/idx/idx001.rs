@@ -17,8 +17,12 @@
 //! the parent's table and covers the other children too.
 //!
 //! Not flagged: an owning `@OneToOne` join column (TypeORM gives it a unique constraint),
-//! `@ManyToMany` junction tables (indexed on both sides), and entities of a MySQL or
-//! MariaDB DataSource (InnoDB creates an index for every foreign key itself).
+//! `@ManyToMany` junction tables (indexed on both sides), entities of a MySQL or
+//! MariaDB DataSource (InnoDB creates an index for every foreign key itself), and
+//! entities whose schema TypeORM never makes: their DataSource says `synchronize: false`
+//! and names no `migrations`, and the workspace has no migration (the tables come from a
+//! Liquibase changelog, SQL files or another service, whose indexes the entities need not
+//! repeat).
 //!
 //! ## Example
 //! ```ts
@@ -114,7 +118,9 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
     let mut embedded = Vec::new();
     super::embedded_fk::check(ctx, file, &mut embedded);
     // Asked only when there is something to report: the answer reads the DataSources.
-    if (!unindexed.is_empty() || !embedded.is_empty()) && indexes_foreign_keys_itself(ctx, &path) {
+    if (!unindexed.is_empty() || !embedded.is_empty())
+        && (indexes_foreign_keys_itself(ctx, &path) || schema_managed_elsewhere(ctx, &path))
+    {
         return;
     }
     for (fk, entities) in unindexed {
@@ -181,6 +187,12 @@ pub(super) fn indexes_foreign_keys_itself(ctx: &Ctx, path: &std::path::Path) -> 
     )
 }
 
+/// TypeORM does not make this schema (see [`crate::rules::data_source::schema_managed_elsewhere`]):
+/// the indexes the entities declare, or leave out, say nothing of the database's.
+pub(super) fn schema_managed_elsewhere(ctx: &Ctx, path: &std::path::Path) -> bool {
+    crate::rules::data_source::schema_managed_elsewhere(ctx, path)
+}
+
 #[cfg(test)]
 mod tests {
     use crate::rules::testing::*;
@@ -243,6 +255,28 @@ export class Post extends ManagedEntity {{
                 ("src/data-source.ts", &source),
             ]);
             assert_eq!(lines(&ws, "IDX001").len(), expected, "{ty}");
+        }
+    }
+
+    #[test]
+    fn a_schema_made_outside_typeorm_is_not_judged() {
+        let post = post("", "");
+        for (options, expected) in [
+            ("synchronize: false", 0),
+            (
+                "synchronize: false, migrations: ['dist/migrations/*.js']",
+                1,
+            ),
+        ] {
+            let source = format!(
+                "import {{ DataSource }} from 'typeorm';\nexport default new DataSource({{ type: 'postgres', {options} }});\n"
+            );
+            let ws = workspace(&[
+                ("src/users/user.entity.ts", USER),
+                ("src/posts/post.entity.ts", &post),
+                ("src/data-source.ts", &source),
+            ]);
+            assert_eq!(lines(&ws, "IDX001").len(), expected, "{options}");
         }
     }
 

@@ -14,6 +14,9 @@
 //! know) are skipped rather than guessed at. Negated conditions (`IS NOT NULL`, `<>`,
 //! `Not()`) are served by no index, as PostgreSQL's planner decides. Where the DataSource
 //! is MySQL or MariaDB, a foreign key's column counts as indexed (InnoDB indexes it).
+//! Where TypeORM never makes the schema (`synchronize: false`, no `migrations`, no
+//! migration in the workspace: see IDX001) the entities' indexes are not the database's,
+//! and nothing is reported.
 //!
 //! ## Why is this bad?
 //! Without an index the database reads the whole table for every such query. It works on
@@ -252,6 +255,10 @@ fn report(
     let branch = branches
         .iter()
         .find(|b| !b.is_empty() && !b.iter().any(served))?;
+    // Asked only for a filter about to be reported: the answer reads the DataSources.
+    if super::idx001::schema_managed_elsewhere(ctx, &ctx.path(entity.file)) {
+        return None;
+    }
     // A column the filter names twice (`LOWER(u.name) LIKE :a OR LOWER(u.name) LIKE :b`)
     // is named once in the message and the related information.
     let mut unserved: Vec<&Filtered> = Vec::new();
@@ -620,6 +627,31 @@ export class UsersService {{
                 ("src/data-source.ts", &source),
             ]);
             assert_eq!(lines(&ws, "IDX002").len(), expected, "{ty}");
+        }
+    }
+
+    #[test]
+    fn a_schema_made_outside_typeorm_has_indexes_the_entities_do_not_show() {
+        // Entities over tables a Liquibase changelog of another service creates: no
+        // migrations, `synchronize: false`. Their missing `@Index()` says nothing.
+        let body = "return this.users.findOne({ where: { email } });";
+        for (options, expected) in [
+            ("synchronize: false", 0),
+            (
+                "synchronize: false, migrations: ['dist/migrations/*.js']",
+                1,
+            ),
+        ] {
+            let source = format!(
+                "import {{ DataSource }} from 'typeorm';\nexport default new DataSource({{ type: 'postgres', {options} }});\n"
+            );
+            let ws = workspace(&[
+                ("src/users/user.entity.ts", USER),
+                ("src/users/team.entity.ts", TEAM),
+                ("src/users/users.service.ts", &service(body)),
+                ("src/data-source.ts", &source),
+            ]);
+            assert_eq!(lines(&ws, "IDX002").len(), expected, "{options}");
         }
     }
 

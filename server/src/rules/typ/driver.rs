@@ -37,11 +37,8 @@ const SQLITE: &[&str] = &[
 /// none is found, or one cannot be read: PostgreSQL is then assumed).
 pub fn all_return_numbers(ctx: &Ctx, wide: Wide) -> bool {
     let mut any = false;
-    let all = ctx
-        .model
-        .files
-        .iter()
-        .flat_map(|f| &f.facts.orm_options)
+    let all = crate::rules::data_source::options(ctx)
+        .map(|(_, o)| o)
         .all(|o| {
             any = true;
             o.options
