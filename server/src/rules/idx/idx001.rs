@@ -18,7 +18,8 @@
 //!
 //! Not flagged: an owning `@OneToOne` join column (TypeORM gives it a unique constraint),
 //! `@ManyToMany` junction tables (indexed on both sides), entities of a MySQL or
-//! MariaDB DataSource (InnoDB creates an index for every foreign key itself), and
+//! MariaDB DataSource or in a folder named for one (InnoDB creates an index for every
+//! foreign key itself), and
 //! entities whose schema TypeORM never makes: their DataSource says `synchronize: false`
 //! and names no `migrations`, and the workspace has no migration (the tables come from a
 //! Liquibase changelog, SQL files or another service, whose indexes the entities need not
@@ -178,13 +179,19 @@ fn has_unreadable_index(entity: &Entity) -> bool {
 
 /// MySQL and MariaDB (InnoDB) create an index on a foreign key's columns when the
 /// constraint is added, so no finding there; only a DataSource that names one for certain
-/// counts.
+/// counts, or a folder named for one (`db/mariadb/entity/`: a copy of the entities kept
+/// for that driver).
 pub(super) fn indexes_foreign_keys_itself(ctx: &Ctx, path: &std::path::Path) -> bool {
-    matches!(
-        crate::rules::data_source::database(ctx, path).dialect,
-        crate::rules::data_source::Dialect::Other(ref t)
-            if matches!(t.as_str(), "mysql" | "mariadb" | "aurora-mysql")
-    )
+    let innodb_folder = path
+        .parent()
+        .and_then(crate::rules::data_source::driver_folder)
+        .is_some_and(|d| matches!(d, "mysql" | "mariadb"));
+    innodb_folder
+        || matches!(
+            crate::rules::data_source::database(ctx, path).dialect,
+            crate::rules::data_source::Dialect::Other(ref t)
+                if matches!(t.as_str(), "mysql" | "mariadb" | "aurora-mysql")
+        )
 }
 
 /// TypeORM does not make this schema (see [`crate::rules::data_source::schema_managed_elsewhere`]):
@@ -255,6 +262,16 @@ export class Post extends ManagedEntity {{
                 ("src/data-source.ts", &source),
             ]);
             assert_eq!(lines(&ws, "IDX001").len(), expected, "{ty}");
+        }
+    }
+
+    #[test]
+    fn entities_kept_for_mysql_or_mariadb_in_their_own_folder_are_indexed_by_innodb() {
+        let post = post("", "");
+        for (dir, expected) in [("mariadb", 0), ("mysql", 0), ("mssql", 1), ("sql", 1)] {
+            let path = format!("src/db/{dir}/entity/post.entity.ts");
+            let ws = workspace(&[("src/users/user.entity.ts", USER), (&path, &post)]);
+            assert_eq!(lines(&ws, "IDX001").len(), expected, "{dir}");
         }
     }
 

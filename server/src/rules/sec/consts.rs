@@ -177,7 +177,8 @@ fn is_constant_property(ctx: &Ctx, file: usize, path: &str) -> bool {
 }
 
 /// `repo.metadata.tableName`, `column.databaseName`,
-/// `relation.joinColumns[0].databaseName`: names TypeORM itself derived from the model.
+/// `relation.joinColumns[0].databaseName`: names TypeORM itself derived from the model;
+/// and the DataSource's options (`connection.options.entityPrefix`).
 fn is_metadata(path: &str) -> bool {
     const METADATA_NAMES: &[&str] = &[
         ".databaseName",
@@ -193,7 +194,13 @@ fn is_metadata(path: &str) -> bool {
         && [".propertyPath", ".propertyName", ".propertyAliasName"]
             .iter()
             .any(|m| path.ends_with(m));
+    // `this.manager.connection.options.entityPrefix`: the DataSource's own options, the
+    // application's configuration (a table prefix, a schema), not request data
+    let data_source_option = ["connection.options.", "datasource.options."]
+        .iter()
+        .any(|o| lower.contains(o));
     metadata_property
+        || data_source_option
         || path.contains(".metadata.")
         || METADATA_NAMES.iter().any(|m| path.ends_with(m))
         || (lower.contains("meta")
@@ -299,6 +306,9 @@ mod tests {
         assert!(is_metadata("relation.joinColumns[0].databaseName"));
         assert!(is_metadata("metadata.tableName"));
         assert!(!is_metadata("dto.tableName"));
+        assert!(is_metadata("this.manager.connection.options.entityPrefix"));
+        assert!(is_metadata("this.dataSource.options.schema"));
+        assert!(!is_metadata("options.entityPrefix"));
         assert!(is_allowlisted_ternary(
             "(FIELDS as readonly string[]).includes(raw as string) ? (raw as string) : 'createdAt'"
         ));
