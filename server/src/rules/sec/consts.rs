@@ -82,7 +82,11 @@ fn is_builder_sql(callee: &str, args: &[Spanned<Value>]) -> bool {
 /// `qb.escape(name)`, `driver.escape(name)`: an identifier quoted by TypeORM itself;
 /// `date.toISOString()`, `n.toFixed(2)`: text that cannot hold a quote.
 fn is_escaped_or_formatted(callee: &str) -> bool {
-    callee == "escape"
+    // `this.sanitizeTableName(t)`, `escapeIdentifier(c)`, `pg.escapeLiteral(v)`: the
+    // code's own quoting step, named for what it does
+    let last = callee.rsplit('.').next().unwrap_or(callee);
+    let quoting = ["escape", "sanitize"].iter().any(|w| last.starts_with(w));
+    quoting
         || [
             ".escape",
             ".toISOString",
@@ -309,6 +313,9 @@ mod tests {
         assert!(is_metadata("this.manager.connection.options.entityPrefix"));
         assert!(is_metadata("this.dataSource.options.schema"));
         assert!(!is_metadata("options.entityPrefix"));
+        assert!(is_escaped_or_formatted("this.sanitizeTableName"));
+        assert!(is_escaped_or_formatted("client.escapeIdentifier"));
+        assert!(!is_escaped_or_formatted("this.buildTableName"));
         assert!(is_allowlisted_ternary(
             "(FIELDS as readonly string[]).includes(raw as string) ? (raw as string) : 'createdAt'"
         ));

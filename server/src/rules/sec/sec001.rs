@@ -9,7 +9,9 @@
 //! Constants are allowed: string, number and boolean literals, `const`s of the same file
 //! holding them, `SCREAMING_CASE` names and constants imported from workspace files, enum
 //! members (`OrderStatus.Paid`), ORM metadata (`repo.metadata.tableName`,
-//! `joinColumn.propertyPath`), numeric
+//! `joinColumn.propertyPath`), the DataSource's options (`connection.options.entityPrefix`),
+//! a `for (const c of LIST)` variable over a list of literals, the code's own quoting
+//! helpers (`escape*`, `sanitize*`), numeric
 //! conversions (`Number(x)`, `parseInt(x)`), a ternary between two string literals
 //! (`${asc ? 'ASC' : 'DESC'}`), and placeholder lists built with `.map(...).join(...)`.
 //! Tests, migrations and seeders (developer-controlled values) are skipped. A `.query()`
@@ -548,6 +550,26 @@ export class S {{
             .into_iter()
             .map(|(_, l, _)| l)
             .collect()
+    }
+
+    #[test]
+    fn a_loop_over_literal_names_interpolates_constants() {
+        // Index names built from a fixed list of columns, and the table through the
+        // code's own quoting helper; the same loop over input still counts.
+        let found = sec001(
+            "    const columns = [`updated_at`, `key`];
+    for (const column of columns) {
+      await this.dataSource.query(`CREATE INDEX ${column}_index ON t (${column})`);
+    }
+    for (const c of ['a', 'b']) { await this.dataSource.query(`SELECT ${c} FROM t`); }
+    await this.dataSource.query(`DROP TABLE ${this.sanitizeTableName(email)}`);
+    for (const column of dto.columns) {
+      await this.dataSource.query(`SELECT ${column} FROM t`);
+    }
+    const column = email;
+    await this.dataSource.query(`SELECT ${column} FROM t`);",
+        );
+        assert_eq!(found, vec![26, 29]);
     }
 
     #[test]

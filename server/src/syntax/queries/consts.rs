@@ -23,6 +23,18 @@ fn is_scalar(value: &Value) -> bool {
     )
 }
 
+/// A non-empty array of string and number literals (`['updated_at', 'key']`): a loop
+/// variable over it, or the array itself in SQL text, is constant.
+fn is_literal_list(value: &Value) -> bool {
+    let literal = |v: &Value| match v {
+        Value::Const { value, .. } => matches!(value.value, Value::Str(_) | Value::Num(_)),
+        v => matches!(v, Value::Str(_) | Value::Num(_)),
+    };
+    value
+        .as_array()
+        .is_some_and(|items| !items.is_empty() && items.iter().all(|i| literal(&i.value)))
+}
+
 /// Values worth showing in place of a name passed as a whole argument.
 fn is_followable(value: &Value) -> bool {
     is_scalar(value) || matches!(value, Value::Object(_) | Value::Array(_))
@@ -96,6 +108,30 @@ impl Extractor<'_> {
         if let Some(scope) = self.fns.last_mut() {
             scope.consts.insert(name, value);
         }
+    }
+
+    /// `for (const column of ['a', 'b'])`, or of a const array of literals: in the loop's
+    /// body `column` is one of those constants, shown as the array (SEC001 reads every
+    /// element as constant, SQL rendering leaves a hole). The name and that value.
+    pub(super) fn constant_loop_variable(&self, node: Node) -> Option<(String, Spanned<Value>)> {
+        let field = |name: &str| node.child_by_field_name(name);
+        let is_const_of = field("kind").is_some_and(|k| self.text(k) == "const")
+            && field("operator").is_some_and(|o| self.text(o) == "of");
+        let left = field("left").filter(|l| is_const_of && l.fast_kind() == "identifier")?;
+        let right = field("right")?;
+        let value = match parse_value(right, self.src) {
+            Spanned {
+                value: Value::Ident(name),
+                ..
+            } => self.lookup_const(&name)?.clone(),
+            literal => literal,
+        };
+        if !is_literal_list(&value.value) {
+            return None;
+        }
+        let items = value.value.as_array()?;
+        let array = Spanned::new(Value::Array(items.into()), value.span);
+        Some((self.text(left).to_string(), array))
     }
 
     /// `const [sql, params] = qb.getQueryAndParameters()`: `sql` is SQL a QueryBuilder
@@ -174,7 +210,9 @@ impl Extractor<'_> {
         let Spanned { value, span } = v;
         let value = match value {
             Value::Ident(name) => match self.lookup_const(&name).filter(|c| {
-                is_scalar(&c.value) || matches!(c.value, Value::Call { .. } | Value::Other)
+                is_scalar(&c.value)
+                    || matches!(c.value, Value::Call { .. } | Value::Other)
+                    || is_literal_list(&c.value)
             }) {
                 Some(c) => return constant(&name, c, span.range()),
                 None => Value::Ident(name),

@@ -222,6 +222,7 @@ impl<'a> Extractor<'a> {
             | "arrow_function"
             | "method_definition" => self.visit_function(node),
             "lexical_declaration" | "variable_declaration" => self.visit_declaration(node),
+            "for_in_statement" => self.visit_for_of(node),
             "public_field_definition" => self.visit_field(node),
             "assignment_expression" => self.visit_assignment(node),
             "call_expression"
@@ -359,6 +360,25 @@ impl<'a> Extractor<'a> {
             if is_const {
                 self.register_const(d);
             }
+        }
+    }
+
+    /// `for (const x of LIST)`: a loop over constants makes `x` a constant in its body.
+    fn visit_for_of(&mut self, node: Node) {
+        let Some((name, values)) = self.constant_loop_variable(node) else {
+            self.walk_children(node);
+            return;
+        };
+        let previous = self
+            .fns
+            .last_mut()
+            .and_then(|scope| scope.consts.insert(name.clone(), values));
+        self.walk_children(node);
+        if let Some(scope) = self.fns.last_mut() {
+            match previous {
+                Some(p) => scope.consts.insert(name, p),
+                None => scope.consts.remove(&name),
+            };
         }
     }
 
