@@ -56,8 +56,9 @@ pub fn actions(
     let index = LineIndex::new(&doc.text);
     let mut out = Vec::new();
     let wanted = |kind: &str| wants(only, kind);
+    let is_asked = asked(findings, span, context);
     for (fi, finding) in findings.iter().enumerate() {
-        if !touches(finding, span, context) {
+        if !is_asked(finding) {
             continue;
         }
         let diag = to_diagnostic(finding, &doc.text, &index, ctx.enc, None);
@@ -137,11 +138,24 @@ fn wants(only: Option<&[CodeActionKind]>, kind: &str) -> bool {
     })
 }
 
-/// A finding is offered when its span meets the requested range or the client sent its
-/// diagnostic in the context.
-pub fn touches(finding: &Finding, span: &Span, context: &[Diagnostic]) -> bool {
-    let meets = finding.span.start <= span.end && span.start <= finding.span.end;
-    meets || context.iter().any(|d| is_diagnostic_of(d, finding))
+/// Which findings a request is about: those whose diagnostics the client sent in the
+/// context (asked from one diagnostic's hover, a client gets that diagnostic's fixes, not
+/// its neighbours' on the same span), else, when the context names none of them (empty,
+/// other tools' diagnostics, or stale), those whose span meets the requested range.
+pub fn asked<'a>(
+    findings: &[Finding],
+    span: &'a Span,
+    context: &'a [Diagnostic],
+) -> impl Fn(&Finding) -> bool + 'a {
+    let in_context = move |f: &Finding| context.iter().any(|d| is_diagnostic_of(d, f));
+    let by_context = findings.iter().any(in_context);
+    move |f: &Finding| {
+        if by_context {
+            in_context(f)
+        } else {
+            f.span.start <= span.end && span.start <= f.span.end
+        }
+    }
 }
 
 fn fix_actions(
@@ -542,6 +556,55 @@ mod tests {
         let all = plain_edits(&fix_all[0]);
         assert_eq!(all.len(), 2);
         assert_eq!(fix_all[0].kind, Some(CodeActionKind::new(FIX_ALL_KIND)));
+    }
+
+    #[test]
+    fn a_diagnostic_in_the_context_gets_its_own_actions_not_its_neighbours() {
+        // Two findings on one span (IDX001 and REL002 on the same relation): asked from
+        // the REL002 diagnostic, the client gets REL002's actions only.
+        let text = "class A {\n  @ManyToOne()\n  a: B;\n}\n";
+        let idx = finding(text, "a: B", "  @Index()\n");
+        let mut rel = idx.clone();
+        rel.code = "REL002";
+        rel.fixes.clear();
+        let findings = [idx, rel.clone()];
+        let index = LineIndex::new(text);
+        let diag = to_diagnostic(&rel, text, &index, PositionEncoding::Utf16, None);
+        let doc = view(text);
+        let v = doc.clone();
+        let lookup = move |_: &Path| Some(v.clone());
+        let caps = ClientCaps::default();
+        let ctx = ActionCtx {
+            caps: &caps,
+            enc: PositionEncoding::Utf16,
+            view: &lookup,
+        };
+        let titles = |context: &[Diagnostic]| -> Vec<String> {
+            actions(&ctx, &doc, &findings, &rel.span, context, None)
+                .into_iter()
+                .filter_map(|a| match a {
+                    CodeActionOrCommand::CodeAction(a) => Some(a.title),
+                    CodeActionOrCommand::Command(_) => None,
+                })
+                .collect()
+        };
+        assert_eq!(
+            titles(std::slice::from_ref(&diag)),
+            ["Suppress REL002 on this line"]
+        );
+        // Without our diagnostics in the context (none, or a stale one), the range decides.
+        let mut stale = diag.clone();
+        stale.data = None;
+        for context in [vec![], vec![stale]] {
+            assert_eq!(
+                titles(&context),
+                [
+                    "Add @Index()",
+                    "Suppress IDX001 on this line",
+                    "Suppress REL002 on this line"
+                ]
+            );
+        }
     }
 
     #[test]

@@ -664,9 +664,10 @@ impl LanguageServer for Backend {
                 let all = code_actions::fix_all_asked(only);
                 let context = &params.context.diagnostics;
                 let mut findings = findings;
+                let is_asked = code_actions::asked(&findings, &span, context);
                 // Only the fixes this request shows are built (all of them for fix-all).
                 code_actions::build_wanted_fixes(ws.as_deref(), &doc, &mut findings, |f| {
-                    all || code_actions::touches(f, &span, context)
+                    all || is_asked(f)
                 });
                 let actions = code_actions::actions(
                     &ctx,

@@ -36,6 +36,11 @@ impl Database {
 /// DataSource `type` values that are PostgreSQL.
 const POSTGRES_TYPES: &[&str] = &["postgres", "aurora-postgres"];
 
+/// Whether a DataSource `type` value is PostgreSQL.
+pub fn is_postgres_type(ty: &str) -> bool {
+    POSTGRES_TYPES.contains(&ty)
+}
+
 /// npm packages that are database drivers TypeORM loads, with the dialect they serve.
 const DRIVERS: &[(&str, &str)] = &[
     ("pg", "postgres"),

@@ -65,7 +65,7 @@ pub fn placement(ctx: &Ctx, near: &Path) -> Placement {
 pub fn placement_with(ctx: &Ctx, near: &Path, disk: &Disk) -> Placement {
     let reader = Reader { ctx, disk };
     let mut unreadable = None;
-    let mut best: Option<((bool, usize), Placement)> = None;
+    let mut best: Option<((bool, u8, usize), Placement)> = None;
     for (file, options) in data_source::options(ctx) {
         let value = &options.options.value;
         let found = match (value.get("migrations"), cli_migrations_dir(value)) {
@@ -76,10 +76,12 @@ pub fn placement_with(ctx: &Ctx, near: &Path, disk: &Disk) -> Placement {
         match found {
             Some(found) => {
                 // A folder that exists (or holds workspace files) beats one that does not
-                // (`src/modules/not-exists/*.ts` in a config nobody runs); then the
+                // (`src/modules/not-exists/*.ts` in a config nobody runs); then, where a
+                // project keeps migrations per database, PostgreSQL's; then the
                 // DataSource nearest the entity wins.
                 let score = (
                     reader.exists(&found.dir),
+                    postgres_rank(options, &found.dir),
                     common_depth(&ctx.path(file), near),
                 );
                 if best.as_ref().is_none_or(|(s, _)| score > *s) {
@@ -104,10 +106,10 @@ pub fn placement_with(ctx: &Ctx, near: &Path, disk: &Disk) -> Placement {
     if best.is_none() {
         best = reader
             .ormconfig_json()
-            .map(|found| ((reader.exists(&found.dir), 0), found));
+            .map(|found| ((reader.exists(&found.dir), 0, 0), found));
     }
     let mut placement = match best {
-        Some(((true, _), found)) => found,
+        Some(((true, _, _), found)) => found,
         // Only folders that do not exist: existing migrations elsewhere say more.
         Some((_, found)) if ctx.model.migrations_folder.is_some() => {
             let missing = format!(
@@ -125,6 +127,18 @@ pub fn placement_with(ctx: &Ctx, near: &Path, disk: &Disk) -> Placement {
             .push_str(" (the folder does not exist yet: it is created)");
     }
     placement
+}
+
+/// How surely a DataSource's migrations run on PostgreSQL: 2 when its `type` says so, 1
+/// when unknown, 0 for another database's (by its `type` or a folder named for it, as in
+/// `migrations/sqlite/` beside `migrations/postgres/`).
+fn postgres_rank(options: &crate::syntax::OrmOptions, dir: &Path) -> u8 {
+    match data_source::literal_type(options) {
+        Some(t) if data_source::is_postgres_type(t) => 2,
+        Some(_) => 0,
+        None if data_source::driver_folder(dir).is_some() => 0,
+        None => 1,
+    }
 }
 
 fn fallback(ctx: &Ctx, unreadable: Option<String>) -> Placement {

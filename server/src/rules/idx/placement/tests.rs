@@ -178,6 +178,27 @@ fn the_data_source_nearest_the_entity_wins() {
     assert_eq!(p.dir, Path::new("/ws/apps/b/migrations"));
 }
 
+#[test]
+fn a_project_with_migrations_per_database_gets_postgresql_s() {
+    // `switch (process.env.DATABASE_TYPE)`: one DataSource per database, each with the
+    // migrations of its folder, SQLite's first.
+    let source = "import { DataSource } from 'typeorm';
+export const sqlite = new DataSource({ type: 'sqlite', migrations: ['src/migrations/sqlite/*.ts'] });
+export const mysql = new DataSource({ type: 'mysql', migrations: ['src/migrations/mysql/*.ts'] });
+export const pg = new DataSource({ type: 'postgres', migrations: ['src/migrations/postgres/*.ts'] });
+";
+    let p = place(&[("src/data-source.ts", source)], &[PACKAGE]);
+    assert_eq!(p.dir, Path::new("/ws/src/migrations/postgres"), "{}", p.why);
+    // Unknown types: a folder named for another database ranks last.
+    let env = source
+        .replace("type: 'sqlite'", "type: env.A")
+        .replace("type: 'postgres'", "type: env.B")
+        .replace("type: 'mysql'", "type: env.C")
+        .replace("migrations/postgres", "migrations/main");
+    let p = place(&[("src/data-source.ts", &env)], &[PACKAGE]);
+    assert_eq!(p.dir, Path::new("/ws/src/migrations/main"), "{}", p.why);
+}
+
 const ARRAY_DS: &str = "import { DataSource } from 'typeorm';
 import { Init1700000000000 } from './migrations/1700000000000-init';
 
