@@ -20,24 +20,31 @@ fn main() {
         .unwrap_or(1);
     let root = std::fs::canonicalize(root).expect("DIR exists");
     let paths = typeorm_lsp::discover::discover(&root, &Config::default());
-    let texts: Vec<String> = paths
+    let texts: Vec<(&std::path::PathBuf, String)> = paths
         .iter()
-        .filter_map(|p| typeorm_lsp::workspace::read_source(p).ok())
+        .filter_map(|p| Some((p, typeorm_lsp::workspace::read_source(p).ok()?)))
         .collect();
+    // The slowest files to parse and to extract, which a total hides.
+    let mut slowest: Vec<(Duration, Duration, &std::path::PathBuf)> = Vec::new();
     let mut parser = typeorm_lsp::syntax::new_parser();
     let (mut parse, mut extract) = (Duration::ZERO, Duration::ZERO);
     let mut kept = 0usize;
     for _ in 0..rounds {
-        for text in &texts {
+        for (path, text) in &texts {
             let t = Instant::now();
             let Some(tree) = parser.parse(text, None) else {
                 continue;
             };
-            parse += t.elapsed();
+            let p = t.elapsed();
+            parse += p;
             let t = Instant::now();
             let facts = typeorm_lsp::syntax::extract(&tree, text);
-            extract += t.elapsed();
+            let e = t.elapsed();
+            extract += e;
             kept += facts.classes.len() + facts.query_calls.len();
+            slowest.push((p + e, e, path));
+            slowest.sort_by(|a, b| b.0.cmp(&a.0));
+            slowest.truncate(5);
         }
     }
     println!(
@@ -47,4 +54,12 @@ fn main() {
         extract.as_secs_f64() * 1e3,
         extract.as_secs_f64() / parse.as_secs_f64().max(1e-9)
     );
+    for (total, extract, path) in slowest {
+        println!(
+            "  {:.0} ms (extract {:.0} ms) {}",
+            total.as_secs_f64() * 1e3,
+            extract.as_secs_f64() * 1e3,
+            path.strip_prefix(&root).unwrap_or(path).display()
+        );
+    }
 }
