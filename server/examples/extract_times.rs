@@ -43,7 +43,7 @@ fn main() {
             extract += e;
             kept += facts.classes.len() + facts.query_calls.len();
             slowest.push((p + e, e, path));
-            slowest.sort_by(|a, b| b.0.cmp(&a.0));
+            slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
             slowest.truncate(5);
         }
     }
