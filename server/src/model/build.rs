@@ -208,6 +208,7 @@ fn shape(file: &SourceFile, config: &Config) -> Vec<String> {
     for s in &facts.entity_schemas {
         out.push(format!("schema {:?}", s.variable));
     }
+    out.extend(super::migration_indexes::shape_of(file));
     // DataSource options speak for every file of their package (database, schema owner).
     for o in &facts.orm_options {
         out.push(format!("orm {}", orm_shape(&o.options.value)));

@@ -1,29 +1,49 @@
-//! Indexes TypeORM is told not to manage (`@Index('IDX_x', { synchronize: false })` on the
-//! class, the documented way to keep an index it cannot express) have no columns in the
-//! code; the migration that creates them has. This pass reads `CREATE INDEX "IDX_x" ON
-//! t (cols)` from the workspace's migrations and gives such an index its columns, so it
-//! covers what it covers instead of silencing every foreign-key check of the entity.
+//! Indexes the migrations make. Two uses:
+//! - Indexes TypeORM is told not to manage (`@Index('IDX_x', { synchronize: false })` on
+//!   the class, the documented way to keep an index it cannot express) have no columns in
+//!   the code; the migration that creates them has. They get their columns from it, so
+//!   they cover what they cover instead of silencing every foreign-key check.
+//! - Indexes only a migration declares (`CREATE INDEX "idx_chat_flow_workspaceId" ON
+//!   "chat_flow" ("workspaceId")`, written by hand, no `@Index` on the entity) exist in
+//!   the database all the same: they are kept by table ([`Model::migration_indexes`]) for
+//!   the rules that ask whether an index serves a key or a filter. A later migration's
+//!   `DROP INDEX` of the same name removes one.
 
 use super::{IndexKind, Model};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Index name -> its plain column list (no expressions), from every migration's SQL.
-fn created_in_migrations(model: &Model) -> HashMap<String, Vec<String>> {
+/// One `CREATE INDEX` of a migration: its name, table (lower-cased, schema left out) and
+/// plain column list (no expressions, no partial index).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreatedIndex {
+    pub name: String,
+    pub table: String,
+    pub columns: Vec<String>,
+}
+
+/// What a migration statement does to an index.
+#[derive(Debug, PartialEq)]
+enum Statement {
+    Create(CreatedIndex),
+    Drop(String),
+}
+
+/// The indexes the workspace's migrations leave, by folder and name, in the order of the
+/// migration files (their paths start with a timestamp). Each folder is a history of its
+/// own: projects keep one per database (`migrations/postgres/`, `migrations/sqlite/`),
+/// with the same index names.
+fn created_in_migrations(model: &Model) -> HashMap<(&std::path::Path, String), CreatedIndex> {
     let mut out = HashMap::new();
     for file in model.files.iter().filter(|f| f.facts.has_migration()) {
-        for call in file
-            .facts
-            .query_calls
-            .iter()
-            .filter(|c| c.method == "query")
-        {
-            let Some(sql) = call.args.first().and_then(|a| a.value.as_str()) else {
-                continue;
-            };
-            for statement in sql.split(';') {
-                if let Some((name, columns)) = create_index(statement) {
-                    out.insert(name, columns);
+        let folder = file.path.parent().unwrap_or(&file.path);
+        for statement in index_statements(file) {
+            match statement {
+                Statement::Create(index) => {
+                    out.insert((folder, index.name.clone()), index);
+                }
+                Statement::Drop(name) => {
+                    out.remove(&(folder, name));
                 }
             }
         }
@@ -31,8 +51,45 @@ fn created_in_migrations(model: &Model) -> HashMap<String, Vec<String>> {
     out
 }
 
-/// `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] "name" ON [ONLY] table (a, "b")`.
-fn create_index(statement: &str) -> Option<(String, Vec<String>)> {
+/// The index statements of a migration file's `query` calls in `up`, in order (`down`
+/// undoes them).
+fn index_statements(file: &super::SourceFile) -> Vec<Statement> {
+    let mut out = Vec::new();
+    for call in file
+        .facts
+        .query_calls
+        .iter()
+        .filter(|c| c.method == "query" && c.enclosing_function.as_deref() != Some("down"))
+    {
+        let Some(sql) = call.args.first().and_then(|a| a.value.as_str()) else {
+            continue;
+        };
+        for statement in sql.split(';') {
+            if let Some(created) = create_index(statement) {
+                out.push(Statement::Create(created));
+            } else if let Some(name) = drop_index(statement) {
+                out.push(Statement::Drop(name));
+            }
+        }
+    }
+    out
+}
+
+/// What a migration file says about indexes, for the model's shape: an edit that changes
+/// it rebuilds the model.
+pub fn shape_of(file: &super::SourceFile) -> Vec<String> {
+    if !file.facts.has_migration() {
+        return Vec::new();
+    }
+    index_statements(file)
+        .into_iter()
+        .map(|s| format!("{s:?}"))
+        .collect()
+}
+
+/// `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] "name" ON [ONLY] table
+/// [USING method] (a, "b")`.
+fn create_index(statement: &str) -> Option<CreatedIndex> {
     let open = statement.find('(')?;
     let close = statement.rfind(')')?;
     let head: Vec<&str> = statement.get(..open)?.split_whitespace().collect();
@@ -60,6 +117,20 @@ fn create_index(statement: &str) -> Option<(String, Vec<String>)> {
     if at(i + 1) != Some("on") || name.is_empty() {
         return None;
     }
+    let mut t = i + 2;
+    if at(t) == Some("only") {
+        t += 1;
+    }
+    // GIN, GiST, BRIN...: no equality lookup on a key uses them as a B-tree is used.
+    if let Some(u) = lower.iter().position(|w| w == "using") {
+        if !matches!(at(u + 1), Some("btree" | "hash")) {
+            return None;
+        }
+    }
+    let table = head
+        .get(t)
+        .map(|t| unquote(t.rsplit('.').next().unwrap_or(t)).to_ascii_lowercase())
+        .unwrap_or_default();
     // A partial index: its predicate decides what it serves; left unread.
     let rest = statement.get(close + 1..)?.to_ascii_lowercase();
     if rest.contains("where") || statement.get(open + 1..close)?.contains('(') {
@@ -77,24 +148,56 @@ fn create_index(statement: &str) -> Option<(String, Vec<String>)> {
     {
         return None;
     }
-    Some((name, columns))
+    Some(CreatedIndex {
+        name,
+        table,
+        columns,
+    })
+}
+
+/// `DROP INDEX [CONCURRENTLY] [IF EXISTS] ["schema".]"name"`: the name.
+fn drop_index(statement: &str) -> Option<String> {
+    let words: Vec<&str> = statement.split_whitespace().collect();
+    let lower: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
+    let at = |i: usize| lower.get(i).map(String::as_str);
+    if at(0) != Some("drop") || at(1) != Some("index") {
+        return None;
+    }
+    let mut i = 2;
+    if at(i) == Some("concurrently") {
+        i += 1;
+    }
+    if at(i) == Some("if") && at(i + 1) == Some("exists") {
+        i += 2;
+    }
+    let name = words.get(i)?;
+    let name = unquote(name.rsplit('.').next().unwrap_or(name));
+    (!name.is_empty()).then_some(name)
 }
 
 fn unquote(s: &str) -> String {
     s.trim_matches(|c| c == '"' || c == '`').to_string()
 }
 
-/// Gives unsynchronized named indexes without columns the columns their migration names.
+/// The migrations' indexes kept by table, then the unsynchronized named indexes without
+/// columns given the columns their migration names.
 pub fn resolve(model: &mut Model) {
-    let wanted = model.entities.iter().any(|e| {
-        e.indexes
-            .iter()
-            .any(|i| i.name.is_some() && i.columns.is_empty())
-    });
-    if !wanted {
-        return;
-    }
     let created = created_in_migrations(model);
+    let mut by_table: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+    let mut by_name: HashMap<String, CreatedIndex> = HashMap::new();
+    for ((_, name), index) in created {
+        by_table
+            .entry(index.table.clone())
+            .or_default()
+            .push(index.columns.clone());
+        by_name.insert(name, index);
+    }
+    model.migration_indexes = Arc::new(by_table);
+    name_unsynchronized(model, &by_name);
+}
+
+/// Gives unsynchronized named indexes without columns the columns their migration names.
+fn name_unsynchronized(model: &mut Model, created: &HashMap<String, CreatedIndex>) {
     if created.is_empty() {
         return;
     }
@@ -111,8 +214,8 @@ pub fn resolve(model: &mut Model) {
             if !index.columns.is_empty() || index.kind != IndexKind::Index {
                 continue;
             }
-            if let Some(columns) = index.name.as_ref().and_then(|n| created.get(n)) {
-                index.columns = columns.clone();
+            if let Some(found) = index.name.as_ref().and_then(|n| created.get(n)) {
+                index.columns = found.columns.clone();
                 index.unresolved = false;
             }
         }
@@ -121,7 +224,15 @@ pub fn resolve(model: &mut Model) {
 
 #[cfg(test)]
 mod tests {
-    use super::create_index;
+    use super::*;
+
+    fn created(name: &str, table: &str, columns: &[&str]) -> Option<CreatedIndex> {
+        Some(CreatedIndex {
+            name: name.into(),
+            table: table.into(),
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+        })
+    }
 
     #[test]
     fn reads_plain_create_index_statements() {
@@ -129,11 +240,17 @@ mod tests {
             create_index(
                 "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"IDX_a\" ON \"post\" (\"auditOwnerid\", id)"
             ),
-            Some(("IDX_a".into(), vec!["auditOwnerid".into(), "id".into()]))
+            created("IDX_a", "post", &["auditOwnerid", "id"])
         );
         assert_eq!(
             create_index("create unique index `IDX_b` on `t` (`x`)"),
-            Some(("IDX_b".into(), vec!["x".into()]))
+            created("IDX_b", "t", &["x"])
+        );
+        assert_eq!(
+            create_index(
+                "CREATE INDEX IF NOT EXISTS \"IDX_f\" ON \"public\".\"Chat_Message\" USING btree (\"chatflowid\")"
+            ),
+            created("IDX_f", "chat_message", &["chatflowid"])
         );
         assert_eq!(
             create_index("CREATE INDEX \"IDX_c\" ON t (lower(email))"),
@@ -143,10 +260,27 @@ mod tests {
             create_index("CREATE INDEX \"IDX_d\" ON t USING gin (doc jsonb_path_ops)"),
             None
         );
+        assert_eq!(
+            create_index("CREATE INDEX \"IDX_g\" ON t USING gin (tags)"),
+            None
+        );
         assert_eq!(create_index("DROP INDEX \"IDX_a\""), None);
         assert_eq!(
             create_index("CREATE INDEX \"IDX_e\" ON t (a) WHERE b IS NULL"),
             None
         );
+    }
+
+    #[test]
+    fn reads_drop_index_statements() {
+        assert_eq!(
+            drop_index("DROP INDEX IF EXISTS \"public\".\"IDX_a\""),
+            Some("IDX_a".into())
+        );
+        assert_eq!(
+            drop_index("drop index concurrently idx_b"),
+            Some("idx_b".into())
+        );
+        assert_eq!(drop_index("DROP TABLE t"), None);
     }
 }

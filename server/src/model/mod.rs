@@ -95,6 +95,9 @@ pub struct Model {
     pub by_table_folded: Arc<HashMap<String, Vec<usize>>>,
     /// The folder of the first migration class of the workspace, if any.
     pub migrations_folder: Option<PathBuf>,
+    /// Plain B-tree indexes the migrations create (and do not drop again), by lower-cased
+    /// table: their column lists. Entities need not declare them to have them.
+    pub migration_indexes: Arc<HashMap<String, Vec<Vec<String>>>>,
     /// The files with DataSource options (`new DataSource`, `TypeOrmModule.forRoot`, ...).
     pub orm_option_files: Arc<[usize]>,
     /// The managed base class(es) (`ManagedEntity` by default).
@@ -141,6 +144,28 @@ impl Model {
         }
         *self = Model::build(files, config, resolver);
         false
+    }
+
+    /// Whether an index a migration creates on `table` starts with `columns` (in order;
+    /// names compared as PostgreSQL folds unquoted ones, ignoring case).
+    pub fn migration_index_covers(&self, table: &str, columns: &[String]) -> bool {
+        if columns.is_empty() {
+            return false;
+        }
+        let table = table
+            .rsplit('.')
+            .next()
+            .unwrap_or(table)
+            .to_ascii_lowercase();
+        self.migration_indexes.get(&table).is_some_and(|indexes| {
+            indexes.iter().any(|index| {
+                index.len() >= columns.len()
+                    && index
+                        .iter()
+                        .zip(columns)
+                        .all(|(a, b)| a.eq_ignore_ascii_case(b))
+            })
+        })
     }
 
     pub fn file(&self, index: usize) -> Option<&SourceFile> {

@@ -4,7 +4,10 @@
 //! Flags a `@ManyToOne` relation (or a `@ForeignKey` column) whose join columns no
 //! non-partial index covers as its leading columns: not the primary key, not an `@Index`
 //! (on the property, or at class level naming the relation or its join column), not an
-//! `@Unique`, not a `unique: true` column, and not an index inherited from a base class.
+//! `@Unique`, not a `unique: true` column, not an index inherited from a base class, and
+//! not a plain index a migration's `CREATE INDEX` makes (and no later `DROP INDEX` of the
+//! same migrations folder removes): hand-written migrations often index a key the entity
+//! never declares.
 //!
 //! ## Why is this bad?
 //! PostgreSQL never indexes the referencing side of a foreign key, and TypeORM adds no
@@ -156,7 +159,9 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
 /// An index of the entity covers the key, or (single-table inheritance) an index of
 /// another entity of the same table does: a `@ChildEntity`'s `@Index` is on that table.
 fn covered(ctx: &Ctx, entity: &Entity, columns: &[String]) -> bool {
-    if entity.covering_index(columns).is_some() {
+    if entity.covering_index(columns).is_some()
+        || ctx.model.migration_index_covers(&entity.table, columns)
+    {
         return true;
     }
     let shares_table = |other: &Entity| {
@@ -273,6 +278,50 @@ export class Post extends ManagedEntity {{
             let ws = workspace(&[("src/users/user.entity.ts", USER), (&path, &post)]);
             assert_eq!(lines(&ws, "IDX001").len(), expected, "{dir}");
         }
+    }
+
+    #[test]
+    fn an_index_only_a_migration_creates_covers_the_key() {
+        // Hand-written migrations: the index exists in the database, the entity does not
+        // declare it. `down` undoes `up`; a later migration's DROP INDEX removes it.
+        let migration = |ts: &str, up: &str, down: &str| {
+            format!(
+                "import {{ MigrationInterface, QueryRunner }} from 'typeorm';
+export class M{ts} implements MigrationInterface {{
+  public async up(queryRunner: QueryRunner): Promise<void> {{
+    await queryRunner.query(`{up}`);
+  }}
+  public async down(queryRunner: QueryRunner): Promise<void> {{
+    await queryRunner.query(`{down}`);
+  }}
+}}
+"
+            )
+        };
+        let create = migration(
+            "1700000000000",
+            "CREATE INDEX \"idx_post_author\" ON \"post\"(\"authorId\");",
+            "DROP INDEX \"idx_post_author\"",
+        );
+        let drop = migration(
+            "1800000000000",
+            "DROP INDEX IF EXISTS \"idx_post_author\"",
+            "SELECT 1",
+        );
+        let post = post("", "");
+        let base = [
+            ("src/users/user.entity.ts", USER),
+            ("src/posts/post.entity.ts", post.as_str()),
+            ("src/migrations/1700000000000-m.ts", create.as_str()),
+        ];
+        assert!(lines(&workspace(&base), "IDX001").is_empty());
+        let mut dropped = base.to_vec();
+        dropped.push(("src/migrations/1800000000000-m.ts", drop.as_str()));
+        assert_eq!(lines(&workspace(&dropped), "IDX001").len(), 1);
+        // Another folder's history (`migrations/sqlite/`) drops only its own.
+        let mut elsewhere = base.to_vec();
+        elsewhere.push(("src/migrations/sqlite/1800000000000-m.ts", drop.as_str()));
+        assert!(lines(&workspace(&elsewhere), "IDX001").is_empty());
     }
 
     #[test]

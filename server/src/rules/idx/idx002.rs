@@ -13,7 +13,8 @@
 //! Filters we cannot read (variables, functions, `Brackets`, columns the model does not
 //! know) are skipped rather than guessed at. Negated conditions (`IS NOT NULL`, `<>`,
 //! `Not()`) are served by no index, as PostgreSQL's planner decides. Where the DataSource
-//! is MySQL or MariaDB, a foreign key's column counts as indexed (InnoDB indexes it).
+//! is MySQL or MariaDB, a foreign key's column counts as indexed (InnoDB indexes it). A
+//! plain index a migration creates counts as the entity's own (see IDX001).
 //! Where TypeORM never makes the schema (`synchronize: false`, no `migrations`, no
 //! migration in the workspace: see IDX001) the entities' indexes are not the database's,
 //! and nothing is reported.
@@ -246,7 +247,7 @@ fn report(
     // when a foreign-key column is all that could serve a branch.
     let innodb = std::cell::OnceCell::new();
     let served = |c: &Filtered| {
-        is_indexed(entity, c)
+        is_indexed(ctx, entity, c)
             || (leads_a_foreign_key(entity, c)
                 && *innodb.get_or_init(|| {
                     super::idx001::indexes_foreign_keys_itself(ctx, &ctx.path(file))
@@ -302,10 +303,13 @@ fn leads_a_foreign_key(entity: &Entity, c: &Filtered) -> bool {
 
 /// Any index (partial ones too: they serve queries that repeat their predicate) leading
 /// with the column.
-fn is_indexed(entity: &Entity, c: &Filtered) -> bool {
-    c.db_columns
-        .first()
-        .is_some_and(|col| entity.index_leading_with(col).is_some())
+fn is_indexed(ctx: &Ctx, entity: &Entity, c: &Filtered) -> bool {
+    c.db_columns.first().is_some_and(|col| {
+        entity.index_leading_with(col).is_some()
+            || ctx
+                .model
+                .migration_index_covers(&entity.table, std::slice::from_ref(col))
+    })
 }
 
 /// Reads a `where` value: an object is one AND branch, an array is OR-ed branches.
