@@ -11,7 +11,7 @@ const SIZES: usize = 4097;
 static ASKED: [AtomicUsize; SIZES] = [const { AtomicUsize::new(0) }; SIZES];
 static HELD: [AtomicUsize; SIZES] = [const { AtomicUsize::new(0) }; SIZES];
 static COUNT: [AtomicUsize; SIZES] = [const { AtomicUsize::new(0) }; SIZES];
-static MIMALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static MIMALLOC: typeorm_lsp::alloc::ExactShrink = typeorm_lsp::alloc::ExactShrink;
 
 fn slot(size: usize) -> usize {
     size.min(SIZES - 1)

@@ -13,7 +13,7 @@
 mod realistic;
 
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: typeorm_lsp::alloc::ExactShrink = typeorm_lsp::alloc::ExactShrink;
 
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};

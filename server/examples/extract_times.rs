@@ -3,7 +3,7 @@
 //! `cargo run --release --example extract_times -- DIR [ROUNDS]`.
 
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: typeorm_lsp::alloc::ExactShrink = typeorm_lsp::alloc::ExactShrink;
 
 use std::time::{Duration, Instant};
 use typeorm_lsp::config::Config;

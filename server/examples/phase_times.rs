@@ -4,7 +4,7 @@
 //! more than one `check` (which overlaps nothing more than this does).
 
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: typeorm_lsp::alloc::ExactShrink = typeorm_lsp::alloc::ExactShrink;
 
 use rayon::prelude::*;
 use std::sync::Arc;

@@ -30,6 +30,63 @@ extern "C" fn commit_arenas_on_demand() {
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0) }
 }
 
+/// mimalloc, except that a block shrunk into a smaller size class moves there.
+///
+/// mimalloc's `realloc` keeps a block in place when the new size is at least half the old
+/// one, so `shrink_to_fit` and `Vec::into_boxed_slice` gave nothing back: a list of 3
+/// decorators (120 bytes) built with room for 4 kept its 160-byte block. The facts of every
+/// file are lists made that way, and at 20,000 generated files the blocks held 374 MB for
+/// 282 MB asked. Growing, and shrinking within the same size class, stay mimalloc's.
+pub struct ExactShrink;
+
+/// The alignment every mimalloc block has anyway; a stricter one keeps mimalloc's realloc.
+const PLAIN_ALIGN: usize = 16;
+
+// SAFETY: every call goes to mimalloc; the shrinking path is alloc + copy + free of blocks
+// that mimalloc made, with the new size (smaller than the old) copied.
+unsafe impl std::alloc::GlobalAlloc for ExactShrink {
+    #[inline]
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        unsafe { mimalloc::MiMalloc.alloc(layout) }
+    }
+
+    #[inline]
+    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
+        unsafe { mimalloc::MiMalloc.alloc_zeroed(layout) }
+    }
+
+    #[inline]
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        unsafe { mimalloc::MiMalloc.dealloc(ptr, layout) }
+    }
+
+    #[inline]
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        let shrinks = new_size < layout.size() && new_size > 0 && layout.align() <= PLAIN_ALIGN;
+        // SAFETY: `ptr` is a live block of mimalloc.
+        if shrinks
+            && unsafe {
+                libmimalloc_sys::mi_good_size(new_size)
+                    < libmimalloc_sys::mi_usable_size(ptr.cast())
+            }
+        {
+            // SAFETY: the size is non-zero and the alignment the caller's (valid) one.
+            let smaller =
+                unsafe { std::alloc::Layout::from_size_align_unchecked(new_size, layout.align()) };
+            let moved = unsafe { self.alloc(smaller) };
+            if !moved.is_null() {
+                // SAFETY: both blocks hold at least `new_size` bytes and are distinct.
+                unsafe {
+                    std::ptr::copy_nonoverlapping(ptr, moved, new_size);
+                    self.dealloc(ptr, layout);
+                }
+            }
+            return moved;
+        }
+        unsafe { mimalloc::MiMalloc.realloc(ptr, layout, new_size) }
+    }
+}
+
 /// How long freed memory stays mapped before mimalloc returns it to the OS.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Purge {
@@ -115,6 +172,32 @@ unsafe extern "C" fn ts_free(ptr: *mut c_void) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_block_shrunk_into_a_smaller_size_class_moves_there_with_its_bytes() {
+        use std::alloc::{GlobalAlloc, Layout};
+        let layout = Layout::from_size_align(4096, 8).unwrap();
+        unsafe {
+            let block = ExactShrink.alloc(layout);
+            assert!(!block.is_null());
+            for i in 0..4096 {
+                *block.add(i) = i as u8;
+            }
+            // 3000 bytes is more than half of 4096: mimalloc alone would keep the block.
+            let shrunk = ExactShrink.realloc(block, layout, 3000);
+            assert!(!shrunk.is_null());
+            assert_eq!(
+                libmimalloc_sys::mi_usable_size(shrunk.cast()),
+                libmimalloc_sys::mi_good_size(3000)
+            );
+            assert!((0..3000).all(|i| *shrunk.add(i) == i as u8));
+            // Within its size class a block stays where it is.
+            let small = Layout::from_size_align(3000, 8).unwrap();
+            let same = ExactShrink.realloc(shrunk, small, 2999);
+            assert_eq!(same, shrunk);
+            ExactShrink.dealloc(same, Layout::from_size_align(2999, 8).unwrap());
+        }
+    }
 
     #[test]
     fn purge_delay_option_is_the_documented_default() {

@@ -18,7 +18,7 @@ pub static PEAK_BYTES: AtomicUsize = AtomicUsize::new(0);
 /// Live bytes as the allocator hands them out (its size classes round requests up).
 pub static USABLE_BYTES: AtomicUsize = AtomicUsize::new(0);
 
-static MIMALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static MIMALLOC: typeorm_lsp::alloc::ExactShrink = typeorm_lsp::alloc::ExactShrink;
 
 fn usable(ptr: *mut u8) -> usize {
     // SAFETY: `ptr` is a live block of mimalloc (or null, for which it answers 0).

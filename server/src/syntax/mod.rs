@@ -81,7 +81,7 @@ pub fn extract_with(root: tree_sitter::Node, src: &str, scan: &scan::Scan) -> Fi
     misc::misc_from_scan(root, scan, src, &mut facts);
     queries::queries_from_scan(root, scan, src, &mut facts);
     wrappers::functions_from_scan(root, scan, src, &mut facts);
-    prune::drop_foreign_decorator_args(&mut facts);
+    prune::prune_foreign_decorators(&mut facts);
     // Lines are only asked for when a suppression comment is matched to findings.
     if facts.suppressions.is_empty() {
         facts.line_starts = Vec::new();

@@ -1,11 +1,16 @@
-//! Drops the arguments of decorators that nothing reads: those imported from packages that
-//! have nothing to do with TypeORM (OpenAPI, validation, serialization, GraphQL schema).
+//! Drops the decorator data that nothing reads: that of decorators imported from packages
+//! that have nothing to do with TypeORM (OpenAPI, validation, serialization, GraphQL schema).
 //!
 //! On a typical entity or DTO, `@ApiProperty({ description: ..., example: ... })` and the
 //! class-validator stack carry more argument data than every TypeORM decorator together, and
 //! facts are kept for every file of the workspace (measured on generated entities: about
-//! half of the class facts). The decorator itself stays (name, spans, `called`): rules that
-//! compare or remove decorator text read it from the source at those spans.
+//! half of the class facts). Their arguments go. The decorator itself stays (name, spans,
+//! `called`) next to any other decorator: rules that compare or remove decorator text read
+//! it from the source at those spans. A property whose decorators are all foreign (a DTO
+//! field: `@ApiProperty() @IsOptional() @IsString()`) keeps none: every reader of property
+//! decorators looks for a TypeORM one or for the decorator at a TypeORM origin's span, and
+//! the property's own span still covers the decorators for fixes that remove it. At 20,000
+//! generated files those lists were 29 MB of the facts.
 //!
 //! A decorator is recognised by its import, never by its name alone: a workspace wrapper
 //! (`@MultiORMColumn` from `@gauzy/core`, a relative import) or anything from `typeorm` /
@@ -61,8 +66,9 @@ pub fn foreign_decorator_names(imports: &[ImportFact]) -> HashSet<String> {
         .collect()
 }
 
-/// Drops the arguments of every decorator bound to an import from a foreign package.
-pub fn drop_foreign_decorator_args(facts: &mut FileFacts) {
+/// Drops the arguments of every decorator bound to an import from a foreign package, and
+/// the decorator list of a property that has no other decorator.
+pub fn prune_foreign_decorators(facts: &mut FileFacts) {
     let foreign = foreign_decorator_names(&facts.imports);
     if foreign.is_empty() {
         return;
@@ -79,14 +85,21 @@ pub fn drop_foreign_decorator_args(facts: &mut FileFacts) {
     };
     let mut classes = std::mem::take(&mut facts.classes);
     for class in &mut classes {
-        prune_class(class, &prune);
+        prune_class(class, &prune, &is_foreign);
     }
     facts.classes = classes;
 }
 
-fn prune_class(class: &mut ClassFact, prune: &impl Fn(&mut [Decorator])) {
+fn prune_class(
+    class: &mut ClassFact,
+    prune: &impl Fn(&mut [Decorator]),
+    is_foreign: &impl Fn(&Decorator) -> bool,
+) {
     prune(&mut class.decorators);
     for p in &mut class.properties {
+        if p.decorators.iter().all(is_foreign) {
+            p.decorators = Box::default();
+        }
         prune(&mut p.decorators);
     }
     for m in &mut class.methods {
@@ -110,6 +123,26 @@ mod tests {
             .or_else(|| class.decorator(decorator))
             .map(|d| d.args.len())
             .unwrap_or(usize::MAX)
+    }
+
+    #[test]
+    fn a_property_with_only_foreign_decorators_keeps_none() {
+        let src = "import { ApiProperty } from '@nestjs/swagger';\n\
+                   import { IsOptional, IsString } from 'class-validator';\n\
+                   import { Column } from 'typeorm';\n\
+                   export class Dto {\n\
+                     @ApiProperty({ required: false }) @IsOptional() @IsString() name?: string;\n\
+                     @ApiProperty() @Column() kept: string;\n\
+                     @IsString() @Unknown() other: string;\n\
+                   }";
+        let facts = facts_of(src);
+        let class = &facts.classes[0];
+        let name = class.property("name").unwrap();
+        assert!(name.decorators.is_empty());
+        // The member's span still covers its decorators (fixes that remove it).
+        assert!(src[name.span.range()].starts_with("@ApiProperty("));
+        let kept = |p: &str| class.property(p).unwrap().decorators.len();
+        assert_eq!([kept("kept"), kept("other")], [2, 2]);
     }
 
     #[test]
