@@ -95,14 +95,11 @@ pub fn extract_with(root: tree_sitter::Node, src: &str, scan: &scan::Scan) -> Fi
 pub fn line_starts(src: &str) -> Vec<usize> {
     let bytes = src.as_bytes();
     let mut starts = vec![0];
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\n' => starts.push(i + 1),
-            b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
-            _ => {}
+    // `memchr` tests many bytes at a time: the output indexes every file with a finding.
+    for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        if bytes.get(i) == Some(&b'\n') || bytes.get(i + 1) != Some(&b'\n') {
+            starts.push(i + 1);
         }
-        i += 1;
     }
     starts
 }
@@ -112,5 +109,20 @@ pub fn line_of(starts: &[usize], offset: usize) -> usize {
     match starts.binary_search(&offset) {
         Ok(line) => line,
         Err(next) => next.saturating_sub(1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{line_of, line_starts};
+
+    #[test]
+    fn lines_end_at_lf_crlf_and_lone_cr() {
+        assert_eq!(line_starts(""), [0]);
+        assert_eq!(line_starts("a\nb\r\nc\rd\r"), [0, 2, 5, 7, 9]);
+        assert_eq!(line_starts("\r\n\r\n"), [0, 2, 4]);
+        let starts = line_starts("ab\ncd\r\nef");
+        assert_eq!(line_of(&starts, 4), 1);
+        assert_eq!(line_of(&starts, 7), 2);
     }
 }
