@@ -103,8 +103,8 @@ impl<'t> Scan<'t> {
 /// - `new EntitySchema(..)`, if the file mentions `EntitySchema`: the start of `new`;
 /// - comments, if the file holds a suppression: each `/`.
 fn marks(root: Node, src: &str) -> Vec<usize> {
-    let comments = src.contains(super::misc::SUPPRESSION_MARKER);
-    let news = src.contains("EntitySchema");
+    let comments = super::mentions(src, super::misc::SUPPRESSION_MARKER);
+    let news = super::mentions(src, "EntitySchema");
     let declarations: Vec<std::ops::Range<usize>> = super::misc::top_level_declarations(root)
         .filter(|(d, _)| {
             matches!(

@@ -159,7 +159,7 @@ impl<'a> Extractor<'a> {
             option_spans: HashSet::new(),
             depth: 0,
             marks: None,
-            mentions_transaction: src.contains("transaction"),
+            mentions_transaction: crate::syntax::mentions(src, "transaction"),
         }
     }
 
