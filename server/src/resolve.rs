@@ -478,9 +478,7 @@ impl Resolver {
         if !base.starts_with(&self.root) {
             return None;
         }
-        candidates(&base)
-            .into_iter()
-            .find(|candidate| exists(candidate))
+        candidates(&base).find(|candidate| exists(candidate))
     }
 }
 
@@ -494,22 +492,25 @@ pub fn is_relative(specifier: &str) -> bool {
 
 /// The files a specifier's path `base` may name, in TypeScript's order: an explicit TS
 /// extension, the `.js` -> `.ts` ESM mapping, appended extensions, then `index` files.
-fn candidates(base: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
+/// Built one at a time: the first or second usually exists, and each is a new path.
+fn candidates(base: &Path) -> impl Iterator<Item = PathBuf> + '_ {
     let extension = base.extension().and_then(|e| e.to_str()).unwrap_or("");
-    if TS_EXTENSIONS.contains(&extension) {
-        out.push(base.to_path_buf());
-    }
-    if let Some((_, ts)) = JS_TO_TS.iter().find(|(js, _)| *js == extension) {
-        out.extend(ts.iter().map(|ext| base.with_extension(ext)));
-    }
-    out.extend(TS_EXTENSIONS.iter().map(|ext| append_extension(base, ext)));
-    out.extend(
-        ["index.ts", "index.tsx", "index.mts", "index.cts"]
-            .iter()
-            .map(|index| base.join(index)),
-    );
-    out
+    let explicit = TS_EXTENSIONS
+        .contains(&extension)
+        .then(|| base.to_path_buf());
+    let mapped = JS_TO_TS
+        .iter()
+        .find(|(js, _)| *js == extension)
+        .map_or(&[][..], |(_, ts)| *ts);
+    explicit
+        .into_iter()
+        .chain(mapped.iter().map(|ext| base.with_extension(ext)))
+        .chain(TS_EXTENSIONS.iter().map(|ext| append_extension(base, ext)))
+        .chain(
+            ["index.ts", "index.tsx", "index.mts", "index.cts"]
+                .iter()
+                .map(|index| base.join(index)),
+        )
 }
 
 /// The specifier spelling of a file name: without `.ts` / `.tsx`, with `.mjs` / `.cjs`

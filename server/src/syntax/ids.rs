@@ -14,7 +14,8 @@ fn language() -> Language {
 }
 
 /// The name of every kind id, in id order.
-fn kind_names() -> &'static [&'static str] {
+/// The name of each kind id (`""` for ids without one).
+pub(crate) fn kind_names() -> &'static [&'static str] {
     static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
     NAMES.get_or_init(|| {
         let lang = language();

@@ -104,7 +104,7 @@ fn enum_fact(decl: Node, src: &str, exported: bool) -> Option<EnumFact> {
 /// Suppression comments and `new EntitySchema(...)`, from the scan of the whole tree.
 fn suppressions_and_schemas(scan: &Scan, src: &str, facts: &mut FileFacts) {
     // Most files have no suppression: skip looking at each comment.
-    if src.contains(SUPPRESSION_MARKER) {
+    if super::mentions(src, SUPPRESSION_MARKER) {
         for &comment in &scan.comments {
             if let Some(s) = suppression(comment, src, facts) {
                 facts.suppressions.push(s);

@@ -65,7 +65,7 @@ pub fn extract(tree: &Tree, src: &str) -> FileFacts {
 /// [`extract`] from a given scan of the tree (tests compare the full and the pruned one).
 pub fn extract_with(root: tree_sitter::Node, src: &str, scan: &scan::Scan) -> FileFacts {
     // Lines are read only to match a suppression comment to the line after it.
-    let has_suppression = src.contains(misc::SUPPRESSION_MARKER);
+    let has_suppression = mentions(src, misc::SUPPRESSION_MARKER);
     let mut facts = FileFacts {
         line_starts: if has_suppression {
             line_starts(src)
@@ -91,18 +91,21 @@ pub fn extract_with(root: tree_sitter::Node, src: &str, scan: &scan::Scan) -> Fi
     facts
 }
 
+/// Whether `src` holds `needle`: memchr's vectorised search, which costs less than
+/// `str::contains` on whole files (extraction asks a few such questions of every file).
+pub(crate) fn mentions(src: &str, needle: &str) -> bool {
+    memchr::memmem::find(src.as_bytes(), needle.as_bytes()).is_some()
+}
+
 /// Byte offsets where lines start (`\n`, `\r\n` and lone `\r` end a line).
 pub fn line_starts(src: &str) -> Vec<usize> {
     let bytes = src.as_bytes();
     let mut starts = vec![0];
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\n' => starts.push(i + 1),
-            b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
-            _ => {}
+    // `memchr` tests many bytes at a time: the output indexes every file with a finding.
+    for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        if bytes.get(i) == Some(&b'\n') || bytes.get(i + 1) != Some(&b'\n') {
+            starts.push(i + 1);
         }
-        i += 1;
     }
     starts
 }
@@ -112,5 +115,20 @@ pub fn line_of(starts: &[usize], offset: usize) -> usize {
     match starts.binary_search(&offset) {
         Ok(line) => line,
         Err(next) => next.saturating_sub(1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{line_of, line_starts};
+
+    #[test]
+    fn lines_end_at_lf_crlf_and_lone_cr() {
+        assert_eq!(line_starts(""), [0]);
+        assert_eq!(line_starts("a\nb\r\nc\rd\r"), [0, 2, 5, 7, 9]);
+        assert_eq!(line_starts("\r\n\r\n"), [0, 2, 4]);
+        let starts = line_starts("ab\ncd\r\nef");
+        assert_eq!(line_of(&starts, 4), 1);
+        assert_eq!(line_of(&starts, 7), 2);
     }
 }

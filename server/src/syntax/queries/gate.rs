@@ -63,6 +63,11 @@ pub fn may_hold_query_sites(src: &str) -> bool {
         if is_mark_word(word) {
             return true;
         }
+        // Most words are none of the gate's others either: one table read tells.
+        if !may_be_listed(&GATE_WORDS_FIRST_BYTE_LENGTHS, word) {
+            after_export = false;
+            continue;
+        }
         match word {
             "default" if after_export => export_default = true,
             "exports" => exports = true,
@@ -78,19 +83,29 @@ pub fn may_hold_query_sites(src: &str) -> bool {
 /// or an options mark.
 pub(super) fn is_mark_word(word: &str) -> bool {
     // Most words of a file fail the cheap test of their first byte and length.
-    let listed = word.as_bytes().first().is_some_and(|&b| {
-        word.len() < 32 && FIRST_BYTE_LENGTHS[usize::from(b)] & (1 << word.len()) != 0
-    });
-    if listed && (QUERY_METHODS.contains(&word) || MARK_WORDS.contains(&word)) {
+    if may_be_listed(&MARKS_FIRST_BYTE_LENGTHS, word)
+        && (QUERY_METHODS.contains(&word) || MARK_WORDS.contains(&word))
+    {
         return true;
     }
     word.len() >= 17 && (word.ends_with("ConnectionOptions") || word.ends_with("DataSourceOptions"))
 }
 
-/// For each first byte, the lengths of the listed marks starting with it (bit n: n bytes).
-static FIRST_BYTE_LENGTHS: [u32; 256] = {
+/// Whether `word` may be one of the words `table` was built from: its first byte and
+/// length must match one of them (a few instructions, against string compares).
+pub(super) fn may_be_listed(table: &FirstByteLengths, word: &str) -> bool {
+    word.as_bytes()
+        .first()
+        .is_some_and(|&b| word.len() < 32 && table[usize::from(b)] & (1 << word.len()) != 0)
+}
+
+/// For each first byte, the lengths of the listed words starting with it (bit n: n bytes;
+/// the words are shorter than 32 bytes).
+pub(super) type FirstByteLengths = [u32; 256];
+
+/// [`FirstByteLengths`] of the words of `lists`.
+pub(super) const fn first_byte_lengths(lists: &[&[&str]]) -> FirstByteLengths {
     let mut table = [0u32; 256];
-    let lists: [&[&str]; 2] = [QUERY_METHODS, MARK_WORDS];
     let mut l = 0;
     while l < lists.len() {
         let mut i = 0;
@@ -102,7 +117,14 @@ static FIRST_BYTE_LENGTHS: [u32; 256] = {
         l += 1;
     }
     table
-};
+}
+
+static MARKS_FIRST_BYTE_LENGTHS: FirstByteLengths =
+    first_byte_lengths(&[QUERY_METHODS, MARK_WORDS]);
+
+/// The words besides the marks that [`may_hold_query_sites`] looks at.
+static GATE_WORDS_FIRST_BYTE_LENGTHS: FirstByteLengths =
+    first_byte_lengths(&[&["default", "exports", "export"], SHAPE_KEYS]);
 
 /// A word that can mark an options object or factory by its type or name
 /// (`check_options_function`, `check_typed_declarator`, `check_typed_expression`).
@@ -184,6 +206,15 @@ mod tests {
         for word in QUERY_METHODS.iter().chain(MARK_WORDS) {
             assert!(is_mark_word(word), "{word}");
         }
+        for word in ["default", "exports", "export"].iter().chain(SHAPE_KEYS) {
+            assert!(
+                may_be_listed(&GATE_WORDS_FIRST_BYTE_LENGTHS, word),
+                "{word}"
+            );
+        }
+        // first byte and length only: `exported` passes (as `entities` would), these fail
+        assert!(!may_be_listed(&GATE_WORDS_FIRST_BYTE_LENGTHS, "exportable"));
+        assert!(!may_be_listed(&GATE_WORDS_FIRST_BYTE_LENGTHS, "user"));
         assert!(is_mark_word("PostgresConnectionOptions"));
         assert!(is_mark_word("MysqlDataSourceOptions"));
         assert!(!is_mark_word("user") && !is_mark_word("fi") && !is_mark_word("Column"));

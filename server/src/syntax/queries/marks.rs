@@ -15,10 +15,15 @@
 //! Marks are word starts and `=` bytes, sorted; a subtree is looked up by binary search.
 //! Words inside strings and comments count too: a false mark only costs a walk.
 
-use super::gate::{is_mark_word, is_options_word, is_word_byte};
+use super::gate::{
+    first_byte_lengths, is_mark_word, is_options_word, is_word_byte, may_be_listed,
+    FirstByteLengths,
+};
 
 /// Words besides the gate's marks that let a walk change what later code sees.
 const EFFECT_WORDS: &[&str] = &["const", "let", "var", "default", "exports"];
+
+static EFFECT_FIRST_BYTE_LENGTHS: FirstByteLengths = first_byte_lengths(&[EFFECT_WORDS]);
 
 /// The marks of one file.
 pub(super) struct Marks {
@@ -56,7 +61,9 @@ impl Marks {
             if is_mark_word(word) {
                 at.push(start);
                 options_words |= is_options_word(word);
-            } else if EFFECT_WORDS.contains(&word) {
+            } else if may_be_listed(&EFFECT_FIRST_BYTE_LENGTHS, word)
+                && EFFECT_WORDS.contains(&word)
+            {
                 at.push(start);
             }
         }

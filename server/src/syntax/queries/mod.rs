@@ -146,6 +146,79 @@ struct Extractor<'a> {
     mentions_transaction: bool,
 }
 
+/// What [`Extractor::visit`] does with a node of a kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Visit {
+    Class,
+    Function,
+    Declaration,
+    /// `for (const x of LIST)`: a loop over constants makes `x` one.
+    ForOf,
+    Field,
+    Assignment,
+    Eval,
+    Export,
+    /// Types, imports and literals hold no query sites: skipping them is most of the tree
+    /// in entity files.
+    Skip,
+    Children,
+}
+
+impl Visit {
+    fn of_kind(kind: &str) -> Visit {
+        match kind {
+            "class_declaration" | "abstract_class_declaration" | "class" => Visit::Class,
+            "function_declaration"
+            | "generator_function_declaration"
+            | "function_expression"
+            | "function"
+            | "generator_function"
+            | "arrow_function"
+            | "method_definition" => Visit::Function,
+            "lexical_declaration" | "variable_declaration" => Visit::Declaration,
+            "for_in_statement" => Visit::ForOf,
+            "public_field_definition" => Visit::Field,
+            "assignment_expression" => Visit::Assignment,
+            "call_expression"
+            | "member_expression"
+            | "new_expression"
+            | "as_expression"
+            | "satisfies_expression" => Visit::Eval,
+            "export_statement" => Visit::Export,
+            "type_annotation"
+            | "type_arguments"
+            | "type_parameters"
+            | "interface_declaration"
+            | "type_alias_declaration"
+            | "enum_declaration"
+            | "import_statement"
+            | "string"
+            | "comment"
+            | "property_identifier"
+            | "identifier"
+            | "number" => Visit::Skip,
+            _ => Visit::Children,
+        }
+    }
+
+    /// [`Visit::of_kind`] read from a table by kind id: the walk visits every node of the
+    /// functions it enters, and matching the kind name compared up to 25 strings each.
+    fn of(node: Node) -> Visit {
+        static BY_ID: std::sync::OnceLock<Vec<Option<Visit>>> = std::sync::OnceLock::new();
+        let by_id = BY_ID.get_or_init(|| {
+            crate::syntax::ids::kind_names()
+                .iter()
+                .map(|name| (!name.is_empty()).then(|| Visit::of_kind(name)))
+                .collect()
+        });
+        match by_id.get(usize::from(node.kind_id())) {
+            Some(Some(visit)) => *visit,
+            // a kind missing from the table (`ERROR`) is looked up by its name
+            _ => Visit::of_kind(node.fast_kind()),
+        }
+    }
+}
+
 impl<'a> Extractor<'a> {
     fn new(src: &'a str) -> Self {
         Extractor {
@@ -159,7 +232,7 @@ impl<'a> Extractor<'a> {
             option_spans: HashSet::new(),
             depth: 0,
             marks: None,
-            mentions_transaction: src.contains("transaction"),
+            mentions_transaction: crate::syntax::mentions(src, "transaction"),
         }
     }
 
@@ -212,45 +285,22 @@ impl<'a> Extractor<'a> {
     }
 
     fn visit(&mut self, node: Node) {
-        match node.fast_kind() {
-            "class_declaration" | "abstract_class_declaration" | "class" => self.visit_class(node),
-            "function_declaration"
-            | "generator_function_declaration"
-            | "function_expression"
-            | "function"
-            | "generator_function"
-            | "arrow_function"
-            | "method_definition" => self.visit_function(node),
-            "lexical_declaration" | "variable_declaration" => self.visit_declaration(node),
-            "for_in_statement" => self.visit_for_of(node),
-            "public_field_definition" => self.visit_field(node),
-            "assignment_expression" => self.visit_assignment(node),
-            "call_expression"
-            | "member_expression"
-            | "new_expression"
-            | "as_expression"
-            | "satisfies_expression" => {
+        match Visit::of(node) {
+            Visit::Class => self.visit_class(node),
+            Visit::Function => self.visit_function(node),
+            Visit::Declaration => self.visit_declaration(node),
+            Visit::ForOf => self.visit_for_of(node),
+            Visit::Field => self.visit_field(node),
+            Visit::Assignment => self.visit_assignment(node),
+            Visit::Eval => {
                 self.eval(node);
             }
-            "export_statement" => {
+            Visit::Export => {
                 self.check_export_default(node);
                 self.walk_children(node);
             }
-            // Types, imports and literals hold no query sites: skipping them is most of the
-            // tree in entity files.
-            "type_annotation"
-            | "type_arguments"
-            | "type_parameters"
-            | "interface_declaration"
-            | "type_alias_declaration"
-            | "enum_declaration"
-            | "import_statement"
-            | "string"
-            | "comment"
-            | "property_identifier"
-            | "identifier"
-            | "number" => {}
-            _ => self.walk_children(node),
+            Visit::Skip => {}
+            Visit::Children => self.walk_children(node),
         }
     }
 

@@ -827,3 +827,29 @@ export class OrderService {
         repo("Customer")
     );
 }
+
+#[test]
+fn the_visit_table_agrees_with_the_kind_names_on_every_fixture_node() {
+    use super::Visit;
+    let mut parser = crate::syntax::new_parser();
+    let mut seen = 0;
+    for (path, src) in crate::syntax::fixture_files::fixture_sources() {
+        let Some(tree) = parser.parse(&src, None) else {
+            continue;
+        };
+        let mut stack = vec![tree.root_node()];
+        while let Some(node) = stack.pop() {
+            assert_eq!(
+                Visit::of(node),
+                Visit::of_kind(node.kind()),
+                "{} in {}",
+                node.kind(),
+                path.display()
+            );
+            seen += 1;
+            let mut cursor = node.walk();
+            stack.extend(node.children(&mut cursor));
+        }
+    }
+    assert!(seen > 1000, "{seen} nodes");
+}
