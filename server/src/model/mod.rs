@@ -6,6 +6,7 @@ mod build;
 mod classes;
 mod columns;
 pub mod ddl;
+mod enums;
 pub mod erd;
 mod foreign_keys;
 mod indexes;
