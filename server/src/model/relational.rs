@@ -1459,16 +1459,26 @@ impl Builder<'_> {
         )
     }
 
+    /// `foreignKeyConstraintName` of `@JoinColumn({...})`, or of an EntitySchema
+    /// relation's `joinColumn` (an object, or the first of a list).
     fn explicit_fk_name(&self, r: &Relation) -> Option<String> {
-        let join = self
-            .model
-            .property_at(&r.origin)?
-            .decorators
-            .iter()
-            .find(|d| canon(self.config, &d.name) == "JoinColumn")?;
-        join.arg(0)?
-            .value
-            .get("foreignKeyConstraintName")?
+        let join = match self.model.property_at(&r.origin) {
+            Some(p) => {
+                &p.decorators
+                    .iter()
+                    .find(|d| canon(self.config, &d.name) == "JoinColumn")?
+                    .arg(0)?
+                    .value
+            }
+            None => {
+                let join = &self.schema_entry(&r.origin)?.get("joinColumn")?.value;
+                match join.as_array() {
+                    Some(items) => &items.first()?.value,
+                    None => join,
+                }
+            }
+        };
+        join.get("foreignKeyConstraintName")?
             .value
             .as_str()
             .map(str::to_string)
