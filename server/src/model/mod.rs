@@ -10,6 +10,7 @@ mod enums;
 pub mod erd;
 mod foreign_keys;
 mod indexes;
+mod join_column;
 mod manual_soft_delete;
 mod migration_indexes;
 pub mod naming;

@@ -1401,12 +1401,8 @@ impl Builder<'_> {
     /// primary columns.
     fn referenced_columns(&self, r: &Relation, target: &Entity) -> Vec<TableColumn> {
         let target_cols = self.columns_of(target, false);
-        let join = self.model.property_at(&r.origin).and_then(|p| {
-            p.decorators
-                .iter()
-                .find(|d| canon(self.config, &d.name) == "JoinColumn")
-        });
-        let named: Vec<Option<String>> = match join.and_then(|d| d.arg(0)).map(|a| &a.value) {
+        let join = self.model.join_column_arg(&r.origin, self.config);
+        let named: Vec<Option<String>> = match join {
             Some(Value::Array(items)) => items
                 .iter()
                 .map(|i| {
@@ -1462,23 +1458,13 @@ impl Builder<'_> {
     /// `foreignKeyConstraintName` of `@JoinColumn({...})`, or of an EntitySchema
     /// relation's `joinColumn` (an object, or the first of a list).
     fn explicit_fk_name(&self, r: &Relation) -> Option<String> {
-        let join = match self.model.property_at(&r.origin) {
-            Some(p) => {
-                &p.decorators
-                    .iter()
-                    .find(|d| canon(self.config, &d.name) == "JoinColumn")?
-                    .arg(0)?
-                    .value
-            }
-            None => {
-                let join = &self.schema_entry(&r.origin)?.get("joinColumn")?.value;
-                match join.as_array() {
-                    Some(items) => &items.first()?.value,
-                    None => join,
-                }
-            }
+        let join = self.model.join_column_arg(&r.origin, self.config)?;
+        let first = match join.as_array() {
+            Some(items) => &items.first()?.value,
+            None => join,
         };
-        join.get("foreignKeyConstraintName")?
+        first
+            .get("foreignKeyConstraintName")?
             .value
             .as_str()
             .map(str::to_string)
