@@ -592,6 +592,8 @@ impl Builder<'_> {
             let mut col = self.table_column(c, &[]);
             if sti_child {
                 col.nullable = col.nullable || !col.primary;
+            } else if let Some(default) = self.redeclared_default(e, c) {
+                col.default = default;
             }
             out.push(Col {
                 column: col,
@@ -1610,6 +1612,41 @@ impl Builder<'_> {
             file: e.file,
             class: e.class?,
         })
+    }
+
+    /// The default of an inherited column that the entity's own class declares again with
+    /// a truthy `default`: TypeORM keeps the ancestor's column but takes that default
+    /// (`EntityMetadataBuilder`, "for multiple table inheritance we can override default
+    /// column values"); every other option stays the ancestor's.
+    fn redeclared_default(&self, e: &Entity, c: &Column) -> Option<Option<String>> {
+        let own = self.class_of(e)?;
+        if c.origin.file == e.file && c.origin.class == e.class {
+            return None;
+        }
+        let prop = own
+            .properties
+            .iter()
+            .find(|p| !p.is_static && p.name == c.property)?;
+        let origin_of = |d: &Decorator| Origin {
+            file: e.file,
+            class: e.class,
+            span: d.span.range(),
+        };
+        let redeclared = super::columns::column(prop, self.config, origin_of)?;
+        let written = self
+            .model
+            .decorator_at(&redeclared.origin)?
+            .args
+            .iter()
+            .find_map(|a| a.value.get("default"))?;
+        let truthy = match &written.value {
+            Value::Str(s) => !s.is_empty(),
+            Value::Num(n) => *n != 0.0 && !n.is_nan(),
+            Value::Bool(b) => *b,
+            Value::Null | Value::Undefined => false,
+            _ => true,
+        };
+        truthy.then(|| self.table_column(&redeclared, &[]).default)
     }
 
     /// `@TableInheritance({ column: { type: 'enum', enum: ContentType } })`: the values.
