@@ -53,8 +53,17 @@ function stub() {
   const fn = function () {
     return stubValue;
   };
+  // A stub is also an empty collection: `getMAC().split(':').map(...).reduce(f, seed)` at
+  // a module's top level gives the seed (apitable's id generator), not a stub that
+  // arithmetic on a BigInt would refuse.
+  const get = (t, k) => {
+    if (k === "__esModule") return true;
+    if (k === Symbol.toPrimitive) return () => "";
+    if (k === "reduce") return (f, ...seed) => (seed.length ? seed[0] : stubValue);
+    return stubValue;
+  };
   const stubValue = new Proxy(fn, {
-    get: (t, k) => (k === "__esModule" ? true : k === Symbol.toPrimitive ? () => "" : stubValue),
+    get,
     apply: () => stubValue,
     construct: () => ({}),
   });
@@ -238,6 +247,9 @@ function install(root, files) {
       return origResolve.call(this, request, parent, ...rest);
     } catch (e) {
       if (fromWorkspace && !request.startsWith(".")) {
+        // Only the harness's own dependencies: a transitive one of another major version
+        // (lru-cache without a default export) would break the workspace's import.
+        if (!harnessDependency(request)) return "stub:" + request;
         try {
           return origResolve.call(this, request, { ...parent, paths: Module._nodeModulePaths(harnessDir) }, ...rest);
         } catch (_) {
@@ -258,6 +270,11 @@ function install(root, files) {
     if (resolved && resolved.startsWith("stub:")) return stub();
     return origLoad.call(this, request, parent, ...rest);
   };
+}
+
+const harnessDependencies = Object.keys(require("./package.json").dependencies || {});
+function harnessDependency(request) {
+  return harnessDependencies.some((d) => request === d || request.startsWith(d + "/"));
 }
 
 function entityFiles(root) {
@@ -294,7 +311,9 @@ function loadEntities(given) {
         if (v instanceof EntitySchema) schemas.push(v);
       }
     } catch (e) {
-      failed.push({ file: path.relative(root, f), error: String(e && e.message).split("\n")[0] });
+      // HARNESS_STACK=1 keeps the whole stack, to see which import threw.
+      const error = process.env.HARNESS_STACK ? String(e && e.stack) : String(e && e.message).split("\n")[0];
+      failed.push({ file: path.relative(root, f), error });
     }
   }
   return { schemas, failed };

@@ -73,12 +73,7 @@ fn default_join_columns(model: &mut Model, config: &Config) {
             if primaries.is_empty() || primaries == [config.base_columns.id.as_str()] {
                 continue;
             }
-            let join = model.property_at(&r.origin).and_then(|p| {
-                p.decorators
-                    .iter()
-                    .find(|d| canon(config, &d.name) == "JoinColumn")
-            });
-            let arg = join.and_then(|d| d.arg(0)).map(|a| &a.value);
+            let arg = model.join_column_arg(&r.origin, config);
             let explicit = arg.is_some_and(|v| {
                 v.as_array().is_some()
                     || v.get("name").is_some()

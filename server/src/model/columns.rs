@@ -111,8 +111,16 @@ pub fn column(
             .and_then(|o| o.get(key))
             .and_then(|v| v.value.as_bool())
     };
+    // Only `@Column` registers a unique constraint for `unique: true`, `primary: true` or
+    // not; TypeORM's other column decorators (`@PrimaryColumn({ unique: true })`) ignore
+    // the option.
+    let registers_unique = kind == ColumnKind::Regular && get_bool("unique").unwrap_or(false);
     let kind = if embedded.is_some() && kind == ColumnKind::Regular {
         ColumnKind::Embedded
+    } else if kind == ColumnKind::Regular && get_bool("primary") == Some(true) {
+        // `@Column({ primary: true })` is a primary column like `@PrimaryColumn()` (jackson's
+        // `key`): a relation to it is named after it (`storeKey`), and it is indexed.
+        ColumnKind::Primary
     } else {
         kind
     };
@@ -131,10 +139,7 @@ pub fn column(
         db_type,
         nullable: get_bool("nullable"),
         options_opaque: opaque,
-        // Only `@Column` registers a unique constraint for `unique: true`; TypeORM's other
-        // column decorators (`@PrimaryColumn({ unique: true })`) ignore the option.
-        unique: matches!(kind, ColumnKind::Regular | ColumnKind::Embedded)
-            && get_bool("unique").unwrap_or(false),
+        unique: registers_unique,
         is_array: get_bool("array").unwrap_or(false),
         enum_values: options.and_then(|o| o.get("enum")).map(|e| e.value.clone()),
         embedded,

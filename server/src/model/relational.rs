@@ -6,6 +6,7 @@
 //! (`tests/typeorm/schema.js`).
 
 use super::columns::canon;
+use super::enums;
 use super::naming::{self, camel_case, shorten_junction_name, snake_case, typeorm_hash};
 use super::types::*;
 use super::Model;
@@ -591,6 +592,8 @@ impl Builder<'_> {
             let mut col = self.table_column(c, &[]);
             if sti_child {
                 col.nullable = col.nullable || !col.primary;
+            } else if let Some(default) = self.redeclared_default(e, c) {
+                col.default = default;
             }
             out.push(Col {
                 column: col,
@@ -623,7 +626,7 @@ impl Builder<'_> {
 
     /// The values of `enum: [...]` or `enum: SomeEnum` (a TypeScript enum of the
     /// workspace: string members by value, numeric ones by number, as TypeORM lists them).
-    fn enum_list(&self, v: &Value) -> Option<Vec<String>> {
+    fn enum_list(&self, file: usize, v: &Value) -> Option<Vec<String>> {
         let literal = |v: &Value| match v {
             Value::Str(s) => Some(s.to_string()),
             Value::Num(n) => Some(js_number(*n)),
@@ -632,30 +635,10 @@ impl Builder<'_> {
         if let Some(items) = v.as_array() {
             return items.iter().map(|i| literal(&i.value)).collect();
         }
-        let name = v.as_reference()?;
-        let e = self
-            .model
-            .files
-            .iter()
-            .flat_map(|f| f.facts.enums.iter())
-            .find(|e| e.name == name)?;
-        // TypeScript numbers members without an initializer from the previous one.
-        let mut next = 0.0;
-        let mut out = Vec::new();
-        for (_, init) in &e.members {
-            match init {
-                Some(Value::Num(n)) => {
-                    out.push(js_number(*n));
-                    next = n + 1.0;
-                }
-                Some(other) => out.push(literal(other)?),
-                None => {
-                    out.push(js_number(next));
-                    next += 1.0;
-                }
-            }
-        }
-        Some(out)
+        let e = enums::enum_named(self.model, file, v.as_reference()?)?;
+        enums::member_values(e)
+            .map(|(_, value)| literal(&value))
+            .collect()
     }
 
     /// The type TypeORM reads from `design:type` when a column names none: what TypeScript
@@ -711,39 +694,19 @@ impl Builder<'_> {
         self.design_type(&alias.ty.text, depth + 1)
     }
 
-    /// The value of `Status.Active` when `Status` is an enum of the workspace (a member
-    /// without an initializer is numbered from the previous one, as TypeScript does).
-    fn enum_member(&self, v: &Value) -> Option<Value> {
+    /// The value of `Status.Active` when `Status` is an enum `file` sees.
+    fn enum_member(&self, file: usize, v: &Value) -> Option<Value> {
         let Value::Member(path) = v else {
             return None;
         };
         let (enum_name, member) = path.split_once('.')?;
-        let e = self
-            .model
-            .files
-            .iter()
-            .flat_map(|f| f.facts.enums.iter())
-            .find(|e| e.name == enum_name)?;
-        let mut next = 0.0;
-        for (name, init) in &e.members {
-            let value = match init {
-                Some(Value::Num(n)) => Value::Num(*n),
-                Some(other) => other.clone(),
-                None => Value::Num(next),
-            };
-            if let Value::Num(n) = value {
-                next = n + 1.0;
-            }
-            if name == member {
-                return Some(value);
-            }
-        }
-        None
+        let e = enums::enum_named(self.model, file, enum_name)?;
+        enums::member_values(e).find_map(|(name, value)| (name == member).then_some(value))
     }
 
     /// An array default whose items name enum members, with the members' values
     /// (`default: [Role.Player]` of an enum array column is `'{PLAYER}'`).
-    fn enum_members_in_array(&self, v: &Value) -> Option<Value> {
+    fn enum_members_in_array(&self, file: usize, v: &Value) -> Option<Value> {
         let Value::Array(items) = v else {
             return None;
         };
@@ -755,7 +718,7 @@ impl Builder<'_> {
                 .iter()
                 .map(|i| {
                     let mut item = i.clone();
-                    if let Some(value) = self.enum_member(&i.value) {
+                    if let Some(value) = self.enum_member(file, &i.value) {
                         item.value = value;
                     }
                     item
@@ -1399,10 +1362,11 @@ impl Builder<'_> {
                 Some("now()".into())
             }
             _ => opt("default").and_then(|v| {
+                let file = c.origin.file;
                 let member = self
-                    .enum_member(v)
+                    .enum_member(file, v)
                     .or_else(|| self.imported_const(v))
-                    .or_else(|| self.enum_members_in_array(v));
+                    .or_else(|| self.enum_members_in_array(file, v));
                 let v = member.as_ref().unwrap_or(v);
                 sql_default(v, c.is_array)
             }),
@@ -1431,7 +1395,7 @@ impl Builder<'_> {
                 Value::Str(s) if !s.is_empty() => Some(s.to_string()),
                 _ => None,
             }),
-            enum_values: opt("enum").and_then(|v| self.enum_list(v)),
+            enum_values: opt("enum").and_then(|v| self.enum_list(c.origin.file, v)),
         }
     }
 
@@ -1439,12 +1403,8 @@ impl Builder<'_> {
     /// primary columns.
     fn referenced_columns(&self, r: &Relation, target: &Entity) -> Vec<TableColumn> {
         let target_cols = self.columns_of(target, false);
-        let join = self.model.property_at(&r.origin).and_then(|p| {
-            p.decorators
-                .iter()
-                .find(|d| canon(self.config, &d.name) == "JoinColumn")
-        });
-        let named: Vec<Option<String>> = match join.and_then(|d| d.arg(0)).map(|a| &a.value) {
+        let join = self.model.join_column_arg(&r.origin, self.config);
+        let named: Vec<Option<String>> = match join {
             Some(Value::Array(items)) => items
                 .iter()
                 .map(|i| {
@@ -1497,15 +1457,15 @@ impl Builder<'_> {
         )
     }
 
+    /// `foreignKeyConstraintName` of `@JoinColumn({...})`, or of an EntitySchema
+    /// relation's `joinColumn` (an object, or the first of a list).
     fn explicit_fk_name(&self, r: &Relation) -> Option<String> {
-        let join = self
-            .model
-            .property_at(&r.origin)?
-            .decorators
-            .iter()
-            .find(|d| canon(self.config, &d.name) == "JoinColumn")?;
-        join.arg(0)?
-            .value
+        let join = self.model.join_column_arg(&r.origin, self.config)?;
+        let first = match join.as_array() {
+            Some(items) => &items.first()?.value,
+            None => join,
+        };
+        first
             .get("foreignKeyConstraintName")?
             .value
             .as_str()
@@ -1654,6 +1614,41 @@ impl Builder<'_> {
         })
     }
 
+    /// The default of an inherited column that the entity's own class declares again with
+    /// a truthy `default`: TypeORM keeps the ancestor's column but takes that default
+    /// (`EntityMetadataBuilder`, "for multiple table inheritance we can override default
+    /// column values"); every other option stays the ancestor's.
+    fn redeclared_default(&self, e: &Entity, c: &Column) -> Option<Option<String>> {
+        let own = self.class_of(e)?;
+        if c.origin.file == e.file && c.origin.class == e.class {
+            return None;
+        }
+        let prop = own
+            .properties
+            .iter()
+            .find(|p| !p.is_static && p.name == c.property)?;
+        let origin_of = |d: &Decorator| Origin {
+            file: e.file,
+            class: e.class,
+            span: d.span.range(),
+        };
+        let redeclared = super::columns::column(prop, self.config, origin_of)?;
+        let written = self
+            .model
+            .decorator_at(&redeclared.origin)?
+            .args
+            .iter()
+            .find_map(|a| a.value.get("default"))?;
+        let truthy = match &written.value {
+            Value::Str(s) => !s.is_empty(),
+            Value::Num(n) => *n != 0.0 && !n.is_nan(),
+            Value::Bool(b) => *b,
+            Value::Null | Value::Undefined => false,
+            _ => true,
+        };
+        truthy.then(|| self.table_column(&redeclared, &[]).default)
+    }
+
     /// `@TableInheritance({ column: { type: 'enum', enum: ContentType } })`: the values.
     fn inheritance_enum(&self, e: &Entity) -> Option<Vec<String>> {
         let class = self.class_of(e)?;
@@ -1662,7 +1657,7 @@ impl Builder<'_> {
             .iter()
             .find(|d| canon(self.config, &d.name) == "TableInheritance")?;
         let column = &d.arg(0)?.value.get("column")?.value;
-        self.enum_list(&column.get("enum")?.value)
+        self.enum_list(e.file, &column.get("enum")?.value)
     }
 
     /// `@TableInheritance({ column: { name, type, length } })` on the entity.
@@ -1707,7 +1702,7 @@ impl Builder<'_> {
             })
             .and_then(|d| d.arg(0))
             .map(|a| {
-                self.enum_member(&a.value)
+                self.enum_member(e.file, &a.value)
                     .unwrap_or_else(|| a.value.clone())
             });
         match given {

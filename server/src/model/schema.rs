@@ -148,16 +148,29 @@ fn schema_relation(p: &Prop, config: &Config, origin: Origin) -> Option<Relation
     let has_join_column = join.is_some_and(|j| j.value.as_bool() != Some(false));
     let owns =
         kind == RelationKind::ManyToOne || (kind == RelationKind::OneToOne && has_join_column);
-    let join_columns = if owns {
-        let explicit = join
-            .and_then(|j| j.value.get("name"))
-            .and_then(|n| n.value.as_str())
-            .map(str::to_string);
-        vec![explicit.unwrap_or_else(|| {
-            naming::join_column_name(&p.key, &config.base_columns.id, config.naming_strategy)
-        })]
-    } else {
-        Vec::new()
+    // `joinColumn: { name }`, or a list of them (`[{ name, referencedColumnName }]`); a
+    // column without a name is named after the property and the column it references.
+    let column_name = |options: Option<&Value>| {
+        let explicit = options
+            .and_then(|o| o.get("name"))
+            .and_then(|n| n.value.as_str());
+        explicit.map(str::to_string).unwrap_or_else(|| {
+            let referenced = options
+                .and_then(|o| o.get("referencedColumnName"))
+                .and_then(|n| n.value.as_str())
+                .unwrap_or(&config.base_columns.id);
+            naming::join_column_name(&p.key, referenced, config.naming_strategy)
+        })
+    };
+    let join_columns = match join.map(|j| &j.value) {
+        _ if !owns => Vec::new(),
+        Some(j) => match j.as_array() {
+            Some(items) if !items.is_empty() => {
+                items.iter().map(|i| column_name(Some(&i.value))).collect()
+            }
+            _ => vec![column_name(Some(j))],
+        },
+        None => vec![column_name(None)],
     };
     let target = v.get("target");
     Some(Relation {

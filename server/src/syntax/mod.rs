@@ -4,6 +4,7 @@ pub mod classes;
 pub mod facts;
 #[cfg(test)]
 pub(crate) mod fixture_files;
+mod function_binding;
 pub mod ids;
 pub mod imports;
 pub mod misc;

@@ -9,9 +9,11 @@
 //! defined: a predicate named `is<Database>` called without arguments (`isPostgres()`, `isSqlite()`,
 //! `isBetterSqlite3()`), or a comparison of a database-type expression
 //! (`process.env.DB_TYPE`, `dbType`, `config.type`) with a driver name (`'postgres'`,
-//! `DatabaseType.mysql`), combined with `!`, `&&`, `||`. Anything else is unknown and the
-//! ternary stays an unknown value, as before.
+//! `DatabaseType.mysql`), combined with `!`, `&&`, `||`; and such a predicate named without
+//! being called, when the file binds it to a function (always truthy). Anything else is
+//! unknown and the ternary stays an unknown value, as before.
 
+use super::function_binding;
 use super::value::{first_named, text};
 use crate::syntax::ids::{fields, KindExt};
 use tree_sitter::Node;
@@ -56,8 +58,14 @@ fn evaluate(node: Node, src: &str, depth: usize) -> Option<bool> {
             }
             predicate(node.child_by_field_id(fields().function)?, src)
         }
-        // A bare `isMySQL` may be the predicate function itself, always truthy (TypeORM
-        // then takes the MySQL branch), or a boolean: unknown.
+        // A bare `isMySQL`: when the file imports it or declares it as a function, it is
+        // the predicate itself, always truthy whatever the database (TypeORM then takes
+        // the MySQL branch). A boolean of that name, or one the file does not bind, stays
+        // unknown.
+        "identifier" => {
+            predicate(node, src)?;
+            function_binding::is_function(node, text(node, src), src)?.then_some(true)
+        }
         _ => None,
     }
 }
@@ -191,12 +199,61 @@ mod tests {
         assert_eq!(column_type("isReady() ? 'a' : 'b'"), Value::Other);
         assert_eq!(column_type("name === 'postgres' ? 'a' : 'b'"), Value::Other);
         assert_eq!(column_type("isPostgres(x) ? 'a' : 'b'"), Value::Other);
-        // Not called: the function itself, truthy whatever the database; or a boolean.
+        // Not called and not bound by the file: a function or a boolean, unknown.
         assert_eq!(column_type("isMySQL ? 'a' : 'b'"), Value::Other);
         // `unknown && false` is false, `unknown && true` is not decided.
         assert_eq!(column_type("flag && isMySQL() ? 'a' : 'b'"), str_value("b"));
         assert_eq!(
             column_type("flag && isPostgres() ? 'a' : 'b'"),
+            Value::Other
+        );
+    }
+
+    /// The `type` of the one column when the file starts with `prelude`.
+    fn column_type_after(prelude: &str, expr: &str) -> Value {
+        let src = format!(
+            "{prelude}\nimport {{ Entity, Column }} from 'typeorm';\n\
+             @Entity() export class T {{ @Column({{ type: {expr} }}) a: string; }}\n"
+        );
+        let facts = facts_of(&src);
+        let options = facts.classes[0].properties[0].decorators[0]
+            .options()
+            .cloned();
+        options
+            .and_then(|o| o.value.get("type").map(|v| v.value.clone()))
+            .unwrap_or(Value::Other)
+    }
+
+    #[test]
+    fn an_uncalled_predicate_function_is_truthy() {
+        let ternary = "isMySQL ? 'json' : 'jsonb'";
+        let imported = "import { isMySQL } from '@app/config';";
+        assert_eq!(column_type_after(imported, ternary), str_value("json"));
+        let arrow = "export const isMySQL = (): boolean => process.env.DB_TYPE === 'mysql';";
+        assert_eq!(column_type_after(arrow, ternary), str_value("json"));
+        let declared = "function isMySQL() { return false; }";
+        assert_eq!(column_type_after(declared, ternary), str_value("json"));
+        // `!isMySQL` of a function is always false.
+        let negated = "!isMySQL ? 'json' : 'jsonb'";
+        assert_eq!(column_type_after(imported, negated), str_value("jsonb"));
+    }
+
+    #[test]
+    fn an_uncalled_boolean_or_unbound_name_stays_unknown() {
+        let ternary = "isMySQL ? 'json' : 'jsonb'";
+        let boolean = "const isMySQL = process.env.DB_TYPE === 'mysql';";
+        assert_eq!(column_type_after(boolean, ternary), Value::Other);
+        let renamed = "import { isMySQL as mysql } from '@app/config';";
+        assert_eq!(column_type_after(renamed, ternary), Value::Other);
+        // Imported, but not named after a database.
+        let other = "import { isReady } from '@app/config';";
+        assert_eq!(
+            column_type_after(other, "isReady ? 'a' : 'b'"),
+            Value::Other
+        );
+        let member = "import { env } from '@app/config';";
+        assert_eq!(
+            column_type_after(member, "env.isMySQL ? 'a' : 'b'"),
             Value::Other
         );
     }

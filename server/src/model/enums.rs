@@ -1,0 +1,83 @@
+//! The enum a name denotes in a file, and its members' values.
+//!
+//! Two enums may share a name in one workspace (flowise declares `UserStatus` in an entity
+//! file and, with other members, in an interfaces file), so `default: UserStatus.UNVERIFIED`
+//! is read with the enum the entity's file sees, as TypeScript would: declared in the file,
+//! else reached through its import (re-exporting barrels followed), else (an import we
+//! cannot follow) the first enum of that name in the workspace.
+
+use super::Model;
+use crate::syntax::{EnumFact, ImportKind, Value};
+
+/// How far `export ... from` barrels are followed (cycles, deep re-exports).
+const MAX_REEXPORT_DEPTH: usize = 8;
+
+/// The enum `name` denotes in file `file`.
+pub fn enum_named<'m>(model: &'m Model, file: usize, name: &str) -> Option<&'m EnumFact> {
+    let source = model.files.get(file)?;
+    if let Some(local) = source.facts.enums.iter().find(|e| e.name == name) {
+        return Some(local);
+    }
+    let imported = source
+        .facts
+        .imports
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.kind == ImportKind::Import)
+        .find_map(|(at, i)| Some((at, i.names.iter().find(|n| n.local == name)?)));
+    if let Some((at, n)) = imported {
+        let found = model
+            .links
+            .target(file, at)
+            .and_then(|target| exported(model, target, &n.imported, 0));
+        if found.is_some() {
+            return found;
+        }
+    }
+    model
+        .files
+        .iter()
+        .flat_map(|f| f.facts.enums.iter())
+        .find(|e| e.name == name)
+}
+
+/// The enum `file` exports as `name`, declared there or re-exported from another file.
+fn exported<'m>(model: &'m Model, file: usize, name: &str, depth: usize) -> Option<&'m EnumFact> {
+    let facts = &model.files.get(file)?.facts;
+    if let Some(e) = facts.enums.iter().find(|e| e.name == name) {
+        return Some(e);
+    }
+    if depth >= MAX_REEXPORT_DEPTH {
+        return None;
+    }
+    facts
+        .imports
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.kind == ImportKind::ExportFrom)
+        .find_map(|(at, i)| {
+            let next = match i.names.iter().find(|n| n.local == name) {
+                Some(n) => n.imported.as_str(),
+                None if i.star_reexport => name,
+                None => return None,
+            };
+            exported(model, model.links.target(file, at)?, next, depth + 1)
+        })
+}
+
+/// Each member with its value: a member without an initializer is numbered from the
+/// previous one, as TypeScript does.
+pub fn member_values(e: &EnumFact) -> impl Iterator<Item = (&str, Value)> + '_ {
+    let mut next = 0.0;
+    e.members.iter().map(move |(name, init)| {
+        let value = match init {
+            Some(Value::Num(n)) => Value::Num(*n),
+            Some(other) => other.clone(),
+            None => Value::Num(next),
+        };
+        if let Value::Num(n) = value {
+            next = n + 1.0;
+        }
+        (name.as_str(), value)
+    })
+}
