@@ -33,9 +33,25 @@ enum Statement {
 /// migration files (their paths start with a timestamp). Each folder is a history of its
 /// own: projects keep one per database (`migrations/postgres/`, `migrations/sqlite/`),
 /// with the same index names.
+///
+/// Where some migrations are in a folder named for no particular database, the folders
+/// named for one other than PostgreSQL (`migrations/mysql/`, `planetscale/`) are left
+/// out: their indexes are not in the PostgreSQL database the rules judge.
 fn created_in_migrations(model: &Model) -> HashMap<(&std::path::Path, String), CreatedIndex> {
     let mut out = HashMap::new();
-    for file in model.files.iter().filter(|f| f.facts.has_migration()) {
+    let migrations: Vec<&super::SourceFile> = model
+        .files
+        .iter()
+        .filter(|f| f.facts.has_migration())
+        .map(|f| &**f)
+        .collect();
+    let other_database =
+        |f: &super::SourceFile| crate::rules::data_source::driver_folder(&f.path).is_some();
+    let any_neutral = migrations.iter().any(|f| !other_database(f));
+    for file in migrations {
+        if any_neutral && other_database(file) {
+            continue;
+        }
         let folder = file.path.parent().unwrap_or(&file.path);
         for statement in index_statements(file) {
             match statement {

@@ -64,6 +64,7 @@ const DRIVERS: &[(&str, &str)] = &[
 const OTHER_DRIVERS: &[&str] = &[
     "mysql",
     "mariadb",
+    "planetscale",
     "sqlite",
     "better-sqlite3",
     "sqljs",

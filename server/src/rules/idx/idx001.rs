@@ -318,10 +318,19 @@ export class M{ts} implements MigrationInterface {{
         let mut dropped = base.to_vec();
         dropped.push(("src/migrations/1800000000000-m.ts", drop.as_str()));
         assert_eq!(lines(&workspace(&dropped), "IDX001").len(), 1);
-        // Another folder's history (`migrations/sqlite/`) drops only its own.
+        // Another folder's history drops only its own.
         let mut elsewhere = base.to_vec();
-        elsewhere.push(("src/migrations/sqlite/1800000000000-m.ts", drop.as_str()));
+        elsewhere.push(("src/migrations/auth/1800000000000-m.ts", drop.as_str()));
         assert!(lines(&workspace(&elsewhere), "IDX001").is_empty());
+        // An index only MySQL's migrations create is not in the PostgreSQL database
+        // (when other migrations are kept for no database in particular).
+        let mysql = [
+            ("src/users/user.entity.ts", USER),
+            ("src/posts/post.entity.ts", post.as_str()),
+            ("src/migrations/mysql/1700000000000-m.ts", create.as_str()),
+            ("src/migrations/1700000000000-other.ts", drop.as_str()),
+        ];
+        assert_eq!(lines(&workspace(&mysql), "IDX001").len(), 1);
     }
 
     #[test]
