@@ -100,6 +100,8 @@ pub struct Model {
     /// Plain B-tree indexes the migrations create (and do not drop again), by lower-cased
     /// table: their column lists. Entities need not declare them to have them.
     pub migration_indexes: Arc<HashMap<String, Vec<Vec<String>>>>,
+    /// The same indexes by name: their columns, for `@Index('name', { synchronize: false })`.
+    pub migration_index_names: Arc<HashMap<String, Vec<String>>>,
     /// The files with DataSource options (`new DataSource`, `TypeOrmModule.forRoot`, ...).
     pub orm_option_files: Arc<[usize]>,
     /// The managed base class(es) (`ManagedEntity` by default).
