@@ -72,13 +72,7 @@ pub fn resolve_class_certain(
         return Some(*local);
     }
     let source = files.get(file)?;
-    let imported = source
-        .facts
-        .imports
-        .iter()
-        .enumerate()
-        .filter(|(_, i)| i.kind == ImportKind::Import)
-        .find_map(|(at, i)| Some((at, i.names.iter().find(|n| n.local == name)?)));
+    let imported = source.facts.import_binding(name);
     if let Some((import, n)) = imported {
         if let Some(target) = links.target(file, import) {
             if let Some(found) = find_exported(&n.imported, target, files, links, 0) {

@@ -18,13 +18,7 @@ pub fn enum_named<'m>(model: &'m Model, file: usize, name: &str) -> Option<&'m E
     if let Some(local) = source.facts.enums.iter().find(|e| e.name == name) {
         return Some(local);
     }
-    let imported = source
-        .facts
-        .imports
-        .iter()
-        .enumerate()
-        .filter(|(_, i)| i.kind == ImportKind::Import)
-        .find_map(|(at, i)| Some((at, i.names.iter().find(|n| n.local == name)?)));
+    let imported = source.facts.import_binding(name);
     if let Some((at, n)) = imported {
         let found = model
             .links

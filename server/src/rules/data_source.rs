@@ -126,15 +126,7 @@ pub fn schema_managed_elsewhere(ctx: &Ctx, path: &Path) -> bool {
     if ctx.model.migrations_folder.is_some() {
         return false;
     }
-    let read = |p: &Path| ctx.resolver.read_project_file(p);
-    let package_of = |p: &Path| {
-        let compute = || package_dir(p, ctx.root, &|f| read(f).is_some());
-        match p.parent() {
-            Some(dir) => ctx.resolver.package_dir_of(dir, compute),
-            None => compute(),
-        }
-    };
-    let (governing, _) = governing(ctx, path, &package_of);
+    let (governing, _) = governing(ctx, path, &package_finder(ctx));
     !governing.is_empty() && governing.iter().all(|(_, o)| leaves_schema_alone(o))
 }
 
@@ -176,14 +168,20 @@ fn governing<'a>(
 /// once per workspace (rules ask for every file they report on).
 pub fn database(ctx: &Ctx, path: &Path) -> Database {
     let read = |p: &Path| ctx.resolver.read_project_file(p);
-    let package_of = |p: &Path| {
+    database_by(ctx, path, &read, &package_finder(ctx))
+}
+
+/// The package folder of a path, from `package.json` files read once per workspace and
+/// remembered per folder by the resolver.
+fn package_finder<'a>(ctx: &'a Ctx) -> impl Fn(&Path) -> Option<PathBuf> + 'a {
+    move |p: &Path| {
+        let read = |f: &Path| ctx.resolver.read_project_file(f);
         let compute = || package_dir(p, ctx.root, &|f| read(f).is_some());
         match p.parent() {
             Some(dir) => ctx.resolver.package_dir_of(dir, compute),
             None => compute(),
         }
-    };
-    database_by(ctx, path, &read, &package_of)
+    }
 }
 
 /// [`database`], reading files through `read`.

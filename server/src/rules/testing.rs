@@ -32,6 +32,30 @@ pub const PG_DATA_SOURCE: (&str, &str) = (
     "import { DataSource } from 'typeorm';\nexport default new DataSource({ type: 'postgres', synchronize: false, migrations: ['src/migrations/*.ts'] });\n",
 );
 
+/// `src/data-source.ts` text: a PostgreSQL DataSource with `options` (`synchronize: false`).
+pub fn pg_data_source_with(options: &str) -> String {
+    format!(
+        "import {{ DataSource }} from 'typeorm';\nexport default new DataSource({{ type: 'postgres', {options} }});\n"
+    )
+}
+
+/// Whether a schema TypeORM neither synchronizes nor migrates, and the same with
+/// migrations, leave `rule` with 0 and 1 findings on `files` plus that DataSource.
+pub fn assert_silent_where_the_schema_is_made_elsewhere(files: &[(&str, &str)], rule: &str) {
+    for (options, expected) in [
+        ("synchronize: false", 0),
+        (
+            "synchronize: false, migrations: ['dist/migrations/*.js']",
+            1,
+        ),
+    ] {
+        let source = pg_data_source_with(options);
+        let mut all = files.to_vec();
+        all.push(("src/data-source.ts", &source));
+        assert_eq!(lines(&workspace(&all), rule).len(), expected, "{options}");
+    }
+}
+
 /// A workspace at `/ws` from `(relative path, text)` pairs, with the default config, plus
 /// the managed base at `src/common/managed-entity.ts` unless `files` has that path.
 pub fn workspace(files: &[(&str, &str)]) -> Workspace {

@@ -570,6 +570,16 @@ pub struct FileFacts {
 }
 
 impl FileFacts {
+    /// The import (by index) that binds `local` in this file with `import { x as local }`
+    /// or `import local from`, and the name it imports.
+    pub fn import_binding(&self, local: &str) -> Option<(usize, &ImportedName)> {
+        self.imports
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.kind == ImportKind::Import)
+            .find_map(|(at, i)| Some((at, i.names.iter().find(|n| n.local == local)?)))
+    }
+
     pub fn class(&self, name: &str) -> Option<&ClassFact> {
         self.classes.iter().find(|c| c.name == name)
     }
