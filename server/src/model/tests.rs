@@ -273,3 +273,78 @@ export const Tag = new EntitySchema({
     assert!(model.decorator_at(&label.origin).is_none());
     assert!(model.type_of(&label.origin).is_none());
 }
+
+#[test]
+fn editing_what_decides_the_schema_owner_or_a_migration_index_rebuilds_the_model() {
+    // What a DataSource says (`synchronize`, `migrations`) and a migration's CREATE INDEX
+    // speak for other files: an edit of either is not an incremental one, and the
+    // findings after it equal a fresh load's.
+    let user = "import { Entity, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class User { @PrimaryGeneratedColumn() id: number; }
+";
+    let post = "import { Entity, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { User } from './user.entity';
+@Entity()
+export class Post {
+  @PrimaryGeneratedColumn() id: number;
+  @ManyToOne(() => User)
+  author: User;
+}
+";
+    let ds = |options: &str| crate::rules::testing::pg_data_source_with(options);
+    let migration = |sql: &str| {
+        format!(
+            "import {{ MigrationInterface, QueryRunner }} from 'typeorm';
+export class M1700000000000 implements MigrationInterface {{
+  async up(q: QueryRunner) {{ await q.query(`{sql}`); }}
+  async down(q: QueryRunner) {{ await q.query('SELECT 1'); }}
+}}
+"
+        )
+    };
+    let root = std::path::Path::new(crate::rules::testing::ROOT);
+    for (rel, before, after) in [
+        (
+            "src/data-source.ts",
+            ds("synchronize: false"),
+            ds("synchronize: false, migrations: ['src/migrations/*.ts']"),
+        ),
+        (
+            "src/migrations/1700000000000-m.ts",
+            migration("SELECT 1"),
+            migration("CREATE INDEX \"i\" ON \"post\" (\"authorId\")"),
+        ),
+    ] {
+        let files = |text: &str| -> Vec<(String, String)> {
+            let mut all = vec![
+                ("src/posts/user.entity.ts".to_string(), user.to_string()),
+                ("src/posts/post.entity.ts".to_string(), post.to_string()),
+                (rel.to_string(), text.to_string()),
+            ];
+            if rel != "src/data-source.ts" {
+                all.push(("src/data-source.ts".to_string(), ds("migrations: []")));
+            }
+            all
+        };
+        let load = |all: &[(String, String)]| {
+            let pairs: Vec<(&str, &str)> =
+                all.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+            workspace(&pairs)
+        };
+        let mut ws = load(&files(&before));
+        let before_findings = lines(&ws, "IDX001");
+        let incremental = ws.update_file(std::sync::Arc::new(crate::model::SourceFile::new(
+            root.join(rel),
+            after.clone(),
+        )));
+        assert!(!incremental, "{rel}");
+        let fresh = load(&files(&after));
+        assert_eq!(lines(&ws, "IDX001"), lines(&fresh, "IDX001"), "{rel}");
+        assert_ne!(
+            before_findings,
+            lines(&ws, "IDX001"),
+            "{rel}: the edit matters"
+        );
+    }
+}
