@@ -168,7 +168,7 @@ pub fn update_file(model: &mut Model, file: Arc<SourceFile>, config: &Config) ->
     }
     default_join_columns(model, config);
     super::manual_soft_delete::detect(model, config);
-    super::migration_indexes::resolve_kept(model);
+    super::migration_indexes::name_unsynchronized(model);
     true
 }
 

@@ -16,10 +16,10 @@ use std::sync::Arc;
 /// One `CREATE INDEX` of a migration: its name, table (lower-cased, schema left out) and
 /// plain column list (no expressions, no partial index).
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreatedIndex {
-    pub name: String,
-    pub table: String,
-    pub columns: Vec<String>,
+struct CreatedIndex {
+    name: String,
+    table: String,
+    columns: Vec<String>,
 }
 
 /// What a migration statement does to an index.
@@ -46,7 +46,7 @@ fn created_in_migrations(model: &Model) -> HashMap<(&std::path::Path, String), C
         .map(|f| &**f)
         .collect();
     let other_database =
-        |f: &super::SourceFile| crate::rules::data_source::driver_folder(&f.path).is_some();
+        |f: &super::SourceFile| f.path.parent().and_then(super::driver_folder).is_some();
     let any_neutral = migrations.iter().any(|f| !other_database(f));
     for file in migrations {
         if any_neutral && other_database(file) {
@@ -213,15 +213,11 @@ pub fn resolve(model: &mut Model) {
     name_unsynchronized(model);
 }
 
-/// After an edit that kept every file's shape (so the migrations' index statements are
-/// the ones read at the last build): only the rebuilt entities' unsynchronized indexes
-/// need their columns again. Re-reading every migration's SQL here cost ever-gauzy's
-/// edits 55 ms each.
-pub fn resolve_kept(model: &mut Model) {
-    name_unsynchronized(model);
-}
-
-fn name_unsynchronized(model: &mut Model) {
+/// Gives the unsynchronized named indexes without columns the columns their migration
+/// names. After an edit that kept every file's shape this is all that is needed: the
+/// migrations' index statements are the ones read at the last build (re-reading every
+/// migration's SQL on each edit cost ever-gauzy's edits 55 ms).
+pub fn name_unsynchronized(model: &mut Model) {
     let created = model.migration_index_names.clone();
     if created.is_empty() {
         return;

@@ -123,7 +123,8 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
     super::embedded_fk::check(ctx, file, &mut embedded);
     // Asked only when there is something to report: the answer reads the DataSources.
     if (!unindexed.is_empty() || !embedded.is_empty())
-        && (indexes_foreign_keys_itself(ctx, &path) || schema_managed_elsewhere(ctx, &path))
+        && (indexes_foreign_keys_itself(ctx, &path)
+            || crate::rules::data_source::schema_managed_elsewhere(ctx, &path))
     {
         return;
     }
@@ -197,12 +198,6 @@ pub(super) fn indexes_foreign_keys_itself(ctx: &Ctx, path: &std::path::Path) -> 
             crate::rules::data_source::Dialect::Other(ref t)
                 if matches!(t.as_str(), "mysql" | "mariadb" | "aurora-mysql")
         )
-}
-
-/// TypeORM does not make this schema (see [`crate::rules::data_source::schema_managed_elsewhere`]):
-/// the indexes the entities declare, or leave out, say nothing of the database's.
-pub(super) fn schema_managed_elsewhere(ctx: &Ctx, path: &std::path::Path) -> bool {
-    crate::rules::data_source::schema_managed_elsewhere(ctx, path)
 }
 
 #[cfg(test)]

@@ -257,7 +257,7 @@ fn report(
         .iter()
         .find(|b| !b.is_empty() && !b.iter().any(served))?;
     // Asked only for a filter about to be reported: the answer reads the DataSources.
-    if super::idx001::schema_managed_elsewhere(ctx, &ctx.path(entity.file)) {
+    if crate::rules::data_source::schema_managed_elsewhere(ctx, &ctx.path(entity.file)) {
         return None;
     }
     // A column the filter names twice (`LOWER(u.name) LIKE :a OR LOWER(u.name) LIKE :b`)

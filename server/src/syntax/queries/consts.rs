@@ -111,7 +111,7 @@ impl Extractor<'_> {
     }
 
     /// `for (const column of ['a', 'b'])`, or of a const array of literals: in the loop's
-    /// body `column` is one of those constants, shown as the array (SEC001 reads every
+    /// body `column` is one of those constants, shown as that list (SEC001 reads every
     /// element as constant, SQL rendering leaves a hole). The name and that value.
     pub(super) fn constant_loop_variable(&self, node: Node) -> Option<(String, Spanned<Value>)> {
         let field = |name: &str| node.child_by_field_name(name);
@@ -126,12 +126,7 @@ impl Extractor<'_> {
             } => self.lookup_const(&name)?.clone(),
             literal => literal,
         };
-        if !is_literal_list(&value.value) {
-            return None;
-        }
-        let items = value.value.as_array()?;
-        let array = Spanned::new(Value::Array(items.into()), value.span);
-        Some((self.text(left).to_string(), array))
+        is_literal_list(&value.value).then(|| (self.text(left).to_string(), value))
     }
 
     /// `const [sql, params] = qb.getQueryAndParameters()`: `sql` is SQL a QueryBuilder
