@@ -131,6 +131,10 @@ fn named(ctx: &Ctx, file: usize, name: &str, args: &[TypeAnn], depth: usize) -> 
 
 /// What the declaration of `name` (as seen from `file`) is.
 fn declared(ctx: &Ctx, file: usize, name: &str, depth: usize) -> Shape {
+    // Re-exports can form cycles (`export *` both ways between two barrels).
+    if depth > MAX_DEPTH {
+        return Shape::Unknown;
+    }
     let Some(source) = ctx.file(file) else {
         return Shape::Unknown;
     };

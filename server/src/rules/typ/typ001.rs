@@ -429,6 +429,35 @@ export type Money = string;
     }
 
     #[test]
+    fn barrels_that_re_export_each_other_end_the_search() {
+        // Two barrels with `export *` both ways (seen on a real codebase: the lookup of a
+        // name neither declares overflowed the stack).
+        let text = "import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Missing } from 'src/a';
+
+@Entity()
+export class Item {
+  @PrimaryGeneratedColumn() id: number;
+
+  @Column('int') count: Missing;
+
+  @Column('int') label: string;
+}
+";
+        let ws = workspace(&[
+            ("src/a/index.ts", "export * from 'src/b';\n"),
+            (
+                "src/b/index.ts",
+                "export * from 'src/a';\nexport type Label = string;\n",
+            ),
+            ("src/items/item.entity.ts", text),
+        ]);
+        let found = lines(&ws, "TYP001");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].2.contains("label"), "{}", found[0].2);
+    }
+
+    #[test]
     fn numbers_are_right_where_every_driver_returns_numbers() {
         let body = "  @Column({ type: 'bigint' }) createdAtMicros: number;\n\n  @Column('decimal') rate: number;";
         let text = entity(body);
