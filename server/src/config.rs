@@ -77,6 +77,10 @@ pub struct Config {
     /// unless 90% or more of the entity files share another style.
     pub file_naming: Option<FileNaming>,
 
+    /// The casing of column and relation property names (NAM002). Unset: camelCase,
+    /// unless 90% or more of the multi-word property names use snake_case.
+    pub property_naming: Option<PropertyNaming>,
+
     /// Also flag relations whose TypeScript type lacks `null` while the relation is
     /// nullable by TypeORM's default (a `@ManyToOne` without `nullable: false`).
     pub strict_relation_nullability: bool,
@@ -141,6 +145,26 @@ pub enum FileNaming {
     SnakeCase,
 }
 
+/// A property-name style (NAM002).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum PropertyNaming {
+    /// `ownerId`
+    #[serde(rename = "camelCase")]
+    CamelCase,
+    /// `owner_id`
+    #[serde(rename = "snake_case")]
+    SnakeCase,
+}
+
+impl PropertyNaming {
+    pub fn label(self) -> &'static str {
+        match self {
+            PropertyNaming::CamelCase => "camelCase",
+            PropertyNaming::SnakeCase => "snake_case",
+        }
+    }
+}
+
 /// The severity of a rule, or `off`. `warn` (ESLint's spelling) means `warning`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
@@ -187,6 +211,7 @@ impl Default for Config {
             decorator_aliases: BTreeMap::new(),
             migrations_dir: None,
             file_naming: None,
+            property_naming: None,
             strict_relation_nullability: false,
             database: "postgres".to_string(),
             origin: None,

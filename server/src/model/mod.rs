@@ -14,6 +14,7 @@ mod indexes;
 mod join_column;
 mod manual_soft_delete;
 mod migration_indexes;
+pub mod property_style;
 pub use driver_folder::driver_folder;
 pub mod naming;
 pub mod predicate;
@@ -112,6 +113,8 @@ pub struct Model {
     pub touching: Arc<HashMap<usize, Vec<usize>>>,
     /// Resolved imports, who imports each file, query calls by entity.
     pub links: crate::links::Links,
+    /// How the entities' property names are cased (NAM002's workspace style).
+    pub property_names: property_style::PropertyCounts,
 }
 
 impl Model {
@@ -125,6 +128,7 @@ impl Model {
         model
             .links
             .count_file_names(&model.files, entity_files.into_iter());
+        model.property_names = property_style::PropertyCounts::of(&model.entities);
         model
     }
 
@@ -141,6 +145,8 @@ impl Model {
             if let Some(fi) = self.file_index(&file.path) {
                 self.links.update_file(fi, &file, &self.by_path, resolver);
             }
+            // An edit can rename properties; counting them again is one pass over names.
+            self.property_names = property_style::PropertyCounts::of(&self.entities);
             return true;
         }
         let mut files = self.files.clone();

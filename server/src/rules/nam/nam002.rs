@@ -2,7 +2,10 @@
 //!
 //! ## What it does
 //! Flags an entity class whose name is not PascalCase (`fulfillment_log`), and a column or
-//! relation property whose name is not camelCase (`ean_code`). Only names declared in the
+//! relation property whose name is not camelCase (`ean_code`). Where 90% or more of the
+//! workspace's multi-word property names (of at least ten) are snake_case, that is the
+//! style and camelCase names are the odd ones out; `"propertyNaming"` in
+//! `typeorm-lsp.json` sets the style instead. Only names declared in the
 //! file are reported (an inherited column is reported where it is declared). MongoDB's
 //! `_id` (`@ObjectIdColumn`) is exempt, and so is the leading underscore of a backing field
 //! (`private _title` behind `get title()`).
@@ -26,8 +29,9 @@
 //! None: rename with the TypeScript server (it updates every reference), and keep the
 //! database name with `@Entity('fulfillment_log')` / `@Column({ name: 'ean_code' })`.
 
+use crate::config::PropertyNaming;
 use crate::finding::{Finding, Severity, Span};
-use crate::model::{naming, ColumnKind, Entity, EntityKind};
+use crate::model::{naming, property_style, ColumnKind, Entity, EntityKind};
 use crate::rules::{Ctx, RuleDef};
 use std::collections::HashSet;
 
@@ -42,6 +46,7 @@ pub const RULE: RuleDef = RuleDef {
 
 fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
     let path = ctx.path(file);
+    let style = workspace_style(ctx);
     let mut seen: HashSet<usize> = HashSet::new();
     for entity in ctx.model.entities_touching(file) {
         if entity.kind == EntityKind::Schema {
@@ -61,13 +66,28 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
         }
         for (what, name, span) in members_declared_in(entity, file) {
             // `private _title` behind `get title()`: the underscore marks a backing field
-            let bare = name.trim_start_matches('_');
-            if !naming::is_camel_case(bare) && seen.insert(span.start) {
-                let message = format!("{what} `{name}` of `{}` is not camelCase", entity.name);
+            if !property_style::follows(style, name) && seen.insert(span.start) {
+                let message = format!(
+                    "{what} `{name}` of `{}` is not {}{}",
+                    entity.name,
+                    style.label(),
+                    if style == PropertyNaming::SnakeCase {
+                        " (the style of this workspace's properties)"
+                    } else {
+                        ""
+                    }
+                );
                 out.push(Finding::new(RULE.code, path.clone(), span.clone(), message));
             }
         }
     }
+}
+
+/// The configured property style, else the one most of the workspace's names share.
+pub fn workspace_style(ctx: &Ctx) -> PropertyNaming {
+    ctx.config
+        .property_naming
+        .unwrap_or_else(|| ctx.model.property_names.dominant())
 }
 
 /// Columns and relations of the entity that `file` declares: (kind, name, name span).
@@ -170,5 +190,52 @@ export class UserProfile {
             "NAM002"
         )
         .is_empty());
+    }
+
+    /// An entity whose properties mirror an API's snake_case JSON, with one camelCase name.
+    fn snake_entity() -> String {
+        let mut body = String::new();
+        for i in 0..10 {
+            body.push_str(&format!("  @Column()\n  field_number_{i}: string;\n\n"));
+        }
+        format!(
+            "import {{ Column, Entity, PrimaryColumn }} from 'typeorm';
+
+@Entity()
+export class Guild {{
+  @PrimaryColumn()
+  id: string;
+
+{body}  @Column()
+  ownerId: string;
+}}
+"
+        )
+    }
+
+    #[test]
+    fn a_snake_case_workspace_flags_the_camel_case_names() {
+        let text = snake_entity();
+        let ws = workspace(&[("src/guild.entity.ts", &text)]);
+        let found = lines(&ws, "NAM002");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0]
+                .2
+                .contains("`ownerId` of `Guild` is not snake_case"),
+            "{}",
+            found[0].2
+        );
+    }
+
+    #[test]
+    fn the_configured_property_style_wins() {
+        let text = snake_entity();
+        let config = crate::config::Config {
+            property_naming: Some(crate::config::PropertyNaming::CamelCase),
+            ..crate::config::Config::default()
+        };
+        let ws = workspace_with(&[("src/guild.entity.ts", &text)], config);
+        assert_eq!(lines(&ws, "NAM002").len(), 10);
     }
 }
