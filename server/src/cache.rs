@@ -18,7 +18,7 @@ pub const CACHE_DIR: &str = ".typeorm-lsp-cache";
 const CACHE_FILE: &str = "facts.bin";
 /// Bumped whenever `FileFacts` changes shape (v2: default exports, export renames,
 /// decorator-wrapper functions).
-const FORMAT: &str = concat!("typeorm-lsp facts v4 ", env!("CARGO_PKG_VERSION"));
+const FORMAT: &str = concat!("typeorm-lsp facts v5 ", env!("CARGO_PKG_VERSION"));
 
 /// [`FORMAT`] and the identity (size, modification time) of the running executable: a
 /// cache written by another build is never read, even when a change of `FileFacts`

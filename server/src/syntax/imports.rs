@@ -222,6 +222,20 @@ fn collect_calls(scan: &Scan, src: &str, facts: &mut FileFacts) {
     facts.imports.sort_by_key(|i| i.span.start());
 }
 
+/// `require('./message').Message`: the export read off the module, as if imported by name
+/// (relation targets written this way to dodge circular imports resolve through it).
+fn required_member(call: Node, parent: Option<Node>, src: &str) -> Option<ImportedName> {
+    let member = parent.filter(|p| p.fast_kind() == "member_expression")?;
+    if member.child_by_field_id(fields().object)?.id() != call.id() {
+        return None;
+    }
+    let name = text(member.child_by_field_id(fields().property)?, src);
+    Some(ImportedName {
+        imported: name.into(),
+        local: name.into(),
+    })
+}
+
 fn call_import(call: Node, parent: Option<Node>, src: &str) -> Option<ImportFact> {
     let function = call.child_by_field_id(fields().function)?;
     let callee = match function.fast_kind() {
@@ -247,12 +261,16 @@ fn call_import(call: Node, parent: Option<Node>, src: &str) -> Option<ImportFact
     {
         return None;
     }
+    let names = match kind {
+        ImportKind::Require => required_member(call, parent, src).into_iter().collect(),
+        _ => Box::default(),
+    };
     Some(ImportFact {
         kind,
         specifier: string_contents(first, src).into(),
         specifier_span: inner_span(first).into(),
         span: call.byte_range().into(),
-        names: Box::default(),
+        names,
         named_list_span: None,
         type_only: false,
         star_reexport: false,

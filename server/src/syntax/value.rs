@@ -192,9 +192,10 @@ fn parse_value_inner(node: Node, src: &str) -> Spanned<Value> {
                 Value::Ident(text(node, src).into())
             }
         }
-        "member_expression" | "this" => member_path(node, src)
-            .map(|p| Value::Member(p.into()))
-            .unwrap_or(Value::Other),
+        "member_expression" | "this" => match member_path(node, src) {
+            Some(p) => Value::Member(p.into()),
+            None => required_export(node, src).map_or(Value::Other, |n| Value::Ident(n.into())),
+        },
         "array" => Value::Array(named_iter(node).map(|n| parse_value(n, src)).collect()),
         "object" => Value::Object(parse_object(node, src).into()),
         "arrow_function" => parse_arrow(node, src),
@@ -376,6 +377,17 @@ pub fn property_key(key: Node, src: &str) -> String {
         "string" => string_contents(key, src),
         _ => text(key, src).to_string(),
     }
+}
+
+/// `require('./message').Message`: the export's name, which the file's imports bind to
+/// that module (see `imports::required_member`).
+fn required_export<'s>(node: Node, src: &'s str) -> Option<&'s str> {
+    let object = node.child_by_field_id(fields().object)?;
+    let function = object.child_by_field_id(fields().function)?;
+    if object.fast_kind() != "call_expression" || text(function, src) != "require" {
+        return None;
+    }
+    Some(text(node.child_by_field_id(fields().property)?, src))
 }
 
 fn parse_arrow(node: Node, src: &str) -> Value {

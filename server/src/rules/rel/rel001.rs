@@ -116,6 +116,23 @@ export class Post extends ManagedEntity {{
     }
 
     #[test]
+    fn a_target_read_off_require_resolves_through_that_module() {
+        // `() => require('./message').Message` dodges a circular import (seen on a real
+        // codebase); the target is the module's export.
+        let found = rel001(
+            "",
+            "@OneToOne(() => require('src/common/money').Money)\n  @JoinColumn()",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].2.contains("`Money`"), "{}", found[0].2);
+        let entity = rel001(
+            "",
+            "@OneToOne(() => require('src/users/user.entity').User)\n  @JoinColumn()",
+        );
+        assert!(entity.is_empty(), "{entity:?}");
+    }
+
+    #[test]
     fn a_barrel_that_re_exports_a_package_may_hold_the_entity() {
         let barrel = "export * from '@acme/shared-entities';\nexport * from 'src/common/money';\n";
         let run = |imports: &str, relation: &str| {
