@@ -12,7 +12,7 @@
 //! | `boolean` | `boolean` |
 //! | `timestamp`, `timestamptz` (and create/update/delete date columns) | `Date` |
 //! | `date` | `Date` or `string` |
-//! | `json`, `jsonb`, `simple-json` | any object or array type |
+//! | `json`, `jsonb`, `simple-json` | any object or array type, or a union of JSON scalars (`string \| number \| boolean \| null`: any JSON value) |
 //! | `simple-array` | `string[]` |
 //! | `bytea` | `Buffer` |
 //! | `enum`, `simple-enum` | the enum (`enum: Status`) or a union of its literals (`enum: ['a', 'b']`) |
@@ -180,6 +180,9 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
             {
                 continue;
             }
+            if expect == Expect::Json && any_json_value(&members) {
+                continue;
+            }
             // Which values an enum column holds does not depend on the driver; the rest
             // of the table is `pg`'s.
             let is_enum = matches!(&expect, Expect::Enum)
@@ -247,6 +250,19 @@ fn enum_of(ctx: &Ctx, file: usize, column: &Column) -> Option<Shape> {
         }),
         _ => Some(Shape::Unknown),
     }
+}
+
+/// A union of several JSON scalar kinds (`string | number | boolean | null`) is typed
+/// for any JSON value, which is what a `json` column holds: a lone `string`, by contrast,
+/// usually means JSON text stored again as a JSON string.
+fn any_json_value(members: &[Shape]) -> bool {
+    use Shape as S;
+    let kinds = [
+        members.iter().any(|s| matches!(s, S::Str | S::StrLit(_))),
+        members.iter().any(|s| matches!(s, S::Num | S::NumLit)),
+        members.iter().any(|s| matches!(s, S::Bool)),
+    ];
+    kinds.iter().filter(|k| **k).count() >= 2
 }
 
 /// Whether a member type can hold what the driver returns (unknown types always can).
@@ -523,6 +539,7 @@ export const local = new DataSource({ type: 'sqlite', database: 'local.db' });
             "  @Column('jsonb') data: Record<string, unknown>;",
             "  @Column('jsonb') list: string[];",
             "  @Column('jsonb') anything: SomeInterface;",
+            "  @Column('simple-json') value: string | number | boolean | null;",
             "  @Column('int', { array: true }) ids: number[];",
             "  @Column('int', { array: true }) ids2: Array<number>;",
             "  @Column('simple-array') tags: string[];",
