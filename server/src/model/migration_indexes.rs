@@ -16,15 +16,15 @@ use std::sync::Arc;
 /// One `CREATE INDEX` of a migration: its name, table (lower-cased, schema left out) and
 /// plain column list (no expressions, no partial index).
 #[derive(Debug, Clone, PartialEq)]
-struct CreatedIndex {
-    name: String,
-    table: String,
-    columns: Vec<String>,
+pub(super) struct CreatedIndex {
+    pub(super) name: String,
+    pub(super) table: String,
+    pub(super) columns: Vec<String>,
 }
 
 /// What a migration statement does to an index.
 #[derive(Debug, PartialEq)]
-enum Statement {
+pub(super) enum Statement {
     Create(CreatedIndex),
     Drop(String),
 }
@@ -67,9 +67,21 @@ fn created_in_migrations(model: &Model) -> HashMap<(&std::path::Path, String), C
     out
 }
 
-/// The index statements of a migration file's `query` calls in `up`, in order (`down`
-/// undoes them).
+/// The index statements of a migration file's `up`, in order (`down` undoes them): SQL
+/// passed to `query`, and TypeORM's `QueryRunner` API (`createIndex`, `createTable`...).
 fn index_statements(file: &super::SourceFile) -> Vec<Statement> {
+    let mut out = sql_statements(file);
+    let api = super::migration_api::api_statements(&file.text());
+    if !api.is_empty() {
+        out.extend(api);
+        // A stable sort keeps the statements of one `query` call in their order.
+        out.sort_by_key(|(at, _)| *at);
+    }
+    out.into_iter().map(|(_, s)| s).collect()
+}
+
+/// The index statements of the SQL of `query` calls in `up`, with the call's offset.
+fn sql_statements(file: &super::SourceFile) -> Vec<(usize, Statement)> {
     let mut out = Vec::new();
     for call in file
         .facts
@@ -80,11 +92,12 @@ fn index_statements(file: &super::SourceFile) -> Vec<Statement> {
         let Some(sql) = call.args.first().and_then(|a| a.value.as_str()) else {
             continue;
         };
+        let at = call.span.start();
         for statement in sql.split(';') {
             if let Some(created) = create_index(statement) {
-                out.push(Statement::Create(created));
+                out.push((at, Statement::Create(created)));
             } else if let Some(name) = drop_index(statement) {
-                out.push(Statement::Drop(name));
+                out.push((at, Statement::Drop(name)));
             }
         }
     }

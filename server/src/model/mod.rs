@@ -13,6 +13,7 @@ mod foreign_keys;
 mod indexes;
 mod join_column;
 mod manual_soft_delete;
+mod migration_api;
 mod migration_indexes;
 pub mod property_style;
 pub use driver_folder::driver_folder;

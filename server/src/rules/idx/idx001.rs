@@ -276,6 +276,60 @@ export class Post extends ManagedEntity {{
     }
 
     #[test]
+    fn an_index_a_migration_makes_through_the_query_runner_api_covers_the_key() {
+        let migration = |ts: &str, up: &str| {
+            format!(
+                "import {{ MigrationInterface, QueryRunner, Table, TableIndex }} from 'typeorm';
+export class M{ts} implements MigrationInterface {{
+  public async up(queryRunner: QueryRunner): Promise<void> {{
+    {up}
+  }}
+  public async down(queryRunner: QueryRunner): Promise<void> {{
+    await queryRunner.dropIndex('post', 'post__author_id');
+  }}
+}}
+"
+            )
+        };
+        let create = migration(
+            "1700000000000",
+            "await queryRunner.createIndex('post', new TableIndex({ name: 'post__author_id', columnNames: ['authorId'] }));",
+        );
+        let in_table = migration(
+            "1700000000000",
+            "await queryRunner.createTable(new Table({ name: 'post', columns: [{ name: 'id', type: 'int', isPrimary: true }], indices: [{ columnNames: ['authorId'] }] }));",
+        );
+        let drop = migration(
+            "1800000000000",
+            "await queryRunner.dropIndex('post', 'post__author_id');",
+        );
+        let post = post("", "");
+        for (files, expected) in [
+            (vec![create.as_str()], 0),
+            (vec![in_table.as_str()], 0),
+            (vec![create.as_str(), drop.as_str()], 1),
+        ] {
+            let mut all = vec![
+                ("src/users/user.entity.ts".to_string(), USER.to_string()),
+                ("src/posts/post.entity.ts".to_string(), post.clone()),
+            ];
+            for (i, text) in files.iter().enumerate() {
+                all.push((
+                    format!("src/migrations/17{i}0000000000-m.ts"),
+                    text.to_string(),
+                ));
+            }
+            let refs: Vec<(&str, &str)> =
+                all.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+            assert_eq!(
+                lines(&workspace(&refs), "IDX001").len(),
+                expected,
+                "{files:?}"
+            );
+        }
+    }
+
+    #[test]
     fn an_index_only_a_migration_creates_covers_the_key() {
         // Hand-written migrations: the index exists in the database, the entity does not
         // declare it. `down` undoes `up`; a later migration's DROP INDEX removes it.
