@@ -100,6 +100,18 @@ pub struct Config {
     #[serde(skip)]
     #[schemars(skip)]
     pub workspace_aliases: BTreeMap<String, String>,
+
+    /// Whether `namingStrategy` was written in the file or the settings; otherwise the
+    /// workspace's DataSources decide it when it loads.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub naming_strategy_configured: bool,
+
+    /// Whether `naming_strategy` came from the workspace's DataSources (detected again
+    /// when they change).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub naming_strategy_detected: bool,
 }
 
 /// The property names of the managed base class's columns.
@@ -216,6 +228,8 @@ impl Default for Config {
             database: "postgres".to_string(),
             origin: None,
             workspace_aliases: BTreeMap::new(),
+            naming_strategy_configured: false,
+            naming_strategy_detected: false,
         }
     }
 }
@@ -364,7 +378,8 @@ impl Config {
         let Value::Object(layer) = Value::from(ast.clone()) else {
             return (defaults, vec![]);
         };
-        let (config, raw_errors) = apply_layer(&defaults, &layer, &[]);
+        let (mut config, raw_errors) = apply_layer(&defaults, &layer, &[]);
+        config.naming_strategy_configured = layer.contains_key("namingStrategy");
         let mut errors: Vec<ConfigError> = raw_errors
             .into_iter()
             .map(|raw| locate_in_object(&origin, root_object, raw))
@@ -382,7 +397,8 @@ impl Config {
             Value::Null => (self.clone(), vec![]),
             Value::Array(items) if items.is_empty() => (self.clone(), vec![]),
             Value::Object(layer) => {
-                let (config, raw_errors) = apply_layer(self, layer, CLIENT_ONLY_KEYS);
+                let (mut config, raw_errors) = apply_layer(self, layer, CLIENT_ONLY_KEYS);
+                config.naming_strategy_configured |= layer.contains_key("namingStrategy");
                 let errors = raw_errors.into_iter().map(unlocated).collect();
                 (config, errors)
             }

@@ -2,7 +2,7 @@
 //! shells need (load from disk, replace a file's text, check files).
 
 use crate::cache::{self, FactCache};
-use crate::config::Config;
+use crate::config::{Config, NamingStrategy};
 use crate::files::Files;
 use crate::finding::Finding;
 use crate::model::{Model, SourceFile};
@@ -129,6 +129,7 @@ impl Workspace {
         let files: Files = files.into();
         let list = files.to_list();
         config.workspace_aliases = crate::model::wrappers::derive_aliases(&list, &resolver);
+        detect_naming(&mut config, &list);
         config.base_columns = crate::model::detect_base_columns(&list, &config);
         let model = Model::build(list, &config, &resolver);
         Workspace {
@@ -160,7 +161,13 @@ impl Workspace {
             }
             None => !file.facts.functions.is_empty() || !file.facts.export_renames.is_empty(),
         };
-        if wrappers_changed {
+        // A DataSource's `namingStrategy` changed: every name may read differently.
+        let declared = crate::model::naming_detect::declared_in;
+        let naming_changed = match &old {
+            Some(o) => declared(o) != declared(&file),
+            None => !declared(&file).is_empty(),
+        };
+        if wrappers_changed || naming_changed {
             self.rebuild();
             return false;
         }
@@ -176,6 +183,7 @@ impl Workspace {
         let list = self.files.to_list();
         self.config.workspace_aliases =
             crate::model::wrappers::derive_aliases(&list, &self.resolver);
+        detect_naming(&mut self.config, &list);
         self.model = Model::build(list, &self.config, &self.resolver);
     }
 
@@ -234,6 +242,25 @@ pub fn read_source(path: &Path) -> Result<String, String> {
     }
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     String::from_utf8(bytes).map_err(|_| format!("{}: skipped, not valid UTF-8", path.display()))
+}
+
+/// The DataSources' naming strategy, unless the configuration names one (in its file, its
+/// settings, or as a value other than the default).
+fn detect_naming(config: &mut Config, files: &[Arc<SourceFile>]) {
+    if config.naming_strategy_configured {
+        return;
+    }
+    if config.naming_strategy_detected {
+        config.naming_strategy = NamingStrategy::Default;
+        config.naming_strategy_detected = false;
+    }
+    if config.naming_strategy != NamingStrategy::Default {
+        return;
+    }
+    if let Some(strategy) = crate::model::naming_detect::detect(files) {
+        config.naming_strategy = strategy;
+        config.naming_strategy_detected = true;
+    }
 }
 
 #[cfg(test)]

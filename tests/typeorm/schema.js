@@ -55,7 +55,35 @@ function namingOf(root, flag, typeorm) {
       } catch (_) {}
     }
   }
+  if (!name) name = dataSourceNaming(root);
   return name === "snake_case" ? snakeNaming(typeorm) : undefined;
+}
+
+// What typeorm-lsp reads when the configuration names no strategy: the DataSources'
+// `namingStrategy: new SnakeNamingStrategy()` (every one that names a strategy names a
+// snake-case one). The harness builds its own DataSource, so it looks for that text.
+function dataSourceNaming(root) {
+  const found = [];
+  const walk = (dir) => {
+    let entries = [];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (_) {
+      return;
+    }
+    for (const e of entries) {
+      if (e.name === "node_modules" || e.name.startsWith(".")) continue;
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) walk(full);
+      else if (/\.(ts|mts|cts)$/.test(e.name) && !e.name.endsWith(".d.ts")) {
+        const text = fs.readFileSync(full, "utf8");
+        if (!text.includes("namingStrategy")) continue;
+        for (const m of text.matchAll(/namingStrategy\s*:\s*(?:new\s+)?([\w.]+)/g)) found.push(m[1]);
+      }
+    }
+  };
+  walk(root);
+  return found.length > 0 && found.every((n) => /snake/i.test(n)) ? "snake_case" : undefined;
 }
 
 // Removes a relation or column declared on class `owner` (or a superclass of that name).

@@ -18,6 +18,7 @@ mod migration_indexes;
 pub mod property_style;
 pub use driver_folder::driver_folder;
 pub mod naming;
+pub mod naming_detect;
 pub mod predicate;
 pub mod relational;
 #[cfg(test)]

@@ -276,6 +276,30 @@ export class Post extends ManagedEntity {{
     }
 
     #[test]
+    fn a_data_source_with_a_snake_case_strategy_names_the_join_column() {
+        let data_source = "import { DataSource } from 'typeorm';
+import { SnakeNamingStrategy } from 'typeorm-naming-strategies';
+
+export default new DataSource({ type: 'postgres', namingStrategy: new SnakeNamingStrategy() });
+";
+        let post = post("", "");
+        let files = [
+            ("src/users/user.entity.ts", USER),
+            ("src/posts/post.entity.ts", post.as_str()),
+            ("src/data-source.ts", data_source),
+        ];
+        let found = lines(&workspace(&files), "IDX001");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].2.contains("(post.author_id)"), "{}", found[0].2);
+        // The configuration file decides when it names a strategy.
+        let json = r#"{ "namingStrategy": "default" }"#;
+        let config = crate::config::Config::from_json_text(json, std::path::Path::new("c"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let found = lines(&workspace_with(&files, config), "IDX001");
+        assert!(found[0].2.contains("(post.authorId)"), "{}", found[0].2);
+    }
+
+    #[test]
     fn an_index_a_migration_makes_through_the_query_runner_api_covers_the_key() {
         let migration = |ts: &str, up: &str| {
             format!(
