@@ -26,13 +26,13 @@ fn main() {
         .collect();
     // The slowest files to parse and to extract, which a total hides.
     let mut slowest: Vec<(Duration, Duration, &std::path::PathBuf)> = Vec::new();
-    let mut parser = typeorm_lsp::syntax::new_parser();
+    let mut parsers = typeorm_lsp::syntax::Parsers::new();
     let (mut parse, mut extract) = (Duration::ZERO, Duration::ZERO);
     let mut kept = 0usize;
     for _ in 0..rounds {
         for (path, text) in &texts {
             let t = Instant::now();
-            let Some(tree) = parser.parse(text, None) else {
+            let Some(tree) = parsers.parse(path, text, None) else {
                 continue;
             };
             let p = t.elapsed();
