@@ -18,6 +18,7 @@ use tree_sitter::{Language, Node};
 
 /// The ids of one grammar.
 pub struct Tables {
+    dialect: Dialect,
     language: Language,
     /// The name of each kind id (`""` for ids without one).
     names: Vec<&'static str>,
@@ -26,7 +27,8 @@ pub struct Tables {
 }
 
 impl Tables {
-    fn load(language: Language) -> Tables {
+    fn load(dialect: Dialect) -> Tables {
+        let language = dialect.language();
         let names = (0..language.node_kind_count())
             .map(|id| {
                 u16::try_from(id)
@@ -36,6 +38,7 @@ impl Tables {
             })
             .collect();
         Tables {
+            dialect,
             names,
             kinds: load_kinds(&language),
             fields: load_fields(&language),
@@ -45,13 +48,43 @@ impl Tables {
 
     /// The tables of a grammar, built on first use.
     pub fn of(dialect: Dialect) -> &'static Tables {
-        static TYPESCRIPT: OnceLock<Tables> = OnceLock::new();
-        static TSX: OnceLock<Tables> = OnceLock::new();
-        let cell = match dialect {
-            Dialect::TypeScript => &TYPESCRIPT,
-            Dialect::Tsx => &TSX,
-        };
-        cell.get_or_init(|| Tables::load(dialect.language()))
+        static TABLES: PerGrammar<Tables> = PerGrammar::new();
+        TABLES.get(dialect, || Tables::load(dialect))
+    }
+}
+
+/// A value derived from a grammar's ids (a table indexed by kind id), built once for each
+/// grammar: a single `OnceLock` would keep the ids of whichever grammar came first.
+pub struct PerGrammar<T> {
+    typescript: OnceLock<T>,
+    tsx: OnceLock<T>,
+}
+
+impl<T> Default for PerGrammar<T> {
+    fn default() -> Self {
+        PerGrammar::new()
+    }
+}
+
+impl<T> PerGrammar<T> {
+    pub const fn new() -> Self {
+        PerGrammar {
+            typescript: OnceLock::new(),
+            tsx: OnceLock::new(),
+        }
+    }
+
+    /// The value of `dialect`, built by `init` on first use.
+    pub fn get(&self, dialect: Dialect, init: impl FnOnce() -> T) -> &T {
+        match dialect {
+            Dialect::TypeScript => self.typescript.get_or_init(init),
+            Dialect::Tsx => self.tsx.get_or_init(init),
+        }
+    }
+
+    /// The value of the current grammar (see [`with_tables_of`]).
+    pub fn current(&self, init: impl FnOnce() -> T) -> &T {
+        self.get(current().dialect, init)
     }
 }
 
