@@ -28,12 +28,13 @@ fn main() {
         let paths = typeorm_lsp::discover::discover(&root, &config);
         let nodes: usize = paths
             .par_iter()
-            .map_init(typeorm_lsp::syntax::new_parser, |parser, path| {
+            .map_init(typeorm_lsp::syntax::Parsers::new, |parsers, path| {
                 let Ok(text) = typeorm_lsp::workspace::read_source(path) else {
                     return 0;
                 };
-                parser
-                    .parse(&text, None)
+                // Each file with its own grammar (TSX for `.tsx`), as `check` parses it.
+                parsers
+                    .parse(path, &text, None)
                     .map(|tree| tree.root_node().child_count())
                     .unwrap_or(0)
             })

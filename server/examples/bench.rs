@@ -188,9 +188,10 @@ fn main() {
     let t = Instant::now();
     let trees: usize = texts
         .par_iter()
-        .map(|t| {
-            let mut p = typeorm_lsp::syntax::new_parser();
-            p.parse(t, None)
+        .zip(&paths)
+        .map(|(t, path)| {
+            let mut p = typeorm_lsp::syntax::Parsers::new();
+            p.parse(path, t, None)
                 .map(|tree| tree.root_node().child_count())
                 .unwrap_or(0)
         })
@@ -205,7 +206,8 @@ fn main() {
     let t = Instant::now();
     let facts: Vec<_> = texts
         .par_iter()
-        .map(|t| typeorm_lsp::syntax::facts_of(t))
+        .zip(&paths)
+        .map(|(t, path)| typeorm_lsp::syntax::facts_of_file(path, t))
         .collect();
     let extract = t.elapsed();
     assert_eq!(facts.len(), found.len());

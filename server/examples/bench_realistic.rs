@@ -126,10 +126,10 @@ fn main() {
         let nodes: usize = corpus
             .files
             .par_iter()
-            .map_init(typeorm_lsp::syntax::new_parser, |parser, path| {
+            .map_init(typeorm_lsp::syntax::Parsers::new, |parsers, path| {
                 let text = std::fs::read_to_string(path).unwrap_or_default();
-                parser
-                    .parse(&text, None)
+                parsers
+                    .parse(path, &text, None)
                     .map(|tree| tree.root_node().child_count())
                     .unwrap_or(0)
             })

@@ -43,7 +43,7 @@ fn main() {
             continue;
         };
         n += 1;
-        let f = facts_of(&text);
+        let f = facts_of_file(p, &text);
         t.add("= all", &f);
         t.add("classes", &f.classes);
         t.add("imports", &f.imports);

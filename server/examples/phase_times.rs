@@ -68,12 +68,15 @@ fn run(root: &std::path::Path) {
     let bytes: usize = texts.iter().map(|(_, s)| s.len()).sum();
     let _trees: usize = texts
         .par_iter()
-        .map_init(typeorm_lsp::syntax::new_parser, |parser, (_, text)| {
-            parser
-                .parse(text, None)
-                .map(|tree| tree.root_node().child_count())
-                .unwrap_or(0)
-        })
+        .map_init(
+            typeorm_lsp::syntax::Parsers::new,
+            |parsers, (path, text)| {
+                parsers
+                    .parse(path, text, None)
+                    .map(|tree| tree.root_node().child_count())
+                    .unwrap_or(0)
+            },
+        )
         .sum();
     lap("bare parse", &mut t);
     let files: Vec<Arc<SourceFile>> = texts

@@ -1,6 +1,7 @@
 //! On-disk cache of per-file facts (`check --cache`): a warm run parses only the files
-//! whose text changed since the last run. Facts are computed from a file's text alone, so
-//! the text's hash is the whole key; the tool version is part of the format, so an upgrade
+//! whose text changed since the last run. Facts are computed from a file's text and its
+//! grammar (its extension, so its path), so the path and the text's hash are the whole key;
+//! the tool version is part of the format, so an upgrade
 //! starts afresh. A missing, stale or corrupt cache is simply rebuilt.
 
 use crate::model::SourceFile;
@@ -17,8 +18,9 @@ use std::sync::Mutex;
 pub const CACHE_DIR: &str = ".typeorm-lsp-cache";
 const CACHE_FILE: &str = "facts.bin";
 /// Bumped whenever `FileFacts` changes shape (v2: default exports, export renames,
-/// decorator-wrapper functions).
-const FORMAT: &str = concat!("typeorm-lsp facts v5 ", env!("CARGO_PKG_VERSION"));
+/// decorator-wrapper functions) or meaning (v5: `.tsx` files read with the TSX grammar; v6:
+/// `require('./x').Name` records the name it reads).
+const FORMAT: &str = concat!("typeorm-lsp facts v6 ", env!("CARGO_PKG_VERSION"));
 
 /// [`FORMAT`] and the identity (size, modification time) of the running executable: a
 /// cache written by another build is never read, even when a change of `FileFacts`

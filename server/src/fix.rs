@@ -122,10 +122,10 @@ fn overlaps(a: &Span, b: &Span) -> bool {
     second.start < first.end
 }
 
-/// The number of tree-sitter `ERROR` and `MISSING` nodes in `text` parsed as
-/// TypeScript (1 if the parser gives up, which only happens on cancellation).
-pub fn syntax_error_count(text: &str) -> usize {
-    let mut parser = crate::syntax::new_parser();
+/// The number of tree-sitter `ERROR` and `MISSING` nodes in `text` parsed with the
+/// grammar of `path` (1 if the parser gives up, which only happens on cancellation).
+pub fn syntax_error_count(path: &Path, text: &str) -> usize {
+    let mut parser = crate::syntax::Dialect::of_path(path).parser();
     let Some(tree) = parser.parse(text, None) else {
         return 1;
     };
@@ -148,11 +148,11 @@ pub fn syntax_error_count(text: &str) -> usize {
     }
 }
 
-/// Whether an edit keeps the file parseable: `after` has no more syntax errors than
-/// `before`. (Fixes are never applied to files with errors, so in practice `after`
+/// Whether an edit keeps the file at `path` parseable: `after` has no more syntax errors
+/// than `before`. (Fixes are never applied to files with errors, so in practice `after`
 /// must have none.)
-pub fn keeps_parseable(before: &str, after: &str) -> bool {
-    syntax_error_count(after) <= syntax_error_count(before)
+pub fn keeps_parseable(path: &Path, before: &str, after: &str) -> bool {
+    syntax_error_count(path, after) <= syntax_error_count(path, before)
 }
 
 /// Writes `contents` to `path` so that readers see the old file or the new one, never a
@@ -399,7 +399,7 @@ impl FixPlan {
             return Ok(());
         };
         let checked = is_script(path);
-        if checked && syntax_error_count(&before) > 0 {
+        if checked && syntax_error_count(path, &before) > 0 {
             skip("the file has syntax errors; fix them first".to_string());
             return Ok(());
         }
@@ -410,7 +410,7 @@ impl FixPlan {
                 return Ok(());
             }
         };
-        if checked && syntax_error_count(&after) > 0 {
+        if checked && syntax_error_count(path, &after) > 0 {
             skip("the fix would introduce syntax errors".to_string());
             return Ok(());
         }
@@ -440,11 +440,12 @@ fn self_conflicting(fix: &Fix) -> bool {
     })
 }
 
-/// Files the TypeScript parser can judge; other files (JSON, TSX) are written unchecked.
+/// Files the TypeScript and TSX grammars can judge; other files (JSON) are written
+/// unchecked.
 fn is_script(path: &Path) -> bool {
     matches!(
         path.extension().and_then(|ext| ext.to_str()),
-        Some("ts" | "mts" | "cts" | "js" | "mjs" | "cjs")
+        Some("ts" | "mts" | "cts" | "tsx" | "js" | "mjs" | "cjs" | "jsx")
     )
 }
 
@@ -471,7 +472,7 @@ fn create_file(
         skip("the file already exists");
         return Ok(());
     }
-    if is_script(path) && syntax_error_count(&creation.contents) > 0 {
+    if is_script(path) && syntax_error_count(path, &creation.contents) > 0 {
         skip("the generated file has syntax errors");
         return Ok(());
     }
@@ -590,13 +591,24 @@ mod tests {
 
     #[test]
     fn counts_syntax_errors() {
+        let ts = Path::new("a.ts");
         assert_eq!(
-            syntax_error_count("const a = 1;\nclass A { b: string; }\n"),
+            syntax_error_count(ts, "const a = 1;\nclass A { b: string; }\n"),
             0
         );
-        assert!(syntax_error_count("const a = ;\nclass A {") > 0);
-        assert!(keeps_parseable("let a = 1;", "let a = 2;"));
-        assert!(!keeps_parseable("let a = 1;", "let a = (2;"));
+        assert!(syntax_error_count(ts, "const a = ;\nclass A {") > 0);
+        assert!(keeps_parseable(ts, "let a = 1;", "let a = 2;"));
+        assert!(!keeps_parseable(ts, "let a = 1;", "let a = (2;"));
+    }
+
+    #[test]
+    fn tsx_files_are_judged_with_the_tsx_grammar() {
+        let (tsx, ts) = (Path::new("src/App.tsx"), Path::new("src/app.ts"));
+        let jsx = "import { a } from './a';\nexport const App = () => <div>{a}</div>;\n";
+        assert_eq!(syntax_error_count(tsx, jsx), 0);
+        assert!(syntax_error_count(ts, jsx) > 0);
+        let broken = "export const App = () => <div>{a</div>;\n";
+        assert!(!keeps_parseable(tsx, jsx, broken));
     }
 
     #[test]

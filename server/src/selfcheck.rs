@@ -118,8 +118,8 @@ fn apply_fix(
         };
         let after =
             apply_edits(before, edits).map_err(|e| format!("{}: does not apply: {e}", what()))?;
-        let clean_before = syntax_error_count(before) == 0;
-        if clean_before && syntax_error_count(&after) > 0 {
+        let clean_before = syntax_error_count(path, before) == 0;
+        if clean_before && syntax_error_count(path, &after) > 0 {
             return Err(format!(
                 "{}: introduces syntax errors in {}:\n{after}",
                 what(),

@@ -85,7 +85,7 @@ fn incremental_edits_match_a_fresh_parse() {
             if version % 10 == 0 {
                 let tree = snap.tree.as_ref().expect("a tree");
                 let incremental = typeorm_lsp::syntax::extract(tree, &snap.text);
-                let fresh = typeorm_lsp::syntax::facts_of(&text);
+                let fresh = typeorm_lsp::syntax::facts_of_file(std::path::Path::new(rel), &text);
                 assert_eq!(incremental, fresh, "{rel} v{version}: facts diverged");
             }
         }
@@ -274,7 +274,7 @@ fn ten_thousand_edits_over_several_files_end_equal_to_a_fresh_analysis() {
         let facts = typeorm_lsp::syntax::extract(tree, &snap.text);
         assert_eq!(
             facts,
-            typeorm_lsp::syntax::facts_of(text),
+            typeorm_lsp::syntax::facts_of_file(path, text),
             "{}: facts diverged",
             path.display()
         );

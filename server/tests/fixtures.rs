@@ -162,7 +162,7 @@ fn fix_leaves_only_findings_without_a_safe_fix_and_is_idempotent() {
     for (path, text) in &after_first {
         if path.extension().is_some_and(|e| e == "ts") && !path.to_string_lossy().contains("broken")
         {
-            let errors = typeorm_lsp::fix::syntax_error_count(text);
+            let errors = typeorm_lsp::fix::syntax_error_count(path, text);
             assert_eq!(
                 errors,
                 0,

@@ -189,6 +189,34 @@ fn an_index_in_the_entity_clears_the_query_finding_in_the_service() {
     assert_clean_exit(client);
 }
 
+/// React components of the workspace (JSX, read with the TSX grammar): the `require` in
+/// the text of an element is text, not an import (the TypeScript grammar took it for one).
+const CARD: &str = "import React from 'react';
+import { User } from 'src/user.entity';
+
+export const Card = ({ user }: { user: User }) => <div className=\"card\">{user.id}</div>;
+export const Doc = () => <code>const m = require('./post.entity');</code>;
+";
+
+#[test]
+fn an_import_typed_after_the_jsx_of_a_tsx_component_is_checked() {
+    let dir = workspace();
+    write_files(dir.path(), &[("src/Card.tsx", CARD)]);
+    let (mut client, _) = Client::start(dir.path(), full_caps(), Value::Null);
+    let card = file_uri(&dir, "src/Card.tsx");
+    client.open(&card, CARD);
+    client.diagnostics(&card, |d| no_code(d, "IMP001"));
+    // A relative lazy import below the component: the workspace imports through `src/`.
+    let lazy = "export const Lazy = React.lazy(() => import('./post.entity'));\n";
+    client.change(&card, 2, insert(5, 0, lazy));
+    let diags = client.diagnostics(&card, |d| !no_code(d, "IMP001"));
+    let imp = with_code(&diags, "IMP001");
+    assert_eq!(imp.len(), 1, "{diags:?}");
+    let start = lazy.find("./post").unwrap() as u64;
+    assert_eq!(range_of(&imp[0]["range"]), ((5, start), (5, start + 13)));
+    assert_clean_exit(client);
+}
+
 #[test]
 fn three_hundred_changes_back_to_back_end_in_the_right_text() {
     let dir = workspace();

@@ -105,7 +105,7 @@ fn apply_in_memory(
         let Ok(after) = apply_edits(&before, &list) else {
             continue;
         };
-        if after == before || !keeps_parseable(&before, &after) {
+        if after == before || !keeps_parseable(&path, &before, &after) {
             continue;
         }
         record(out, &path, Some(before), Some(after.clone()));

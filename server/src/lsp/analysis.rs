@@ -454,7 +454,7 @@ fn changed_buffer(ws: &Workspace, path: &Path, snap: &DocSnapshot) -> Option<Arc
     }
     let facts = match &snap.tree {
         Some(tree) => crate::syntax::extract(tree, &snap.text),
-        None => crate::syntax::facts_of(&snap.text),
+        None => crate::syntax::facts_of_file(path, &snap.text),
     };
     Some(Arc::new(SourceFile::with_facts(
         path.to_path_buf(),

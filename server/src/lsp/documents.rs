@@ -13,9 +13,10 @@ use std::sync::Arc;
 use dashmap::DashMap;
 use ropey::Rope;
 use tower_lsp_server::ls_types::{Range, TextDocumentContentChangeEvent, Uri};
-use tree_sitter::{InputEdit, Parser, Tree};
+use tree_sitter::{InputEdit, Tree};
 
 use super::position::{LineIndex, PositionEncoding};
+use crate::syntax::{Dialect, Parsers};
 
 /// One open document.
 #[derive(Debug)]
@@ -28,6 +29,9 @@ pub struct Document {
     pub text: Arc<str>,
     /// The last parse; `None` only if tree-sitter gave up (never, unless cancelled).
     pub tree: Option<Tree>,
+    /// The grammar of the document (from its URI): every re-parse uses it, so the old
+    /// tree handed to the parser is always of the parser's grammar.
+    pub dialect: Dialect,
     /// Line starts of `text`.
     pub line_index: Arc<LineIndex>,
 }
@@ -76,7 +80,7 @@ impl DocumentStore {
 
     /// Opens (or re-opens, replacing) a document and parses it from scratch.
     pub fn open(&self, uri: Uri, version: i32, text: String) -> DocSnapshot {
-        let doc = Document::new(version, text);
+        let doc = Document::new(dialect_of(&uri), version, text);
         let snapshot = doc.snapshot(&uri);
         self.docs.insert(uri, doc);
         snapshot
@@ -135,16 +139,17 @@ impl DocumentStore {
 
 impl Document {
     /// A freshly parsed document.
-    pub fn new(version: i32, text: String) -> Document {
+    pub fn new(dialect: Dialect, version: i32, text: String) -> Document {
         let rope = Rope::from_str(&text);
         let line_index = Arc::new(LineIndex::new(&text));
         let text: Arc<str> = Arc::from(text);
-        let tree = parse(&text, None);
+        let tree = parse(dialect, &text, None);
         Document {
             version,
             rope,
             text,
             tree,
+            dialect,
             line_index,
         }
     }
@@ -187,7 +192,7 @@ impl Document {
         let text = full_text.unwrap_or_else(|| self.rope.to_string());
         self.text = Arc::from(text);
         self.line_index = Arc::new(index);
-        self.tree = parse(&self.text, self.tree.as_ref());
+        self.tree = parse(self.dialect, &self.text, self.tree.as_ref());
     }
 
     /// Replaces an LSP range of the rope with `new_text`, keeping `index` and the tree
@@ -255,15 +260,21 @@ fn replace_bytes(rope: &mut Rope, start: usize, end: usize, text: &str) -> Optio
     rope.try_insert(char_start, text).ok()
 }
 
-/// Parses with this thread's parser (tree-sitter parsers are not `Sync`, and creating
-/// one per keystroke would be wasteful).
-fn parse(text: &str, old: Option<&Tree>) -> Option<Tree> {
+/// The grammar of a document, from the path of its URI (`untitled:` buffers are
+/// TypeScript).
+fn dialect_of(uri: &Uri) -> Dialect {
+    Dialect::of_path(std::path::Path::new(uri.path().as_str()))
+}
+
+/// Parses with this thread's parser of the grammar (tree-sitter parsers are not `Sync`,
+/// and creating one per keystroke would be wasteful).
+fn parse(dialect: Dialect, text: &str, old: Option<&Tree>) -> Option<Tree> {
     thread_local! {
-        static PARSER: RefCell<Parser> = RefCell::new(crate::syntax::new_parser());
+        static PARSERS: RefCell<Parsers> = RefCell::new(Parsers::new());
     }
-    PARSER.with(|parser| {
-        let mut parser = parser.try_borrow_mut().ok()?;
-        crate::syntax::parse(&mut parser, text, old)
+    PARSERS.with(|parsers| {
+        let mut parsers = parsers.try_borrow_mut().ok()?;
+        parsers.of(dialect).parse(text, old)
     })
 }
 
@@ -728,5 +739,49 @@ mod tests {
         let root = snap.tree.as_ref().unwrap().root_node();
         assert!(root.has_error(), "`const const` is not valid TypeScript");
         assert_eq!(root.end_byte(), expected.len());
+    }
+
+    #[test]
+    fn an_edited_tsx_document_is_reparsed_with_the_tsx_grammar() {
+        let store = DocumentStore::new();
+        let (tsx, ts) = (uri("src/App.tsx"), uri("src/cast.ts"));
+        let text = "import { A } from './a';\nexport const App = () => <div>{A}</div>;\n";
+        let snap = store.open(tsx.clone(), 1, text.to_string());
+        assert!(*snap.tree.as_ref().unwrap().language() == Dialect::Tsx.language());
+        // An element inserted into the element, then an import after the JSX.
+        let changes = [
+            edit(range(1, 30, 1, 30), "<span key=\"k\">{b}</span>"),
+            edit(range(2, 0, 2, 0), "import { B } from './b';\n"),
+        ];
+        let snap = store
+            .change(&tsx, 2, &changes, PositionEncoding::Utf16)
+            .unwrap();
+        let expected = "import { A } from './a';\n\
+                        export const App = () => <div><span key=\"k\">{b}</span>{A}</div>;\n\
+                        import { B } from './b';\n";
+        assert_eq!(&*snap.text, expected);
+        let tree = snap.tree.as_ref().unwrap();
+        assert!(*tree.language() == Dialect::Tsx.language());
+        assert!(
+            !tree.root_node().has_error(),
+            "{}",
+            tree.root_node().to_sexp()
+        );
+        let full = Dialect::Tsx.parser().parse(expected, None).unwrap();
+        assert_eq!(tree.root_node().to_sexp(), full.root_node().to_sexp());
+        let facts = crate::syntax::extract(tree, &snap.text);
+        let path = std::path::Path::new("src/App.tsx");
+        assert_eq!(facts, crate::syntax::facts_of_file(path, expected));
+        let specifiers: Vec<&str> = facts.imports.iter().map(|i| &*i.specifier).collect();
+        assert_eq!(specifiers, ["./a", "./b"]);
+        // A `.ts` document keeps the TypeScript grammar, which reads `<T>x` casts.
+        let snap = store.open(ts.clone(), 1, "const a = b;\n".to_string());
+        assert!(*snap.tree.as_ref().unwrap().language() == Dialect::TypeScript.language());
+        let cast = [edit(range(0, 10, 0, 10), "<number>")];
+        let snap = store
+            .change(&ts, 2, &cast, PositionEncoding::Utf16)
+            .unwrap();
+        assert_eq!(&*snap.text, "const a = <number>b;\n");
+        assert!(!snap.tree.as_ref().unwrap().root_node().has_error());
     }
 }

@@ -32,20 +32,23 @@ pub fn api_statements(src: &str) -> Vec<(usize, Statement)> {
     let Some(tree) = PARSER.with(|p| p.borrow_mut().parse(src, None)) else {
         return Vec::new();
     };
-    let mut out = Vec::new();
-    let mut cursor = tree.walk();
-    let mut stack = vec![tree.root_node()];
-    while let Some(node) = stack.pop() {
-        if node.kind() == "method_definition" && method_name(node, src) == Some("down") {
-            continue;
+    // The value readers look kinds and fields up in the tables of the tree's grammar.
+    crate::syntax::ids::with_tables_of(tree.root_node(), || {
+        let mut out = Vec::new();
+        let mut cursor = tree.walk();
+        let mut stack = vec![tree.root_node()];
+        while let Some(node) = stack.pop() {
+            if node.kind() == "method_definition" && method_name(node, src) == Some("down") {
+                continue;
+            }
+            if node.kind() == "call_expression" {
+                read_call(node, src, &mut out);
+            }
+            stack.extend(node.named_children(&mut cursor));
         }
-        if node.kind() == "call_expression" {
-            read_call(node, src, &mut out);
-        }
-        stack.extend(node.named_children(&mut cursor));
-    }
-    out.sort_by_key(|(at, _)| *at);
-    out
+        out.sort_by_key(|(at, _)| *at);
+        out
+    })
 }
 
 fn method_name<'s>(method: Node, src: &'s str) -> Option<&'s str> {

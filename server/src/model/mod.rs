@@ -51,7 +51,7 @@ pub struct SourceFile {
 impl SourceFile {
     pub fn new(path: PathBuf, text: impl Into<Arc<str>>) -> Self {
         let text = text.into();
-        let facts = crate::syntax::facts_of(&text);
+        let facts = crate::syntax::facts_of_file(&path, &text);
         SourceFile::with_facts(path, text, facts)
     }
 
@@ -67,7 +67,7 @@ impl SourceFile {
     /// Extracts the facts and lets the text go: [`SourceFile::text`] reads it again from
     /// `path` (see [`crate::source_text`]).
     pub fn read_again_later(path: PathBuf, text: String) -> Self {
-        let facts = crate::syntax::facts_of(&text);
+        let facts = crate::syntax::facts_of_file(&path, &text);
         SourceFile {
             path,
             text: SourceText::on_disk(&text),

@@ -143,7 +143,7 @@ pub fn assert_fix_is_clean(files: &[(&str, &str)], code: &str, rel_path: &str) -
     let ws = workspace(files);
     let (once, _) = fixed(&ws, code, rel_path);
     assert_eq!(
-        crate::fix::syntax_error_count(&once),
+        crate::fix::syntax_error_count(std::path::Path::new(rel_path), &once),
         0,
         "fix broke syntax:\n{once}"
     );

@@ -1,6 +1,7 @@
 //! Parsing: TypeScript text -> tree-sitter tree -> [`FileFacts`].
 
 pub mod classes;
+pub mod dialect;
 pub mod facts;
 #[cfg(test)]
 pub(crate) mod fixture_files;
@@ -20,34 +21,41 @@ pub mod types;
 pub mod value;
 pub mod wrappers;
 
+pub use dialect::{Dialect, Parsers};
 pub use facts::*;
 
+use std::path::Path;
 use tree_sitter::{Parser, Tree};
 
-/// A tree-sitter parser for TypeScript. Creating one is cheap; keep one per thread.
+/// A tree-sitter parser for TypeScript (`.ts` text; a file's own grammar is
+/// [`Dialect::of_path`]). Creating one is cheap; keep one per thread.
 pub fn new_parser() -> Parser {
-    let mut parser = Parser::new();
-    // The grammar is compiled in; a version mismatch is a build error, not input-derived.
-    parser
-        .set_language(&tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into())
-        .expect("tree-sitter-typescript grammar matches the tree-sitter version");
-    parser
+    Dialect::TypeScript.parser()
 }
 
-/// Parses `src` (optionally reusing an edited old tree). `None` only if parsing was
-/// cancelled, which we never ask for.
-pub fn parse(parser: &mut Parser, src: &str, old: Option<&Tree>) -> Option<Tree> {
-    parser.parse(src, old)
+/// Parses and extracts the facts of the file at `path` in one go, with the file's grammar
+/// (the CLI path: the tree is dropped afterwards).
+pub fn facts_of_file(path: &Path, src: &str) -> FileFacts {
+    facts_in(Dialect::of_path(path), src)
 }
 
-/// Parses and extracts facts in one go (the CLI path: the tree is dropped afterwards).
+/// [`facts_of_file`] for TypeScript text.
 pub fn facts_of(src: &str) -> FileFacts {
+    facts_in(Dialect::TypeScript, src)
+}
+
+/// Parses `src` with the grammar of `dialect` and extracts its facts.
+pub fn facts_in(dialect: Dialect, src: &str) -> FileFacts {
     thread_local! {
-        static PARSER: std::cell::RefCell<Parser> = std::cell::RefCell::new(new_parser());
+        static PARSERS: std::cell::RefCell<Parsers> = std::cell::RefCell::new(Parsers::new());
     }
-    PARSER.with(|p| {
-        let mut parser = p.borrow_mut();
-        match parse(&mut parser, src, None) {
+    PARSERS.with(|p| {
+        let tree = match p.try_borrow_mut() {
+            Ok(mut parsers) => parsers.of(dialect).parse(src, None),
+            // Unreachable (nothing parses while extracting); a fresh parser then.
+            Err(_) => dialect.parser().parse(src, None),
+        };
+        match tree {
             Some(tree) => extract(&tree, src),
             None => FileFacts {
                 has_syntax_errors: true,
@@ -57,14 +65,21 @@ pub fn facts_of(src: &str) -> FileFacts {
     })
 }
 
-/// Extracts the facts of a parsed file.
+/// Extracts the facts of a parsed file (of either grammar).
 pub fn extract(tree: &Tree, src: &str) -> FileFacts {
     let root = tree.root_node();
-    extract_with(root, src, &scan::Scan::of_source(root, src))
+    ids::with_tables_of(root, || {
+        extract_with(root, src, &scan::Scan::of_source(root, src))
+    })
 }
 
 /// [`extract`] from a given scan of the tree (tests compare the full and the pruned one).
 pub fn extract_with(root: tree_sitter::Node, src: &str, scan: &scan::Scan) -> FileFacts {
+    ids::with_tables_of(root, || extract_tables_set(root, src, scan))
+}
+
+/// [`extract_with`] once the ids of the tree's grammar are the current ones.
+fn extract_tables_set(root: tree_sitter::Node, src: &str, scan: &scan::Scan) -> FileFacts {
     // Lines are read only to match a suppression comment to the line after it.
     let has_suppression = mentions(src, misc::SUPPRESSION_MARKER);
     let mut facts = FileFacts {
@@ -131,5 +146,56 @@ mod tests {
         let starts = line_starts("ab\ncd\r\nef");
         assert_eq!(line_of(&starts, 4), 1);
         assert_eq!(line_of(&starts, 7), 2);
+    }
+}
+
+#[cfg(test)]
+mod tsx_tests {
+    use super::{facts_of, facts_of_file, FileFacts};
+    use std::path::Path;
+
+    /// A React component file: imports, JSX, then more imports, exports and an enum that
+    /// other files import.
+    const COMPONENT: &str = r#"import React, { useState } from 'react';
+import { Button } from './Button';
+
+export const App = ({ items }: { items: string[] }) => {
+  const [open, setOpen] = useState<boolean>(false);
+  return (
+    <div className="app" onClick={() => setOpen(!open)}>
+      {items.map((item) => <Button key={item} label={item} />)}
+      <>{open && <span>open</span>}</>
+    </div>
+  );
+};
+
+const Lazy = React.lazy(() => import('./pages/Lazy'));
+export { Header } from './Header';
+export enum Tab { Home = 'home', Settings = 'settings' }
+export default App;
+"#;
+
+    fn specifiers(facts: &FileFacts) -> Vec<&str> {
+        facts.imports.iter().map(|i| &*i.specifier).collect()
+    }
+
+    #[test]
+    fn a_tsx_file_has_no_syntax_errors_and_keeps_the_imports_after_its_jsx() {
+        let facts = facts_of_file(Path::new("src/App.tsx"), COMPONENT);
+        assert!(!facts.has_syntax_errors);
+        assert_eq!(
+            specifiers(&facts),
+            ["react", "./Button", "./pages/Lazy", "./Header"]
+        );
+        for import in &facts.imports {
+            let span = import.specifier_span;
+            assert_eq!(&COMPONENT[span.range()], &*import.specifier);
+        }
+        assert_eq!(facts.enums.len(), 1);
+        assert!(facts.exports.iter().any(|e| &**e == "Tab"));
+        assert!(facts.exports.iter().any(|e| &**e == "App"));
+        assert_eq!(facts.default_export.as_deref(), Some("App"));
+        // The TypeScript grammar reads the same text as errors.
+        assert!(facts_of(COMPONENT).has_syntax_errors);
     }
 }

@@ -202,6 +202,35 @@ jest.mock('src/mail/mailer.service', () => ({}));
         );
     }
 
+    /// A React component: the imports after its JSX are read too (the TSX grammar), and
+    /// the fixed file is judged with that grammar.
+    #[test]
+    fn fix_reaches_every_specifier_of_a_tsx_component() {
+        let text = "import { User } from '../users/user.entity';
+export const Card = ({ user }: { user: User }) => <div className=\"card\">{user.name}</div>;
+const Mail = React.lazy(() => import('./mailer.service'));
+export { Mailer } from './mailer.service';
+";
+        let files = [
+            ("src/users/user.entity.ts", USER),
+            ("src/mail/mailer.service.ts", "export class Mailer {}\n"),
+            ("src/mail/Card.tsx", text),
+            CONVENTION,
+        ];
+        let ws = workspace(&files);
+        let found: Vec<usize> = lines(&ws, "IMP001").iter().map(|f| f.1).collect();
+        assert_eq!(found, [1, 3, 4]);
+        let fixed = assert_fix_is_clean(&files, "IMP001", "src/mail/Card.tsx");
+        assert_eq!(
+            fixed,
+            "import { User } from 'src/users/user.entity';
+export const Card = ({ user }: { user: User }) => <div className=\"card\">{user.name}</div>;
+const Mail = React.lazy(() => import('src/mail/mailer.service'));
+export { Mailer } from 'src/mail/mailer.service';
+"
+        );
+    }
+
     #[test]
     fn keeps_the_esm_js_extension() {
         let files = [

@@ -362,7 +362,35 @@ export class {class}1700000000000 implements MigrationInterface {{
             service_fixed,
             "import { LegacyVoucher } from 'src/legacy/legacy-voucher.entity';\njest.mock(\"../legacy/legacy-voucher.entity.js\");\n"
         );
-        assert_eq!(crate::fix::syntax_error_count(&service_fixed), 0);
+        assert_eq!(
+            crate::fix::syntax_error_count(std::path::Path::new("a.ts"), &service_fixed),
+            0
+        );
+    }
+
+    /// A React component that imports the entity, before and after its JSX: the rename
+    /// rewrites both specifiers.
+    #[test]
+    fn fix_updates_the_imports_of_a_tsx_component() {
+        let component = "import { LegacyVoucher } from 'src/legacy/LegacyVoucher.entity';
+export const Voucher = ({ v }: { v: LegacyVoucher }) => <span title={v.code}>{v.code}</span>;
+const Lazy = React.lazy(() => import('../legacy/LegacyVoucher.entity'));
+";
+        let ws = workspace(&[
+            ("src/legacy/LegacyVoucher.entity.ts", VOUCHER),
+            ("src/vouchers/Voucher.tsx", component),
+        ]);
+        assert_eq!(findings(&ws, "NAM001").len(), 1);
+        let (fixed_component, _) = fixed(&ws, "NAM001", "src/vouchers/Voucher.tsx");
+        assert_eq!(
+            fixed_component,
+            "import { LegacyVoucher } from 'src/legacy/legacy-voucher.entity';
+export const Voucher = ({ v }: { v: LegacyVoucher }) => <span title={v.code}>{v.code}</span>;
+const Lazy = React.lazy(() => import('../legacy/legacy-voucher.entity'));
+"
+        );
+        let path = std::path::Path::new("src/vouchers/Voucher.tsx");
+        assert_eq!(crate::fix::syntax_error_count(path, &fixed_component), 0);
     }
 
     #[test]

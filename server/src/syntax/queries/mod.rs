@@ -204,8 +204,10 @@ impl Visit {
     /// [`Visit::of_kind`] read from a table by kind id: the walk visits every node of the
     /// functions it enters, and matching the kind name compared up to 25 strings each.
     fn of(node: Node) -> Visit {
-        static BY_ID: std::sync::OnceLock<Vec<Option<Visit>>> = std::sync::OnceLock::new();
-        let by_id = BY_ID.get_or_init(|| {
+        // Kind ids differ between the grammars: one table each.
+        static BY_ID: crate::syntax::ids::PerGrammar<Vec<Option<Visit>>> =
+            crate::syntax::ids::PerGrammar::new();
+        let by_id = BY_ID.current(|| {
             crate::syntax::ids::kind_names()
                 .iter()
                 .map(|name| (!name.is_empty()).then(|| Visit::of_kind(name)))

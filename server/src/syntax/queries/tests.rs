@@ -853,3 +853,44 @@ fn the_visit_table_agrees_with_the_kind_names_on_every_fixture_node() {
     }
     assert!(seen > 1000, "{seen} nodes");
 }
+
+/// The walk's per-kind table answers by the kind of the node in both grammars, whichever
+/// grammar was walked first (their kind ids differ: a `.ts` file walked after a `.tsx`
+/// one once lost its query sites).
+#[test]
+fn the_visit_table_follows_the_grammar_of_the_tree() {
+    use crate::syntax::Dialect;
+    let src = "export class S { f() { return this.repo.query(`SELECT ${a}`, [b]); } }\n\
+               const v = <div onClick={() => repo.find()}>{x}</div>;\n";
+    for dialect in [Dialect::Tsx, Dialect::TypeScript, Dialect::Tsx] {
+        let tree = dialect.parser().parse(src, None).unwrap();
+        let root = tree.root_node();
+        crate::syntax::ids::with_tables_of(root, || {
+            let mut stack = vec![root];
+            while let Some(node) = stack.pop() {
+                assert_eq!(
+                    super::Visit::of(node),
+                    super::Visit::of_kind(node.kind()),
+                    "{dialect:?} {node:?}"
+                );
+                let mut cursor = node.walk();
+                stack.extend(node.children(&mut cursor));
+            }
+        });
+    }
+    let ts = "class S { f() { return this.repo.query(`SELECT ${a}`); } }\n";
+    let tsx = "const C = () => <div>{x}</div>;\nclass T { f() { return this.repo.query(`SELECT 1`); } }\n";
+    let path = std::path::Path::new;
+    assert_eq!(
+        crate::syntax::facts_of_file(path("a.tsx"), tsx)
+            .query_calls
+            .len(),
+        1
+    );
+    assert_eq!(
+        crate::syntax::facts_of_file(path("a.ts"), ts)
+            .query_calls
+            .len(),
+        1
+    );
+}
