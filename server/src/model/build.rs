@@ -46,6 +46,7 @@ pub fn build(mut files: Vec<Arc<SourceFile>>, config: &Config, resolver: &Resolv
     model.entities = entities;
     reindex(&mut model);
     default_join_columns(&mut model, config);
+    super::enums::member_types(&mut model);
     super::manual_soft_delete::detect(&mut model, config);
     super::migration_indexes::resolve(&mut model);
     model
@@ -167,6 +168,7 @@ pub fn update_file(model: &mut Model, file: Arc<SourceFile>, config: &Config) ->
         reindex(model);
     }
     default_join_columns(model, config);
+    super::enums::member_types(model);
     super::manual_soft_delete::detect(model, config);
     super::migration_indexes::name_unsynchronized(model);
     true

@@ -38,6 +38,11 @@ pub fn enum_named<'m>(model: &'m Model, file: usize, name: &str) -> Option<&'m E
 /// The enum `file` exports as `name`, declared there or re-exported from another file.
 fn exported<'m>(model: &'m Model, file: usize, name: &str, depth: usize) -> Option<&'m EnumFact> {
     let facts = &model.files.get(file)?.facts;
+    // `enum ColumnType {...} export default ColumnType;` imported as `import ColumnType`.
+    let name = match (name, &facts.default_export) {
+        ("default", Some(local)) => local.as_str(),
+        _ => name,
+    };
     if let Some(e) = facts.enums.iter().find(|e| e.name == name) {
         return Some(e);
     }
@@ -57,6 +62,50 @@ fn exported<'m>(model: &'m Model, file: usize, name: &str, depth: usize) -> Opti
             };
             exported(model, model.links.target(file, at)?, next, depth + 1)
         })
+}
+
+/// The value of `Status.Active` when `Status` is an enum `file` sees.
+pub fn member_value(model: &Model, file: usize, value: &Value) -> Option<Value> {
+    let Value::Member(path) = value else {
+        return None;
+    };
+    let (enum_name, member) = path.split_once('.')?;
+    let e = enum_named(model, file, enum_name)?;
+    member_values(e).find_map(|(name, value)| (name == member).then_some(value))
+}
+
+/// `@Column({ type: ColumnType.ShortText })`, `@Column(ColumnType.ShortText)`: the
+/// database type an enum member names (codebases keep their column types in an enum, often
+/// default-exported), read once every file is in the model.
+pub fn member_types(model: &mut Model) {
+    let mut found: Vec<(usize, usize, String)> = Vec::new();
+    for (ei, e) in model.entities.iter().enumerate() {
+        for (ci, c) in e.columns.iter().enumerate() {
+            if c.db_type.is_some() {
+                continue;
+            }
+            let Some(decorator) = model.decorator_at(&c.origin) else {
+                continue;
+            };
+            let member = decorator.args.iter().find_map(|a| match &a.value {
+                Value::Member(_) => Some(&a.value),
+                v => v
+                    .get("type")
+                    .map(|t| &t.value)
+                    .filter(|t| matches!(t, Value::Member(_))),
+            });
+            if let Some(Value::Str(t)) = member.and_then(|m| member_value(model, c.origin.file, m))
+            {
+                found.push((ei, ci, t.to_lowercase()));
+            }
+        }
+    }
+    for (ei, ci, t) in found {
+        let entity = model.entities.get_mut(ei).map(std::sync::Arc::make_mut);
+        if let Some(column) = entity.and_then(|e| e.columns.get_mut(ci)) {
+            column.db_type = Some(t);
+        }
+    }
 }
 
 /// Each member with its value: a member without an initializer is numbered from the

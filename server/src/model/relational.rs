@@ -696,12 +696,7 @@ impl Builder<'_> {
 
     /// The value of `Status.Active` when `Status` is an enum `file` sees.
     fn enum_member(&self, file: usize, v: &Value) -> Option<Value> {
-        let Value::Member(path) = v else {
-            return None;
-        };
-        let (enum_name, member) = path.split_once('.')?;
-        let e = enums::enum_named(self.model, file, enum_name)?;
-        enums::member_values(e).find_map(|(name, value)| (name == member).then_some(value))
+        enums::member_value(self.model, file, v)
     }
 
     /// An array default whose items name enum members, with the members' values
@@ -1390,10 +1385,13 @@ impl Builder<'_> {
             default,
             primary,
             generated,
-            length: opt("length").and_then(|v| match v {
-                Value::Num(n) => Some(js_number(*n)),
-                Value::Str(s) if !s.is_empty() => Some(s.to_string()),
-                _ => None,
+            length: opt("length").and_then(|v| {
+                let member = self.enum_member(c.origin.file, v);
+                match member.as_ref().unwrap_or(v) {
+                    Value::Num(n) => Some(js_number(*n)),
+                    Value::Str(s) if !s.is_empty() => Some(s.to_string()),
+                    _ => None,
+                }
             }),
             enum_values: opt("enum").and_then(|v| self.enum_list(c.origin.file, v)),
         }

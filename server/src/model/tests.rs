@@ -348,3 +348,57 @@ export class M1700000000000 implements MigrationInterface {{
         );
     }
 }
+
+#[test]
+fn column_types_and_lengths_read_off_a_default_exported_enum() {
+    // A codebase keeps its column types in an enum it default-exports and imports
+    // without braces: `type: ColumnType.Date` is `timestamp with time zone`.
+    let types = "enum ColumnType {
+  Date = 'timestamp with time zone',
+  BigNumber = 'bigint',
+  ShortText = 'varchar',
+}
+
+export default ColumnType;
+";
+    let lengths = "enum ColumnLength { ShortText = 100 }\nexport default ColumnLength;\n";
+    let text = "import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import ColumnType from 'src/types/column-type';
+import ColumnLength from 'src/types/column-length';
+
+@Entity()
+export class Probe {
+  @PrimaryGeneratedColumn('uuid')
+  _id: string;
+
+  @CreateDateColumn({ type: ColumnType.Date })
+  createdAt: Date;
+
+  @Column({ type: ColumnType.BigNumber, nullable: true })
+  events: string | null;
+
+  @Column({ type: ColumnType.ShortText, length: ColumnLength.ShortText })
+  name: string;
+}
+";
+    let ws = workspace(&[
+        ("src/types/column-type.ts", types),
+        ("src/types/column-length.ts", lengths),
+        ("src/probes/probe.entity.ts", text),
+    ]);
+    let e = entity(&ws, "Probe");
+    let db_type = |p: &str| e.column(p).and_then(|c| c.db_type.clone());
+    assert_eq!(
+        db_type("createdAt").as_deref(),
+        Some("timestamp with time zone")
+    );
+    assert_eq!(db_type("events").as_deref(), Some("bigint"));
+    let schema = crate::model::relational::schema(&ws.model, &ws.config);
+    let table = schema
+        .tables
+        .iter()
+        .find(|t| t.name == "probe")
+        .unwrap_or_else(|| panic!("no table probe"));
+    let name = table.columns.iter().find(|c| c.name == "name");
+    assert_eq!(name.and_then(|c| c.length.as_deref()), Some("100"));
+}
