@@ -299,7 +299,7 @@ mod tests {
         let scan = Scan::of_source(root, src);
         let mut dropped = FileFacts::default();
         classes_from_scan(&scan, src, &mut dropped); // no imports yet: nothing skipped
-        super::super::imports::imports_from_scan(root, &scan, src, &mut dropped);
+        super::super::imports::imports_from_scan(&scan, src, &mut dropped);
         super::super::prune::prune_foreign_decorators(&mut dropped);
         (crate::syntax::extract(&tree, src).classes, dropped.classes)
     }
