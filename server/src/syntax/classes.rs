@@ -10,7 +10,6 @@ use super::value::{
 };
 use crate::syntax::ids::{fields, KindExt};
 use std::borrow::Cow;
-use std::collections::HashSet;
 use tree_sitter::Node;
 
 pub fn extract_classes(root: Node, src: &str, facts: &mut FileFacts) {
@@ -18,7 +17,7 @@ pub fn extract_classes(root: Node, src: &str, facts: &mut FileFacts) {
 }
 
 /// Names of decorators whose arguments are not parsed (see [`super::prune`]).
-type Foreign = HashSet<String>;
+type Foreign = super::prune::ForeignNames;
 
 /// Classes nested in functions or namespaces are rare in entity code but cheap to find;
 /// classes nested in other classes are not ours to report.
@@ -44,7 +43,7 @@ fn child_decorators(node: Node, src: &str, foreign: &Foreign) -> Vec<Decorator> 
 }
 
 pub fn decorator(node: Node, src: &str) -> Option<Decorator> {
-    decorator_skipping(node, src, &Foreign::new())
+    decorator_skipping(node, src, &Foreign::default())
 }
 
 /// [`decorator`], without parsing the arguments of a bare decorator named in `foreign`.

@@ -76,7 +76,9 @@ impl Name {
         if text.is_empty() {
             return Name::default();
         }
-        Name(INTERNER.with(|interner| interner.borrow_mut().intern(text)))
+        // A thread tearing down its locals has no table left: that text goes uninterned.
+        let interned = INTERNER.try_with(|interner| interner.borrow_mut().intern(text));
+        Name(interned.unwrap_or_else(|_| ThinStr::new(text)))
     }
 
     pub fn as_str(&self) -> &str {
