@@ -124,11 +124,11 @@ fn specifiers(list: Node, src: &str, kind: &str) -> Vec<ImportedName> {
         .collect()
 }
 
-fn name_text(node: Node, src: &str) -> String {
+fn name_text<'a>(node: Node, src: &'a str) -> std::borrow::Cow<'a, str> {
     if node.fast_kind() == "string" {
-        string_contents(node, src).into_owned()
+        string_contents(node, src)
     } else {
-        text(node, src).to_string()
+        std::borrow::Cow::Borrowed(text(node, src))
     }
 }
 

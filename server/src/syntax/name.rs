@@ -43,11 +43,13 @@ struct Interner {
 }
 
 thread_local! {
-    static INTERNER: RefCell<Interner> = RefCell::new(Interner {
-        hasher: foldhash::fast::FixedState::with_seed(0x7970_656f_726d),
-        texts: hashbrown::HashTable::new(),
-        next_sweep: MIN_SWEEP,
-    });
+    static INTERNER: RefCell<Interner> = const {
+        RefCell::new(Interner {
+            hasher: foldhash::fast::FixedState::with_seed(0x7970_656f_726d),
+            texts: hashbrown::HashTable::new(),
+            next_sweep: MIN_SWEEP,
+        })
+    };
 }
 
 impl Interner {
@@ -200,6 +202,12 @@ impl From<&String> for Name {
 
 impl From<String> for Name {
     fn from(text: String) -> Name {
+        Name::new(&text)
+    }
+}
+
+impl From<std::borrow::Cow<'_, str>> for Name {
+    fn from(text: std::borrow::Cow<'_, str>) -> Name {
         Name::new(&text)
     }
 }

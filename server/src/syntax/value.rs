@@ -391,10 +391,10 @@ fn parse_object(node: Node, src: &str) -> Vec<Prop> {
 }
 
 /// The name of an object key: identifiers as written, strings cooked, computed keys as text.
-pub fn property_key(key: Node, src: &str) -> String {
+pub fn property_key<'a>(key: Node, src: &'a str) -> Cow<'a, str> {
     match key.fast_kind() {
-        "string" => string_contents(key, src).into_owned(),
-        _ => text(key, src).to_string(),
+        "string" => string_contents(key, src),
+        _ => Cow::Borrowed(text(key, src)),
     }
 }
 
