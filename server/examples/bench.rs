@@ -130,8 +130,10 @@ fn extractor_breakdown(texts: &[String]) {
         ("classes", |_, s, src, f| {
             classes::classes_from_scan(s, src, f)
         }),
-        ("imports", imports::imports_from_scan),
-        ("misc", misc::misc_from_scan),
+        ("imports", |_, s, src, f| {
+            imports::imports_from_scan(s, src, f)
+        }),
+        ("misc", |_, s, src, f| misc::misc_from_scan(s, src, f)),
         ("queries", queries::queries_from_scan),
     ];
     let mut line = format!("  1 core: parse {parse:?}, scan {scan:?}");

@@ -9,7 +9,7 @@ use super::value::{
     all_children, call_args, first_named, member_path, named_iter, parse_value, text,
 };
 use crate::syntax::ids::{fields, KindExt};
-use std::collections::HashSet;
+use std::borrow::Cow;
 use tree_sitter::Node;
 
 pub fn extract_classes(root: Node, src: &str, facts: &mut FileFacts) {
@@ -17,7 +17,7 @@ pub fn extract_classes(root: Node, src: &str, facts: &mut FileFacts) {
 }
 
 /// Names of decorators whose arguments are not parsed (see [`super::prune`]).
-type Foreign = HashSet<String>;
+type Foreign = super::prune::ForeignNames;
 
 /// Classes nested in functions or namespaces are rare in entity code but cheap to find;
 /// classes nested in other classes are not ours to report.
@@ -43,36 +43,71 @@ fn child_decorators(node: Node, src: &str, foreign: &Foreign) -> Vec<Decorator> 
 }
 
 pub fn decorator(node: Node, src: &str) -> Option<Decorator> {
-    decorator_skipping(node, src, &Foreign::new())
+    decorator_skipping(node, src, &Foreign::default())
 }
 
 /// [`decorator`], without parsing the arguments of a bare decorator named in `foreign`.
 fn decorator_skipping(node: Node, src: &str, foreign: &Foreign) -> Option<Decorator> {
-    let expr = first_named(node)?;
-    let (callee, call) = match expr.fast_kind() {
-        "call_expression" => (expr.child_by_field_id(fields().function)?, Some(expr)),
-        _ => (expr, None),
-    };
-    let name_node = match callee.fast_kind() {
-        "member_expression" => callee.child_by_field_id(fields().property)?,
-        _ => callee,
-    };
-    // `@Foo<Bar>()` parses the callee with type arguments; keep the bare name.
-    let name = member_path(name_node, src).unwrap_or_else(|| text(name_node, src).to_string());
-    let bare = name_node.start_byte() == node.start_byte() + 1;
-    let skip = bare && foreign.contains(&name);
-    let args = match call {
-        Some(call) if !skip => call_args(call, src),
-        _ => Vec::new(),
-    };
-    let called = call.is_some();
-    Some(Decorator::new(
-        name.into(),
-        name_node.byte_range().into(),
-        node.byte_range().into(),
-        args.into(),
-        called,
-    ))
+    DecoratorHead::of(node, src).map(|head| head.build(src, foreign))
+}
+
+/// What a decorator is called, read before deciding what to build of it: the decorators
+/// of a DTO field are all foreign, and the prune would drop them whole (building one
+/// interns its name, which costs cache misses on a table shared by the threads).
+struct DecoratorHead<'t, 's> {
+    node: Node<'t>,
+    call: Option<Node<'t>>,
+    name_node: Node<'t>,
+    name: Cow<'s, str>,
+}
+
+impl<'t, 's> DecoratorHead<'t, 's> {
+    fn of(node: Node<'t>, src: &'s str) -> Option<Self> {
+        let expr = first_named(node)?;
+        let (callee, call) = match expr.fast_kind() {
+            "call_expression" => (expr.child_by_field_id(fields().function)?, Some(expr)),
+            _ => (expr, None),
+        };
+        let name_node = match callee.fast_kind() {
+            "member_expression" => callee.child_by_field_id(fields().property)?,
+            _ => callee,
+        };
+        // `@Foo<Bar>()` parses the callee with type arguments; keep the bare name. A plain
+        // identifier is its own path: no segments to join.
+        let name = match name_node.fast_kind() {
+            "identifier" => Cow::Borrowed(text(name_node, src)),
+            _ => Cow::Owned(
+                member_path(name_node, src).unwrap_or_else(|| text(name_node, src).to_string()),
+            ),
+        };
+        Some(DecoratorHead {
+            node,
+            call,
+            name_node,
+            name,
+        })
+    }
+
+    /// Bare (`@Name`, not `@ns.Name`) and bound to an import from a foreign package (as
+    /// the prune decides it).
+    fn is_foreign(&self, foreign: &Foreign) -> bool {
+        let bare = self.name_node.start_byte() == self.node.start_byte() + 1;
+        bare && foreign.contains(self.name.as_ref())
+    }
+
+    fn build(self, src: &str, foreign: &Foreign) -> Decorator {
+        let args = match self.call {
+            Some(call) if !self.is_foreign(foreign) => call_args(call, src),
+            _ => Vec::new(),
+        };
+        Decorator::new(
+            Name::new(&self.name),
+            self.name_node.byte_range().into(),
+            self.node.byte_range().into(),
+            args.into(),
+            self.call.is_some(),
+        )
+    }
 }
 
 fn class_fact(node: Node, parent: Option<Node>, src: &str, foreign: &Foreign) -> Option<ClassFact> {
@@ -183,8 +218,8 @@ fn members(body: Node, src: &str, foreign: &Foreign, class: &mut ClassFact) {
 /// What the direct children of a member or parameter say, read in one pass (one cursor
 /// instead of one per question).
 #[derive(Default)]
-struct ChildMarks {
-    decorators: Vec<Decorator>,
+struct ChildMarks<'t, 's> {
+    decorators: Vec<DecoratorHead<'t, 's>>,
     optional: bool,
     is_static: bool,
     readonly: bool,
@@ -192,14 +227,12 @@ struct ChildMarks {
     modifier: bool,
 }
 
-fn child_marks(node: Node, src: &str, foreign: &Foreign) -> ChildMarks {
+fn child_marks<'t, 's>(node: Node<'t>, src: &'s str) -> ChildMarks<'t, 's> {
     let mut marks = ChildMarks::default();
     for child in all_children(node) {
         match child.fast_kind() {
             "decorator" if child.is_named() => {
-                marks
-                    .decorators
-                    .extend(decorator_skipping(child, src, foreign));
+                marks.decorators.extend(DecoratorHead::of(child, src));
             }
             "?" => marks.optional = true,
             "static" => marks.is_static = true,
@@ -213,18 +246,28 @@ fn child_marks(node: Node, src: &str, foreign: &Foreign) -> ChildMarks {
     marks
 }
 
+fn build_all(heads: Vec<DecoratorHead>, src: &str, foreign: &Foreign) -> Vec<Decorator> {
+    heads.into_iter().map(|h| h.build(src, foreign)).collect()
+}
+
 fn has_child_kind(node: Node, kind: &str) -> bool {
     all_children(node).any(|c| c.fast_kind() == kind)
 }
 
 fn property(node: Node, src: &str, foreign: &Foreign) -> Option<PropertyFact> {
     let name = node.child_by_field_id(fields().name)?;
-    let marks = child_marks(node, src, foreign);
+    let marks = child_marks(node, src);
+    // The prune keeps no decorator of a property whose decorators are all foreign.
+    let decorators: Vec<Decorator> = if marks.decorators.iter().all(|d| d.is_foreign(foreign)) {
+        Vec::new()
+    } else {
+        build_all(marks.decorators, src, foreign)
+    };
     Some(PropertyFact {
         name: super::value::property_key(name, src).into(),
         name_span: name.byte_range().into(),
         span: node.byte_range().into(),
-        decorators: marks.decorators.into(),
+        decorators: decorators.into(),
         type_ann: node
             .child_by_field_id(fields().type_)
             .map(|t| parse_type(t, src)),
@@ -274,12 +317,12 @@ fn parameter(node: Node, src: &str, foreign: &Foreign) -> Option<ParamFact> {
         return None;
     }
     let pattern = node.child_by_field_id(fields().pattern)?;
-    let marks = child_marks(node, src, foreign);
+    let marks = child_marks(node, src);
     let is_property = marks.modifier || marks.readonly;
     Some(ParamFact {
         name: text(pattern, src).into(),
         name_span: pattern.byte_range().into(),
-        decorators: marks.decorators.into(),
+        decorators: build_all(marks.decorators, src, foreign).into(),
         type_ann: node
             .child_by_field_id(fields().type_)
             .map(|t| parse_type(t, src)),
@@ -299,7 +342,7 @@ mod tests {
         let scan = Scan::of_source(root, src);
         let mut dropped = FileFacts::default();
         classes_from_scan(&scan, src, &mut dropped); // no imports yet: nothing skipped
-        super::super::imports::imports_from_scan(root, &scan, src, &mut dropped);
+        super::super::imports::imports_from_scan(&scan, src, &mut dropped);
         super::super::prune::prune_foreign_decorators(&mut dropped);
         (crate::syntax::extract(&tree, src).classes, dropped.classes)
     }

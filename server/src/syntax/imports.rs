@@ -1,6 +1,6 @@
 //! Imports, re-exports, `require`, dynamic `import()` and `jest.mock()` specifiers.
 
-use super::facts::{FileFacts, ImportFact, ImportKind, ImportedName};
+use super::facts::{FileFacts, ImportFact, ImportKind, ImportedName, Name};
 use super::scan::Scan;
 use super::value::{
     all_children, first_named, member_path, named_children, named_iter, string_contents, text,
@@ -21,12 +21,12 @@ const JEST_MODULE_CALLS: &[&str] = &[
 ];
 
 pub fn extract_imports(root: Node, src: &str, facts: &mut FileFacts) {
-    imports_from_scan(root, &Scan::of(root), src, facts);
+    imports_from_scan(&Scan::of(root), src, facts);
 }
 
 /// Import and export statements, then the module calls the scan found anywhere.
-pub fn imports_from_scan(root: Node, scan: &Scan, src: &str, facts: &mut FileFacts) {
-    for stmt in named_iter(root) {
+pub fn imports_from_scan(scan: &Scan, src: &str, facts: &mut FileFacts) {
+    for stmt in scan.top_level.iter().map(|s| s.node) {
         match stmt.fast_kind() {
             "import_statement" => import_statement(stmt, src, facts),
             "export_statement" => export_statement(stmt, src, facts),
@@ -96,7 +96,7 @@ fn import_statement(stmt: Node, src: &str, facts: &mut FileFacts) {
     let Some(source) = source else { return };
     facts.imports.push(ImportFact {
         kind,
-        specifier: string_contents(source, src).into(),
+        specifier: Name::new(&string_contents(source, src)),
         specifier_span: inner_span(source).into(),
         span: stmt.byte_range().into(),
         names: names.into(),
@@ -124,11 +124,11 @@ fn specifiers(list: Node, src: &str, kind: &str) -> Vec<ImportedName> {
         .collect()
 }
 
-fn name_text(node: Node, src: &str) -> String {
+fn name_text<'a>(node: Node, src: &'a str) -> std::borrow::Cow<'a, str> {
     if node.fast_kind() == "string" {
         string_contents(node, src)
     } else {
-        text(node, src).to_string()
+        std::borrow::Cow::Borrowed(text(node, src))
     }
 }
 
@@ -151,7 +151,7 @@ fn export_statement(stmt: Node, src: &str, facts: &mut FileFacts) {
         let star = clause.is_none() && names.is_empty();
         facts.imports.push(ImportFact {
             kind: ImportKind::ExportFrom,
-            specifier: string_contents(source, src).into(),
+            specifier: Name::new(&string_contents(source, src)),
             specifier_span: inner_span(source).into(),
             span: stmt.byte_range().into(),
             names: names.into(),
@@ -267,7 +267,7 @@ fn call_import(call: Node, parent: Option<Node>, src: &str) -> Option<ImportFact
     };
     Some(ImportFact {
         kind,
-        specifier: string_contents(first, src).into(),
+        specifier: Name::new(&string_contents(first, src)),
         specifier_span: inner_span(first).into(),
         span: call.byte_range().into(),
         names,

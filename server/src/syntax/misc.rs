@@ -12,26 +12,15 @@ use tree_sitter::Node;
 pub const SUPPRESSION_MARKER: &str = "typeorm-lsp-ignore";
 
 pub fn extract_misc(root: Node, src: &str, facts: &mut FileFacts) {
-    misc_from_scan(root, &Scan::of(root), src, facts);
+    misc_from_scan(&Scan::of(root), src, facts);
 }
 
 /// Top-level declarations, then the comments and `new` expressions the scan found.
-pub fn misc_from_scan(root: Node, scan: &Scan, src: &str, facts: &mut FileFacts) {
-    for (decl, exported) in top_level_declarations(root) {
+pub fn misc_from_scan(scan: &Scan, src: &str, facts: &mut FileFacts) {
+    for (decl, exported) in scan.declarations() {
         declaration(decl, src, exported, facts);
     }
     suppressions_and_schemas(scan, src, facts);
-}
-
-/// The file's top-level declarations, with whether each is exported (`export` unwrapped;
-/// `export { .. }` lists and re-exports are no declarations).
-pub fn top_level_declarations<'t>(root: Node<'t>) -> impl Iterator<Item = (Node<'t>, bool)> {
-    named_iter(root).filter_map(|stmt| match stmt.fast_kind() {
-        "export_statement" => stmt
-            .child_by_field_id(fields().declaration)
-            .map(|d| (d, true)),
-        _ => Some((stmt, false)),
-    })
 }
 
 fn declaration(decl: Node, src: &str, exported: bool, facts: &mut FileFacts) {

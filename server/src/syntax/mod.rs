@@ -92,11 +92,11 @@ fn extract_tables_set(root: tree_sitter::Node, src: &str, scan: &scan::Scan) -> 
         ..FileFacts::default()
     };
     // Imports first: the class extraction skips arguments that the prune drops.
-    imports::imports_from_scan(root, scan, src, &mut facts);
+    imports::imports_from_scan(scan, src, &mut facts);
     classes::classes_from_scan(scan, src, &mut facts);
-    misc::misc_from_scan(root, scan, src, &mut facts);
+    misc::misc_from_scan(scan, src, &mut facts);
     queries::queries_from_scan(root, scan, src, &mut facts);
-    wrappers::functions_from_scan(root, scan, src, &mut facts);
+    wrappers::functions_from_scan(scan, src, &mut facts);
     prune::prune_foreign_decorators(&mut facts);
     // Lines are only asked for when a suppression comment is matched to findings.
     if facts.suppressions.is_empty() {

@@ -16,8 +16,7 @@
 //! (`@MultiORMColumn` from `@gauzy/core`, a relative import) or anything from `typeorm` /
 //! `@nestjs/typeorm` keeps its arguments, and so does a name with no import in the file.
 
-use super::facts::{ClassFact, Decorator, FileFacts, ImportFact, ImportKind};
-use std::collections::HashSet;
+use super::facts::{ClassFact, Decorator, FileFacts, ImportFact, ImportKind, Name};
 
 /// Packages whose decorators no rule, model step or editor feature reads arguments of.
 /// Matched as the whole specifier or its prefix before a `/` (deep imports).
@@ -40,30 +39,49 @@ fn is_foreign_package(specifier: &str) -> bool {
 /// The local names bound only to an import from a foreign package: a bare decorator of
 /// one of these names (`@ApiProperty(...)`, not `@ns.Name(...)`) keeps no arguments. The
 /// class extraction reads it to skip parsing those arguments at all.
-pub fn foreign_decorator_names(imports: &[ImportFact]) -> HashSet<String> {
-    let foreign: HashSet<&str> = imports
+pub fn foreign_decorator_names(imports: &[ImportFact]) -> ForeignNames {
+    let is_foreign_import =
+        |i: &ImportFact| i.kind == ImportKind::Import && is_foreign_package(&i.specifier);
+    let foreign: Vec<&Name> = imports
         .iter()
-        .filter(|i| i.kind == ImportKind::Import && is_foreign_package(&i.specifier))
+        .filter(|i| is_foreign_import(i))
         .flat_map(|i| &i.names)
         .filter(|n| n.imported != "*")
-        .map(|n| n.local.as_str())
+        .map(|n| &n.local)
         .collect();
     if foreign.is_empty() {
-        return HashSet::new();
+        return ForeignNames::default();
     }
     // A local name bound twice (an import from elsewhere, too) is not decided here.
-    let ambiguous: HashSet<&str> = imports
-        .iter()
-        .filter(|i| !(i.kind == ImportKind::Import && is_foreign_package(&i.specifier)))
-        .flat_map(|i| &i.names)
-        .map(|n| n.local.as_str())
-        .filter(|n| foreign.contains(n))
-        .collect();
-    foreign
-        .into_iter()
-        .filter(|n| !ambiguous.contains(n))
-        .map(str::to_string)
-        .collect()
+    let ambiguous = |name: &Name| {
+        imports
+            .iter()
+            .filter(|i| !is_foreign_import(i))
+            .flat_map(|i| &i.names)
+            .any(|n| n.local == *name)
+    };
+    ForeignNames(
+        foreign
+            .into_iter()
+            .filter(|n| !ambiguous(n))
+            .cloned()
+            .collect(),
+    )
+}
+
+/// [`foreign_decorator_names`]: a handful per file, so a list (looked up for every
+/// decorator, where hashing each name cost more than comparing a few).
+#[derive(Debug, Default)]
+pub struct ForeignNames(Vec<Name>);
+
+impl ForeignNames {
+    pub fn contains(&self, name: &str) -> bool {
+        self.0.iter().any(|n| n.as_str() == name)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 /// Drops the arguments of every decorator bound to an import from a foreign package, and

@@ -5,8 +5,12 @@
 //! their own walk (with a `Vec` per node) cost more than the parse. The pass uses one
 //! `TreeCursor` and keeps each node's parent, so no extractor needs `Node::parent` (which
 //! searches down from the root).
+//!
+//! It also lists the top-level statements once: five extractors read them, and each child
+//! step over the root costs hundreds of instructions in tree-sitter.
 
-use super::ids::{kinds, KindExt};
+use super::ids::{fields, kinds, KindExt};
+use super::value::named_iter;
 use tree_sitter::Node;
 
 /// A node with its parent (`None` for the root).
@@ -16,9 +20,20 @@ pub struct WithParent<'t> {
     pub parent: Option<Node<'t>>,
 }
 
+/// A top-level statement with what it declares.
+#[derive(Debug, Clone, Copy)]
+pub struct Statement<'t> {
+    pub node: Node<'t>,
+    /// The statement itself, or for `export ...` the declaration it exports (`None` for
+    /// `export { .. }` lists, re-exports and `export default <expression>`).
+    pub declaration: Option<Node<'t>>,
+}
+
 /// What the pass found, each list in source (pre-)order.
 #[derive(Debug, Default)]
 pub struct Scan<'t> {
+    /// The root's named children (comments aside).
+    pub top_level: Vec<Statement<'t>>,
     /// Class declarations and expressions not nested in another class.
     pub top_classes: Vec<WithParent<'t>>,
     /// Every class declaration and expression, nested ones included.
@@ -32,7 +47,16 @@ impl<'t> Scan<'t> {
     /// Walks every node under `root` (anonymous ones too: a comment can sit between the
     /// tokens of `unique symbol`).
     pub fn of(root: Node<'t>) -> Scan<'t> {
-        Scan::walk(root, None)
+        Scan::walk(root, top_level(root), None)
+    }
+
+    /// The file's top-level declarations, with whether each is exported (`export`
+    /// unwrapped; `export { .. }` lists and re-exports are no declarations).
+    pub fn declarations(&self) -> impl Iterator<Item = (Node<'t>, bool)> + '_ {
+        self.top_level.iter().filter_map(|s| {
+            let exported = s.declaration != Some(s.node);
+            s.declaration.map(|d| (d, exported))
+        })
     }
 
     /// What the extractors read of [`Scan::of`]'s lists, found faster: the walk does not
@@ -45,12 +69,17 @@ impl<'t> Scan<'t> {
         if root.has_error() {
             return Scan::of(root);
         }
-        Scan::walk(root, Some(&marks(root, src)))
+        let top_level = top_level(root);
+        let marks = marks(&top_level, src);
+        Scan::walk(root, top_level, Some(&marks))
     }
 
-    fn walk(root: Node<'t>, marks: Option<&[usize]>) -> Scan<'t> {
+    fn walk(root: Node<'t>, top_level: Vec<Statement<'t>>, marks: Option<&[usize]>) -> Scan<'t> {
         let ids = kinds();
-        let mut scan = Scan::default();
+        let mut scan = Scan {
+            top_level,
+            ..Scan::default()
+        };
         let mut cursor = root.walk();
         // The ancestors of the cursor's node, each with whether it is inside a class.
         let mut ancestors: Vec<(Node<'t>, bool)> = Vec::new();
@@ -93,6 +122,18 @@ impl<'t> Scan<'t> {
     }
 }
 
+fn top_level(root: Node) -> Vec<Statement> {
+    named_iter(root)
+        .map(|node| Statement {
+            node,
+            declaration: match node.fast_kind() {
+                "export_statement" => node.child_by_field_id(fields().declaration),
+                _ => Some(node),
+            },
+        })
+        .collect()
+}
+
 /// Byte offsets of what the nodes the extractors read have in their text (a false mark
 /// only costs a descent):
 /// - every class: the start of `class`;
@@ -102,17 +143,19 @@ impl<'t> Scan<'t> {
 ///   of a top-level function or variable declaration;
 /// - `new EntitySchema(..)`, if the file mentions `EntitySchema`: the start of `new`;
 /// - comments, if the file holds a suppression: each `/`.
-fn marks(root: Node, src: &str) -> Vec<usize> {
+fn marks(top_level: &[Statement], src: &str) -> Vec<usize> {
     let comments = super::mentions(src, super::misc::SUPPRESSION_MARKER);
     let news = super::mentions(src, "EntitySchema");
-    let declarations: Vec<std::ops::Range<usize>> = super::misc::top_level_declarations(root)
-        .filter(|(d, _)| {
+    let declarations: Vec<std::ops::Range<usize>> = top_level
+        .iter()
+        .filter_map(|s| s.declaration)
+        .filter(|d| {
             matches!(
                 d.fast_kind(),
                 "function_declaration" | "lexical_declaration" | "variable_declaration"
             )
         })
-        .map(|(d, _)| d.byte_range())
+        .map(|d| d.byte_range())
         .collect();
     let bytes = src.as_bytes();
     let whole_word = |i: usize, len: usize| {
@@ -241,7 +284,7 @@ mod tests {
     fn marks_are_sorted_and_found_in_ranges() {
         let src = "const v = f(1); class A { m() { g(); require('x'); } } // n";
         let tree = crate::syntax::new_parser().parse(src, None).unwrap();
-        let m = marks(tree.root_node(), src);
+        let m = marks(&top_level(tree.root_node()), src);
         // `(` of the top-level declaration, `class`, `require`; not `(` in the class
         assert_eq!(m, [11, 16, 37]);
         assert!(holds_mark(&m, 0, 12));

@@ -2,6 +2,7 @@
 
 use super::facts::{boxed, Name, Prop, Spanned, Value};
 use crate::syntax::ids::{fields, KindExt};
+use std::borrow::Cow;
 use tree_sitter::{Node, TreeCursor};
 
 /// The source text of a node (empty if the range is not on char boundaries, which
@@ -133,7 +134,26 @@ pub fn first_named(node: Node) -> Option<Node> {
 }
 
 /// The cooked text of a `string` node (quotes removed, common escapes resolved).
-pub fn string_contents(node: Node, src: &str) -> String {
+pub fn string_contents<'a>(node: Node, src: &'a str) -> Cow<'a, str> {
+    match plain_string_inner(node, src) {
+        Some(inner) => Cow::Borrowed(inner),
+        None => Cow::Owned(cooked_fragments(node, src)),
+    }
+}
+
+/// The text between the quotes of a string without escapes: what its fragments hold
+/// together, read without visiting them (a child lookup costs hundreds of instructions,
+/// and most strings are plain). `None` for a string with an escape or a syntax error.
+fn plain_string_inner<'a>(node: Node, src: &'a str) -> Option<&'a str> {
+    let raw = text(node, src);
+    let quote = raw.chars().next().filter(|q| matches!(q, '\'' | '"'))?;
+    let inner = raw.get(1..raw.len().checked_sub(1)?)?;
+    let plain = raw.len() >= 2 && raw.ends_with(quote) && !raw.contains('\\');
+    (plain && !node.has_error()).then_some(inner)
+}
+
+/// [`string_contents`] from the string's children: fragments, escapes resolved.
+fn cooked_fragments(node: Node, src: &str) -> String {
     let mut out = String::new();
     for child in named_iter(node) {
         match child.fast_kind() {
@@ -178,7 +198,7 @@ pub fn parse_value(node: Node, src: &str) -> Spanned<Value> {
 fn parse_value_inner(node: Node, src: &str) -> Spanned<Value> {
     let span = node.byte_range();
     let value = match node.fast_kind() {
-        "string" => Value::Str(string_contents(node, src).into()),
+        "string" => Value::Str(Name::new(&string_contents(node, src))),
         "template_string" => parse_template(node, src),
         "number" => Value::Num(parse_number(text(node, src))),
         "true" => Value::Bool(true),
@@ -372,10 +392,10 @@ fn parse_object(node: Node, src: &str) -> Vec<Prop> {
 }
 
 /// The name of an object key: identifiers as written, strings cooked, computed keys as text.
-pub fn property_key(key: Node, src: &str) -> String {
+pub fn property_key<'a>(key: Node, src: &'a str) -> Cow<'a, str> {
     match key.fast_kind() {
         "string" => string_contents(key, src),
-        _ => text(key, src).to_string(),
+        _ => Cow::Borrowed(text(key, src)),
     }
 }
 

@@ -21,9 +21,9 @@ struct Candidate {
     calls: Vec<String>,
 }
 
-pub fn functions_from_scan(root: Node, scan: &Scan, src: &str, facts: &mut FileFacts) {
+pub fn functions_from_scan(scan: &Scan, src: &str, facts: &mut FileFacts) {
     let mut candidates: Vec<Candidate> = Vec::new();
-    for (decl, exported) in super::misc::top_level_declarations(root) {
+    for (decl, exported) in scan.declarations() {
         candidates_of(decl, src, exported, &mut candidates);
     }
     if candidates.is_empty() {

@@ -144,16 +144,13 @@ fn render_snippet_styled(
     };
     let span_len = index.clamp(span.end).saturating_sub(start).min(rest.len());
     let underlined = rest.get(..span_len).unwrap_or("");
-    let padding: String = before
-        .chars()
-        .map(|c| {
-            if c == '\t' {
-                "\t".to_string()
-            } else {
-                " ".repeat(display_width(c))
-            }
-        })
-        .collect();
+    let mut padding = String::with_capacity(before.len());
+    for c in before.chars() {
+        match c {
+            '\t' => padding.push('\t'),
+            _ => padding.extend(std::iter::repeat_n(' ', display_width(c))),
+        }
+    }
     let carets = "^".repeat(underlined.chars().map(display_width).sum::<usize>().max(1));
     let bar = paint(palette.gutter, "|");
     let _ = writeln!(out, "{:gutter$} {bar}", "");

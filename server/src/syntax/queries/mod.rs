@@ -57,7 +57,7 @@ fn walk_queries(
 ) {
     let mut ex = Extractor::new(src);
     ex.marks = pruned.then(|| marks::Marks::of(src));
-    ex.prepass(root, &scan.all_classes);
+    ex.prepass(scan);
     ex.walk(root);
     facts.query_calls.extend(ex.calls);
     facts.query_builders.extend(ex.chains);
@@ -244,14 +244,13 @@ impl<'a> Extractor<'a> {
 
     /// Collects what must be known before the walk: custom repository classes anywhere in
     /// the file, and top-level consts (usable from functions declared above them).
-    fn prepass(&mut self, root: Node, classes: &[Node]) {
-        self.collect_custom_repos(classes);
-        for stmt in named_iter(root) {
-            let decl = match stmt.fast_kind() {
-                "export_statement" => stmt.child_by_field_id(fields().declaration),
-                _ => Some(stmt),
-            };
-            if let Some(decl) = decl.filter(|d| is_const_declaration(*d, self.src)) {
+    fn prepass(&mut self, scan: &super::scan::Scan) {
+        self.collect_custom_repos(&scan.all_classes);
+        for stmt in &scan.top_level {
+            if let Some(decl) = stmt
+                .declaration
+                .filter(|d| is_const_declaration(*d, self.src))
+            {
                 for d in named_iter(decl) {
                     self.register_const(d);
                 }
