@@ -804,6 +804,13 @@ impl Builder<'_> {
         let Some(class) = self.model.class(class_ref) else {
             return;
         };
+        // The columns an embedded class inherits come first, as TypeORM collects an embedded
+        // type's columns over its inheritance tree (`class UserInfo extends PersonalInfo`).
+        let inherited_from = out.len();
+        if let Some(parent) = &class.extends {
+            self.embedded_columns(class_ref.file, &parent.name, prefixes, out, depth + 1);
+        }
+        let inherited_to = out.len();
         let origin_of = |d: &Decorator| Origin {
             file: class_ref.file,
             class: Some(class_ref.class),
@@ -824,6 +831,15 @@ impl Builder<'_> {
                 if let Some(t) = c.embedded.as_deref() {
                     self.embedded_columns(class_ref.file, t, &next, out, depth + 1);
                 }
+                continue;
+            }
+            // A property the class declares again keeps its inherited declaration: TypeORM
+            // keeps the first of a property's columns in decorator order, and a parent
+            // class's decorators run first.
+            if out
+                .get(inherited_from..inherited_to)
+                .is_some_and(|inherited| inherited.iter().any(|x| x.property == c.property))
+            {
                 continue;
             }
             let col = self.table_column(&c, prefixes);
@@ -955,6 +971,13 @@ impl Builder<'_> {
         let Some(class) = self.model.class(class_ref) else {
             return;
         };
+        if out.iter().any(|(r, p)| *r == class_ref && *p == path) {
+            return;
+        }
+        // What an embedded class inherits is declared inside it too, under the same path.
+        if let Some(parent) = &class.extends {
+            self.collect_embedded(class_ref.file, &parent.name, path.clone(), out);
+        }
         let origin_of = |d: &Decorator| Origin {
             file: class_ref.file,
             class: Some(class_ref.class),
@@ -1566,6 +1589,13 @@ impl Builder<'_> {
             Some((s, t)) => (s, Some(t)),
             None => (rest, None),
         };
+        // An inherited declaration is the one TypeORM keeps (see `embedded_columns`).
+        let inherited = class.extends.as_ref().and_then(|parent| {
+            self.path_in_class(class_ref.file, &parent.name, prefixes, rest, depth + 1)
+        });
+        if inherited.is_some() {
+            return inherited;
+        }
         let prop = class.properties.iter().find(|p| p.name == segment)?;
         let c = super::columns::column(prop, self.config, origin_of)?;
         match (tail, c.kind, c.embedded.as_deref()) {
