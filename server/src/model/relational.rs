@@ -547,7 +547,7 @@ impl Builder<'_> {
                 .entity_schemas
                 .iter()
                 .map(|s| &s.options.value)
-                .find(|o| o.get("name").and_then(|n| n.value.as_str()) == Some(e.name.as_str())),
+                .find(|o| super::schema::entity_name(o).as_deref() == Some(e.name.as_str())),
         };
         let value = &options?.get("schema")?.value;
         // `schema: schemaName`: a const of the entity's own file, else an imported one.
@@ -923,9 +923,9 @@ impl Builder<'_> {
             .iter()
             .flat_map(|f| f.facts.entity_schemas.iter())
             .find(|s| s.variable.as_deref() == Some(name))
-            .and_then(|s| s.options.value.get("name")?.value.as_str());
+            .and_then(|s| super::schema::entity_name(&s.options.value));
         match schema_name {
-            Some(n) => self.model.entity(n),
+            Some(n) => self.model.entity(&n),
             None => self.model.entity_from(file, name),
         }
     }
@@ -938,7 +938,7 @@ impl Builder<'_> {
             .entity_schemas
             .iter()
             .map(|s| &s.options.value)
-            .find(|o| o.get("name").and_then(|n| n.value.as_str()) == Some(e.name.as_str()))
+            .find(|o| super::schema::entity_name(o).as_deref() == Some(e.name.as_str()))
     }
 
     /// Every class embedded in `e`, nested ones included (at most 8 levels), with its
@@ -1749,7 +1749,14 @@ impl Builder<'_> {
 
     /// `@Tree('closure-table' | 'materialized-path' | 'nested-set')`.
     fn tree_kind(&self, e: &Entity) -> Option<String> {
-        let class = self.class_of(e)?;
+        let Some(class) = self.class_of(e) else {
+            return self
+                .schema_tree(e)?
+                .get("type")?
+                .value
+                .as_str()
+                .map(str::to_string);
+        };
         class
             .decorators
             .iter()
@@ -1759,10 +1766,19 @@ impl Builder<'_> {
             .map(str::to_string)
     }
 
+    /// An `EntitySchema`'s tree: the first of its `trees: [{ type, options }]` (TypeORM
+    /// registers each, and the metadata builder reads the first).
+    fn schema_tree(&self, e: &Entity) -> Option<&Value> {
+        let trees = self.entity_schema_options(e)?.get("trees")?;
+        trees.value.as_array()?.first().map(|t| &t.value)
+    }
+
     /// TypeORM's closure junction table `<table>_closure` (`id_ancestor`, `id_descendant`).
     /// The options object of the entity's `@Tree('closure-table', { ... })`.
     fn tree_options(&self, e: &Entity) -> Option<&Value> {
-        let class = self.class_of(e)?;
+        let Some(class) = self.class_of(e) else {
+            return self.schema_tree(e)?.get("options").map(|o| &o.value);
+        };
         class
             .decorators
             .iter()
@@ -2954,6 +2970,43 @@ export const NoteSchema = new EntitySchema({
             .find(|f| f.referenced_table == "note")
             .expect("key to note");
         assert_eq!(to_note.on_delete, "CASCADE");
+    }
+
+    /// An `EntitySchema` mapping a class (`target: Shelf`) is named after the class, which
+    /// a relation's `() => 'Shelf'` finds (TypeORM calls the function, then looks the
+    /// string up); a `virtualProperty` column has no column; `trees: [{ type:
+    /// 'nested-set' }]` adds `nsleft` / `nsright` (TypeORM 0.3.31 on its entity-schema
+    /// tests).
+    #[test]
+    fn entity_schema_targets_virtual_properties_and_trees() {
+        let ws = crate::rules::testing::workspace(&[(
+            "src/schemas.ts",
+            "import { EntitySchema } from 'typeorm';
+export class Shelf { id: number; size: number; }
+export const ShelfSchema = new EntitySchema<Shelf>({
+  name: 'bookshelf',
+  target: Shelf,
+  columns: {
+    id: { type: Number, primary: true, generated: true },
+    size: { type: Number, virtualProperty: true, query: (a) => `SELECT 1` },
+  },
+  trees: [{ type: 'nested-set' }],
+});
+export const LoanSchema = new EntitySchema({
+  name: 'loan',
+  columns: { id: { type: Number, primary: true, generated: true } },
+  relations: { shelf: { type: 'many-to-one', target: () => 'Shelf' } },
+});
+",
+        )]);
+        let schema = schema(&ws.model, &ws.config);
+        let shelf = schema.table("shelf");
+        assert_eq!(shelf.entity.as_deref(), Some("Shelf"));
+        let names: Vec<&str> = shelf.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["id", "nsleft", "nsright"]);
+        let loan = schema.table("loan");
+        assert_eq!(loan.foreign_keys.len(), 1);
+        assert_eq!(loan.foreign_keys[0].referenced_table, "shelf");
     }
 
     /// `@JoinTable({ inverseJoinColumns: [...] })` (the plural) orders and names the
