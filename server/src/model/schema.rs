@@ -208,6 +208,10 @@ fn schema_relation(p: &Prop, config: &Config, origin: Origin) -> Option<Relation
             .is_some_and(|j| j.value.as_bool() != Some(false)),
         nullable: v.get("nullable").and_then(|n| n.value.as_bool()),
         lazy: v.get("lazy").and_then(|n| n.value.as_bool()),
+        without_constraint: v
+            .get("createForeignKeyConstraints")
+            .and_then(|n| n.value.as_bool())
+            == Some(false),
         options_opaque: v.has_spread(),
         optional: false,
         name_span: p.key_span.range(),
