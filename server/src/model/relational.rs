@@ -2972,6 +2972,29 @@ export const NoteSchema = new EntitySchema({
         assert_eq!(to_note.on_delete, "CASCADE");
     }
 
+    /// TypeORM trims each name of an index's or unique constraint's column list, so a
+    /// stray space (`'code '`) still names the column (its own idempotency test).
+    #[test]
+    fn index_column_lists_are_trimmed() {
+        let ws = crate::rules::testing::workspace(&[(
+            "src/part.entity.ts",
+            "import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
+@Entity()
+@Unique(['code ', 'kind'])
+@Index([' kind', 'code'], { unique: true })
+export class Part {
+  @PrimaryGeneratedColumn() id: number;
+  @Column() code: string;
+  @Column() kind: string;
+}
+",
+        )]);
+        let schema = schema(&ws.model, &ws.config);
+        let part = schema.table("part");
+        assert_eq!(part.uniques[0].columns, ["code", "kind"]);
+        assert_eq!(part.indices[0].columns, ["kind", "code"]);
+    }
+
     /// An `EntitySchema` mapping a class (`target: Shelf`) is named after the class, which
     /// a relation's `() => 'Shelf'` finds (TypeORM calls the function, then looks the
     /// string up); a `virtualProperty` column has no column; `trees: [{ type:

@@ -50,7 +50,7 @@ pub fn entity(file: usize, schema: &EntitySchemaFact, config: &Config) -> Option
                     .and_then(|c| c.value.as_array())
                     .unwrap_or(&[])
                     .iter()
-                    .filter_map(|c| c.value.as_str().map(str::to_string))
+                    .filter_map(|c| c.value.as_str().map(|s| s.trim().to_string()))
                     .collect(),
                 unreadable: v.get("columns").and_then(|c| c.value.as_array()).is_none(),
                 unique: kind == IndexKind::Unique
