@@ -819,7 +819,9 @@ impl Builder<'_> {
         for prop in class.properties.iter().filter(|p| !p.is_static) {
             if let Some(r) = super::columns::relation(prop, self.config, origin_of) {
                 let key = format!("{}.{}", prefixes.join("."), r.property);
-                out.extend(self.relation_columns(&r, prefixes, &key, true));
+                for col in self.relation_columns(&r, prefixes, &key, true) {
+                    merge_join_column(out, col);
+                }
                 continue;
             }
             let Some(c) = super::columns::column(prop, self.config, origin_of) else {
@@ -843,11 +845,14 @@ impl Builder<'_> {
                 continue;
             }
             let col = self.table_column(&c, prefixes);
-            out.push(Col {
-                column: col,
-                property: c.property.clone(),
-                fk: None,
-            });
+            merge_join_column(
+                out,
+                Col {
+                    column: col,
+                    property: c.property.clone(),
+                    fk: None,
+                },
+            );
         }
     }
 
@@ -2076,6 +2081,37 @@ fn column_name_function(f: &Value, property: &str) -> Option<String> {
         }
     }
     eval(&body.value, params.first().map(|p| p.as_str()), property)
+}
+
+/// Adds `col` to an embedded class's columns, or merges it with the column of that name
+/// already there: a declared column that is also a relation's join column
+/// (`@ManyToOne(() => User) owner` next to `@Column() ownerId` in one embedded class) is
+/// one column, declared as written, with the relation's key and the referenced type (its
+/// length stays the declared one, as TypeORM's RelationJoinColumnBuilder leaves it).
+fn merge_join_column(out: &mut Vec<Col>, col: Col) {
+    let Some(at) = out.iter().position(|x| x.column.name == col.column.name) else {
+        out.push(col);
+        return;
+    };
+    // Two declarations of one name: TypeORM keeps the first.
+    if out[at].fk.is_some() == col.fk.is_some() {
+        return;
+    }
+    let same = out.remove(at);
+    let (declared, join) = if col.fk.is_some() {
+        (same.column, col)
+    } else {
+        (col.column, same)
+    };
+    let merged = Col {
+        column: TableColumn {
+            db_type: join.column.db_type,
+            ..declared
+        },
+        property: join.property,
+        fk: join.fk,
+    };
+    out.insert(at, merged);
 }
 
 fn plain_col(name: &str, ty: &str, default: Option<&str>) -> Col {
