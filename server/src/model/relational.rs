@@ -406,7 +406,9 @@ impl Builder<'_> {
                     .and_then(|o| o.get("createForeignKeyConstraints"))
                     .and_then(|v| v.value.as_bool())
                     != Some(false);
-                if create_fk {
+                // A relation to a view (no primary key to reference) has no join column and
+                // so no key.
+                if create_fk && !fk_columns.is_empty() {
                     foreign_keys.push(ForeignKey {
                         name: self.explicit_fk_name(r).unwrap_or_else(|| {
                             constraint_name("FK_", 27, &e.table, &fk_columns, None)
@@ -3006,6 +3008,30 @@ export const NoteSchema = new EntitySchema({
             .find(|f| f.referenced_table == "note")
             .expect("key to note");
         assert_eq!(to_note.on_delete, "CASCADE");
+    }
+
+    /// A one-to-one to a view references no key: no join column, so no foreign key (TypeORM
+    /// 0.3.31 on its view-dependencies test), where one without columns was listed.
+    #[test]
+    fn a_relation_to_a_view_has_no_key() {
+        let ws = crate::rules::testing::workspace(&[(
+            "src/report.entity.ts",
+            "import { Entity, JoinColumn, OneToOne, PrimaryGeneratedColumn, ViewColumn, ViewEntity } from 'typeorm';
+@ViewEntity({ expression: 'SELECT 1 AS total' })
+export class Totals {
+  @ViewColumn() total: number;
+}
+@Entity()
+export class Report {
+  @PrimaryGeneratedColumn() id: number;
+  @OneToOne(() => Totals) @JoinColumn() totals: Totals;
+}
+",
+        )]);
+        let schema = schema(&ws.model, &ws.config);
+        let report = schema.table("report");
+        assert!(report.foreign_keys.is_empty(), "{:?}", report.foreign_keys);
+        assert!(report.uniques.is_empty(), "{:?}", report.uniques);
     }
 
     /// TypeORM trims each name of an index's or unique constraint's column list, so a
