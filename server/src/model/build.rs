@@ -579,7 +579,7 @@ pub fn implicit_indexes(columns: &[Column], relations: &[Relation]) -> Vec<Index
     }
     for r in relations
         .iter()
-        .filter(|r| r.kind == RelationKind::OneToOne && r.has_join_column)
+        .filter(|r| r.kind == RelationKind::OneToOne && r.has_join_column && !r.without_constraint)
     {
         out.push(Index {
             kind: IndexKind::OneToOneJoin,

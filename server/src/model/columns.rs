@@ -223,6 +223,7 @@ pub fn relation(
         has_join_table,
         nullable: get_bool("nullable"),
         lazy: get_bool("lazy"),
+        without_constraint: get_bool("createForeignKeyConstraints") == Some(false),
         options_opaque: options.is_some_and(|o| o.as_object().is_none() || o.has_spread()),
         optional: prop.optional,
         name_span: prop.name_span.range(),

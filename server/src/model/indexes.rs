@@ -85,7 +85,8 @@ fn read(d: &Decorator, kind: IndexKind, origin: Origin) -> RawIndex {
                 saw_fields = true;
                 for item in items {
                     match item.value.as_str() {
-                        Some(s) => raw.fields.push(s.to_string()),
+                        // TypeORM trims each name of the list (`'module_sku '` is `module_sku`).
+                        Some(s) => raw.fields.push(s.trim().to_string()),
                         None => raw.unreadable = true,
                     }
                 }

@@ -406,7 +406,9 @@ impl Builder<'_> {
                     .and_then(|o| o.get("createForeignKeyConstraints"))
                     .and_then(|v| v.value.as_bool())
                     != Some(false);
-                if create_fk {
+                // A relation to a view (no primary key to reference) has no join column and
+                // so no key.
+                if create_fk && !fk_columns.is_empty() {
                     foreign_keys.push(ForeignKey {
                         name: self.explicit_fk_name(r).unwrap_or_else(|| {
                             constraint_name("FK_", 27, &e.table, &fk_columns, None)
@@ -547,7 +549,7 @@ impl Builder<'_> {
                 .entity_schemas
                 .iter()
                 .map(|s| &s.options.value)
-                .find(|o| o.get("name").and_then(|n| n.value.as_str()) == Some(e.name.as_str())),
+                .find(|o| super::schema::entity_name(o).as_deref() == Some(e.name.as_str())),
         };
         let value = &options?.get("schema")?.value;
         // `schema: schemaName`: a const of the entity's own file, else an imported one.
@@ -799,6 +801,13 @@ impl Builder<'_> {
         let Some(class) = self.model.class(class_ref) else {
             return;
         };
+        // The columns an embedded class inherits come first, as TypeORM collects an embedded
+        // type's columns over its inheritance tree (`class UserInfo extends PersonalInfo`).
+        let inherited_from = out.len();
+        if let Some(parent) = &class.extends {
+            self.embedded_columns(class_ref.file, &parent.name, prefixes, out, depth + 1);
+        }
+        let inherited_to = out.len();
         let origin_of = |d: &Decorator| Origin {
             file: class_ref.file,
             class: Some(class_ref.class),
@@ -807,7 +816,9 @@ impl Builder<'_> {
         for prop in class.properties.iter().filter(|p| !p.is_static) {
             if let Some(r) = super::columns::relation(prop, self.config, origin_of) {
                 let key = format!("{}.{}", prefixes.join("."), r.property);
-                out.extend(self.relation_columns(&r, prefixes, &key, true));
+                for col in self.relation_columns(&r, prefixes, &key, true) {
+                    merge_join_column(out, col);
+                }
                 continue;
             }
             let Some(c) = super::columns::column(prop, self.config, origin_of) else {
@@ -821,12 +832,24 @@ impl Builder<'_> {
                 }
                 continue;
             }
+            // A property the class declares again keeps its inherited declaration: TypeORM
+            // keeps the first of a property's columns in decorator order, and a parent
+            // class's decorators run first.
+            if out
+                .get(inherited_from..inherited_to)
+                .is_some_and(|inherited| inherited.iter().any(|x| x.property == c.property))
+            {
+                continue;
+            }
             let col = self.table_column(&c, prefixes);
-            out.push(Col {
-                column: col,
-                property: c.property.clone(),
-                fk: None,
-            });
+            merge_join_column(
+                out,
+                Col {
+                    column: col,
+                    property: c.property.clone(),
+                    fk: None,
+                },
+            );
         }
     }
 
@@ -902,9 +925,9 @@ impl Builder<'_> {
             .iter()
             .flat_map(|f| f.facts.entity_schemas.iter())
             .find(|s| s.variable.as_deref() == Some(name))
-            .and_then(|s| s.options.value.get("name")?.value.as_str());
+            .and_then(|s| super::schema::entity_name(&s.options.value));
         match schema_name {
-            Some(n) => self.model.entity(n),
+            Some(n) => self.model.entity(&n),
             None => self.model.entity_from(file, name),
         }
     }
@@ -917,7 +940,7 @@ impl Builder<'_> {
             .entity_schemas
             .iter()
             .map(|s| &s.options.value)
-            .find(|o| o.get("name").and_then(|n| n.value.as_str()) == Some(e.name.as_str()))
+            .find(|o| super::schema::entity_name(o).as_deref() == Some(e.name.as_str()))
     }
 
     /// Every class embedded in `e`, nested ones included (at most 8 levels), with its
@@ -950,6 +973,13 @@ impl Builder<'_> {
         let Some(class) = self.model.class(class_ref) else {
             return;
         };
+        if out.iter().any(|(r, p)| *r == class_ref && *p == path) {
+            return;
+        }
+        // What an embedded class inherits is declared inside it too, under the same path.
+        if let Some(parent) = &class.extends {
+            self.collect_embedded(class_ref.file, &parent.name, path.clone(), out);
+        }
         let origin_of = |d: &Decorator| Origin {
             file: class_ref.file,
             class: Some(class_ref.class),
@@ -1564,6 +1594,13 @@ impl Builder<'_> {
             Some((s, t)) => (s, Some(t)),
             None => (rest, None),
         };
+        // An inherited declaration is the one TypeORM keeps (see `embedded_columns`).
+        let inherited = class.extends.as_ref().and_then(|parent| {
+            self.path_in_class(class_ref.file, &parent.name, prefixes, rest, depth + 1)
+        });
+        if inherited.is_some() {
+            return inherited;
+        }
         let prop = class.properties.iter().find(|p| p.name == segment)?;
         let c = super::columns::column(prop, self.config, origin_of)?;
         match (tail, c.kind, c.embedded.as_deref()) {
@@ -1717,7 +1754,14 @@ impl Builder<'_> {
 
     /// `@Tree('closure-table' | 'materialized-path' | 'nested-set')`.
     fn tree_kind(&self, e: &Entity) -> Option<String> {
-        let class = self.class_of(e)?;
+        let Some(class) = self.class_of(e) else {
+            return self
+                .schema_tree(e)?
+                .get("type")?
+                .value
+                .as_str()
+                .map(str::to_string);
+        };
         class
             .decorators
             .iter()
@@ -1727,10 +1771,19 @@ impl Builder<'_> {
             .map(str::to_string)
     }
 
+    /// An `EntitySchema`'s tree: the first of its `trees: [{ type, options }]` (TypeORM
+    /// registers each, and the metadata builder reads the first).
+    fn schema_tree(&self, e: &Entity) -> Option<&Value> {
+        let trees = self.entity_schema_options(e)?.get("trees")?;
+        trees.value.as_array()?.first().map(|t| &t.value)
+    }
+
     /// TypeORM's closure junction table `<table>_closure` (`id_ancestor`, `id_descendant`).
     /// The options object of the entity's `@Tree('closure-table', { ... })`.
     fn tree_options(&self, e: &Entity) -> Option<&Value> {
-        let class = self.class_of(e)?;
+        let Some(class) = self.class_of(e) else {
+            return self.schema_tree(e)?.get("options").map(|o| &o.value);
+        };
         class
             .decorators
             .iter()
@@ -2028,6 +2081,37 @@ fn column_name_function(f: &Value, property: &str) -> Option<String> {
         }
     }
     eval(&body.value, params.first().map(|p| p.as_str()), property)
+}
+
+/// Adds `col` to an embedded class's columns, or merges it with the column of that name
+/// already there: a declared column that is also a relation's join column
+/// (`@ManyToOne(() => User) owner` next to `@Column() ownerId` in one embedded class) is
+/// one column, declared as written, with the relation's key and the referenced type (its
+/// length stays the declared one, as TypeORM's RelationJoinColumnBuilder leaves it).
+fn merge_join_column(out: &mut Vec<Col>, col: Col) {
+    let Some(at) = out.iter().position(|x| x.column.name == col.column.name) else {
+        out.push(col);
+        return;
+    };
+    // Two declarations of one name: TypeORM keeps the first.
+    if out[at].fk.is_some() == col.fk.is_some() {
+        return;
+    }
+    let same = out.remove(at);
+    let (declared, join) = if col.fk.is_some() {
+        (same.column, col)
+    } else {
+        (col.column, same)
+    };
+    let merged = Col {
+        column: TableColumn {
+            db_type: join.column.db_type,
+            ..declared
+        },
+        property: join.property,
+        fk: join.fk,
+    };
+    out.insert(at, merged);
 }
 
 fn plain_col(name: &str, ty: &str, default: Option<&str>) -> Col {
@@ -2922,6 +3006,90 @@ export const NoteSchema = new EntitySchema({
             .find(|f| f.referenced_table == "note")
             .expect("key to note");
         assert_eq!(to_note.on_delete, "CASCADE");
+    }
+
+    /// A one-to-one to a view references no key: no join column, so no foreign key (TypeORM
+    /// 0.3.31 on its view-dependencies test), where one without columns was listed.
+    #[test]
+    fn a_relation_to_a_view_has_no_key() {
+        let ws = crate::rules::testing::workspace(&[(
+            "src/report.entity.ts",
+            "import { Entity, JoinColumn, OneToOne, PrimaryGeneratedColumn, ViewColumn, ViewEntity } from 'typeorm';
+@ViewEntity({ expression: 'SELECT 1 AS total' })
+export class Totals {
+  @ViewColumn() total: number;
+}
+@Entity()
+export class Report {
+  @PrimaryGeneratedColumn() id: number;
+  @OneToOne(() => Totals) @JoinColumn() totals: Totals;
+}
+",
+        )]);
+        let schema = schema(&ws.model, &ws.config);
+        let report = schema.table("report");
+        assert!(report.foreign_keys.is_empty(), "{:?}", report.foreign_keys);
+        assert!(report.uniques.is_empty(), "{:?}", report.uniques);
+    }
+
+    /// TypeORM trims each name of an index's or unique constraint's column list, so a
+    /// stray space (`'code '`) still names the column (its own idempotency test).
+    #[test]
+    fn index_column_lists_are_trimmed() {
+        let ws = crate::rules::testing::workspace(&[(
+            "src/part.entity.ts",
+            "import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
+@Entity()
+@Unique(['code ', 'kind'])
+@Index([' kind', 'code'], { unique: true })
+export class Part {
+  @PrimaryGeneratedColumn() id: number;
+  @Column() code: string;
+  @Column() kind: string;
+}
+",
+        )]);
+        let schema = schema(&ws.model, &ws.config);
+        let part = schema.table("part");
+        assert_eq!(part.uniques[0].columns, ["code", "kind"]);
+        assert_eq!(part.indices[0].columns, ["kind", "code"]);
+    }
+
+    /// An `EntitySchema` mapping a class (`target: Shelf`) is named after the class, which
+    /// a relation's `() => 'Shelf'` finds (TypeORM calls the function, then looks the
+    /// string up); a `virtualProperty` column has no column; `trees: [{ type:
+    /// 'nested-set' }]` adds `nsleft` / `nsright` (TypeORM 0.3.31 on its entity-schema
+    /// tests).
+    #[test]
+    fn entity_schema_targets_virtual_properties_and_trees() {
+        let ws = crate::rules::testing::workspace(&[(
+            "src/schemas.ts",
+            "import { EntitySchema } from 'typeorm';
+export class Shelf { id: number; size: number; }
+export const ShelfSchema = new EntitySchema<Shelf>({
+  name: 'bookshelf',
+  target: Shelf,
+  columns: {
+    id: { type: Number, primary: true, generated: true },
+    size: { type: Number, virtualProperty: true, query: (a) => `SELECT 1` },
+  },
+  trees: [{ type: 'nested-set' }],
+});
+export const LoanSchema = new EntitySchema({
+  name: 'loan',
+  columns: { id: { type: Number, primary: true, generated: true } },
+  relations: { shelf: { type: 'many-to-one', target: () => 'Shelf' } },
+});
+",
+        )]);
+        let schema = schema(&ws.model, &ws.config);
+        let shelf = schema.table("shelf");
+        assert_eq!(shelf.entity.as_deref(), Some("Shelf"));
+        let names: Vec<&str> = shelf.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["id", "nsleft", "nsright"]);
+        let loan = schema.table("loan");
+        assert_eq!(loan.foreign_keys.len(), 1);
+        assert_eq!(loan.foreign_keys[0].referenced_table, "shelf");
     }
 
     /// `@JoinTable({ inverseJoinColumns: [...] })` (the plural) orders and names the

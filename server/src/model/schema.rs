@@ -9,7 +9,7 @@ use crate::syntax::{EntitySchemaFact, Prop, Value};
 
 pub fn entity(file: usize, schema: &EntitySchemaFact, config: &Config) -> Option<Entity> {
     let opts = &schema.options.value;
-    let name = opts.get("name").and_then(|n| n.value.as_str())?.to_string();
+    let name = entity_name(opts)?;
     let table = opts
         .get("tableName")
         .and_then(|t| t.value.as_str())
@@ -50,7 +50,7 @@ pub fn entity(file: usize, schema: &EntitySchemaFact, config: &Config) -> Option
                     .and_then(|c| c.value.as_array())
                     .unwrap_or(&[])
                     .iter()
-                    .filter_map(|c| c.value.as_str().map(str::to_string))
+                    .filter_map(|c| c.value.as_str().map(|s| s.trim().to_string()))
                     .collect(),
                 unreadable: v.get("columns").and_then(|c| c.value.as_array()).is_none(),
                 unique: kind == IndexKind::Unique
@@ -83,6 +83,18 @@ pub fn entity(file: usize, schema: &EntitySchemaFact, config: &Config) -> Option
     })
 }
 
+/// The name TypeORM gives an `EntitySchema`'s metadata: the class of `target: Post` when
+/// it maps one (relations and the default table name go by it), else its `name`.
+pub fn entity_name(options: &Value) -> Option<String> {
+    if let Some(Value::Ident(class)) = options.get("target").map(|t| &t.value) {
+        return Some(class.to_string());
+    }
+    options
+        .get("name")
+        .and_then(|n| n.value.as_str())
+        .map(str::to_string)
+}
+
 fn props<'a>(opts: &'a Value, key: &str) -> &'a [Prop] {
     opts.get(key)
         .and_then(|v| v.value.as_object())
@@ -95,7 +107,10 @@ fn schema_column(p: &Prop, config: &Config, origin: Origin) -> Column {
     // `generated: true | 'increment' | 'uuid' | ...` (TypeORM takes any truthy value).
     let generated =
         flag("generated") || v.get("generated").and_then(|g| g.value.as_str()).is_some();
-    let kind = if flag("primary") && generated {
+    let kind = if flag("virtualProperty") {
+        // A property computed by its `query`: no column (TypeORM's "virtual-property").
+        ColumnKind::Virtual
+    } else if flag("primary") && generated {
         ColumnKind::PrimaryGenerated
     } else if flag("primary") {
         ColumnKind::Primary
@@ -193,6 +208,10 @@ fn schema_relation(p: &Prop, config: &Config, origin: Origin) -> Option<Relation
             .is_some_and(|j| j.value.as_bool() != Some(false)),
         nullable: v.get("nullable").and_then(|n| n.value.as_bool()),
         lazy: v.get("lazy").and_then(|n| n.value.as_bool()),
+        without_constraint: v
+            .get("createForeignKeyConstraints")
+            .and_then(|n| n.value.as_bool())
+            == Some(false),
         options_opaque: v.has_spread(),
         optional: false,
         name_span: p.key_span.range(),

@@ -144,6 +144,9 @@ pub struct Relation {
     pub has_join_table: bool,
     pub nullable: Option<bool>,
     pub lazy: Option<bool>,
+    /// `createForeignKeyConstraints: false`: TypeORM makes no foreign key, and a
+    /// one-to-one's join columns get no `REL_` unique constraint either.
+    pub without_constraint: bool,
     pub options_opaque: bool,
     pub optional: bool,
     pub name_span: Span,

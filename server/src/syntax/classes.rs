@@ -205,7 +205,15 @@ fn members(body: Node, src: &str, foreign: &Foreign, class: &mut ClassFact) {
             }
             "method_definition" | "abstract_method_signature" | "method_signature" => {
                 let start = pending.first().map(|(_, s)| *s);
-                let decorators = pending.drain(..).map(|(d, _)| d).collect();
+                let decorators: Vec<Decorator> = pending.drain(..).map(|(d, _)| d).collect();
+                // A decorated accessor (`@Column() get title()`) is a property to TypeORM:
+                // its decorators see the property's name and `design:type`.
+                if !decorators.is_empty() && is_accessor(member) {
+                    if let Some(p) = accessor_property(member, src, decorators, start) {
+                        class.properties.push(p);
+                    }
+                    continue;
+                }
                 if let Some(m) = method(member, src, foreign, decorators, start) {
                     class.methods.push(m);
                 }
@@ -309,6 +317,40 @@ fn method(
     })
 }
 
+fn is_accessor(node: Node) -> bool {
+    all_children(node).any(|c| matches!(c.fast_kind(), "get" | "set"))
+}
+
+/// A decorated `get` / `set` accessor as the property it defines: its type is the getter's
+/// return type or the setter's parameter type, as TypeScript emits for `design:type`.
+fn accessor_property(
+    node: Node,
+    src: &str,
+    decorators: Vec<Decorator>,
+    start: Option<usize>,
+) -> Option<PropertyFact> {
+    let name = node.child_by_field_id(fields().name)?;
+    let setter_param_type = || {
+        let params = node.child_by_field_id(fields().parameters)?;
+        let first = named_iter(params).next()?;
+        first.child_by_field_id(fields().type_)
+    };
+    let type_ann = node
+        .child_by_field_id(fields().return_type)
+        .or_else(setter_param_type)
+        .map(|t| parse_type(t, src));
+    Some(PropertyFact {
+        name: super::value::property_key(name, src).into(),
+        name_span: name.byte_range().into(),
+        span: (start.unwrap_or(node.start_byte())..node.end_byte()).into(),
+        decorators: decorators.into(),
+        type_ann,
+        optional: false,
+        is_static: has_child_kind(node, "static"),
+        initializer: None,
+    })
+}
+
 fn parameter(node: Node, src: &str, foreign: &Foreign) -> Option<ParamFact> {
     if !matches!(
         node.fast_kind(),
@@ -368,6 +410,33 @@ mod tests {
             [args("Api"), args("Length"), args("Max"), args("Column")],
             [Some(0), Some(0), Some(1), Some(1)]
         );
+    }
+
+    /// TypeORM's decorators on an accessor declare the property: `@Column() get title()`
+    /// is a column typed by the getter, a decorated setter one typed by its parameter. An
+    /// undecorated accessor, a method named `get` and a decorated method stay methods.
+    #[test]
+    fn decorated_accessors_are_properties() {
+        let src = "import { Column, Entity, AfterLoad } from 'typeorm';\n\
+                   @Entity() export class A {\n\
+                     set title(v: string) {}\n\
+                     @Column() get title(): string { return ''; }\n\
+                     @Column() set code(v: number) {}\n\
+                     get plain(): string { return ''; }\n\
+                     get() {}\n\
+                     @AfterLoad() load() {}\n\
+                   }";
+        let facts = crate::syntax::facts_of(src);
+        let class = &facts.classes[0];
+        let props: Vec<(&str, Option<&str>)> = class
+            .properties
+            .iter()
+            .map(|p| (&*p.name, p.type_ann.as_ref().map(|t| &*t.text)))
+            .collect();
+        assert_eq!(props, [("title", Some("string")), ("code", Some("number"))]);
+        assert!(class.properties[0].decorator("Column").is_some());
+        let methods: Vec<&str> = class.methods.iter().map(|m| &*m.name).collect();
+        assert_eq!(methods, ["title", "plain", "get", "load"]);
     }
 
     #[test]

@@ -151,6 +151,9 @@ impl Value {
         match self {
             Value::Arrow { body, .. } => match &body.value {
                 Value::Ident(name) => Some(name),
+                // `() => 'Country'`: TypeORM calls the function and looks the string up as
+                // an entity name, as it does a bare string.
+                Value::Str(s) => Some(s),
                 Value::Member(path) => path.rsplit('.').next(),
                 _ => None,
             },

@@ -258,6 +258,33 @@ export class Order extends ManagedEntity {{
         assert_eq!(idx004(&order("@Index(['id'])", "")).len(), 1);
     }
 
+    /// An owning one-to-one's join column has TypeORM's `REL_` unique constraint, which an
+    /// `@Index()` on it repeats; with `createForeignKeyConstraints: false` TypeORM makes
+    /// neither key nor constraint, and the index is the only one.
+    #[test]
+    fn an_index_repeats_a_one_to_one_constraint_only_when_there_is_one() {
+        let entity = |options: &str| {
+            format!(
+                "import {{ Entity, Index, JoinColumn, OneToOne, PrimaryGeneratedColumn }} from 'typeorm';
+import {{ Customer }} from 'src/customers/customer.entity';
+
+@Entity()
+export class Order {{
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Index()
+  @OneToOne(() => Customer{options})
+  @JoinColumn()
+  customer: Customer;
+}}
+"
+            )
+        };
+        assert_eq!(idx004(&entity("")).len(), 1);
+        assert!(idx004(&entity(", { createForeignKeyConstraints: false }")).is_empty());
+    }
+
     #[test]
     fn accepts_unique_partial_and_distinct_indexes() {
         assert!(idx004(&order(
