@@ -402,3 +402,41 @@ export class Probe {
     let name = table.columns.iter().find(|c| c.name == "name");
     assert_eq!(name.and_then(|c| c.length.as_deref()), Some("100"));
 }
+
+#[test]
+fn editing_the_data_source_naming_strategy_renames_the_columns() {
+    let entity_text = "import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity()
+export class Invoice {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column()
+  totalAmount: string;
+}
+";
+    let snake = "import { DataSource } from 'typeorm';
+import { SnakeNamingStrategy } from 'typeorm-naming-strategies';
+
+export default new DataSource({ type: 'postgres', namingStrategy: new SnakeNamingStrategy() });
+";
+    let plain = "import { DataSource } from 'typeorm';\n\nexport default new DataSource({ type: 'postgres' });\n";
+    let column = |ws: &Workspace| {
+        entity(ws, "Invoice")
+            .column("totalAmount")
+            .map(|c| c.db_name.clone())
+    };
+    let mut ws = workspace(&[
+        ("src/invoices/invoice.entity.ts", entity_text),
+        ("src/data-source.ts", snake),
+    ]);
+    assert_eq!(column(&ws).as_deref(), Some("total_amount"));
+    let path = std::path::Path::new(crate::rules::testing::ROOT).join("src/data-source.ts");
+    for (text, expected) in [(plain, "totalAmount"), (snake, "total_amount")] {
+        let file = crate::model::SourceFile::new(path.clone(), text);
+        let incremental = ws.update_file(std::sync::Arc::new(file));
+        assert!(!incremental, "a naming change rebuilds the model");
+        assert_eq!(column(&ws).as_deref(), Some(expected));
+    }
+}
