@@ -10,6 +10,9 @@
 //! holding them, `SCREAMING_CASE` names and constants imported from workspace files, enum
 //! members (`OrderStatus.Paid`), ORM metadata (`repo.metadata.tableName`,
 //! `joinColumn.propertyPath`), the DataSource's options (`connection.options.entityPrefix`),
+//! a local `const` holding one of these paths (`const prefix =
+//! this.manager.connection.options.entityPrefix`; one holding request data, `const id =
+//! req.query.id`, still counts and the message names the path),
 //! a `for (const c of LIST)` variable over a list of literals, the code's own quoting
 //! helpers (`escape*`, `sanitize*`), numeric
 //! conversions (`Number(x)`, `parseInt(x)`), a ternary between two string literals
@@ -210,10 +213,9 @@ fn check_site(ctx: &Ctx, file: usize, source: &SourceFile, site: &Site) -> Optio
     );
     let first = unsafe_parts.first()?;
     let text = source.text();
-    let shown = text.get(first.span.range()).unwrap_or("a value");
     let message = format!(
-        "SQL built from `{}`: interpolated values are an SQL injection risk, use a bind parameter",
-        shorten(shown)
+        "SQL built from {}: interpolated values are an SQL injection risk, use a bind parameter",
+        describe(&text, first)
     );
     let finding = Finding::new(
         RULE.code,
@@ -228,6 +230,19 @@ fn check_site(ctx: &Ctx, file: usize, source: &SourceFile, site: &Site) -> Optio
         Some(fix) => finding.with_fix(fix),
         None => finding,
     })
+}
+
+/// `` `id` `` for a value written at the site; `` `id` (`req.query.id`) `` for a local
+/// const holding a member path, so the message names where the value comes from.
+fn describe(text: &str, part: &Spanned<Value>) -> String {
+    let shown =
+        |span: &crate::syntax::ByteSpan| shorten(text.get(span.range()).unwrap_or("a value"));
+    match &part.value {
+        Value::Const { value, .. } if is_judged_whole(&value.value) => {
+            format!("`{}` (`{}`)", shown(&part.span), shown(&value.span))
+        }
+        _ => format!("`{}`", shown(&part.span)),
+    }
 }
 
 fn shorten(text: &str) -> String {
@@ -281,6 +296,13 @@ fn operand<'v>(
     match &e.value {
         // `const joinAlias = `scoped${relation}``: an alias the code chose
         Value::Const { name, .. } if is_alias_name(name) => {}
+        // `const prefix = this.manager.connection.options.entityPrefix`: the path the
+        // name stands for is judged, and the use site is reported when it is not constant
+        Value::Const { value, .. } if is_judged_whole(&value.value) => {
+            if !is_constant(ctx, file, text, value) {
+                out.push(e);
+            }
+        }
         Value::Template { .. } | Value::Const { .. } => {
             collect_unsafe(ctx, file, text, &e.value, out, depth + 1)
         }
@@ -304,6 +326,11 @@ fn operand<'v>(
         _ if is_constant(ctx, file, text, e) => {}
         _ => out.push(e),
     }
+}
+
+/// A const's value that is judged as one expression (not text whose pieces are judged).
+fn is_judged_whole(value: &Value) -> bool {
+    matches!(value, Value::Member(_))
 }
 
 /// Rewrites interpolated whole comparison operands of an inline template literal to bind
@@ -435,9 +462,12 @@ fn named_edits(
     Some(edits)
 }
 
-/// `id` -> `id`, `dto.userId` -> `userId`.
+/// `id` -> `id`, `dto.userId` -> `userId`; a const by its own name.
 fn param_name(value: &Value) -> Option<String> {
-    let path = value.as_reference()?;
+    let path = match value {
+        Value::Const { name, .. } => name.as_str(),
+        v => v.as_reference()?,
+    };
     let last = path.rsplit('.').next()?;
     let valid = last
         .chars()
@@ -770,5 +800,47 @@ export class S {{
     query.select([durationSql(dto.userId) + ' AS d']);",
         );
         assert_eq!(found, vec![24], "only the helper given input: {found:?}");
+    }
+    #[test]
+    fn a_const_holding_a_member_path_is_judged_by_that_path() {
+        // apitable's shape: the DataSource's table prefix through a local const is
+        // configuration like the path written inline; a const holding request data
+        // still counts, and the message says what it holds.
+        let body = "    const prefix = this.dataSource.options.entityPrefix;
+    const table = this.users.metadata.tableName;
+    const status = OrderStatus.Paid;
+    const own = this.table;
+    await this.dataSource.query(`SELECT * FROM ${prefix}users, ${table}, ${own} WHERE status = '${status}'`);
+    const userId = dto.userId;
+    await this.dataSource.query(`SELECT * FROM ${prefix}users WHERE id = ${userId}`);
+    const sql = `SELECT * FROM ${table} WHERE id = ${userId}`;
+    await this.dataSource.query(sql);";
+        let text = service(body);
+        let ws = workspace(&files(&text));
+        let found: Vec<(usize, String)> = lines(&ws, "SEC001")
+            .into_iter()
+            .map(|(_, l, m)| (l, m))
+            .collect();
+        let expected = "SQL built from `userId` (`dto.userId`): interpolated values are an SQL \
+                        injection risk, use a bind parameter";
+        assert_eq!(
+            found,
+            vec![(25, expected.to_string()), (27, expected.to_string())]
+        );
+    }
+
+    #[test]
+    fn fix_binds_a_const_holding_a_member_path_by_its_name() {
+        let body = "    const userId = dto.userId;
+    await this.users.createQueryBuilder('u').where(`u.id = ${userId}`).getMany();
+    await this.dataSource.query(`SELECT * FROM users WHERE id = ${userId}`);";
+        let text = service(body);
+        let fixed = assert_fix_is_clean(&files(&text), "SEC001", "src/s.ts");
+        let expected = service(
+            "    const userId = dto.userId;
+    await this.users.createQueryBuilder('u').where(`u.id = :userId`, { userId }).getMany();
+    await this.dataSource.query(`SELECT * FROM users WHERE id = $1`, [userId]);",
+        );
+        assert_eq!(fixed, expected);
     }
 }

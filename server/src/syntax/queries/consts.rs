@@ -40,6 +40,14 @@ fn is_followable(value: &Value) -> bool {
     is_scalar(value) || matches!(value, Value::Object(_) | Value::Array(_))
 }
 
+/// `const prefix = this.manager.connection.options.entityPrefix`: a name for a member
+/// path, followed inside SQL text (`${prefix}user`) so SEC001 judges the path itself (ORM
+/// metadata, an enum member, a constant property) rather than an opaque local name. A
+/// whole argument keeps the bare name: rules read it as a reference there.
+fn is_member_path(value: &Value) -> bool {
+    matches!(value, Value::Member(_))
+}
+
 /// Values that stand for SQL text or a name without being literal text: a call
 /// (`qb.getQuery()`, `moment(x).toISOString()`) or a ternary (`ok ? v : 'id'`), kept so
 /// SEC001 can judge the expression where it was written instead of an opaque name.
@@ -101,7 +109,10 @@ impl Extractor<'_> {
         }
         let kind = value.fast_kind();
         let value = self.resolve_scalar(unwrap_sql_helper(parse_value(value, self.src)), 0);
-        if !is_followable(&value.value) && !is_sql_piece(&value.value, kind) {
+        if !is_followable(&value.value)
+            && !is_sql_piece(&value.value, kind)
+            && !is_member_path(&value.value)
+        {
             return;
         }
         let name = self.text(name).to_string();
@@ -168,8 +179,8 @@ impl Extractor<'_> {
         let arg = unwrap_sql_helper(arg);
         match &arg.value {
             Value::Ident(name) => match self.lookup_const(name) {
-                Some(c) => constant(name, c, arg.span.range()),
-                None => arg,
+                Some(c) if !is_member_path(&c.value) => constant(name, c, arg.span.range()),
+                _ => arg,
             },
             Value::Object(props) => {
                 let props = props.iter().map(|p| self.resolve_where(p)).collect();
@@ -208,6 +219,7 @@ impl Extractor<'_> {
                 is_scalar(&c.value)
                     || matches!(c.value, Value::Call { .. } | Value::Other)
                     || is_literal_list(&c.value)
+                    || is_member_path(&c.value)
             }) {
                 Some(c) => return constant(&name, c, span.range()),
                 None => Value::Ident(name),

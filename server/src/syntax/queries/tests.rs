@@ -894,3 +894,47 @@ fn the_visit_table_follows_the_grammar_of_the_tree() {
         1
     );
 }
+
+#[test]
+fn a_const_naming_a_member_path_is_followed_inside_sql_text_only() {
+    // Inside the SQL text the name shows the path it holds (so SEC001 can judge the path);
+    // passed whole, the argument stays the bare name other rules read as a reference.
+    let src = r#"
+export class Accounts {
+  async list(req: Request) {
+    const prefix = this.manager.connection.options.entityPrefix;
+    const owner = req.query.owner;
+    await this.manager.query(`SELECT * FROM ${prefix}account WHERE owner = '${owner}'`);
+    await this.manager.query(owner);
+  }
+}
+"#;
+    let calls = calls(src);
+    assert_eq!(calls.len(), 2, "{calls:#?}");
+    let Value::Template { exprs, .. } = &calls[0].args[0].value else {
+        panic!("not a template: {:?}", calls[0].args[0]);
+    };
+    let held: Vec<(&str, &str, Option<&str>)> = exprs
+        .iter()
+        .map(|e| match &e.value {
+            Value::Const { name, value } => (
+                &src[e.span.range()],
+                name.as_str(),
+                value.value.as_reference(),
+            ),
+            other => panic!("not followed: {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        held,
+        vec![
+            (
+                "prefix",
+                "prefix",
+                Some("this.manager.connection.options.entityPrefix")
+            ),
+            ("owner", "owner", Some("req.query.owner")),
+        ]
+    );
+    assert_eq!(calls[1].args[0].value, Value::Ident("owner".into()));
+}
