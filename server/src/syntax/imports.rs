@@ -47,7 +47,7 @@ fn inner_span(string: Node) -> std::ops::Range<usize> {
 }
 
 fn import_statement(stmt: Node, src: &str, facts: &mut FileFacts) {
-    let type_only = may_follow_keyword(stmt, src, "import", "type") && has_token(stmt, "type");
+    let type_only = import_is_type_only(stmt, src);
     let mut names = Vec::new();
     let mut named_list_span = None;
     let mut source = stmt.child_by_field_id(fields().source);
@@ -108,6 +108,46 @@ fn import_statement(stmt: Node, src: &str, facts: &mut FileFacts) {
 
 fn has_token(node: Node, token: &str) -> bool {
     all_children(node).any(|c| !c.is_named() && c.fast_kind() == token)
+}
+
+/// Whether an import statement is `import type ...`, read from the text where it is plain
+/// (`import type {`, `import type *`, `import type X`: most imports of DTO files), else by
+/// [`has_token`]. `import type from 'x'` imports a default named `type`, while
+/// `import type from from 'x'` is type-only: a `from` after `type` is left to the walk.
+fn import_is_type_only(stmt: Node, src: &str) -> bool {
+    let walk = || has_token(stmt, "type");
+    let Some(rest) = text(stmt, src).strip_prefix("import") else {
+        return walk();
+    };
+    let rest = rest.trim_start();
+    if rest.starts_with('/') {
+        return walk();
+    }
+    let Some(after) = rest.strip_prefix("type") else {
+        return false;
+    };
+    let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    match after.chars().next() {
+        Some('{' | '*') => true,
+        // `import typeorm from ..`: a longer word is a name, not the keyword.
+        Some(c) if is_word(c) => false,
+        Some(c) if c.is_whitespace() => {
+            let next = after.trim_start();
+            let word_len = next.find(|c: char| !is_word(c)).unwrap_or(next.len());
+            match next.chars().next() {
+                Some('{' | '*') => true,
+                Some(c)
+                    if is_word(c)
+                        && !c.is_ascii_digit()
+                        && next.get(..word_len) != Some("from") =>
+                {
+                    true
+                }
+                _ => walk(),
+            }
+        }
+        _ => walk(),
+    }
 }
 
 /// Whether `token` may be the token right after the statement's leading `keyword`, read
@@ -294,6 +334,7 @@ fn call_import(call: Node, parent: Option<Node>, src: &str) -> Option<ImportFact
 #[cfg(test)]
 mod tests {
     use crate::syntax::facts_of;
+    use crate::syntax::ids::KindExt;
 
     /// `type_only` of each import, in source order.
     fn type_only(src: &str) -> Vec<bool> {
@@ -310,6 +351,35 @@ mod tests {
             type_only(src),
             [true, true, true, false, false, false, true, false]
         );
+    }
+
+    /// The text reading of `import type` agrees with the walk over the statement's tokens.
+    #[test]
+    fn type_only_from_text_agrees_with_the_token_walk() {
+        let src = "import type { A } from './a';\nimport type * as B from './b';\n\
+                   import type C from './c';\nimport type\n  D from './d';\n\
+                   import type, { E } from './e';\nimport type from './f';\n\
+                   import type\tG from './g';\nimport typeorm from 'typeorm';\n\
+                   import type H = require('./h');\n\
+                   import type/* c */{ J } from './j';\nimport { type K } from './k';\n\
+                   import './l';\nimport * as type from './m';\n";
+        let tree = crate::syntax::new_parser().parse(src, None).unwrap();
+        crate::syntax::ids::with_tables_of(tree.root_node(), || {
+            let root = tree.root_node();
+            let mut statements = 0;
+            for stmt in super::named_iter(root) {
+                assert!(!stmt.has_error(), "{stmt:?}");
+                assert_eq!(stmt.fast_kind(), "import_statement", "{stmt:?}");
+                assert_eq!(
+                    super::import_is_type_only(stmt, src),
+                    super::has_token(stmt, "type"),
+                    "{}",
+                    super::text(stmt, src)
+                );
+                statements += 1;
+            }
+            assert_eq!(statements, 13);
+        });
     }
 
     #[test]
