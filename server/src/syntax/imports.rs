@@ -168,11 +168,17 @@ fn specifiers(list: Node, src: &str, kind: &str) -> Vec<ImportedName> {
         .filter(|s| s.fast_kind() == kind)
         .filter_map(|s| {
             let name = s.child_by_field_id(fields().name)?;
-            let alias = s.child_by_field_id(fields().alias).unwrap_or(name);
-            Some(ImportedName {
-                imported: name_text(name, src).into(),
-                local: name_text(alias, src).into(),
-            })
+            let imported: Name = name_text(name, src).into();
+            // Most specifiers have no alias: one named child, no lookup, one interned name.
+            let alias = match s.named_child_count() {
+                0 | 1 => None,
+                _ => s.child_by_field_id(fields().alias),
+            };
+            let local = match alias {
+                Some(alias) => name_text(alias, src).into(),
+                None => imported.clone(),
+            };
+            Some(ImportedName { imported, local })
         })
         .collect()
 }
@@ -380,6 +386,31 @@ mod tests {
             }
             assert_eq!(statements, 13);
         });
+    }
+
+    #[test]
+    fn specifiers_keep_their_aliases() {
+        let facts = facts_of(
+            "import { A as B, C, 'd' as D } from './a';\nexport { E as F, G } from './e';\n",
+        );
+        let names: Vec<Vec<(String, String)>> = facts
+            .imports
+            .iter()
+            .map(|i| {
+                i.names
+                    .iter()
+                    .map(|n| (n.imported.to_string(), n.local.to_string()))
+                    .collect()
+            })
+            .collect();
+        let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+        assert_eq!(
+            names,
+            [
+                vec![pair("A", "B"), pair("C", "C"), pair("d", "D")],
+                vec![pair("E", "F"), pair("G", "G")],
+            ]
+        );
     }
 
     #[test]
