@@ -50,10 +50,13 @@ fn import_statement(stmt: Node, src: &str, facts: &mut FileFacts) {
     let type_only = import_is_type_only(stmt, src);
     let mut names = Vec::new();
     let mut named_list_span = None;
-    let mut source = stmt.child_by_field_id(fields().source);
+    // The statement's own string child is its `source` field (the `from` clause is hidden
+    // in the grammar): read on the walk over the children rather than by a field lookup.
+    let mut source = None;
     let mut kind = ImportKind::Import;
     for child in named_iter(stmt) {
         match child.fast_kind() {
+            "string" if source.is_none() => source = Some(child),
             "import_clause" => {
                 for part in named_iter(child) {
                     match part.fast_kind() {
@@ -93,7 +96,9 @@ fn import_statement(stmt: Node, src: &str, facts: &mut FileFacts) {
             _ => {}
         }
     }
-    let Some(source) = source else { return };
+    let Some(source) = source.or_else(|| stmt.child_by_field_id(fields().source)) else {
+        return;
+    };
     facts.imports.push(ImportFact {
         kind,
         specifier: Name::new(&string_contents(source, src)),
@@ -386,6 +391,20 @@ mod tests {
             }
             assert_eq!(statements, 13);
         });
+    }
+
+    #[test]
+    fn each_import_shape_has_its_source() {
+        let facts = facts_of(
+            "import './side';\nimport x = require('./req');\nimport type { A } from \"./a\";\n\
+             import * as B from './b' with { type: 'json' };\nimport C, { D } from './c';\n",
+        );
+        let specifiers: Vec<String> = facts
+            .imports
+            .iter()
+            .map(|i| i.specifier.to_string())
+            .collect();
+        assert_eq!(specifiers, ["./side", "./req", "./a", "./b", "./c"]);
     }
 
     #[test]
