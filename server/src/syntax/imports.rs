@@ -47,13 +47,16 @@ fn inner_span(string: Node) -> std::ops::Range<usize> {
 }
 
 fn import_statement(stmt: Node, src: &str, facts: &mut FileFacts) {
-    let type_only = has_token(stmt, "type");
+    let type_only = import_is_type_only(stmt, src);
     let mut names = Vec::new();
     let mut named_list_span = None;
-    let mut source = stmt.child_by_field_id(fields().source);
+    // The statement's own string child is its `source` field (the `from` clause is hidden
+    // in the grammar): read on the walk over the children rather than by a field lookup.
+    let mut source = None;
     let mut kind = ImportKind::Import;
     for child in named_iter(stmt) {
         match child.fast_kind() {
+            "string" if source.is_none() => source = Some(child),
             "import_clause" => {
                 for part in named_iter(child) {
                     match part.fast_kind() {
@@ -93,7 +96,9 @@ fn import_statement(stmt: Node, src: &str, facts: &mut FileFacts) {
             _ => {}
         }
     }
-    let Some(source) = source else { return };
+    let Some(source) = source.or_else(|| stmt.child_by_field_id(fields().source)) else {
+        return;
+    };
     facts.imports.push(ImportFact {
         kind,
         specifier: Name::new(&string_contents(source, src)),
@@ -110,16 +115,75 @@ fn has_token(node: Node, token: &str) -> bool {
     all_children(node).any(|c| !c.is_named() && c.fast_kind() == token)
 }
 
+/// Whether an import statement is `import type ...`, read from the text where it is plain
+/// (`import type {`, `import type *`, `import type X`: most imports of DTO files), else by
+/// [`has_token`]. `import type from 'x'` imports a default named `type`, while
+/// `import type from from 'x'` is type-only: a `from` after `type` is left to the walk.
+fn import_is_type_only(stmt: Node, src: &str) -> bool {
+    let walk = || has_token(stmt, "type");
+    let Some(rest) = text(stmt, src).strip_prefix("import") else {
+        return walk();
+    };
+    let rest = rest.trim_start();
+    if rest.starts_with('/') {
+        return walk();
+    }
+    let Some(after) = rest.strip_prefix("type") else {
+        return false;
+    };
+    let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    match after.chars().next() {
+        Some('{' | '*') => true,
+        // `import typeorm from ..`: a longer word is a name, not the keyword.
+        Some(c) if is_word(c) => false,
+        Some(c) if c.is_whitespace() => {
+            let next = after.trim_start();
+            let word_len = next.find(|c: char| !is_word(c)).unwrap_or(next.len());
+            match next.chars().next() {
+                Some('{' | '*') => true,
+                Some(c)
+                    if is_word(c)
+                        && !c.is_ascii_digit()
+                        && next.get(..word_len) != Some("from") =>
+                {
+                    true
+                }
+                _ => walk(),
+            }
+        }
+        _ => walk(),
+    }
+}
+
+/// Whether `token` may be the token right after the statement's leading `keyword`, read
+/// from the text: `false` only when it cannot be, so [`has_token`] (a walk over every
+/// child, ~1k instructions per statement) runs for the few statements that may hold it.
+/// Statements that start otherwise (decorators before `export`) or have a comment after
+/// the keyword are left to the walk.
+fn may_follow_keyword(stmt: Node, src: &str, keyword: &str, token: &str) -> bool {
+    let Some(rest) = text(stmt, src).strip_prefix(keyword) else {
+        return true;
+    };
+    let rest = rest.trim_start();
+    rest.starts_with(token) || rest.starts_with('/')
+}
+
 fn specifiers(list: Node, src: &str, kind: &str) -> Vec<ImportedName> {
     named_iter(list)
         .filter(|s| s.fast_kind() == kind)
         .filter_map(|s| {
             let name = s.child_by_field_id(fields().name)?;
-            let alias = s.child_by_field_id(fields().alias).unwrap_or(name);
-            Some(ImportedName {
-                imported: name_text(name, src).into(),
-                local: name_text(alias, src).into(),
-            })
+            let imported: Name = name_text(name, src).into();
+            // Most specifiers have no alias: one named child, no lookup, one interned name.
+            let alias = match s.named_child_count() {
+                0 | 1 => None,
+                _ => s.child_by_field_id(fields().alias),
+            };
+            let local = match alias {
+                Some(alias) => name_text(alias, src).into(),
+                None => imported.clone(),
+            };
+            Some(ImportedName { imported, local })
         })
         .collect()
 }
@@ -156,14 +220,15 @@ fn export_statement(stmt: Node, src: &str, facts: &mut FileFacts) {
             span: stmt.byte_range().into(),
             names: names.into(),
             named_list_span: clause.map(|c| c.byte_range().into()),
-            type_only: has_token(stmt, "type"),
+            type_only: may_follow_keyword(stmt, src, "export", "type") && has_token(stmt, "type"),
             star_reexport: star,
         });
         return;
     }
     // Local exports: `export class X`, `export const a = ..`, `export { a, b as c }`,
     // `export default X`.
-    let is_default = has_token(stmt, "default");
+    let is_default =
+        may_follow_keyword(stmt, src, "export", "default") && has_token(stmt, "default");
     if let Some(decl) = stmt.child_by_field_id(fields().declaration) {
         for name in declared_names(decl, src) {
             if is_default {
@@ -275,4 +340,107 @@ fn call_import(call: Node, parent: Option<Node>, src: &str) -> Option<ImportFact
         type_only: false,
         star_reexport: false,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::facts_of;
+    use crate::syntax::ids::KindExt;
+
+    /// `type_only` of each import, in source order.
+    fn type_only(src: &str) -> Vec<bool> {
+        facts_of(src).imports.iter().map(|i| i.type_only).collect()
+    }
+
+    #[test]
+    fn type_only_imports_are_read_past_spacing_and_comments() {
+        let src = "import type { A } from './a';\nimport   type B from './b';\n\
+                   import /* c */ type { C } from './c';\nimport { D } from './d';\n\
+                   import type from './e';\nimport typeorm from 'typeorm';\n\
+                   export type { F } from './f';\nexport { G } from './g';\n";
+        assert_eq!(
+            type_only(src),
+            [true, true, true, false, false, false, true, false]
+        );
+    }
+
+    /// The text reading of `import type` agrees with the walk over the statement's tokens.
+    #[test]
+    fn type_only_from_text_agrees_with_the_token_walk() {
+        let src = "import type { A } from './a';\nimport type * as B from './b';\n\
+                   import type C from './c';\nimport type\n  D from './d';\n\
+                   import type, { E } from './e';\nimport type from './f';\n\
+                   import type\tG from './g';\nimport typeorm from 'typeorm';\n\
+                   import type H = require('./h');\n\
+                   import type/* c */{ J } from './j';\nimport { type K } from './k';\n\
+                   import './l';\nimport * as type from './m';\n";
+        let tree = crate::syntax::new_parser().parse(src, None).unwrap();
+        crate::syntax::ids::with_tables_of(tree.root_node(), || {
+            let root = tree.root_node();
+            let mut statements = 0;
+            for stmt in super::named_iter(root) {
+                assert!(!stmt.has_error(), "{stmt:?}");
+                assert_eq!(stmt.fast_kind(), "import_statement", "{stmt:?}");
+                assert_eq!(
+                    super::import_is_type_only(stmt, src),
+                    super::has_token(stmt, "type"),
+                    "{}",
+                    super::text(stmt, src)
+                );
+                statements += 1;
+            }
+            assert_eq!(statements, 13);
+        });
+    }
+
+    #[test]
+    fn each_import_shape_has_its_source() {
+        let facts = facts_of(
+            "import './side';\nimport x = require('./req');\nimport type { A } from \"./a\";\n\
+             import * as B from './b' with { type: 'json' };\nimport C, { D } from './c';\n",
+        );
+        let specifiers: Vec<String> = facts
+            .imports
+            .iter()
+            .map(|i| i.specifier.to_string())
+            .collect();
+        assert_eq!(specifiers, ["./side", "./req", "./a", "./b", "./c"]);
+    }
+
+    #[test]
+    fn specifiers_keep_their_aliases() {
+        let facts = facts_of(
+            "import { A as B, C, 'd' as D } from './a';\nexport { E as F, G } from './e';\n",
+        );
+        let names: Vec<Vec<(String, String)>> = facts
+            .imports
+            .iter()
+            .map(|i| {
+                i.names
+                    .iter()
+                    .map(|n| (n.imported.to_string(), n.local.to_string()))
+                    .collect()
+            })
+            .collect();
+        let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+        assert_eq!(
+            names,
+            [
+                vec![pair("A", "B"), pair("C", "C"), pair("d", "D")],
+                vec![pair("E", "F"), pair("G", "G")],
+            ]
+        );
+    }
+
+    #[test]
+    fn default_exports_are_seen_after_comments_and_decorators() {
+        let plain = facts_of("export default class A {}\n");
+        assert_eq!(plain.default_export.as_deref(), Some("A"));
+        let commented = facts_of("export /* c */ default class B {}\n");
+        assert_eq!(commented.default_export.as_deref(), Some("B"));
+        let decorated = facts_of("@Entity()\nexport default class C {}\n");
+        assert_eq!(decorated.default_export.as_deref(), Some("C"));
+        let named = facts_of("export class D {}\nexport const defaultName = 1;\n");
+        assert_eq!(named.default_export, None);
+    }
 }

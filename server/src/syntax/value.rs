@@ -452,8 +452,12 @@ fn parse_arrow(node: Node, src: &str) -> Value {
 
 /// The arguments of a call or `new` expression.
 pub fn call_args(node: Node, src: &str) -> Vec<Spanned<Value>> {
-    node.child_by_field_id(fields().arguments)
-        .map(|args| named_iter(args).map(|a| parse_value(a, src)).collect())
+    arg_values(node.child_by_field_id(fields().arguments), src)
+}
+
+/// The values of a call's `arguments` node, for callers that looked it up already.
+pub fn arg_values(args: Option<Node>, src: &str) -> Vec<Spanned<Value>> {
+    args.map(|args| named_iter(args).map(|a| parse_value(a, src)).collect())
         .unwrap_or_default()
 }
 

@@ -12,7 +12,7 @@ use crate::syntax::facts::{
     ChainCall, Name, QueryBuilderChain, QueryCall, Receiver, Spanned, Value,
 };
 use crate::syntax::ids::{fields, KindExt};
-use crate::syntax::value::{call_args, first_named, member_path, named_iter};
+use crate::syntax::value::{arg_values, first_named, member_path, named_iter};
 use tree_sitter::Node;
 
 /// Methods whose calls are query sites on a repository, manager, data source or runner.
@@ -81,6 +81,8 @@ enum Step<'t, 's> {
         method: &'s str,
         method_span: Span,
         call: Node<'t>,
+        /// The call's `arguments` node, looked up once for the step and its walk.
+        args: Option<Node<'t>>,
         /// The expression the method is called on.
         object: Option<Node<'t>>,
     },
@@ -109,6 +111,7 @@ fn decompose<'t, 's>(node: Node<'t>, src: &'s str) -> (Option<Node<'t>>, Vec<Ste
                             method: crate::syntax::value::text(property, src),
                             method_span: property.byte_range(),
                             call: cur,
+                            args: cur.child_by_field_id(fields().arguments),
                             object: Some(object),
                         });
                         cur = object;
@@ -118,6 +121,7 @@ fn decompose<'t, 's>(node: Node<'t>, src: &'s str) -> (Option<Node<'t>>, Vec<Ste
                             method: crate::syntax::value::text(f, src),
                             method_span: f.byte_range(),
                             call: cur,
+                            args: cur.child_by_field_id(fields().arguments),
                             object: None,
                         });
                         break None;
@@ -127,6 +131,7 @@ fn decompose<'t, 's>(node: Node<'t>, src: &'s str) -> (Option<Node<'t>>, Vec<Ste
                             method: "",
                             method_span: f.byte_range(),
                             call: cur,
+                            args: cur.child_by_field_id(fields().arguments),
                             object: Some(f),
                         });
                         cur = f;
@@ -156,6 +161,11 @@ fn decompose<'t, 's>(node: Node<'t>, src: &'s str) -> (Option<Node<'t>>, Vec<Ste
     (base, steps)
 }
 
+/// The first argument node of a call's `arguments` node.
+fn first_arg_node(args: Option<Node>) -> Option<Node> {
+    named_iter(args?).next()
+}
+
 /// The string value of an argument (`'u'`), if it is one.
 fn str_arg(arg: Option<&Spanned<Value>>) -> Option<Name> {
     arg.and_then(|a| a.value.as_str()).map(Name::from)
@@ -182,15 +192,16 @@ impl Extractor<'_> {
                     method,
                     method_span,
                     call,
+                    args,
                     object,
                 } => {
-                    let next = self.step_call(state, method, method_span, call, object);
+                    let next = self.step_call(state, method, method_span, call, args, object);
                     // the callee's last segment is the method (when it has a name): only
                     // these name options calls
                     if method.is_empty() || OPTIONS_CALLS.contains(&method) {
                         self.check_options_call(call);
                     }
-                    if let Some(args) = call.child_by_field_id(fields().arguments) {
+                    if let Some(args) = args {
                         self.walk_children(args);
                     }
                     next
@@ -239,6 +250,7 @@ impl Extractor<'_> {
         method: &str,
         method_span: Span,
         call: Node,
+        args: Option<Node>,
         object: Option<Node>,
     ) -> Recv {
         let state = match state {
@@ -246,11 +258,11 @@ impl Extractor<'_> {
             other => other,
         };
         if let Recv::Builder(i) = state {
-            return self.append_to_chain(i, method, method_span, call);
+            return self.append_to_chain(i, method, method_span, call, args);
         }
         match method {
             "getRepository" | "getTreeRepository" | "getMongoRepository" => {
-                match self.repository_entity_arg(call) {
+                match self.repository_entity_arg(args) {
                     Some(entity) => Recv::Known(Known::repository(entity)),
                     None if matches!(&state, Recv::Known(k) if is_repository_like(&k.receiver)) => {
                         state
@@ -258,7 +270,7 @@ impl Extractor<'_> {
                     None => Recv::Untyped,
                 }
             }
-            "getCustomRepository" => match self.first_arg(call).map(|a| a.value) {
+            "getCustomRepository" => match self.first_arg(args).map(|a| a.value) {
                 Some(Value::Ident(name)) => match self.custom_repos.get(name.as_str()) {
                     Some(entity) => Recv::Known(Known::repository(entity.clone())),
                     None => Recv::Known(Known::of(Receiver::Unknown(name))),
@@ -266,11 +278,10 @@ impl Extractor<'_> {
                 _ => Recv::Untyped,
             },
             "withRepository" => {
-                self.first_arg_node(call)
-                    .map_or(Recv::Untyped, |arg| match arg.fast_kind() {
-                        "identifier" | "member_expression" | "this" => self.eval(arg),
-                        _ => Recv::Untyped,
-                    })
+                first_arg_node(args).map_or(Recv::Untyped, |arg| match arg.fast_kind() {
+                    "identifier" | "member_expression" | "this" => self.eval(arg),
+                    _ => Recv::Untyped,
+                })
             }
             "extend" if matches!(&state, Recv::Known(k) if is_repository_like(&k.receiver)) => {
                 state
@@ -284,14 +295,14 @@ impl Extractor<'_> {
             "getConnection" | "getDataSource" if state == Recv::Global => {
                 Recv::Known(Known::of(Receiver::DataSource))
             }
-            "createQueryBuilder" => self.start_chain(state, object, method_span, call),
+            "createQueryBuilder" => self.start_chain(state, object, method_span, call, args),
             m if QUERY_METHODS.contains(&m) => {
                 match state {
-                    Recv::Known(k) => self.record_call(k, method, method_span, call),
+                    Recv::Known(k) => self.record_call(k, method, method_span, call, args),
                     _ if m == "query" => {
                         let suffix = object.and_then(|o| by_suffix(self.text(o)));
                         if let Some(receiver) = suffix {
-                            self.record_call(Known::of(receiver), method, method_span, call);
+                            self.record_call(Known::of(receiver), method, method_span, call, args);
                         }
                     }
                     _ => {}
@@ -302,16 +313,11 @@ impl Extractor<'_> {
         }
     }
 
-    fn first_arg_node<'t>(&self, call: Node<'t>) -> Option<Node<'t>> {
-        let args = call.child_by_field_id(fields().arguments)?;
-        named_iter(args).next()
-    }
-
     /// The entity of `getRepository(Order)`, or of a wrapper that takes a context first
     /// (`this.connection.getRepository(ctx, Order)`): the first argument if it names an
     /// entity, else the first later one that is a class name.
-    fn repository_entity_arg(&self, call: Node) -> Option<Spanned<Name>> {
-        let args = call_args(call, self.src);
+    fn repository_entity_arg(&self, args: Option<Node>) -> Option<Spanned<Name>> {
+        let args = arg_values(args, self.src);
         let first = args.first()?;
         entity_arg(first).or_else(|| {
             args.iter()
@@ -321,20 +327,27 @@ impl Extractor<'_> {
         })
     }
 
-    fn first_arg(&self, call: Node) -> Option<Spanned<Value>> {
-        call_args(call, self.src).into_iter().next()
+    fn first_arg(&self, args: Option<Node>) -> Option<Spanned<Value>> {
+        arg_values(args, self.src).into_iter().next()
     }
 
-    /// The arguments of a call, with same-file consts followed.
-    fn resolved_args(&self, call: Node) -> Vec<Spanned<Value>> {
-        call_args(call, self.src)
+    /// The arguments of a call (its `arguments` node), with same-file consts followed.
+    fn resolved_args(&self, args: Option<Node>) -> Vec<Spanned<Value>> {
+        arg_values(args, self.src)
             .into_iter()
             .map(|a| self.resolve_arg(a))
             .collect()
     }
 
-    fn record_call(&mut self, known: Known, method: &str, method_span: Span, call: Node) {
-        let mut args = self.resolved_args(call);
+    fn record_call(
+        &mut self,
+        known: Known,
+        method: &str,
+        method_span: Span,
+        call: Node,
+        args: Option<Node>,
+    ) {
+        let mut args = self.resolved_args(args);
         let entity = if is_repository_like(&known.receiver) {
             known.entity
         } else if method == "query" {
@@ -367,8 +380,9 @@ impl Extractor<'_> {
         object: Option<Node>,
         method_span: Span,
         call: Node,
+        args: Option<Node>,
     ) -> Recv {
-        let args = self.resolved_args(call);
+        let args = self.resolved_args(args);
         let (receiver, entity, alias) = match state {
             Recv::Known(k) if is_repository_like(&k.receiver) => {
                 (k.receiver, k.entity, str_arg(args.first()))
@@ -420,8 +434,9 @@ impl Extractor<'_> {
         method: &str,
         method_span: Span,
         call: Node,
+        args: Option<Node>,
     ) -> Recv {
-        let args = self.resolved_args(call);
+        let args = self.resolved_args(args);
         let Some(chain) = self.chains.get_mut(index) else {
             return Recv::Untyped;
         };
