@@ -2,29 +2,17 @@
 //! `createIndex("t", new TableIndex({ columnNames: [...] }))`, `createIndices`,
 //! `createTable(new Table({ indices, uniques, columns: [{ isPrimary, isUnique }] }))`,
 //! `createUniqueConstraint`, `createPrimaryKey`, and `dropIndex("t", "name")` (grist's
-//! migrations are written this way). Read from the text again, on full builds only: facts
-//! keep no tree, and migration files are few.
+//! migrations are written this way). Read from the text again, on full builds only and
+//! only for the migrations whose facts say they mention such a method: facts keep no tree.
 
 use super::migration_indexes::{CreatedIndex, Statement};
 use crate::syntax::value::{call_args, member_path, text};
+use crate::syntax::INDEX_API_METHODS;
 use crate::syntax::{Spanned, Value};
 use tree_sitter::{Node, Parser};
 
-/// Words a migration must contain for this reading to be worth a parse.
-const MARKERS: &[&str] = &[
-    "createIndex",
-    "createIndices",
-    "createTable",
-    "dropIndex",
-    "createUniqueConstraint",
-    "createPrimaryKey",
-];
-
 /// The API calls of a migration's `up` that create or drop indexes, with their offsets.
 pub fn api_statements(src: &str) -> Vec<(usize, Statement)> {
-    if !MARKERS.iter().any(|m| crate::syntax::mentions(src, m)) {
-        return Vec::new();
-    }
     thread_local! {
         static PARSER: std::cell::RefCell<Parser> =
             std::cell::RefCell::new(crate::syntax::new_parser());
@@ -63,7 +51,7 @@ fn read_call(call: Node, src: &str, out: &mut Vec<(usize, Statement)>) {
         return;
     };
     let method = path.rsplit('.').next().unwrap_or_default();
-    if !MARKERS.contains(&method) {
+    if !INDEX_API_METHODS.contains(&method) {
         return;
     }
     let args = call_args(call, src);

@@ -71,9 +71,9 @@ fn created_in_migrations(model: &Model) -> HashMap<(&std::path::Path, String), C
 /// passed to `query`, and TypeORM's `QueryRunner` API (`createIndex`, `createTable`...).
 fn index_statements(file: &super::SourceFile) -> Vec<Statement> {
     let mut out = sql_statements(file);
-    let api = super::migration_api::api_statements(&file.text());
-    if !api.is_empty() {
-        out.extend(api);
+    // The text is read again (from disk, where a check let it go) only where needed.
+    if file.facts.mentions_index_api {
+        out.extend(super::migration_api::api_statements(&file.text()));
         // A stable sort keeps the statements of one `query` call in their order.
         out.sort_by_key(|(at, _)| *at);
     }

@@ -12,11 +12,8 @@ use std::sync::Arc;
 /// `None` when no DataSource says (TypeORM's default applies).
 pub fn detect(files: &[Arc<SourceFile>]) -> Option<NamingStrategy> {
     let mut snake = false;
-    for options in files.iter().flat_map(|f| &f.facts.orm_options) {
-        let Some(strategy) = options.options.value.get("namingStrategy") else {
-            continue;
-        };
-        match class_of(&strategy.value) {
+    for strategy in files.iter().flat_map(|f| declared_in(f)) {
+        match strategy {
             Some(class) if class.to_ascii_lowercase().contains("snake") => snake = true,
             // Another strategy, or one the code computes: its names are unknown.
             _ => return None,

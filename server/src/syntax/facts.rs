@@ -570,6 +570,8 @@ pub struct FileFacts {
     pub line_starts: Vec<usize>,
     /// tree-sitter reported ERROR or MISSING nodes.
     pub has_syntax_errors: bool,
+    /// A migration that names a `QueryRunner` index method ([`super::INDEX_API_METHODS`]).
+    pub mentions_index_api: bool,
 }
 
 impl FileFacts {

@@ -294,7 +294,7 @@ fn required_member(call: Node, parent: Option<Node>, src: &str) -> Option<Import
     if member.child_by_field_id(fields().object)?.id() != call.id() {
         return None;
     }
-    let name = text(member.child_by_field_id(fields().property)?, src);
+    let name = super::value::required_export(member, src)?;
     Some(ImportedName {
         imported: name.into(),
         local: name.into(),

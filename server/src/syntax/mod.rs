@@ -98,6 +98,8 @@ fn extract_tables_set(root: tree_sitter::Node, src: &str, scan: &scan::Scan) -> 
     queries::queries_from_scan(root, scan, src, &mut facts);
     wrappers::functions_from_scan(scan, src, &mut facts);
     prune::prune_foreign_decorators(&mut facts);
+    facts.mentions_index_api =
+        facts.has_migration() && INDEX_API_METHODS.iter().any(|m| mentions(src, m));
     // Lines are only asked for when a suppression comment is matched to findings.
     if facts.suppressions.is_empty() {
         facts.line_starts = Vec::new();
@@ -106,6 +108,17 @@ fn extract_tables_set(root: tree_sitter::Node, src: &str, scan: &scan::Scan) -> 
     shrink::Shrink::shrink(&mut facts);
     facts
 }
+
+/// `QueryRunner` methods whose calls in a migration make or drop indexes: a migration that
+/// mentions one is read again by `model::migration_api` (facts keep no tree).
+pub const INDEX_API_METHODS: &[&str] = &[
+    "createIndex",
+    "createIndices",
+    "createTable",
+    "dropIndex",
+    "createUniqueConstraint",
+    "createPrimaryKey",
+];
 
 /// Whether `src` holds `needle`: memchr's vectorised search, which costs less than
 /// `str::contains` on whole files (extraction asks a few such questions of every file).

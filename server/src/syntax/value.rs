@@ -399,9 +399,9 @@ pub fn property_key<'a>(key: Node, src: &'a str) -> Cow<'a, str> {
     }
 }
 
-/// `require('./message').Message`: the export's name, which the file's imports bind to
-/// that module (see `imports::required_member`).
-fn required_export<'s>(node: Node, src: &'s str) -> Option<&'s str> {
+/// `require('./message').Message` (a member expression): the export's name, which the
+/// file's imports bind to that module (see `imports::call_import`).
+pub fn required_export<'s>(node: Node, src: &'s str) -> Option<&'s str> {
     let object = node.child_by_field_id(fields().object)?;
     let function = object.child_by_field_id(fields().function)?;
     if object.fast_kind() != "call_expression" || text(function, src) != "require" {
