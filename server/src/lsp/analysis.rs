@@ -7,7 +7,8 @@
 //!    reading the old one meanwhile and never wait);
 //! 2. checks the open documents and publishes their diagnostics at once;
 //! 3. re-checks the closed files whose findings the change can alter (the dependents of
-//!    an edited file; every file after a rebuild or a settings change) and publishes them.
+//!    an edited file; every file after a rebuild or a settings change, whatever the size
+//!    of the workspace: the phase stops early when superseded) and publishes them.
 //!
 //! Every notification that queues work bumps the session's revision; a run checks it
 //! between files and stops early when superseded, putting back what it had still to
@@ -33,10 +34,6 @@ use crate::workspace::{read_source, Workspace};
 
 /// Quiet time after the first change before analysing: typing bursts become one run.
 pub const DEBOUNCE: Duration = Duration::from_millis(30);
-
-/// Up to this many files, every file is re-checked after a full model rebuild
-/// (cross-file findings in closed files stay current); above it only open files are.
-const FULL_CHECK_LIMIT: usize = 5000;
 
 /// Test hook: milliseconds the analysis sleeps before checking each open document (after
 /// logging `checking <uri> version <n>`; it also logs when a run is superseded), so that
@@ -106,6 +103,7 @@ pub fn spawn(session: Arc<Session>) {
         let mut later: Option<tokio::task::JoinHandle<()>> = None;
         loop {
             session.wake.notified().await;
+            let _busy = session.busy();
             tokio::time::sleep(DEBOUNCE).await;
             later = run_once(&session, later.take()).await;
         }
@@ -124,6 +122,7 @@ async fn run_once(
     let rest = match first {
         Ok(Some((run, rest))) => {
             publish(session, run).await;
+            session.set_analyzed(revision);
             rest
         }
         Ok(None) => {
@@ -139,8 +138,10 @@ async fn run_once(
     if rest.later.is_empty() && !rest.vanish {
         return previous;
     }
+    let busy = session.busy();
     let session = session.clone();
     Some(tokio::spawn(async move {
+        let _busy = busy;
         if let Some(previous) = previous {
             let _ = previous.await;
         }
@@ -284,9 +285,11 @@ fn requeue(session: &Session, rest: Rest) {
 
 /// The files whose findings an incremental edit of `path` can change, from the model's
 /// indexes: the file, the files declaring the entities it touches (declared in it or
-/// inheriting from it), the files importing any of those, and the files with query calls
-/// on those entities' repositories. (Raw SQL naming a table without importing its entity
-/// is not covered: it is re-checked by the next full check.)
+/// inheriting from it), the files importing any of those, the files with query calls on
+/// those entities' repositories, the files of entities whose relations name them (a
+/// string target such as `'Post'` imports nothing), and the files whose raw SQL may name
+/// their tables (query sites whose text mentions the table). The caller asks both the
+/// workspace before the edit and the one after (a renamed table or relation).
 fn dependents(workspace: &Workspace, path: &Path) -> HashSet<PathBuf> {
     let model = &workspace.model;
     let mut out = HashSet::from([path.to_path_buf()]);
@@ -295,21 +298,75 @@ fn dependents(workspace: &Workspace, path: &Path) -> HashSet<PathBuf> {
     };
     let mut files: HashSet<usize> = HashSet::from([fi]);
     let mut callers: Vec<usize> = Vec::new();
+    let mut names: HashSet<&str> = HashSet::new();
+    let mut tables: Vec<&str> = Vec::new();
     for e in model.entities_touching(fi) {
         files.insert(e.file);
         callers.extend(model.links.calls_on(&e.name).iter().map(|(f, _)| *f));
+        names.insert(&e.name);
+        tables.push(&e.table);
     }
     let declaring: Vec<usize> = files.iter().copied().collect();
     for f in declaring {
         files.extend(model.links.importers(f).iter().map(|site| site.file));
     }
     files.extend(callers);
+    files.extend(
+        model
+            .entities
+            .iter()
+            .filter(|e| {
+                e.relations
+                    .iter()
+                    .any(|r| r.target.as_deref().is_some_and(|t| names.contains(t)))
+            })
+            .map(|e| e.file),
+    );
+    files.extend(raw_sql_naming(model, &tables));
     out.extend(
         files
             .into_iter()
             .filter_map(|f| Some(model.file(f)?.path.clone())),
     );
     out
+}
+
+/// The files with query sites whose text mentions one of `tables` (ASCII case folded, as
+/// SQL folds unquoted names): raw SQL there may name the table without importing its
+/// entity. A superset is fine: a file re-checked for nothing costs its check only.
+fn raw_sql_naming<'a>(
+    model: &'a crate::model::Model,
+    tables: &'a [&str],
+) -> impl Iterator<Item = usize> + 'a {
+    let needles: Vec<String> = tables
+        .iter()
+        .map(|t| t.rsplit('.').next().unwrap_or(t).to_ascii_lowercase())
+        .filter(|t| !t.is_empty())
+        .collect();
+    model
+        .files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !f.facts.query_calls.is_empty() || !f.facts.query_builders.is_empty())
+        .filter(move |(_, f)| {
+            let text = f.text();
+            needles
+                .iter()
+                .any(|n| mentions_ignoring_case(text.as_bytes(), n.as_bytes()))
+        })
+        .map(|(i, _)| i)
+}
+
+/// Whether `hay` contains `needle` (lower case ASCII), ignoring ASCII case.
+fn mentions_ignoring_case(hay: &[u8], needle: &[u8]) -> bool {
+    let Some(&first) = needle.first() else {
+        return false;
+    };
+    let upper = first.to_ascii_uppercase();
+    memchr::memchr2_iter(first, upper, hay).any(|i| {
+        hay.get(i..i + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+    })
 }
 
 /// Applies settings, disk changes and buffers to private copies of the workspaces and
@@ -366,17 +423,16 @@ fn update_workspaces(
             if config.is_some() || rebuild {
                 ws.set_file(file);
             } else if ws.update_file(file) {
-                // Typing in one buffer: the model updated only what that file can change.
+                // Typing in one buffer: the model updated only what that file can change
+                // (judged before and after the edit: a renamed table or relation).
                 recheck.merge(Recheck::Files(dependents(&ws, path)));
+                recheck.merge(Recheck::Files(dependents(&published, path)));
             } else {
                 recheck = Recheck::All;
             }
         }
         if rebuild {
             ws.rebuild();
-        }
-        if recheck == Recheck::All && ws.files.len() > FULL_CHECK_LIMIT && !pending.full {
-            recheck = Recheck::Files(HashSet::new());
         }
         if install(session, &root, &published, ws) {
             out.push((root, recheck));

@@ -15,10 +15,19 @@ pub const ERD: &str = "typeorm-lsp.erd";
 /// request is answered with an error and the server keeps serving.
 pub const DEBUG_PANIC: &str = "typeorm-lsp.debug.panic";
 
-/// Enables [`DEBUG_PANIC`].
+/// A command that answers once the server is idle (nothing queued, no analysis or scan
+/// running, the latest change analysed and published): `true`, or `false` after
+/// [`IDLE_WAIT`]. Offered with [`DEBUG_PANIC`]; tests and `scripts/lsp-differential.py`
+/// use it to compare what is published with the CLI without guessing how long to wait.
+pub const DEBUG_IDLE: &str = "typeorm-lsp.debug.idle";
+
+/// How long [`DEBUG_IDLE`] waits at most.
+pub const IDLE_WAIT: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// Enables [`DEBUG_PANIC`] and [`DEBUG_IDLE`].
 pub const DEBUG_ENV: &str = "TYPEORM_LSP_DEBUG_COMMANDS";
 
-fn debug_enabled() -> bool {
+pub fn debug_enabled() -> bool {
     std::env::var(DEBUG_ENV).is_ok_and(|v| v == "1")
 }
 
@@ -27,6 +36,7 @@ pub fn commands() -> Vec<String> {
     let mut out = vec![ERD.to_string()];
     if debug_enabled() {
         out.push(DEBUG_PANIC.to_string());
+        out.push(DEBUG_IDLE.to_string());
     }
     out
 }

@@ -422,7 +422,9 @@ impl LanguageServer for Backend {
         // client response would hold up `exit` (the server stops reading responses
         // then) and, before that, every response queued behind it.
         let session = self.session.clone();
+        let busy = session.busy();
         tokio::spawn(async move {
+            let _busy = busy;
             watch::register(&session).await;
             let roots = session.folders().roots();
             pull_settings(&session, &roots).await;
@@ -513,7 +515,9 @@ impl LanguageServer for Backend {
         // diagnostics; open files of added folders get theirs.
         self.session.schedule(|p| p.full = true);
         let session = self.session.clone();
+        let busy = session.busy();
         tokio::spawn(async move {
+            let _busy = busy;
             pull_settings(&session, &added).await;
             indexing::index(session, scan).await;
         });
@@ -521,7 +525,9 @@ impl LanguageServer for Backend {
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         let session = self.session.clone();
+        let busy = session.busy();
         tokio::spawn(async move {
+            let _busy = busy;
             let roots = session.folders().roots();
             if !pull_settings(&session, &roots).await {
                 session.settings().client = settings_of(Some(params.settings));
@@ -744,6 +750,9 @@ impl LanguageServer for Backend {
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
         let command = params.command;
+        if command == commands::DEBUG_IDLE && commands::debug_enabled() {
+            return Ok(Some(Value::Bool(self.session.wait_idle().await)));
+        }
         let folder = folder_argument(&params.arguments).map_err(Error::invalid_params)?;
         let outcome =
             self.session

@@ -224,6 +224,17 @@ pub struct Pending {
     pub full: bool,
 }
 
+impl Pending {
+    /// Whether nothing is queued.
+    pub fn is_empty(&self) -> bool {
+        self.recheck.is_empty()
+            && !self.vanish
+            && self.disk.is_empty()
+            && !self.reload_config
+            && !self.full
+    }
+}
+
 /// The last results computed for one file.
 #[derive(Debug, Clone)]
 pub struct FileResult {
@@ -261,6 +272,11 @@ pub struct Session {
     shutdown: AtomicBool,
     /// Background scans started so far (each gets its own progress token).
     scans: AtomicU64,
+    /// Background work in progress (analysis phases, scans, settings being pulled): see
+    /// [`Session::busy`].
+    in_flight: AtomicU64,
+    /// The revision the last complete first phase of an analysis started at.
+    analyzed_revision: AtomicU64,
 }
 
 impl Session {
@@ -280,7 +296,29 @@ impl Session {
             config_changes: AtomicU64::new(0),
             shutdown: AtomicBool::new(false),
             scans: AtomicU64::new(0),
+            in_flight: AtomicU64::new(0),
+            analyzed_revision: AtomicU64::new(0),
         })
+    }
+
+    /// Marks background work in progress until the guard is dropped.
+    pub fn busy(self: &Arc<Self>) -> Busy {
+        self.in_flight.fetch_add(1, Ordering::SeqCst);
+        Busy(self.clone())
+    }
+
+    /// Records that the open documents were analysed at `revision`.
+    pub fn set_analyzed(&self, revision: u64) {
+        self.analyzed_revision.store(revision, Ordering::SeqCst);
+    }
+
+    /// Whether the server has nothing left to do: no work queued, none running, and the
+    /// last analysis saw the latest change (so what is published is final until the
+    /// next change).
+    pub fn idle(&self) -> bool {
+        self.in_flight.load(Ordering::SeqCst) == 0
+            && self.pending().is_empty()
+            && self.analyzed_revision.load(Ordering::SeqCst) == self.revision()
     }
 
     pub fn encoding(&self) -> PositionEncoding {
@@ -400,6 +438,20 @@ impl Session {
         (config, problems)
     }
 
+    /// Waits until [`Session::idle`] (true), or gives up after the command's cap (false).
+    pub async fn wait_idle(&self) -> bool {
+        let deadline = tokio::time::Instant::now() + super::commands::IDLE_WAIT;
+        // Lets notifications sent just before the request queue their work first.
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        while !self.idle() {
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        true
+    }
+
     /// Logs to stderr and, as `window/logMessage`, to the client.
     pub async fn log(&self, typ: MessageType, message: impl Into<String>) {
         let message = message.into();
@@ -472,6 +524,15 @@ impl Session {
                 Err(error)
             }
         }
+    }
+}
+
+/// Background work in progress, for [`Session::idle`]; counted down when dropped.
+pub struct Busy(Arc<Session>);
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
