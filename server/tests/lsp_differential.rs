@@ -438,3 +438,105 @@ fn a_rebuild_in_a_large_workspace_rechecks_the_closed_files() {
     assert!(codes(&found, POST_RS).is_empty(), "{found:?}");
     assert!(s.client.shutdown().success());
 }
+
+/// What an editor can throw at the server besides well-formed edits: requests about URIs
+/// never opened, other schemes and files outside the folder, a change to a closed
+/// document, stale versions, ranges past the end, a file on disk that is not UTF-8,
+/// settings of the wrong types, folders that do not exist, cancelled requests amid a burst
+/// of edits. Every request is answered, nothing panics, and in the end what is published
+/// still equals `check` on the final texts (no edit lost).
+#[test]
+fn odd_client_input_is_survived_and_no_edit_is_lost() {
+    let mut s = Session::start(&blog());
+    let outside = TempDir::new().expect("tempdir");
+    write_files(outside.path(), &[("stray.entity.ts", POST)]);
+    let stray = uri(&outside.path().join("stray.entity.ts"));
+    let never_opened = s.uri(USER_RS);
+    let at = json!({"line": 4, "character": 14});
+    for target in [never_opened.as_str(), "untitled:Untitled-1", stray.as_str()] {
+        let doc = json!({ "uri": target });
+        let pos = json!({"textDocument": doc, "position": at});
+        s.client.request("textDocument/hover", pos.clone());
+        s.client.request("textDocument/definition", pos.clone());
+        let refs =
+            json!({"textDocument": doc, "position": at, "context": {"includeDeclaration": true}});
+        s.client.request("textDocument/references", refs);
+        s.client.request(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": doc }),
+        );
+        let range = json!({"start": at, "end": at});
+        let actions = json!({"textDocument": doc, "range": range, "context": {"diagnostics": []}});
+        s.client.request("textDocument/codeAction", actions);
+    }
+    // A file outside every folder, opened and edited: no findings for it.
+    s.client.open(&stray, POST);
+    s.client.change(&stray, 2, json!([{"text": USER}]));
+    // A change to a document that is not open, and one with a stale version.
+    s.client
+        .change(&never_opened, 7, json!([{"text": "garbage {{{"}]));
+    s.open(POST_RS, None);
+    let post = s.uri(POST_RS);
+    s.client.change(&post, 1, json!([{"text": "stale"}]));
+    // A range past the end of the buffer is clamped to it.
+    let text = format!("{POST}\n// tail\n");
+    s.client.change(
+        &post,
+        2,
+        json!([{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 999, "character": 5}}, "text": text}]),
+    );
+    s.buffers.insert(POST_RS.to_string(), (2, text));
+    // A file that is not UTF-8 appears on disk.
+    std::fs::write(s.root.path().join("src/posts/latin1.ts"), b"// caf\xe9\n").expect("write");
+    s.watched(&[("src/posts/latin1.ts", 1)]);
+    // Settings of the wrong types, then of no type at all.
+    for settings in [
+        json!({"typeormLsp": {"rules": {"IDX001": "loud", "NOPE001": "off"}, "baseClass": 42}}),
+        json!("garbage"),
+        json!([1, 2, 3]),
+    ] {
+        s.client.notify(
+            "workspace/didChangeConfiguration",
+            json!({ "settings": settings }),
+        );
+    }
+    // Folders that do not exist, added and removed; one removed that was never added.
+    let ghost = uri(&s.root.path().join("no-such-folder"));
+    let event = |added: &[&str], removed: &[&str]| {
+        let f = |u: &&str| json!({"uri": u, "name": "x"});
+        json!({"event": {"added": added.iter().map(f).collect::<Vec<_>>(),
+                         "removed": removed.iter().map(f).collect::<Vec<_>>()}})
+    };
+    s.client.notify(
+        "workspace/didChangeWorkspaceFolders",
+        event(&[&ghost], &["file:///never/added"]),
+    );
+    s.client
+        .notify("workspace/didChangeWorkspaceFolders", event(&[], &[&ghost]));
+    // A burst of edits with code actions cancelled in between: only the last text counts.
+    for k in 0..40 {
+        let id = s.client.send_request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": post}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 20, "character": 0}}, "context": {"diagnostics": []}}),
+        );
+        s.client.notify("$/cancelRequest", json!({ "id": id }));
+        s.replace(
+            POST_RS,
+            "title",
+            ": string",
+            if k % 2 == 0 { ": string " } else { ": string" },
+        );
+    }
+    // Back to settings that check: the rule that the bad value named is on again.
+    s.client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"typeormLsp": {}}}),
+    );
+    let found = s.checkpoint("odd input");
+    assert_eq!(codes(&found, POST_RS), ["IDX001"]);
+    assert!(
+        !s.published.contains_key(&stray) || s.published[&stray].is_empty(),
+        "a file outside the folder got findings"
+    );
+    assert!(s.client.shutdown().success());
+}
