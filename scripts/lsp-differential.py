@@ -44,7 +44,7 @@ uri_of = lsp_latency.uri_of
 SKIP_DIRS = {"node_modules", ".git", "dist", "build", ".typeorm-lsp-cache"}
 SEVERITY = {"error": 1, "warning": 2, "info": 3, "information": 3, "hint": 4}
 STEPS = ["open", "add-index", "remove-decorator", "rename-property", "break-syntax",
-         "retarget-relation", "migration-index", "create-file", "delete-file", "rename-file",
+         "retarget-relation", "soft-delete", "rename-table", "service-query", "migration-index", "create-file", "delete-file", "rename-file",
          "change-closed", "reopen", "close"]
 
 
@@ -205,6 +205,7 @@ COLUMN_PROP = re.compile(r"@\w*Column\([^)\n]*\)\s*\n\s*(?:(?:public|readonly|de
                          r"(\w+)[?!]?\s*:")
 MANY_TO_ONE = re.compile(r"@\w*ManyToOne\(\s*\(\)\s*=>\s*(\w+)")
 INDEX_LINE = re.compile(r"^[ \t]*@Index\([^\n]*\)[ \t]*\r?\n", re.M)
+ENTITY_TABLE = re.compile(r"@\w*Entity\(\s*['\"](\w+)['\"]")
 IDX001 = re.compile(r"\((\w+)\.(\w+)\)")
 
 
@@ -306,6 +307,32 @@ def run_steps(ed, t, only, checkpoint):
             ed.edit(t.e1, m.start(1), m.end(1), target)
             c.idle()
             done.append(f"retarget-relation {m.group(1)} -> {target}")
+    if want("soft-delete") and is_open(t.e1):
+        # Raw SQL and queries elsewhere now need the soft-delete predicate.
+        text = ed.docs[t.e1][1]
+        m = COLUMN_LINE.search(text)
+        if m:
+            ed.edit(t.e1, m.start(), m.start(),
+                    f"{m.group(1)}@DeleteDateColumn()\n{m.group(1)}lsp9DeletedAt: Date | null;\n\n")
+            c.idle()
+            done.append("soft-delete")
+    if want("rename-table") and is_open(t.e2):
+        m = ENTITY_TABLE.search(ed.docs[t.e2][1])
+        if m:
+            ed.edit(t.e2, m.end(1), m.end(1), "_lsp9")
+            c.idle()
+            done.append(f"rename-table {m.group(1)}")
+    if want("service-query") and is_open(t.service):
+        text = ed.docs[t.service][1]
+        m = re.search(r"\n\}\s*$", text)
+        prop = COLUMN_PROP.search(t.texts.get(t.e2, ""))
+        if m and prop:
+            name2 = t.entities[t.e2]
+            method = (f"\n  lsp9Probe(repo: Repository<{name2}>, v: string) {{\n"
+                      f"    return repo.find({{ where: {{ {prop.group(1)}: v }} }});\n  }}")
+            ed.edit(t.service, m.start(), m.start(), method)
+            c.idle()
+            done.append("service-query")
     if want("migration-index") and is_open(t.migration):
         found = None
         for version_diags in list(c.published.values()):

@@ -90,6 +90,10 @@ struct Later {
 /// What the first phase leaves to the second.
 struct Rest {
     later: Vec<Later>,
+    /// Tables of edited entities: closed files whose query sites mention one are re-checked
+    /// too (raw SQL names tables without importing their entity). Expanded in the second
+    /// phase, off the path of the open documents' diagnostics.
+    sql_tables: HashSet<String>,
     /// Look for closed files that left their workspace (to clear their diagnostics).
     vanish: bool,
 }
@@ -211,10 +215,15 @@ fn analyze_open(session: &Session, revision: u64) -> Option<(Run, Rest)> {
         .map(|snap| (uri_path(&snap.uri), snap))
         .collect();
     let mut run = Run::default();
-    let updated = update_workspaces(session, &pending, &open, &mut run.messages);
+    let mut sql_tables = pending.sql_tables.clone();
+    let updated = update_workspaces(session, &pending, &open, &mut run.messages, &mut sql_tables);
     let vanish = pending.full || pending.vanish || !updated.is_empty();
     let later = later_work(session, &pending, updated);
-    let rest = Rest { later, vanish };
+    let rest = Rest {
+        later,
+        vanish,
+        sql_tables,
+    };
     let enc = session.encoding();
     for (path, snap) in &open {
         if pause_for_test(session, revision, snap) {
@@ -275,6 +284,7 @@ fn later_work(
 fn requeue(session: &Session, rest: Rest) {
     let mut pending = session.pending();
     pending.vanish |= rest.vanish;
+    pending.sql_tables.extend(rest.sql_tables);
     for later in rest.later {
         match later.recheck {
             Recheck::All => pending.full = true,
@@ -288,9 +298,14 @@ fn requeue(session: &Session, rest: Rest) {
 /// inheriting from it), the files importing any of those, the files with query calls on
 /// those entities' repositories, the files of entities whose relations name them (a
 /// string target such as `'Post'` imports nothing), and the files whose raw SQL may name
-/// their tables (query sites whose text mentions the table). The caller asks both the
-/// workspace before the edit and the one after (a renamed table or relation).
-fn dependents(workspace: &Workspace, path: &Path) -> HashSet<PathBuf> {
+/// their tables (their names go to `tables`, for [`raw_sql_naming`] in the second phase).
+/// The caller asks both the workspace before the edit and the one after (a renamed table
+/// or relation).
+fn dependents(
+    workspace: &Workspace,
+    path: &Path,
+    tables: &mut HashSet<String>,
+) -> HashSet<PathBuf> {
     let model = &workspace.model;
     let mut out = HashSet::from([path.to_path_buf()]);
     let Some(fi) = model.file_index(path) else {
@@ -299,12 +314,12 @@ fn dependents(workspace: &Workspace, path: &Path) -> HashSet<PathBuf> {
     let mut files: HashSet<usize> = HashSet::from([fi]);
     let mut callers: Vec<usize> = Vec::new();
     let mut names: HashSet<&str> = HashSet::new();
-    let mut tables: Vec<&str> = Vec::new();
     for e in model.entities_touching(fi) {
         files.insert(e.file);
         callers.extend(model.links.calls_on(&e.name).iter().map(|(f, _)| *f));
         names.insert(&e.name);
-        tables.push(&e.table);
+        let table = e.table.rsplit('.').next().unwrap_or(&e.table);
+        tables.insert(table.to_ascii_lowercase());
     }
     let declaring: Vec<usize> = files.iter().copied().collect();
     for f in declaring {
@@ -322,7 +337,6 @@ fn dependents(workspace: &Workspace, path: &Path) -> HashSet<PathBuf> {
             })
             .map(|e| e.file),
     );
-    files.extend(raw_sql_naming(model, &tables));
     out.extend(
         files
             .into_iter()
@@ -331,42 +345,32 @@ fn dependents(workspace: &Workspace, path: &Path) -> HashSet<PathBuf> {
     out
 }
 
-/// The files with query sites whose text mentions one of `tables` (ASCII case folded, as
-/// SQL folds unquoted names): raw SQL there may name the table without importing its
-/// entity. A superset is fine: a file re-checked for nothing costs its check only.
-fn raw_sql_naming<'a>(
-    model: &'a crate::model::Model,
-    tables: &'a [&str],
-) -> impl Iterator<Item = usize> + 'a {
-    let needles: Vec<String> = tables
-        .iter()
-        .map(|t| t.rsplit('.').next().unwrap_or(t).to_ascii_lowercase())
-        .filter(|t| !t.is_empty())
-        .collect();
-    model
+/// The files with query sites whose text has one of `tables` (lower case) as a word,
+/// ASCII case folded as SQL folds unquoted names: raw SQL there may name the table
+/// without importing its entity. A superset is fine: a file re-checked for nothing costs
+/// its check only. One pass over each such file's words, whatever the number of tables.
+fn raw_sql_naming(workspace: &Workspace, tables: &HashSet<String>) -> Vec<PathBuf> {
+    if tables.is_empty() {
+        return Vec::new();
+    }
+    let mut word = String::new();
+    workspace
+        .model
         .files
         .iter()
-        .enumerate()
-        .filter(|(_, f)| !f.facts.query_calls.is_empty() || !f.facts.query_builders.is_empty())
-        .filter(move |(_, f)| {
+        .filter(|f| !f.facts.query_calls.is_empty() || !f.facts.query_builders.is_empty())
+        .filter(|f| {
             let text = f.text();
-            needles
-                .iter()
-                .any(|n| mentions_ignoring_case(text.as_bytes(), n.as_bytes()))
+            text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .filter(|w| !w.is_empty())
+                .any(|w| {
+                    word.clear();
+                    word.extend(w.chars().map(|c| c.to_ascii_lowercase()));
+                    tables.contains(&word)
+                })
         })
-        .map(|(i, _)| i)
-}
-
-/// Whether `hay` contains `needle` (lower case ASCII), ignoring ASCII case.
-fn mentions_ignoring_case(hay: &[u8], needle: &[u8]) -> bool {
-    let Some(&first) = needle.first() else {
-        return false;
-    };
-    let upper = first.to_ascii_uppercase();
-    memchr::memchr2_iter(first, upper, hay).any(|i| {
-        hay.get(i..i + needle.len())
-            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
-    })
+        .map(|f| f.path.clone())
+        .collect()
 }
 
 /// Applies settings, disk changes and buffers to private copies of the workspaces and
@@ -377,6 +381,7 @@ fn update_workspaces(
     pending: &Pending,
     open: &[(Option<PathBuf>, DocSnapshot)],
     messages: &mut Vec<String>,
+    sql_tables: &mut HashSet<String>,
 ) -> Vec<(PathBuf, Recheck)> {
     let configs = if pending.reload_config {
         reloaded_configs(session)
@@ -425,8 +430,8 @@ fn update_workspaces(
             } else if ws.update_file(file) {
                 // Typing in one buffer: the model updated only what that file can change
                 // (judged before and after the edit: a renamed table or relation).
-                recheck.merge(Recheck::Files(dependents(&ws, path)));
-                recheck.merge(Recheck::Files(dependents(&published, path)));
+                recheck.merge(Recheck::Files(dependents(&ws, path, sql_tables)));
+                recheck.merge(Recheck::Files(dependents(&published, path, sql_tables)));
             } else {
                 recheck = Recheck::All;
             }
@@ -599,11 +604,19 @@ fn check_later(session: &Session, rest: Rest, revision: u64) -> (Run, bool) {
     for later in &rest.later {
         let started = std::time::Instant::now();
         let ws = &*later.workspace;
+        let raw_sql = match later.recheck {
+            Recheck::All => Vec::new(),
+            Recheck::Files(_) => raw_sql_naming(ws, &rest.sql_tables),
+        };
         let files: Vec<&PathBuf> = {
             let folders = session.folders();
             let candidates: Box<dyn Iterator<Item = &PathBuf>> = match &later.recheck {
                 Recheck::All => Box::new(ws.files.keys()),
-                Recheck::Files(set) => Box::new(set.iter().filter(|p| ws.files.contains_key(p))),
+                Recheck::Files(set) => Box::new(
+                    set.iter()
+                        .chain(raw_sql.iter().filter(|p| !set.contains(*p)))
+                        .filter(|p| ws.files.contains_key(p)),
+                ),
             };
             candidates
                 .filter(|p| !open.contains(*p))
@@ -860,14 +873,45 @@ export class UsersService {
         .map(|(n, t)| (root.join(n), t.to_string()))
         .collect();
         let ws = Workspace::from_sources(root, Config::default(), sources);
+        let mut tables = HashSet::new();
         assert_eq!(
-            names(dependents(&ws, &root.join("user.entity.ts"))),
+            names(dependents(&ws, &root.join("user.entity.ts"), &mut tables)),
             ["post.entity.ts", "user.entity.ts", "users.service.ts"]
         );
+        assert_eq!(tables, HashSet::from(["user".to_string()]));
         assert_eq!(
-            names(dependents(&ws, &root.join("post.entity.ts"))),
+            names(dependents(&ws, &root.join("post.entity.ts"), &mut tables)),
             ["post.entity.ts", "user.entity.ts"]
         );
-        assert_eq!(names(dependents(&ws, &root.join("other.ts"))), ["other.ts"]);
+        let mut none = HashSet::new();
+        let other = dependents(&ws, &root.join("other.ts"), &mut none);
+        assert_eq!(names(other), ["other.ts"]);
+        assert!(none.is_empty());
+    }
+
+    #[test]
+    fn raw_sql_naming_a_table_is_found_by_word_in_any_case() {
+        let root = Path::new("/nonexistent-r");
+        let report = |sql: &str| {
+            format!(
+                "export class R {{ constructor(private ds: DataSource) {{}}\n  \
+                 run() {{ return this.ds.query('{sql}'); }} }}\n"
+            )
+        };
+        let sources = [
+            ("user.entity.ts", USER.to_string()),
+            ("upper.ts", report("SELECT * FROM USER WHERE id = 1")),
+            ("quoted.ts", report("SELECT * FROM \"user\"")),
+            ("longer.ts", report("SELECT * FROM user_roles")),
+            ("plain.ts", "export const user = 1;\n".to_string()),
+        ]
+        .iter()
+        .map(|(n, t)| (root.join(n), t.clone()))
+        .collect();
+        let ws = Workspace::from_sources(root, Config::default(), sources);
+        let tables = HashSet::from(["user".to_string()]);
+        let found: HashSet<PathBuf> = raw_sql_naming(&ws, &tables).into_iter().collect();
+        assert_eq!(names(found), ["quoted.ts", "upper.ts"]);
+        assert!(raw_sql_naming(&ws, &HashSet::new()).is_empty());
     }
 }

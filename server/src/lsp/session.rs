@@ -222,6 +222,9 @@ pub struct Pending {
     pub reload_config: bool,
     /// Re-check every file, not only the open ones.
     pub full: bool,
+    /// Tables of entities edited by a superseded run: closed files whose query sites
+    /// name one are re-checked (see `analysis::raw_sql_naming`).
+    pub sql_tables: std::collections::HashSet<String>,
 }
 
 impl Pending {
@@ -232,6 +235,7 @@ impl Pending {
             && self.disk.is_empty()
             && !self.reload_config
             && !self.full
+            && self.sql_tables.is_empty()
     }
 }
 
