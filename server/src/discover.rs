@@ -90,6 +90,32 @@ fn keep_entry(root: &Path, filter: &GlobFilter, entry: &DirEntry) -> bool {
     }
 }
 
+/// The source files under `dir` (a folder created or moved in while the server runs),
+/// without the always-skipped folders; the caller decides which belong to a workspace.
+pub fn source_files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            let name = entry.file_name();
+            if kind.is_dir() && !is_skipped_name(&name.to_string_lossy()) {
+                stack.push(path);
+            } else if kind.is_file() && has_source_extension(&path) {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 /// Hidden (dot) names and the always-skipped folders.
 fn is_skipped_name(name: &str) -> bool {
     SKIPPED_DIRS.contains(&name) || (name.starts_with('.') && name != "." && name != "..")

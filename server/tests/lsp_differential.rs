@@ -393,6 +393,22 @@ fn edits_over_lsp_end_with_the_findings_of_check() {
     s.watched(&[("src/posts/comment.entity.ts", 3)]);
     s.checkpoint("a file deleted");
 
+    // A folder moved in the editor's file explorer (`workspace/didRenameFiles`), then
+    // moved back outside the editor, the watcher reporting the folders only.
+    let (from, to) = ("src/reports", "src/reporting");
+    std::fs::rename(s.root.path().join(from), s.root.path().join(to)).expect("mv");
+    let (old_uri, new_uri) = (s.uri(from), s.uri(to));
+    s.client.notify(
+        "workspace/didRenameFiles",
+        json!({"files": [{"oldUri": old_uri, "newUri": new_uri}]}),
+    );
+    let found = s.checkpoint("a folder renamed by the editor");
+    assert_eq!(codes(&found, "src/reporting/reports.service.ts"), ["SD001"]);
+    std::fs::rename(s.root.path().join(to), s.root.path().join(from)).expect("mv");
+    s.watched(&[(to, 3), (from, 1)]);
+    let found = s.checkpoint("a folder moved back on disk");
+    assert_eq!(codes(&found, moved), ["SD001"]);
+
     // Closed (the unsaved edit is dropped: back to the disk), then opened with other text.
     s.close(USER_RS);
     let found = s.checkpoint("a buffer closed unsaved");

@@ -211,7 +211,18 @@ fn capabilities(enc: PositionEncoding, caps: &ClientCaps) -> ServerCapabilities 
                 supported: Some(true),
                 change_notifications: Some(OneOf::Left(true)),
             }),
-            file_operations: None,
+            file_operations: Some(WorkspaceFileOperationsServerCapabilities {
+                did_create: Some(FileOperationRegistrationOptions {
+                    filters: watch::file_operation_filters(),
+                }),
+                did_rename: Some(FileOperationRegistrationOptions {
+                    filters: watch::file_operation_filters(),
+                }),
+                did_delete: Some(FileOperationRegistrationOptions {
+                    filters: watch::file_operation_filters(),
+                }),
+                ..WorkspaceFileOperationsServerCapabilities::default()
+            }),
         }),
         ..ServerCapabilities::default()
     }
@@ -499,6 +510,33 @@ impl LanguageServer for Backend {
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
         watch::on_changes(&self.session, &params.changes);
+    }
+
+    async fn did_create_files(&self, params: CreateFilesParams) {
+        let created: Vec<Uri> = params
+            .files
+            .iter()
+            .filter_map(|f| f.uri.parse().ok())
+            .collect();
+        watch::on_changes(&self.session, &watch::file_operations(&created, &[], &[]));
+    }
+
+    async fn did_rename_files(&self, params: RenameFilesParams) {
+        let renamed: Vec<(Uri, Uri)> = params
+            .files
+            .iter()
+            .filter_map(|f| Some((f.old_uri.parse().ok()?, f.new_uri.parse().ok()?)))
+            .collect();
+        watch::on_changes(&self.session, &watch::file_operations(&[], &renamed, &[]));
+    }
+
+    async fn did_delete_files(&self, params: DeleteFilesParams) {
+        let deleted: Vec<Uri> = params
+            .files
+            .iter()
+            .filter_map(|f| f.uri.parse().ok())
+            .collect();
+        watch::on_changes(&self.session, &watch::file_operations(&[], &[], &deleted));
     }
 
     async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {

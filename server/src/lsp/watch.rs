@@ -6,8 +6,9 @@
 use std::path::{Path, PathBuf};
 
 use tower_lsp_server::ls_types::{
-    DidChangeWatchedFilesRegistrationOptions, FileChangeType, FileEvent, FileSystemWatcher,
-    GlobPattern, MessageType, Registration,
+    DidChangeWatchedFilesRegistrationOptions, FileChangeType, FileEvent, FileOperationFilter,
+    FileOperationPattern, FileOperationPatternKind, FileSystemWatcher, GlobPattern, MessageType,
+    Registration, Uri,
 };
 
 use super::session::{uri_path, Pending, Session};
@@ -56,6 +57,9 @@ pub enum Effect {
     File(PathBuf),
     /// A deleted folder: forget the files under it.
     Folder(PathBuf),
+    /// A folder created (or moved in): read the source files under it. Watchers and
+    /// `workspace/didRenameFiles` report a moved folder once, not file by file.
+    NewFolder(PathBuf),
     Ignore,
 }
 
@@ -78,9 +82,46 @@ pub fn effect(path: &Path, typ: FileChangeType) -> Effect {
         Effect::File(path.to_path_buf())
     } else if typ == FileChangeType::DELETED {
         Effect::Folder(path.to_path_buf())
+    } else if path.is_dir() {
+        Effect::NewFolder(path.to_path_buf())
     } else {
         Effect::Ignore
     }
+}
+
+/// The file operations a client reports itself (`workspace/didCreateFiles`,
+/// `didRenameFiles`, `didDeleteFiles`), as watcher events: a rename is the old path
+/// deleted and the new one created.
+pub fn file_operations(created: &[Uri], renamed: &[(Uri, Uri)], deleted: &[Uri]) -> Vec<FileEvent> {
+    let event = |uri: &Uri, typ| FileEvent::new(uri.clone(), typ);
+    created
+        .iter()
+        .map(|u| event(u, FileChangeType::CREATED))
+        .chain(renamed.iter().flat_map(|(old, new)| {
+            [
+                event(old, FileChangeType::DELETED),
+                event(new, FileChangeType::CREATED),
+            ]
+        }))
+        .chain(deleted.iter().map(|u| event(u, FileChangeType::DELETED)))
+        .collect()
+}
+
+/// What the server asks clients to report with `workspace/did*Files`: source files and
+/// folders (a moved folder carries its files).
+pub fn file_operation_filters() -> Vec<FileOperationFilter> {
+    let filter = |glob: &str, matches| FileOperationFilter {
+        scheme: Some("file".to_string()),
+        pattern: FileOperationPattern {
+            glob: glob.to_string(),
+            matches: Some(matches),
+            options: None,
+        },
+    };
+    vec![
+        filter("**/*.{ts,tsx,mts,cts}", FileOperationPatternKind::File),
+        filter("**/*", FileOperationPatternKind::Folder),
+    ]
 }
 
 /// Queues the events' work and wakes the analysis.
@@ -89,7 +130,7 @@ pub fn on_changes(session: &Session, changes: &[FileEvent]) {
         .iter()
         .filter_map(|c| Some(effect(&uri_path(&c.uri)?, c.typ)))
         .collect();
-    let folder_files: Vec<PathBuf> = {
+    let mut folder_files: Vec<PathBuf> = {
         let folders = session.folders();
         effects
             .iter()
@@ -107,12 +148,18 @@ pub fn on_changes(session: &Session, changes: &[FileEvent]) {
             })
             .collect()
     };
+    // Whether each one belongs to a workspace is decided when it is read.
+    for e in &effects {
+        if let Effect::NewFolder(dir) = e {
+            folder_files.extend(crate::discover::source_files_under(dir));
+        }
+    }
     session.schedule(|pending: &mut Pending| {
         for e in effects {
             match e {
                 Effect::Reload => pending.reload_config = true,
                 Effect::File(p) => pending.disk.push(p),
-                Effect::Folder(_) | Effect::Ignore => {}
+                Effect::Folder(_) | Effect::NewFolder(_) | Effect::Ignore => {}
             }
         }
         pending.disk.extend(folder_files);
@@ -141,6 +188,11 @@ mod tests {
         assert_eq!(
             effect(Path::new("/w/src"), FileChangeType::DELETED),
             Effect::Folder(PathBuf::from("/w/src"))
+        );
+        let dir = tempfile::TempDir::new().expect("tempdir");
+        assert_eq!(
+            effect(dir.path(), FileChangeType::CREATED),
+            Effect::NewFolder(dir.path().to_path_buf())
         );
     }
 }
