@@ -139,13 +139,19 @@ async fn index_folder(session: &Arc<Session>, root: &Path, step: Step<'_>) -> us
         }
         None => None,
     };
+    // An empty cache (a cold start) has nothing to look up: the texts are hashed for it
+    // later, while it is written in the background, not before the model is in place.
+    let cold = cache
+        .as_ref()
+        .is_some_and(|c| c.lock().map(|c| c.is_empty()).unwrap_or(false));
+    let lookup = if cold { None } else { cache.clone() };
     let mut from_cache = 0;
     let mut files = BTreeMap::new();
-    let mut hashes = Vec::new();
+    let mut hashes: Vec<(PathBuf, Option<cache::TextHash>)> = Vec::new();
     let mut parsed_afresh = false;
     for (i, chunk) in paths.chunks(CHUNK).enumerate() {
         let chunk = chunk.to_vec();
-        let cache = cache.clone();
+        let cache = lookup.clone();
         let loaded =
             tokio::task::spawn_blocking(move || cache::load_files(&chunk, cache.as_deref()))
                 .await
@@ -155,8 +161,8 @@ async fn index_folder(session: &Arc<Session>, root: &Path, step: Step<'_>) -> us
                 Ok(l) => {
                     parsed_afresh |= !l.from_cache;
                     from_cache += usize::from(l.from_cache);
-                    if let Some(hash) = l.hash {
-                        hashes.push((l.file.path.clone(), hash));
+                    if l.hash.is_some() || cold {
+                        hashes.push((l.file.path.clone(), l.hash));
                     }
                     files.insert(l.file.path.clone(), Arc::new(l.file));
                 }
@@ -168,7 +174,7 @@ async fn index_folder(session: &Arc<Session>, root: &Path, step: Step<'_>) -> us
     let parsed = started.elapsed();
     let count = files.len();
     // The files as read from disk (open buffers replace some of them in the workspace).
-    let read: Vec<(Arc<SourceFile>, cache::TextHash)> = hashes
+    let read: Vec<(Arc<SourceFile>, Option<cache::TextHash>)> = hashes
         .into_iter()
         .filter_map(|(p, h)| Some((files.get(&p)?.clone(), h)))
         .collect();
@@ -228,10 +234,13 @@ fn give_up(session: &Session, root: &Path) {
 async fn save_cache(
     session: Arc<Session>,
     dir: PathBuf,
-    read: Vec<(Arc<SourceFile>, cache::TextHash)>,
+    read: Vec<(Arc<SourceFile>, Option<cache::TextHash>)>,
 ) {
     let saved = tokio::task::spawn_blocking(move || {
-        let entries = read.iter().map(|(f, h)| (f.path.as_path(), *h, &f.facts));
+        let entries = read.iter().map(|(f, h)| {
+            let hash = h.unwrap_or_else(|| cache::hash(&f.text()));
+            (f.path.as_path(), hash, &f.facts)
+        });
         cache::save_dir(&dir, entries)
             .map_err(|e| format!("{}: cache not written: {e}", dir.display()))
     })
