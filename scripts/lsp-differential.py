@@ -8,7 +8,8 @@ ranges: add and remove decorators, add an @Index, rename a property (typed key b
 way an editor sends it, without waiting in between), break the syntax and repair it,
 retarget a relation (findings move to other files), add an index in a migration for an
 IDX001 finding; then file operations on disk reported with didChangeWatchedFiles (create,
-delete, rename, change a closed file) and didClose/didOpen with other content. Targets are
+delete, rename, change a closed file), a folder moved (workspace/didRenameFiles) and
+didClose/didOpen with other content. Targets are
 picked from the codebase itself (deterministically); a step without a target is skipped.
 
 After each group of steps it waits until the server says it is idle (the debug command
@@ -44,8 +45,9 @@ uri_of = lsp_latency.uri_of
 SKIP_DIRS = {"node_modules", ".git", "dist", "build", ".typeorm-lsp-cache"}
 SEVERITY = {"error": 1, "warning": 2, "info": 3, "information": 3, "hint": 4}
 STEPS = ["open", "add-index", "remove-decorator", "rename-property", "break-syntax",
-         "retarget-relation", "soft-delete", "rename-table", "service-query", "migration-index", "create-file", "delete-file", "rename-file",
-         "change-closed", "reopen", "close"]
+         "retarget-relation", "soft-delete", "rename-table", "service-query", "migration-index",
+         "create-file", "delete-file", "rename-file", "change-closed", "move-folder", "reopen",
+         "close"]
 
 
 def path_of(uri):
@@ -387,6 +389,17 @@ def run_steps(ed, t, only, checkpoint):
             new = text[:m.start()] + f"{m.group(1)}@Index()\n" + text[m.start():]
             full_step(lambda: ed.write(t.changed, new))
             done.append(f"change-closed {t.changed}")
+    if want("move-folder") and t.changed:
+        # A folder moved in the editor's file explorer: its files and every import of them.
+        old_dir = os.path.dirname(t.changed)
+        new_dir = old_dir + "-lsp9"
+        if not any(rel.startswith(old_dir + os.sep) for rel in ed.docs):
+            def move():
+                os.rename(os.path.join(ed.root, old_dir), os.path.join(ed.root, new_dir))
+                c.s.notify("workspace/didRenameFiles", {"files": [
+                    {"oldUri": ed.uri(old_dir), "newUri": ed.uri(new_dir)}]})
+            full_step(move)
+            done.append(f"move-folder {old_dir} -> {new_dir}")
     if want("reopen") and is_open(t.e2):
         # Closed (the edits are dropped: back to the disk), then opened with other content.
         full_step(lambda: ed.close(t.e2))
