@@ -554,3 +554,24 @@ fn odd_client_input_is_survived_and_no_edit_is_lost() {
     );
     assert!(s.client.shutdown().success());
 }
+
+/// A settings change analysed in the same run as an edit rebuilt the model before the
+/// edited buffer was put in: the model kept the older text and the diagnostics its spans
+/// (found by the odd-input test, one run in six). Each round here sends both at once.
+#[test]
+fn an_edit_and_a_settings_change_in_one_run_give_the_edited_text_s_findings() {
+    let mut s = Session::start(&blog());
+    s.open(POST_RS, None);
+    s.idle();
+    for round in 0..6 {
+        s.replace(POST_RS, "title", ": string", ": string ");
+        let off = if round % 2 == 0 { "warning" } else { "error" };
+        s.client.notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"typeormLsp": {"rules": {"NAM002": off}}}}),
+        );
+        let found = s.checkpoint(&format!("edit and settings, round {round}"));
+        assert_eq!(codes(&found, POST_RS), ["IDX001"]);
+    }
+    assert!(s.client.shutdown().success());
+}

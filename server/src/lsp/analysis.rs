@@ -426,6 +426,8 @@ fn update_workspaces(
         };
         for (path, file) in buffers {
             if config.is_some() || rebuild {
+                // The model is built again below, with this text.
+                rebuild = true;
                 ws.set_file(file);
             } else if ws.update_file(file) {
                 // Typing in one buffer: the model updated only what that file can change
