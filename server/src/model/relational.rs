@@ -15,6 +15,8 @@ use crate::syntax::{ClassFact, Decorator, Value};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+mod schema_embeddeds;
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Schema {
     pub tables: Vec<Table>,
@@ -120,7 +122,7 @@ pub fn schema(model: &Model, config: &Config) -> Schema {
         if !matches!(e.kind, EntityKind::Table | EntityKind::Schema) {
             continue;
         }
-        if tables.iter().any(|t| t.name == e.table) {
+        if tables.iter().any(|t| t.name == e.table) || b.only_embedded(e) {
             continue;
         }
         let (table, extra) = b.entity_tables(e);
@@ -500,6 +502,9 @@ impl Builder<'_> {
                 }),
             }
         }
+        let (schema_indices, schema_uniques) = self.schema_embedded_keys(e);
+        indices.extend(schema_indices);
+        uniques.extend(schema_uniques);
         foreign_keys.extend(self.declared_foreign_keys(e, &cols));
         dedup_by_name(&mut foreign_keys, |f| &f.name);
         dedup_by_name(&mut indices, |i| &i.name);
@@ -567,9 +572,13 @@ impl Builder<'_> {
         resolved.filter(|s| !s.is_empty())
     }
 
-    /// The columns an entity declares (inherited ones included), embedded ones expanded.
+    /// The columns an entity declares (inherited ones included), embedded ones expanded
+    /// after its own, as TypeORM's `columns` lists them (`ownColumns`, then each embedded
+    /// class's `columnsFromTree`): the order of the primary key a default join column
+    /// references.
     fn columns_of(&self, e: &Entity, sti_child: bool) -> Vec<Col> {
         let mut out = Vec::new();
+        let mut embedded = Vec::new();
         for c in &e.columns {
             if matches!(
                 c.kind,
@@ -579,15 +588,8 @@ impl Builder<'_> {
             }
             if c.kind == ColumnKind::Embedded {
                 let prefix = self.embedded_prefix(c);
-                let first = out.len();
                 if let Some(target) = c.embedded.as_deref() {
-                    self.embedded_columns(c.origin.file, target, &[prefix], &mut out, 0);
-                }
-                // A single-table child's columns are nullable, embedded ones too.
-                if sti_child {
-                    for col in out.iter_mut().skip(first) {
-                        col.column.nullable = col.column.nullable || !col.column.primary;
-                    }
+                    self.embedded_columns(c.origin.file, target, &[prefix], &mut embedded, 0);
                 }
                 continue;
             }
@@ -603,6 +605,14 @@ impl Builder<'_> {
                 fk: None,
             });
         }
+        embedded.extend(self.schema_embedded_columns(e));
+        // A single-table child's columns are nullable, embedded ones too.
+        if sti_child {
+            for col in &mut embedded {
+                col.column.nullable = col.column.nullable || !col.column.primary;
+            }
+        }
+        out.append(&mut embedded);
         out
     }
 
