@@ -248,7 +248,7 @@ impl Builder<'_> {
             let indexed = e.indexes.iter().any(|i| {
                 i.kind == IndexKind::Index && i.columns.as_slice() == std::slice::from_ref(column)
             });
-            if !indexed {
+            if !indexed && !self.discriminator_index_lost(e, &children, &cols) {
                 indices.push(TableIndex {
                     name: constraint_name("IDX_", 26, &e.table, std::slice::from_ref(column), None),
                     columns: vec![column.clone()],
@@ -525,6 +525,18 @@ impl Builder<'_> {
             uniques,
         };
         (table, extra)
+    }
+
+    /// TypeORM 0.3.31 adds the discriminator's index to `indices`, which is a copy of
+    /// `ownIndices` once the entity has embedded classes (its children's count: they share
+    /// its metadata), and then rebuilds `indices` from `ownIndices` for every entity with a
+    /// generated column (`@PrimaryGeneratedColumn`, `@Generated`): such a table gets no
+    /// discriminator index.
+    fn discriminator_index_lost(&self, e: &Entity, children: &[&Entity], cols: &[Col]) -> bool {
+        let embeds = std::iter::once(e)
+            .chain(children.iter().copied())
+            .any(|x| x.columns.iter().any(|c| c.kind == ColumnKind::Embedded));
+        embeds && cols.iter().any(|c| c.column.generated.is_some())
     }
 
     /// The table as a foreign key references it: `schema.table` when the entity names a
