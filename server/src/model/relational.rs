@@ -122,11 +122,15 @@ pub fn schema(model: &Model, config: &Config) -> Schema {
         if !matches!(e.kind, EntityKind::Table | EntityKind::Schema) {
             continue;
         }
-        if tables.iter().any(|t| t.name == e.table) || b.only_embedded(e) {
+        if b.only_embedded(e) {
             continue;
         }
         let (table, extra) = b.entity_tables(e);
-        tables.push(table);
+        // A second entity on a table keeps the first's table (TypeORM's first metadata of
+        // that name), but the junction tables it owns exist all the same.
+        if !tables.iter().any(|t| t.name == table.name) {
+            tables.push(table);
+        }
         for t in extra {
             if !tables.iter().any(|x| x.name == t.name) {
                 tables.push(t);
@@ -2996,6 +3000,65 @@ export class Book {
         let names: Vec<&str> = junction.columns.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["bookId", "readerId"]);
         assert_eq!(junction.foreign_keys.len(), 2);
+    }
+
+    /// Two classes named `Post` on one table, each with its own `Category` (TypeORM's
+    /// `multiple-primary-keys-many-to-many` tests load both): the table is the first's,
+    /// the second's junction exists too, keyed on the `Category` its file imports.
+    #[test]
+    fn a_second_entity_on_a_table_keeps_its_junction() {
+        let ws = crate::rules::testing::workspace(&[
+            (
+                "src/a/category.ts",
+                "import { Entity, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class Category {
+  @PrimaryGeneratedColumn() id: number;
+}
+",
+            ),
+            (
+                "src/a/post.ts",
+                "import { Entity, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class Post {
+  @PrimaryGeneratedColumn() id: number;
+}
+",
+            ),
+            (
+                "src/b/category.ts",
+                "import { Entity, PrimaryColumn } from 'typeorm';
+@Entity()
+export class Category {
+  @PrimaryColumn() code: string;
+}
+",
+            ),
+            (
+                "src/b/post.ts",
+                "import { Entity, PrimaryGeneratedColumn, ManyToMany, JoinTable } from 'typeorm';
+import { Category } from './category';
+@Entity()
+export class Post {
+  @PrimaryGeneratedColumn() id: number;
+  @ManyToMany(() => Category)
+  @JoinTable()
+  categories: Category[];
+}
+",
+            ),
+        ]);
+        let schema = schema(&ws.model, &ws.config);
+        let junction = schema.table("post_categories_category");
+        let names: Vec<&str> = junction.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["categoryCode", "postId"]);
+        let types: Vec<&str> = junction
+            .columns
+            .iter()
+            .map(|c| c.db_type.as_str())
+            .collect();
+        assert_eq!(types, ["character varying", "integer"]);
     }
 
     /// An `EntitySchema` many-to-many with `joinTable: true` has its junction table, as a
