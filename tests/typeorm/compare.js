@@ -44,7 +44,10 @@ function compareSchemas(ours, theirs, workspace) {
     const refusedTables = new Set(ours.tables.filter((t) => refused.has(t.entity)).map((t) => t.name));
     const junctionOfRefused =
       !entity && !b && a.foreignKeys.some((fk) => refusedTables.has(fk.referencedTable));
-    if ((entity && refused.has(entity)) || junctionOfRefused) {
+    // A single-table family TypeORM refused a child of ("the same discriminator values"):
+    // the table is TypeORM's without that child, ours with it.
+    const familyOfRefused = !!(a && a.discriminator && Object.keys(a.discriminator.values).some((n) => refused.has(n)));
+    if ((entity && refused.has(entity)) || junctionOfRefused || familyOfRefused) {
       result.skipped.push(name);
       continue;
     }

@@ -13,7 +13,7 @@ const Module = require("module");
 const ts = require("typescript");
 
 // `@Entity(`, `@ChildEntity(`, wrappers such as ever-gauzy's `@MultiORMEntity(`, `new EntitySchema`.
-const ENTITY_MARK = /@\w*Entity\s*\(|new\s+EntitySchema\s*[<(]/;
+const ENTITY_MARK = /@[\w.]*Entity\s*\(|new\s+EntitySchema\s*[<(]/;
 const SKIP_DIRS = new Set(["node_modules", "dist", "build", ".git", "coverage"]);
 
 // `baseUrl` and `paths` of the tsconfig.json nearest to `dir` inside `root` (with its

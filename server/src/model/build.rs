@@ -58,18 +58,25 @@ pub fn build(mut files: Vec<Arc<SourceFile>>, config: &Config, resolver: &Resolv
 /// builds it). Columns are built before targets are known, so this pass renames them, and
 /// the index columns that named the relation, once every entity exists.
 fn default_join_columns(model: &mut Model, config: &Config) {
-    let mut renames: Vec<(usize, usize, Vec<String>)> = Vec::new();
+    // (entity, in `embedded_relations`, relation, names): a relation inside an embedded
+    // class is named the same way, before its prefix.
+    let mut renames: Vec<(usize, bool, usize, Vec<String>)> = Vec::new();
     for (ei, e) in model.entities.iter().enumerate() {
-        for (ri, r) in e.relations.iter().enumerate() {
+        let own = e.relations.iter().enumerate().map(|(i, r)| (false, i, r));
+        let embedded = (e.embedded_relations.iter().enumerate()).map(|(i, r)| (true, i, r));
+        for (in_embedded, ri, r) in own.chain(embedded) {
             if r.join_columns.is_empty() {
                 continue;
             }
             let Some(target) = model.relation_target(r) else {
                 continue;
             };
+            // TypeORM's `primaryColumns`: the entity's own, then those of its embedded
+            // classes (`@PrimaryColumn() code` inside `counters` gives `postCode`).
             let primaries: Vec<&str> = target
                 .primary_columns()
                 .map(|c| c.property.as_str())
+                .chain(target.embedded_primaries.iter().map(String::as_str))
                 .collect();
             if primaries.is_empty() || primaries == [config.base_columns.id.as_str()] {
                 continue;
@@ -83,23 +90,35 @@ fn default_join_columns(model: &mut Model, config: &Config) {
             if explicit {
                 continue;
             }
+            // An embedded relation's property is its path (`origin.forwardedFrom`).
+            let property = r.property.rsplit('.').next().unwrap_or(&r.property);
             let names: Vec<String> = primaries
                 .iter()
-                .map(|p| naming::join_column_name(&r.property, p, config.naming_strategy))
+                .map(|p| naming::join_column_name(property, p, config.naming_strategy))
                 .collect();
             if names != r.join_columns {
-                renames.push((ei, ri, names));
+                renames.push((ei, in_embedded, ri, names));
             }
         }
     }
-    for (ei, ri, names) in renames {
+    for (ei, in_embedded, ri, names) in renames {
         let Some(e) = model.entities.get_mut(ei).map(Arc::make_mut) else {
             continue;
         };
-        let Some(r) = e.relations.get_mut(ri) else {
+        let list = if in_embedded {
+            &mut e.embedded_relations
+        } else {
+            &mut e.relations
+        };
+        let Some(r) = list.get_mut(ri) else {
             continue;
         };
         let old = std::mem::replace(&mut r.join_columns, names.clone());
+        // No index of the entity names an embedded relation's columns (TypeORM cannot
+        // declare one).
+        if in_embedded {
+            continue;
+        }
         for i in &mut e.indexes {
             if let Some(pos) = i.columns.iter().position(|c| old.contains(c)) {
                 i.columns.retain(|c| !old.contains(c));
@@ -473,7 +492,7 @@ impl<'a> Ctx<'a> {
                 .map(|raw| resolve(raw, &columns, &relations)),
         );
         let soft_delete = soft_delete(&columns, self.config);
-        let embedded_relations = self.embedded_relations(&columns);
+        let (embedded_relations, embedded_primaries) = self.embedded_members(&columns);
         // Grown by pushes, these keep up to twice the room they need for the model's
         // lifetime: about 16 MB at 10,000 entities.
         columns.shrink_to_fit();
@@ -493,14 +512,17 @@ impl<'a> Ctx<'a> {
             indexes,
             soft_delete,
             embedded_relations,
+            embedded_primaries,
         }
     }
 
-    /// The relations of the embedded classes of `columns` (and of theirs, a few levels).
-    fn embedded_relations(&self, columns: &[Column]) -> Vec<Relation> {
-        let mut out = Vec::new();
-        self.collect_embedded(columns, "", 0, &mut out);
-        out
+    /// The relations of the embedded classes of `columns` (and of theirs, a few levels),
+    /// and the properties of their primary columns in TypeORM's `columnsFromTree` order.
+    fn embedded_members(&self, columns: &[Column]) -> (Vec<Relation>, Vec<String>) {
+        let mut relations = Vec::new();
+        let mut primaries = Vec::new();
+        self.collect_embedded(columns, "", 0, &mut relations, &mut primaries);
+        (relations, primaries)
     }
 
     fn collect_embedded(
@@ -509,6 +531,7 @@ impl<'a> Ctx<'a> {
         prefix: &str,
         depth: usize,
         out: &mut Vec<Relation>,
+        primaries: &mut Vec<String>,
     ) {
         const MAX_EMBEDDED_DEPTH: usize = 4;
         if depth >= MAX_EMBEDDED_DEPTH {
@@ -533,6 +556,9 @@ impl<'a> Ctx<'a> {
             let mut inner = Vec::new();
             for prop in class.properties.iter().filter(|p| !p.is_static) {
                 if let Some(c) = column(prop, self.config, origin_of) {
+                    if c.kind.is_primary() {
+                        primaries.push(c.property.clone());
+                    }
                     inner.push(c);
                 } else if let Some(mut rel) = relation(prop, self.config, origin_of) {
                     rel.target_class = self.target_class(&rel, prop, r.file);
@@ -540,7 +566,7 @@ impl<'a> Ctx<'a> {
                     out.push(rel);
                 }
             }
-            self.collect_embedded(&inner, &path, depth + 1, out);
+            self.collect_embedded(&inner, &path, depth + 1, out, primaries);
         }
     }
 }

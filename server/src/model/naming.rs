@@ -67,23 +67,22 @@ fn camel_terms(segment: &str) -> Vec<String> {
     terms
 }
 
-/// TypeORM's `camelCase`: `author_id` -> `authorId`, a leading capital is lowered.
+/// TypeORM's `camelCase`: `author_id` -> `authorId`, a leading capital is lowered. As its
+/// `/^([A-Z])|[\s-_](\w)/g` does, a separator goes only together with the word character
+/// after it: the trailing `_` of an `EntitySchema` embedded prefix `name_` stays
+/// (`name_First`), and of `a__b` one `_` stays.
 pub fn camel_case(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut upper_next = false;
-    for (i, c) in s.chars().enumerate() {
-        if matches!(c, ' ' | '-' | '_') {
-            upper_next = true;
-            continue;
+    let mut chars = s.chars().peekable();
+    if let Some(first) = chars.next_if(char::is_ascii_uppercase) {
+        out.push(first.to_ascii_lowercase());
+    }
+    while let Some(c) = chars.next() {
+        let separator = c.is_whitespace() || c == '-' || c == '_';
+        match chars.next_if(|n| separator && (n.is_ascii_alphanumeric() || *n == '_')) {
+            Some(word) => out.push(word.to_ascii_uppercase()),
+            None => out.push(c),
         }
-        if upper_next && (c.is_alphanumeric() || c == '_') {
-            out.extend(c.to_uppercase());
-        } else if i == 0 {
-            out.extend(c.to_lowercase());
-        } else {
-            out.push(c);
-        }
-        upper_next = false;
     }
     out
 }
@@ -184,6 +183,18 @@ mod tests {
         assert_eq!(camel_case("author_id"), "authorId");
         assert_eq!(camel_case("parentCategory_id"), "parentCategoryId");
         assert_eq!(camel_case("Author_id"), "authorId");
+        assert_eq!(camel_case("name_"), "name_");
+        assert_eq!(camel_case("a__b"), "a_b");
+        // What TypeORM 0.3.31's camelCase gives for each.
+        for (given, typeorm) in [
+            ("a_-b", "a_B"),
+            ("_x", "X"),
+            ("É_a", "ÉA"),
+            ("a b", "aB"),
+            ("a_1", "a1"),
+        ] {
+            assert_eq!(camel_case(given), typeorm, "{given}");
+        }
     }
 
     #[test]

@@ -15,6 +15,8 @@ use crate::syntax::{ClassFact, Decorator, Value};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+mod schema_embeddeds;
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Schema {
     pub tables: Vec<Table>,
@@ -120,11 +122,15 @@ pub fn schema(model: &Model, config: &Config) -> Schema {
         if !matches!(e.kind, EntityKind::Table | EntityKind::Schema) {
             continue;
         }
-        if tables.iter().any(|t| t.name == e.table) {
+        if b.only_embedded(e) {
             continue;
         }
         let (table, extra) = b.entity_tables(e);
-        tables.push(table);
+        // A second entity on a table keeps the first's table (TypeORM's first metadata of
+        // that name), but the junction tables it owns exist all the same.
+        if !tables.iter().any(|t| t.name == table.name) {
+            tables.push(table);
+        }
         for t in extra {
             if !tables.iter().any(|x| x.name == t.name) {
                 tables.push(t);
@@ -246,7 +252,7 @@ impl Builder<'_> {
             let indexed = e.indexes.iter().any(|i| {
                 i.kind == IndexKind::Index && i.columns.as_slice() == std::slice::from_ref(column)
             });
-            if !indexed {
+            if !indexed && !self.discriminator_index_lost(e, &children, &cols) {
                 indices.push(TableIndex {
                     name: constraint_name("IDX_", 26, &e.table, std::slice::from_ref(column), None),
                     columns: vec![column.clone()],
@@ -500,6 +506,9 @@ impl Builder<'_> {
                 }),
             }
         }
+        let (schema_indices, schema_uniques) = self.schema_embedded_keys(e);
+        indices.extend(schema_indices);
+        uniques.extend(schema_uniques);
         foreign_keys.extend(self.declared_foreign_keys(e, &cols));
         dedup_by_name(&mut foreign_keys, |f| &f.name);
         dedup_by_name(&mut indices, |i| &i.name);
@@ -520,6 +529,18 @@ impl Builder<'_> {
             uniques,
         };
         (table, extra)
+    }
+
+    /// TypeORM 0.3.31 adds the discriminator's index to `indices`, which is a copy of
+    /// `ownIndices` once the entity has embedded classes (its children's count: they share
+    /// its metadata), and then rebuilds `indices` from `ownIndices` for every entity with a
+    /// generated column (`@PrimaryGeneratedColumn`, `@Generated`): such a table gets no
+    /// discriminator index.
+    fn discriminator_index_lost(&self, e: &Entity, children: &[&Entity], cols: &[Col]) -> bool {
+        let embeds = std::iter::once(e)
+            .chain(children.iter().copied())
+            .any(|x| x.columns.iter().any(|c| c.kind == ColumnKind::Embedded));
+        embeds && cols.iter().any(|c| c.column.generated.is_some())
     }
 
     /// The table as a foreign key references it: `schema.table` when the entity names a
@@ -567,9 +588,13 @@ impl Builder<'_> {
         resolved.filter(|s| !s.is_empty())
     }
 
-    /// The columns an entity declares (inherited ones included), embedded ones expanded.
+    /// The columns an entity declares (inherited ones included), embedded ones expanded
+    /// after its own, as TypeORM's `columns` lists them (`ownColumns`, then each embedded
+    /// class's `columnsFromTree`): the order of the primary key a default join column
+    /// references.
     fn columns_of(&self, e: &Entity, sti_child: bool) -> Vec<Col> {
         let mut out = Vec::new();
+        let mut embedded = Vec::new();
         for c in &e.columns {
             if matches!(
                 c.kind,
@@ -579,15 +604,8 @@ impl Builder<'_> {
             }
             if c.kind == ColumnKind::Embedded {
                 let prefix = self.embedded_prefix(c);
-                let first = out.len();
                 if let Some(target) = c.embedded.as_deref() {
-                    self.embedded_columns(c.origin.file, target, &[prefix], &mut out, 0);
-                }
-                // A single-table child's columns are nullable, embedded ones too.
-                if sti_child {
-                    for col in out.iter_mut().skip(first) {
-                        col.column.nullable = col.column.nullable || !col.column.primary;
-                    }
+                    self.embedded_columns(c.origin.file, target, &[prefix], &mut embedded, 0);
                 }
                 continue;
             }
@@ -603,6 +621,14 @@ impl Builder<'_> {
                 fk: None,
             });
         }
+        embedded.extend(self.schema_embedded_columns(e));
+        // A single-table child's columns are nullable, embedded ones too.
+        if sti_child {
+            for col in &mut embedded {
+                col.column.nullable = col.column.nullable || !col.column.primary;
+            }
+        }
+        out.append(&mut embedded);
         out
     }
 
@@ -2974,6 +3000,65 @@ export class Book {
         let names: Vec<&str> = junction.columns.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["bookId", "readerId"]);
         assert_eq!(junction.foreign_keys.len(), 2);
+    }
+
+    /// Two classes named `Post` on one table, each with its own `Category` (TypeORM's
+    /// `multiple-primary-keys-many-to-many` tests load both): the table is the first's,
+    /// the second's junction exists too, keyed on the `Category` its file imports.
+    #[test]
+    fn a_second_entity_on_a_table_keeps_its_junction() {
+        let ws = crate::rules::testing::workspace(&[
+            (
+                "src/a/category.ts",
+                "import { Entity, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class Category {
+  @PrimaryGeneratedColumn() id: number;
+}
+",
+            ),
+            (
+                "src/a/post.ts",
+                "import { Entity, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class Post {
+  @PrimaryGeneratedColumn() id: number;
+}
+",
+            ),
+            (
+                "src/b/category.ts",
+                "import { Entity, PrimaryColumn } from 'typeorm';
+@Entity()
+export class Category {
+  @PrimaryColumn() code: string;
+}
+",
+            ),
+            (
+                "src/b/post.ts",
+                "import { Entity, PrimaryGeneratedColumn, ManyToMany, JoinTable } from 'typeorm';
+import { Category } from './category';
+@Entity()
+export class Post {
+  @PrimaryGeneratedColumn() id: number;
+  @ManyToMany(() => Category)
+  @JoinTable()
+  categories: Category[];
+}
+",
+            ),
+        ]);
+        let schema = schema(&ws.model, &ws.config);
+        let junction = schema.table("post_categories_category");
+        let names: Vec<&str> = junction.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["categoryCode", "postId"]);
+        let types: Vec<&str> = junction
+            .columns
+            .iter()
+            .map(|c| c.db_type.as_str())
+            .collect();
+        assert_eq!(types, ["character varying", "integer"]);
     }
 
     /// An `EntitySchema` many-to-many with `joinTable: true` has its junction table, as a

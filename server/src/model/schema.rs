@@ -80,6 +80,7 @@ pub fn entity(file: usize, schema: &EntitySchemaFact, config: &Config) -> Option
         indexes,
         soft_delete,
         embedded_relations: Vec::new(),
+        embedded_primaries: Vec::new(),
     })
 }
 

@@ -233,6 +233,10 @@ pub struct Entity {
     /// Relations declared in embedded classes (`@Column(() => Extra) extra`), with the
     /// embedded path as property (`extra.owner`): what `(t) => t.extra.owner` names.
     pub embedded_relations: Vec<Relation>,
+    /// The properties of the primary columns declared in embedded classes, in TypeORM's
+    /// order (each embedded class's own, then those it embeds): a default join column to
+    /// the entity is named after each (`postCode`).
+    pub embedded_primaries: Vec<String>,
 }
 
 impl Entity {

@@ -27,8 +27,9 @@ struct EmbeddedKey<'a> {
     relation: &'a Relation,
     /// `audit.owner`.
     path: &'a str,
-    /// The database column on the entity's table.
-    column: String,
+    /// The database columns on the entity's table: one per primary column of the target
+    /// (`countersLikeduserid, countersLikedusername` for a composite key).
+    columns: Vec<String>,
 }
 
 pub fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
@@ -46,7 +47,7 @@ pub fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
                 entity.name,
                 key.path,
                 entity.table,
-                key.column,
+                key.columns.join(", "),
                 key.relation.target.as_deref().unwrap_or("?"),
             );
             let mut finding = Finding::new(
@@ -68,7 +69,7 @@ pub fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
 fn keys<'a>(ctx: &Ctx, entity: &'a Entity) -> Vec<EmbeddedKey<'a>> {
     let mut out = Vec::new();
     for r in &entity.embedded_relations {
-        if r.kind != RelationKind::ManyToOne || r.join_columns.len() != 1 {
+        if r.kind != RelationKind::ManyToOne || r.join_columns.is_empty() {
             continue;
         }
         let Some((first, rest)) = r.property.split_once('.') else {
@@ -87,24 +88,23 @@ fn keys<'a>(ctx: &Ctx, entity: &'a Entity) -> Vec<EmbeddedKey<'a>> {
         let Some(prefix) = embedded_prefix(ctx, embedding) else {
             continue;
         };
-        let Some(base) = r.join_columns.first() else {
-            continue;
-        };
-        let column = if prefix.is_empty() {
-            base.clone()
-        } else {
-            relational::embedded_column_name(
-                &[prefix],
-                Some(base),
-                base,
-                ctx.config.naming_strategy,
-            )
+        let prefixed = |base: &String| {
+            if prefix.is_empty() {
+                base.clone()
+            } else {
+                relational::embedded_column_name(
+                    std::slice::from_ref(&prefix),
+                    Some(base),
+                    base,
+                    ctx.config.naming_strategy,
+                )
+            }
         };
         out.push(EmbeddedKey {
             embedding,
             relation: r,
             path: &r.property,
-            column,
+            columns: r.join_columns.iter().map(prefixed).collect(),
         });
     }
     out
@@ -136,7 +136,7 @@ fn embedded_prefix(ctx: &Ctx, c: &Column) -> Option<String> {
 /// fix declares (`@Index('<TypeORM's name for it>', { synchronize: false })`); an index
 /// we cannot read might cover it.
 fn covered(_ctx: &Ctx, entity: &Entity, key: &EmbeddedKey) -> bool {
-    let ours = typeorm_index_name(&entity.table, std::slice::from_ref(&key.column), None);
+    let ours = typeorm_index_name(&entity.table, &key.columns, None);
     if entity
         .indexes
         .iter()
@@ -151,9 +151,7 @@ fn covered(_ctx: &Ctx, entity: &Entity, key: &EmbeddedKey) -> bool {
     {
         return true;
     }
-    entity
-        .covering_index(std::slice::from_ref(&key.column))
-        .is_some()
+    entity.covering_index(&key.columns).is_some()
 }
 
 /// The migration that creates the index on the entity's table, and
@@ -171,11 +169,11 @@ fn fix(ctx: &Ctx, file: usize, entity: &Entity, key: &EmbeddedKey) -> Option<cra
         .map(|d| d.span.start())
         .min()
         .unwrap_or(class.span.start());
-    let columns = vec![key.column.clone()];
+    let columns = key.columns.clone();
     let name = typeorm_index_name(&entity.table, &columns, None);
     let title = format!(
         "Create the index on `{}` in a migration, declared with `synchronize: false` (TypeORM cannot declare an index on a key inside an embedded class)",
-        key.column
+        columns.join("`, `")
     );
     let mut fix = ctx.fix_safe(title, || {
         let q = edits::quote_style(source);
@@ -279,6 +277,44 @@ export class Post {{
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn the_key_has_one_column_per_primary_column_of_the_target() {
+        // TypeORM names the join columns after the target's primary columns (`code`,
+        // `region`), not `id`, and the key has one per primary column.
+        let user = "import { Entity, PrimaryColumn } from 'typeorm';
+
+@Entity()
+export class User {
+  @PrimaryColumn()
+  code: string;
+
+  @PrimaryColumn()
+  region: string;
+}
+";
+        let plain = post("", "");
+        let ws = workspace(&[
+            ("src/users/user.entity.ts", user),
+            ("src/common/audit.ts", AUDIT),
+            ("src/posts/post.entity.ts", &plain),
+        ]);
+        let found: Vec<String> = lines(&ws, "IDX001")
+            .into_iter()
+            .map(|(_, _, m)| m)
+            .collect();
+        assert_eq!(
+            found,
+            ["Foreign key `Post.audit.owner` (post.auditOwnercode, auditOwnerregion) has no index: joins and ON DELETE checks on `User` scan the table"]
+        );
+        let covered = post("@Index(['auditOwnercode', 'auditOwnerregion'])\n", "");
+        let ws = workspace(&[
+            ("src/users/user.entity.ts", user),
+            ("src/common/audit.ts", AUDIT),
+            ("src/posts/post.entity.ts", &covered),
+        ]);
+        assert!(lines(&ws, "IDX001").is_empty());
     }
 
     #[test]
