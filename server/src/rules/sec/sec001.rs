@@ -13,7 +13,10 @@
 //! a local `const` holding one of these paths (`const prefix =
 //! this.manager.connection.options.entityPrefix`; one holding request data, `const id =
 //! req.query.id`, still counts and the message names the path),
-//! a `for (const c of LIST)` variable over a list of literals, the code's own quoting
+//! a `for (const c of LIST)` variable over a list of literals, a parameter typed as a union
+//! of literals (`column: 'value' | 'balance'`), a property of an `as const` object, the
+//! variable a QueryBuilder took as its alias (`createQueryBuilder(table)` then
+//! `${table}.id`), a unary `+x` (a number), the code's own quoting
 //! helpers (`escape*`, `sanitize*`), numeric
 //! conversions (`Number(x)`, `parseInt(x)`), a ternary between two string literals
 //! (`${asc ? 'ASC' : 'DESC'}`), and placeholder lists built with `.map(...).join(...)`.
