@@ -16,16 +16,9 @@ impl Extractor<'_> {
     /// `(name, the list of its literals)` for each simple parameter of `func` typed as a
     /// union of string or number literal types.
     pub(super) fn literal_union_params(&self, func: Node) -> Vec<(String, Spanned<Value>)> {
-        let Some(list) = func.child_by_field_id(fields().parameters) else {
-            return Vec::new();
-        };
-        named_iter(list)
-            .filter(|p| matches!(p.fast_kind(), "required_parameter" | "optional_parameter"))
-            .filter_map(|p| {
-                let pattern = p.child_by_field_id(fields().pattern)?;
-                if pattern.fast_kind() != "identifier" {
-                    return None;
-                }
+        super::receivers::simple_params(func)
+            .into_iter()
+            .filter_map(|(p, pattern)| {
                 let annotation = p.child_by_field_id(fields().type_).and_then(first_named)?;
                 let mut literals = Vec::new();
                 if !self.union_literals(annotation, &mut literals, 0) || literals.len() < 2 {
