@@ -247,11 +247,37 @@ fn parse_value_inner(node: Node, src: &str) -> Spanned<Value> {
                 .child_by_field_id(fields().operator)
                 .map(|n| text(n, src))
                 .unwrap_or("");
-            let arg = node.child_by_field_id(fields().argument);
-            match (op, arg.map(|a| parse_value(a, src).value)) {
-                ("-", Some(Value::Num(n))) => Value::Num(-n),
-                ("!", Some(Value::Bool(b))) => Value::Bool(!b),
-                ("!", Some(Value::Num(n))) => Value::Bool(n == 0.0),
+            let arg = node
+                .child_by_field_id(fields().argument)
+                .map(|a| parse_value(a, src));
+            match (op, arg) {
+                (
+                    "-",
+                    Some(Spanned {
+                        value: Value::Num(n),
+                        ..
+                    }),
+                ) => Value::Num(-n),
+                (
+                    "!",
+                    Some(Spanned {
+                        value: Value::Bool(b),
+                        ..
+                    }),
+                ) => Value::Bool(!b),
+                (
+                    "!",
+                    Some(Spanned {
+                        value: Value::Num(n),
+                        ..
+                    }),
+                ) => Value::Bool(n == 0.0),
+                // `+limitArgument`, `-offset`: JavaScript's numeric conversion, what
+                // `Number(x)` is (a number cannot carry SQL text)
+                ("+" | "-", Some(arg)) => Value::Call {
+                    callee: "Number".into(),
+                    args: boxed(vec![arg]),
+                },
                 _ => Value::Other,
             }
         }

@@ -54,10 +54,11 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
                 || index.unresolved
                 || index.options_opaque
                 || seen.contains(&origin.span)
+                || definition_unknown(ctx, index)
             {
                 continue;
             }
-            let Some(wider) = covering_other(entity, i, index) else {
+            let Some(wider) = covering_other(ctx, entity, i, index) else {
                 continue;
             };
             seen.push(origin.span.clone());
@@ -101,9 +102,33 @@ fn describe(index: &Index) -> String {
 fn redundant_everywhere(ctx: &Ctx, origin: &crate::model::Origin) -> bool {
     ctx.model.entities.iter().all(|entity| {
         entity.indexes.iter().enumerate().all(|(i, index)| {
-            index.origin.as_ref() != Some(origin) || covering_other(entity, i, index).is_some()
+            index.origin.as_ref() != Some(origin) || covering_other(ctx, entity, i, index).is_some()
         })
     })
+}
+
+/// `@Index('IDX_post_flags_deleted', { synchronize: false })` above a property: TypeORM
+/// leaves that index to a migration, which builds it on whatever it likes (an expression
+/// `((flags->>'deleted'))`, a partial or GIN index). The property says nothing of its
+/// columns unless a migration creates it by that name on those very columns.
+fn definition_unknown(ctx: &Ctx, index: &Index) -> bool {
+    let unsynchronized = index
+        .origin
+        .as_ref()
+        .and_then(|o| ctx.model.decorator_at(o))
+        .is_some_and(|d| {
+            d.args.iter().any(|a| {
+                a.value
+                    .get("synchronize")
+                    .is_some_and(|v| v.value.as_bool() == Some(false))
+            })
+        });
+    unsynchronized
+        && index
+            .name
+            .as_ref()
+            .and_then(|n| ctx.model.migration_index_names.get(n))
+            .is_none_or(|columns| *columns != index.columns)
 }
 
 /// Another index of the entity that starts with all of `index`'s columns (a longer one, or
@@ -112,7 +137,7 @@ fn redundant_everywhere(ctx: &Ctx, origin: &crate::model::Origin) -> bool {
 /// A unique index that IDX003 will make partial (a soft-deletable entity, no predicate on
 /// the deleted column) does not count: after that fix it no longer serves lookups of all
 /// rows, and removing the shorter index would leave a foreign key with only a partial one.
-fn covering_other<'a>(entity: &'a Entity, i: usize, index: &Index) -> Option<&'a Index> {
+fn covering_other<'a>(ctx: &Ctx, entity: &'a Entity, i: usize, index: &Index) -> Option<&'a Index> {
     if index.columns.is_empty() {
         return None;
     }
@@ -126,7 +151,7 @@ fn covering_other<'a>(entity: &'a Entity, i: usize, index: &Index) -> Option<&'a
             })
     };
     entity.indexes.iter().enumerate().find_map(|(j, other)| {
-        if becomes_partial(other) {
+        if becomes_partial(other) || definition_unknown(ctx, other) {
             return None;
         }
         let same_predicate = other.where_clause == index.where_clause;
@@ -248,6 +273,59 @@ export class Order extends ManagedEntity {{
             &workspace(&[("src/orders/order.entity.ts", text)]),
             "IDX004",
         )
+    }
+
+    // A feed service: a jsonb `flags` column whose indexes a migration builds on
+    // expressions (`((flags->>'banned'))`), declared `synchronize: false` on the property.
+    fn post(flags_indexes: &str, migration_sql: &str) -> Vec<(String, usize, String)> {
+        let entity = format!(
+            "import {{ Column, Entity, Index, PrimaryColumn }} from 'typeorm';
+
+@Entity()
+export class Post {{
+  @PrimaryColumn()
+  id: string;
+
+  @Column({{ type: 'jsonb', default: {{}} }})
+{flags_indexes}
+  flags: Record<string, unknown>;
+}}
+"
+        );
+        let migration = format!(
+            "import {{ MigrationInterface, QueryRunner }} from 'typeorm';
+
+export class PostFlags1700000000000 implements MigrationInterface {{
+  public async up(queryRunner: QueryRunner): Promise<void> {{
+    await queryRunner.query(`{migration_sql}`);
+  }}
+
+  public async down(queryRunner: QueryRunner): Promise<void> {{
+    await queryRunner.query(`DROP INDEX \"IDX_post_flags_banned\"`);
+  }}
+}}
+"
+        );
+        lines(
+            &workspace(&[
+                ("src/posts/post.entity.ts", &entity),
+                ("src/migrations/1700000000000-PostFlags.ts", &migration),
+            ]),
+            "IDX004",
+        )
+    }
+
+    #[test]
+    fn unsynchronized_indexes_on_expressions_are_not_compared() {
+        let indexes = "  @Index('IDX_post_flags_banned', { synchronize: false })
+  @Index('IDX_post_flags_deleted', { synchronize: false })";
+        let sql = "CREATE INDEX \"IDX_post_flags_banned\" ON \"post\" (((flags->>'banned')))";
+        assert!(post(indexes, sql).is_empty());
+        // the same property with a plain index beside one the migration builds on it
+        let plain = "  @Index()
+  @Index('IDX_post_flags_banned', { synchronize: false })";
+        let sql = "CREATE INDEX \"IDX_post_flags_banned\" ON \"post\" (\"flags\")";
+        assert_eq!(post(plain, sql).len(), 1);
     }
 
     #[test]

@@ -37,7 +37,7 @@
 //! (or sets `transaction = true`); the second case gets that line alone.
 
 use crate::finding::{Applicability, Finding, Fix, Severity, Span, TextEdit};
-use crate::model::SourceFile;
+use crate::model::{EntityKind, SourceFile};
 use crate::rules::{edits, Ctx, RuleDef};
 use crate::syntax::{ClassFact, QueryCall, Value};
 
@@ -108,7 +108,16 @@ fn check_class(ctx: &Ctx, source: &SourceFile, class: &ClassFact, out: &mut Vec<
         .collect();
     let text = source.text();
     let raw = |a: &SqlArg| text.get(a.literal_span.clone()).unwrap_or("");
-    let created: Vec<String> = args.iter().flat_map(|a| created_tables(raw(a))).collect();
+    let mut created: Vec<String> = args.iter().flat_map(|a| created_tables(raw(a))).collect();
+    // `@ViewEntity({ materialized: true })`: only a materialized view takes an index, and
+    // nothing but its REFRESH writes to it, so no application write waits on the build.
+    created.extend(
+        ctx.model
+            .entities
+            .iter()
+            .filter(|e| e.kind == EntityKind::View)
+            .map(|e| table_key(&e.table)),
+    );
     let no_transaction = transaction_disabled(class);
     for arg in &args {
         let statements = index_statements(raw(arg));
@@ -282,7 +291,9 @@ fn table_key(word: &str) -> String {
     clean.rsplit('.').next().unwrap_or("").to_lowercase()
 }
 
-/// Tables a SQL text creates (`CREATE [UNLOGGED|TEMP] TABLE [IF NOT EXISTS] name`).
+/// Tables a SQL text creates (`CREATE [UNLOGGED|TEMP] TABLE [IF NOT EXISTS] name`), and
+/// materialized views (`CREATE MATERIALIZED VIEW [IF NOT EXISTS] name`): new, empty of
+/// traffic, their indexes block nobody.
 fn created_tables(sql: &str) -> Vec<String> {
     let w = words(sql);
     let mut out = Vec::new();
@@ -297,7 +308,9 @@ fn created_tables(sql: &str) -> Vec<String> {
         {
             j += 1;
         }
-        if !is(w.get(j), "TABLE") {
+        if is(w.get(j), "MATERIALIZED") && is(w.get(j + 1), "VIEW") {
+            j += 1;
+        } else if !is(w.get(j), "TABLE") {
             continue;
         }
         j += 1;
@@ -469,6 +482,48 @@ export class AddOrderIndex1700000000000 implements MigrationInterface {{ // note
             "    await queryRunner.query('CREATE INDEX CONCURRENTLY \"IDX_a\" ON \"order\" (\"status\")');",
         );
         assert!(mig003(&ok).is_empty());
+    }
+
+    #[test]
+    fn accepts_indexes_on_a_materialized_view_made_in_the_same_up() {
+        let text = migration(
+            "",
+            "    await queryRunner.query(`CREATE MATERIALIZED VIEW \"trending_topic\" AS SELECT topic, count(*) total FROM vote GROUP BY 1`);
+    await queryRunner.query(`CREATE INDEX \"IDX_trending_total\" ON \"trending_topic\" (\"total\")`);",
+        );
+        assert!(mig003(&text).is_empty());
+    }
+
+    #[test]
+    fn accepts_indexes_on_a_view_entity_made_by_an_earlier_migration() {
+        let view = "import { ViewEntity, ViewColumn } from 'typeorm';
+
+@ViewEntity({ name: 'trending_topic', materialized: true, expression: 'SELECT 1 AS total' })
+export class TrendingTopic {
+  @ViewColumn()
+  total: number;
+}
+";
+        let text = migration(
+            "",
+            "    await queryRunner.query(`CREATE INDEX \"IDX_trending_total\" ON \"trending_topic\" (\"total\")`);",
+        );
+        let ws = workspace(&[
+            (PATH, &text),
+            PG,
+            ("src/trends/trending-topic.entity.ts", view),
+        ]);
+        assert!(lines(&ws, "MIG003").is_empty());
+        // the same index on a table is still flagged
+        let table = view
+            .replace("ViewEntity", "Entity")
+            .replace("ViewColumn", "Column");
+        let ws = workspace(&[
+            (PATH, &text),
+            PG,
+            ("src/trends/trending-topic.entity.ts", &table),
+        ]);
+        assert_eq!(lines(&ws, "MIG003").len(), 1);
     }
 
     #[test]

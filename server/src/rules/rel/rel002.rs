@@ -24,7 +24,7 @@
 use super::target::{all_views, relation_on_column, Declared, Target};
 use super::target::{back_names, declared_relations, fully_known, points_back, relation_target};
 use crate::finding::{Finding, Fix, Severity, TextEdit};
-use crate::model::{Entity, Relation};
+use crate::model::{Entity, Relation, RelationKind};
 use crate::rules::{Ctx, RuleDef};
 
 pub const RULE: RuleDef = RuleDef {
@@ -47,6 +47,9 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
         };
         let names = back_names(ctx, &declared.owners);
         let views = all_views(&declared.owners);
+        if one_sided_on_purpose(ctx, relation, target, inverse, &names) {
+            continue;
+        }
         let Some(problem) = problem(ctx, relation, target, inverse, &names, views) else {
             continue;
         };
@@ -64,6 +67,36 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
         }
         out.push(finding);
     }
+}
+
+/// `@ManyToOne(() => User, (user) => user.id)`: an owning side whose inverse names a plain
+/// column, on a target with no relation back. TypeORM looks the inverse up among the
+/// target's relations only, finds none and keeps the relation one-sided (its
+/// `inverseRelation` stays undefined); the owning side's join column does not need one,
+/// so nothing breaks. Real code writes this as "no inverse side". Where the target has a
+/// relation back, the two sides disagree and the finding stays (with its rename).
+fn one_sided_on_purpose(
+    ctx: &Ctx,
+    relation: &Relation,
+    target: &Entity,
+    inverse: &str,
+    names: &super::target::Back,
+) -> bool {
+    let owning = match relation.kind {
+        RelationKind::ManyToOne => true,
+        RelationKind::OneToOne => relation.has_join_column,
+        RelationKind::ManyToMany => relation.has_join_table,
+        RelationKind::OneToMany => false,
+    };
+    let wanted = relation.kind.complement();
+    owning
+        && target.relation(inverse).is_none()
+        && target.column(inverse).is_some()
+        && relation_on_column(ctx, target, inverse).is_none()
+        && !target
+            .relations
+            .iter()
+            .any(|r| r.kind == wanted && points_back(ctx, r, names))
 }
 
 /// What is wrong with the inverse property, or None when it is right (or unknowable).
@@ -257,5 +290,73 @@ export class Vote extends ManagedEntity {
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].0, "src/reviews/vote.entity.ts");
         assert!(found[0].2.contains("is a @ManyToOne"), "{}", found[0].2);
+    }
+    // A wallet service's entities: `(user) => user.id` on the owning side means "no
+    // inverse side"; a one-to-many naming a column has no join column to use.
+    const WALLET: &str = "import { Entity, Column, ManyToOne } from 'typeorm';
+import { ManagedEntity } from 'src/common/managed-entity';
+import { Account } from 'src/accounts/account.entity';
+
+@Entity()
+export class Wallet extends ManagedEntity {
+  @ManyToOne(() => Account, (account) => account.id, { onDelete: 'CASCADE' })
+  account: Account;
+
+  @Column()
+  address: string;
+}
+";
+
+    fn account(body: &str) -> String {
+        format!(
+            "import {{ Entity, Column, OneToMany }} from 'typeorm';
+import {{ ManagedEntity }} from 'src/common/managed-entity';
+import {{ Wallet }} from 'src/wallets/wallet.entity';
+
+@Entity()
+export class Account extends ManagedEntity {{
+  @Column()
+  email: string;
+{body}}}
+"
+        )
+    }
+
+    fn wallet_findings(account_body: &str) -> Vec<(String, usize, String)> {
+        let text = account(account_body);
+        let ws = workspace(&[
+            ("src/wallets/wallet.entity.ts", WALLET),
+            ("src/accounts/account.entity.ts", &text),
+        ]);
+        lines(&ws, "REL002")
+    }
+
+    #[test]
+    fn an_owning_side_naming_a_column_of_a_target_without_a_relation_back_is_one_sided() {
+        assert!(wallet_findings("").is_empty());
+    }
+
+    #[test]
+    fn an_owning_side_naming_a_column_where_the_target_has_the_relation_back_is_flagged() {
+        let found = wallet_findings(
+            "  @OneToMany(() => Wallet, (wallet) => wallet.account)\n  wallets: Wallet[];\n",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "src/wallets/wallet.entity.ts");
+        assert!(found[0].2.contains("is a column"), "{}", found[0].2);
+    }
+
+    #[test]
+    fn a_one_to_many_naming_a_column_is_flagged() {
+        let found = wallet_findings(
+            "  @OneToMany(() => Wallet, (wallet) => wallet.address)\n  wallets: Wallet[];\n",
+        );
+        // both sides: the wallet's `account.id` now disagrees with a relation back
+        let on_account: Vec<_> = found
+            .iter()
+            .filter(|f| f.0 == "src/accounts/account.entity.ts")
+            .collect();
+        assert_eq!(on_account.len(), 1, "{found:?}");
+        assert!(on_account[0].2.contains("`Wallet.address` is a column"));
     }
 }

@@ -6,6 +6,8 @@ mod consts;
 mod parity;
 pub mod sec001;
 pub mod sec002;
+#[cfg(test)]
+mod typed_values_tests;
 
 use super::RuleDef;
 

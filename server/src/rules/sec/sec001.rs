@@ -13,7 +13,10 @@
 //! a local `const` holding one of these paths (`const prefix =
 //! this.manager.connection.options.entityPrefix`; one holding request data, `const id =
 //! req.query.id`, still counts and the message names the path),
-//! a `for (const c of LIST)` variable over a list of literals, the code's own quoting
+//! a `for (const c of LIST)` variable over a list of literals, a parameter typed as a union
+//! of literals (`column: 'value' | 'balance'`), a property of an `as const` object, the
+//! variable a QueryBuilder took as its alias (`createQueryBuilder(table)` then
+//! `${table}.id`), a unary `+x` (a number), the code's own quoting
 //! helpers (`escape*`, `sanitize*`), numeric
 //! conversions (`Number(x)`, `parseInt(x)`), a ternary between two string literals
 //! (`${asc ? 'ASC' : 'DESC'}`), and placeholder lists built with `.map(...).join(...)`.
@@ -48,7 +51,7 @@ use crate::finding::{Applicability, FileChange, Finding, Fix, Severity, Span, Te
 use crate::model::SourceFile;
 use crate::rules::sd::sql::{self, Kind};
 use crate::rules::{Ctx, RuleDef};
-use crate::syntax::{Receiver, Spanned, Value};
+use crate::syntax::{QueryBuilderChain, Receiver, Spanned, Value};
 
 pub const RULE: RuleDef = RuleDef {
     code: "SEC001",
@@ -107,6 +110,8 @@ struct Site<'a> {
     sql: &'a Spanned<Value>,
     params: Option<&'a Spanned<Value>>,
     binding: Binding,
+    /// Names the QueryBuilder was given as its alias (`createQueryBuilder(tableName)`).
+    aliases: Vec<&'a str>,
 }
 
 fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
@@ -148,10 +153,12 @@ fn sites(source: &SourceFile) -> Vec<Site<'_>> {
                 sql,
                 params: call.args.get(1),
                 binding: Binding::Positional,
+                aliases: Vec::new(),
             });
         }
     }
     for chain in &source.facts.query_builders {
+        let aliases = alias_variables(chain);
         for call in &chain.calls {
             let Some((_, sql_at, params_at)) =
                 FRAGMENT_METHODS.iter().find(|(m, ..)| *m == call.method)
@@ -177,11 +184,45 @@ fn sites(source: &SourceFile) -> Vec<Site<'_>> {
                     sql,
                     params,
                     binding,
+                    aliases: aliases.clone(),
                 });
             }
         }
     }
     out
+}
+
+/// `createQueryBuilder(tableName)`, `.from(Entity, alias)`: variables the chain took as
+/// its alias. Interpolated into the chain's own SQL (`${tableName}.id`), they name the
+/// table of that query: the code's choice, like `qb.alias`, not input.
+fn alias_variables<'a>(chain: &'a QueryBuilderChain) -> Vec<&'a str> {
+    // a repository's `createQueryBuilder(alias, queryRunner?)`, a manager's
+    // `createQueryBuilder(Entity, alias)`: a class or a runner never appears in SQL text,
+    // so both places are read
+    let arguments = |c: &'a crate::syntax::ChainCall| match c.method.as_str() {
+        "createQueryBuilder" => c.args.get(..2).unwrap_or(&c.args),
+        "from" => c.args.get(1..2).unwrap_or_default(),
+        _ => &[],
+    };
+    chain
+        .calls
+        .iter()
+        .flat_map(arguments)
+        .filter_map(|a| variable_name(&a.value))
+        .collect()
+}
+
+/// `name` or `` `${name}` ``.
+fn variable_name(value: &Value) -> Option<&str> {
+    match value {
+        Value::Ident(name) => Some(name),
+        Value::Template { quasis, exprs } if quasis.iter().all(|q| q.is_empty()) => match &***exprs
+        {
+            [only] => variable_name(&only.value),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Statement keywords a raw SQL string starts with.
@@ -211,6 +252,7 @@ fn check_site(ctx: &Ctx, file: usize, source: &SourceFile, site: &Site) -> Optio
         &mut unsafe_parts,
         0,
     );
+    unsafe_parts.retain(|p| !matches!(&p.value, Value::Ident(n) if site.aliases.contains(&&**n)));
     let first = unsafe_parts.first()?;
     let text = source.text();
     let message = format!(

@@ -108,6 +108,7 @@ impl Extractor<'_> {
             return;
         }
         let kind = value.fast_kind();
+        let frozen = kind == "as_expression" && self.text(value).trim_end().ends_with("as const");
         let value = self.resolve_scalar(unwrap_sql_helper(parse_value(value, self.src)), 0);
         if !is_followable(&value.value)
             && !is_sql_piece(&value.value, kind)
@@ -117,8 +118,37 @@ impl Extractor<'_> {
         }
         let name = self.text(name).to_string();
         if let Some(scope) = self.fns.last_mut() {
+            if frozen {
+                scope.frozen.insert(name.clone());
+            }
             scope.consts.insert(name, value);
         }
+    }
+
+    /// `turnRank.user` where `const turnRank = { user: 0, agent: 1 } as const`: the literal
+    /// that property holds. Only `as const` objects, which TypeScript keeps readonly (a
+    /// plain object const can have its properties reassigned).
+    fn frozen_property(&self, path: &str) -> Option<&Spanned<Value>> {
+        let (head, property) = path.split_once('.')?;
+        if property.contains('.') {
+            return None;
+        }
+        let scope = self
+            .fns
+            .iter()
+            .rev()
+            .find(|f| f.consts.contains_key(head))?;
+        if !scope.frozen.contains(head) {
+            return None;
+        }
+        let Value::Object(props) = &scope.consts.get(head)?.value else {
+            return None;
+        };
+        props
+            .iter()
+            .find(|p| &*p.key == property)
+            .map(|p| &p.value)
+            .filter(|v| matches!(v.value, Value::Str(_) | Value::Num(_)))
     }
 
     /// `for (const column of ['a', 'b'])`, or of a const array of literals: in the loop's
@@ -223,6 +253,21 @@ impl Extractor<'_> {
             }) {
                 Some(c) => return constant(&name, c, span.range()),
                 None => Value::Ident(name),
+            },
+            // `${dailyRateFilter('"yield"', column)}`: a local SQL helper's arguments, which
+            // SEC001 judges one by one
+            Value::Call { callee, args } if !callee.contains('.') => Value::Call {
+                callee,
+                args: boxed(
+                    args.into_vec()
+                        .into_iter()
+                        .map(|a| self.resolve_scalar(a, depth + 1))
+                        .collect::<Vec<_>>(),
+                ),
+            },
+            Value::Member(path) => match self.frozen_property(&path) {
+                Some(c) => return constant(&path, c, span.range()),
+                None => Value::Member(path),
             },
             Value::Template { quasis, exprs } => Value::Template {
                 quasis,

@@ -15,6 +15,7 @@
 mod chain;
 mod consts;
 mod gate;
+mod literal_params;
 mod marks;
 mod options;
 mod receivers;
@@ -114,6 +115,8 @@ struct FnScope {
     vars: HashMap<String, Recv>,
     /// `const` initializers usable for const following (already resolved themselves).
     consts: HashMap<String, Spanned<Value>>,
+    /// The consts among them declared `as const` (readonly all the way down).
+    frozen: HashSet<String>,
 }
 
 /// The environment of one class: what `this.x` is, and what `this` itself is.
@@ -514,6 +517,7 @@ impl<'a> Extractor<'a> {
             ..FnScope::default()
         };
         self.bind_params(node, &mut scope);
+        scope.consts.extend(self.literal_union_params(node));
         self.fns.push(scope);
         self.check_options_function(node);
         for child in named_iter(node) {

@@ -250,27 +250,20 @@ impl Extractor<'_> {
 
     /// `(name, what it is, is a parameter property)` for each simple parameter.
     fn params(&self, func: Node) -> Vec<(String, Recv, bool)> {
-        let Some(list) = func.child_by_field_id(fields().parameters) else {
-            return Vec::new();
-        };
-        named_iter(list)
-            .filter(|p| matches!(p.fast_kind(), "required_parameter" | "optional_parameter"))
-            .filter_map(|p| {
-                let pattern = p.child_by_field_id(fields().pattern)?;
-                if pattern.fast_kind() != "identifier" {
-                    return None;
-                }
+        simple_params(func)
+            .into_iter()
+            .map(|(p, pattern)| {
                 let is_property = all_children(p).any(|c| {
                     matches!(
                         c.fast_kind(),
                         "accessibility_modifier" | "override_modifier" | "readonly"
                     )
                 });
-                Some((
+                (
                     self.text(pattern).to_string(),
                     self.declared_recv(p),
                     is_property,
-                ))
+                )
             })
             .collect()
     }
@@ -450,4 +443,19 @@ fn is_transaction_callback(func: Node, src: &str) -> bool {
 pub(super) fn last_segment(path: &str) -> &str {
     let path = path.split('<').next().unwrap_or(path);
     path.rsplit('.').next().unwrap_or(path).trim()
+}
+
+/// `(parameter, its name)` for each parameter of `func` that binds a plain name (not a
+/// destructuring pattern).
+pub(super) fn simple_params(func: Node) -> Vec<(Node, Node)> {
+    let Some(list) = func.child_by_field_id(fields().parameters) else {
+        return Vec::new();
+    };
+    named_iter(list)
+        .filter(|p| matches!(p.fast_kind(), "required_parameter" | "optional_parameter"))
+        .filter_map(|p| {
+            let pattern = p.child_by_field_id(fields().pattern)?;
+            (pattern.fast_kind() == "identifier").then_some((p, pattern))
+        })
+        .collect()
 }
