@@ -59,6 +59,34 @@ pub fn discover_each(root: &Path, config: &Config, mut found: impl FnMut(PathBuf
     }
 }
 
+/// The extensions of script files typeorm-lsp does not read but whose imports can name a
+/// TypeScript module (a JavaScript file beside the sources, a Vue or Svelte component).
+const SCRIPT_EXTENSIONS: &[&str] = &["js", "jsx", "mjs", "cjs", "vue", "svelte"];
+
+/// The script files of the workspace that typeorm-lsp does not parse (see
+/// [`SCRIPT_EXTENSIONS`]), by the same walk rules as [`discover`]: a rename of a
+/// TypeScript module must not leave one of them naming the old file.
+pub fn script_files(root: &Path, config: &Config) -> Vec<PathBuf> {
+    let filter = GlobFilter::new(config);
+    let prune_root = root.to_path_buf();
+    WalkBuilder::new(root)
+        .hidden(true)
+        .git_ignore(true)
+        .ignore(true)
+        .require_git(false)
+        .filter_entry(move |entry| keep_entry(&prune_root, &filter, entry))
+        .build()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
+        .map(DirEntry::into_path)
+        .filter(|path| {
+            path.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| SCRIPT_EXTENSIONS.contains(&e))
+        })
+        .collect()
+}
+
 /// Whether one file (e.g. changed on disk) belongs to the workspace by the same rules as
 /// `discover`: under `root`, a TypeScript source, in no hidden or skipped folder, not
 /// ignored by a `.gitignore` / `.ignore` between it and the filesystem root, and selected

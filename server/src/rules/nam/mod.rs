@@ -2,6 +2,7 @@
 
 pub mod nam001;
 pub mod nam002;
+mod script_importers;
 
 use super::RuleDef;
 

@@ -31,8 +31,8 @@
 //! through the reverse import map: relative, `src/...`, tsconfig `baseUrl` and `paths`
 //! forms, in `import`, `export ... from`, `import()`, `require()` and `jest.mock()`. Each
 //! rewritten specifier is checked to resolve to the new name. When one cannot be
-//! rewritten (a `paths` alias mapped to exactly that file) or the new name is taken, no
-//! fix is offered. The fix is editor-only when the rename only changes letter case
+//! rewritten (a `paths` alias mapped to exactly that file), the new name is taken, or a
+//! JavaScript, Vue or Svelte file (not parsed) names the module, no fix is offered. The fix is editor-only when the rename only changes letter case
 //! (case-insensitive file systems) or `include` / `exclude` leave files unchecked (their
 //! imports are not seen).
 
@@ -151,7 +151,8 @@ fn fix(ctx: &Ctx, file: usize, old_name: &str, new_name: &str) -> Option<Fix> {
 }
 
 /// The edits of every importer plus the rename; None when a specifier cannot be
-/// rewritten to one that resolves to the new file, or the new name exists on disk.
+/// rewritten to one that resolves to the new file, the new name exists on disk, or a
+/// script file this tool does not parse names the module.
 fn rename_changes(
     ctx: &Ctx,
     file: usize,
@@ -161,6 +162,10 @@ fn rename_changes(
     new_name: &str,
 ) -> Option<Vec<FileChange>> {
     if to.exists() && !old_name.eq_ignore_ascii_case(new_name) {
+        return None;
+    }
+    let (old_stem, _) = old_name.rsplit_once('.')?;
+    if super::script_importers::name_module(ctx.root, ctx.config, old_stem) {
         return None;
     }
     // The file set after the rename, to check each new specifier against.
@@ -454,6 +459,31 @@ const Lazy = React.lazy(() => import('../legacy/legacy-voucher.entity'));
             .flatten()
             .collect();
         crate::fix::apply_edits(text, &edits).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn no_fix_when_a_javascript_file_imports_the_module() {
+        let (_dir, ws) = on_disk(&[
+            (
+                "src/models/saved_connection.entity.ts",
+                &entity("SavedConnection"),
+            ),
+            (
+                "src/renderer/list.js",
+                "const { SavedConnection } = require('../models/saved_connection.entity');\n",
+            ),
+        ]);
+        let found = built(&ws);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].fixes.is_empty(), "{:?}", found[0].fixes);
+        // Without the script file the same rename is offered.
+        let (_dir, ws) = on_disk(&[(
+            "src/models/saved_connection.entity.ts",
+            &entity("SavedConnection"),
+        )]);
+        let found = built(&ws);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].fixes.len(), 1, "{:?}", found[0].fixes);
     }
 
     #[test]
