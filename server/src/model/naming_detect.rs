@@ -29,8 +29,16 @@ pub fn declared_in(file: &SourceFile) -> Vec<Option<String>> {
         .orm_options
         .iter()
         .filter_map(|o| o.options.value.get("namingStrategy"))
+        .filter(|s| !passes_on_another(&s.value))
         .map(|s| class_of(&s.value).map(str::to_string))
         .collect()
+}
+
+/// `namingStrategy: configDb.namingStrategy`: the strategy of options declared elsewhere,
+/// which speak for themselves where they are read (a multi-database project's config
+/// object); this one adds nothing.
+fn passes_on_another(value: &Value) -> bool {
+    matches!(value, Value::Member(path) if path.rsplit('.').next() == Some("namingStrategy"))
 }
 
 /// `new SnakeNamingStrategy()` or a reference to an instance: the class or variable name.
@@ -82,5 +90,14 @@ mod tests {
         );
         let plain = "import { DataSource } from 'typeorm';\nexport default new DataSource({ type: 'postgres' });\n";
         assert_eq!(detect(&[file(plain)]), None);
+    }
+
+    #[test]
+    fn a_strategy_passed_on_from_other_options_adds_nothing() {
+        let found = detect(&[
+            file(&options("new SnakeNamingStrategy()")),
+            file(&options("config.db.default.namingStrategy")),
+        ]);
+        assert_eq!(found, Some(NamingStrategy::SnakeCase));
     }
 }
