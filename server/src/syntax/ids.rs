@@ -217,6 +217,7 @@ kind_ids! {
     class,
     class_declaration,
     comment,
+    import_statement,
     new_expression,
 }
 

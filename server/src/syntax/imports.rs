@@ -47,6 +47,27 @@ fn inner_span(string: Node) -> std::ops::Range<usize> {
 }
 
 fn import_statement(stmt: Node, src: &str, facts: &mut FileFacts) {
+    let plain = match stmt.has_error() {
+        false => super::import_text::read(text(stmt, src), stmt.start_byte()),
+        true => None,
+    };
+    match plain {
+        Some(plain) => facts.imports.push(ImportFact {
+            kind: ImportKind::Import,
+            specifier: Name::new(plain.specifier),
+            specifier_span: plain.specifier_span.into(),
+            span: stmt.byte_range().into(),
+            names: plain.names.into(),
+            named_list_span: plain.named_list_span.map(Into::into),
+            type_only: plain.type_only,
+            star_reexport: false,
+        }),
+        None => import_statement_from_tree(stmt, src, facts),
+    }
+}
+
+/// [`import_statement`] node by node (any statement; the reference of the text reading).
+fn import_statement_from_tree(stmt: Node, src: &str, facts: &mut FileFacts) {
     let type_only = import_is_type_only(stmt, src);
     let mut names = Vec::new();
     let mut named_list_span = None;
@@ -344,6 +365,7 @@ fn call_import(call: Node, parent: Option<Node>, src: &str) -> Option<ImportFact
 
 #[cfg(test)]
 mod tests {
+    use crate::syntax::facts::FileFacts;
     use crate::syntax::facts_of;
     use crate::syntax::ids::KindExt;
 
@@ -391,6 +413,57 @@ mod tests {
             }
             assert_eq!(statements, 13);
         });
+    }
+
+    /// The facts of every import statement of `src` read with the text first and read
+    /// node by node, with how many the text reading answered.
+    fn text_and_tree(src: &str) -> (Vec<super::ImportFact>, Vec<super::ImportFact>, usize) {
+        let tree = crate::syntax::new_parser().parse(src, None).unwrap();
+        crate::syntax::ids::with_tables_of(tree.root_node(), || {
+            let (mut first, mut tree_only) = (FileFacts::default(), FileFacts::default());
+            let mut by_text = 0;
+            for stmt in super::named_iter(tree.root_node()) {
+                if stmt.fast_kind() != "import_statement" {
+                    continue;
+                }
+                super::import_statement(stmt, src, &mut first);
+                super::import_statement_from_tree(stmt, src, &mut tree_only);
+                let plain = super::super::import_text::read(super::text(stmt, src), 0);
+                by_text += usize::from(plain.is_some() && !stmt.has_error());
+            }
+            (first.imports, tree_only.imports, by_text)
+        })
+    }
+
+    #[test]
+    fn the_text_reading_of_imports_is_the_tree_reading() {
+        let src = "import { A, B as C, } from './a';\nimport D, * as E from \"./名前/🎉\";\n\
+                   import F,{G}from'g'\nimport   {\n  H,\n  I as J,\n} from '@x/y'  ;\n\
+                   import { default as K, from, as, as as L } from 'k';\nimport './side';\n\
+                   import $_m, { _n$ as $ } from 'm';\nimport {} from 'empty';\n\
+                   import type { T } from 't';\nimport { type U, V } from 'u';\n\
+                   import type * as TT from 'tt';\nimport type TD from 'td';\nimport type\n{TL}from'tl';\n\
+                   import type from from 'tf';\nimport type, { TC } from 'tc';\n\
+                   import type from 'w';\nimport { 'x-y' as X } from 'x';\n\
+                   import /* c */ { Y } from 'y';\nimport { Z } from 'z' // tail\n\
+                   import { Q } from 'q\\'s';\nimport R = require('r');\n\
+                   import S from 's' with { type: 'json' };\nimport { 名 } from 'n';\n\
+                   import typeorm, { Entity } from 'typeorm';\nexport const t = `import { O } from 'o'`;\n";
+        let (first, tree_only, by_text) = text_and_tree(src);
+        assert_eq!(first, tree_only);
+        assert_eq!(first.len(), 24);
+        assert_eq!(by_text, 13);
+    }
+
+    #[test]
+    fn the_text_reading_of_imports_is_the_tree_reading_on_every_fixture_file() {
+        let mut by_text = 0;
+        for (path, src) in crate::syntax::fixture_files::fixture_sources() {
+            let (first, tree_only, n) = text_and_tree(&src);
+            assert_eq!(first, tree_only, "{}", path.display());
+            by_text += n;
+        }
+        assert!(by_text > 100, "{by_text}");
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod facts;
 pub(crate) mod fixture_files;
 mod function_binding;
 pub mod ids;
+mod import_text;
 pub mod imports;
 pub mod misc;
 pub mod name;

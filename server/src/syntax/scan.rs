@@ -70,11 +70,16 @@ impl<'t> Scan<'t> {
             return Scan::of(root);
         }
         let top_level = top_level(root);
-        let marks = marks(&top_level, src);
-        Scan::walk(root, top_level, Some(&marks))
+        let comments = super::mentions(src, super::misc::SUPPRESSION_MARKER);
+        let prune = Prune {
+            marks: marks(&top_level, src, comments),
+            comments,
+            src: src.as_bytes(),
+        };
+        Scan::walk(root, top_level, Some(&prune))
     }
 
-    fn walk(root: Node<'t>, top_level: Vec<Statement<'t>>, marks: Option<&[usize]>) -> Scan<'t> {
+    fn walk(root: Node<'t>, top_level: Vec<Statement<'t>>, prune: Option<&Prune>) -> Scan<'t> {
         let ids = kinds();
         let mut scan = Scan {
             top_level,
@@ -103,7 +108,11 @@ impl<'t> Scan<'t> {
             } else if id == ids.comment {
                 scan.comments.push(node);
             }
-            let may_hold = marks.is_none_or(|m| holds_mark(m, node.start_byte(), node.end_byte()));
+            let may_hold = prune.is_none_or(|p| {
+                let (start, end) = (node.start_byte(), node.end_byte());
+                holds_mark(&p.marks, start, end)
+                    && !(id == ids.import_statement && p.is_plain_import(start, end))
+            });
             if may_hold && cursor.goto_first_child() {
                 ancestors.push((node, in_class));
                 in_class |= is_class;
@@ -119,6 +128,32 @@ impl<'t> Scan<'t> {
                 in_class = ancestors.pop().is_some_and(|(_, inside)| inside);
             }
         }
+    }
+}
+
+/// What the pruned walk skips by.
+struct Prune<'s> {
+    /// See [`marks`].
+    marks: Vec<usize>,
+    /// Whether comments are collected (the file holds a suppression).
+    comments: bool,
+    src: &'s [u8],
+}
+
+impl Prune<'_> {
+    /// An import statement that holds nothing the walk collects: one that ends with its
+    /// module string holds no expression (import attributes, `with { .. }`, come after it
+    /// and could hold a class; `import x = require('m')` ends with `)`), and no comment is
+    /// wanted. Its module string or names often hold a mark (`'class-validator'`), and
+    /// walking every import of a file for nothing cost most of the walk in DTO files.
+    fn is_plain_import(&self, start: usize, end: usize) -> bool {
+        let ends_with_source = self.src.get(start..end).is_some_and(|text| {
+            text.iter()
+                .rev()
+                .find(|b| !b.is_ascii_whitespace() && **b != b';')
+                .is_some_and(|&b| b == b'\'' || b == b'"')
+        });
+        !self.comments && ends_with_source
     }
 }
 
@@ -143,8 +178,7 @@ fn top_level(root: Node) -> Vec<Statement> {
 ///   of a top-level function or variable declaration;
 /// - `new EntitySchema(..)`, if the file mentions `EntitySchema`: the start of `new`;
 /// - comments, if the file holds a suppression: each `/`.
-fn marks(top_level: &[Statement], src: &str) -> Vec<usize> {
-    let comments = super::mentions(src, super::misc::SUPPRESSION_MARKER);
+fn marks(top_level: &[Statement], src: &str, comments: bool) -> Vec<usize> {
     let news = super::mentions(src, "EntitySchema");
     let declarations: Vec<std::ops::Range<usize>> = top_level
         .iter()
@@ -265,6 +299,13 @@ mod tests {
              export const Idx = (o: any) => (t: any) => apply(t, o); class K { m() { f(); } }",
             "// typeorm-lsp-ignore IDX001\nexport const S = new EntitySchema({ name: 'u' });\n\
              class B { m() { return new EntitySchema({ name: 'v' }); } }",
+            // imports the walk skips, and those it must not skip
+            "import { IsString } from 'class-validator'; import type { A } from './import-class';\n\
+             import x = require('./vi'); import y from \"jest\" with { type: require('m') };\n\
+             import z from 'class' assert { type: new EntitySchema() } ;\n\
+             import w from 'q' with { type: class Q {} };\n\
+             export class D { @IsString() a: string; m() { return import('class'); } }",
+            "import { a, /* typeorm-lsp-ignore IDX001 */ b } from 'class-x'; class K {}",
         ];
         for src in sources {
             let (full, pruned) = full_and_pruned(src);
@@ -284,7 +325,7 @@ mod tests {
     fn marks_are_sorted_and_found_in_ranges() {
         let src = "const v = f(1); class A { m() { g(); require('x'); } } // n";
         let tree = crate::syntax::new_parser().parse(src, None).unwrap();
-        let m = marks(&top_level(tree.root_node()), src);
+        let m = marks(&top_level(tree.root_node()), src, false);
         // `(` of the top-level declaration, `class`, `require`; not `(` in the class
         assert_eq!(m, [11, 16, 37]);
         assert!(holds_mark(&m, 0, 12));

@@ -160,71 +160,21 @@ fn render_snippet_styled(
     let _ = writeln!(out, "{:gutter$} {bar} {padding}{carets}", "");
 }
 
+/// The first code point [`display_width`] does not count as one cell.
+const FIRST_LISTED: u32 = 0x0300;
+
 /// How many terminal cells `c` takes: 2 for East Asian wide characters and emoji, 0 for
 /// combining marks and joiners, else 1. An approximation of `unicode-width` covering the
 /// ranges that occur in source code, so carets stay under CJK and emoji text.
 pub fn display_width(c: char) -> usize {
     let cp = c as u32;
-    const ZERO: &[(u32, u32)] = &[
-        (0x0300, 0x036F),
-        (0x200B, 0x200F),
-        (0x20D0, 0x20FF),
-        (0xFE00, 0xFE0F),
-        (0xFE20, 0xFE2F),
-        (0xE0100, 0xE01EF),
-    ];
-    const WIDE: &[(u32, u32)] = &[
-        (0x1100, 0x115F),
-        (0x231A, 0x231B),
-        (0x23E9, 0x23EC),
-        (0x25FD, 0x25FE),
-        (0x2614, 0x2615),
-        (0x2648, 0x2653),
-        (0x26A1, 0x26A1),
-        (0x26AA, 0x26AB),
-        (0x26BD, 0x26BE),
-        (0x26C4, 0x26C5),
-        (0x26D4, 0x26D4),
-        (0x26EA, 0x26EA),
-        (0x26F2, 0x26F5),
-        (0x26FA, 0x26FD),
-        (0x2705, 0x2705),
-        (0x270A, 0x270B),
-        (0x2728, 0x2728),
-        (0x274C, 0x274C),
-        (0x2753, 0x2755),
-        (0x2757, 0x2757),
-        (0x2795, 0x2797),
-        (0x27B0, 0x27B0),
-        (0x27BF, 0x27BF),
-        (0x2B1B, 0x2B1C),
-        (0x2B50, 0x2B50),
-        (0x2B55, 0x2B55),
-        (0x2E80, 0x303E),
-        (0x3041, 0x33FF),
-        (0x3400, 0x4DBF),
-        (0x4E00, 0x9FFF),
-        (0xA000, 0xA4CF),
-        (0xA960, 0xA97F),
-        (0xAC00, 0xD7A3),
-        (0xF900, 0xFAFF),
-        (0xFE30, 0xFE4F),
-        (0xFF00, 0xFF60),
-        (0xFFE0, 0xFFE6),
-        (0x1F004, 0x1F004),
-        (0x1F0CF, 0x1F0CF),
-        (0x1F18E, 0x1F18E),
-        (0x1F191, 0x1F19A),
-        (0x1F200, 0x1F251),
-        (0x1F300, 0x1F64F),
-        (0x1F680, 0x1F6FF),
-        (0x1F7E0, 0x1F7EB),
-        (0x1F90C, 0x1F9FF),
-        (0x1FA70, 0x1FAFF),
-        (0x20000, 0x3FFFD),
-    ];
+    // Below the first listed range every character is one cell: the common case (source
+    // lines are mostly ASCII) skips the table scans, which cost most of the text output.
+    if cp < FIRST_LISTED {
+        return 1;
+    }
     let within = |ranges: &[(u32, u32)]| ranges.iter().any(|&(lo, hi)| (lo..=hi).contains(&cp));
-    if c == '\u{200D}' || within(ZERO) {
+    if c == ZERO_WIDTH_JOINER || within(ZERO) {
         0
     } else if within(WIDE) {
         2
@@ -232,6 +182,69 @@ pub fn display_width(c: char) -> usize {
         1
     }
 }
+
+const ZERO_WIDTH_JOINER: char = '\u{200D}';
+
+/// Combining marks and selectors: no cell of their own.
+const ZERO: &[(u32, u32)] = &[
+    (0x0300, 0x036F),
+    (0x200B, 0x200F),
+    (0x20D0, 0x20FF),
+    (0xFE00, 0xFE0F),
+    (0xFE20, 0xFE2F),
+    (0xE0100, 0xE01EF),
+];
+/// East Asian wide characters and emoji: two cells.
+const WIDE: &[(u32, u32)] = &[
+    (0x1100, 0x115F),
+    (0x231A, 0x231B),
+    (0x23E9, 0x23EC),
+    (0x25FD, 0x25FE),
+    (0x2614, 0x2615),
+    (0x2648, 0x2653),
+    (0x26A1, 0x26A1),
+    (0x26AA, 0x26AB),
+    (0x26BD, 0x26BE),
+    (0x26C4, 0x26C5),
+    (0x26D4, 0x26D4),
+    (0x26EA, 0x26EA),
+    (0x26F2, 0x26F5),
+    (0x26FA, 0x26FD),
+    (0x2705, 0x2705),
+    (0x270A, 0x270B),
+    (0x2728, 0x2728),
+    (0x274C, 0x274C),
+    (0x2753, 0x2755),
+    (0x2757, 0x2757),
+    (0x2795, 0x2797),
+    (0x27B0, 0x27B0),
+    (0x27BF, 0x27BF),
+    (0x2B1B, 0x2B1C),
+    (0x2B50, 0x2B50),
+    (0x2B55, 0x2B55),
+    (0x2E80, 0x303E),
+    (0x3041, 0x33FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xA000, 0xA4CF),
+    (0xA960, 0xA97F),
+    (0xAC00, 0xD7A3),
+    (0xF900, 0xFAFF),
+    (0xFE30, 0xFE4F),
+    (0xFF00, 0xFF60),
+    (0xFFE0, 0xFFE6),
+    (0x1F004, 0x1F004),
+    (0x1F0CF, 0x1F0CF),
+    (0x1F18E, 0x1F18E),
+    (0x1F191, 0x1F19A),
+    (0x1F200, 0x1F251),
+    (0x1F300, 0x1F64F),
+    (0x1F680, 0x1F6FF),
+    (0x1F7E0, 0x1F7EB),
+    (0x1F90C, 0x1F9FF),
+    (0x1FA70, 0x1FAFF),
+    (0x20000, 0x3FFFD),
+];
 
 #[cfg(test)]
 mod tests {
@@ -289,6 +302,19 @@ Found 2 findings (1 error, 1 warning); 1 fixable with --fix.
             summary(&findings),
             "Found 1 finding (1 warning); 1 fixable with --fix."
         );
+    }
+
+    /// The early answer for the characters below [`FIRST_LISTED`] is the tables' answer:
+    /// no listed range (nor the joiner) starts below it.
+    #[test]
+    fn the_early_answer_is_the_tables_answer() {
+        let lowest = ZERO.iter().chain(WIDE).map(|&(lo, _)| lo).min();
+        assert_eq!(lowest, Some(FIRST_LISTED));
+        assert!(u32::from(ZERO_WIDTH_JOINER) >= FIRST_LISTED);
+        for c in ['a', '\t', 'é', 'ÿ', '\u{2FF}'] {
+            assert_eq!(display_width(c), 1, "{c:?}");
+        }
+        assert_eq!(display_width('\u{300}'), 0);
     }
 
     #[test]
