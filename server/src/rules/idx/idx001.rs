@@ -137,7 +137,13 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
             }
         }
         let cols = fk.columns.join(", ");
-        let owner = entities.first().map(|e| e.name.as_str()).unwrap_or("?");
+        // Two entities on one table (a class and a subclass redeclaring `@Entity('key')`):
+        // the one whose class declares the relation names it.
+        let declaring = entities
+            .iter()
+            .find(|e| e.file == fk.origin.file && e.class.is_some() && e.class == fk.origin.class)
+            .or(entities.first());
+        let owner = declaring.map(|e| e.name.as_str()).unwrap_or("?");
         let place = if tables.len() == 1 {
             format!("`{owner}.{}` ({}.{cols})", fk.property, tables.join(""))
         } else {
@@ -246,6 +252,29 @@ export class Post extends ManagedEntity {{
         assert_eq!(found[0].0, "src/posts/post.entity.ts");
         assert_eq!(found[0].1, 10);
         assert!(found[0].2.contains("post.authorId"), "{}", found[0].2);
+    }
+
+    /// A subclass redeclaring its parent's table (`@Entity('posts')` on both, a library's
+    /// pre-migration copy): the finding names the class that declares the relation.
+    #[test]
+    fn a_subclass_on_the_same_table_does_not_take_the_name() {
+        let legacy = "import { Column, Entity } from 'typeorm';
+import { Post } from './post.entity';
+
+@Entity('post')
+export class AaLegacyPost extends Post {
+  @Column({ nullable: true })
+  oldBody?: string;
+}
+";
+        let ws = workspace(&[
+            ("src/users/user.entity.ts", USER),
+            ("src/posts/post.entity.ts", &post("", "")),
+            ("src/posts/aa-legacy-post.entity.ts", legacy),
+        ]);
+        let found = lines(&ws, "IDX001");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].2.contains("`Post.author`"), "{}", found[0].2);
     }
 
     #[test]
