@@ -246,6 +246,15 @@ function install(root, files) {
     try {
       return origResolve.call(this, request, parent, ...rest);
     } catch (e) {
+      // ESM-style sources name their TypeScript siblings `./key.js` (as tsc's NodeNext
+      // resolution allows); typeorm-lsp's resolver reads them so, and so does the harness.
+      const esm = /\.[cm]?js$/;
+      if (fromWorkspace && request.startsWith(".") && esm.test(request)) {
+        const base = path.resolve(path.dirname(parent.filename), request).replace(esm, "");
+        for (const ext of [".ts", ".tsx"]) {
+          if (fs.existsSync(base + ext)) return base + ext;
+        }
+      }
       if (fromWorkspace && !request.startsWith(".")) {
         // Only the harness's own dependencies: a transitive one of another major version
         // (lru-cache without a default export) would break the workspace's import.
