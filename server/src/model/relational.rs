@@ -764,6 +764,26 @@ impl Builder<'_> {
         own.or_else(|| self.imported_const(v)?.as_str().map(str::to_string))
     }
 
+    /// The literal value of a `const` of file `file` that `v` names.
+    fn own_const(&self, file: usize, v: &Value) -> Option<Value> {
+        let name = match v {
+            Value::Ident(name) => name,
+            Value::Const { value, .. } => {
+                return matches!(value.value, Value::Str(_) | Value::Num(_))
+                    .then(|| value.value.clone());
+            }
+            _ => return None,
+        };
+        let c = self
+            .model
+            .file(file)?
+            .facts
+            .consts
+            .iter()
+            .find(|c| c.name == *name)?;
+        matches!(c.value.value, Value::Str(_) | Value::Num(_)).then(|| c.value.value.clone())
+    }
+
     /// The value of an exported `const` of another file of the workspace that a default
     /// names (ever-gauzy's `default: DEFAULT_STANDARD_WORK_HOURS_PER_DAY`, imported from a
     /// constants package), when every exported const of that name has one literal value.
@@ -1442,8 +1462,13 @@ impl Builder<'_> {
             primary,
             generated,
             length: opt("length").and_then(|v| {
-                let member = self.enum_member(c.origin.file, v);
-                match member.as_ref().unwrap_or(v) {
+                // `length: ColumnLength.Short`, or a const (`length: NAME_MAX_LENGTH`) of
+                // the file or imported.
+                let named = self
+                    .enum_member(c.origin.file, v)
+                    .or_else(|| self.own_const(c.origin.file, v))
+                    .or_else(|| self.imported_const(v));
+                match named.as_ref().unwrap_or(v) {
                     Value::Num(n) => Some(js_number(*n)),
                     Value::Str(s) if !s.is_empty() => Some(s.to_string()),
                     _ => None,
@@ -2467,6 +2492,35 @@ export class Seat {
         assert_eq!(col("row").db_type, "integer");
         assert_eq!(col("row").default.as_deref(), Some("'11'"));
         assert_eq!(col("backup").default.as_deref(), Some("'1'"));
+    }
+
+    /// `length` named by a const of the file or of another file (safe-client-gateway's
+    /// `length: NAME_MAX_LENGTH`): TypeORM 0.3.31 reads the number.
+    #[test]
+    fn lengths_named_by_consts() {
+        let ws = crate::rules::testing::workspace(&[
+            ("src/limits.ts", "export const NAME_MAX = 30;\n"),
+            (
+                "src/member.entity.ts",
+                "import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { NAME_MAX } from './limits';
+const CHAIN_ID_MAX = 78;
+@Entity()
+export class Member {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ type: 'varchar', length: NAME_MAX }) alias: string;
+  @Column({ type: 'varchar', length: CHAIN_ID_MAX }) chainId: string;
+  @Column({ type: 'varchar', length: UNKNOWN }) other: string;
+}
+",
+            ),
+        ]);
+        let schema = schema(&ws.model, &ws.config);
+        let member = schema.table("member");
+        let col = |n: &str| member.columns.iter().find(|c| c.name == n).expect("column");
+        assert_eq!(col("alias").length.as_deref(), Some("30"));
+        assert_eq!(col("chainId").length.as_deref(), Some("78"));
+        assert_eq!(col("other").length, None);
     }
 
     /// A bare `@Column()` typed by a type alias of the workspace, an alias of an enum, a
