@@ -33,16 +33,26 @@ pub fn discover(root: &Path, config: &Config) -> Vec<PathBuf> {
 /// files found first can be read and parsed while the walk goes on).
 pub fn discover_each(root: &Path, config: &Config, mut found: impl FnMut(PathBuf)) {
     let filter = GlobFilter::new(config);
+    let files = walk_files(root, config)
+        .filter(|path| has_source_extension(path))
+        .filter(|path| relative(root, path).is_some_and(|rel| filter.selects(&rel)));
+    for path in files {
+        found(path);
+    }
+}
+
+/// Every file under `root` the walk keeps: ignore files honoured, hidden, skipped and
+/// excluded folders pruned (the selection by extension and globs is the caller's).
+fn walk_files(root: &Path, config: &Config) -> impl Iterator<Item = PathBuf> {
     let prune_root = root.to_path_buf();
-    let prune_filter = filter.clone();
-    let walker = WalkBuilder::new(root)
+    let prune_filter = GlobFilter::new(config);
+    WalkBuilder::new(root)
         .hidden(true)
         .git_ignore(true)
         .ignore(true)
         .require_git(false)
         .filter_entry(move |entry| keep_entry(&prune_root, &prune_filter, entry))
-        .build();
-    let files = walker
+        .build()
         .filter_map(|entry| match entry {
             Ok(entry) => Some(entry),
             Err(err) => {
@@ -52,11 +62,6 @@ pub fn discover_each(root: &Path, config: &Config, mut found: impl FnMut(PathBuf
         })
         .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
         .map(DirEntry::into_path)
-        .filter(|path| has_source_extension(path))
-        .filter(|path| relative(root, path).is_some_and(|rel| filter.selects(&rel)));
-    for path in files {
-        found(path);
-    }
 }
 
 /// The extensions of script files typeorm-lsp does not read but whose imports can name a
@@ -67,18 +72,7 @@ const SCRIPT_EXTENSIONS: &[&str] = &["js", "jsx", "mjs", "cjs", "vue", "svelte"]
 /// [`SCRIPT_EXTENSIONS`]), by the same walk rules as [`discover`]: a rename of a
 /// TypeScript module must not leave one of them naming the old file.
 pub fn script_files(root: &Path, config: &Config) -> Vec<PathBuf> {
-    let filter = GlobFilter::new(config);
-    let prune_root = root.to_path_buf();
-    WalkBuilder::new(root)
-        .hidden(true)
-        .git_ignore(true)
-        .ignore(true)
-        .require_git(false)
-        .filter_entry(move |entry| keep_entry(&prune_root, &filter, entry))
-        .build()
-        .filter_map(Result::ok)
-        .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
-        .map(DirEntry::into_path)
+    walk_files(root, config)
         .filter(|path| {
             path.extension()
                 .and_then(|e| e.to_str())

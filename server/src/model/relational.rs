@@ -574,18 +574,7 @@ impl Builder<'_> {
         };
         let value = &options?.get("schema")?.value;
         // `schema: schemaName`: a const of the entity's own file, else an imported one.
-        let local = |name: &str| {
-            let file = self.model.file(e.file)?;
-            let c = file.facts.consts.iter().find(|c| c.name == name)?;
-            c.value.value.as_str().map(str::to_string)
-        };
-        let resolved = match value {
-            Value::Ident(name) => {
-                local(name).or_else(|| self.imported_const(value)?.as_str().map(str::to_string))
-            }
-            other => other.as_str().map(str::to_string),
-        };
-        resolved.filter(|s| !s.is_empty())
+        self.const_str(e.file, value).filter(|s| !s.is_empty())
     }
 
     /// The columns an entity declares (inherited ones included), embedded ones expanded
@@ -753,35 +742,27 @@ impl Builder<'_> {
     /// A string option as written, or the `const` it names (of file `file`, else an
     /// exported one of the workspace): `@JoinTable({ name: BORROWED })`.
     fn const_str(&self, file: usize, v: &Value) -> Option<String> {
-        let Value::Ident(name) = v else {
-            return v.as_str().map(str::to_string);
-        };
-        let own = self
-            .model
-            .file(file)
-            .and_then(|f| f.facts.consts.iter().find(|c| c.name == *name))
-            .and_then(|c| c.value.value.as_str().map(str::to_string));
-        own.or_else(|| self.imported_const(v)?.as_str().map(str::to_string))
+        match v {
+            Value::Ident(_) => self.named_const(file, v)?.as_str().map(str::to_string),
+            other => other.as_str().map(str::to_string),
+        }
     }
 
-    /// The literal value of a `const` of file `file` that `v` names.
-    fn own_const(&self, file: usize, v: &Value) -> Option<Value> {
-        let name = match v {
-            Value::Ident(name) => name,
-            Value::Const { value, .. } => {
-                return matches!(value.value, Value::Str(_) | Value::Num(_))
-                    .then(|| value.value.clone());
-            }
-            _ => return None,
-        };
-        let c = self
-            .model
-            .file(file)?
-            .facts
-            .consts
-            .iter()
-            .find(|c| c.name == *name)?;
-        matches!(c.value.value, Value::Str(_) | Value::Num(_)).then(|| c.value.value.clone())
+    /// The literal (string or number) of the `const` an option names: shown where it is
+    /// used (`Value::Const`), else one of file `file`, else an exported one of the
+    /// workspace (`length: NAME_MAX_LENGTH`).
+    fn named_const(&self, file: usize, v: &Value) -> Option<Value> {
+        let literal = |v: &Value| matches!(v, Value::Str(_) | Value::Num(_)).then(|| v.clone());
+        match v {
+            Value::Const { value, .. } => literal(&value.value),
+            Value::Ident(name) => self
+                .model
+                .file(file)
+                .and_then(|f| f.facts.consts.iter().find(|c| c.name == *name))
+                .and_then(|c| literal(&c.value.value))
+                .or_else(|| self.imported_const(v)),
+            _ => None,
+        }
     }
 
     /// The value of an exported `const` of another file of the workspace that a default
@@ -1466,8 +1447,7 @@ impl Builder<'_> {
                 // the file or imported.
                 let named = self
                     .enum_member(c.origin.file, v)
-                    .or_else(|| self.own_const(c.origin.file, v))
-                    .or_else(|| self.imported_const(v));
+                    .or_else(|| self.named_const(c.origin.file, v));
                 match named.as_ref().unwrap_or(v) {
                     Value::Num(n) => Some(js_number(*n)),
                     Value::Str(s) if !s.is_empty() => Some(s.to_string()),
