@@ -187,22 +187,26 @@ pub fn load_files(
 ) -> Vec<Result<Loaded, String>> {
     paths
         .par_iter()
-        .map(|path| {
-            let text = read_source(path)?;
-            let hash = cache.map(|_| hash(&text));
-            let cached = cache
-                .zip(hash.as_ref())
-                .and_then(|(c, h)| c.lock().ok()?.take(path, h));
-            let from_cache = cached.is_some();
-            let file = match cached {
-                Some(facts) => SourceFile::with_facts(path.clone(), text, facts),
-                None => SourceFile::new(path.clone(), text),
-            };
-            Ok(Loaded {
-                file,
-                hash,
-                from_cache,
-            })
-        })
+        .map(|path| load_file(path, cache))
         .collect()
+}
+
+/// Reads one file and computes its facts, or takes them from the cache (see
+/// [`load_files`]).
+pub fn load_file(path: &Path, cache: Option<&Mutex<FactCache>>) -> Result<Loaded, String> {
+    let text = read_source(path)?;
+    let hash = cache.map(|_| hash(&text));
+    let cached = cache
+        .zip(hash.as_ref())
+        .and_then(|(c, h)| c.lock().ok()?.take(path, h));
+    let from_cache = cached.is_some();
+    let file = match cached {
+        Some(facts) => SourceFile::with_facts(path.to_path_buf(), text, facts),
+        None => SourceFile::new(path.to_path_buf(), text),
+    };
+    Ok(Loaded {
+        file,
+        hash,
+        from_cache,
+    })
 }

@@ -108,7 +108,10 @@ pub fn spawn(session: Arc<Session>) {
         loop {
             session.wake.notified().await;
             let _busy = session.busy();
-            tokio::time::sleep(DEBOUNCE).await;
+            let at_once = std::mem::take(&mut session.pending().at_once);
+            if !at_once {
+                tokio::time::sleep(DEBOUNCE).await;
+            }
             later = run_once(&session, later.take()).await;
         }
     });

@@ -1,12 +1,15 @@
 //! The workspace folder scans, in the background with `$/progress`: for each folder,
-//! discover, parse in chunks (reporting a percentage after each), build the model, swap
-//! it in. Requests are answered meanwhile from the model of the open documents; their
+//! walk it and parse each file as the walk finds it (reporting a percentage every 100
+//! ms), build the model, swap it in. Requests are answered meanwhile from the model of the open documents; their
 //! diagnostics wait for the scan (see `Session::indexing`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
+
+use rayon::prelude::*;
 
 use tower_lsp_server::ls_types::{MessageType, NumberOrString};
 
@@ -16,8 +19,8 @@ use crate::cache::{self, FactCache};
 use crate::model::SourceFile;
 use crate::workspace::Workspace;
 
-/// Files parsed between two progress reports.
-const CHUNK: usize = 256;
+/// How often the scan reports its progress.
+const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// The progress token of the first scan; later scans (folders added) append a number.
 pub const TOKEN: &str = "typeorm-lsp/indexing";
@@ -53,7 +56,14 @@ pub async fn index(session: Arc<Session>, roots: Vec<PathBuf>) {
         };
         count += index_folder(&session, root, step).await;
     }
-    session.schedule(|p| p.full = true);
+    // The open documents have waited for the scan: checked at once. Without any, the
+    // debounce lets a document opened right now join the run (before the closed files
+    // take both cores).
+    let waiting = !session.docs.uris().is_empty();
+    session.schedule(|p| {
+        p.full = true;
+        p.at_once = waiting;
+    });
     session
         .log(MessageType::INFO, format!("indexed {count} files"))
         .await;
@@ -92,19 +102,15 @@ impl Step<'_> {
 async fn index_folder(session: &Arc<Session>, root: &Path, step: Step<'_>) -> usize {
     let config_changes = session.config_changes();
     let (s, r) = (session.clone(), root.to_path_buf());
-    let scanned = tokio::task::spawn_blocking(move || {
+    let configured = tokio::task::spawn_blocking(move || {
         if std::env::var_os(TEST_SCAN_FAILS_ENV).is_some() {
             panic!("{TEST_SCAN_FAILS_ENV} is set");
         }
         let settings = s.folders().get(&r)?.settings.clone();
-        let (config, problems) = s.effective_config(&r, settings.as_ref());
-        let mut paths = crate::discover::discover(&r, &config);
-        let folders = s.folders();
-        paths.retain(|p| folders.owner(p) == Some(r.as_path()));
-        Some((config, problems, paths))
+        Some(s.effective_config(&r, settings.as_ref()))
     })
     .await;
-    let (config, problems, paths) = match scanned {
+    let (config, problems) = match configured {
         Ok(Some(found)) => found,
         // The folder was removed meanwhile.
         Ok(None) => return 0,
@@ -122,7 +128,6 @@ async fn index_folder(session: &Arc<Session>, root: &Path, step: Step<'_>) -> us
             .show_message(MessageType::WARNING, format!("typeorm-lsp: {p}"))
             .await;
     }
-    let total = paths.len();
     let started = Instant::now();
     // The facts of files unchanged since the last scan come from the cache: a second
     // start parses only what changed.
@@ -145,31 +150,46 @@ async fn index_folder(session: &Arc<Session>, root: &Path, step: Step<'_>) -> us
         .as_ref()
         .is_some_and(|c| c.lock().map(|c| c.is_empty()).unwrap_or(false));
     let lookup = if cold { None } else { cache.clone() };
+    let counts = Arc::new(Counts::default());
+    let (s, r, c, walk_config) = (
+        session.clone(),
+        root.to_path_buf(),
+        counts.clone(),
+        config.clone(),
+    );
+    let loading = tokio::task::spawn_blocking(move || {
+        walk_and_load(&s, &r, &walk_config, lookup.as_deref(), &c)
+    });
+    tokio::pin!(loading);
+    // Progress from the counts while the pool loads (the total grows as the walk goes).
+    let mut tick = tokio::time::interval(PROGRESS_EVERY);
+    let loaded = loop {
+        tokio::select! {
+            done = &mut loading => break done.unwrap_or_default(),
+            _ = tick.tick() => {
+                let (done, found) = counts.get();
+                step.report(root, done, found).await;
+            }
+        }
+    };
+    let total = loaded.len();
+    step.report(root, total, total).await;
     let mut from_cache = 0;
     let mut files = BTreeMap::new();
     let mut hashes: Vec<(PathBuf, Option<cache::TextHash>)> = Vec::new();
     let mut parsed_afresh = false;
-    for (i, chunk) in paths.chunks(CHUNK).enumerate() {
-        let chunk = chunk.to_vec();
-        let cache = lookup.clone();
-        let loaded =
-            tokio::task::spawn_blocking(move || cache::load_files(&chunk, cache.as_deref()))
-                .await
-                .unwrap_or_default();
-        for item in loaded {
-            match item {
-                Ok(l) => {
-                    parsed_afresh |= !l.from_cache;
-                    from_cache += usize::from(l.from_cache);
-                    if l.hash.is_some() || cold {
-                        hashes.push((l.file.path.clone(), l.hash));
-                    }
-                    files.insert(l.file.path.clone(), Arc::new(l.file));
+    for item in loaded {
+        match item {
+            Ok(l) => {
+                parsed_afresh |= !l.from_cache;
+                from_cache += usize::from(l.from_cache);
+                if l.hash.is_some() || cold {
+                    hashes.push((l.file.path.clone(), l.hash));
                 }
-                Err(problem) => session.log(MessageType::WARNING, problem).await,
+                files.insert(l.file.path.clone(), Arc::new(l.file));
             }
+            Err(problem) => session.log(MessageType::WARNING, problem).await,
         }
-        step.report(root, ((i + 1) * CHUNK).min(total), total).await;
     }
     let parsed = started.elapsed();
     let count = files.len();
@@ -197,7 +217,7 @@ async fn index_folder(session: &Arc<Session>, root: &Path, step: Step<'_>) -> us
                 session.log(MessageType::WARNING, w).await;
             }
             let msg = format!(
-                "{}: {count} files ({from_cache} from the cache) read and parsed in {} ms, \
+                "{}: {count} files ({from_cache} from the cache) found, read and parsed in {} ms, \
                  model built in {} ms",
                 root.display(),
                 parsed.as_millis(),
@@ -219,6 +239,58 @@ async fn index_folder(session: &Arc<Session>, root: &Path, step: Step<'_>) -> us
         }
     }
     count
+}
+
+/// How far a folder's load is: files found by the walk so far, and files loaded.
+#[derive(Default)]
+struct Counts {
+    found: AtomicUsize,
+    done: AtomicUsize,
+}
+
+impl Counts {
+    /// (loaded, found).
+    fn get(&self) -> (usize, usize) {
+        let done = self.done.load(Ordering::Relaxed);
+        (done, self.found.load(Ordering::Relaxed).max(done))
+    }
+}
+
+/// Walks the folder and loads each file it owns (read and parsed, or its facts taken
+/// from the cache) as soon as the walk finds it: the walk runs on a thread of its own
+/// while the pool loads, so both cores parse from the start, and no batch waits for its
+/// slowest file before the next begins (listing every file first, then loading batches
+/// of 256, left a core idle for the walk and at the end of each batch). Results in path
+/// order. Files of nested folders are left to their own folder.
+fn walk_and_load(
+    session: &Session,
+    root: &Path,
+    config: &crate::config::Config,
+    cache: Option<&Mutex<FactCache>>,
+    counts: &Counts,
+) -> Vec<Result<cache::Loaded, String>> {
+    let mut loaded: Vec<(PathBuf, Result<cache::Loaded, String>)> = std::thread::scope(|s| {
+        let (found, paths) = std::sync::mpsc::channel();
+        s.spawn(move || {
+            crate::discover::discover_each(root, config, |path| {
+                if session.folders().owner(&path) == Some(root) {
+                    counts.found.fetch_add(1, Ordering::Relaxed);
+                    let _ = found.send(path);
+                }
+            })
+        });
+        paths
+            .into_iter()
+            .par_bridge()
+            .map(|path| {
+                let item = cache::load_file(&path, cache);
+                counts.done.fetch_add(1, Ordering::Relaxed);
+                (path, item)
+            })
+            .collect()
+    });
+    loaded.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    loaded.into_iter().map(|(_, item)| item).collect()
 }
 
 /// After a failed scan, the folder's open files are checked with what the folder has (its

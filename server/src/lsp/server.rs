@@ -452,7 +452,8 @@ impl LanguageServer for Backend {
         let doc = params.text_document;
         let opened = guarded(|| self.session.docs.open(doc.uri, doc.version, doc.text));
         if opened.is_some() {
-            self.session.schedule(|_| {});
+            // A document just opened has no burst of edits to wait for.
+            self.session.schedule(|p| p.at_once = true);
         }
     }
 

@@ -222,6 +222,9 @@ pub struct Pending {
     pub reload_config: bool,
     /// Re-check every file, not only the open ones.
     pub full: bool,
+    /// Analyse without the debounce: the work is a document just opened or the end of a
+    /// scan that open documents wait for, not typing (no burst of changes to wait for).
+    pub at_once: bool,
     /// Tables of entities edited by a superseded run: closed files whose query sites
     /// name one are re-checked (see `analysis::raw_sql_naming`).
     pub sql_tables: std::collections::HashSet<String>,
