@@ -258,10 +258,14 @@ impl Counts {
 
 /// Walks the folder and loads each file it owns (read and parsed, or its facts taken
 /// from the cache) as soon as the walk finds it: the walk runs on a thread of its own
-/// while the pool loads, so both cores parse from the start, and no batch waits for its
+/// while the pool parses, so both cores parse from the start, and no batch waits for its
 /// slowest file before the next begins (listing every file first, then loading batches
 /// of 256, left a core idle for the walk and at the end of each batch). Results in path
 /// order. Files of nested folders are left to their own folder.
+///
+/// With a cache to look up, a file costs less to load than to find: the pool would wait
+/// on the walk file by file (ever-gauzy's warm start took 0.3 s longer), so the walk
+/// lists them all first.
 fn walk_and_load(
     session: &Session,
     root: &Path,
@@ -269,11 +273,25 @@ fn walk_and_load(
     cache: Option<&Mutex<FactCache>>,
     counts: &Counts,
 ) -> Vec<Result<cache::Loaded, String>> {
+    let owned = |path: &PathBuf| session.folders().owner(path) == Some(root);
+    if cache.is_some() {
+        let mut paths = crate::discover::discover(root, config);
+        paths.retain(owned);
+        counts.found.store(paths.len(), Ordering::Relaxed);
+        return paths
+            .par_iter()
+            .map(|path| {
+                let item = cache::load_file(path, cache);
+                counts.done.fetch_add(1, Ordering::Relaxed);
+                item
+            })
+            .collect();
+    }
     let mut loaded: Vec<(PathBuf, Result<cache::Loaded, String>)> = std::thread::scope(|s| {
         let (found, paths) = std::sync::mpsc::channel();
         s.spawn(move || {
             crate::discover::discover_each(root, config, |path| {
-                if session.folders().owner(&path) == Some(root) {
+                if owned(&path) {
                     counts.found.fetch_add(1, Ordering::Relaxed);
                     let _ = found.send(path);
                 }
