@@ -64,15 +64,18 @@ const GATE_WORDS: &[&[&str]] = &[
 fn searcher() -> Option<&'static AhoCorasick> {
     static SEARCHER: OnceLock<Option<AhoCorasick>> = OnceLock::new();
     SEARCHER
-        .get_or_init(|| {
-            // Leftmost semantics: only those use the vectorised search (no pattern holds
-            // another, so which leftmost match is reported does not matter).
-            AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostFirst)
-                .build(search_patterns())
-                .ok()
-        })
+        .get_or_init(|| build_searcher(search_patterns()))
         .as_ref()
+}
+
+/// A search for `patterns`, none of which holds another; `None` if it cannot be built.
+pub(super) fn build_searcher(patterns: Vec<&'static str>) -> Option<AhoCorasick> {
+    // Leftmost semantics: only those use the vectorised search (no pattern holds another,
+    // so which leftmost match is reported does not matter).
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostFirst)
+        .build(patterns)
+        .ok()
 }
 
 fn search_patterns() -> Vec<&'static str> {

@@ -17,10 +17,10 @@
 
 use super::chain::QUERY_METHODS;
 use super::gate::{
-    first_byte_lengths, is_mark_word, is_options_word, is_word_byte, may_be_listed,
+    build_searcher, first_byte_lengths, is_mark_word, is_options_word, is_word_byte, may_be_listed,
     minimal_patterns, word_end, word_start, FirstByteLengths, MARK_WORDS, OPTIONS_SUFFIXES,
 };
-use aho_corasick::{AhoCorasick, Input, MatchKind};
+use aho_corasick::{AhoCorasick, Input};
 use std::sync::OnceLock;
 
 /// Words besides the gate's marks that let a walk change what later code sees.
@@ -64,16 +64,15 @@ impl Marks {
             let end = word_end(bytes, hit.end());
             from = end;
             let word = src.get(start..end).unwrap_or("");
-            if is_mark_word(word) {
-                found.push(start);
-                options_words |= is_options_word(word);
-            } else if is_effect_word(word) {
-                found.push(start);
-            }
+            options_words |= judge_word(word, start, &mut found);
         }
         let assignments = memchr::memchr_iter(b'=', bytes).filter(|&i| is_assignment_eq(bytes, i));
+        Marks::with_offsets(merge_sorted(&found, assignments), options_words)
+    }
+
+    fn with_offsets(at: Vec<usize>, options_words: bool) -> Self {
         Marks {
-            at: merge_sorted(&found, assignments),
+            at,
             builders: Vec::new(),
             builder_names: Vec::new(),
             options_words,
@@ -101,19 +100,9 @@ impl Marks {
                 i += 1;
             }
             let word = src.get(start..i).unwrap_or("");
-            if is_mark_word(word) {
-                at.push(start);
-                options_words |= is_options_word(word);
-            } else if is_effect_word(word) {
-                at.push(start);
-            }
+            options_words |= judge_word(word, start, &mut at);
         }
-        Marks {
-            at,
-            builders: Vec::new(),
-            builder_names: Vec::new(),
-            options_words,
-        }
+        Marks::with_offsets(at, options_words)
     }
 
     /// Whether walking the bytes `start..end` may record something or change a binding.
@@ -145,6 +134,18 @@ impl Marks {
     }
 }
 
+/// Adds the start of `word` to the marks if it is one; whether it names options.
+fn judge_word(word: &str, start: usize, at: &mut Vec<usize>) -> bool {
+    if is_mark_word(word) {
+        at.push(start);
+        return is_options_word(word);
+    }
+    if is_effect_word(word) {
+        at.push(start);
+    }
+    false
+}
+
 fn is_effect_word(word: &str) -> bool {
     may_be_listed(&EFFECT_FIRST_BYTE_LENGTHS, word) && EFFECT_WORDS.contains(&word)
 }
@@ -154,13 +155,7 @@ fn is_effect_word(word: &str) -> bool {
 fn searcher() -> Option<&'static AhoCorasick> {
     static SEARCHER: OnceLock<Option<AhoCorasick>> = OnceLock::new();
     SEARCHER
-        .get_or_init(|| {
-            // No pattern holds another: which leftmost match is reported does not matter.
-            AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostFirst)
-                .build(search_patterns())
-                .ok()
-        })
+        .get_or_init(|| build_searcher(search_patterns()))
         .as_ref()
 }
 
