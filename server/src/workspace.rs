@@ -68,15 +68,16 @@ impl Workspace {
         });
         // Files arrive in walk and thread order; warnings are listed in path order.
         loaded.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut files = BTreeMap::new();
-        for (_, item) in loaded {
+        let mut sorted = Vec::with_capacity(loaded.len());
+        for (path, item) in loaded {
             match item {
-                Ok(f) => {
-                    files.insert(f.path.clone(), Arc::new(f));
-                }
+                Ok(f) => sorted.push((path, Arc::new(f))),
                 Err(w) => warnings.push(w),
             }
         }
+        // Built from the sorted list at once: inserting each path compared it with a dozen
+        // others, component by component (ever-gauzy: 190M instructions).
+        let files = BTreeMap::from_iter(sorted);
         let mut ws = Workspace::with_files(root, config, files);
         ws.warnings.splice(0..0, warnings);
         ws

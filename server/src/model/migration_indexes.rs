@@ -37,7 +37,9 @@ pub(super) enum Statement {
 /// Where some migrations are in a folder named for no particular database, the folders
 /// named for one other than PostgreSQL (`migrations/mysql/`, `planetscale/`) are left
 /// out: their indexes are not in the PostgreSQL database the rules judge.
-fn created_in_migrations(model: &Model) -> HashMap<(&std::path::Path, String), CreatedIndex> {
+fn created_in_migrations(
+    model: &Model,
+) -> HashMap<&std::path::Path, HashMap<String, CreatedIndex>> {
     let mut out = HashMap::new();
     let migrations: Vec<&super::SourceFile> = model
         .files
@@ -52,14 +54,17 @@ fn created_in_migrations(model: &Model) -> HashMap<(&std::path::Path, String), C
         if any_neutral && other_database(file) {
             continue;
         }
+        // The folder is looked up once per file (hashing a path per statement cost
+        // ever-gauzy's migrations 120M instructions).
         let folder = file.path.parent().unwrap_or(&file.path);
+        let indexes = out.entry(folder).or_insert_with(HashMap::new);
         for statement in index_statements(file) {
             match statement {
                 Statement::Create(index) => {
-                    out.insert((folder, index.name.clone()), index);
+                    indexes.insert(index.name.clone(), index);
                 }
                 Statement::Drop(name) => {
-                    out.remove(&(folder, name));
+                    indexes.remove(&name);
                 }
             }
         }
@@ -119,40 +124,45 @@ pub fn shape_of(file: &super::SourceFile) -> Vec<String> {
 /// `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] "name" ON [ONLY] table
 /// [USING method] (a, "b")`.
 fn create_index(statement: &str) -> Option<CreatedIndex> {
+    // Most statements of a migration create tables or alter them: they are told apart by
+    // their first word before any word list is built.
+    if !first_word_is(statement, "create") {
+        return None;
+    }
     let open = statement.find('(')?;
     let close = statement.rfind(')')?;
     let head: Vec<&str> = statement.get(..open)?.split_whitespace().collect();
-    let lower: Vec<String> = head.iter().map(|w| w.to_ascii_lowercase()).collect();
-    let at = |i: usize| lower.get(i).map(String::as_str);
+    // Keywords in any case, compared in place (no lower-cased copy of every word).
+    let is = |i: usize, keyword: &str| head.get(i).is_some_and(|w| w.eq_ignore_ascii_case(keyword));
     let mut i = 0;
-    if at(i) != Some("create") {
+    if !is(i, "create") {
         return None;
     }
     i += 1;
-    if at(i) == Some("unique") {
+    if is(i, "unique") {
         i += 1;
     }
-    if at(i) != Some("index") {
+    if !is(i, "index") {
         return None;
     }
     i += 1;
-    if at(i) == Some("concurrently") {
+    if is(i, "concurrently") {
         i += 1;
     }
-    if at(i) == Some("if") && at(i + 1) == Some("not") && at(i + 2) == Some("exists") {
+    if is(i, "if") && is(i + 1, "not") && is(i + 2, "exists") {
         i += 3;
     }
     let name = unquote(head.get(i)?);
-    if at(i + 1) != Some("on") || name.is_empty() {
+    if !is(i + 1, "on") || name.is_empty() {
         return None;
     }
     let mut t = i + 2;
-    if at(t) == Some("only") {
+    if is(t, "only") {
         t += 1;
     }
     // GIN, GiST, BRIN...: no equality lookup on a key uses them as a B-tree is used.
-    if let Some(u) = lower.iter().position(|w| w == "using") {
-        if !matches!(at(u + 1), Some("btree" | "hash")) {
+    if let Some(u) = head.iter().position(|w| w.eq_ignore_ascii_case("using")) {
+        if !is(u + 1, "btree") && !is(u + 1, "hash") {
             return None;
         }
     }
@@ -186,7 +196,11 @@ fn create_index(statement: &str) -> Option<CreatedIndex> {
 
 /// `DROP INDEX [CONCURRENTLY] [IF EXISTS] ["schema".]"name"`: the name.
 fn drop_index(statement: &str) -> Option<String> {
-    let words: Vec<&str> = statement.split_whitespace().collect();
+    if !first_word_is(statement, "drop") {
+        return None;
+    }
+    // The name is at most the sixth word.
+    let words: Vec<&str> = statement.split_whitespace().take(6).collect();
     let lower: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
     let at = |i: usize| lower.get(i).map(String::as_str);
     if at(0) != Some("drop") || at(1) != Some("index") {
@@ -204,6 +218,14 @@ fn drop_index(statement: &str) -> Option<String> {
     (!name.is_empty()).then_some(name)
 }
 
+/// Whether the statement's first word is `word` (lower case), in any case.
+fn first_word_is(statement: &str, word: &str) -> bool {
+    statement
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| w.eq_ignore_ascii_case(word))
+}
+
 fn unquote(s: &str) -> String {
     s.trim_matches(|c| c == '"' || c == '`').to_string()
 }
@@ -214,7 +236,7 @@ pub fn resolve(model: &mut Model) {
     let created = created_in_migrations(model);
     let mut by_table: HashMap<String, Vec<Vec<String>>> = HashMap::new();
     let mut by_name: HashMap<String, Vec<String>> = HashMap::new();
-    for ((_, name), index) in created {
+    for (name, index) in created.into_values().flatten() {
         by_table
             .entry(index.table.clone())
             .or_default()
@@ -316,5 +338,27 @@ mod tests {
             Some("idx_b".into())
         );
         assert_eq!(drop_index("DROP TABLE t"), None);
+        assert_eq!(
+            drop_index("\n  Drop\tINDEX IF EXISTS \"s\".\"IDX_c\" CASCADE extra words"),
+            Some("IDX_c".into())
+        );
+        assert_eq!(drop_index("ALTER TABLE t DROP INDEX idx"), None);
+    }
+
+    /// Statements told apart by their first word alone: any case, any leading space, and a
+    /// `(` glued to the first word.
+    #[test]
+    fn statements_are_told_apart_by_their_first_word() {
+        assert_eq!(
+            create_index("\n\t Create UNIQUE Index \"IDX_h\" On t (a)"),
+            created("IDX_h", "t", &["a"])
+        );
+        assert_eq!(create_index("CREATE(INDEX \"IDX_i\" ON t (a))"), None);
+        assert_eq!(create_index("ALTER TABLE t ADD CONSTRAINT c (a)"), None);
+        assert_eq!(create_index("recreate INDEX \"IDX_j\" ON t (a)"), None);
+        assert_eq!(create_index(""), None);
+        assert_eq!(drop_index(""), None);
+        assert!(first_word_is("  CREATE x", "create"));
+        assert!(!first_word_is("CREATEx", "create"));
     }
 }

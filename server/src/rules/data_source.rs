@@ -9,7 +9,9 @@
 
 use super::Ctx;
 use crate::syntax::OrmOptions;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
 
 /// The database of a DataSource, as far as the code tells.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -253,7 +255,7 @@ fn database_by<T: AsRef<str>>(
     let drivers: Vec<(&str, &str)> = [package.clone(), Some(ctx.root.to_path_buf())]
         .into_iter()
         .flatten()
-        .find_map(|dir| installed_drivers(read(&dir.join("package.json"))?.as_ref()))
+        .find_map(|dir| drivers_of(read(&dir.join("package.json"))?.as_ref()))
         .unwrap_or_default();
     let dialects: Vec<&str> = drivers.iter().map(|(_, d)| *d).collect();
     match dialects.first() {
@@ -278,6 +280,27 @@ fn database_by<T: AsRef<str>>(
             why: format!("{written}, and package.json names no single database driver"),
         },
     }
+}
+
+/// [`installed_drivers`], remembered by the text of the `package.json`: rules ask for the
+/// database of every file they report on, and parsing the same JSON each time cost
+/// spacebar's check 2% of its instructions.
+fn drivers_of(package_json: &str) -> Option<Vec<(&'static str, &'static str)>> {
+    type Known = HashMap<String, Option<Vec<(&'static str, &'static str)>>>;
+    static KNOWN: OnceLock<Mutex<Known>> = OnceLock::new();
+    let known = KNOWN.get_or_init(Default::default);
+    if let Some(drivers) = known.lock().ok()?.get(package_json) {
+        return drivers.clone();
+    }
+    let drivers = installed_drivers(package_json);
+    if let Ok(mut known) = known.lock() {
+        // A long editing session does not keep every version of every package.json.
+        if known.len() >= 64 {
+            known.clear();
+        }
+        known.insert(package_json.to_string(), drivers.clone());
+    }
+    drivers
 }
 
 /// The database drivers a `package.json` depends on (any dependency section); None when
@@ -317,6 +340,21 @@ mod tests {
                 .flatten()
         };
         database_with(&ws.ctx(), Path::new("/ws/src/a.entity.ts"), &read)
+    }
+
+    #[test]
+    fn remembered_drivers_are_the_ones_read() {
+        let texts = [
+            r#"{ "dependencies": { "pg": "8" } }"#,
+            r#"{ "devDependencies": { "mysql2": "3" }, "dependencies": { "pg": "8" } }"#,
+            r#"{ "name": "x" }"#,
+            "not json",
+        ];
+        for text in texts.iter().chain(texts.iter()) {
+            assert_eq!(drivers_of(text), installed_drivers(text), "{text}");
+        }
+        assert!(drivers_of(texts[0]).is_some_and(|d| !d.is_empty()));
+        assert_eq!(drivers_of("not json"), None);
     }
 
     const ENV_TYPE: &str = "import { DataSource } from 'typeorm';

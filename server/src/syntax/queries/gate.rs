@@ -22,7 +22,7 @@ use aho_corasick::{AhoCorasick, Input, MatchKind};
 use std::sync::OnceLock;
 
 /// Words (besides [`QUERY_METHODS`]) that start a QueryBuilder chain or mark options.
-const MARK_WORDS: &[&str] = &[
+pub(super) const MARK_WORDS: &[&str] = &[
     "createQueryBuilder",
     "createConnection",
     "forRoot",
@@ -47,7 +47,7 @@ pub fn may_hold_query_sites(src: &str) -> bool {
 }
 
 /// The suffixes of options type names that count as marks (see [`is_mark_word`]).
-const OPTIONS_SUFFIXES: &[&str] = &["ConnectionOptions", "DataSourceOptions"];
+pub(super) const OPTIONS_SUFFIXES: &[&str] = &["ConnectionOptions", "DataSourceOptions"];
 
 /// Every word [`by_words`] looks at, for the search.
 const GATE_WORDS: &[&[&str]] = &[
@@ -64,19 +64,28 @@ const GATE_WORDS: &[&[&str]] = &[
 fn searcher() -> Option<&'static AhoCorasick> {
     static SEARCHER: OnceLock<Option<AhoCorasick>> = OnceLock::new();
     SEARCHER
-        .get_or_init(|| {
-            // Leftmost semantics: only those use the vectorised search (no pattern holds
-            // another, so which leftmost match is reported does not matter).
-            AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostFirst)
-                .build(search_patterns())
-                .ok()
-        })
+        .get_or_init(|| build_searcher(search_patterns()))
         .as_ref()
 }
 
+/// A search for `patterns`, none of which holds another; `None` if it cannot be built.
+pub(super) fn build_searcher(patterns: Vec<&'static str>) -> Option<AhoCorasick> {
+    // Leftmost semantics: only those use the vectorised search (no pattern holds another,
+    // so which leftmost match is reported does not matter).
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostFirst)
+        .build(patterns)
+        .ok()
+}
+
 fn search_patterns() -> Vec<&'static str> {
-    let all: Vec<&'static str> = GATE_WORDS.iter().flat_map(|l| l.iter().copied()).collect();
+    minimal_patterns(GATE_WORDS)
+}
+
+/// The words of `lists` that hold none of the others: a search for them stops in every
+/// word of the lists.
+pub(super) fn minimal_patterns(lists: &[&[&'static str]]) -> Vec<&'static str> {
+    let all: Vec<&'static str> = lists.iter().flat_map(|l| l.iter().copied()).collect();
     let mut patterns: Vec<&'static str> = all
         .iter()
         .copied()
@@ -116,14 +125,14 @@ fn by_search(words: &AhoCorasick, src: &str) -> bool {
     shape && (export_default || exports)
 }
 
-fn word_start(bytes: &[u8], mut i: usize) -> usize {
+pub(super) fn word_start(bytes: &[u8], mut i: usize) -> usize {
     while i > 0 && bytes.get(i - 1).is_some_and(|&b| is_word_byte(b)) {
         i -= 1;
     }
     i
 }
 
-fn word_end(bytes: &[u8], mut i: usize) -> usize {
+pub(super) fn word_end(bytes: &[u8], mut i: usize) -> usize {
     while bytes.get(i).is_some_and(|&b| is_word_byte(b)) {
         i += 1;
     }
