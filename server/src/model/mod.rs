@@ -16,6 +16,7 @@ mod manual_soft_delete;
 mod migration_api;
 mod migration_indexes;
 pub mod property_style;
+mod sql_migrations;
 pub use driver_folder::driver_folder;
 pub mod naming;
 pub mod naming_detect;

@@ -203,8 +203,14 @@ fn alias_variables<'a>(chain: &'a QueryBuilderChain) -> Vec<&'a str> {
     let arguments = |c: &'a crate::syntax::ChainCall| match c.method.as_str() {
         "createQueryBuilder" => c.args.get(..2).unwrap_or(&c.args),
         // `.leftJoinAndSelect('user.roles', roleTable)`: the alias a join took
-        "from" | "leftJoin" | "leftJoinAndSelect" | "innerJoin" | "innerJoinAndSelect"
-        | "leftJoinAndMapOne" | "leftJoinAndMapMany" | "innerJoinAndMapOne"
+        "from"
+        | "leftJoin"
+        | "leftJoinAndSelect"
+        | "innerJoin"
+        | "innerJoinAndSelect"
+        | "leftJoinAndMapOne"
+        | "leftJoinAndMapMany"
+        | "innerJoinAndMapOne"
         | "innerJoinAndMapMany" => c.args.get(1..2).unwrap_or_default(),
         _ => &[],
     };
@@ -356,9 +362,7 @@ fn operand<'v>(
         // helper; what it returns is built from its arguments. So is a method of the
         // class itself (`this.quote('userId')`, a repository quoting a column name).
         Value::Call { callee, args }
-            if is_local_helper(callee)
-                && !args.is_empty()
-                && !is_constant(ctx, file, text, e) =>
+            if is_local_helper(callee) && !args.is_empty() && !is_constant(ctx, file, text, e) =>
         {
             for a in args.iter() {
                 operand(ctx, file, text, a, out, depth + 1);
