@@ -49,11 +49,12 @@ pub fn build(mut files: Vec<Arc<SourceFile>>, config: &Config, resolver: &Resolv
     super::enums::member_types(&mut model);
     super::manual_soft_delete::detect(&mut model, config);
     // Without a TypeORM migration, `.sql` migration files may be the schema's history.
-    let sql = if model.migrations_folder.is_none() && !model.entities.is_empty() {
+    let (sql_folder, sql) = if model.migrations_folder.is_none() && !model.entities.is_empty() {
         super::sql_migrations::statements(resolver.root(), config)
     } else {
-        Vec::new()
+        (None, Vec::new())
     };
+    model.sql_migrations_folder = sql_folder;
     super::migration_indexes::resolve(&mut model, sql);
     model
 }

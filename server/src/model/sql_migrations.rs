@@ -13,10 +13,19 @@
 use super::migration_indexes::{create_index, drop_index, unquote, CreatedIndex, Statement};
 use std::path::{Path, PathBuf};
 
-/// The index statements of the workspace's SQL migrations, each with its file's folder.
-pub(super) fn statements(root: &Path, config: &crate::config::Config) -> Vec<(PathBuf, Statement)> {
+/// The folder of the first SQL migration file (None without one), and the index
+/// statements of the workspace's SQL migrations, each with its file's folder.
+pub(super) fn statements(
+    root: &Path,
+    config: &crate::config::Config,
+) -> (Option<PathBuf>, Vec<(PathBuf, Statement)>) {
     let mut out = Vec::new();
-    for path in crate::discover::sql_migration_files(root, config) {
+    let files = crate::discover::sql_migration_files(root, config);
+    let first_folder = files
+        .first()
+        .and_then(|f| f.parent())
+        .map(Path::to_path_buf);
+    for path in files {
         if is_undo(&path) {
             continue;
         }
@@ -31,7 +40,7 @@ pub(super) fn statements(root: &Path, config: &crate::config::Config) -> Vec<(Pa
             }
         }
     }
-    out
+    (first_folder, out)
 }
 
 /// A migration that reverts another: not part of the schema's history.

@@ -112,3 +112,21 @@ export class Init1700000000000 implements MigrationInterface {
     ]);
     assert_eq!(found.len(), 2, "{found:?}");
 }
+
+#[test]
+fn the_fix_writes_no_typeorm_migration_where_the_schema_is_kept_in_sql() {
+    let (_dir, ws) = on_disk(&[
+        ("api/src/entity/account.ts", ACCOUNT),
+        ("api/src/entity/note.ts", NOTE),
+        ("db/migrations/0001.do.init.sql", INIT),
+    ]);
+    let found = crate::rules::testing::findings(&ws, "IDX001");
+    assert_eq!(found.len(), 1);
+    let fix = found[0].fixes.first().expect("a fix");
+    assert!(!fix.creates_migration);
+    assert!(fix
+        .changes
+        .iter()
+        .all(|c| !matches!(c, crate::finding::FileChange::Create { .. })));
+    assert!(fix.title.contains("SQL migrations"), "{}", fix.title);
+}
