@@ -117,12 +117,11 @@ fn split_statements(text: &str) -> Vec<&str> {
         match quote {
             Some(q) if b == q => quote = None,
             Some(_) => {}
-            None if dollar => {
-                if b == b'$' && bytes.get(i + 1) == Some(&b'$') {
-                    dollar = false;
-                    i += 1;
-                }
+            None if dollar && b == b'$' && bytes.get(i + 1) == Some(&b'$') => {
+                dollar = false;
+                i += 1;
             }
+            None if dollar => {}
             None if b == b'$' && bytes.get(i + 1) == Some(&b'$') => {
                 dollar = true;
                 i += 1;
