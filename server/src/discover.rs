@@ -81,6 +81,26 @@ pub fn script_files(root: &Path, config: &Config) -> Vec<PathBuf> {
         .collect()
 }
 
+/// The `.sql` files of the workspace in a folder named `migrations` (or `migration`), by
+/// the same walk rules as [`discover`], sorted: the schema history of a project whose
+/// tables a SQL migration runner makes (postgrator, Flyway, dbmate) rather than TypeORM.
+pub fn sql_migration_files(root: &Path, config: &Config) -> Vec<PathBuf> {
+    let in_migrations = |path: &Path| {
+        relative(root, path).is_some_and(|rel| {
+            rel.split('/').any(|part| {
+                let part = part.to_ascii_lowercase();
+                part == "migrations" || part == "migration"
+            })
+        })
+    };
+    let mut files: Vec<PathBuf> = walk_files(root, config)
+        .filter(|path| path.extension().is_some_and(|e| e == "sql"))
+        .filter(|path| in_migrations(path))
+        .collect();
+    files.sort();
+    files
+}
+
 /// Whether one file (e.g. changed on disk) belongs to the workspace by the same rules as
 /// `discover`: under `root`, a TypeScript source, in no hidden or skipped folder, not
 /// ignored by a `.gitignore` / `.ignore` between it and the filesystem root, and selected

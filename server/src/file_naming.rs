@@ -150,12 +150,18 @@ pub fn spell(style: FileNaming, part: &str) -> Option<String> {
     })
 }
 
-/// A migration's leading timestamp (`1700000000000-`), kept as it is in every style.
+/// A migration's leading timestamps (`1700000000000-`), kept as they are in every style.
+/// A file renamed by hand may carry two (`1765000000000-1734000000000-MigrateUser.ts`,
+/// a migration re-dated after the old one was kept): both are the timestamp part.
 fn timestamp_prefix(part: &str) -> &str {
-    let digits = part.len() - part.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-    match part.get(digits..digits + 1) {
-        Some("-") | Some("_") if digits >= 8 => part.get(..digits + 1).unwrap_or(""),
-        _ => "",
+    let mut end = 0;
+    loop {
+        let rest = part.get(end..).unwrap_or("");
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        match rest.get(digits..digits + 1) {
+            Some("-") | Some("_") if digits >= 8 => end += digits + 1,
+            _ => return part.get(..end).unwrap_or(""),
+        }
     }
 }
 
@@ -327,6 +333,15 @@ mod tests {
             Some("user_profile.entity.ts")
         );
         assert_eq!(rename(PascalCase, "index.ts"), None);
+        // a migration re-dated by hand keeps both timestamps, and its name is judged alone
+        assert_eq!(
+            rename(PascalCase, "1765000000000-1734000000000-MigrateUser.ts"),
+            None
+        );
+        assert_eq!(
+            rename(PascalCase, "1765000000000-1734000000000-migrateUser.ts").as_deref(),
+            Some("1765000000000-1734000000000-MigrateUser.ts")
+        );
     }
 
     #[test]

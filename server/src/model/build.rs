@@ -48,7 +48,14 @@ pub fn build(mut files: Vec<Arc<SourceFile>>, config: &Config, resolver: &Resolv
     default_join_columns(&mut model, config);
     super::enums::member_types(&mut model);
     super::manual_soft_delete::detect(&mut model, config);
-    super::migration_indexes::resolve(&mut model);
+    // Without a TypeORM migration, `.sql` migration files may be the schema's history.
+    let (sql_folder, sql) = if model.migrations_folder.is_none() && !model.entities.is_empty() {
+        super::sql_migrations::statements(resolver.root(), config)
+    } else {
+        (None, Vec::new())
+    };
+    model.sql_migrations_folder = sql_folder;
+    super::migration_indexes::resolve(&mut model, sql);
     model
 }
 

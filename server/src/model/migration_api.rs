@@ -164,6 +164,7 @@ fn table_index(table: &str, index: &Spanned<Value>) -> Option<CreatedIndex> {
             name: name.to_string(),
             table: table.to_string(),
             columns,
+            complete: true,
         }),
         None => Some(unnamed(table, columns)),
     }
@@ -196,6 +197,7 @@ fn unnamed(table: &str, columns: Vec<String>) -> CreatedIndex {
         name: format!("{table}({})", columns.join(",")),
         table: table.to_string(),
         columns,
+        complete: true,
     }
 }
 

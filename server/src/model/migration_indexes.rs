@@ -14,12 +14,15 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// One `CREATE INDEX` of a migration: its name, table (lower-cased, schema left out) and
-/// plain column list (no expressions, no partial index).
+/// the plain columns it leads with (no partial index). `complete` is false where an
+/// expression follows them (`(user_id, md5(url))`): such an index serves lookups on its
+/// leading columns, but is not the index an entity's column list describes.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct CreatedIndex {
     pub(super) name: String,
     pub(super) table: String,
     pub(super) columns: Vec<String>,
+    pub(super) complete: bool,
 }
 
 /// What a migration statement does to an index.
@@ -39,7 +42,8 @@ pub(super) enum Statement {
 /// out: their indexes are not in the PostgreSQL database the rules judge.
 fn created_in_migrations(
     model: &Model,
-) -> HashMap<&std::path::Path, HashMap<String, CreatedIndex>> {
+    sql: Vec<(std::path::PathBuf, Statement)>,
+) -> HashMap<std::path::PathBuf, HashMap<String, CreatedIndex>> {
     let mut out = HashMap::new();
     let migrations: Vec<&super::SourceFile> = model
         .files
@@ -57,19 +61,33 @@ fn created_in_migrations(
         // The folder is looked up once per file (hashing a path per statement cost
         // ever-gauzy's migrations 120M instructions).
         let folder = file.path.parent().unwrap_or(&file.path);
-        let indexes = out.entry(folder).or_insert_with(HashMap::new);
+        let indexes: &mut HashMap<String, CreatedIndex> =
+            out.entry(folder.to_path_buf()).or_default();
         for statement in index_statements(file) {
-            match statement {
-                Statement::Create(index) => {
-                    indexes.insert(index.name.clone(), index);
-                }
-                Statement::Drop(name) => {
-                    indexes.remove(&name);
-                }
-            }
+            replay(indexes, statement);
+        }
+    }
+    let any_neutral = sql
+        .iter()
+        .any(|(folder, _)| super::driver_folder(folder).is_none());
+    for (folder, statement) in sql {
+        if !(any_neutral && super::driver_folder(&folder).is_some()) {
+            replay(out.entry(folder).or_default(), statement);
         }
     }
     out
+}
+
+/// Applies one statement to the indexes of a migrations folder.
+fn replay(indexes: &mut HashMap<String, CreatedIndex>, statement: Statement) {
+    match statement {
+        Statement::Create(index) => {
+            indexes.insert(index.name.clone(), index);
+        }
+        Statement::Drop(name) => {
+            indexes.remove(&name);
+        }
+    }
 }
 
 /// The index statements of a migration file's `up`, in order (`down` undoes them): SQL
@@ -123,14 +141,14 @@ pub fn shape_of(file: &super::SourceFile) -> Vec<String> {
 
 /// `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] "name" ON [ONLY] table
 /// [USING method] (a, "b")`.
-fn create_index(statement: &str) -> Option<CreatedIndex> {
+pub(super) fn create_index(statement: &str) -> Option<CreatedIndex> {
     // Most statements of a migration create tables or alter them: they are told apart by
     // their first word before any word list is built.
     if !first_word_is(statement, "create") {
         return None;
     }
     let open = statement.find('(')?;
-    let close = statement.rfind(')')?;
+    let close = super::sql_migrations::matching_paren(statement, open)?;
     let head: Vec<&str> = statement.get(..open)?.split_whitespace().collect();
     // Keywords in any case, compared in place (no lower-cased copy of every word).
     let is = |i: usize, keyword: &str| head.get(i).is_some_and(|w| w.eq_ignore_ascii_case(keyword));
@@ -152,11 +170,17 @@ fn create_index(statement: &str) -> Option<CreatedIndex> {
     if is(i, "if") && is(i + 1, "not") && is(i + 2, "exists") {
         i += 3;
     }
-    let name = unquote(head.get(i)?);
-    if !is(i + 1, "on") || name.is_empty() {
+    // `CREATE INDEX ON t (a)`: PostgreSQL names it; it is known here by table and columns
+    let unnamed = is(i, "on");
+    let name = if unnamed {
+        String::new()
+    } else {
+        unquote(head.get(i)?)
+    };
+    if !unnamed && (!is(i + 1, "on") || name.is_empty()) {
         return None;
     }
-    let mut t = i + 2;
+    let mut t = if unnamed { i + 1 } else { i + 2 };
     if is(t, "only") {
         t += 1;
     }
@@ -172,30 +196,42 @@ fn create_index(statement: &str) -> Option<CreatedIndex> {
         .unwrap_or_default();
     // A partial index: its predicate decides what it serves; left unread.
     let rest = statement.get(close + 1..)?.to_ascii_lowercase();
-    if rest.contains("where") || statement.get(open + 1..close)?.contains('(') {
+    if rest.contains("where") {
         return None;
     }
-    let columns: Vec<String> = statement
-        .get(open + 1..close)?
-        .split(',')
-        .map(|c| unquote(c.trim()))
-        .collect();
-    // An expression or an operator class: not a plain column list.
-    if columns
-        .iter()
-        .any(|c| c.is_empty() || !c.chars().all(|ch| ch.is_alphanumeric() || ch == '_'))
-    {
+    // The plain columns the index leads with (`user_id`, `"savedAt" DESC NULLS LAST`),
+    // up to the first expression or operator class.
+    let elements = super::sql_migrations::split_top_level(statement.get(open + 1..close)?);
+    let mut columns = Vec::new();
+    for element in &elements {
+        let mut words = element.split_whitespace();
+        let column = unquote(words.next().unwrap_or(""));
+        let ordering = words.all(|w| {
+            ["asc", "desc", "nulls", "first", "last"].contains(&w.to_ascii_lowercase().as_str())
+        });
+        if !ordering || !super::sql_migrations::is_plain_name(&column) {
+            break;
+        }
+        columns.push(column);
+    }
+    if columns.is_empty() {
         return None;
     }
+    let name = if unnamed {
+        format!("{table}({})", columns.join(","))
+    } else {
+        name
+    };
     Some(CreatedIndex {
         name,
         table,
+        complete: columns.len() == elements.len(),
         columns,
     })
 }
 
 /// `DROP INDEX [CONCURRENTLY] [IF EXISTS] ["schema".]"name"`: the name.
-fn drop_index(statement: &str) -> Option<String> {
+pub(super) fn drop_index(statement: &str) -> Option<String> {
     if !first_word_is(statement, "drop") {
         return None;
     }
@@ -226,14 +262,15 @@ fn first_word_is(statement: &str, word: &str) -> bool {
         .is_some_and(|w| w.eq_ignore_ascii_case(word))
 }
 
-fn unquote(s: &str) -> String {
+pub(super) fn unquote(s: &str) -> String {
     s.trim_matches(|c| c == '"' || c == '`').to_string()
 }
 
 /// The migrations' indexes kept by table, then the unsynchronized named indexes without
-/// columns given the columns their migration names.
-pub fn resolve(model: &mut Model) {
-    let created = created_in_migrations(model);
+/// columns given the columns their migration names. `sql` holds the statements of the
+/// workspace's `.sql` migrations (see [`super::sql_migrations`]).
+pub fn resolve(model: &mut Model, sql: Vec<(std::path::PathBuf, Statement)>) {
+    let created = created_in_migrations(model, sql);
     let mut by_table: HashMap<String, Vec<Vec<String>>> = HashMap::new();
     let mut by_name: HashMap<String, Vec<String>> = HashMap::new();
     for (name, index) in created.into_values().flatten() {
@@ -241,7 +278,9 @@ pub fn resolve(model: &mut Model) {
             .entry(index.table.clone())
             .or_default()
             .push(index.columns.clone());
-        by_name.insert(name, index.columns);
+        if index.complete {
+            by_name.insert(name, index.columns);
+        }
     }
     model.migration_indexes = Arc::new(by_table);
     model.migration_index_names = Arc::new(by_name);
@@ -287,6 +326,7 @@ mod tests {
             name: name.into(),
             table: table.into(),
             columns: columns.iter().map(|c| c.to_string()).collect(),
+            complete: true,
         })
     }
 
@@ -324,6 +364,23 @@ mod tests {
         assert_eq!(
             create_index("CREATE INDEX \"IDX_e\" ON t (a) WHERE b IS NULL"),
             None
+        );
+        // an expression after plain columns: the index still leads with them
+        let mut leading = created("item_key", "item", &["user_id"]);
+        if let Some(index) = leading.as_mut() {
+            index.complete = false;
+        }
+        assert_eq!(
+            create_index("CREATE UNIQUE INDEX item_key ON app.item (user_id, md5(url))"),
+            leading
+        );
+        assert_eq!(
+            create_index("CREATE INDEX ON app.usage (user_id)"),
+            created("usage(user_id)", "usage", &["user_id"])
+        );
+        assert_eq!(
+            create_index("CREATE INDEX item_saved ON app.item(user_id, saved_at DESC NULLS LAST)"),
+            created("item_saved", "item", &["user_id", "saved_at"])
         );
     }
 

@@ -16,6 +16,7 @@ mod manual_soft_delete;
 mod migration_api;
 mod migration_indexes;
 pub mod property_style;
+mod sql_migrations;
 pub use driver_folder::driver_folder;
 pub mod naming;
 pub mod naming_detect;
@@ -102,6 +103,9 @@ pub struct Model {
     pub by_table_folded: Arc<HashMap<String, Vec<usize>>>,
     /// The folder of the first migration class of the workspace, if any.
     pub migrations_folder: Option<PathBuf>,
+    /// Where there is no migration class: the folder of the first `.sql` migration file,
+    /// if any (the schema's history is kept in SQL, by a runner other than TypeORM).
+    pub sql_migrations_folder: Option<PathBuf>,
     /// Plain B-tree indexes the migrations create (and do not drop again), by lower-cased
     /// table: their column lists. Entities need not declare them to have them.
     pub migration_indexes: Arc<HashMap<String, Vec<Vec<String>>>>,

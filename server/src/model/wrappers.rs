@@ -53,7 +53,21 @@ fn typeorm_decorator(name: &str) -> Option<&'static str> {
 }
 
 fn is_typeorm(specifier: &str) -> bool {
-    specifier == "typeorm" || specifier.starts_with("typeorm/")
+    specifier == "typeorm" || specifier.starts_with("typeorm/") || specifier == SUBSQUID_STORE
+}
+
+/// Subsquid's TypeORM store: its generated models import TypeORM's decorators from it (it
+/// re-exports them), with column helpers of its own (`StringColumn`, `IntColumn`...) that
+/// apply `@Column` with a fixed database type.
+const SUBSQUID_STORE: &str = "@subsquid/typeorm-store";
+
+/// The TypeORM decorator an import of `imported` from a TypeORM module stands for.
+fn decorator_of(specifier: &str, imported: &str) -> Option<&'static str> {
+    let typed_column = imported.ends_with("Column") && imported != "Column";
+    if specifier == SUBSQUID_STORE && typed_column && typeorm_decorator(imported).is_none() {
+        return Some("Column");
+    }
+    typeorm_decorator(imported)
 }
 
 /// Exported wrapper name -> the TypeORM decorator it applies, for every wrapper of the
@@ -186,7 +200,7 @@ impl Follow<'_> {
                 None => continue,
             };
             let found = if is_typeorm(&import.specifier) {
-                typeorm_decorator(imported)
+                decorator_of(&import.specifier, imported)
             } else {
                 self.file_of(file, &import.specifier)
                     .and_then(|next| self.export(next, imported, depth + 1))
@@ -234,7 +248,7 @@ impl Follow<'_> {
                 continue;
             };
             if is_typeorm(&import.specifier) {
-                return typeorm_decorator(&n.imported);
+                return decorator_of(&import.specifier, &n.imported);
             }
             let next = self.file_of(file, &import.specifier)?;
             if n.imported == "default" {

@@ -197,7 +197,7 @@ fn fix(ctx: &Ctx, file: usize, entity: &Entity, key: &EmbeddedKey) -> Option<cra
         });
         Some(changes)
     })?;
-    mark_migration(&mut fix);
+    mark_migration(ctx, &mut fix);
     Some(fix)
 }
 

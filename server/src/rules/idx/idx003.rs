@@ -206,7 +206,7 @@ fn fix(ctx: &Ctx, file: usize, entity: &Entity, index: &Index, deleted: &str) ->
     let mut fix = ctx.fix_safe(title, || {
         build_fix(ctx, file, entity, index, deleted).map(|f| f.changes)
     })?;
-    mark_migration(&mut fix);
+    mark_migration(ctx, &mut fix);
     Some(fix)
 }
 
@@ -333,7 +333,7 @@ fn build_fix(ctx: &Ctx, file: usize, entity: &Entity, index: &Index, deleted: &s
             .replace("deleted", deleted),
         changes,
     );
-    mark_migration(&mut fix);
+    mark_migration(ctx, &mut fix);
     Some(fix)
 }
 

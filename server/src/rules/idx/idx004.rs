@@ -78,7 +78,7 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
                 let mut fix = fix(ctx, file, &origin.span)?;
                 if let Some(migration) = drop_migration(ctx, origin, index) {
                     fix.changes.extend(migration);
-                    mark_migration(&mut fix);
+                    mark_migration(ctx, &mut fix);
                 }
                 Some(fix)
             });

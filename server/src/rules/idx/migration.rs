@@ -191,6 +191,9 @@ pub fn timestamp() -> u128 {
 /// database), then the edit that registers its class where the project lists its
 /// migrations, if it does. Mark the fix with [`mark_migration`].
 pub fn migration_file(ctx: &Ctx, plan: &MigrationPlan, near: &Path) -> Vec<FileChange> {
+    if history_kept_in_sql(ctx) {
+        return Vec::new();
+    }
     let ts = timestamp();
     let class = format!("{}{ts}", plan.name);
     let file_name = format!("{ts}-{}.ts", kebab_case(&plan.name));
@@ -257,9 +260,27 @@ pub fn migration_file(ctx: &Ctx, plan: &MigrationPlan, near: &Path) -> Vec<FileC
     changes
 }
 
+/// Whether the project keeps its schema's history in `.sql` files of its own runner: a
+/// TypeORM migration would never run there (no DataSource lists one, no migration class,
+/// no `migrationsDir` setting), so [`migration_file`] writes none.
+fn history_kept_in_sql(ctx: &Ctx) -> bool {
+    ctx.model.migrations_folder.is_none()
+        && ctx.model.sql_migrations_folder.is_some()
+        && ctx.config.migrations_dir.is_none()
+        && !data_source::options(ctx).any(|(_, o)| o.options.value.get("migrations").is_some())
+}
+
 /// Marks a fix built with [`migration_file`]: it creates a migration, and its edits after
 /// the migration's creation register the class (made only when the migration is written).
-pub fn mark_migration(fix: &mut Fix) {
+pub fn mark_migration(ctx: &Ctx, fix: &mut Fix) {
+    if history_kept_in_sql(ctx) {
+        // no migration written: the index goes in the project's own
+        fix.title = fix.title.replace(
+            " (with its migration)",
+            " (and to the project's SQL migrations, by hand)",
+        );
+        return;
+    }
     fix.creates_migration = true;
     let created = fix
         .changes
@@ -314,7 +335,7 @@ pub fn add_index_fix(
         changes.extend(migration_file(ctx, &plan, &source.path));
         Some(changes)
     })?;
-    mark_migration(&mut fix);
+    mark_migration(ctx, &mut fix);
     Some(fix)
 }
 

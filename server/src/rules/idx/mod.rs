@@ -7,6 +7,8 @@ pub mod idx003;
 pub mod idx004;
 pub mod migration;
 pub mod placement;
+#[cfg(test)]
+mod sql_migration_tests;
 pub(crate) mod upsert;
 
 use super::RuleDef;

@@ -17,6 +17,8 @@ const NUMERIC_CALLS: &[&str] = &[
     "Math.min",
     "Math.max",
     "Math.abs",
+    // milliseconds since the epoch
+    "Date.now",
 ];
 
 /// Whether the value of `expr` (in file `file`, whose text is `text`) is a constant.

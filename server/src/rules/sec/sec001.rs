@@ -15,10 +15,11 @@
 //! req.query.id`, still counts and the message names the path),
 //! a `for (const c of LIST)` variable over a list of literals, a parameter typed as a union
 //! of literals (`column: 'value' | 'balance'`), a property of an `as const` object, the
-//! variable a QueryBuilder took as its alias (`createQueryBuilder(table)` then
-//! `${table}.id`), a unary `+x` (a number), the code's own quoting
-//! helpers (`escape*`, `sanitize*`), numeric
-//! conversions (`Number(x)`, `parseInt(x)`), a ternary between two string literals
+//! variable a QueryBuilder or one of its joins took as its alias (`createQueryBuilder(table)`
+//! then `${table}.id`), a unary `+x` (a number), the code's own quoting
+//! helpers (`escape*`, `sanitize*`), a helper of the file or a method of the class called
+//! with constants (`this.quote('userId')`), numeric
+//! conversions (`Number(x)`, `parseInt(x)`, `Date.now()`), a ternary between two string literals
 //! (`${asc ? 'ASC' : 'DESC'}`), and placeholder lists built with `.map(...).join(...)`.
 //! Tests, migrations and seeders (developer-controlled values) are skipped. A `.query()`
 //! on a receiver that could not be classified counts only when its text starts like an SQL
@@ -201,7 +202,16 @@ fn alias_variables<'a>(chain: &'a QueryBuilderChain) -> Vec<&'a str> {
     // so both places are read
     let arguments = |c: &'a crate::syntax::ChainCall| match c.method.as_str() {
         "createQueryBuilder" => c.args.get(..2).unwrap_or(&c.args),
-        "from" => c.args.get(1..2).unwrap_or_default(),
+        // `.leftJoinAndSelect('user.roles', roleTable)`: the alias a join took
+        "from"
+        | "leftJoin"
+        | "leftJoinAndSelect"
+        | "innerJoin"
+        | "innerJoinAndSelect"
+        | "leftJoinAndMapOne"
+        | "leftJoinAndMapMany"
+        | "innerJoinAndMapOne"
+        | "innerJoinAndMapMany" => c.args.get(1..2).unwrap_or_default(),
         _ => &[],
     };
     chain
@@ -349,12 +359,10 @@ fn operand<'v>(
             collect_unsafe(ctx, file, text, &e.value, out, depth + 1)
         }
         // `p(`... "${qb.alias}" ...`)`, `durationSql(type, 'log', qb.alias)`: a local SQL
-        // helper; what it returns is built from its arguments
+        // helper; what it returns is built from its arguments. So is a method of the
+        // class itself (`this.quote('userId')`, a repository quoting a column name).
         Value::Call { callee, args }
-            if !callee.contains('.')
-                && !callee.starts_with("new ")
-                && !args.is_empty()
-                && !is_constant(ctx, file, text, e) =>
+            if is_local_helper(callee) && !args.is_empty() && !is_constant(ctx, file, text, e) =>
         {
             for a in args.iter() {
                 operand(ctx, file, text, a, out, depth + 1);
@@ -368,6 +376,12 @@ fn operand<'v>(
         _ if is_constant(ctx, file, text, e) => {}
         _ => out.push(e),
     }
+}
+
+/// `helper(...)` or `this.helper(...)`: a function of the file or a method of its class.
+fn is_local_helper(callee: &str) -> bool {
+    let own = callee.strip_prefix("this.").unwrap_or(callee);
+    !own.contains('.') && !callee.starts_with("new ")
 }
 
 /// A const's value that is judged as one expression (not text whose pieces are judged).

@@ -87,3 +87,15 @@ fn a_property_of_an_as_const_object_is_constant_and_of_a_plain_object_is_not() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].0, 20);
 }
+
+#[test]
+fn a_join_alias_the_class_quoting_a_literal_and_the_clock_are_not_input() {
+    let found = sec001(
+        "    await this.dataSource.createQueryBuilder().from('user', 'u').leftJoinAndSelect('u.roles', free).where(`${free}.name = :n`, { n: 'customer' }).getMany();
+    await this.dataSource.getRepository('Session').createQueryBuilder('s').where(`s.expiredAt <= ${Date.now()}`).andWhere(`s.${this.quote('userId')} = :u`, { u: 1 }).getMany();
+    await this.dataSource.getRepository('Session').createQueryBuilder('s').where(`s.${this.quote(limitArgument)} = 1`).getMany();",
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, 20);
+    assert!(found[0].1.contains("`limitArgument`"), "{}", found[0].1);
+}

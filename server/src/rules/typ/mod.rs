@@ -6,6 +6,8 @@ mod driver;
 #[cfg(test)]
 mod parity;
 mod shape;
+#[cfg(test)]
+mod subsquid_tests;
 pub mod typ001;
 pub mod typ002;
 pub mod typ003;

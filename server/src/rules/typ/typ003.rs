@@ -49,7 +49,8 @@ pub const RULE: RuleDef = RuleDef {
 /// The relation type taken apart: wrappers, array-ness and the element.
 struct Parsed<'t> {
     promise: bool,
-    relation_wrapper: bool,
+    /// The name `Relation<>` goes by in the file, when the type is wrapped in it.
+    relation_wrapper: Option<String>,
     array: bool,
     element: &'t TypeAnn,
     nullable: bool,
@@ -62,7 +63,10 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
         let Some(ty) = ctx.model.type_of(&relation.origin) else {
             continue;
         };
-        let Some(parsed) = parse(ty) else { continue };
+        let wrapper = relation_wrapper_name(ctx, file);
+        let Some(parsed) = parse(ty, &wrapper) else {
+            continue;
+        };
         let Some(problem) = problem(ctx, file, relation, &parsed) else {
             continue;
         };
@@ -76,12 +80,30 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
     }
 }
 
-/// The single non-null member, unwrapped from `Promise<>`, `Relation<>` and the array.
-fn parse(ty: &TypeAnn) -> Option<Parsed<'_>> {
+/// The name TypeORM's `Relation<T>` (a type alias of `T` for circular imports) has in the
+/// file: `Relation`, or the local name of an import that renames it (`import { Relation as
+/// Relation_ } from '@subsquid/typeorm-store'`, as subsquid's generated models do).
+fn relation_wrapper_name(ctx: &Ctx, file: usize) -> String {
+    ctx.file(file)
+        .and_then(|f| {
+            f.facts
+                .imports
+                .iter()
+                .filter(|i| i.specifier == "typeorm" || i.specifier == "@subsquid/typeorm-store")
+                .flat_map(|i| &i.names)
+                .find(|n| n.imported == "Relation")
+                .map(|n| n.local.to_string())
+        })
+        .unwrap_or_else(|| "Relation".to_string())
+}
+
+/// The single non-null member, unwrapped from `Promise<>`, `Relation<>` (named `wrapper`
+/// in the file) and the array.
+fn parse<'t>(ty: &'t TypeAnn, wrapper: &str) -> Option<Parsed<'t>> {
     let mut nullable = ty.includes_null() || ty.includes_undefined();
     let mut t = single(ty)?;
     let mut promise = false;
-    let mut relation_wrapper = false;
+    let mut relation_wrapper = None;
     loop {
         match &t.kind {
             TypeKind::Named { name, args } if name == "Promise" && args.len() == 1 && !promise => {
@@ -91,20 +113,20 @@ fn parse(ty: &TypeAnn) -> Option<Parsed<'_>> {
                 t = single(inner)?;
             }
             TypeKind::Named { name, args }
-                if name == "Relation" && args.len() == 1 && !relation_wrapper =>
+                if name == wrapper && args.len() == 1 && relation_wrapper.is_none() =>
             {
-                relation_wrapper = true;
+                relation_wrapper = Some(wrapper.to_string());
                 t = single(args.first()?)?;
             }
             _ => break,
         }
     }
     let (array, element) = match &t.kind {
-        TypeKind::Array(inner) => (true, unwrap_relation(inner)),
+        TypeKind::Array(inner) => (true, unwrap_relation(inner, wrapper)),
         TypeKind::Named { name, args }
             if (name == "Array" || name == "ReadonlyArray") && args.len() == 1 =>
         {
-            (true, unwrap_relation(args.first()?))
+            (true, unwrap_relation(args.first()?, wrapper))
         }
         _ => (false, t),
     };
@@ -124,9 +146,9 @@ fn single(ty: &TypeAnn) -> Option<&TypeAnn> {
     }
 }
 
-fn unwrap_relation(ty: &TypeAnn) -> &TypeAnn {
+fn unwrap_relation<'t>(ty: &'t TypeAnn, wrapper: &str) -> &'t TypeAnn {
     match &ty.kind {
-        TypeKind::Named { name, args } if name == "Relation" && args.len() == 1 => {
+        TypeKind::Named { name, args } if name == wrapper && args.len() == 1 => {
             args.first().unwrap_or(ty)
         }
         _ => ty,
@@ -213,8 +235,8 @@ fn fix(ctx: &Ctx, file: usize, relation: &Relation, ty: &TypeAnn, parsed: &Parse
     } else {
         element
     };
-    if parsed.relation_wrapper {
-        text = format!("Relation<{text}>");
+    if let Some(wrapper) = &parsed.relation_wrapper {
+        text = format!("{wrapper}<{text}>");
     }
     let nullable = parsed.nullable && !relation.kind.is_to_many();
     if promise {
