@@ -1410,7 +1410,10 @@ impl Builder<'_> {
                 self.design_type(&t.text, 0)
             });
         let default = match c.kind {
-            ColumnKind::CreateDate | ColumnKind::UpdateDate if opt("default").is_none() => {
+            // TypeORM replaces any falsy default of these (`default: null` too) with its own.
+            ColumnKind::CreateDate | ColumnKind::UpdateDate
+                if opt("default").is_none_or(is_falsy_literal) =>
+            {
                 Some("now()".into())
             }
             _ => opt("default").and_then(|v| {
@@ -2337,6 +2340,16 @@ fn sql_default(v: &Value, is_array: bool) -> Option<String> {
         Value::Const { value, .. } => sql_default(&value.value, is_array),
         Value::Member(m) => Some(format!("'{}'", m)),
         _ => None,
+    }
+}
+
+/// A literal JavaScript takes for false (`!options.default` in TypeORM's `ColumnMetadata`).
+fn is_falsy_literal(v: &Value) -> bool {
+    match v {
+        Value::Null | Value::Undefined | Value::Bool(false) => true,
+        Value::Num(n) => *n == 0.0 || n.is_nan(),
+        Value::Str(s) => s.is_empty(),
+        _ => false,
     }
 }
 
