@@ -151,7 +151,7 @@ function resolveByTsconfig(root, request, fromFile) {
 // The harness builds a postgres DataSource, so the workspace runs as a PostgreSQL
 // deployment of it would: code that picks a column type from the environment
 // (`process.env.DB_TYPE === 'postgres' ? 'jsonb' : 'text'`) sees postgres.
-for (const k of ["DB_TYPE", "DATABASE_TYPE", "DB_DRIVER", "DB_DIALECT", "DB_CONNECTION", "DATABASE_DRIVER", "TYPEORM_CONNECTION"]) {
+for (const k of ["DB_TYPE", "DATABASE_TYPE", "DB_DRIVER", "DB_DIALECT", "DB_CONNECTION", "DATABASE_DRIVER", "TYPEORM_CONNECTION", "TYPEORM_TYPE"]) {
   if (process.env[k] === undefined) process.env[k] = "postgres";
 }
 
@@ -338,6 +338,23 @@ function loadEntities(given) {
   const schemas = [];
   const failed = [];
   const entitySet = new Set(files);
+  // A module that exits when its environment is missing (spacebar's database module
+  // without DATABASE) throws instead, so that it is stubbed like any helper that throws.
+  const exit = process.exit;
+  process.exit = (code) => {
+    throw new Error(`process.exit(${code}) while loading`);
+  };
+  try {
+    loadEach(root, files, entitySet, schemas, failed, EntitySchema);
+  } finally {
+    process.exit = exit;
+  }
+  const stubbed = [...stubbedFiles].map(([file, error]) => ({ file: path.relative(root, file), error }));
+  stubbedFiles.clear();
+  return { schemas, failed, stubbed };
+}
+
+function loadEach(root, files, entitySet, schemas, failed, EntitySchema) {
   for (const f of files) {
     for (let attempt = 0; ; attempt++) {
       const undo = checkpoint();
@@ -364,9 +381,6 @@ function loadEntities(given) {
       }
     }
   }
-  const stubbed = [...stubbedFiles].map(([file, error]) => ({ file: path.relative(root, file), error }));
-  stubbedFiles.clear();
-  return { schemas, failed, stubbed };
 }
 
 // The workspace files stubbed because they threw while an entity file loaded, with why.

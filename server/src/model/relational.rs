@@ -15,6 +15,7 @@ use crate::syntax::{ClassFact, Decorator, Value};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+mod const_values;
 mod schema_embeddeds;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -650,12 +651,39 @@ impl Builder<'_> {
             _ => None,
         };
         if let Some(items) = v.as_array() {
-            return items.iter().map(|i| literal(&i.value)).collect();
+            // `enum: [Group.ROLE_TYPE, Group.TEAM_TYPE]`: items may name constants.
+            return items
+                .iter()
+                .map(|i| literal(&i.value).or_else(|| literal(&self.named_value(file, &i.value)?)))
+                .collect();
         }
-        let e = enums::enum_named(self.model, file, v.as_reference()?)?;
-        enums::member_values(e)
-            .map(|(_, value)| literal(&value))
-            .collect()
+        if let Some(e) = v
+            .as_reference()
+            .and_then(|name| enums::enum_named(self.model, file, name))
+        {
+            // A member may take its value from another enum's member (`DELETED =
+            // EventType.DELETED`), read in the file declaring the enum.
+            let home = enums::declaring_file(self.model, e).unwrap_or(file);
+            return enums::member_values(e)
+                .map(|(_, value)| match value {
+                    Value::Member(_) => literal(&enums::member_value(self.model, home, &value)?),
+                    other => literal(&other),
+                })
+                .collect();
+        }
+        // `enum: mediumValues`, a const array of this file or an exported one.
+        match self.named_value(file, v)? {
+            Value::Array(items) => items.iter().map(|i| literal(&i.value)).collect(),
+            _ => None,
+        }
+    }
+
+    /// The value of the constant a name or a dotted path names (see `const_values`), only
+    /// when it names one: a literal as written is not "named".
+    fn named_value(&self, file: usize, v: &Value) -> Option<Value> {
+        matches!(v, Value::Ident(_) | Value::Member(_) | Value::Const { .. })
+            .then(|| self.const_value(file, v))
+            .flatten()
     }
 
     /// The type TypeORM reads from `design:type` when a column names none: what TypeScript
@@ -695,10 +723,17 @@ impl Builder<'_> {
                 .members
                 .iter()
                 .all(|(_, init)| matches!(init, Some(Value::Str(_))));
-            let numbers = e
-                .members
-                .iter()
-                .all(|(_, init)| matches!(init, None | Some(Value::Num(_))));
+            // `IS_THREAD = 1 << 1`: a constant arithmetic member is a number too.
+            let numbers = e.members.iter().all(|(_, init)| match init {
+                None | Some(Value::Num(_)) => true,
+                Some(Value::Binary { op, .. }) => {
+                    matches!(
+                        op.as_str(),
+                        "<<" | ">>" | ">>>" | "|" | "&" | "^" | "*" | "-" | "/" | "%"
+                    )
+                }
+                _ => false,
+            });
             return match (strings, numbers) {
                 (true, false) => Some("varchar".into()),
                 (false, true) => Some("int".into()),
@@ -1336,7 +1371,11 @@ impl Builder<'_> {
         } else {
             embedded_column_name(prefixes, explicit_name, &c.property, self.strategy())
         };
-        let mut ty = c.db_type.clone();
+        // `type: nativeValues.jsonEntityType`: a type named by a constant of the workspace.
+        let mut ty = c.db_type.clone().or_else(|| {
+            let named = self.named_value(c.origin.file, opt("type")?)?;
+            named.as_str().map(str::to_lowercase)
+        });
         let mut generated = None;
         match c.kind {
             ColumnKind::PrimaryGenerated => {
@@ -1421,7 +1460,8 @@ impl Builder<'_> {
                 let member = self
                     .enum_member(file, v)
                     .or_else(|| self.imported_const(v))
-                    .or_else(|| self.enum_members_in_array(file, v));
+                    .or_else(|| self.enum_members_in_array(file, v))
+                    .or_else(|| self.named_value(file, v));
                 let v = member.as_ref().unwrap_or(v);
                 sql_default(v, c.is_array)
             }),
