@@ -32,6 +32,12 @@ function diff(a, b, at, out) {
 
 const EXCEPTIONS = require("./exceptions.json");
 
+function withoutKey(t) {
+  if (!t) return t;
+  const { key, ...rest } = t;
+  return rest;
+}
+
 // The exception explaining the difference at `at` (its path, or a path it lies under).
 function exceptionFor(list, at) {
   return list.find((e) => at === e.path || at.startsWith(e.path + ".") || at.startsWith(e.path + "["));
@@ -47,7 +53,16 @@ function compare(bin, workspace) {
 // `exceptionsKey` names the codebase in exceptions.json (the workspace folder's name).
 function compareSchemas(ours, theirs, workspace, exceptionsKey = path.basename(workspace)) {
   const refused = new Set(theirs.excluded.map((e) => e.entity));
-  const tables = new Set([...ours.tables.map((t) => t.name), ...theirs.tables.map((t) => t.name)]);
+  // Several entities on one table (veramo's `Key` and `PreMigrationKey` on `key`) are
+  // compared entity by entity, under `table (Entity)`.
+  const shared = new Set(
+    [ours.tables, theirs.tables].flatMap((list) => list.map((t) => t.name).filter((n, i, all) => all.indexOf(n) !== i))
+  );
+  const keyOf = (t) => (shared.has(t.name) ? `${t.name} (${t.entity})` : t.name);
+  const keyed = (list) => list.map((t) => ({ ...t, key: keyOf(t) }));
+  ours = { ...ours, tables: keyed(ours.tables) };
+  theirs = { ...theirs, tables: keyed(theirs.tables) };
+  const tables = new Set([...ours.tables.map((t) => t.key), ...theirs.tables.map((t) => t.key)]);
   const exceptions = EXCEPTIONS[exceptionsKey] || [];
   const used = new Set();
   const result = {
@@ -64,8 +79,8 @@ function compareSchemas(ours, theirs, workspace, exceptionsKey = path.basename(w
     stubbed: theirs.stubbed || [],
   };
   for (const name of [...tables].sort()) {
-    const a = ours.tables.find((t) => t.name === name);
-    const b = theirs.tables.find((t) => t.name === name);
+    const a = withoutKey(ours.tables.find((t) => t.key === name));
+    const b = withoutKey(theirs.tables.find((t) => t.key === name));
     const entity = (a && a.entity) || (b && b.entity);
     const refusedTables = new Set(ours.tables.filter((t) => refused.has(t.entity)).map((t) => t.name));
     const junctionOfRefused =

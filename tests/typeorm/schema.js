@@ -217,6 +217,14 @@ async function buildMetadata(root, namingFlag) {
       const prop = /for (\w+)#(\w+)/.exec(msg) || /"(\w+)\.(\w+)"/.exec(msg);
       if (prop && dropProperty(storage, prop[1], prop[2])) {
         excluded.push({ entity: prop[1], property: prop[2], error: msg.split("\n")[0] });
+        // Subclasses inherit the property, so their tables lack it too (veramo's
+        // `PreMigrationKey extends Key`).
+        const owner = entities.find((x) => typeof x === "function" && x.name === prop[1]);
+        for (const sub of entities) {
+          if (owner && typeof sub === "function" && sub !== owner && Object.prototype.isPrototypeOf.call(owner.prototype, sub.prototype)) {
+            excluded.push({ entity: sub.name, property: prop[2], error: `inherits ${prop[1]}.${prop[2]}: ${msg.split("\n")[0]}` });
+          }
+        }
         continue;
       }
       const culprit = entities.find((x) => new RegExp(`\\b${nameOf(x)}\\b`).test(msg));

@@ -701,13 +701,53 @@ impl Builder<'_> {
             .map(str::trim)
             .filter(|p| !matches!(*p, "null" | "undefined" | ""))
         {
-            let k = inferred_type(part).or_else(|| self.named_design_type(part, depth))?;
+            let k = inferred_type(part)
+                .or_else(|| self.element_design_type(part))
+                .or_else(|| self.named_design_type(part, depth))?;
             match &kind {
                 Some(prev) if *prev != k => return None,
                 _ => kind = Some(k),
             }
         }
         kind
+    }
+
+    /// `design:type` of an element of a const tuple (`(typeof LEVELS)[number]`, or an
+    /// alias of `typeof LEVELS` indexed so): TypeScript serializes the items' common type,
+    /// `String` for string literals, `Number` for numbers.
+    fn element_design_type(&self, ts: &str) -> Option<String> {
+        let base = ts.strip_suffix("[number]")?.trim();
+        let base = base
+            .strip_prefix('(')
+            .and_then(|b| b.strip_suffix(')'))
+            .unwrap_or(base)
+            .trim();
+        let alias = self
+            .model
+            .files
+            .iter()
+            .flat_map(|f| f.facts.type_aliases.iter())
+            .find(|a| a.name == base);
+        let target = alias.map_or(base, |a| a.ty.text.as_str());
+        let name = target.strip_prefix("typeof ")?.trim();
+        let mut kinds = self
+            .model
+            .files
+            .iter()
+            .flat_map(|f| f.facts.consts.iter())
+            .filter(|c| c.name == name)
+            .map(|c| match &c.value.value {
+                Value::Array(items) if items.is_empty() => None,
+                Value::Array(items) if items.iter().all(|i| matches!(i.value, Value::Str(_))) => {
+                    Some("varchar")
+                }
+                Value::Array(items) if items.iter().all(|i| matches!(i.value, Value::Num(_))) => {
+                    Some("int")
+                }
+                _ => None,
+            });
+        let first = kinds.next()??;
+        kinds.all(|k| k == Some(first)).then(|| first.to_string())
     }
 
     /// `design:type` of a type named by the workspace: a string enum is `String`, a numeric
