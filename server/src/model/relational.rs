@@ -120,6 +120,15 @@ pub fn schema(model: &Model, config: &Config) -> Schema {
     };
     let mut tables: Vec<Table> = Vec::new();
     for e in &model.entities {
+        if e.kind == EntityKind::View {
+            // A view has no table, but `@ManyToMany() @JoinTable()` on it still makes one.
+            for t in b.view_junctions(e) {
+                if !tables.iter().any(|x| x.name == t.name) {
+                    tables.push(t);
+                }
+            }
+            continue;
+        }
         if !matches!(e.kind, EntityKind::Table | EntityKind::Schema) {
             continue;
         }
@@ -1986,6 +1995,21 @@ impl Builder<'_> {
     }
 
     /// The junction table of an owning `@ManyToMany` with `@JoinTable`.
+    /// The junction tables of a view's owning many-to-many relations: TypeORM builds them
+    /// as for a table, with no column on the view's side (a view has no primary key).
+    fn view_junctions(&self, view: &Entity) -> Vec<Table> {
+        view.relations
+            .iter()
+            .filter(|r| r.kind == RelationKind::ManyToMany && r.has_join_table)
+            .filter_map(|r| {
+                let target = self
+                    .model
+                    .entity_from(r.origin.file, r.target.as_deref()?)?;
+                self.junction(view, r, target)
+            })
+            .collect()
+    }
+
     fn junction(&self, owner: &Entity, r: &Relation, target: &Entity) -> Option<Table> {
         // `@JoinTable(options)`, or an `EntitySchema` relation's `joinTable: { ... }`.
         let jt_opts = match self.model.property_at(&r.origin) {
