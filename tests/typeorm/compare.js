@@ -32,11 +32,6 @@ function diff(a, b, at, out) {
 
 const EXCEPTIONS = require("./exceptions.json");
 
-function withoutKey(t) {
-  if (!t) return t;
-  const { key, ...rest } = t;
-  return rest;
-}
 
 // The exception explaining the difference at `at` (its path, or a path it lies under).
 function exceptionFor(list, at) {
@@ -53,16 +48,7 @@ function compare(bin, workspace) {
 // `exceptionsKey` names the codebase in exceptions.json (the workspace folder's name).
 function compareSchemas(ours, theirs, workspace, exceptionsKey = path.basename(workspace)) {
   const refused = new Set(theirs.excluded.map((e) => e.entity));
-  // Several entities on one table (veramo's `Key` and `PreMigrationKey` on `key`) are
-  // compared entity by entity, under `table (Entity)`.
-  const shared = new Set(
-    [ours.tables, theirs.tables].flatMap((list) => list.map((t) => t.name).filter((n, i, all) => all.indexOf(n) !== i))
-  );
-  const keyOf = (t) => (shared.has(t.name) ? `${t.name} (${t.entity})` : t.name);
-  const keyed = (list) => list.map((t) => ({ ...t, key: keyOf(t) }));
-  ours = { ...ours, tables: keyed(ours.tables) };
-  theirs = { ...theirs, tables: keyed(theirs.tables) };
-  const tables = new Set([...ours.tables.map((t) => t.key), ...theirs.tables.map((t) => t.key)]);
+  const tables = new Set([...ours.tables.map((t) => t.name), ...theirs.tables.map((t) => t.name)]);
   const exceptions = EXCEPTIONS[exceptionsKey] || [];
   const used = new Set();
   const result = {
@@ -79,8 +65,12 @@ function compareSchemas(ours, theirs, workspace, exceptionsKey = path.basename(w
     stubbed: theirs.stubbed || [],
   };
   for (const name of [...tables].sort()) {
-    const a = withoutKey(ours.tables.find((t) => t.key === name));
-    const b = withoutKey(theirs.tables.find((t) => t.key === name));
+    const a = ours.tables.find((t) => t.name === name);
+    // Several entities on one table (veramo's `Key` and `PreMigrationKey` on `key`): the
+    // model has one table, TypeORM one metadata per entity; the one of the same entity is
+    // compared, else TypeORM's first.
+    const candidates = theirs.tables.filter((t) => t.name === name);
+    const b = (a && candidates.find((t) => t.entity === a.entity)) || candidates[0];
     const entity = (a && a.entity) || (b && b.entity);
     const refusedTables = new Set(ours.tables.filter((t) => refused.has(t.entity)).map((t) => t.name));
     const junctionOfRefused =
