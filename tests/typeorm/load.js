@@ -65,7 +65,9 @@ function stub() {
   const stubValue = new Proxy(fn, {
     get,
     apply: () => stubValue,
-    construct: () => ({}),
+    // `new PubSub()` at a module's top level is a stub too (daily-api calls
+    // `pubsub.topic(...)` on it next); a subclass of a stubbed class builds its own instances.
+    construct: (_t, _args, newTarget) => (newTarget === stubValue ? stubValue : Object.create(newTarget.prototype)),
   });
   stubs.add(stubValue);
   return stubValue;
@@ -115,6 +117,11 @@ function resolveWorkspacePackage(root, request) {
     const sub = request.slice(name.length + 1);
     const f = sub ? tryFile(path.join(dir, "src", sub)) || tryFile(path.join(dir, sub)) : tryFile(path.join(dir, "src", "index")) || tryFile(path.join(dir, "index"));
     if (f) return f;
+    // A deep import of the built output (rocketadmin's
+    // `@rocketadmin/shared-code/dist/src/shared/enums/x.js`) is its source `src/shared/enums/x.ts`.
+    const built = /^(?:dist|build|lib)\/(.*?)(?:\.[cm]?js)?$/.exec(sub);
+    const source = built && tryFile(path.join(dir, built[1]));
+    if (source && source.endsWith(".ts")) return source;
   }
   return null;
 }
@@ -144,7 +151,7 @@ function resolveByTsconfig(root, request, fromFile) {
 // The harness builds a postgres DataSource, so the workspace runs as a PostgreSQL
 // deployment of it would: code that picks a column type from the environment
 // (`process.env.DB_TYPE === 'postgres' ? 'jsonb' : 'text'`) sees postgres.
-for (const k of ["DB_TYPE", "DATABASE_TYPE", "DB_DRIVER", "DB_DIALECT", "DB_CONNECTION", "DATABASE_DRIVER", "TYPEORM_CONNECTION"]) {
+for (const k of ["DB_TYPE", "DATABASE_TYPE", "DB_DRIVER", "DB_DIALECT", "DB_CONNECTION", "DATABASE_DRIVER", "TYPEORM_CONNECTION", "TYPEORM_TYPE"]) {
   if (process.env[k] === undefined) process.env[k] = "postgres";
 }
 
@@ -216,12 +223,17 @@ function install(root, files) {
     return decorate.call(this, decorators.filter((d) => !stubs.has(d)), ...rest);
   };
   require.extensions[".ts"] = (mod, filename) => {
-    const js = current.emitted.get(path.resolve(filename));
-    if (js !== undefined) return mod._compile(js, filename);
-    const text = fs.readFileSync(filename, "utf8");
-    const { strictNullChecks } = tsconfigFor(current.root, path.dirname(filename));
-    const out = ts.transpileModule(text, { compilerOptions: { ...compilerOptions, strictNullChecks }, fileName: filename });
-    mod._compile(out.outputText, filename);
+    if (stubbedFiles.has(path.resolve(filename))) {
+      mod.exports = stub();
+      return;
+    }
+    let js = current.emitted.get(path.resolve(filename));
+    if (js === undefined) {
+      const text = fs.readFileSync(filename, "utf8");
+      const { strictNullChecks } = tsconfigFor(current.root, path.dirname(filename));
+      js = ts.transpileModule(text, { compilerOptions: { ...compilerOptions, strictNullChecks }, fileName: filename }).outputText;
+    }
+    mod._compile(withImportMeta(js, filename), filename, "commonjs");
   };
   const harnessDir = __dirname;
   const origResolve = Module._resolveFilename;
@@ -281,6 +293,18 @@ function install(root, files) {
   };
 }
 
+// An ESM source's `import.meta.url` (rocketadmin's config: `const __filename =
+// fileURLToPath(import.meta.url)`) survives the CommonJS emit, and Node would then take
+// the file for an ES module and refuse its `exports`. The module runs as CommonJS with
+// `import.meta` an object of the same fields, inside a block so that its own
+// `const __filename` does not clash with the CommonJS wrapper's parameter.
+function withImportMeta(js, filename) {
+  if (!js.includes("import.meta")) return js;
+  const url = require("url").pathToFileURL(filename).href;
+  const meta = `{ url: ${JSON.stringify(url)}, filename: ${JSON.stringify(filename)}, dirname: ${JSON.stringify(path.dirname(filename))} }`;
+  return `"use strict"; const __harnessImportMeta = ${meta}; {\n${js.replace(/\bimport\.meta\b/g, "__harnessImportMeta")}\n}`;
+}
+
 const harnessDependencies = Object.keys(require("./package.json").dependencies || {});
 function harnessDependency(request) {
   return harnessDependencies.some((d) => request === d || request.startsWith(d + "/"));
@@ -313,19 +337,78 @@ function loadEntities(given) {
   const { EntitySchema } = require("typeorm");
   const schemas = [];
   const failed = [];
+  const entitySet = new Set(files);
+  // A module that exits when its environment is missing (spacebar's database module
+  // without DATABASE) throws instead, so that it is stubbed like any helper that throws.
+  const exit = process.exit;
+  process.exit = (code) => {
+    throw new Error(`process.exit(${code}) while loading`);
+  };
+  try {
+    loadEach(root, files, entitySet, schemas, failed, EntitySchema);
+  } finally {
+    process.exit = exit;
+  }
+  const stubbed = [...stubbedFiles].map(([file, error]) => ({ file: path.relative(root, file), error }));
+  stubbedFiles.clear();
+  return { schemas, failed, stubbed };
+}
+
+function loadEach(root, files, entitySet, schemas, failed, EntitySchema) {
   for (const f of files) {
-    try {
-      const exports = require(f);
-      for (const v of Object.values(exports || {})) {
-        if (v instanceof EntitySchema) schemas.push(v);
+    for (let attempt = 0; ; attempt++) {
+      const undo = checkpoint();
+      try {
+        const exports = require(f);
+        for (const v of Object.values(exports || {})) {
+          if (v instanceof EntitySchema) schemas.push(v);
+        }
+        break;
+      } catch (e) {
+        const helper = attempt < 10 && throwingHelper(root, e, entitySet);
+        if (helper) {
+          // Outside its runtime (Electron's user folder, a cloud client) a workspace
+          // helper can throw while an entity file loads; it is stubbed like a package,
+          // and listed, and the entity file loaded again.
+          undo();
+          stubbedFiles.set(helper, String(e && e.message).split("\n")[0]);
+          continue;
+        }
+        // HARNESS_STACK=1 keeps the whole stack, to see which import threw.
+        const error = process.env.HARNESS_STACK ? String(e && e.stack) : String(e && e.message).split("\n")[0];
+        failed.push({ file: path.relative(root, f), error });
+        break;
       }
-    } catch (e) {
-      // HARNESS_STACK=1 keeps the whole stack, to see which import threw.
-      const error = process.env.HARNESS_STACK ? String(e && e.stack) : String(e && e.message).split("\n")[0];
-      failed.push({ file: path.relative(root, f), error });
     }
   }
-  return { schemas, failed };
+}
+
+// The workspace files stubbed because they threw while an entity file loaded, with why.
+const stubbedFiles = new Map();
+
+// The first frame of an error's stack in a workspace `.ts` file that is not an entity file
+// (nor already stubbed), or null.
+function throwingHelper(root, e, entitySet) {
+  for (const m of String(e && e.stack).matchAll(/\(?(\/[^():\s]+\.ts):\d+:\d+\)?/g)) {
+    const file = m[1];
+    if (file.startsWith(root + path.sep) && !entitySet.has(file) && !stubbedFiles.has(file)) return file;
+  }
+  return null;
+}
+
+// A way back to the present module cache and decorator storage: a failed load's modules
+// are forgotten and the decorators they applied removed, so that loading again does not
+// register a class twice.
+function checkpoint() {
+  const cached = new Set(Object.keys(require.cache));
+  const storage = require("typeorm").getMetadataArgsStorage();
+  const lengths = Object.entries(storage)
+    .filter(([, v]) => Array.isArray(v))
+    .map(([k, v]) => [k, v.length]);
+  return () => {
+    for (const k of Object.keys(require.cache)) if (!cached.has(k)) delete require.cache[k];
+    for (const [k, n] of lengths) storage[k].length = n;
+  };
 }
 
 module.exports = { loadEntities };

@@ -143,7 +143,8 @@ function tableJson(m, driver) {
     primary: !!c.isPrimary,
     generated: c.isGenerated ? c.generationStrategy || "increment" : null,
     length: c.length ? String(c.length) : null,
-    enum: c.enum ? c.enum.map(String) : null,
+    // A stubbed import (load.js) standing for the enum would otherwise vanish from the JSON.
+    enum: c.enum ? (Array.isArray(c.enum) ? c.enum.map(String) : `<not loaded: ${typeof c.enum}>`) : null,
   }));
   const children = m.childEntityMetadatas || [];
   return {
@@ -187,7 +188,7 @@ function tableJson(m, driver) {
 // refuses. Returns the DataSource (metadata built, never initialized), the entity list it
 // accepted, and what was left out.
 async function buildMetadata(root, namingFlag) {
-  const { schemas, failed } = loadEntities(root);
+  const { schemas, failed, stubbed } = loadEntities(root);
   const typeorm = require("typeorm");
   const storage = typeorm.getMetadataArgsStorage();
   // Classes only: a stubbed package's proxy (load.js) can reach the storage too.
@@ -216,6 +217,14 @@ async function buildMetadata(root, namingFlag) {
       const prop = /for (\w+)#(\w+)/.exec(msg) || /"(\w+)\.(\w+)"/.exec(msg);
       if (prop && dropProperty(storage, prop[1], prop[2])) {
         excluded.push({ entity: prop[1], property: prop[2], error: msg.split("\n")[0] });
+        // Subclasses inherit the property, so their tables lack it too (veramo's
+        // `PreMigrationKey extends Key`).
+        const owner = entities.find((x) => typeof x === "function" && x.name === prop[1]);
+        for (const sub of entities) {
+          if (owner && typeof sub === "function" && sub !== owner && Object.prototype.isPrototypeOf.call(owner.prototype, sub.prototype)) {
+            excluded.push({ entity: sub.name, property: prop[2], error: `inherits ${prop[1]}.${prop[2]}: ${msg.split("\n")[0]}` });
+          }
+        }
         continue;
       }
       const culprit = entities.find((x) => new RegExp(`\\b${nameOf(x)}\\b`).test(msg));
@@ -229,7 +238,7 @@ async function buildMetadata(root, namingFlag) {
       );
       continue;
     }
-    return { ds, entities, namingStrategy, excluded, failed };
+    return { ds, entities, namingStrategy, excluded, failed, stubbed };
   }
   throw new Error("too many entities TypeORM refuses");
 }
@@ -245,7 +254,7 @@ async function main() {
 
 // The JSON `main` prints: tables, what TypeORM refused, files that did not load.
 async function schemaOf(root, namingFlag) {
-  const { ds, excluded, failed } = await buildMetadata(root, namingFlag);
+  const { ds, excluded, failed, stubbed } = await buildMetadata(root, namingFlag);
   const tables = [];
   for (const m of ds.entityMetadatas) {
     if (m.tableType === "view" || m.tableType === "entity-child") continue;
@@ -258,7 +267,7 @@ async function schemaOf(root, namingFlag) {
     }
   }
   tables.sort(byName);
-  return { tables, excluded, failed };
+  return { tables, excluded, failed, stubbed };
 }
 
 module.exports = { buildMetadata, schemaOf };

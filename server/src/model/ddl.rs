@@ -40,7 +40,9 @@ pub fn postgres(schema: &Schema) -> String {
         create_table(&mut out, t);
     }
     for t in &schema.tables {
-        for i in &t.indices {
+        // The junction of a view's many-to-many has an index and a key on the view's side
+        // with no column (a view has no primary key): nothing PostgreSQL could create.
+        for i in t.indices.iter().filter(|i| !i.columns.is_empty()) {
             let cols: Vec<String> = i.columns.iter().map(|c| quote(c)).collect();
             let _ = write!(
                 out,
@@ -57,7 +59,7 @@ pub fn postgres(schema: &Schema) -> String {
         }
     }
     for t in &schema.tables {
-        for fk in &t.foreign_keys {
+        for fk in t.foreign_keys.iter().filter(|fk| !fk.columns.is_empty()) {
             let cols: Vec<String> = fk.columns.iter().map(|c| quote(c)).collect();
             let refs: Vec<String> = fk.referenced_columns.iter().map(|c| quote(c)).collect();
             let _ = writeln!(

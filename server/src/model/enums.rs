@@ -64,6 +64,14 @@ fn exported<'m>(model: &'m Model, file: usize, name: &str, depth: usize) -> Opti
         })
 }
 
+/// The file that declares enum `e` (one of the model's enum facts).
+pub fn declaring_file(model: &Model, e: &EnumFact) -> Option<usize> {
+    model
+        .files
+        .iter()
+        .position(|f| f.facts.enums.iter().any(|x| std::ptr::eq(x, e)))
+}
+
 /// The value of `Status.Active` when `Status` is an enum `file` sees.
 pub fn member_value(model: &Model, file: usize, value: &Value) -> Option<Value> {
     let Value::Member(path) = value else {

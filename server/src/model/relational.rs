@@ -15,6 +15,7 @@ use crate::syntax::{ClassFact, Decorator, Value};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+mod const_values;
 mod schema_embeddeds;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -119,6 +120,15 @@ pub fn schema(model: &Model, config: &Config) -> Schema {
     };
     let mut tables: Vec<Table> = Vec::new();
     for e in &model.entities {
+        if e.kind == EntityKind::View {
+            // A view has no table, but `@ManyToMany() @JoinTable()` on it still makes one.
+            for t in b.view_junctions(e) {
+                if !tables.iter().any(|x| x.name == t.name) {
+                    tables.push(t);
+                }
+            }
+            continue;
+        }
         if !matches!(e.kind, EntityKind::Table | EntityKind::Schema) {
             continue;
         }
@@ -650,12 +660,39 @@ impl Builder<'_> {
             _ => None,
         };
         if let Some(items) = v.as_array() {
-            return items.iter().map(|i| literal(&i.value)).collect();
+            // `enum: [Group.ROLE_TYPE, Group.TEAM_TYPE]`: items may name constants.
+            return items
+                .iter()
+                .map(|i| literal(&i.value).or_else(|| literal(&self.named_value(file, &i.value)?)))
+                .collect();
         }
-        let e = enums::enum_named(self.model, file, v.as_reference()?)?;
-        enums::member_values(e)
-            .map(|(_, value)| literal(&value))
-            .collect()
+        if let Some(e) = v
+            .as_reference()
+            .and_then(|name| enums::enum_named(self.model, file, name))
+        {
+            // A member may take its value from another enum's member (`DELETED =
+            // EventType.DELETED`), read in the file declaring the enum.
+            let home = enums::declaring_file(self.model, e).unwrap_or(file);
+            return enums::member_values(e)
+                .map(|(_, value)| match value {
+                    Value::Member(_) => literal(&enums::member_value(self.model, home, &value)?),
+                    other => literal(&other),
+                })
+                .collect();
+        }
+        // `enum: mediumValues`, a const array of this file or an exported one.
+        match self.named_value(file, v)? {
+            Value::Array(items) => items.iter().map(|i| literal(&i.value)).collect(),
+            _ => None,
+        }
+    }
+
+    /// The value of the constant a name or a dotted path names (see `const_values`), only
+    /// when it names one: a literal as written is not "named".
+    fn named_value(&self, file: usize, v: &Value) -> Option<Value> {
+        matches!(v, Value::Ident(_) | Value::Member(_) | Value::Const { .. })
+            .then(|| self.const_value(file, v))
+            .flatten()
     }
 
     /// The type TypeORM reads from `design:type` when a column names none: what TypeScript
@@ -673,13 +710,53 @@ impl Builder<'_> {
             .map(str::trim)
             .filter(|p| !matches!(*p, "null" | "undefined" | ""))
         {
-            let k = inferred_type(part).or_else(|| self.named_design_type(part, depth))?;
+            let k = inferred_type(part)
+                .or_else(|| self.element_design_type(part))
+                .or_else(|| self.named_design_type(part, depth))?;
             match &kind {
                 Some(prev) if *prev != k => return None,
                 _ => kind = Some(k),
             }
         }
         kind
+    }
+
+    /// `design:type` of an element of a const tuple (`(typeof LEVELS)[number]`, or an
+    /// alias of `typeof LEVELS` indexed so): TypeScript serializes the items' common type,
+    /// `String` for string literals, `Number` for numbers.
+    fn element_design_type(&self, ts: &str) -> Option<String> {
+        let base = ts.strip_suffix("[number]")?.trim();
+        let base = base
+            .strip_prefix('(')
+            .and_then(|b| b.strip_suffix(')'))
+            .unwrap_or(base)
+            .trim();
+        let alias = self
+            .model
+            .files
+            .iter()
+            .flat_map(|f| f.facts.type_aliases.iter())
+            .find(|a| a.name == base);
+        let target = alias.map_or(base, |a| a.ty.text.as_str());
+        let name = target.strip_prefix("typeof ")?.trim();
+        let mut kinds = self
+            .model
+            .files
+            .iter()
+            .flat_map(|f| f.facts.consts.iter())
+            .filter(|c| c.name == name)
+            .map(|c| match &c.value.value {
+                Value::Array(items) if items.is_empty() => None,
+                Value::Array(items) if items.iter().all(|i| matches!(i.value, Value::Str(_))) => {
+                    Some("varchar")
+                }
+                Value::Array(items) if items.iter().all(|i| matches!(i.value, Value::Num(_))) => {
+                    Some("int")
+                }
+                _ => None,
+            });
+        let first = kinds.next()??;
+        kinds.all(|k| k == Some(first)).then(|| first.to_string())
     }
 
     /// `design:type` of a type named by the workspace: a string enum is `String`, a numeric
@@ -695,10 +772,17 @@ impl Builder<'_> {
                 .members
                 .iter()
                 .all(|(_, init)| matches!(init, Some(Value::Str(_))));
-            let numbers = e
-                .members
-                .iter()
-                .all(|(_, init)| matches!(init, None | Some(Value::Num(_))));
+            // `IS_THREAD = 1 << 1`: a constant arithmetic member is a number too.
+            let numbers = e.members.iter().all(|(_, init)| match init {
+                None | Some(Value::Num(_)) => true,
+                Some(Value::Binary { op, .. }) => {
+                    matches!(
+                        op.as_str(),
+                        "<<" | ">>" | ">>>" | "|" | "&" | "^" | "*" | "-" | "/" | "%"
+                    )
+                }
+                _ => false,
+            });
             return match (strings, numbers) {
                 (true, false) => Some("varchar".into()),
                 (false, true) => Some("int".into()),
@@ -1336,7 +1420,11 @@ impl Builder<'_> {
         } else {
             embedded_column_name(prefixes, explicit_name, &c.property, self.strategy())
         };
-        let mut ty = c.db_type.clone();
+        // `type: nativeValues.jsonEntityType`: a type named by a constant of the workspace.
+        let mut ty = c.db_type.clone().or_else(|| {
+            let named = self.named_value(c.origin.file, opt("type")?)?;
+            named.as_str().map(str::to_lowercase)
+        });
         let mut generated = None;
         match c.kind {
             ColumnKind::PrimaryGenerated => {
@@ -1410,7 +1498,10 @@ impl Builder<'_> {
                 self.design_type(&t.text, 0)
             });
         let default = match c.kind {
-            ColumnKind::CreateDate | ColumnKind::UpdateDate if opt("default").is_none() => {
+            // TypeORM replaces any falsy default of these (`default: null` too) with its own.
+            ColumnKind::CreateDate | ColumnKind::UpdateDate
+                if opt("default").is_none_or(is_falsy_literal) =>
+            {
                 Some("now()".into())
             }
             _ => opt("default").and_then(|v| {
@@ -1418,7 +1509,8 @@ impl Builder<'_> {
                 let member = self
                     .enum_member(file, v)
                     .or_else(|| self.imported_const(v))
-                    .or_else(|| self.enum_members_in_array(file, v));
+                    .or_else(|| self.enum_members_in_array(file, v))
+                    .or_else(|| self.named_value(file, v));
                 let v = member.as_ref().unwrap_or(v);
                 sql_default(v, c.is_array)
             }),
@@ -1903,6 +1995,21 @@ impl Builder<'_> {
     }
 
     /// The junction table of an owning `@ManyToMany` with `@JoinTable`.
+    /// The junction tables of a view's owning many-to-many relations: TypeORM builds them
+    /// as for a table, with no column on the view's side (a view has no primary key).
+    fn view_junctions(&self, view: &Entity) -> Vec<Table> {
+        view.relations
+            .iter()
+            .filter(|r| r.kind == RelationKind::ManyToMany && r.has_join_table)
+            .filter_map(|r| {
+                let target = self
+                    .model
+                    .entity_from(r.origin.file, r.target.as_deref()?)?;
+                self.junction(view, r, target)
+            })
+            .collect()
+    }
+
     fn junction(&self, owner: &Entity, r: &Relation, target: &Entity) -> Option<Table> {
         // `@JoinTable(options)`, or an `EntitySchema` relation's `joinTable: { ... }`.
         let jt_opts = match self.model.property_at(&r.origin) {
@@ -2337,6 +2444,16 @@ fn sql_default(v: &Value, is_array: bool) -> Option<String> {
         Value::Const { value, .. } => sql_default(&value.value, is_array),
         Value::Member(m) => Some(format!("'{}'", m)),
         _ => None,
+    }
+}
+
+/// A literal JavaScript takes for false (`!options.default` in TypeORM's `ColumnMetadata`).
+fn is_falsy_literal(v: &Value) -> bool {
+    match v {
+        Value::Null | Value::Undefined | Value::Bool(false) => true,
+        Value::Num(n) => *n == 0.0 || n.is_nan(),
+        Value::Str(s) => s.is_empty(),
+        _ => false,
     }
 }
 
