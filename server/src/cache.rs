@@ -22,7 +22,7 @@ const CACHE_FILE: &str = "facts.bin";
 /// `require('./x').Name` records the name it reads; v7: decorated accessors are properties;
 /// v8: a local const holding a member path is followed in SQL text; v9: migrations that
 /// mention a `QueryRunner` index method are marked).
-const FORMAT: &str = concat!("typeorm-lsp facts v10 ", env!("CARGO_PKG_VERSION"));
+const FORMAT: &str = concat!("typeorm-lsp facts v11 ", env!("CARGO_PKG_VERSION"));
 
 /// [`FORMAT`] and the identity (size, modification time) of the running executable: a
 /// cache written by another build is never read, even when a change of `FileFacts`

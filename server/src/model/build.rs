@@ -50,7 +50,8 @@ pub fn build(mut files: Vec<Arc<SourceFile>>, config: &Config, resolver: &Resolv
     super::manual_soft_delete::detect(&mut model, config);
     // Without a TypeORM migration, `.sql` migration files may be the schema's history.
     let (sql_folder, sql) = if model.migrations_folder.is_none() && !model.entities.is_empty() {
-        super::sql_migrations::statements(resolver.root(), config)
+        let read = super::sql_migrations::statements(resolver.root(), config);
+        (read.0.clone(), read.1.clone())
     } else {
         (None, Vec::new())
     };

@@ -26,7 +26,7 @@ pub(super) struct CreatedIndex {
 }
 
 /// What a migration statement does to an index.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) enum Statement {
     Create(CreatedIndex),
     Drop(String),

@@ -12,13 +12,36 @@
 
 use super::migration_indexes::{create_index, drop_index, unquote, CreatedIndex, Statement};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// What the SQL migrations of a root say: the folder of the first file, and the index
+/// statements, each with its file's folder.
+type Read = (Option<PathBuf>, Vec<(PathBuf, Statement)>);
+
+/// How long a root's reading stays valid. The model is built again on edits that change
+/// its shape; walking the workspace for `.sql` files each time would put a scan on the
+/// edit path. A `.sql` file written since is seen a few seconds later.
+const KEPT_FOR: Duration = Duration::from_secs(10);
+
+static READ: Mutex<Option<(PathBuf, Instant, Arc<Read>)>> = Mutex::new(None);
 
 /// The folder of the first SQL migration file (None without one), and the index
-/// statements of the workspace's SQL migrations, each with its file's folder.
-pub(super) fn statements(
-    root: &Path,
-    config: &crate::config::Config,
-) -> (Option<PathBuf>, Vec<(PathBuf, Statement)>) {
+/// statements of the workspace's SQL migrations, each with its file's folder. Read again
+/// when older than [`KEPT_FOR`] or of another root.
+pub(super) fn statements(root: &Path, config: &crate::config::Config) -> Arc<Read> {
+    let mut kept = READ.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some((at, when, read)) = kept.as_ref() {
+        if at == root && when.elapsed() < KEPT_FOR {
+            return read.clone();
+        }
+    }
+    let read = Arc::new(read_statements(root, config));
+    *kept = Some((root.to_path_buf(), Instant::now(), read.clone()));
+    read
+}
+
+fn read_statements(root: &Path, config: &crate::config::Config) -> Read {
     let mut out = Vec::new();
     let files = crate::discover::sql_migration_files(root, config);
     let first_folder = files
