@@ -52,6 +52,13 @@ fn read_statements(root: &Path, config: &crate::config::Config) -> Read {
         if is_undo(&path) {
             continue;
         }
+        // A dump larger than any source file typeorm-lsp reads is no migration to replay.
+        let too_large = std::fs::metadata(&path)
+            .map(|m| m.len() > crate::workspace::MAX_FILE_BYTES)
+            .unwrap_or(true);
+        if too_large {
+            continue;
+        }
         let Ok(bytes) = std::fs::read(&path) else {
             continue;
         };
