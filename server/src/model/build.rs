@@ -8,7 +8,7 @@ use super::types::*;
 use super::{Model, SourceFile};
 use crate::config::Config;
 use crate::resolve::Resolver;
-use crate::syntax::{ClassFact, Decorator};
+use crate::syntax::{ClassFact, Decorator, FileFacts};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
@@ -212,7 +212,7 @@ fn shape(file: &SourceFile, config: &Config) -> Vec<String> {
             c.name,
             c.extends.as_ref().map(|e| &e.name),
             c.implements,
-            entity_kind(c, config)
+            entity_kind(c, facts, config)
         ));
     }
     for i in &facts.imports {
@@ -329,16 +329,41 @@ fn reindex(model: &mut Model) {
     model.touching = Arc::new(touching);
 }
 
-fn entity_kind(class: &ClassFact, config: &Config) -> Option<EntityKind> {
-    class
-        .decorators
-        .iter()
-        .find_map(|d| match canon(config, &d.name) {
-            "Entity" => Some(EntityKind::Table),
-            "ChildEntity" => Some(EntityKind::Child),
-            "ViewEntity" => Some(EntityKind::View),
-            _ => None,
-        })
+fn entity_kind(class: &ClassFact, facts: &FileFacts, config: &Config) -> Option<EntityKind> {
+    class.decorators.iter().find_map(|d| {
+        let kind = match canon(config, &d.name) {
+            "Entity" => EntityKind::Table,
+            "ChildEntity" => EntityKind::Child,
+            "ViewEntity" => EntityKind::View,
+            _ => return None,
+        };
+        (!imported_from_other_orm(facts, &d.name)).then_some(kind)
+    })
+}
+
+/// Packages of other ORMs whose decorators share TypeORM's names (`@Entity`,
+/// `@ManyToMany`, `@Index`...). A class whose `@Entity` one of them supplies is that ORM's
+/// entity (a MikroORM test fixture beside TypeORM's), no table TypeORM creates; a workspace
+/// wrapper that applies both ORMs' decorators is imported from the workspace, not from here.
+const OTHER_ORMS: &[&str] = &[
+    "@mikro-orm/",
+    "sequelize-typescript",
+    "@typegoose/",
+    "@nestjs/mongoose",
+    "mongoose",
+    "@loopback/",
+];
+
+/// Whether the file imports `local` (a decorator's name) from another ORM's package.
+fn imported_from_other_orm(facts: &FileFacts, local: &str) -> bool {
+    facts.imports.iter().any(|i| {
+        let spec = i.specifier.as_str();
+        let package = |o: &&str| match o.strip_suffix('/') {
+            Some(scope) => spec.starts_with(o) || spec == scope,
+            None => spec == *o || spec.strip_prefix(o).is_some_and(|r| r.starts_with('/')),
+        };
+        OTHER_ORMS.iter().any(package) && i.names.iter().any(|n| n.local == local)
+    })
 }
 
 struct Ctx<'a> {
@@ -365,7 +390,7 @@ impl<'a> Ctx<'a> {
         };
         let mut out = Vec::new();
         for (ci, class) in file.facts.classes.iter().enumerate() {
-            if let Some(kind) = entity_kind(class, self.config) {
+            if let Some(kind) = entity_kind(class, &file.facts, self.config) {
                 out.push(self.class_entity(fi, ci, class, kind));
             }
         }
