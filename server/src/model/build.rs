@@ -48,14 +48,15 @@ pub fn build(mut files: Vec<Arc<SourceFile>>, config: &Config, resolver: &Resolv
     default_join_columns(&mut model, config);
     super::enums::member_types(&mut model);
     super::manual_soft_delete::detect(&mut model, config);
-    // Without a TypeORM migration, `.sql` migration files may be the schema's history.
-    let (sql_folder, sql) = if model.migrations_folder.is_none() && !model.entities.is_empty() {
+    // Without a TypeORM migration in TypeScript, JavaScript migrations or `.sql` files may
+    // be the schema's history.
+    let (history, sql) = if model.migrations_folder.is_none() && !model.entities.is_empty() {
         let read = super::sql_migrations::statements(resolver.root(), config);
         (read.0.clone(), read.1.clone())
     } else {
         (None, Vec::new())
     };
-    model.sql_migrations_folder = sql_folder;
+    model.script_history = history;
     super::migration_indexes::resolve(&mut model, sql);
     model
 }
