@@ -368,6 +368,8 @@ fn imported_from_other_orm(facts: &FileFacts, local: &str) -> bool {
 }
 
 struct Ctx<'a> {
+    /// The model under construction: its files and import links (no entities yet).
+    model: &'a Model,
     files: &'a [Arc<SourceFile>],
     links: &'a crate::links::Links,
     classes: &'a ClassIndex,
@@ -377,6 +379,7 @@ struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     fn of(model: &'a Model, config: &'a Config) -> Ctx<'a> {
         Ctx {
+            model,
             files: &model.files,
             links: &model.links,
             classes: &model.classes,
@@ -500,7 +503,7 @@ impl<'a> Ctx<'a> {
                     columns.iter().any(|x| x.property == name)
                         || relations.iter().any(|x| x.property == name)
                 };
-                if let Some(col) = column(prop, self.config, origin_of) {
+                if let Some(col) = column(self.model, prop, self.config, origin_of) {
                     if !declared(&col.property) {
                         columns.push(col);
                     }
@@ -589,7 +592,7 @@ impl<'a> Ctx<'a> {
             let path = format!("{prefix}{}.", col.property);
             let mut inner = Vec::new();
             for prop in class.properties.iter().filter(|p| !p.is_static) {
-                if let Some(c) = column(prop, self.config, origin_of) {
+                if let Some(c) = column(self.model, prop, self.config, origin_of) {
                     if c.kind.is_primary() {
                         primaries.push(c.property.clone());
                     }

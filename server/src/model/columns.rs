@@ -1,7 +1,9 @@
 //! Properties -> columns and relations.
 
 use super::naming;
+use super::option_calls;
 use super::types::*;
+use super::Model;
 use crate::config::Config;
 use crate::syntax::{Decorator, PropertyFact, Value};
 
@@ -53,6 +55,7 @@ fn embeddable_per_orm(value: &Value) -> Option<&str> {
 
 /// The column a property declares, if it has a column decorator.
 pub fn column(
+    model: &Model,
     prop: &PropertyFact,
     config: &Config,
     origin_of: impl Fn(&Decorator) -> Origin,
@@ -83,7 +86,12 @@ pub fn column(
             _ => {}
         }
     }
-    let opaque = options.is_some_and(|o| o.as_object().is_none() || o.has_spread());
+    // Options built by the workspace's code (`id()`, `{ ...id(), nullable: true }`) are
+    // the object TypeORM receives; options that cannot be read stay opaque.
+    let file = origin_of(dec).file;
+    let evaluated = options.and_then(|o| option_calls::evaluated(model, file, o));
+    let opaque = options.is_some() && evaluated.is_none();
+    let options = evaluated.as_deref();
     if let Some(t) = options
         .and_then(|o| o.get("type"))
         .and_then(|t| t.value.as_str())
