@@ -234,6 +234,8 @@ fn shape(file: &SourceFile, config: &Config) -> Vec<String> {
         out.push(format!("schema {:?}", s.variable));
     }
     out.extend(super::migration_indexes::shape_of(file));
+    // Column options other files build with this file's functions and objects.
+    out.extend(super::option_calls::shape_of(facts));
     // DataSource options speak for every file of their package (database, schema owner).
     for o in &facts.orm_options {
         out.push(format!("orm {}", orm_shape(&o.options.value)));

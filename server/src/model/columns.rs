@@ -79,9 +79,9 @@ pub fn column(
             v if is_wrapper && kind == ColumnKind::Regular && embeddable_per_orm(v).is_some() => {
                 embedded = embeddable_per_orm(v).map(str::to_string);
             }
-            v if v.as_object().is_some() => options = Some(&arg.value),
+            v if v.as_object().is_some() => options = Some(arg),
             Value::Ident(_) | Value::Member(_) | Value::Call { .. } => {
-                options = Some(&arg.value);
+                options = Some(arg);
             }
             _ => {}
         }
@@ -91,7 +91,13 @@ pub fn column(
     let file = origin_of(dec).file;
     let evaluated = options.and_then(|o| option_calls::evaluated(model, file, o));
     let opaque = options.is_some() && evaluated.is_none();
-    let options = evaluated.as_deref();
+    // Unreadable options keep what is written in them (`{ nullable: true, ...(cond && x) }`
+    // is still nullable), opaque for the rules.
+    let options = evaluated.as_deref().or_else(|| {
+        options
+            .map(|o| &o.value)
+            .filter(|o| o.as_object().is_some())
+    });
     if let Some(t) = options
         .and_then(|o| o.get("type"))
         .and_then(|t| t.value.as_str())

@@ -34,10 +34,12 @@ pub fn options_arg(args: &[Spanned<Value>]) -> Option<&Spanned<Value>> {
 /// an object literal without spreads, the evaluated object when every call and spread in it
 /// can be read, else `None`. Values inside keep being read in `file`'s terms; a constant
 /// the called function's own file names is shown as `Value::Const`.
-pub fn evaluated<'v>(model: &Model, file: usize, v: &'v Value) -> Option<Cow<'v, Value>> {
-    match v {
-        Value::Object(props) if !props.iter().any(|p| p.key == "...") => Some(Cow::Borrowed(v)),
-        _ => evaluate(model, file, v, None, 0).map(Cow::Owned),
+pub fn evaluated<'v>(model: &Model, file: usize, v: &'v Spanned<Value>) -> Option<Cow<'v, Value>> {
+    match &v.value {
+        Value::Object(props) if !props.iter().any(|p| p.key == "...") => {
+            Some(Cow::Borrowed(&v.value))
+        }
+        other => evaluate(model, file, other, Some(v.span), 0).map(Cow::Owned),
     }
 }
 
@@ -83,13 +85,23 @@ fn evaluate(
                 Value::Object(_) | Value::Ident(_) | Value::Const { .. } => {
                     let value = value.clone();
                     let value = in_terms_of(model, home, &value, &[], &[])?;
-                    evaluate(model, home, &value, at, depth + 1)
+                    let mut object = evaluate(model, home, &value, at, depth + 1)?;
+                    respan(&mut object, at);
+                    Some(object)
                 }
                 _ => None,
             }
         }
         Value::Call { callee, args } => {
             if callee.contains('.') {
+                return None;
+            }
+            // A function the file declares or imports: an unknown callee may be a local
+            // function with a block body (no const), not another file's of that name.
+            let facts = &model.files.get(file)?.facts;
+            let declared = facts.consts.iter().any(|c| c.name == *callee)
+                || facts.import_binding(callee).is_some();
+            if !declared {
                 return None;
             }
             let (home, function) = const_named(model, file, callee)?;
@@ -104,15 +116,21 @@ fn evaluate(
             }
             let body = in_terms_of(model, home, &body.value, params, args)?;
             let mut object = evaluate(model, home, &body, at, depth + 1)?;
-            if let (Some(at), Value::Object(props)) = (at, &mut object) {
-                for p in props.iter_mut() {
-                    p.key_span = at;
-                    p.value.span = at;
-                }
-            }
+            respan(&mut object, at);
             Some(object)
         }
         _ => None,
+    }
+}
+
+/// The keys of an object read from another file said to be written at `at`, the call or
+/// name that brought them (a span of the caller's file, never one of another file).
+fn respan(object: &mut Value, at: Option<ByteSpan>) {
+    if let (Some(at), Value::Object(props)) = (at, object) {
+        for p in props.iter_mut() {
+            p.key_span = at;
+            p.value.span = at;
+        }
     }
 }
 
@@ -178,6 +196,18 @@ fn in_terms_of(
             Value::Call {
                 callee: callee.clone(),
                 args: crate::syntax::boxed(out),
+            }
+        }
+        Value::Template { quasis, exprs } => {
+            let mut out = Vec::with_capacity(exprs.len());
+            for e in exprs.iter() {
+                let mut e = e.clone();
+                e.value = in_terms_of(model, home, &e.value, params, args)?;
+                out.push(e);
+            }
+            Value::Template {
+                quasis: quasis.clone(),
+                exprs: crate::syntax::boxed(out),
             }
         }
         // A member path or an expression on a parameter cannot be read: refuse rather
@@ -273,6 +303,102 @@ impl Model {
     pub fn column_options(&self, origin: &super::Origin) -> Option<Cow<'_, Value>> {
         let decorator = self.decorator_at(origin)?;
         let arg = options_arg(&decorator.args)?;
-        evaluated(self, origin.file, &arg.value)
+        evaluated(self, origin.file, arg)
+    }
+}
+
+/// What the options other files build from this one depend on, for the model's
+/// incremental update (`build::shape`): its object consts and the functions returning an
+/// object, rendered without spans (typing elsewhere in the file keeps them), so that an
+/// edit of `id()`'s body rebuilds the entities whose columns call it.
+pub fn shape_of(facts: &crate::syntax::FileFacts) -> Vec<String> {
+    facts
+        .consts
+        .iter()
+        .filter(|c| match &c.value.value {
+            Value::Object(_) => true,
+            Value::Arrow { body, .. } => matches!(body.value, Value::Object(_)),
+            _ => false,
+        })
+        .map(|c| {
+            let mut out = format!("options-const {} = ", c.name);
+            render(&c.value.value, &mut out, 0);
+            out
+        })
+        .collect()
+}
+
+/// `v` as text without spans (nested values a few levels deep; deeper ones as `…`).
+fn render(v: &Value, out: &mut String, depth: usize) {
+    use std::fmt::Write;
+    if depth > MAX_DEPTH {
+        out.push('…');
+        return;
+    }
+    let list = |items: &mut dyn Iterator<Item = &Value>, out: &mut String| {
+        for (i, item) in items.enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            render(item, out, depth + 1);
+        }
+    };
+    match v {
+        Value::Str(s) => {
+            let _ = write!(out, "{s:?}");
+        }
+        Value::Num(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Value::Bool(b) => {
+            let _ = write!(out, "{b}");
+        }
+        Value::Null => out.push_str("null"),
+        Value::Undefined => out.push_str("undefined"),
+        Value::Ident(n) | Value::Member(n) => out.push_str(n),
+        Value::Array(items) => {
+            out.push('[');
+            list(&mut items.iter().map(|i| &i.value), out);
+            out.push(']');
+        }
+        Value::Object(props) => {
+            out.push('{');
+            for p in props.iter() {
+                let _ = write!(out, "{}:", p.key);
+                render(&p.value.value, out, depth + 1);
+                out.push(',');
+            }
+            out.push('}');
+        }
+        Value::Arrow { params, body } => {
+            let _ = write!(out, "({})=>", params.join(","));
+            render(&body.value, out, depth + 1);
+        }
+        Value::Call { callee, args } => {
+            let _ = write!(out, "{callee}(");
+            list(&mut args.iter().map(|a| &a.value), out);
+            out.push(')');
+        }
+        Value::Binary { op, operands } => {
+            out.push('(');
+            render(&operands[0].value, out, depth + 1);
+            out.push_str(op);
+            render(&operands[1].value, out, depth + 1);
+            out.push(')');
+        }
+        Value::Const { value, .. } => render(&value.value, out, depth + 1),
+        Value::Template { quasis, exprs } => {
+            out.push('`');
+            for (i, q) in quasis.iter().enumerate() {
+                out.push_str(q);
+                if let Some(e) = exprs.get(i) {
+                    out.push_str("${");
+                    render(&e.value, out, depth + 1);
+                    out.push('}');
+                }
+            }
+            out.push('`');
+        }
+        Value::Other => out.push('?'),
     }
 }

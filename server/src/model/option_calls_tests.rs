@@ -44,11 +44,13 @@ fn column<'w>(ws: &'w Workspace, property: &str) -> &'w crate::model::Column {
 
 #[test]
 fn a_call_and_a_spread_of_a_call_are_the_object_it_returns() {
-    let ws = ws("  @Column({ ...key(), nullable: true }) ownerId: string | null;
+    let ws = ws(
+        "  @Column({ ...key(), nullable: true }) ownerId: string | null;
   @Column({ ...key(), array: true, default: '{}' }) witnessIds: string[];
   @Column(code(6)) inviteCode: string;
   @Column(flag()) revoked: boolean;
-  @Column({ ...counter, default: 3 }) slots: number;");
+  @Column({ ...counter, default: 3 }) slots: number;",
+    );
     let id = column(&ws, "id");
     assert_eq!(id.db_type.as_deref(), Some("varchar"));
     assert!(!id.options_opaque);
@@ -80,9 +82,21 @@ fn a_call_leaving_out_a_parameter_is_not_guessed() {
     // `label()` takes the parameter's default, which the facts do not keep: the options
     // stay unread (opaque), and no rule judges the column.
     let ws = ws("  @Column(label()) title: number;
-  @Column({ ...unknownHelper(), nullable: true }) other: string;");
+  @Column({ ...unknownHelper(), nullable: true }) other: string;
+  @Column({ nullable: true, ...(isMysql() && { length: 36 }) }) relatedId?: string;");
     assert!(column(&ws, "title").options_opaque);
     assert!(column(&ws, "other").options_opaque);
+    // What is written next to an unreadable spread still counts (ever-gauzy's relation
+    // ids): the column is nullable, for the schema too.
+    let related = column(&ws, "relatedId");
+    assert!(related.options_opaque);
+    assert_eq!(related.nullable, Some(true));
+    let schema = schema(&ws.model, &ws.config);
+    let table = schema.table("holder");
+    assert!(table
+        .columns
+        .iter()
+        .any(|c| c.name == "relatedId" && c.nullable));
     assert!(lines(&ws, "TYP001").is_empty());
     assert!(lines(&ws, "TYP002").is_empty());
 }
@@ -185,4 +199,23 @@ export class Meta {
     assert_eq!(col("tag").default.as_deref(), Some("'v2'"));
     assert_eq!(col("code").length.as_deref(), Some("32"));
     assert_eq!(col("other").default, None);
+}
+
+#[test]
+fn editing_the_function_rebuilds_the_columns_that_call_it() {
+    // The entity's columns hold what `key()` returned: a change of its body is a change of
+    // the model's shape (a full rebuild), a change elsewhere in its file is not.
+    let mut ws = ws("  @Column({ ...key(), nullable: true }) ownerId: string | null;");
+    let path = std::path::Path::new(crate::rules::testing::ROOT).join("src/util/key.ts");
+    let elsewhere = format!("// a comment\n{KEY_HELPERS}");
+    assert!(ws.update_file(std::sync::Arc::new(super::SourceFile::new(
+        path.clone(),
+        elsewhere
+    ))));
+    let changed = KEY_HELPERS.replace(
+        "type: 'varchar' as const, length: 24",
+        "type: 'uuid' as const",
+    );
+    assert!(!ws.update_file(std::sync::Arc::new(super::SourceFile::new(path, changed))));
+    assert_eq!(column(&ws, "ownerId").db_type.as_deref(), Some("uuid"));
 }
