@@ -108,7 +108,7 @@ fn evaluate(
             let Value::Arrow { params, body } = function else {
                 return None;
             };
-            if !params.iter().all(|p| is_identifier(p)) {
+            if !params.iter().all(is_identifier) {
                 return None;
             }
             if !matches!(body.value, Value::Object(_)) {
