@@ -234,6 +234,8 @@ fn shape(file: &SourceFile, config: &Config) -> Vec<String> {
         out.push(format!("schema {:?}", s.variable));
     }
     out.extend(super::migration_indexes::shape_of(file));
+    // Column options other files build with this file's functions and objects.
+    out.extend(super::option_calls::shape_of(facts));
     // DataSource options speak for every file of their package (database, schema owner).
     for o in &facts.orm_options {
         out.push(format!("orm {}", orm_shape(&o.options.value)));
@@ -368,6 +370,8 @@ fn imported_from_other_orm(facts: &FileFacts, local: &str) -> bool {
 }
 
 struct Ctx<'a> {
+    /// The model under construction: its files and import links (no entities yet).
+    model: &'a Model,
     files: &'a [Arc<SourceFile>],
     links: &'a crate::links::Links,
     classes: &'a ClassIndex,
@@ -377,6 +381,7 @@ struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     fn of(model: &'a Model, config: &'a Config) -> Ctx<'a> {
         Ctx {
+            model,
             files: &model.files,
             links: &model.links,
             classes: &model.classes,
@@ -500,7 +505,7 @@ impl<'a> Ctx<'a> {
                     columns.iter().any(|x| x.property == name)
                         || relations.iter().any(|x| x.property == name)
                 };
-                if let Some(col) = column(prop, self.config, origin_of) {
+                if let Some(col) = column(self.model, prop, self.config, origin_of) {
                     if !declared(&col.property) {
                         columns.push(col);
                     }
@@ -589,7 +594,7 @@ impl<'a> Ctx<'a> {
             let path = format!("{prefix}{}.", col.property);
             let mut inner = Vec::new();
             for prop in class.properties.iter().filter(|p| !p.is_static) {
-                if let Some(c) = column(prop, self.config, origin_of) {
+                if let Some(c) = column(self.model, prop, self.config, origin_of) {
                     if c.kind.is_primary() {
                         primaries.push(c.property.clone());
                     }

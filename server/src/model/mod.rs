@@ -15,6 +15,9 @@ mod join_column;
 mod manual_soft_delete;
 mod migration_api;
 mod migration_indexes;
+mod option_calls;
+#[cfg(test)]
+mod option_calls_tests;
 pub mod property_style;
 mod sql_migrations;
 pub use driver_folder::driver_folder;
