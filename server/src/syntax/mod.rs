@@ -10,6 +10,8 @@ pub mod ids;
 mod import_text;
 pub mod imports;
 pub mod migration_parse;
+#[cfg(test)]
+mod migration_parse_tests;
 pub mod misc;
 pub mod name;
 pub mod postgres_branch;
