@@ -12,8 +12,9 @@
 //! copied to the blanked ones, with their own spans and SQL.
 //!
 //! A statement is blanked only if it is exactly `await NAME.query(LITERAL);` (spaces or
-//! tabs after `await`, whitespace around LITERAL, nothing else between the tokens) where LITERAL is a template without
-//! `${` or `\`, or a quoted string without `\` (their value is their text), and it follows
+//! tabs after `await`, whitespace around LITERAL, nothing else between the tokens) where
+//! LITERAL is a template without `${` or a quoted string on one line, with no escapes but
+//! `` \` `` `\'` `\"` `\\` (its value is its text with those resolved), and it follows
 //! the previous statement of its run, with the same NAME, after nothing but whitespace. The
 //! statements of a run sit in one block and one function with nothing declared between
 //! them, so the full extraction would classify them alike; the copy relies on that, and on
@@ -234,7 +235,7 @@ fn with_blanked_calls(
 /// entity, enclosing function) taken from `like`.
 fn expected_call(like: &QueryCall, statement: &QueryStatement, src: &str) -> QueryCall {
     let literal = &statement.literal;
-    let value = src.get(literal.start + 1..literal.end - 1).unwrap_or("");
+    let value = literal_value(src.get(literal.clone()).unwrap_or(""));
     QueryCall {
         receiver: like.receiver.clone(),
         entity: like.entity.clone(),
@@ -366,18 +367,7 @@ fn query_statement(src: &[u8], at: usize) -> Option<(QueryStatement, Range<usize
     i += expect(src, i, b"query(")?;
     i += whitespace(src, i);
     let literal_start = i;
-    let quote = *src.get(i)?;
-    let literal_end = match quote {
-        b'`' => {
-            let close = memchr3(b'`', b'\\', b'$', src.get(i + 1..)?)? + i + 1;
-            (src[close] == b'`').then_some(close + 1)?
-        }
-        b'\'' | b'"' => {
-            let close = memchr3(quote, b'\\', b'\n', src.get(i + 1..)?)? + i + 1;
-            (src[close] == quote).then_some(close + 1)?
-        }
-        _ => return None,
-    };
+    let literal_end = literal_end(src, i)?;
     i = literal_end + whitespace(src, literal_end);
     i += expect(src, i, b");")?;
     let statement = QueryStatement {
@@ -387,6 +377,50 @@ fn query_statement(src: &[u8], at: usize) -> Option<(QueryStatement, Range<usize
         literal: literal_start..literal_end,
     };
     Some((statement, name))
+}
+
+/// The end of the template or quoted string opening at `at`, if its value is its text
+/// with [`SIMPLE_ESCAPES`] resolved ([`literal_value`]): no `${`, no other escape, no line
+/// end in a quoted string.
+fn literal_end(src: &[u8], at: usize) -> Option<usize> {
+    let quote = *src.get(at)?;
+    let ends_line = |b: u8| quote != b'`' && matches!(b, b'\n' | b'\r');
+    let mut i = at + 1;
+    while let Some(&b) = src.get(i) {
+        match b {
+            _ if b == quote => return Some(i + 1),
+            b'\\' if src.get(i + 1).is_some_and(|e| SIMPLE_ESCAPES.contains(e)) => i += 2,
+            b'\\' => return None,
+            b'$' if quote == b'`' && src.get(i + 1) == Some(&b'{') => return None,
+            _ if ends_line(b) => return None,
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// Escapes whose value is the character escaped, in the grammar and in
+/// [`super::value`] alike (MySQL migrations quote names with `` \` ``).
+const SIMPLE_ESCAPES: &[u8] = b"`'\"\\";
+
+/// The value of a literal [`literal_end`] accepted: the text between its quotes, each
+/// escape replaced by the character it escapes.
+fn literal_value(literal: &str) -> std::borrow::Cow<'_, str> {
+    let inner = literal
+        .get(1..literal.len().saturating_sub(1))
+        .unwrap_or("");
+    if !inner.contains('\\') {
+        return inner.into();
+    }
+    let mut value = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => value.extend(chars.next()),
+            _ => value.push(c),
+        }
+    }
+    value.into()
 }
 
 /// The length of the whitespace (line ends included) at `at`.

@@ -91,6 +91,10 @@ fn runs_broken_by_other_shapes_agree_with_the_full_parse() {
         "        await queryRunner.createIndex('user', new TableIndex({ name: 'IDX_x', columnNames: ['x'] }));\n        await queryRunner.dropIndex('user', 'IDX_y');\n",
         // A template whose substitution holds a nested template that looks like a statement.
         "        await queryRunner.query(`SELECT ${`await queryRunner.query(\\`x\\`);`} AS s`);\n",
+        // MySQL's quoted names, other simple escapes, and escapes that are not simple.
+        "        await queryRunner.query(`CREATE TABLE \\`a\\` (\\`id\\` int)`);\n        await queryRunner.query(`SELECT '\\\\' AS s, \\'q\\', \\\"d\\\"`);\n        await queryRunner.query(\"CREATE TABLE \\\"b\\\" (\\\"id\\\" int)\");\n        await queryRunner.query(`SELECT E'\\t', '\\x41', '\\u0041'`);\n        await queryRunner.query('it\\'s');\n",
+        // Dollars that are no substitution.
+        "        await queryRunner.query(`CREATE FUNCTION f() RETURNS int AS $$ SELECT $1 $$ LANGUAGE sql`);\n        await queryRunner.query(`SELECT '$' || '{x}'`);\n",
         // A template holding the statement shape as text.
         "        const doc = `\n        await queryRunner.query(`;\n",
     ];
