@@ -9,6 +9,9 @@ mod function_binding;
 pub mod ids;
 mod import_text;
 pub mod imports;
+pub mod migration_parse;
+#[cfg(test)]
+mod migration_parse_tests;
 pub mod misc;
 pub mod name;
 pub mod postgres_branch;
@@ -45,25 +48,55 @@ pub fn facts_of(src: &str) -> FileFacts {
     facts_in(Dialect::TypeScript, src)
 }
 
-/// Parses `src` with the grammar of `dialect` and extracts its facts.
+/// Parses `src` with the grammar of `dialect` and extracts its facts. A migration's runs
+/// of raw queries are parsed once per run when that gives the same facts
+/// ([`migration_parse`]).
 pub fn facts_in(dialect: Dialect, src: &str) -> FileFacts {
+    with_parser(dialect, |parser| {
+        let fast = match dialect {
+            Dialect::TypeScript => migration_parse::facts(parser, src).ok(),
+            Dialect::Tsx => None,
+        };
+        fast.unwrap_or_else(|| facts_of_tree(parser.parse(src, None), src))
+    })
+}
+
+/// [`facts_in`] with the full parse, always (tests compare the two).
+pub fn facts_in_full(dialect: Dialect, src: &str) -> FileFacts {
+    with_parser(dialect, |parser| {
+        facts_of_tree(parser.parse(src, None), src)
+    })
+}
+
+/// The facts of a migration read with [`migration_parse`], or why it gives way to the
+/// full parse.
+pub fn facts_of_migration(src: &str) -> Result<FileFacts, migration_parse::Fallback> {
+    with_parser(Dialect::TypeScript, |parser| {
+        migration_parse::facts(parser, src)
+    })
+}
+
+/// Runs `f` with this thread's parser of `dialect`.
+fn with_parser<T>(dialect: Dialect, f: impl FnOnce(&mut Parser) -> T) -> T {
     thread_local! {
         static PARSERS: std::cell::RefCell<Parsers> = std::cell::RefCell::new(Parsers::new());
     }
-    PARSERS.with(|p| {
-        let tree = match p.try_borrow_mut() {
-            Ok(mut parsers) => parsers.of(dialect).parse(src, None),
-            // Unreachable (nothing parses while extracting); a fresh parser then.
-            Err(_) => dialect.parser().parse(src, None),
-        };
-        match tree {
-            Some(tree) => extract(&tree, src),
-            None => FileFacts {
-                has_syntax_errors: true,
-                ..FileFacts::default()
-            },
-        }
+    PARSERS.with(|p| match p.try_borrow_mut() {
+        Ok(mut parsers) => f(parsers.of(dialect)),
+        // Unreachable (nothing parses while extracting); a fresh parser then.
+        Err(_) => f(&mut dialect.parser()),
     })
+}
+
+/// The facts of a parse (`None`: the parser gave up, which we never ask it to).
+fn facts_of_tree(tree: Option<Tree>, src: &str) -> FileFacts {
+    match tree {
+        Some(tree) => extract(&tree, src),
+        None => FileFacts {
+            has_syntax_errors: true,
+            ..FileFacts::default()
+        },
+    }
 }
 
 /// Extracts the facts of a parsed file (of either grammar).
