@@ -41,6 +41,10 @@ pub enum Value {
         exprs: Boxed<[Spanned<Value>]>,
     },
     Num(f64),
+    /// A BigInt literal (`0n`, `0x10n`) as its decimal digits, sign included: what
+    /// `String(value)` gives. Kept apart from `Num` because TypeORM writes a BigInt default
+    /// unquoted (`typeof` is `"bigint"`, not `"number"`).
+    BigInt(Name),
     Bool(bool),
     Null,
     Undefined,

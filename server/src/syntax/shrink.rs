@@ -69,7 +69,7 @@ impl<T: Shrink> Shrink for Spanned<T> {
 impl Shrink for Value {
     fn shrink(&mut self) {
         match self {
-            Value::Str(s) | Value::Ident(s) | Value::Member(s) => s.shrink(),
+            Value::Str(s) | Value::BigInt(s) | Value::Ident(s) | Value::Member(s) => s.shrink(),
             Value::Template { quasis, exprs } => {
                 quasis.shrink();
                 exprs.shrink();

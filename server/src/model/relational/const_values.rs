@@ -55,6 +55,7 @@ impl Builder<'_> {
             }
             Value::Str(_)
             | Value::Num(_)
+            | Value::BigInt(_)
             | Value::Bool(_)
             | Value::Null
             | Value::Object(_)

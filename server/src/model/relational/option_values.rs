@@ -212,7 +212,9 @@ impl Builder<'_> {
     /// used (`Value::Const`), else one of file `file`, else an exported one of the
     /// workspace (`length: NAME_MAX_LENGTH`).
     pub(super) fn named_const(&self, file: usize, v: &Value) -> Option<Value> {
-        let literal = |v: &Value| matches!(v, Value::Str(_) | Value::Num(_)).then(|| v.clone());
+        let literal = |v: &Value| {
+            matches!(v, Value::Str(_) | Value::Num(_) | Value::BigInt(_)).then(|| v.clone())
+        };
         match v {
             Value::Const { value, .. } => literal(&value.value),
             Value::Ident(name) => self
@@ -241,7 +243,10 @@ impl Builder<'_> {
             .filter(|c| c.is_exported && c.name == *name)
         {
             let value = &c.value.value;
-            if !matches!(value, Value::Str(_) | Value::Num(_) | Value::Bool(_)) {
+            if !matches!(
+                value,
+                Value::Str(_) | Value::Num(_) | Value::BigInt(_) | Value::Bool(_)
+            ) {
                 return None;
             }
             match found {
