@@ -544,6 +544,11 @@ pub struct FunctionFact {
     pub applies: Vec<Name>,
     /// Plain identifier callees in the body: helpers that may apply one.
     pub calls: Vec<Name>,
+    /// Column types the wrapper rewrites before `return Column(options)`, as a PostgreSQL
+    /// deployment runs it (`datetime` -> `timestamp with time zone`); other types pass
+    /// unchanged.
+    #[serde(default)]
+    pub postgres_types: Box<[(Name, Name)]>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -11,6 +11,7 @@ mod import_text;
 pub mod imports;
 pub mod misc;
 pub mod name;
+mod option_types;
 pub mod postgres_branch;
 pub mod prune;
 pub mod queries;

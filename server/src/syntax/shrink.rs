@@ -118,7 +118,7 @@ shrink_fields! {
     ClassFact => [name, decorators, extends, implements, properties, methods],
     Extends => [name, type_args],
     ImportedName => [imported, local],
-    FunctionFact => [name, applies, calls],
+    FunctionFact => [name, applies, calls, postgres_types],
     ImportFact => [specifier, names],
     EnumFact => [name, members],
     TypeAliasFact => [name, ty],
