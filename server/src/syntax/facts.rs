@@ -59,6 +59,10 @@ pub enum Value {
         params: Boxed<[Name]>,
         body: Box<Spanned<Value>>,
     },
+    /// A function expression or method inside an object literal (`toStringList: function
+    /// () {...}`, `to(value) {...}`); its body is not read. TypeORM tells functions apart
+    /// from values (an object given as `enum` lists its values, not its functions).
+    Function,
     /// `IsNull()`, `In([1, 2])`, `Not(x)`: the callee as written and the arguments.
     Call {
         callee: Name,

@@ -92,7 +92,12 @@ impl Shrink for Value {
                 name.shrink();
                 value.shrink();
             }
-            Value::Num(_) | Value::Bool(_) | Value::Null | Value::Undefined | Value::Other => {}
+            Value::Num(_)
+            | Value::Bool(_)
+            | Value::Null
+            | Value::Undefined
+            | Value::Function
+            | Value::Other => {}
         }
     }
 }

@@ -449,10 +449,16 @@ fn parse_object(node: Node, src: &str) -> Vec<Prop> {
                 ) else {
                     continue;
                 };
+                let value = match value.fast_kind() {
+                    "function_expression" | "function" | "generator_function" => {
+                        Spanned::new(Value::Function, value.byte_range())
+                    }
+                    _ => parse_value(value, src),
+                };
                 props.push(Prop {
                     key: property_key(key, src).into(),
                     key_span: key.byte_range().into(),
-                    value: parse_value(value, src),
+                    value,
                 });
             }
             "shorthand_property_identifier" => props.push(Prop {
@@ -480,7 +486,7 @@ fn parse_object(node: Node, src: &str) -> Vec<Prop> {
                     props.push(Prop {
                         key: property_key(name, src).into(),
                         key_span: name.byte_range().into(),
-                        value: Spanned::new(Value::Other, child.byte_range()),
+                        value: Spanned::new(Value::Function, child.byte_range()),
                     });
                 }
             }
