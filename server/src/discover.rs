@@ -81,10 +81,13 @@ pub fn script_files(root: &Path, config: &Config) -> Vec<PathBuf> {
         .collect()
 }
 
-/// The `.sql` files of the workspace in a folder named `migrations` (or `migration`), by
-/// the same walk rules as [`discover`], sorted: the schema history of a project whose
-/// tables a SQL migration runner makes (postgrator, Flyway, dbmate) rather than TypeORM.
-pub fn sql_migration_files(root: &Path, config: &Config) -> Vec<PathBuf> {
+/// The files with one of `extensions` in a folder named `migrations` (or `migration`), by
+/// the same walk rules as [`discover`], sorted: a schema history that is not TypeORM
+/// migration classes in TypeScript. `.sql` files of a SQL migration runner (postgrator,
+/// Flyway, dbmate), or TypeORM migrations written in JavaScript (Misskey's
+/// `migration/*.js`, loaded by a DataSource glob), which typeorm-lsp does not parse as
+/// sources.
+pub fn migration_folder_files(root: &Path, config: &Config, extensions: &[&str]) -> Vec<PathBuf> {
     let in_migrations = |path: &Path| {
         relative(root, path).is_some_and(|rel| {
             rel.split('/').any(|part| {
@@ -94,7 +97,11 @@ pub fn sql_migration_files(root: &Path, config: &Config) -> Vec<PathBuf> {
         })
     };
     let mut files: Vec<PathBuf> = walk_files(root, config)
-        .filter(|path| path.extension().is_some_and(|e| e == "sql"))
+        .filter(|path| {
+            path.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| extensions.contains(&e))
+        })
         .filter(|path| in_migrations(path))
         .collect();
     files.sort();

@@ -148,3 +148,96 @@ fn cache_gives_the_same_findings_and_follows_edits() {
     let healed = run(&["check", ".", "--cache", "--format", "json"], dir.path());
     assert!(!String::from_utf8_lossy(&healed.stderr).contains("unreadable cache"));
 }
+
+/// A project whose TypeORM migrations are JavaScript (Misskey's `migration/*.js`): the
+/// indexes their `up` makes count (their `down` drops nothing that stays), and an index fix
+/// writes no TypeScript migration beside them, nothing would run it.
+#[test]
+fn javascript_migrations_are_the_schema_history() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let entity = "import { Entity, PrimaryColumn, ManyToOne, Column } from 'typeorm';
+import { User } from './User.js';
+
+@Entity('note')
+export class Note {
+\t@PrimaryColumn('varchar')
+\tpublic id: string;
+
+\t@ManyToOne(type => User, { onDelete: 'CASCADE' })
+\tpublic user: User;
+
+\t@Column('varchar')
+\tpublic userId: string;
+
+\t@ManyToOne(type => User, { onDelete: 'CASCADE' })
+\tpublic reply: User;
+
+\t@Column('varchar')
+\tpublic replyId: string;
+}
+";
+    let user = "import { Entity, PrimaryColumn } from 'typeorm';
+
+@Entity('user')
+export class User {
+\t@PrimaryColumn('varchar')
+\tpublic id: string;
+}
+";
+    let init = "export class Init1000000000000 {
+    name = 'Init1000000000000'
+    async up(queryRunner) {
+        await queryRunner.query(`CREATE TABLE \"note\" (\"id\" varchar NOT NULL, \"userId\" varchar NOT NULL, \"replyId\" varchar NOT NULL)`);
+        await queryRunner.query(`CREATE INDEX \"IDX_note_user\" ON \"note\" (\"userId\") `);
+        await queryRunner.query(`CREATE INDEX \"IDX_note_reply\" ON \"note\" (\"replyId\") `);
+    }
+    async down(queryRunner) {
+        await queryRunner.query(`DROP INDEX \"IDX_note_user\"`);
+        await queryRunner.query(`DROP INDEX \"IDX_note_reply\"`);
+    }
+}
+";
+    let later = "module.exports = class DropReply1000000000001 {
+    async up(queryRunner) {
+        await queryRunner.query(`DROP INDEX \"public\".\"IDX_note_reply\"`);
+    }
+    async down(queryRunner) {
+        await queryRunner.query(`CREATE INDEX \"IDX_note_reply\" ON \"note\" (\"replyId\") `);
+    }
+}
+";
+    write(dir.path(), "src/models/Note.ts", entity);
+    write(dir.path(), "src/models/User.ts", user);
+    write(dir.path(), "migration/1000000000000-Init.js", init);
+    write(dir.path(), "migration/1000000000001-DropReply.js", later);
+    write(dir.path(), "migration/helpers.js", "export const x = 1;\n");
+    let out = run(&["check", ".", "--format", "json"], dir.path());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    let idx001: Vec<String> = v
+        .as_array()
+        .expect("an array of findings")
+        .iter()
+        .filter(|f| f["code"] == "IDX001")
+        .map(|f| f["message"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(idx001.len(), 1, "{idx001:?}");
+    assert!(idx001[0].contains("note.replyId"), "{idx001:?}");
+
+    let out = run(&["check", ".", "--fix", "--with-migrations"], dir.path());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("Wrote"), "{stdout}");
+    let migrations: Vec<_> = std::fs::read_dir(dir.path().join("migration"))
+        .expect("migration folder")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(migrations.len(), 3, "{migrations:?}");
+    assert!(!dir.path().join("src/migrations").exists());
+    let fixed = std::fs::read_to_string(dir.path().join("src/models/Note.ts")).expect("entity");
+    assert!(
+        fixed.contains(
+            "@Index()\n\t@ManyToOne(type => User, { onDelete: 'CASCADE' })\n\tpublic reply"
+        ),
+        "{fixed}"
+    );
+}

@@ -44,6 +44,16 @@ function tryFile(base) {
   for (const c of [base, base + ".ts", base + ".js", path.join(base, "index.ts"), path.join(base, "index.js")]) {
     if (fs.existsSync(c) && fs.statSync(c).isFile()) return c;
   }
+  // ESM-style sources name their TypeScript siblings `x.js` through `paths` and `baseUrl`
+  // too (Misskey's `import { noteVisibilities } from '@/types.js'`): the `.ts` file it
+  // compiles from, not a stub.
+  const esm = /\.([cm]?)js$/.exec(base);
+  if (esm) {
+    const stem = base.slice(0, -esm[0].length);
+    for (const c of [stem + "." + esm[1] + "ts", stem + ".tsx"]) {
+      if (fs.existsSync(c) && fs.statSync(c).isFile()) return c;
+    }
+  }
   return null;
 }
 

@@ -8,7 +8,7 @@ use super::types::*;
 use super::{Model, SourceFile};
 use crate::config::Config;
 use crate::resolve::Resolver;
-use crate::syntax::{ClassFact, Decorator};
+use crate::syntax::{ClassFact, Decorator, FileFacts};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
@@ -48,14 +48,15 @@ pub fn build(mut files: Vec<Arc<SourceFile>>, config: &Config, resolver: &Resolv
     default_join_columns(&mut model, config);
     super::enums::member_types(&mut model);
     super::manual_soft_delete::detect(&mut model, config);
-    // Without a TypeORM migration, `.sql` migration files may be the schema's history.
-    let (sql_folder, sql) = if model.migrations_folder.is_none() && !model.entities.is_empty() {
+    // Without a TypeORM migration in TypeScript, JavaScript migrations or `.sql` files may
+    // be the schema's history.
+    let (history, sql) = if model.migrations_folder.is_none() && !model.entities.is_empty() {
         let read = super::sql_migrations::statements(resolver.root(), config);
         (read.0.clone(), read.1.clone())
     } else {
         (None, Vec::new())
     };
-    model.sql_migrations_folder = sql_folder;
+    model.script_history = history;
     super::migration_indexes::resolve(&mut model, sql);
     model
 }
@@ -212,7 +213,7 @@ fn shape(file: &SourceFile, config: &Config) -> Vec<String> {
             c.name,
             c.extends.as_ref().map(|e| &e.name),
             c.implements,
-            entity_kind(c, config)
+            entity_kind(c, facts, config)
         ));
     }
     for i in &facts.imports {
@@ -233,6 +234,8 @@ fn shape(file: &SourceFile, config: &Config) -> Vec<String> {
         out.push(format!("schema {:?}", s.variable));
     }
     out.extend(super::migration_indexes::shape_of(file));
+    // Column options other files build with this file's functions and objects.
+    out.extend(super::option_calls::shape_of(facts));
     // DataSource options speak for every file of their package (database, schema owner).
     for o in &facts.orm_options {
         out.push(format!("orm {}", orm_shape(&o.options.value)));
@@ -329,19 +332,46 @@ fn reindex(model: &mut Model) {
     model.touching = Arc::new(touching);
 }
 
-fn entity_kind(class: &ClassFact, config: &Config) -> Option<EntityKind> {
-    class
-        .decorators
-        .iter()
-        .find_map(|d| match canon(config, &d.name) {
-            "Entity" => Some(EntityKind::Table),
-            "ChildEntity" => Some(EntityKind::Child),
-            "ViewEntity" => Some(EntityKind::View),
-            _ => None,
-        })
+fn entity_kind(class: &ClassFact, facts: &FileFacts, config: &Config) -> Option<EntityKind> {
+    class.decorators.iter().find_map(|d| {
+        let kind = match canon(config, &d.name) {
+            "Entity" => EntityKind::Table,
+            "ChildEntity" => EntityKind::Child,
+            "ViewEntity" => EntityKind::View,
+            _ => return None,
+        };
+        (!imported_from_other_orm(facts, &d.name)).then_some(kind)
+    })
+}
+
+/// Packages of other ORMs whose decorators share TypeORM's names (`@Entity`,
+/// `@ManyToMany`, `@Index`...). A class whose `@Entity` one of them supplies is that ORM's
+/// entity (a MikroORM test fixture beside TypeORM's), no table TypeORM creates; a workspace
+/// wrapper that applies both ORMs' decorators is imported from the workspace, not from here.
+const OTHER_ORMS: &[&str] = &[
+    "@mikro-orm/",
+    "sequelize-typescript",
+    "@typegoose/",
+    "@nestjs/mongoose",
+    "mongoose",
+    "@loopback/",
+];
+
+/// Whether the file imports `local` (a decorator's name) from another ORM's package.
+fn imported_from_other_orm(facts: &FileFacts, local: &str) -> bool {
+    facts.imports.iter().any(|i| {
+        let spec = i.specifier.as_str();
+        let package = |o: &&str| match o.strip_suffix('/') {
+            Some(scope) => spec.starts_with(o) || spec == scope,
+            None => spec == *o || spec.strip_prefix(o).is_some_and(|r| r.starts_with('/')),
+        };
+        OTHER_ORMS.iter().any(package) && i.names.iter().any(|n| n.local == local)
+    })
 }
 
 struct Ctx<'a> {
+    /// The model under construction: its files and import links (no entities yet).
+    model: &'a Model,
     files: &'a [Arc<SourceFile>],
     links: &'a crate::links::Links,
     classes: &'a ClassIndex,
@@ -351,6 +381,7 @@ struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     fn of(model: &'a Model, config: &'a Config) -> Ctx<'a> {
         Ctx {
+            model,
             files: &model.files,
             links: &model.links,
             classes: &model.classes,
@@ -365,7 +396,7 @@ impl<'a> Ctx<'a> {
         };
         let mut out = Vec::new();
         for (ci, class) in file.facts.classes.iter().enumerate() {
-            if let Some(kind) = entity_kind(class, self.config) {
+            if let Some(kind) = entity_kind(class, &file.facts, self.config) {
                 out.push(self.class_entity(fi, ci, class, kind));
             }
         }
@@ -474,7 +505,7 @@ impl<'a> Ctx<'a> {
                     columns.iter().any(|x| x.property == name)
                         || relations.iter().any(|x| x.property == name)
                 };
-                if let Some(col) = column(prop, self.config, origin_of) {
+                if let Some(col) = column(self.model, prop, self.config, origin_of) {
                     if !declared(&col.property) {
                         columns.push(col);
                     }
@@ -563,7 +594,7 @@ impl<'a> Ctx<'a> {
             let path = format!("{prefix}{}.", col.property);
             let mut inner = Vec::new();
             for prop in class.properties.iter().filter(|p| !p.is_static) {
-                if let Some(c) = column(prop, self.config, origin_of) {
+                if let Some(c) = column(self.model, prop, self.config, origin_of) {
                     if c.kind.is_primary() {
                         primaries.push(c.property.clone());
                     }

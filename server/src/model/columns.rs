@@ -1,7 +1,9 @@
 //! Properties -> columns and relations.
 
 use super::naming;
+use super::option_calls;
 use super::types::*;
+use super::Model;
 use crate::config::Config;
 use crate::syntax::{Decorator, PropertyFact, Value};
 
@@ -53,6 +55,7 @@ fn embeddable_per_orm(value: &Value) -> Option<&str> {
 
 /// The column a property declares, if it has a column decorator.
 pub fn column(
+    model: &Model,
     prop: &PropertyFact,
     config: &Config,
     origin_of: impl Fn(&Decorator) -> Origin,
@@ -76,14 +79,25 @@ pub fn column(
             v if is_wrapper && kind == ColumnKind::Regular && embeddable_per_orm(v).is_some() => {
                 embedded = embeddable_per_orm(v).map(str::to_string);
             }
-            v if v.as_object().is_some() => options = Some(&arg.value),
+            v if v.as_object().is_some() => options = Some(arg),
             Value::Ident(_) | Value::Member(_) | Value::Call { .. } => {
-                options = Some(&arg.value);
+                options = Some(arg);
             }
             _ => {}
         }
     }
-    let opaque = options.is_some_and(|o| o.as_object().is_none() || o.has_spread());
+    // Options built by the workspace's code (`id()`, `{ ...id(), nullable: true }`) are
+    // the object TypeORM receives; options that cannot be read stay opaque.
+    let file = origin_of(dec).file;
+    let evaluated = options.and_then(|o| option_calls::evaluated(model, file, o));
+    let opaque = options.is_some() && evaluated.is_none();
+    // Unreadable options keep what is written in them (`{ nullable: true, ...(cond && x) }`
+    // is still nullable), opaque for the rules.
+    let options = evaluated.as_deref().or_else(|| {
+        options
+            .map(|o| &o.value)
+            .filter(|o| o.as_object().is_some())
+    });
     if let Some(t) = options
         .and_then(|o| o.get("type"))
         .and_then(|t| t.value.as_str())

@@ -10,6 +10,7 @@
 //!   `DROP INDEX` of the same name removes one.
 
 use super::{IndexKind, Model};
+use crate::syntax::FileFacts;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -93,10 +94,19 @@ fn replay(indexes: &mut HashMap<String, CreatedIndex>, statement: Statement) {
 /// The index statements of a migration file's `up`, in order (`down` undoes them): SQL
 /// passed to `query`, and TypeORM's `QueryRunner` API (`createIndex`, `createTable`...).
 fn index_statements(file: &super::SourceFile) -> Vec<Statement> {
-    let mut out = sql_statements(file);
     // The text is read again (from disk, where a check let it go) only where needed.
-    if file.facts.mentions_index_api {
-        out.extend(super::migration_api::api_statements(&file.text()));
+    migration_statements(&file.facts, || file.text())
+}
+
+/// [`index_statements`] of a migration's facts; `text` is asked for only when the
+/// migration uses the `QueryRunner` index API.
+pub(super) fn migration_statements(
+    facts: &FileFacts,
+    text: impl FnOnce() -> Arc<str>,
+) -> Vec<Statement> {
+    let mut out = sql_statements(facts);
+    if facts.mentions_index_api {
+        out.extend(super::migration_api::api_statements(&text()));
         // A stable sort keeps the statements of one `query` call in their order.
         out.sort_by_key(|(at, _)| *at);
     }
@@ -104,10 +114,9 @@ fn index_statements(file: &super::SourceFile) -> Vec<Statement> {
 }
 
 /// The index statements of the SQL of `query` calls in `up`, with the call's offset.
-fn sql_statements(file: &super::SourceFile) -> Vec<(usize, Statement)> {
+fn sql_statements(facts: &FileFacts) -> Vec<(usize, Statement)> {
     let mut out = Vec::new();
-    for call in file
-        .facts
+    for call in facts
         .query_calls
         .iter()
         .filter(|c| c.method == "query" && c.enclosing_function.as_deref() != Some("down"))

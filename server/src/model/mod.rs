@@ -15,9 +15,13 @@ mod join_column;
 mod manual_soft_delete;
 mod migration_api;
 mod migration_indexes;
+mod option_calls;
+#[cfg(test)]
+mod option_calls_tests;
 pub mod property_style;
 mod sql_migrations;
 pub use driver_folder::driver_folder;
+pub use sql_migrations::{HistoryLanguage, ScriptHistory};
 pub mod naming;
 pub mod naming_detect;
 pub mod predicate;
@@ -103,9 +107,9 @@ pub struct Model {
     pub by_table_folded: Arc<HashMap<String, Vec<usize>>>,
     /// The folder of the first migration class of the workspace, if any.
     pub migrations_folder: Option<PathBuf>,
-    /// Where there is no migration class: the folder of the first `.sql` migration file,
-    /// if any (the schema's history is kept in SQL, by a runner other than TypeORM).
-    pub sql_migrations_folder: Option<PathBuf>,
+    /// Where there is no migration class in TypeScript: the schema's history in
+    /// JavaScript migrations or `.sql` files, if any (see [`ScriptHistory`]).
+    pub script_history: Option<ScriptHistory>,
     /// Plain B-tree indexes the migrations create (and do not drop again), by lower-cased
     /// table: their column lists. Entities need not declare them to have them.
     pub migration_indexes: Arc<HashMap<String, Vec<Vec<String>>>>,

@@ -822,7 +822,7 @@ impl Builder<'_> {
                 span: d.span.range(),
             };
             for prop in &c.properties {
-                if super::columns::column(prop, self.config, origin_of).is_none() {
+                if super::columns::column(self.model, prop, self.config, origin_of).is_none() {
                     continue;
                 }
                 if let Some(rel) = super::columns::relation(prop, self.config, origin_of) {
@@ -911,12 +911,16 @@ impl Builder<'_> {
     /// One column as TypeORM's `ColumnMetadata` and `PostgresDriver` see it.
     fn table_column(&self, c: &Column, prefixes: &[String]) -> TableColumn {
         let decorator = self.model.decorator_at(&c.origin);
+        // Options a workspace function builds (`@PrimaryColumn(id())`) are the object it
+        // returns (see `option_calls`); unreadable ones are read as written.
+        let evaluated = self.model.column_options(&c.origin);
         let options = match decorator {
-            Some(d) => d
-                .args
-                .iter()
-                .map(|a| &a.value)
-                .find(|a| a.as_object().is_some()),
+            Some(d) => evaluated.as_deref().or_else(|| {
+                d.args
+                    .iter()
+                    .map(|a| &a.value)
+                    .find(|a| a.as_object().is_some())
+            }),
             None => self.schema_entry(&c.origin),
         };
         let opt = |k: &str| options.and_then(|o| o.get(k)).map(|v| &v.value);
@@ -1046,7 +1050,8 @@ impl Builder<'_> {
                 // the file or imported.
                 let named = self
                     .enum_member(c.origin.file, v)
-                    .or_else(|| self.named_const(c.origin.file, v));
+                    .or_else(|| self.named_const(c.origin.file, v))
+                    .or_else(|| self.named_value(c.origin.file, v));
                 match named.as_ref().unwrap_or(v) {
                     Value::Num(n) => Some(js_number(*n)),
                     Value::Str(s) if !s.is_empty() => Some(s.to_string()),
@@ -1232,7 +1237,7 @@ impl Builder<'_> {
             return inherited;
         }
         let prop = class.properties.iter().find(|p| p.name == segment)?;
-        let c = super::columns::column(prop, self.config, origin_of)?;
+        let c = super::columns::column(self.model, prop, self.config, origin_of)?;
         match (tail, c.kind, c.embedded.as_deref()) {
             (Some(tail), ColumnKind::Embedded, Some(inner)) => {
                 let mut next = prefixes.to_vec();
@@ -1297,7 +1302,7 @@ impl Builder<'_> {
             class: e.class,
             span: d.span.range(),
         };
-        let redeclared = super::columns::column(prop, self.config, origin_of)?;
+        let redeclared = super::columns::column(self.model, prop, self.config, origin_of)?;
         let written = self
             .model
             .decorator_at(&redeclared.origin)?

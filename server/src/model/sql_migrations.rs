@@ -1,34 +1,59 @@
-//! Indexes made by `.sql` migration files. A project whose schema a SQL migration runner
-//! makes (postgrator's `0128.do.create_index.sql`, Flyway's `V3__index.sql`, dbmate)
-//! declares no index on its entities: the indexes are in those files. They are read only
-//! where the workspace has no TypeORM migration class, so that they are the one history of
-//! the schema (a TypeScript project with TypeORM migrations keeps its `.sql` files for
-//! something else: ClickHouse, seeds, another service).
+//! The schema's history where it is not TypeORM migration classes in TypeScript.
 //!
-//! Replayed in file order (their names start with a version): `CREATE INDEX`,
-//! `DROP INDEX`, the `PRIMARY KEY` and `UNIQUE` constraints of `CREATE TABLE` (a column's
-//! own or the table's) and of `ALTER TABLE ... ADD`. Undo files (`0128.undo.x.sql`,
-//! `x.down.sql`, Flyway's `U3__x.sql`) are not part of the history.
+//! - `.sql` migration files: a project whose schema a SQL migration runner makes
+//!   (postgrator's `0128.do.create_index.sql`, Flyway's `V3__index.sql`, dbmate) declares
+//!   no index on its entities: the indexes are in those files. Replayed in file order
+//!   (their names start with a version): `CREATE INDEX`, `DROP INDEX`, the `PRIMARY KEY`
+//!   and `UNIQUE` constraints of `CREATE TABLE` (a column's own or the table's) and of
+//!   `ALTER TABLE ... ADD`. Undo files (`0128.undo.x.sql`, `x.down.sql`, Flyway's
+//!   `U3__x.sql`) are not part of the history.
+//! - TypeORM migrations written in JavaScript (Misskey's `migration/1000000000000-Init.js`,
+//!   `export class Init1000000000000 { async up(queryRunner) { ... } }`, loaded by a
+//!   DataSource glob): typeorm-lsp does not check JavaScript, but their `up` makes indexes
+//!   as a TypeScript migration's does, and a new migration must be written beside them,
+//!   in their language.
+//!
+//! Both are read only where the workspace has no TypeORM migration class in TypeScript,
+//! so that they are the one history of the schema (a TypeScript project with TypeORM
+//! migrations keeps its `.sql` files for something else: ClickHouse, seeds, another
+//! service); JavaScript migrations, TypeORM's own, win over `.sql` files.
 
-use super::migration_indexes::{create_index, drop_index, unquote, CreatedIndex, Statement};
+use super::migration_indexes::{
+    create_index, drop_index, migration_statements, unquote, CreatedIndex, Statement,
+};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// What the SQL migrations of a root say: the folder of the first file, and the index
+/// The language of a schema history kept outside TypeORM's TypeScript migrations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistoryLanguage {
+    Sql,
+    JavaScript,
+}
+
+/// A schema history kept outside TypeORM's TypeScript migrations: the folder of its first
+/// file, and its language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScriptHistory {
+    pub folder: PathBuf,
+    pub language: HistoryLanguage,
+}
+
+/// What a root's script migrations say: the history (None without one), and its index
 /// statements, each with its file's folder.
-type Read = (Option<PathBuf>, Vec<(PathBuf, Statement)>);
+type Read = (Option<ScriptHistory>, Vec<(PathBuf, Statement)>);
 
 /// How long a root's reading stays valid. The model is built again on edits that change
-/// its shape; walking the workspace for `.sql` files each time would put a scan on the
-/// edit path. A `.sql` file written since is seen a few seconds later.
+/// its shape; walking the workspace for migration files each time would put a scan on
+/// the edit path. A file written since is seen a few seconds later.
 const KEPT_FOR: Duration = Duration::from_secs(10);
 
 static READ: Mutex<Option<(PathBuf, Instant, Arc<Read>)>> = Mutex::new(None);
 
-/// The folder of the first SQL migration file (None without one), and the index
-/// statements of the workspace's SQL migrations, each with its file's folder. Read again
-/// when older than [`KEPT_FOR`] or of another root.
+/// The history (None without one) and the index statements of the workspace's script
+/// migrations, each with its file's folder. Read again when older than [`KEPT_FOR`] or of
+/// another root.
 pub(super) fn statements(root: &Path, config: &crate::config::Config) -> Arc<Read> {
     let mut kept = READ.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some((at, when, read)) = kept.as_ref() {
@@ -42,35 +67,126 @@ pub(super) fn statements(root: &Path, config: &crate::config::Config) -> Arc<Rea
 }
 
 fn read_statements(root: &Path, config: &crate::config::Config) -> Read {
+    let files = crate::discover::migration_folder_files(root, config, &["sql", "js", "mjs", "cjs"]);
+    let (sql, js): (Vec<PathBuf>, Vec<PathBuf>) = files
+        .into_iter()
+        .partition(|p| p.extension().is_some_and(|e| e == "sql"));
+    let js = read_js(js);
+    if js.0.is_some() {
+        return js;
+    }
+    read_sql(sql)
+}
+
+/// The text of a migration file, or None for one over the source limit (a dump is no
+/// migration to replay) or unreadable.
+fn read_small(path: &Path) -> Option<String> {
+    let too_large = std::fs::metadata(path)
+        .map(|m| m.len() > crate::workspace::MAX_FILE_BYTES)
+        .unwrap_or(true);
+    if too_large {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn read_sql(files: Vec<PathBuf>) -> Read {
     let mut out = Vec::new();
-    let files = crate::discover::sql_migration_files(root, config);
-    let first_folder = files
+    let history = files
         .first()
         .and_then(|f| f.parent())
-        .map(Path::to_path_buf);
+        .map(|folder| ScriptHistory {
+            folder: folder.to_path_buf(),
+            language: HistoryLanguage::Sql,
+        });
     for path in files {
         if is_undo(&path) {
             continue;
         }
-        // A dump larger than any source file typeorm-lsp reads is no migration to replay.
-        let too_large = std::fs::metadata(&path)
-            .map(|m| m.len() > crate::workspace::MAX_FILE_BYTES)
-            .unwrap_or(true);
-        if too_large {
-            continue;
-        }
-        let Ok(bytes) = std::fs::read(&path) else {
+        let Some(text) = read_small(&path) else {
             continue;
         };
         let folder = path.parent().unwrap_or(&path).to_path_buf();
-        let text = strip_comments(&String::from_utf8_lossy(&bytes));
-        for statement in split_statements(&text) {
+        for statement in split_statements(&strip_comments(&text)) {
             for s in statement_indexes(statement) {
                 out.push((folder.clone(), s));
             }
         }
     }
-    (first_folder, out)
+    (history, out)
+}
+
+/// JavaScript files that are TypeORM migrations (a class with `up` and `down` methods),
+/// their `up` read as a TypeScript migration's is.
+fn read_js(files: Vec<PathBuf>) -> Read {
+    let mut out = Vec::new();
+    let mut history = None;
+    let mut kept = JS_PARSED.lock().unwrap_or_else(|p| p.into_inner());
+    let parsed = kept.get_or_insert_with(Default::default);
+    parsed.retain(|path, _| files.binary_search(path).is_ok());
+    for path in files {
+        let Some(stamp) = Stamp::of(&path) else {
+            continue;
+        };
+        let statements = match parsed.get(&path) {
+            Some((kept, statements)) if *kept == stamp => statements.clone(),
+            _ => {
+                let statements = js_migration_statements(&path).map(Arc::new);
+                parsed.insert(path.clone(), (stamp, statements.clone()));
+                statements
+            }
+        };
+        let Some(statements) = statements else {
+            continue;
+        };
+        let folder = path.parent().unwrap_or(&path).to_path_buf();
+        if history.is_none() {
+            history = Some(ScriptHistory {
+                folder: folder.clone(),
+                language: HistoryLanguage::JavaScript,
+            });
+        }
+        out.extend(statements.iter().map(|s| (folder.clone(), s.clone())));
+    }
+    (history, out)
+}
+
+/// A file's size and modification time: its JavaScript is parsed again only when they
+/// change (a root is read again every [`KEPT_FOR`] while its model changes shape, and a
+/// Misskey-sized history is hundreds of files).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Stamp(u64, Option<std::time::SystemTime>);
+
+impl Stamp {
+    fn of(path: &Path) -> Option<Stamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        Some(Stamp(meta.len(), meta.modified().ok()))
+    }
+}
+
+type ParsedJs = std::collections::HashMap<PathBuf, (Stamp, Option<Arc<Vec<Statement>>>)>;
+
+static JS_PARSED: Mutex<Option<ParsedJs>> = Mutex::new(None);
+
+/// The index statements of a JavaScript migration's `up`; None when the file is no
+/// migration.
+fn js_migration_statements(path: &Path) -> Option<Vec<Statement>> {
+    let text = read_small(path)?;
+    // Most JavaScript beside migrations (configs, helpers) names no `up`: not parsed.
+    if !text.contains("up(") {
+        return None;
+    }
+    let facts = crate::syntax::facts_of_file(path, &text);
+    let is_migration = facts
+        .classes
+        .iter()
+        .any(|c| c.method("up").is_some() && c.method("down").is_some());
+    if !is_migration {
+        return None;
+    }
+    let text: Arc<str> = Arc::from(text);
+    Some(migration_statements(&facts, || text.clone()))
 }
 
 /// A migration that reverts another: not part of the schema's history.

@@ -440,3 +440,51 @@ export default new DataSource({ type: 'postgres', namingStrategy: new SnakeNamin
         assert_eq!(column(&ws).as_deref(), Some(expected));
     }
 }
+
+#[test]
+fn another_orms_entities_are_no_typeorm_entities() {
+    // A MikroORM test fixture beside TypeORM's, decorators of the same names.
+    let mikro =
+        "import { Collection, Entity, ManyToMany, OneToOne, PrimaryKey } from '@mikro-orm/core';
+import { Tag } from 'src/tags/tag.entity';
+
+@Entity()
+export class Post {
+  @PrimaryKey()
+  id!: string;
+
+  @ManyToMany(() => Tag, (tag) => tag.posts)
+  tags = new Collection<Tag>(this);
+
+  @OneToOne(() => Tag, (tag) => tag.post, { owner: true })
+  tag?: Tag;
+}
+";
+    let sequelize = "import { Table, Column, Model, Entity } from 'sequelize-typescript';
+
+@Entity
+export class Legacy extends Model {}
+";
+    let typeorm = "import { Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity()
+export class Tag {
+  @PrimaryGeneratedColumn()
+  id: number;
+}
+";
+    let ws = workspace(&[
+        ("src/posts/post.entity.ts", mikro),
+        ("src/legacy/legacy.entity.ts", sequelize),
+        ("src/tags/tag.entity.ts", typeorm),
+    ]);
+    assert!(ws.model.entity("Post").is_none());
+    assert!(ws.model.entity("Legacy").is_none());
+    entity(&ws, "Tag");
+    let rel003 = ws
+        .check_all()
+        .into_iter()
+        .filter(|f| f.code == "REL003")
+        .count();
+    assert_eq!(rel003, 0);
+}

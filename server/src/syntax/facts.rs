@@ -440,7 +440,8 @@ pub struct TypeAliasFact {
     pub is_exported: bool,
 }
 
-/// A top-level `const NAME = value` (or `export const`).
+/// A top-level `const NAME = value` (or `export const`), or a top-level `function NAME`
+/// that returns an object literal, as the arrow it equals (`Value::Arrow`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConstFact {
     pub name: Name,

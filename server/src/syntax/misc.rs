@@ -1,11 +1,11 @@
 //! Enums, type aliases, top-level consts, `EntitySchema` objects and suppression comments.
 
 use super::facts::{
-    ConstFact, EntitySchemaFact, EnumFact, FileFacts, Spanned, Suppression, TypeAliasFact,
+    ConstFact, EntitySchemaFact, EnumFact, FileFacts, Spanned, Suppression, TypeAliasFact, Value,
 };
 use super::scan::Scan;
 use super::types::parse_type;
-use super::value::{call_args, named_iter, parse_value, property_key, text};
+use super::value::{call_args, named_iter, parse_function, parse_value, property_key, text};
 use crate::syntax::ids::{fields, KindExt};
 use tree_sitter::Node;
 
@@ -61,6 +61,27 @@ fn declaration(decl: Node, src: &str, exported: bool, facts: &mut FileFacts) {
                     is_exported: exported,
                 });
             }
+        }
+        // `function id() { return { type: 'varchar', length: 32 }; }`: kept as the arrow it
+        // equals when it returns an object literal (column options built by a function;
+        // see `model::option_calls`). Other functions are no constants anyone reads.
+        "function_declaration" => {
+            let Some(name) = decl.child_by_field_id(fields().name) else {
+                return;
+            };
+            let value = parse_function(decl, src);
+            let Value::Arrow { body, .. } = &value else {
+                return;
+            };
+            if !matches!(body.value, Value::Object(_)) {
+                return;
+            }
+            facts.consts.push(ConstFact {
+                name: text(name, src).into(),
+                name_span: name.byte_range().into(),
+                value: Spanned::new(value, decl.byte_range()),
+                is_exported: exported,
+            });
         }
         _ => {}
     }

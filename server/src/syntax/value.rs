@@ -515,6 +515,13 @@ pub fn required_export<'s>(node: Node, src: &'s str) -> Option<&'s str> {
     Some(text(node.child_by_field_id(fields().property)?, src))
 }
 
+/// A `function name(params) { return expr; }` declaration as the arrow it equals
+/// (`Value::Arrow`, a body of `Other` unless the block is one `return`): a workspace
+/// function that builds column options is read like `const name = () => ({...})`.
+pub fn parse_function(node: Node, src: &str) -> Value {
+    parse_arrow(node, src)
+}
+
 fn parse_arrow(node: Node, src: &str) -> Value {
     let mut params = Vec::new();
     if let Some(p) = node.child_by_field_id(fields().parameter) {

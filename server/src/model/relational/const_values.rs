@@ -1,7 +1,7 @@
 //! What a column option that names a constant evaluates to when TypeORM reads it: the
-//! `const` of the option's file, else the one exported const of that name in the
-//! workspace, followed through further names (`DEFAULT_WEEK_START = DayOfWeek.Monday`),
-//! enum members and properties of const objects (`nativeValues.jsonEntityType`, where
+//! `const` of the option's file, else the one its import names, else the one exported
+//! const of that name in the workspace, followed through further names
+//! (`DEFAULT_WEEK_START = DayOfWeek.Monday`), enum members and properties of const objects (`nativeValues.jsonEntityType`, where
 //! `nativeValues` is the PostgreSQL branch of a ternary on the environment). Values
 //! computed at load time (calls, `process.env`) are not followed: `None`.
 
@@ -53,6 +53,14 @@ impl Builder<'_> {
                 }
                 Some((file, Value::Array(out.into())))
             }
+            // `1024 * 1024 * 10`, `MAX_SIZE * 2`, `PREFIX + 'x'`: what JavaScript computes
+            // when the module loads.
+            Value::Binary { op, operands } => {
+                let [left, right] = &**operands;
+                let (_, left) = self.const_value_at(file, &left.value, depth + 1)?;
+                let (_, right) = self.const_value_at(file, &right.value, depth + 1)?;
+                Some((file, binary(op, &left, &right)?))
+            }
             Value::Str(_)
             | Value::Num(_)
             | Value::BigInt(_)
@@ -96,29 +104,56 @@ impl Builder<'_> {
     }
 
     /// The value of the `const` `name` as file `file` sees it, with the file declaring it:
-    /// its own, else the exported one of that name (when every exported const of that name
-    /// has the same value, since an import is not followed here).
+    /// its own, else the one its import names, else the one exported const of that name
+    /// (see `option_calls::const_named`).
     fn const_named(&self, file: usize, name: &str) -> Option<(usize, &Value)> {
-        let local = self
-            .model
-            .file(file)
-            .and_then(|f| f.facts.consts.iter().find(|c| c.name == name));
-        if let Some(c) = local {
-            return Some((file, &c.value.value));
-        }
-        let mut found: Option<(usize, &Value)> = None;
-        for (at, f) in self.model.files.iter().enumerate() {
-            for c in f.facts.consts.iter() {
-                if !c.is_exported || c.name != name {
-                    continue;
-                }
-                match found {
-                    Some((_, prev)) if *prev != c.value.value => return None,
-                    Some(_) => {}
-                    None => found = Some((at, &c.value.value)),
-                }
-            }
-        }
-        found
+        crate::model::option_calls::const_named(self.model, file, name)
     }
+}
+
+/// `left op right` as JavaScript computes it, for numbers (and `+` on strings): `None` for
+/// any other operand or operator.
+fn binary(op: &str, left: &Value, right: &Value) -> Option<Value> {
+    use super::values::js_number;
+    let text = |v: &Value| match v {
+        Value::Str(s) => Some(s.to_string()),
+        Value::Num(n) => Some(js_number(*n)),
+        Value::BigInt(digits) => Some(digits.to_string()),
+        _ => None,
+    };
+    if op == "+" && (matches!(left, Value::Str(_)) || matches!(right, Value::Str(_))) {
+        return Some(Value::Str(
+            format!("{}{}", text(left)?, text(right)?).into(),
+        ));
+    }
+    let (Value::Num(a), Value::Num(b)) = (left, right) else {
+        return None;
+    };
+    let (a, b) = (*a, *b);
+    let shift = (to_int32(b) as u32) & 31;
+    Some(Value::Num(match op {
+        "+" => a + b,
+        "-" => a - b,
+        "*" => a * b,
+        "/" => a / b,
+        "%" => a % b,
+        "**" => a.powf(b),
+        "|" => f64::from(to_int32(a) | to_int32(b)),
+        "&" => f64::from(to_int32(a) & to_int32(b)),
+        "^" => f64::from(to_int32(a) ^ to_int32(b)),
+        "<<" => f64::from(to_int32(a).wrapping_shl(shift)),
+        ">>" => f64::from(to_int32(a).wrapping_shr(shift)),
+        ">>>" => f64::from((to_int32(a) as u32).wrapping_shr(shift)),
+        _ => return None,
+    }))
+}
+
+/// JavaScript's `ToInt32`: the number truncated and wrapped to 32 bits (NaN and the
+/// infinities are 0).
+fn to_int32(n: f64) -> i32 {
+    if !n.is_finite() {
+        return 0;
+    }
+    let wrapped = n.trunc().rem_euclid(4_294_967_296.0);
+    (wrapped as u64 as u32) as i32
 }

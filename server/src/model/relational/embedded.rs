@@ -60,7 +60,8 @@ impl Builder<'_> {
                 }
                 continue;
             }
-            let Some(c) = crate::model::columns::column(prop, self.config, origin_of) else {
+            let Some(c) = crate::model::columns::column(self.model, prop, self.config, origin_of)
+            else {
                 continue;
             };
             if c.kind == ColumnKind::Embedded {
@@ -139,7 +140,7 @@ impl Builder<'_> {
             .iter()
             .filter(|p| !p.is_static)
             .filter(|p| crate::model::columns::relation(p, self.config, origin_of).is_none())
-            .filter_map(|p| crate::model::columns::column(p, self.config, origin_of))
+            .filter_map(|p| crate::model::columns::column(self.model, p, self.config, origin_of))
             .filter(|c| c.kind == ColumnKind::Embedded)
             .filter_map(|c| Some((c.property.clone(), c.embedded?)))
             .collect();
@@ -224,7 +225,8 @@ impl Builder<'_> {
             for d in prop.decorators.iter().filter(is_index) {
                 out.extend(spec(d, Some(&prop.name)));
             }
-            let Some(c) = crate::model::columns::column(prop, self.config, origin_of) else {
+            let Some(c) = crate::model::columns::column(self.model, prop, self.config, origin_of)
+            else {
                 continue;
             };
             let unique = self

@@ -70,12 +70,16 @@ impl Builder<'_> {
         }
     }
 
-    /// The value of the constant a name or a dotted path names (see `const_values`), only
-    /// when it names one: a literal as written is not "named".
+    /// The value of the constant a name or a dotted path names, or of constant arithmetic
+    /// (`1024 * 1024`; see `const_values`), only when it names one: a literal as written is
+    /// not "named".
     pub(super) fn named_value(&self, file: usize, v: &Value) -> Option<Value> {
-        matches!(v, Value::Ident(_) | Value::Member(_) | Value::Const { .. })
-            .then(|| self.const_value(file, v))
-            .flatten()
+        matches!(
+            v,
+            Value::Ident(_) | Value::Member(_) | Value::Const { .. } | Value::Binary { .. }
+        )
+        .then(|| self.const_value(file, v))
+        .flatten()
     }
 
     /// The type TypeORM reads from `design:type` when a column names none: what TypeScript

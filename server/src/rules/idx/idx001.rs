@@ -7,7 +7,9 @@
 //! `@Unique`, not a `unique: true` column, not an index inherited from a base class, and
 //! not a plain index a migration's `CREATE INDEX` makes (and no later `DROP INDEX` of the
 //! same migrations folder removes): hand-written migrations often index a key the entity
-//! never declares.
+//! never declares. The migrations are TypeORM's, in TypeScript; where a workspace has
+//! none, its TypeORM migrations written in JavaScript (`migration/*.js`, their `up`), else
+//! its `.sql` migration files (postgrator, Flyway, dbmate).
 //!
 //! ## Why is this bad?
 //! PostgreSQL never indexes the referencing side of a foreign key, and TypeORM adds no
@@ -46,7 +48,9 @@
 //! The quick fix inserts `@Index()` above the relation, adds `Index` to the `typeorm`
 //! import, and creates a migration with `CREATE INDEX CONCURRENTLY IF NOT EXISTS` under
 //! the name TypeORM derives, so `migration:generate` sees no difference afterwards. The
-//! CLI writes the migration only with `--fix --with-migrations`.
+//! CLI writes the migration only with `--fix --with-migrations`. Where the project's
+//! migrations are JavaScript or `.sql` files, no TypeScript migration is written (nothing
+//! would run it): the fix's title says to add the index to them by hand.
 
 use super::migration::add_index_fix;
 use crate::finding::{Finding, Severity};

@@ -4,7 +4,7 @@
 use super::placement::{placement, registration_change};
 use crate::finding::{FileChange, Fix};
 use crate::model::naming::{kebab_case, snake_case};
-use crate::model::Origin;
+use crate::model::{HistoryLanguage, Origin};
 use crate::rules::data_source::{self, Dialect};
 use crate::rules::edits;
 use crate::rules::Ctx;
@@ -191,7 +191,7 @@ pub fn timestamp() -> u128 {
 /// database), then the edit that registers its class where the project lists its
 /// migrations, if it does. Mark the fix with [`mark_migration`].
 pub fn migration_file(ctx: &Ctx, plan: &MigrationPlan, near: &Path) -> Vec<FileChange> {
-    if history_kept_in_sql(ctx) {
+    if history_elsewhere(ctx).is_some() {
         return Vec::new();
     }
     let ts = timestamp();
@@ -260,25 +260,34 @@ pub fn migration_file(ctx: &Ctx, plan: &MigrationPlan, near: &Path) -> Vec<FileC
     changes
 }
 
-/// Whether the project keeps its schema's history in `.sql` files of its own runner: a
-/// TypeORM migration would never run there (no DataSource lists one, no migration class,
-/// no `migrationsDir` setting), so [`migration_file`] writes none.
-fn history_kept_in_sql(ctx: &Ctx) -> bool {
-    ctx.model.migrations_folder.is_none()
-        && ctx.model.sql_migrations_folder.is_some()
-        && ctx.config.migrations_dir.is_none()
-        && !data_source::options(ctx).any(|(_, o)| o.options.value.get("migrations").is_some())
+/// The language of the project's schema history where a TypeScript migration would be
+/// the wrong file: `.sql` files of its own runner (a TypeORM migration would never run
+/// there: no DataSource lists one, no migration class, no `migrationsDir` setting), or
+/// TypeORM migrations written in JavaScript (no TypeScript migration beside them, no
+/// `migrationsDir` setting). [`migration_file`] then writes none.
+fn history_elsewhere(ctx: &Ctx) -> Option<HistoryLanguage> {
+    if ctx.model.migrations_folder.is_some() || ctx.config.migrations_dir.is_some() {
+        return None;
+    }
+    let history = ctx.model.script_history.as_ref()?;
+    let listed =
+        || data_source::options(ctx).any(|(_, o)| o.options.value.get("migrations").is_some());
+    match history.language {
+        HistoryLanguage::Sql if listed() => None,
+        language => Some(language),
+    }
 }
 
 /// Marks a fix built with [`migration_file`]: it creates a migration, and its edits after
 /// the migration's creation register the class (made only when the migration is written).
 pub fn mark_migration(ctx: &Ctx, fix: &mut Fix) {
-    if history_kept_in_sql(ctx) {
-        // no migration written: the index goes in the project's own
-        fix.title = fix.title.replace(
-            " (with its migration)",
-            " (and to the project's SQL migrations, by hand)",
-        );
+    if let Some(language) = history_elsewhere(ctx) {
+        // No migration written: the index goes in the project's own, by hand.
+        let by_hand = match language {
+            HistoryLanguage::Sql => " (and to the project's SQL migrations, by hand)",
+            HistoryLanguage::JavaScript => " (and to the project's JavaScript migrations, by hand)",
+        };
+        fix.title = fix.title.replace(" (with its migration)", by_hand);
         return;
     }
     fix.creates_migration = true;

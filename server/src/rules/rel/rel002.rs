@@ -53,13 +53,20 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
         let Some(problem) = problem(ctx, relation, target, inverse, &names, views) else {
             continue;
         };
-        let message = format!(
-            "Inverse side `{}.{inverse}` {problem}; `{}` needs a @{} on `{}` pointing back",
-            target.name,
-            relation.property,
-            relation.kind.complement().decorator(),
-            target.name,
-        );
+        let message = match the_relation_back(ctx, relation, target, &names) {
+            // The target already points back: the inverse names the wrong property.
+            Some(back) => format!(
+                "Inverse side `{}.{inverse}` {problem}; `{}.{}` points back at `{}`: name it",
+                target.name, target.name, back.property, relation.property,
+            ),
+            None => format!(
+                "Inverse side `{}.{inverse}` {problem}; `{}` needs a @{} on `{}` pointing back",
+                target.name,
+                relation.property,
+                relation.kind.complement().decorator(),
+                target.name,
+            ),
+        };
         let mut finding =
             Finding::new(RULE.code, path.clone(), relation.name_span.clone(), message);
         if let Some(fix) = fix(ctx, file, &declared, target, &names) {
@@ -130,15 +137,14 @@ fn problem(
     fully_known(target).then(|| "does not exist".to_string())
 }
 
-/// The rename to the one matching relation of the target, if there is exactly one.
-fn fix(
+/// The one relation of the target, of the complementary kind, that points back at the
+/// relation's entity (None when there is none or several, or when the inverse names it).
+fn the_relation_back<'a>(
     ctx: &Ctx,
-    file: usize,
-    declared: &Declared,
-    target: &Entity,
+    relation: &Relation,
+    target: &'a Entity,
     names: &super::target::Back,
-) -> Option<Fix> {
-    let relation = declared.relation;
+) -> Option<&'a Relation> {
     let wanted = relation.kind.complement();
     let mut candidates = target
         .relations
@@ -148,6 +154,19 @@ fn fix(
     if candidates.next().is_some() || Some(only.property.as_str()) == relation.inverse.as_deref() {
         return None;
     }
+    Some(only)
+}
+
+/// The rename to the one matching relation of the target, if there is exactly one.
+fn fix(
+    ctx: &Ctx,
+    file: usize,
+    declared: &Declared,
+    target: &Entity,
+    names: &super::target::Back,
+) -> Option<Fix> {
+    let relation = declared.relation;
+    let only = the_relation_back(ctx, relation, target, names)?;
     let source = ctx.file(file)?;
     let span = relation.inverse_span.clone()?;
     let title = format!(
@@ -344,6 +363,14 @@ export class Account extends ManagedEntity {{
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].0, "src/wallets/wallet.entity.ts");
         assert!(found[0].2.contains("is a column"), "{}", found[0].2);
+        // The relation back exists: the message names it rather than asking for one.
+        assert!(
+            found[0]
+                .2
+                .ends_with("`Account.wallets` points back at `account`: name it"),
+            "{}",
+            found[0].2
+        );
     }
 
     #[test]

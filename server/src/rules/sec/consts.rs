@@ -56,7 +56,7 @@ fn is_constant_value(
             is_screaming_case(name) || is_alias_name(name) || is_imported_constant(ctx, file, name)
         }
         Value::Member(path) => {
-            is_enum_member(ctx, path)
+            is_enum_member(ctx, file, path)
                 || is_metadata(path)
                 || path.rsplit('.').next().is_some_and(is_alias_name)
                 || path.split('.').next().is_some_and(is_screaming_case)
@@ -143,16 +143,31 @@ fn is_screaming_case(name: &str) -> bool {
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }
 
-/// `Status.Active` where `Status` is an enum declared in the workspace.
-fn is_enum_member(ctx: &Ctx, path: &str) -> bool {
-    let mut parts = path.split('.');
-    let (Some(head), Some(_), None) = (parts.next(), parts.next(), parts.next()) else {
-        return false;
+/// `Status.Active` where `Status` is an enum declared in the workspace, or
+/// `entities.Status.Active` through a namespace the file imports (`import * as entities`,
+/// or a package's `export * as entities`) where that enum has the member.
+fn is_enum_member(ctx: &Ctx, file: usize, path: &str) -> bool {
+    let parts: Vec<&str> = path.split('.').collect();
+    let (enum_name, member) = match parts[..] {
+        [head, _] => (head, None),
+        [namespace, head, member] if imports_name(ctx, file, namespace) => (head, Some(member)),
+        _ => return false,
     };
-    ctx.model
-        .files
-        .iter()
-        .any(|f| f.facts.enums.iter().any(|e| e.name == head))
+    ctx.model.files.iter().any(|f| {
+        f.facts.enums.iter().any(|e| {
+            e.name == enum_name && member.is_none_or(|m| e.members.iter().any(|(n, _)| n == m))
+        })
+    })
+}
+
+/// Whether the file binds `name` by an import (a namespace, a named or a default import).
+fn imports_name(ctx: &Ctx, file: usize, name: &str) -> bool {
+    ctx.file(file).is_some_and(|f| {
+        f.facts
+            .imports
+            .iter()
+            .any(|i| i.names.iter().any(|n| n.local == name))
+    })
 }
 
 /// `this.table` where a class of the file declares `table = 'users'`, or `Foo.TABLE`

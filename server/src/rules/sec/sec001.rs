@@ -689,6 +689,25 @@ export class S {{
     }
 
     #[test]
+    fn enum_members_through_a_namespace_are_constants() {
+        let text = "import * as orders from 'src/orders/status';
+import { DataSource } from 'typeorm';
+
+export async function run(ds: DataSource, orderState: { Paid: string }) {
+  await ds.query(`SELECT * FROM \"order\" WHERE status = '${orders.OrderStatus.Paid}'`);
+  await ds.query(`SELECT * FROM \"order\" WHERE status = '${orders.OrderStatus.Refunded}'`);
+  await ds.query(`SELECT * FROM \"order\" WHERE status = '${state.OrderStatus.Paid}'`);
+}
+";
+        let found: Vec<usize> = lines(&workspace(&files(text)), "SEC001")
+            .into_iter()
+            .map(|(_, l, _)| l)
+            .collect();
+        // Not a member of the enum, and not through an import: still flagged.
+        assert_eq!(found, vec![6, 7], "{found:?}");
+    }
+
+    #[test]
     fn the_finding_starts_at_the_sql_argument() {
         let text = service(
             "    const sql = `SELECT * FROM users WHERE id = ${id}`;

@@ -229,11 +229,11 @@ fn skipped(ctx: &Ctx, column: &Column) -> bool {
     {
         return true;
     }
-    let options = ctx
-        .model
-        .decorator_at(&column.origin)
-        .and_then(|d| d.options());
-    options.is_some_and(|o| o.value.get("transformer").is_some())
+    // The options as TypeORM receives them (a spread of `id()` included).
+    let options = ctx.model.column_options(&column.origin);
+    options
+        .as_deref()
+        .is_some_and(|o| o.get("transformer").is_some())
 }
 
 /// The enum a column's `enum:` option references, resolved.

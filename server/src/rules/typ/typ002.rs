@@ -14,7 +14,9 @@
 //! also admit `null`, because TypeORM makes its join column nullable by default.
 //!
 //! Silent when `nullable` is given through a variable, or the options are a variable or
-//! have a spread: we do not guess. Silent in files whose governing `tsconfig.json`
+//! have a spread we cannot read: we do not guess. Options a workspace function builds
+//! (`@PrimaryColumn(id())`, `{ ...id(), nullable: true }`) are read as the object it
+//! returns. Silent in files whose governing `tsconfig.json`
 //! (the nearest one up from the file, `extends` followed) turns `strictNullChecks` off
 //! (or leaves `strict` and `strictNullChecks` unset): there `| null` means nothing.
 //!
@@ -42,7 +44,7 @@ use crate::finding::{Applicability, FileChange, Finding, Fix, Severity, TextEdit
 use crate::model::{Column, ColumnKind, Model, Relation, RelationKind};
 use crate::rules::rel::target::import_of;
 use crate::rules::{Ctx, RuleDef};
-use crate::syntax::{Decorator, TypeAnn, TypeKind};
+use crate::syntax::{Decorator, TypeAnn, TypeKind, Value};
 use std::path::Path;
 
 pub const RULE: RuleDef = RuleDef {
@@ -123,14 +125,21 @@ fn column_mismatch<'a>(
 ) -> Option<(Member<'a>, Mismatch, String)> {
     let ty = model.type_of(&column.origin)?;
     let decorator = model.decorator_at(&column.origin);
-    if column.options_opaque || nullable_unreadable(decorator) {
+    // The options as TypeORM receives them: those a workspace function builds
+    // (`{ ...id(), nullable: true }`) included.
+    let options = model.column_options(&column.origin);
+    let nullable_unreadable = options
+        .as_deref()
+        .and_then(|o| o.get("nullable"))
+        .is_some_and(|v| v.value.as_bool().is_none());
+    if column.options_opaque || nullable_unreadable {
         return None;
     }
     // A `transformer`'s `from` decides what the property holds (it may map NULL to a
     // value), so the column's nullability says nothing about the property's type.
-    if decorator
-        .and_then(|d| d.options())
-        .is_some_and(|o| o.value.get("transformer").is_some())
+    if options
+        .as_deref()
+        .is_some_and(|o| o.get("transformer").is_some())
     {
         return None;
     }
@@ -362,7 +371,10 @@ fn remove_null(ctx: &Ctx, path: &Path, ty: &TypeAnn) -> Option<Fix> {
 fn add_nullable_option(ctx: &Ctx, file: usize, member: &Member) -> Option<Fix> {
     let source = ctx.file(file)?;
     let decorator = member.decorator?;
-    if !decorator.called {
+    // `@Column(id())`: the options are a call's result; a second argument would not be
+    // read as options, so there is nowhere to write the key.
+    let built = |a: &crate::syntax::Spanned<Value>| matches!(a.value, Value::Call { .. });
+    if !decorator.called || decorator.args.iter().any(built) {
         return None;
     }
     let edit = match decorator.options() {
