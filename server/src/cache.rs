@@ -22,8 +22,10 @@ const CACHE_FILE: &str = "facts.bin";
 /// `require('./x').Name` records the name it reads; v7: decorated accessors are properties;
 /// v8: a local const holding a member path is followed in SQL text; v9: migrations that
 /// mention a `QueryRunner` index method are marked; v12: a function declaration returning an
-/// object literal is kept among the consts).
-const FORMAT: &str = concat!("typeorm-lsp facts v12 ", env!("CARGO_PKG_VERSION"));
+/// object literal is kept among the consts; v13: BigInt literals are `Value::BigInt`,
+/// functions in object literals `Value::Function`, wrappers returning `Column(options)`
+/// recorded with their PostgreSQL type rewrites).
+const FORMAT: &str = concat!("typeorm-lsp facts v13 ", env!("CARGO_PKG_VERSION"));
 
 /// [`FORMAT`] and the identity (size, modification time) of the running executable: a
 /// cache written by another build is never read, even when a change of `FileFacts`

@@ -101,6 +101,13 @@ pub struct Config {
     #[schemars(skip)]
     pub workspace_aliases: BTreeMap<String, String>,
 
+    /// Column types a workspace wrapper rewrites on PostgreSQL before it returns
+    /// `Column(options)` (`DbAwareColumn` -> `datetime` -> `timestamp with time zone`),
+    /// filled in with [`Config::workspace_aliases`].
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub workspace_postgres_types: BTreeMap<String, BTreeMap<String, String>>,
+
     /// Whether `namingStrategy` was written in the file or the settings; otherwise the
     /// workspace's DataSources decide it when it loads.
     #[serde(skip)]
@@ -228,6 +235,7 @@ impl Default for Config {
             database: "postgres".to_string(),
             origin: None,
             workspace_aliases: BTreeMap::new(),
+            workspace_postgres_types: BTreeMap::new(),
             naming_strategy_configured: false,
             naming_strategy_detected: false,
         }
@@ -440,6 +448,15 @@ impl Config {
             .or_else(|| self.workspace_aliases.get(decorator))
             .map(String::as_str)
             .unwrap_or(decorator)
+    }
+
+    /// The type TypeORM receives when `decorator` is written with `type: written`: what a
+    /// workspace wrapper rewrites it to on PostgreSQL, or `written`.
+    pub fn wrapped_type<'a>(&'a self, decorator: &str, written: &'a str) -> &'a str {
+        self.workspace_postgres_types
+            .get(decorator)
+            .and_then(|rewrites| rewrites.get(written))
+            .map_or(written, String::as_str)
     }
 
     /// The file this configuration was read from, if any.

@@ -130,6 +130,8 @@ impl Workspace {
         let files: Files = files.into();
         let list = files.to_list();
         config.workspace_aliases = crate::model::wrappers::derive_aliases(&list, &resolver);
+        config.workspace_postgres_types =
+            crate::model::wrappers::derive_postgres_types(&list, &config.workspace_aliases);
         detect_naming(&mut config, &list);
         config.base_columns = crate::model::detect_base_columns(&list, &config);
         let model = Model::build(list, &config, &resolver);
@@ -184,6 +186,8 @@ impl Workspace {
         let list = self.files.to_list();
         self.config.workspace_aliases =
             crate::model::wrappers::derive_aliases(&list, &self.resolver);
+        self.config.workspace_postgres_types =
+            crate::model::wrappers::derive_postgres_types(&list, &self.config.workspace_aliases);
         detect_naming(&mut self.config, &list);
         self.model = Model::build(list, &self.config, &self.resolver);
     }

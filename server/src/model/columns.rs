@@ -102,7 +102,7 @@ pub fn column(
         .and_then(|o| o.get("type"))
         .and_then(|t| t.value.as_str())
     {
-        db_type = Some(t.to_lowercase());
+        db_type = Some(config.wrapped_type(&dec.name, t).to_lowercase());
     }
     if kind == ColumnKind::PrimaryGenerated {
         db_type = match db_type.as_deref() {

@@ -156,12 +156,13 @@ fn in_terms_of(
         Value::Ident(name) => match params.iter().position(|p| p == name) {
             Some(i) => args.get(i)?.value.clone(),
             None => match const_named(model, home, name) {
-                Some((_, value @ (Value::Str(_) | Value::Num(_) | Value::Bool(_)))) => {
-                    Value::Const {
-                        name: name.clone(),
-                        value: Box::new(Spanned::new(value.clone(), ByteSpan::default())),
-                    }
-                }
+                Some((
+                    _,
+                    value @ (Value::Str(_) | Value::Num(_) | Value::BigInt(_) | Value::Bool(_)),
+                )) => Value::Const {
+                    name: name.clone(),
+                    value: Box::new(Spanned::new(value.clone(), ByteSpan::default())),
+                },
                 _ => v.clone(),
             },
         },
@@ -350,6 +351,10 @@ fn render(v: &Value, out: &mut String, depth: usize) {
         Value::Num(n) => {
             let _ = write!(out, "{n}");
         }
+        Value::BigInt(digits) => {
+            let _ = write!(out, "{digits}n");
+        }
+        Value::Function => out.push_str("function"),
         Value::Bool(b) => {
             let _ = write!(out, "{b}");
         }

@@ -1022,7 +1022,8 @@ impl Builder<'_> {
                     .or_else(|| self.enum_members_in_array(file, v))
                     .or_else(|| self.named_value(file, v));
                 let v = member.as_ref().unwrap_or(v);
-                sql_default(v, c.is_array)
+                let is_enum = matches!(ty.as_deref(), Some("enum" | "simple-enum"));
+                sql_default(v, c.is_array, is_enum)
             }),
         };
         let primary = c.kind.is_primary() || opt("primary").and_then(Value::as_bool) == Some(true);
@@ -1311,6 +1312,7 @@ impl Builder<'_> {
         let truthy = match &written.value {
             Value::Str(s) => !s.is_empty(),
             Value::Num(n) => *n != 0.0 && !n.is_nan(),
+            Value::BigInt(digits) => &**digits != "0",
             Value::Bool(b) => *b,
             Value::Null | Value::Undefined => false,
             _ => true,

@@ -122,6 +122,39 @@ pub fn derive_aliases(files: &[Arc<SourceFile>], resolver: &Resolver) -> BTreeMa
     out
 }
 
+/// Wrapper name -> the column types it rewrites on PostgreSQL, for every wrapper of
+/// `aliases` defined as a function that rewrites some (`FunctionFact::postgres_types`).
+/// Names are global, like the aliases: two definitions of one name that disagree count
+/// for neither.
+pub fn derive_postgres_types(
+    files: &[Arc<SourceFile>],
+    aliases: &BTreeMap<String, String>,
+) -> BTreeMap<String, BTreeMap<String, String>> {
+    let mut found: BTreeMap<String, Option<BTreeMap<String, String>>> = BTreeMap::new();
+    let defined = files
+        .iter()
+        .flat_map(|f| &f.facts.functions)
+        .filter(|f| aliases.contains_key(f.name.as_str()));
+    for function in defined {
+        let rewrites: BTreeMap<String, String> = function
+            .postgres_types
+            .iter()
+            .map(|(from, to)| (from.to_string(), to.to_string()))
+            .collect();
+        let entry = found
+            .entry(function.name.to_string())
+            .or_insert_with(|| Some(rewrites.clone()));
+        if entry.as_ref() != Some(&rewrites) {
+            *entry = None;
+        }
+    }
+    found
+        .into_iter()
+        .filter_map(|(name, rewrites)| Some((name, rewrites?)))
+        .filter(|(_, rewrites)| !rewrites.is_empty())
+        .collect()
+}
+
 /// Names a file gives a decorator by importing it under another name (`import { Column
 /// as Col } from 'typeorm'`, `import { MultiORMColumn as Col } from 'src/core'`, a
 /// default import of a wrapper) or by defining a wrapper it does not export. Decorator names are global in the model, so a local name

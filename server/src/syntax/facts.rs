@@ -41,6 +41,10 @@ pub enum Value {
         exprs: Boxed<[Spanned<Value>]>,
     },
     Num(f64),
+    /// A BigInt literal (`0n`, `0x10n`) as its decimal digits, sign included: what
+    /// `String(value)` gives. Kept apart from `Num` because TypeORM writes a BigInt default
+    /// unquoted (`typeof` is `"bigint"`, not `"number"`).
+    BigInt(Name),
     Bool(bool),
     Null,
     Undefined,
@@ -55,6 +59,10 @@ pub enum Value {
         params: Boxed<[Name]>,
         body: Box<Spanned<Value>>,
     },
+    /// A function expression or method inside an object literal (`toStringList: function
+    /// () {...}`, `to(value) {...}`); its body is not read. TypeORM tells functions apart
+    /// from values (an object given as `enum` lists its values, not its functions).
+    Function,
     /// `IsNull()`, `In([1, 2])`, `Not(x)`: the callee as written and the arguments.
     Call {
         callee: Name,
@@ -541,6 +549,11 @@ pub struct FunctionFact {
     pub applies: Vec<Name>,
     /// Plain identifier callees in the body: helpers that may apply one.
     pub calls: Vec<Name>,
+    /// Column types the wrapper rewrites before `return Column(options)`, as a PostgreSQL
+    /// deployment runs it (`datetime` -> `timestamp with time zone`); other types pass
+    /// unchanged.
+    #[serde(default)]
+    pub postgres_types: Box<[(Name, Name)]>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

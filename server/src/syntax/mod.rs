@@ -14,6 +14,7 @@ pub mod migration_parse;
 mod migration_parse_tests;
 pub mod misc;
 pub mod name;
+mod option_types;
 pub mod postgres_branch;
 pub mod prune;
 pub mod queries;

@@ -33,6 +33,12 @@ pub fn postgres_branch<'t>(ternary: Node<'t>, src: &str) -> Option<Node<'t>> {
     ternary.child_by_field_name(branch)
 }
 
+/// The truth of a database condition (`isPostgres()`, `process.env.DB_TYPE === 'postgres'`)
+/// on PostgreSQL, or `None` when `node` is not one or cannot be decided.
+pub fn database_condition(node: Node, src: &str) -> Option<bool> {
+    evaluate(node, src, 0)
+}
+
 /// The truth of a database condition on PostgreSQL, or `None` when it is not one.
 fn evaluate(node: Node, src: &str, depth: usize) -> Option<bool> {
     if depth > MAX_DEPTH {
@@ -131,7 +137,7 @@ fn database(name: &str) -> Option<bool> {
         .map(|c| c.to_ascii_lowercase())
         .collect();
     match key.as_str() {
-        "postgres" | "postgresql" | "pg" => Some(true),
+        "postgres" | "postgresql" | "pg" | "pgsql" => Some(true),
         "mysql" | "mariadb" | "sqlite" | "sqlite3" | "bettersqlite3" | "bettersqlite" | "sqljs"
         | "mssql" | "sqlserver" | "oracle" | "mongodb" | "mongo" | "cockroachdb" | "cockroach"
         | "spanner" | "sap" | "hana" | "cordova" | "capacitor" | "expo" | "nativescript"

@@ -69,7 +69,7 @@ impl<T: Shrink> Shrink for Spanned<T> {
 impl Shrink for Value {
     fn shrink(&mut self) {
         match self {
-            Value::Str(s) | Value::Ident(s) | Value::Member(s) => s.shrink(),
+            Value::Str(s) | Value::BigInt(s) | Value::Ident(s) | Value::Member(s) => s.shrink(),
             Value::Template { quasis, exprs } => {
                 quasis.shrink();
                 exprs.shrink();
@@ -92,7 +92,12 @@ impl Shrink for Value {
                 name.shrink();
                 value.shrink();
             }
-            Value::Num(_) | Value::Bool(_) | Value::Null | Value::Undefined | Value::Other => {}
+            Value::Num(_)
+            | Value::Bool(_)
+            | Value::Null
+            | Value::Undefined
+            | Value::Function
+            | Value::Other => {}
         }
     }
 }
@@ -118,7 +123,7 @@ shrink_fields! {
     ClassFact => [name, decorators, extends, implements, properties, methods],
     Extends => [name, type_args],
     ImportedName => [imported, local],
-    FunctionFact => [name, applies, calls],
+    FunctionFact => [name, applies, calls, postgres_types],
     ImportFact => [specifier, names],
     EnumFact => [name, members],
     TypeAliasFact => [name, ty],

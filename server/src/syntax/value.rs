@@ -200,7 +200,7 @@ fn parse_value_inner(node: Node, src: &str) -> Spanned<Value> {
     let value = match node.fast_kind() {
         "string" => Value::Str(Name::new(&string_contents(node, src))),
         "template_string" => parse_template(node, src),
-        "number" => Value::Num(parse_number(text(node, src))),
+        "number" => number_literal(text(node, src)),
         "true" => Value::Bool(true),
         "false" => Value::Bool(false),
         "null" => Value::Null,
@@ -259,6 +259,13 @@ fn parse_value_inner(node: Node, src: &str) -> Spanned<Value> {
                     }),
                 ) => Value::Num(-n),
                 (
+                    "-",
+                    Some(Spanned {
+                        value: Value::BigInt(digits),
+                        ..
+                    }),
+                ) => Value::BigInt(negated_bigint(&digits).into()),
+                (
                     "!",
                     Some(Spanned {
                         value: Value::Bool(b),
@@ -272,6 +279,13 @@ fn parse_value_inner(node: Node, src: &str) -> Spanned<Value> {
                         ..
                     }),
                 ) => Value::Bool(n == 0.0),
+                (
+                    "!",
+                    Some(Spanned {
+                        value: Value::BigInt(digits),
+                        ..
+                    }),
+                ) => Value::Bool(&*digits == "0"),
                 // `+limitArgument`, `-offset`: JavaScript's numeric conversion, what
                 // `Number(x)` is (a number cannot carry SQL text)
                 ("+" | "-", Some(arg)) => Value::Call {
@@ -286,6 +300,48 @@ fn parse_value_inner(node: Node, src: &str) -> Spanned<Value> {
     Spanned::new(value, span)
 }
 
+/// A `number` token: a BigInt literal (`0n`, `0x1Fn`) when it ends in `n`, else a number.
+fn number_literal(s: &str) -> Value {
+    match s.strip_suffix('n') {
+        Some(digits) => bigint_decimal(digits).map_or(Value::Other, |d| Value::BigInt(d.into())),
+        None => Value::Num(parse_number(s)),
+    }
+}
+
+/// The decimal digits of a BigInt literal's body (`0x1F` -> `31`); a decimal body longer
+/// than `u128` holds is kept as written. `None` for a malformed body.
+fn bigint_decimal(body: &str) -> Option<String> {
+    let clean: String = body.chars().filter(|c| *c != '_').collect();
+    let radix = match clean.get(..2).map(str::to_ascii_lowercase).as_deref() {
+        Some("0x") => 16,
+        Some("0o") => 8,
+        Some("0b") => 2,
+        _ => 10,
+    };
+    let digits = if radix == 10 {
+        &clean[..]
+    } else {
+        clean.get(2..)?
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    Some(match u128::from_str_radix(digits, radix) {
+        Ok(v) => v.to_string(),
+        Err(_) if radix == 10 => digits.trim_start_matches('0').to_string(),
+        Err(_) => return None,
+    })
+}
+
+/// `-x` of a BigInt's decimal digits (`-0n` is `0n`: a BigInt has no negative zero).
+fn negated_bigint(digits: &str) -> String {
+    match digits.strip_prefix('-') {
+        Some(positive) => positive.to_string(),
+        None if digits == "0" => digits.to_string(),
+        None => format!("-{digits}"),
+    }
+}
+
 fn parse_number(s: &str) -> f64 {
     let clean: String = s.chars().filter(|c| *c != '_').collect();
     if let Some(hex) = clean
@@ -296,7 +352,7 @@ fn parse_number(s: &str) -> f64 {
             .map(|v| v as f64)
             .unwrap_or(f64::NAN);
     }
-    clean.trim_end_matches('n').parse().unwrap_or(f64::NAN)
+    clean.parse().unwrap_or(f64::NAN)
 }
 
 fn parse_template(node: Node, src: &str) -> Value {
@@ -393,10 +449,16 @@ fn parse_object(node: Node, src: &str) -> Vec<Prop> {
                 ) else {
                     continue;
                 };
+                let value = match value.fast_kind() {
+                    "function_expression" | "function" | "generator_function" => {
+                        Spanned::new(Value::Function, value.byte_range())
+                    }
+                    _ => parse_value(value, src),
+                };
                 props.push(Prop {
                     key: property_key(key, src).into(),
                     key_span: key.byte_range().into(),
-                    value: parse_value(value, src),
+                    value,
                 });
             }
             "shorthand_property_identifier" => props.push(Prop {
@@ -424,7 +486,7 @@ fn parse_object(node: Node, src: &str) -> Vec<Prop> {
                     props.push(Prop {
                         key: property_key(name, src).into(),
                         key_span: name.byte_range().into(),
-                        value: Spanned::new(Value::Other, child.byte_range()),
+                        value: Spanned::new(Value::Function, child.byte_range()),
                     });
                 }
             }
@@ -631,6 +693,50 @@ mod tests {
         assert!(
             plain > 5 && other > 5,
             "{plain} plain, {other} read from the tree"
+        );
+    }
+
+    /// The value of each initializer of `src` (`const a = ...;` statements).
+    fn initializers(src: &str) -> Vec<Value> {
+        let tree = crate::syntax::new_parser().parse(src, None).unwrap();
+        let root = tree.root_node();
+        let mut out = Vec::new();
+        crate::syntax::ids::with_tables_of(root, || {
+            let mut stack = vec![root];
+            while let Some(node) = stack.pop() {
+                if node.kind() == "variable_declarator" {
+                    let value = node.child_by_field_name("value").unwrap();
+                    out.push(parse_value(value, src).value);
+                }
+                let mut cursor = node.walk();
+                stack.extend(node.children(&mut cursor));
+            }
+        });
+        out.reverse();
+        out
+    }
+
+    #[test]
+    fn bigint_literals_keep_their_decimal_digits_apart_from_numbers() {
+        let big = |d: &str| Value::BigInt(d.into());
+        let src = "const a = 0n; const b = 1_000n; const c = 0x1Fn; const d = 0b101n;\n\
+                   const e = 0o17n; const f = -5n; const g = -0n; const h = !0n;\n\
+                   const i = 123456789012345678901234567890123456789012n; const j = 0; const k = 0x10;";
+        assert_eq!(
+            initializers(src),
+            vec![
+                big("0"),
+                big("1000"),
+                big("31"),
+                big("5"),
+                big("15"),
+                big("-5"),
+                big("0"),
+                Value::Bool(true),
+                big("123456789012345678901234567890123456789012"),
+                Value::Num(0.0),
+                Value::Num(16.0),
+            ]
         );
     }
 }

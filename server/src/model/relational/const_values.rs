@@ -63,6 +63,7 @@ impl Builder<'_> {
             }
             Value::Str(_)
             | Value::Num(_)
+            | Value::BigInt(_)
             | Value::Bool(_)
             | Value::Null
             | Value::Object(_)
@@ -117,6 +118,7 @@ fn binary(op: &str, left: &Value, right: &Value) -> Option<Value> {
     let text = |v: &Value| match v {
         Value::Str(s) => Some(s.to_string()),
         Value::Num(n) => Some(js_number(*n)),
+        Value::BigInt(digits) => Some(digits.to_string()),
         _ => None,
     };
     if op == "+" && (matches!(left, Value::Str(_)) || matches!(right, Value::Str(_))) {

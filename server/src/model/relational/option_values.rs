@@ -56,9 +56,16 @@ impl Builder<'_> {
                 })
                 .collect();
         }
-        // `enum: mediumValues`, a const array of this file or an exported one.
+        // `enum: mediumValues`, a const array of this file or an exported one; or a const
+        // object, whose values TypeORM lists but for numeric keys and functions.
         match self.named_value(file, v)? {
             Value::Array(items) => items.iter().map(|i| literal(&i.value)).collect(),
+            Value::Object(props) => props
+                .iter()
+                .filter(|p| !is_numeric_key(&p.key))
+                .filter(|p| !matches!(p.value.value, Value::Function | Value::Arrow { .. }))
+                .map(|p| (p.key.as_str() != "...").then(|| literal(&p.value.value))?)
+                .collect(),
             _ => None,
         }
     }
@@ -216,7 +223,9 @@ impl Builder<'_> {
     /// used (`Value::Const`), else one of file `file`, else an exported one of the
     /// workspace (`length: NAME_MAX_LENGTH`).
     pub(super) fn named_const(&self, file: usize, v: &Value) -> Option<Value> {
-        let literal = |v: &Value| matches!(v, Value::Str(_) | Value::Num(_)).then(|| v.clone());
+        let literal = |v: &Value| {
+            matches!(v, Value::Str(_) | Value::Num(_) | Value::BigInt(_)).then(|| v.clone())
+        };
         match v {
             Value::Const { value, .. } => literal(&value.value),
             Value::Ident(name) => self
@@ -245,7 +254,10 @@ impl Builder<'_> {
             .filter(|c| c.is_exported && c.name == *name)
         {
             let value = &c.value.value;
-            if !matches!(value, Value::Str(_) | Value::Num(_) | Value::Bool(_)) {
+            if !matches!(
+                value,
+                Value::Str(_) | Value::Num(_) | Value::BigInt(_) | Value::Bool(_)
+            ) {
                 return None;
             }
             match found {
@@ -254,5 +266,44 @@ impl Builder<'_> {
             }
         }
         found.cloned()
+    }
+}
+
+/// A key for which `isNaN(+key)` is false in JavaScript (`"1"`, `" 2 "`, `"0x1F"`, `""`):
+/// TypeORM skips such keys of an enum object (a numeric TypeScript enum's reverse
+/// mapping).
+fn is_numeric_key(key: &str) -> bool {
+    let k = key.trim();
+    let unsigned = k.strip_prefix(['+', '-']).unwrap_or(k);
+    if k.is_empty() || unsigned == "Infinity" {
+        return true;
+    }
+    let radix = match k.get(..2).map(str::to_ascii_lowercase).as_deref() {
+        Some("0x") => 16,
+        Some("0o") => 8,
+        Some("0b") => 2,
+        _ => 10,
+    };
+    if radix != 10 {
+        return k.len() > 2 && u128::from_str_radix(&k[2..], radix).is_ok();
+    }
+    unsigned
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
+        && k.parse::<f64>().is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_numeric_key;
+
+    #[test]
+    fn numeric_keys_are_those_javascript_reads_as_numbers() {
+        for key in ["1", " 2 ", "0x1F", "1e3", "-1.5", "", "Infinity", "0b11"] {
+            assert!(is_numeric_key(key), "{key:?}");
+        }
+        for key in ["IDLE", "NaN", "inf", "1a", "0x", "0xZ", "toStringList"] {
+            assert!(!is_numeric_key(key), "{key:?}");
+        }
     }
 }

@@ -222,13 +222,18 @@ pub fn normalize_type(t: &str) -> String {
     .to_string()
 }
 
-/// `PostgresDriver.normalizeDefault` for a literal default.
-pub(super) fn sql_default(v: &Value, is_array: bool) -> Option<String> {
+/// `PostgresDriver.normalizeDefault` for a literal default: a number or a string, or any
+/// primitive of an enum column, is quoted; a boolean or a BigInt (`typeof` `"bigint"`) is
+/// written as it prints.
+pub(super) fn sql_default(v: &Value, is_array: bool, is_enum: bool) -> Option<String> {
     match v {
         Value::Null | Value::Undefined => None,
         Value::Str(s) => Some(format!("'{s}'")),
         Value::Num(n) => Some(format!("'{}'", js_number(*n))),
+        Value::Bool(b) if is_enum => Some(format!("'{b}'")),
+        Value::BigInt(digits) if is_enum => Some(format!("'{digits}'")),
         Value::Bool(b) => Some(b.to_string()),
+        Value::BigInt(digits) => Some(digits.to_string()),
         Value::Arrow { body, .. } => body.value.as_str().map(datetime_function),
         Value::Array(items) if is_array => {
             let parts: Vec<String> = items
@@ -236,6 +241,7 @@ pub(super) fn sql_default(v: &Value, is_array: bool) -> Option<String> {
                 .map(|i| match &i.value {
                     Value::Str(s) => s.to_string(),
                     Value::Num(n) => js_number(*n),
+                    Value::BigInt(digits) => digits.to_string(),
                     Value::Bool(b) => b.to_string(),
                     _ => String::new(),
                 })
@@ -244,7 +250,7 @@ pub(super) fn sql_default(v: &Value, is_array: bool) -> Option<String> {
         }
         // An object or array default of a `json` column: `'${JSON.stringify(value)}'`.
         Value::Array(_) | Value::Object(_) => json_literal(v).map(|j| format!("'{j}'")),
-        Value::Const { value, .. } => sql_default(&value.value, is_array),
+        Value::Const { value, .. } => sql_default(&value.value, is_array, is_enum),
         Value::Member(m) => Some(format!("'{}'", m)),
         _ => None,
     }
@@ -255,6 +261,7 @@ pub(super) fn is_falsy_literal(v: &Value) -> bool {
     match v {
         Value::Null | Value::Undefined | Value::Bool(false) => true,
         Value::Num(n) => *n == 0.0 || n.is_nan(),
+        Value::BigInt(digits) => &**digits == "0",
         Value::Str(s) => s.is_empty(),
         _ => false,
     }

@@ -381,7 +381,9 @@ fn filtered_key<'a>(entity: &'a Entity, key: &str, value: &Value) -> Option<Opti
     // other columns of the target is a join we do not judge.
     let on_key_only = match value {
         Value::Object(props) => props.len() == 1 && props.iter().all(|p| p.key == "id"),
-        Value::Ident(_) | Value::Member(_) | Value::Str(_) | Value::Num(_) => true,
+        Value::Ident(_) | Value::Member(_) | Value::Str(_) | Value::Num(_) | Value::BigInt(_) => {
+            true
+        }
         _ => false,
     };
     if !on_key_only {

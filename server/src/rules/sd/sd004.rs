@@ -89,7 +89,7 @@ fn classify<'a>(criteria: &'a Spanned<Value>, key: &str) -> Option<Criteria<'a>>
         Value::Array(_) | Value::Const { .. } => (criteria_has_key(&criteria.value, key)
             == KeyPresence::Missing)
             .then_some(Criteria::Unfixable),
-        Value::Num(_) | Value::Str(_) => Some(Criteria::Id(criteria)),
+        Value::Num(_) | Value::BigInt(_) | Value::Str(_) => Some(Criteria::Id(criteria)),
         Value::Ident(name) | Value::Member(name) => {
             let last = name.rsplit('.').next().unwrap_or(name);
             if is_id_name(last) {

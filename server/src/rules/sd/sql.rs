@@ -96,6 +96,7 @@ fn constant_text(value: &Value) -> Option<String> {
     match value {
         Value::Str(s) => Some(s.to_string()),
         Value::Num(n) if n.is_finite() => Some(format!("{n}")),
+        Value::BigInt(digits) => Some(digits.to_string()),
         Value::Bool(b) => Some(b.to_string()),
         Value::Const { value, .. } => constant_text(&value.value),
         _ => None,

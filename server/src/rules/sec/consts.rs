@@ -37,7 +37,12 @@ fn is_constant_value(
         return false;
     }
     match &expr.value {
-        Value::Str(_) | Value::Num(_) | Value::Bool(_) | Value::Null | Value::Undefined => true,
+        Value::Str(_)
+        | Value::Num(_)
+        | Value::BigInt(_)
+        | Value::Bool(_)
+        | Value::Null
+        | Value::Undefined => true,
         Value::Const { value, .. } => is_constant_value(ctx, file, text, value, depth + 1),
         Value::Template { exprs, .. } => exprs
             .iter()
@@ -177,9 +182,9 @@ fn is_constant_property(ctx: &Ctx, file: usize, path: &str) -> bool {
     }
     let literal = |p: &crate::syntax::PropertyFact| {
         p.name == prop
-            && p.initializer
-                .as_ref()
-                .is_some_and(|i| matches!(i.value, Value::Str(_) | Value::Num(_)))
+            && p.initializer.as_ref().is_some_and(|i| {
+                matches!(i.value, Value::Str(_) | Value::Num(_) | Value::BigInt(_))
+            })
     };
     if head == "this" {
         return ctx.file(file).is_some_and(|f| {
@@ -254,7 +259,7 @@ fn is_imported_constant(ctx: &Ctx, file: usize, name: &str) -> bool {
         c.name == imported
             && matches!(
                 c.value.value,
-                Value::Str(_) | Value::Num(_) | Value::Bool(_)
+                Value::Str(_) | Value::Num(_) | Value::BigInt(_) | Value::Bool(_)
             )
     })
 }

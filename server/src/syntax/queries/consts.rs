@@ -18,6 +18,7 @@ fn is_scalar(value: &Value) -> bool {
             | Value::Template { .. }
             | Value::Binary { .. }
             | Value::Num(_)
+            | Value::BigInt(_)
             | Value::Bool(_)
             | Value::Const { .. }
     )
@@ -27,8 +28,11 @@ fn is_scalar(value: &Value) -> bool {
 /// variable over it, or the array itself in SQL text, is constant.
 fn is_literal_list(value: &Value) -> bool {
     let literal = |v: &Value| match v {
-        Value::Const { value, .. } => matches!(value.value, Value::Str(_) | Value::Num(_)),
-        v => matches!(v, Value::Str(_) | Value::Num(_)),
+        Value::Const { value, .. } => matches!(
+            value.value,
+            Value::Str(_) | Value::Num(_) | Value::BigInt(_)
+        ),
+        v => matches!(v, Value::Str(_) | Value::Num(_) | Value::BigInt(_)),
     };
     value
         .as_array()
@@ -148,7 +152,7 @@ impl Extractor<'_> {
             .iter()
             .find(|p| &*p.key == property)
             .map(|p| &p.value)
-            .filter(|v| matches!(v.value, Value::Str(_) | Value::Num(_)))
+            .filter(|v| matches!(v.value, Value::Str(_) | Value::Num(_) | Value::BigInt(_)))
     }
 
     /// `for (const column of ['a', 'b'])`, or of a const array of literals: in the loop's

@@ -47,7 +47,10 @@ impl Extractor<'_> {
                     return false;
                 };
                 let value = parse_value(literal, self.src);
-                let ok = matches!(value.value, Value::Str(_) | Value::Num(_));
+                let ok = matches!(
+                    value.value,
+                    Value::Str(_) | Value::Num(_) | Value::BigInt(_)
+                );
                 if ok {
                     out.push(value);
                 }
