@@ -630,7 +630,14 @@ fn the_scan_uses_and_refreshes_the_fact_cache_that_check_created() {
     client.open(&post, &fixed);
     client.diagnostics(&post, |d| no_code(d, "IDX001"));
     client.wait_notification("$/progress", |p| p["value"]["kind"] == "end");
-    let after = std::fs::read(&cache).expect("the cache is still there");
+    // The cache is written in the background once the model is in place (nothing waits
+    // for it): poll for the new contents rather than read it once.
+    let start = Instant::now();
+    let mut after = std::fs::read(&cache).expect("the cache is still there");
+    while after == before && start.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(20));
+        after = std::fs::read(&cache).unwrap_or_else(|_| before.clone());
+    }
     assert_ne!(before, after, "the scan rewrote the stale cache");
     assert_clean_exit(client);
 }
