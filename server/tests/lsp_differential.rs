@@ -133,11 +133,16 @@ impl Session {
 
     /// Waits until the server says it is idle, keeping what it published meanwhile.
     fn idle(&mut self) {
-        let done = self.client.request(
-            "workspace/executeCommand",
-            json!({"command": "typeorm-lsp.debug.idle", "arguments": []}),
-        );
-        assert_eq!(done, json!(true), "the server did not become idle");
+        // Twice: the server writes its responses and its own notifications through two
+        // queues merged without order, so a `publishDiagnostics` sent just before the
+        // first answer may reach us after it; the second round trip lets it arrive.
+        for _ in 0..2 {
+            let done = self.client.request(
+                "workspace/executeCommand",
+                json!({"command": "typeorm-lsp.debug.idle", "arguments": []}),
+            );
+            assert_eq!(done, json!(true), "the server did not become idle");
+        }
         for note in self.client.notifications.drain(..) {
             if note["method"] == "textDocument/publishDiagnostics" {
                 let params = &note["params"];
