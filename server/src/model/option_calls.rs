@@ -36,7 +36,11 @@ pub fn options_arg(args: &[Spanned<Value>]) -> Option<&Spanned<Value>> {
 /// the called function's own file names is shown as `Value::Const`.
 pub fn evaluated<'v>(model: &Model, file: usize, v: &'v Spanned<Value>) -> Option<Cow<'v, Value>> {
     match &v.value {
-        Value::Object(props) if !props.iter().any(|p| p.key == "...") => {
+        Value::Object(props)
+            if !props
+                .iter()
+                .any(|p| p.key == "..." || matches!(p.value.value, Value::Call { .. })) =>
+        {
             Some(Cow::Borrowed(&v.value))
         }
         other => evaluate(model, file, other, Some(v.span), 0).map(Cow::Owned),
@@ -60,7 +64,12 @@ fn evaluate(
             let mut out: Vec<Prop> = Vec::with_capacity(props.len());
             for p in props.iter() {
                 if p.key != "..." {
-                    out.push(p.clone());
+                    let mut p = p.clone();
+                    // `type: dateType()`: a workspace function returning a literal.
+                    if let Some(literal) = literal_call(model, file, &p.value.value) {
+                        p.value.value = literal;
+                    }
+                    out.push(p);
                     continue;
                 }
                 let Value::Object(inner) =
@@ -118,6 +127,34 @@ fn evaluate(
             let mut object = evaluate(model, home, &body, at, depth + 1)?;
             respan(&mut object, at);
             Some(object)
+        }
+        _ => None,
+    }
+}
+
+/// The literal a call returns when its callee is a workspace function (declared or
+/// imported by the file) whose body is that literal alone: `type: typeormDate()` with
+/// `const typeormDate = () => { return 'date' }` (a monorepo's shared column helpers).
+fn literal_call(model: &Model, file: usize, v: &Value) -> Option<Value> {
+    let Value::Call { callee, .. } = v else {
+        return None;
+    };
+    if callee.contains('.') {
+        return None;
+    }
+    let facts = &model.files.get(file)?.facts;
+    let declared =
+        facts.consts.iter().any(|c| c.name == *callee) || facts.import_binding(callee).is_some();
+    if !declared {
+        return None;
+    }
+    let (_, function) = const_named(model, file, callee)?;
+    let Value::Arrow { body, .. } = function else {
+        return None;
+    };
+    match &body.value {
+        literal @ (Value::Str(_) | Value::Num(_) | Value::Bool(_) | Value::BigInt(_)) => {
+            Some(literal.clone())
         }
         _ => None,
     }

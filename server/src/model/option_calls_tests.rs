@@ -219,3 +219,40 @@ fn editing_the_function_rebuilds_the_columns_that_call_it() {
     assert!(!ws.update_file(std::sync::Arc::new(super::SourceFile::new(path, changed))));
     assert_eq!(column(&ws, "ownerId").db_type.as_deref(), Some("uuid"));
 }
+
+#[test]
+fn a_type_a_workspace_function_returns_as_a_literal_is_that_type() {
+    // ssi-sdk's shared helper: `type: typeormDate()`, a block body with a comment and a
+    // lone `return 'date'`; a helper that computes its answer stays unread.
+    let helpers = "export const dateType = (opts?: { db: string }) => {
+  // the same for every database
+  return 'date';
+};
+export const computedType = () => (Math.random() > 2 ? 'date' : 'text');
+";
+    let entity = "import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { computedType, dateType } from './util/types';
+
+@Entity()
+export class Credential {
+  @PrimaryColumn() id: string;
+  @Column({ type: dateType(), nullable: true }) validFrom?: string;
+  @Column({ type: computedType() }) other: string;
+}
+";
+    let ws = workspace(&[
+        ("src/util/types.ts", helpers),
+        ("src/credential.entity.ts", entity),
+    ]);
+    assert_eq!(column(&ws, "validFrom").db_type.as_deref(), Some("date"));
+    assert_eq!(column(&ws, "validFrom").nullable, Some(true));
+    let table = schema(&ws.model, &ws.config);
+    let credential = table.table("credential");
+    let valid = credential
+        .columns
+        .iter()
+        .find(|c| c.name == "validFrom")
+        .expect("validFrom");
+    assert_eq!(valid.db_type, "date");
+    assert_ne!(column(&ws, "other").db_type.as_deref(), Some("date"));
+}
