@@ -359,13 +359,15 @@ const OTHER_ORMS: &[&str] = &[
 
 /// Whether the file imports `local` (a decorator's name) from another ORM's package.
 fn imported_from_other_orm(facts: &FileFacts, local: &str) -> bool {
-    facts.imports.iter().any(|i| {
-        let spec = i.specifier.as_str();
-        let package = |o: &&str| match o.strip_suffix('/') {
-            Some(scope) => spec.starts_with(o) || spec == scope,
-            None => spec == *o || spec.strip_prefix(o).is_some_and(|r| r.starts_with('/')),
-        };
-        OTHER_ORMS.iter().any(package) && i.names.iter().any(|n| n.local == local)
+    let import = facts
+        .import_binding(local)
+        .and_then(|(at, _)| facts.imports.get(at));
+    let Some(spec) = import.map(|i| i.specifier.as_str()) else {
+        return false;
+    };
+    OTHER_ORMS.iter().any(|o| match o.strip_suffix('/') {
+        Some(scope) => spec.starts_with(o) || spec == scope,
+        None => spec == *o || spec.strip_prefix(o).is_some_and(|r| r.starts_with('/')),
     })
 }
 

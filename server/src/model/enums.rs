@@ -7,10 +7,7 @@
 //! cannot follow) the first enum of that name in the workspace.
 
 use super::Model;
-use crate::syntax::{EnumFact, ImportKind, Value};
-
-/// How far `export ... from` barrels are followed (cycles, deep re-exports).
-const MAX_REEXPORT_DEPTH: usize = 8;
+use crate::syntax::{EnumFact, Value};
 
 /// The enum `name` denotes in file `file`.
 pub fn enum_named<'m>(model: &'m Model, file: usize, name: &str) -> Option<&'m EnumFact> {
@@ -23,7 +20,7 @@ pub fn enum_named<'m>(model: &'m Model, file: usize, name: &str) -> Option<&'m E
         let found = model
             .links
             .target(file, at)
-            .and_then(|target| exported(model, target, &n.imported, 0));
+            .and_then(|target| exported(model, target, &n.imported));
         if found.is_some() {
             return found;
         }
@@ -36,32 +33,11 @@ pub fn enum_named<'m>(model: &'m Model, file: usize, name: &str) -> Option<&'m E
 }
 
 /// The enum `file` exports as `name`, declared there or re-exported from another file.
-fn exported<'m>(model: &'m Model, file: usize, name: &str, depth: usize) -> Option<&'m EnumFact> {
-    let facts = &model.files.get(file)?.facts;
+fn exported<'m>(model: &'m Model, file: usize, name: &str) -> Option<&'m EnumFact> {
     // `enum ColumnType {...} export default ColumnType;` imported as `import ColumnType`.
-    let name = match (name, &facts.default_export) {
-        ("default", Some(local)) => local.as_str(),
-        _ => name,
-    };
-    if let Some(e) = facts.enums.iter().find(|e| e.name == name) {
-        return Some(e);
-    }
-    if depth >= MAX_REEXPORT_DEPTH {
-        return None;
-    }
-    facts
-        .imports
-        .iter()
-        .enumerate()
-        .filter(|(_, i)| i.kind == ImportKind::ExportFrom)
-        .find_map(|(at, i)| {
-            let next = match i.names.iter().find(|n| n.local == name) {
-                Some(n) => n.imported.as_str(),
-                None if i.star_reexport => name,
-                None => return None,
-            };
-            exported(model, model.links.target(file, at)?, next, depth + 1)
-        })
+    super::exports::find_exported(model, file, name, &|_, facts, name| {
+        facts.enums.iter().find(|e| e.name == name)
+    })
 }
 
 /// The file that declares enum `e` (one of the model's enum facts).

@@ -9,6 +9,7 @@ pub mod ddl;
 mod driver_folder;
 mod enums;
 pub mod erd;
+mod exports;
 mod foreign_keys;
 mod indexes;
 mod join_column;

@@ -11,7 +11,7 @@
 //! read the same evaluation, so the rules and `schema` agree on what a column is.
 
 use super::Model;
-use crate::syntax::{ByteSpan, ImportKind, Name, Prop, Spanned, Value};
+use crate::syntax::{ByteSpan, Name, Prop, Spanned, Value};
 use std::borrow::Cow;
 
 /// Calls, spreads and names followed at most this deep (a function calling itself, long
@@ -102,21 +102,7 @@ fn evaluate(
             }
         }
         Value::Call { callee, args } => {
-            if callee.contains('.') {
-                return None;
-            }
-            // A function the file declares or imports: an unknown callee may be a local
-            // function with a block body (no const), not another file's of that name.
-            let facts = &model.files.get(file)?.facts;
-            let declared = facts.consts.iter().any(|c| c.name == *callee)
-                || facts.import_binding(callee).is_some();
-            if !declared {
-                return None;
-            }
-            let (home, function) = const_named(model, file, callee)?;
-            let Value::Arrow { params, body } = function else {
-                return None;
-            };
+            let (home, params, body) = workspace_function(model, file, callee)?;
             if !params.iter().all(is_identifier) {
                 return None;
             }
@@ -139,23 +125,33 @@ fn literal_call(model: &Model, file: usize, v: &Value) -> Option<Value> {
     let Value::Call { callee, .. } = v else {
         return None;
     };
+    match &workspace_function(model, file, callee)?.2.value {
+        literal @ (Value::Str(_) | Value::Num(_) | Value::Bool(_) | Value::BigInt(_)) => {
+            Some(literal.clone())
+        }
+        _ => None,
+    }
+}
+
+/// The arrow (or object-returning `function`) a plain call names, with its declaring file:
+/// a function the file declares or imports. An unknown callee may be a local function
+/// with a block body (no const), not another file's of that name.
+fn workspace_function<'m>(
+    model: &'m Model,
+    file: usize,
+    callee: &str,
+) -> Option<(usize, &'m [Name], &'m Spanned<Value>)> {
     if callee.contains('.') {
         return None;
     }
     let facts = &model.files.get(file)?.facts;
     let declared =
-        facts.consts.iter().any(|c| c.name == *callee) || facts.import_binding(callee).is_some();
+        facts.consts.iter().any(|c| c.name == callee) || facts.import_binding(callee).is_some();
     if !declared {
         return None;
     }
-    let (_, function) = const_named(model, file, callee)?;
-    let Value::Arrow { body, .. } = function else {
-        return None;
-    };
-    match &body.value {
-        literal @ (Value::Str(_) | Value::Num(_) | Value::Bool(_) | Value::BigInt(_)) => {
-            Some(literal.clone())
-        }
+    match const_named(model, file, callee)? {
+        (home, Value::Arrow { params, body }) => Some((home, params, body)),
         _ => None,
     }
 }
@@ -277,7 +273,7 @@ pub fn const_named<'m>(model: &'m Model, file: usize, name: &str) -> Option<(usi
         let found = model
             .links
             .target(file, at)
-            .and_then(|target| exported_const(model, target, &n.imported, 0));
+            .and_then(|target| exported_const(model, target, &n.imported));
         if found.is_some() {
             return found;
         }
@@ -299,40 +295,11 @@ pub fn const_named<'m>(model: &'m Model, file: usize, name: &str) -> Option<(usi
 }
 
 /// The const file `file` exports as `name`, declared there or re-exported from another file.
-fn exported_const<'m>(
-    model: &'m Model,
-    file: usize,
-    name: &str,
-    depth: usize,
-) -> Option<(usize, &'m Value)> {
-    let facts = &model.files.get(file)?.facts;
-    let name = match (name, &facts.default_export) {
-        ("default", Some(local)) => local.as_str(),
-        _ => facts
-            .export_renames
-            .iter()
-            .find(|r| r.local == name)
-            .map_or(name, |r| r.imported.as_str()),
-    };
-    if let Some(c) = facts.consts.iter().find(|c| c.name == name) {
-        return Some((file, &c.value.value));
-    }
-    if depth >= MAX_DEPTH {
-        return None;
-    }
-    facts
-        .imports
-        .iter()
-        .enumerate()
-        .filter(|(_, i)| i.kind == ImportKind::ExportFrom)
-        .find_map(|(at, i)| {
-            let next = match i.names.iter().find(|n| n.local == name) {
-                Some(n) => n.imported.as_str(),
-                None if i.star_reexport => name,
-                None => return None,
-            };
-            exported_const(model, model.links.target(file, at)?, next, depth + 1)
-        })
+fn exported_const<'m>(model: &'m Model, file: usize, name: &str) -> Option<(usize, &'m Value)> {
+    super::exports::find_exported(model, file, name, &|at, facts, name| {
+        let c = facts.consts.iter().find(|c| c.name == name)?;
+        Some((at, &c.value.value))
+    })
 }
 
 impl Model {

@@ -147,26 +147,20 @@ fn is_screaming_case(name: &str) -> bool {
 /// `entities.Status.Active` through a namespace the file imports (`import * as entities`,
 /// or a package's `export * as entities`) where that enum has the member.
 fn is_enum_member(ctx: &Ctx, file: usize, path: &str) -> bool {
+    let imported = |name: &str| {
+        ctx.file(file)
+            .is_some_and(|f| f.facts.import_binding(name).is_some())
+    };
     let parts: Vec<&str> = path.split('.').collect();
     let (enum_name, member) = match parts[..] {
         [head, _] => (head, None),
-        [namespace, head, member] if imports_name(ctx, file, namespace) => (head, Some(member)),
+        [namespace, head, member] if imported(namespace) => (head, Some(member)),
         _ => return false,
     };
     ctx.model.files.iter().any(|f| {
         f.facts.enums.iter().any(|e| {
             e.name == enum_name && member.is_none_or(|m| e.members.iter().any(|(n, _)| n == m))
         })
-    })
-}
-
-/// Whether the file binds `name` by an import (a namespace, a named or a default import).
-fn imports_name(ctx: &Ctx, file: usize, name: &str) -> bool {
-    ctx.file(file).is_some_and(|f| {
-        f.facts
-            .imports
-            .iter()
-            .any(|i| i.names.iter().any(|n| n.local == name))
     })
 }
 
