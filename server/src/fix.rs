@@ -148,11 +148,11 @@ pub fn syntax_error_count(path: &Path, text: &str) -> usize {
     }
 }
 
-/// Whether an edit keeps the file at `path` parseable: `after` has no more syntax errors
-/// than `before`. (Fixes are never applied to files with errors, so in practice `after`
-/// must have none.)
+/// Whether an edit may be applied to the file at `path`: `before` parses without errors
+/// (fixes never touch a file with syntax errors: its facts may not show them, as a cheaper
+/// read leaves out function bodies, `syntax::body_elision`) and so does `after`.
 pub fn keeps_parseable(path: &Path, before: &str, after: &str) -> bool {
-    syntax_error_count(path, after) <= syntax_error_count(path, before)
+    syntax_error_count(path, before) == 0 && syntax_error_count(path, after) == 0
 }
 
 /// Writes `contents` to `path` so that readers see the old file or the new one, never a

@@ -158,14 +158,14 @@ fn put_back(tree: &mut Tree, src: &[u8], runs: &[Run]) {
 /// Points of increasing offsets (rows by `\n`, columns in bytes, as tree-sitter counts),
 /// counting the lines in between once.
 #[derive(Default)]
-struct PointCounter {
+pub(super) struct PointCounter {
     offset: usize,
     row: usize,
     line_start: usize,
 }
 
 impl PointCounter {
-    fn at(&mut self, src: &[u8], offset: usize) -> Point {
+    pub(super) fn at(&mut self, src: &[u8], offset: usize) -> Point {
         for nl in memchr::memchr_iter(b'\n', &src[self.offset..offset]) {
             self.row += 1;
             self.line_start = self.offset + nl + 1;

@@ -1,5 +1,7 @@
 //! Parsing: TypeScript text -> tree-sitter tree -> [`FileFacts`].
 
+pub mod body_elision;
+pub mod body_lexer;
 pub mod classes;
 pub mod dialect;
 pub mod facts;
@@ -55,7 +57,12 @@ pub fn facts_of(src: &str) -> FileFacts {
 pub fn facts_in(dialect: Dialect, src: &str) -> FileFacts {
     with_parser(dialect, |parser| {
         let fast = match dialect {
-            Dialect::TypeScript => migration_parse::facts(parser, src).ok(),
+            Dialect::TypeScript => match migration_parse::facts(parser, src) {
+                Err(migration_parse::Fallback::NotAMigration) => {
+                    body_elision::facts(parser, src).ok()
+                }
+                read => read.ok(),
+            },
             Dialect::Tsx => None,
         };
         fast.unwrap_or_else(|| facts_of_tree(parser.parse(src, None), src))
@@ -66,6 +73,13 @@ pub fn facts_in(dialect: Dialect, src: &str) -> FileFacts {
 pub fn facts_in_full(dialect: Dialect, src: &str) -> FileFacts {
     with_parser(dialect, |parser| {
         facts_of_tree(parser.parse(src, None), src)
+    })
+}
+
+/// The facts of a file read with [`body_elision`], or why it gives way to the full parse.
+pub fn facts_with_elision(src: &str) -> Result<FileFacts, body_elision::Fallback> {
+    with_parser(Dialect::TypeScript, |parser| {
+        body_elision::facts(parser, src)
     })
 }
 

@@ -46,6 +46,18 @@ pub fn may_hold_query_sites(src: &str) -> bool {
     }
 }
 
+/// The words that let the query walk record something or see options, for
+/// [`crate::syntax::body_elision`]: a function body that holds none of them (as whole
+/// words; the suffixes end a word) records nothing. The second list holds the suffixes.
+pub(crate) fn record_words() -> (Vec<&'static str>, &'static [&'static str]) {
+    let words = GATE_WORDS
+        .iter()
+        .filter(|list| !std::ptr::eq(**list, OPTIONS_SUFFIXES))
+        .flat_map(|list| list.iter().copied())
+        .collect();
+    (words, OPTIONS_SUFFIXES)
+}
+
 /// The suffixes of options type names that count as marks (see [`is_mark_word`]).
 pub(super) const OPTIONS_SUFFIXES: &[&str] = &["ConnectionOptions", "DataSourceOptions"];
 

@@ -15,6 +15,12 @@
 mod chain;
 mod consts;
 mod gate;
+pub(crate) use gate::{may_hold_query_sites, record_words};
+
+/// Whether `word` is a repository / manager method that queries (`find`, `save`, ...).
+pub fn is_query_method(word: &str) -> bool {
+    chain::QUERY_METHODS.contains(&word)
+}
 mod literal_params;
 mod marks;
 mod options;
