@@ -194,6 +194,15 @@ pub fn load_files(
         .collect()
 }
 
+/// A file read and parsed without a cache (a cold start).
+pub fn parsed(path: PathBuf, text: String) -> Loaded {
+    Loaded {
+        file: SourceFile::new(path, text),
+        hash: None,
+        from_cache: false,
+    }
+}
+
 /// Reads one file and computes its facts, or takes them from the cache (see
 /// [`load_files`]).
 pub fn load_file(path: &Path, cache: Option<&Mutex<FactCache>>) -> Result<Loaded, String> {

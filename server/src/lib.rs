@@ -17,5 +17,6 @@ pub mod resolve;
 pub mod rules;
 pub mod selfcheck;
 pub mod source_text;
+pub mod staging;
 pub mod syntax;
 pub mod workspace;

@@ -1485,3 +1485,40 @@ fn a_cancelled_request_is_answered_with_request_cancelled() {
     client.diagnostics(&post, |d| has_idx001_at(d, AUTHOR));
     assert_clean_exit(client);
 }
+
+/// A cold start in a workspace that is mostly not TypeORM (an API beside a UI): the open
+/// entity is checked after a first stage that leaves the UI out, and the UI's own findings
+/// come with the second stage.
+#[test]
+fn a_cold_start_checks_the_api_first_and_the_rest_after() {
+    let dir = workspace();
+    let widget = "export const widget = (n: number) => `${n}`;\n";
+    let app = "import { widget } from './widget';\n\nexport const app = widget(1);\n";
+    let mut ui: Vec<(String, &str)> = vec![
+        ("src/ui/widget.ts".to_string(), widget),
+        ("src/ui/app.ts".to_string(), app),
+    ];
+    for n in 0..6 {
+        ui.push((format!("src/ui/page{n}.ts"), widget));
+    }
+    let ui: Vec<(&str, &str)> = ui.iter().map(|(p, t)| (p.as_str(), *t)).collect();
+    write_files(dir.path(), &ui);
+    let cache = TempDir::new().expect("tempdir");
+    let env = [("TYPEORM_LSP_CACHE_DIR", cache.path().to_str().unwrap_or(""))];
+    let (mut client, _) = Client::start_with_env(dir.path(), full_caps(), Value::Null, &env);
+    let post = file_uri(&dir, "src/post.entity.ts");
+    client.open(&post, POST);
+    let log = client.wait_notification("window/logMessage", |p| {
+        p["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("first stage:"))
+    });
+    let message = log["message"].as_str().unwrap_or("");
+    assert!(message.contains("8 left for the second"), "{message}");
+    client.diagnostics(&post, |d| has_idx001_at(d, AUTHOR));
+    // The relative import of the closed UI file, reported once the second stage is in.
+    let app_uri = file_uri(&dir, "src/ui/app.ts");
+    let found = client.diagnostics(&app_uri, |d| !with_code(d, "IMP001").is_empty());
+    assert_eq!(with_code(&found, "IMP001").len(), 1);
+    assert_clean_exit(client);
+}

@@ -3,7 +3,7 @@
 //! ms), build the model, swap it in. Requests are answered meanwhile from the model of the open documents; their
 //! diagnostics wait for the scan (see `Session::indexing`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -17,6 +17,8 @@ use super::analysis::sync_open;
 use super::session::{uri_path, Session};
 use crate::cache::{self, FactCache};
 use crate::model::SourceFile;
+use crate::resolve::{Resolver, TsConfig};
+use crate::staging;
 use crate::workspace::Workspace;
 
 /// How often the scan reports its progress.
@@ -163,7 +165,7 @@ async fn index_folder(session: &Arc<Session>, root: &Path, step: Step<'_>) -> us
     tokio::pin!(loading);
     // Progress from the counts while the pool loads (the total grows as the walk goes).
     let mut tick = tokio::time::interval(PROGRESS_EVERY);
-    let loaded = loop {
+    let (loaded, held) = loop {
         tokio::select! {
             done = &mut loading => break done.unwrap_or_default(),
             _ = tick.tick() => {
@@ -172,7 +174,7 @@ async fn index_folder(session: &Arc<Session>, root: &Path, step: Step<'_>) -> us
             }
         }
     };
-    let total = loaded.len();
+    let total = loaded.len() + held.len();
     step.report(root, total, total).await;
     let mut from_cache = 0;
     let mut files = BTreeMap::new();
@@ -190,6 +192,14 @@ async fn index_folder(session: &Arc<Session>, root: &Path, step: Step<'_>) -> us
             }
             Err(problem) => session.log(MessageType::WARNING, problem).await,
         }
+    }
+    if !held.is_empty() {
+        let later = first_stage(session, root, &config, &mut files, held, started).await;
+        for (path, file) in later {
+            hashes.push((path.clone(), None));
+            files.insert(path, file);
+        }
+        parsed_afresh = true;
     }
     let parsed = started.elapsed();
     let count = files.len();
@@ -241,6 +251,86 @@ async fn index_folder(session: &Arc<Session>, root: &Path, step: Step<'_>) -> us
     count
 }
 
+/// The first stage of a cold start (see [`staging`]): completes `files` (the seeds and the
+/// open documents) with what they import and what calls their entities, builds the model
+/// of those, swaps it in and has the open documents checked; then parses the held rest
+/// and returns it, for the whole model. Without a first stage to gain from (a workspace
+/// that is all TypeORM), the held files are just parsed.
+async fn first_stage(
+    session: &Arc<Session>,
+    root: &Path,
+    config: &crate::config::Config,
+    files: &mut BTreeMap<PathBuf, Arc<SourceFile>>,
+    held: Held,
+    started: Instant,
+) -> Vec<(PathBuf, Arc<SourceFile>)> {
+    let (s, r, c) = (session.clone(), root.to_path_buf(), config.clone());
+    let seeds = files.clone();
+    let held_paths: Vec<PathBuf> = held.keys().cloned().collect();
+    let staged = tokio::task::spawn_blocking(move || {
+        let mut held = held;
+        let exists: HashSet<PathBuf> = seeds.keys().chain(held.keys()).cloned().collect();
+        let resolver = Resolver::new(&r, &c, TsConfig::load(&r).0);
+        let mut first: Vec<Arc<SourceFile>> = seeds.into_values().collect();
+        staging::close_first_stage(
+            &resolver,
+            &mut first,
+            &mut held,
+            &|p: &Path| exists.contains(p),
+            |f: &Arc<SourceFile>| (f.path.as_path(), &f.facts),
+            |p: &Path, text| Some(Arc::new(SourceFile::new(p.to_path_buf(), text))),
+        );
+        let first: BTreeMap<PathBuf, Arc<SourceFile>> =
+            first.into_iter().map(|f| (f.path.clone(), f)).collect();
+        // A model of its own only if the first stage leaves a good share for later.
+        let worth = held.len() * 5 >= exists.len();
+        if worth {
+            install(&s, &r, Workspace::with_files(&r, c, first.clone()));
+        }
+        (first, held, worth)
+    })
+    .await;
+    let held = match staged {
+        Ok((first, held, worth)) => {
+            if worth {
+                session.schedule(|p| p.at_once = true);
+                let msg = format!(
+                    "{}: first stage: {} files indexed in {} ms, {} left for the second",
+                    root.display(),
+                    first.len(),
+                    started.elapsed().as_millis(),
+                    held.len()
+                );
+                session.log(MessageType::INFO, msg).await;
+            }
+            *files = first;
+            held.into_iter().collect::<Vec<_>>()
+        }
+        Err(err) => {
+            // Read the held files again rather than lose them.
+            let msg = format!("{}: the first stage failed: {err}", root.display());
+            session.log(MessageType::ERROR, msg).await;
+            held_paths
+                .into_iter()
+                .filter_map(|p| {
+                    let text = crate::workspace::read_source(&p).ok()?;
+                    Some((p, Arc::from(text)))
+                })
+                .collect()
+        }
+    };
+    tokio::task::spawn_blocking(move || {
+        held.into_par_iter()
+            .map(|(path, text)| {
+                let file = Arc::new(SourceFile::new(path.clone(), text));
+                (path, file)
+            })
+            .collect()
+    })
+    .await
+    .unwrap_or_default()
+}
+
 /// How far a folder's load is: files found by the walk so far, and files loaded.
 #[derive(Default)]
 struct Counts {
@@ -272,13 +362,13 @@ fn walk_and_load(
     config: &crate::config::Config,
     cache: Option<&Mutex<FactCache>>,
     counts: &Counts,
-) -> Vec<Result<cache::Loaded, String>> {
+) -> (Vec<Result<cache::Loaded, String>>, Held) {
     let owned = |path: &PathBuf| session.folders().owner(path) == Some(root);
     if cache.is_some() {
         let mut paths = crate::discover::discover(root, config);
         paths.retain(owned);
         counts.found.store(paths.len(), Ordering::Relaxed);
-        return paths
+        let loaded = paths
             .par_iter()
             .map(|path| {
                 let item = cache::load_file(path, cache);
@@ -286,7 +376,12 @@ fn walk_and_load(
                 item
             })
             .collect();
+        return (loaded, Held::new());
     }
+    // A cold start parses first what the open documents' diagnostics can depend on
+    // (`staging`): the other texts are held, unparsed, for the second stage.
+    let open: HashSet<PathBuf> = session.docs.uris().iter().filter_map(uri_path).collect();
+    let held = Mutex::new(Held::new());
     let mut loaded: Vec<(PathBuf, Result<cache::Loaded, String>)> = std::thread::scope(|s| {
         let (found, paths) = std::sync::mpsc::channel();
         s.spawn(move || {
@@ -300,16 +395,31 @@ fn walk_and_load(
         paths
             .into_iter()
             .par_bridge()
-            .map(|path| {
-                let item = cache::load_file(&path, cache);
+            .filter_map(|path| {
+                let item = match crate::workspace::read_source(&path) {
+                    Ok(text) if !open.contains(&path) && !staging::is_seed(&text) => {
+                        if let Ok(mut held) = held.lock() {
+                            held.insert(path, Arc::from(text));
+                            counts.done.fetch_add(1, Ordering::Relaxed);
+                            return None;
+                        }
+                        Ok(cache::parsed(path.clone(), text))
+                    }
+                    Ok(text) => Ok(cache::parsed(path.clone(), text)),
+                    Err(problem) => Err(problem),
+                };
                 counts.done.fetch_add(1, Ordering::Relaxed);
-                (path, item)
+                Some((path, item))
             })
             .collect()
     });
     loaded.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    loaded.into_iter().map(|(_, item)| item).collect()
+    let loaded = loaded.into_iter().map(|(_, item)| item).collect();
+    (loaded, held.into_inner().unwrap_or_default())
 }
+
+/// Texts read but not parsed yet, by path (the second stage of a cold start).
+type Held = HashMap<PathBuf, Arc<str>>;
 
 /// After a failed scan, the folder's open files are checked with what the folder has (its
 /// open buffers) rather than waiting for a scan that will not come.
