@@ -132,6 +132,7 @@ impl Workspace {
         config.workspace_aliases = crate::model::wrappers::derive_aliases(&list, &resolver);
         config.workspace_postgres_types =
             crate::model::wrappers::derive_postgres_types(&list, &config.workspace_aliases);
+        config.workspace_typed_columns = crate::model::subsquid::derive_typed_columns(&list);
         detect_naming(&mut config, &list);
         config.base_columns = crate::model::detect_base_columns(&list, &config);
         let model = Model::build(list, &config, &resolver);
@@ -188,6 +189,7 @@ impl Workspace {
             crate::model::wrappers::derive_aliases(&list, &self.resolver);
         self.config.workspace_postgres_types =
             crate::model::wrappers::derive_postgres_types(&list, &self.config.workspace_aliases);
+        self.config.workspace_typed_columns = crate::model::subsquid::derive_typed_columns(&list);
         detect_naming(&mut self.config, &list);
         self.model = Model::build(list, &self.config, &self.resolver);
     }
