@@ -134,6 +134,22 @@ export const x = Big
     }
 
     #[test]
+    fn an_edit_of_the_import_retypes_the_columns() {
+        let mut ws = workspace(&[("src/model/tick.model.ts", TICK)]);
+        let path =
+            std::path::Path::new(crate::rules::testing::ROOT).join("src/model/tick.model.ts");
+        let edited = TICK.replace("BigIntColumn as Big", "FloatColumn as Big");
+        let edited = edited.replace("IntColumn, ", "StringColumn as IntColumn, ");
+        ws.update_file(std::sync::Arc::new(crate::model::SourceFile::new(
+            path, edited,
+        )));
+        let tick = ws.model.entity("Tick").expect("Tick is an entity");
+        let db_type = |p: &str| tick.column(p).and_then(|c| c.db_type.as_deref());
+        assert_eq!(db_type("index"), Some("text"));
+        assert_eq!(db_type("liquidity"), Some("numeric"));
+    }
+
+    #[test]
     fn a_name_bound_elsewhere_to_something_else_is_no_typed_column() {
         let files = [("src/model/tick.model.ts", TICK), ("src/other.ts", OTHER)];
         assert_eq!(db_type(&files, "liquidity"), None);
