@@ -50,7 +50,8 @@ install_unzip() {
   fi
 }
 
-# The TypeORM harness (tests/typeorm: typeorm 0.3.31, typescript, pg, reflect-metadata,
+# The TypeORM harness (tests/typeorm: typeorm 0.3.31, typescript, pg, reflect-metadata, and
+# @subsquid/typeorm-store, whose typed column decorators subsquid codebases' entities use;
 # pinned by its package-lock.json): server/tests/schema.rs compares `typeorm-lsp schema`
 # with what real TypeORM builds.
 install_typeorm_harness() {

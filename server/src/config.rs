@@ -7,6 +7,7 @@
 //! whole configuration back to defaults.
 
 use crate::finding::Severity;
+use crate::model::subsquid::TypedColumn;
 use jsonc_parser::ast::{Object as AstObject, Value as AstValue};
 use jsonc_parser::{parse_to_ast, CollectOptions, ParseOptions};
 use schemars::JsonSchema;
@@ -107,6 +108,13 @@ pub struct Config {
     #[serde(skip)]
     #[schemars(skip)]
     pub workspace_postgres_types: BTreeMap<String, BTreeMap<String, String>>,
+
+    /// Typed column decorators of a package, by the name the workspace imports them under
+    /// (subsquid's `StringColumn_` applies `Column('text', options)`), filled in with
+    /// [`Config::workspace_aliases`].
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub workspace_typed_columns: BTreeMap<String, TypedColumn>,
 
     /// Whether `namingStrategy` was written in the file or the settings; otherwise the
     /// workspace's DataSources decide it when it loads.
@@ -236,6 +244,7 @@ impl Default for Config {
             origin: None,
             workspace_aliases: BTreeMap::new(),
             workspace_postgres_types: BTreeMap::new(),
+            workspace_typed_columns: BTreeMap::new(),
             naming_strategy_configured: false,
             naming_strategy_detected: false,
         }
@@ -447,7 +456,17 @@ impl Config {
             .get(decorator)
             .or_else(|| self.workspace_aliases.get(decorator))
             .map(String::as_str)
+            .or_else(|| self.typed_column(decorator).map(|_| "Column"))
             .unwrap_or(decorator)
+    }
+
+    /// The typed column decorator of a package `decorator` names (subsquid's
+    /// `StringColumn_`), if it is one and no alias says otherwise.
+    pub fn typed_column(&self, decorator: &str) -> Option<TypedColumn> {
+        if self.decorator_aliases.contains_key(decorator) {
+            return None;
+        }
+        self.workspace_typed_columns.get(decorator).copied()
     }
 
     /// The type TypeORM receives when `decorator` is written with `type: written`: what a

@@ -8,6 +8,7 @@ use crate::finding::Finding;
 use crate::model::{Model, SourceFile};
 use crate::resolve::{Resolver, TsConfig};
 use crate::rules::{self, Ctx};
+use crate::syntax::{FileFacts, ImportKind};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -132,6 +133,7 @@ impl Workspace {
         config.workspace_aliases = crate::model::wrappers::derive_aliases(&list, &resolver);
         config.workspace_postgres_types =
             crate::model::wrappers::derive_postgres_types(&list, &config.workspace_aliases);
+        config.workspace_typed_columns = crate::model::subsquid::derive_typed_columns(&list);
         detect_naming(&mut config, &list);
         config.base_columns = crate::model::detect_base_columns(&list, &config);
         let model = Model::build(list, &config, &resolver);
@@ -156,13 +158,21 @@ impl Workspace {
     /// model was rebuilt, any finding anywhere may have changed).
     pub fn update_file(&mut self, file: Arc<SourceFile>) -> bool {
         let old = self.files.insert(file.clone());
-        // A wrapper decorator's definition changed: every entity may read differently.
+        // A wrapper decorator's definition changed, or the names imports bind (`import
+        // {BigIntColumn as BigIntColumn_}` makes a typed column of a name): every entity
+        // may read differently. An import edit rebuilds the model anyway.
         let wrappers_changed = match &old {
             Some(o) => {
                 o.facts.functions != file.facts.functions
                     || o.facts.export_renames != file.facts.export_renames
+                    || import_bindings(&o.facts) != import_bindings(&file.facts)
             }
-            None => !file.facts.functions.is_empty() || !file.facts.export_renames.is_empty(),
+            // A new file rebuilds the model anyway.
+            None => {
+                !file.facts.functions.is_empty()
+                    || !file.facts.export_renames.is_empty()
+                    || !file.facts.imports.is_empty()
+            }
         };
         // A DataSource's `namingStrategy` changed: every name may read differently.
         let declared = crate::model::naming_detect::declared_in;
@@ -188,6 +198,7 @@ impl Workspace {
             crate::model::wrappers::derive_aliases(&list, &self.resolver);
         self.config.workspace_postgres_types =
             crate::model::wrappers::derive_postgres_types(&list, &self.config.workspace_aliases);
+        self.config.workspace_typed_columns = crate::model::subsquid::derive_typed_columns(&list);
         detect_naming(&mut self.config, &list);
         self.model = Model::build(list, &self.config, &self.resolver);
     }
@@ -232,6 +243,25 @@ impl Workspace {
         }
         all
     }
+}
+
+/// What a file's imports bind, without where they are written: `(kind, specifier,
+/// imported, local)` per name.
+fn import_bindings(facts: &FileFacts) -> Vec<(ImportKind, &str, &str, &str)> {
+    facts
+        .imports
+        .iter()
+        .flat_map(|i| {
+            i.names.iter().map(move |n| {
+                (
+                    i.kind,
+                    i.specifier.as_str(),
+                    n.imported.as_str(),
+                    n.local.as_str(),
+                )
+            })
+        })
+        .collect()
 }
 
 /// Reads a file as UTF-8; too large or not UTF-8 gives a message instead.

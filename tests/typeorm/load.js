@@ -5,15 +5,18 @@
 // where `transpileModule` can only say `Object`); a file outside that program falls back
 // to `transpileModule`. `src/...` and tsconfig `paths` resolve against the workspace, and
 // packages the harness does not have (`@nestjs/swagger`, `class-validator`...) load as
-// inert stubs, since only TypeORM's decorators matter here.
+// inert stubs, since only TypeORM's decorators matter here. A package that supplies the
+// decorators themselves is a dependency of the harness, so it loads for real
+// (`@subsquid/typeorm-store`, whose `StringColumn` applies `Column('text', options)`).
 "use strict";
 const fs = require("fs");
 const path = require("path");
 const Module = require("module");
 const ts = require("typescript");
 
-// `@Entity(`, `@ChildEntity(`, wrappers such as ever-gauzy's `@MultiORMEntity(`, `new EntitySchema`.
-const ENTITY_MARK = /@[\w.]*Entity\s*\(|new\s+EntitySchema\s*[<(]/;
+// `@Entity(`, `@ChildEntity(`, wrappers such as ever-gauzy's `@MultiORMEntity(`, aliases
+// with a trailing underscore (the squid codegen's `import {Entity as Entity_}`), `new EntitySchema`.
+const ENTITY_MARK = /@[\w.]*Entity_?\s*\(|new\s+EntitySchema\s*[<(]/;
 const SKIP_DIRS = new Set(["node_modules", "dist", "build", ".git", "coverage"]);
 
 // `baseUrl` and `paths` of the tsconfig.json nearest to `dir` inside `root` (with its
@@ -336,6 +339,23 @@ function entityFiles(root) {
   return out.sort();
 }
 
+// Environment variables a workspace's entity files need to load at all, by workspace
+// folder name, each with why (cheqd-studio's entities throw unless ENABLE_EXTERNAL_DB is
+// set): the values of the PostgreSQL deployment the harness builds.
+const ENVIRONMENTS = require("./environments.json");
+
+// Sets `env` where unset; returns how to put the environment back.
+function withEnvironment(env) {
+  const before = Object.keys(env).map((k) => [k, process.env[k]]);
+  for (const [k, v] of Object.entries(env)) if (process.env[k] === undefined) process.env[k] = v;
+  return () => {
+    for (const [k, v] of before) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+}
+
 // Requires every entity file; returns the EntitySchema objects they export and the files
 // that failed to load (with why).
 function loadEntities(given) {
@@ -344,6 +364,15 @@ function loadEntities(given) {
   const root = fs.realpathSync(given);
   const files = entityFiles(root);
   install(root, files);
+  const restore = withEnvironment((ENVIRONMENTS[path.basename(given)] || {}).env || {});
+  try {
+    return loadAll(root, files);
+  } finally {
+    restore();
+  }
+}
+
+function loadAll(root, files) {
   const { EntitySchema } = require("typeorm");
   const schemas = [];
   const failed = [];

@@ -68,7 +68,10 @@ pub fn column(
         .iter()
         .rev()
         .find_map(|d| column_kind(canon(config, &d.name)).map(|k| (d, k)))?;
-    let mut db_type = None;
+    // A package's typed column (subsquid's `StringColumn_`) passes its type first, as
+    // `Column('text', options)`; a `type` in the options still wins, as in TypeORM.
+    let typed = config.typed_column(&dec.name);
+    let mut db_type = typed.map(|t| t.db_type.to_string());
     let mut options = None;
     let mut embedded = None;
     let is_wrapper = dec.name.as_str() != canon(config, &dec.name);
@@ -153,6 +156,7 @@ pub fn column(
         db_type,
         nullable: get_bool("nullable"),
         options_opaque: opaque,
+        decorator_transformer: typed.is_some_and(|t| t.transformer),
         unique: registers_unique,
         is_array: get_bool("array").unwrap_or(false),
         enum_values: options.and_then(|o| o.get("enum")).map(|e| e.value.clone()),

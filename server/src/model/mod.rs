@@ -21,6 +21,7 @@ mod option_calls;
 mod option_calls_tests;
 pub mod property_style;
 mod sql_migrations;
+pub mod subsquid;
 pub use driver_folder::driver_folder;
 pub use sql_migrations::{HistoryLanguage, ScriptHistory};
 pub mod naming;

@@ -140,6 +140,7 @@ fn schema_column(p: &Prop, config: &Config, origin: Origin) -> Column {
             .map(str::to_lowercase),
         nullable: v.get("nullable").and_then(|n| n.value.as_bool()),
         options_opaque: v.has_spread(),
+        decorator_transformer: false,
         unique: flag("unique"),
         is_array: flag("array"),
         enum_values: v.get("enum").map(|e| e.value.clone()),

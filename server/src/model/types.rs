@@ -73,6 +73,9 @@ pub struct Column {
     pub nullable: Option<bool>,
     /// The options object has a spread or is a variable: its keys are unknown.
     pub options_opaque: bool,
+    /// The decorator passes a `transformer` of its own (subsquid's `BigIntColumn` reads a
+    /// `numeric` back as a `bigint`): the property holds what that returns.
+    pub decorator_transformer: bool,
     pub unique: bool,
     /// `array: true`.
     pub is_array: bool,

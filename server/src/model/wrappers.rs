@@ -6,7 +6,7 @@
 //! applies exactly one TypeORM decorator stands for it; one that applies none or several
 //! stands for nothing.
 
-use super::SourceFile;
+use super::{subsquid, SourceFile};
 use crate::resolve::Resolver;
 use crate::syntax::{ImportKind, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -52,19 +52,16 @@ fn typeorm_decorator(name: &str) -> Option<&'static str> {
     TYPEORM_DECORATORS.iter().copied().find(|d| *d == name)
 }
 
+/// Subsquid's TypeORM store counts as TypeORM: its generated models import TypeORM's
+/// decorators from it (it re-exports them), with typed column helpers of its own
+/// (`StringColumn`, `IntColumn`...) that apply `@Column` with a fixed database type.
 fn is_typeorm(specifier: &str) -> bool {
-    specifier == "typeorm" || specifier.starts_with("typeorm/") || specifier == SUBSQUID_STORE
+    specifier == "typeorm" || specifier.starts_with("typeorm/") || specifier == subsquid::STORE
 }
-
-/// Subsquid's TypeORM store: its generated models import TypeORM's decorators from it (it
-/// re-exports them), with column helpers of its own (`StringColumn`, `IntColumn`...) that
-/// apply `@Column` with a fixed database type.
-const SUBSQUID_STORE: &str = "@subsquid/typeorm-store";
 
 /// The TypeORM decorator an import of `imported` from a TypeORM module stands for.
 fn decorator_of(specifier: &str, imported: &str) -> Option<&'static str> {
-    let typed_column = imported.ends_with("Column") && imported != "Column";
-    if specifier == SUBSQUID_STORE && typed_column && typeorm_decorator(imported).is_none() {
+    if specifier == subsquid::STORE && subsquid::typed_column(imported).is_some() {
         return Some("Column");
     }
     typeorm_decorator(imported)

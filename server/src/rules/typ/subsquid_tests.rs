@@ -73,3 +73,63 @@ fn relation_imported_under_another_name_is_unwrapped() {
         "{typ003:?}"
     );
 }
+
+/// A pool model using every typed column helper, each property typed as the codegen types
+/// it (`bigint` for a `numeric` the helper transforms, `Uint8Array` for `bytea`), plus
+/// two properties whose type the column cannot hold.
+const POOL: &str = "import {Entity as Entity_, PrimaryColumn as PrimaryColumn_, StringColumn as StringColumn_, IntColumn as IntColumn_, BigIntColumn as BigIntColumn_, FloatColumn as FloatColumn_, BooleanColumn as BooleanColumn_, BytesColumn as BytesColumn_, DateTimeColumn as DateTimeColumn_, JSONColumn as JSONColumn_} from \"@subsquid/typeorm-store\"
+
+@Entity_()
+export class Pool {
+    @PrimaryColumn_()
+    id!: string
+
+    @StringColumn_({nullable: false})
+    symbol!: string
+
+    @IntColumn_({nullable: false})
+    decimals!: number
+
+    @BigIntColumn_({nullable: false})
+    reserve!: bigint
+
+    @FloatColumn_({nullable: true})
+    apy!: number | undefined | null
+
+    @BooleanColumn_({nullable: false})
+    paused!: boolean
+
+    @BytesColumn_({nullable: true})
+    codeHash!: Uint8Array | undefined | null
+
+    @DateTimeColumn_({nullable: false})
+    createdAt!: Date
+
+    @JSONColumn_({nullable: true})
+    metadata!: unknown | undefined | null
+
+    @StringColumn_({array: true, nullable: false})
+    tokens!: (string)[]
+
+    @StringColumn_({nullable: false})
+    fee!: number
+
+    @IntColumn_({nullable: false})
+    owner!: string
+}
+";
+
+#[test]
+fn typed_columns_are_checked_against_their_fixed_types() {
+    let ws = workspace(&[("src/model/generated/pool.model.ts", POOL)]);
+    let typ001: Vec<String> = findings(&ws, "TYP001")
+        .into_iter()
+        .map(|f| f.message)
+        .collect();
+    // `text` typed `number` and `integer` typed `string`; the transformed `numeric`
+    // columns (`bigint`, `number`) and the rest fit.
+    assert_eq!(typ001.len(), 2, "{typ001:?}");
+    assert!(typ001.iter().any(|m| m.contains("`fee`")), "{typ001:?}");
+    assert!(typ001.iter().any(|m| m.contains("`owner`")), "{typ001:?}");
+    assert!(findings(&ws, "TYP002").is_empty());
+}

@@ -23,7 +23,8 @@
 //! `array: true` (or `int[]`) wants an array of the element type. Type aliases and enums
 //! are followed through imports and barrels. Silent when the database type is not written
 //! (TypeORM infers it from the TypeScript type), for types we cannot trace, `any`/`unknown`,
-//! and columns with a `transformer` or options we cannot read.
+//! and columns with a `transformer` (written, or added by the decorator as subsquid's
+//! `BigIntColumn` does) or options we cannot read.
 //!
 //! ## Why is this bad?
 //! The TypeScript type is a promise the compiler keeps: a `numeric` typed `number` holds a
@@ -222,6 +223,7 @@ fn dedup_in_place(out: &mut Vec<Finding>) {
 /// Columns whose TypeScript type legitimately differs from the database's.
 fn skipped(ctx: &Ctx, column: &Column) -> bool {
     if column.options_opaque
+        || column.decorator_transformer
         || matches!(
             column.kind,
             ColumnKind::Embedded | ColumnKind::Virtual | ColumnKind::View

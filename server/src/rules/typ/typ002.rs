@@ -136,7 +136,9 @@ fn column_mismatch<'a>(
         return None;
     }
     // A `transformer`'s `from` decides what the property holds (it may map NULL to a
-    // value), so the column's nullability says nothing about the property's type.
+    // value), so the column's nullability says nothing about the property's type. Not
+    // so for one the decorator adds (`Column::decorator_transformer`): subsquid's read
+    // NULL back as `undefined`, so a nullable column's property can still be empty.
     if options
         .as_deref()
         .is_some_and(|o| o.get("transformer").is_some())
