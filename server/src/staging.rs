@@ -52,14 +52,6 @@ pub const SEED_WORDS: &[&str] = &[
     // marks as whole words (see [`WHOLE_WORDS`]; `TypeOrmModule.forRoot` has its module
     // name, an Angular `RouterModule.forRoot` must not count), and for options written
     // without one (`ormconfig.js`) the driver as the value of `type`.
-    "DataSource",
-    "Connection",
-    "createConnection",
-    "createConnections",
-    "registerAs",
-    "createTypeOrmOptions",
-    "DataSourceOptions",
-    "TypeOrmModuleOptions",
     "ConnectionOptions",
     "'postgres'",
     "\"postgres\"",
@@ -180,7 +172,7 @@ fn seed_searcher() -> Option<&'static AhoCorasick> {
             // Longest: `DataSourceOptions` is judged as itself, not as `DataSource`.
             AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostLongest)
-                .build(SEED_WORDS)
+                .build(SEED_WORDS.iter().chain(WHOLE_WORDS))
                 .ok()
         })
         .as_ref()

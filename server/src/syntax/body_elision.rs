@@ -41,11 +41,11 @@
 
 use super::body_lexer::{bodies, Body};
 use super::facts::FileFacts;
-use super::migration_parse::PointCounter;
+use super::skeleton;
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::ops::Range;
 use std::sync::OnceLock;
-use tree_sitter::{InputEdit, Node, Parser, Tree};
+use tree_sitter::{Node, Parser};
 
 /// Below this many elided bytes, the full parse costs about as much.
 pub const MIN_ELIDED_BYTES: usize = 512;
@@ -102,11 +102,12 @@ pub fn facts(parser: &mut Parser, src: &str) -> Result<FileFacts, Fallback> {
     if total < MIN_ELIDED_BYTES {
         return Err(Fallback::NothingToElide);
     }
-    let mut tree = parse_skeleton(parser, src.as_bytes(), &elided).ok_or(Fallback::Parser)?;
+    let mut tree =
+        skeleton::parse_without(parser, src.as_bytes(), &elided).ok_or(Fallback::Parser)?;
     if tree.root_node().has_error() {
         return Err(Fallback::SyntaxErrors);
     }
-    put_back(&mut tree, src.as_bytes(), &elided);
+    skeleton::put_back(&mut tree, src.as_bytes(), &elided);
     let root = tree.root_node();
     if !elided.iter().all(|inside| is_function_block(root, inside)) {
         return Err(Fallback::TreeDisagrees);
@@ -231,35 +232,6 @@ fn has_between(sorted: &[usize], start: usize, end: usize) -> bool {
 
 fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
-}
-
-/// Parses the text without the elided insides.
-fn parse_skeleton(parser: &mut Parser, src: &[u8], elided: &[Range<usize>]) -> Option<Tree> {
-    let gone: usize = elided.iter().map(|r| r.len()).sum();
-    let mut skeleton = Vec::with_capacity(src.len() - gone);
-    let mut from = 0;
-    for inside in elided {
-        skeleton.extend_from_slice(src.get(from..inside.start)?);
-        from = inside.end;
-    }
-    skeleton.extend_from_slice(src.get(from..)?);
-    parser.parse(&skeleton, None)
-}
-
-/// Tells the tree of the skeleton that each body's text is back, in order.
-fn put_back(tree: &mut Tree, src: &[u8], elided: &[Range<usize>]) {
-    let mut points = PointCounter::default();
-    for inside in elided {
-        let start_position = points.at(src, inside.start);
-        tree.edit(&InputEdit {
-            start_byte: inside.start,
-            old_end_byte: inside.start,
-            new_end_byte: inside.end,
-            start_position,
-            old_end_position: start_position,
-            new_end_position: points.at(src, inside.end),
-        });
-    }
 }
 
 /// The `{` before `inside` opens the statement block of a function, method or arrow, and

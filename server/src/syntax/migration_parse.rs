@@ -35,9 +35,10 @@
 //! `examples/migration_parse_check.rs` on whole workspaces.
 
 use super::facts::{FileFacts, Name, QueryCall, Spanned, Value};
+use super::skeleton;
 use memchr::{memchr, memchr3};
 use std::ops::Range;
-use tree_sitter::{InputEdit, Node, Parser, Point, Tree};
+use tree_sitter::{Node, Parser};
 
 /// Below this many blanked bytes, the full parse costs about as much.
 pub const MIN_BLANKED_BYTES: usize = 256;
@@ -72,11 +73,13 @@ pub fn facts(parser: &mut Parser, src: &str) -> Result<FileFacts, Fallback> {
     if blanked < MIN_BLANKED_BYTES {
         return Err(Fallback::NothingToBlank);
     }
-    let mut tree = parse_skeleton(parser, src.as_bytes(), &runs).ok_or(Fallback::Parser)?;
+    let gone = blanked_ranges(&runs);
+    let mut tree =
+        skeleton::parse_without(parser, src.as_bytes(), &gone).ok_or(Fallback::Parser)?;
     if tree.root_node().has_error() {
         return Err(Fallback::SyntaxErrors);
     }
-    put_back(&mut tree, src.as_bytes(), &runs);
+    skeleton::put_back(&mut tree, src.as_bytes(), &gone);
     let root = tree.root_node();
     if !runs.iter().all(|run| blanked_between_statements(root, run)) {
         return Err(Fallback::TreeDisagrees);
@@ -117,62 +120,12 @@ impl Run {
     }
 }
 
-/// Parses the text without the blanked statements of the runs.
-fn parse_skeleton(parser: &mut Parser, src: &[u8], runs: &[Run]) -> Option<Tree> {
-    let blanked: usize = runs.iter().map(|r| r.blanked().len()).sum();
-    let mut skeleton = Vec::with_capacity(src.len() - blanked);
-    let mut from = 0;
-    for run in runs {
-        let gone = run.blanked();
-        if !gone.is_empty() {
-            skeleton.extend_from_slice(&src[from..gone.start]);
-            from = gone.end;
-        }
-    }
-    skeleton.extend_from_slice(&src[from..]);
-    parser.parse(&skeleton, None)
-}
-
-/// Tells the tree of the skeleton that the blanked text is back, run by run in order, so
-/// its nodes have the offsets of the real text: the inserted text becomes space before
-/// the node after it, and the block around it grows.
-fn put_back(tree: &mut Tree, src: &[u8], runs: &[Run]) {
-    let mut points = PointCounter::default();
-    for run in runs {
-        let back = run.blanked();
-        if back.is_empty() {
-            continue;
-        }
-        let start_position = points.at(src, back.start);
-        tree.edit(&InputEdit {
-            start_byte: back.start,
-            old_end_byte: back.start,
-            new_end_byte: back.end,
-            start_position,
-            old_end_position: start_position,
-            new_end_position: points.at(src, back.end),
-        });
-    }
-}
-
-/// Points of increasing offsets (rows by `\n`, columns in bytes, as tree-sitter counts),
-/// counting the lines in between once.
-#[derive(Default)]
-pub(super) struct PointCounter {
-    offset: usize,
-    row: usize,
-    line_start: usize,
-}
-
-impl PointCounter {
-    pub(super) fn at(&mut self, src: &[u8], offset: usize) -> Point {
-        for nl in memchr::memchr_iter(b'\n', &src[self.offset..offset]) {
-            self.row += 1;
-            self.line_start = self.offset + nl + 1;
-        }
-        self.offset = offset;
-        Point::new(self.row, offset - self.line_start)
-    }
+/// The blanked text of each run that has one, in order.
+fn blanked_ranges(runs: &[Run]) -> Vec<Range<usize>> {
+    runs.iter()
+        .map(Run::blanked)
+        .filter(|r| !r.is_empty())
+        .collect()
 }
 
 /// The smallest node around a blanked run is the block (or case clause, or file) that

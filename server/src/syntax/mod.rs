@@ -22,6 +22,7 @@ pub mod prune;
 pub mod queries;
 pub mod scan;
 pub mod shrink;
+mod skeleton;
 pub mod span;
 pub mod thin_str;
 pub mod types;
