@@ -771,3 +771,43 @@ export class Post {
     names.sort_unstable();
     assert_eq!(names, ["auditReviewedby", "id"], "{names:?}");
 }
+
+#[test]
+fn a_base_imported_from_typeorm_is_never_a_same_named_workspace_class() {
+    // A code generator's template (`class /* name */ extends BaseEntity`, read as a class
+    // named `BaseEntity`) and the generated entity, which extends TypeORM's BaseEntity.
+    let template = "import { BaseEntity, Entity, ObjectId, ObjectIdColumn } from 'typeorm';
+@Entity()
+export class /* upperFirstCamelName */ extends BaseEntity {
+  @ObjectIdColumn()
+  _id: ObjectId;
+}
+";
+    let generated = "import { BaseEntity, Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class Invoice extends BaseEntity {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column()
+  text: string;
+}
+";
+    let service = "import { Invoice } from './invoice.entity';
+export async function byId(id: number) {
+  return Invoice.findOneBy({ id });
+}
+";
+    let ws = workspace(&[
+        ("templates/entity/entity.mongodb.ts", template),
+        ("specs/invoice.entity.ts", generated),
+        ("specs/invoice.service.ts", service),
+    ]);
+    let columns: Vec<&str> = entity(&ws, "Invoice")
+        .columns
+        .iter()
+        .map(|c| c.property.as_str())
+        .collect();
+    assert_eq!(columns, vec!["id", "text"]);
+    assert!(lines(&ws, "IDX002").is_empty(), "{:?}", lines(&ws, "IDX002"));
+}
