@@ -373,7 +373,11 @@ mod tests {
         assert_eq!(count(&few), KebabCase, "too few files to tell");
         let nine: Vec<String> = (0..9).map(|i| format!("Block{i}Entity.ts")).collect();
         let nine: Vec<&str> = nine.iter().map(String::as_str).collect();
-        assert_eq!(count(&nine), PascalCase, "a small service, every file alike");
+        assert_eq!(
+            count(&nine),
+            PascalCase,
+            "a small service, every file alike"
+        );
         let mut eight_and_one = nine.clone();
         eight_and_one[0] = "block-entity.ts";
         assert_eq!(count(&eight_and_one), KebabCase, "a small service, mixed");

@@ -207,7 +207,11 @@ import { Gone } from './gone';
             crate::config::Config::default(),
             sources,
         );
-        assert!(lines(&ws, "IMP001").is_empty(), "{:?}", lines(&ws, "IMP001"));
+        assert!(
+            lines(&ws, "IMP001").is_empty(),
+            "{:?}",
+            lines(&ws, "IMP001")
+        );
     }
 
     #[test]

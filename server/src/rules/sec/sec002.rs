@@ -315,6 +315,10 @@ export class SessionManager {
             ("src/sessions/session.manager.ts", manager),
         ]);
         let found: Vec<usize> = lines(&ws, "SEC002").iter().map(|f| f.1).collect();
-        assert_eq!(found, vec![16, 20], "the narrowed name and `Allowance` stay flagged");
+        assert_eq!(
+            found,
+            vec![16, 20],
+            "the narrowed name and `Allowance` stay flagged"
+        );
     }
 }
