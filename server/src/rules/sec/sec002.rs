@@ -9,9 +9,7 @@
 //!
 //! `clear()` (`TRUNCATE`), `deleteAll()` and `updateAll()` are not flagged: they say in
 //! their name that they touch every row (a "clear the log" action), so they are never the
-//! filter someone forgot. Nor is a write inside a function whose name says so the same
-//! way (`async deleteAll()`, `invalidateAllCaches()`; not `deleteAllForUser(id)`, whose
-//! name promises a filter).
+//! filter someone forgot.
 //!
 //! Tests, migrations and seeders are skipped (clearing tables is what their setup does).
 //! A builder that is returned or passed on without `.execute()` in view is left alone:
@@ -71,37 +69,15 @@ fn check(ctx: &Ctx, file: usize, out: &mut Vec<Finding>) {
         return;
     };
     for call in &source.facts.query_calls {
-        if touches_all_by_name(call.enclosing_function.as_deref()) {
-            continue;
-        }
         if let Some(f) = check_call(ctx, file, source, call) {
             out.push(f);
         }
     }
     for chain in &source.facts.query_builders {
-        if touches_all_by_name(chain.enclosing_function.as_deref()) {
-            continue;
-        }
         if let Some(f) = check_chain(ctx, file, source, chain) {
             out.push(f);
         }
     }
-}
-
-/// Words after `All` that narrow it again (`deleteAllForUser`, `updateAllByOwner`).
-const NARROWING: &[&str] = &["For", "By", "Of", "In", "Where", "With", "Except", "But"];
-
-/// A function named for writing every row: the camel-case word `All`, not narrowed by
-/// the word after it (`deleteAll`, `invalidateAllDBCache`, `resetAll`).
-fn touches_all_by_name(function: Option<&str>) -> bool {
-    let Some(name) = function else {
-        return false;
-    };
-    name.match_indices("All").any(|(at, _)| {
-        let rest = &name[at + 3..];
-        let starts_word = at > 0 && !rest.starts_with(|c: char| c.is_ascii_lowercase());
-        starts_word && !NARROWING.iter().any(|w| rest.starts_with(w))
-    })
 }
 
 fn target_name(name: Option<&str>) -> String {
@@ -283,42 +259,5 @@ export class S {{
         assert!(sec002_at("test/setup.ts", body).is_empty());
         assert!(sec002_at("src/migrations/1700000000000-seed.ts", body).is_empty());
         assert_eq!(sec002_at("src/s.ts", body).len(), 1);
-    }
-
-    #[test]
-    fn a_function_named_for_every_row_writes_every_row_on_purpose() {
-        let manager = "import { Repository } from 'typeorm';
-import { Session } from 'src/sessions/session.entity';
-
-export class SessionManager {
-  constructor(private readonly sessions: Repository<Session>) {}
-
-  async deleteAll(): Promise<void> {
-    await this.sessions.createQueryBuilder('s').delete().execute();
-  }
-
-  protected async invalidateAllDBCache(): Promise<void> {
-    await this.sessions.createQueryBuilder().update().set({ token: '' }).execute();
-  }
-
-  async deleteAllForUser(userId: string): Promise<void> {
-    await this.sessions.createQueryBuilder('s').delete().execute();
-  }
-
-  async updateAllowance(): Promise<void> {
-    await this.sessions.update({}, { token: '' });
-  }
-}
-";
-        let ws = workspace(&[
-            ("src/sessions/session.entity.ts", SESSION),
-            ("src/sessions/session.manager.ts", manager),
-        ]);
-        let found: Vec<usize> = lines(&ws, "SEC002").iter().map(|f| f.1).collect();
-        assert_eq!(
-            found,
-            vec![16, 20],
-            "the narrowed name and `Allowance` stay flagged"
-        );
     }
 }
