@@ -24,6 +24,10 @@ const ACRONYMS: &[&str] = &[
 /// become the workspace's style, and the fewest entity files that can show one.
 const DOMINANT_SHARE: f64 = 0.9;
 const MIN_FILES_FOR_STYLE: usize = 10;
+/// Fewer entity files than [`MIN_FILES_FOR_STYLE`] show a style only when every one of
+/// them follows it (a small service whose nine entity files are all PascalCase), and
+/// there are at least this many: two files agreeing may be chance.
+const MIN_FILES_FOR_UNANIMOUS_STYLE: usize = 5;
 
 impl FileNaming {
     pub fn label(self) -> &'static str {
@@ -242,12 +246,17 @@ impl StyleCounts {
         (count as f64 >= DOMINANT_SHARE * self.total as f64).then_some(style)
     }
 
-    /// The style 90% or more of the files share when it is not kebab-case (and more
-    /// files fit it than kebab-case), else kebab-case.
+    /// The style 90% or more of the files share (all of them, under ten files) when it
+    /// is not kebab-case (and more files fit it than kebab-case), else kebab-case.
     pub fn dominant(&self) -> FileNaming {
-        if self.total < MIN_FILES_FOR_STYLE {
+        if self.total < MIN_FILES_FOR_UNANIMOUS_STYLE {
             return FileNaming::KebabCase;
         }
+        let needed = if self.total < MIN_FILES_FOR_STYLE {
+            1.0
+        } else {
+            DOMINANT_SHARE
+        };
         let share = |n: usize| n as f64 / self.total as f64;
         [
             (FileNaming::PascalCase, self.pascal),
@@ -255,7 +264,7 @@ impl StyleCounts {
             (FileNaming::SnakeCase, self.snake),
         ]
         .into_iter()
-        .filter(|(_, n)| share(*n) >= DOMINANT_SHARE && *n > self.kebab)
+        .filter(|(_, n)| share(*n) >= needed && *n > self.kebab)
         .max_by_key(|(_, n)| *n)
         .map_or(FileNaming::KebabCase, |(style, _)| style)
     }
@@ -362,6 +371,16 @@ mod tests {
         assert_eq!(count(&mixed), KebabCase, "19 of 22 is under 90%");
         let few = ["UserProfile.entity.ts", "Order.entity.ts"];
         assert_eq!(count(&few), KebabCase, "too few files to tell");
+        let nine: Vec<String> = (0..9).map(|i| format!("Block{i}Entity.ts")).collect();
+        let nine: Vec<&str> = nine.iter().map(String::as_str).collect();
+        assert_eq!(
+            count(&nine),
+            PascalCase,
+            "a small service, every file alike"
+        );
+        let mut eight_and_one = nine.clone();
+        eight_and_one[0] = "block-entity.ts";
+        assert_eq!(count(&eight_and_one), KebabCase, "a small service, mixed");
         let words: Vec<String> = (0..20).map(|i| format!("thing{i}.ts")).collect();
         let words: Vec<&str> = words.iter().map(String::as_str).collect();
         assert_eq!(

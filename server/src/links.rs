@@ -51,7 +51,10 @@ pub struct Links {
     /// Entity (class) name -> the query calls whose receiver is its repository, as
     /// (file, index in `facts.query_calls`).
     calls_by_entity: Arc<HashMap<String, Vec<(usize, usize)>>>,
-    /// Per file: its imports written with the import prefix that name a workspace file.
+    /// Per file: whether it lies under the source root (the set of files is fixed).
+    under_source_root: Arc<Vec<bool>>,
+    /// Per file: its imports written with the import prefix that name a workspace file
+    /// under the source root.
     prefixed: Vec<u32>,
     /// The sum of `prefixed`: whether the workspace uses the prefix convention at all.
     prefixed_total: usize,
@@ -108,6 +111,12 @@ impl Links {
             importers: Arc::new(vec![Vec::new(); files.len()]),
             targets: Arc::new(targets),
             calls_by_entity: Arc::default(),
+            under_source_root: Arc::new(
+                files
+                    .iter()
+                    .map(|f| resolver.in_source_root(&f.path))
+                    .collect(),
+            ),
             prefixed: Vec::new(),
             prefixed_total: 0,
             entity_file_names: StyleCounts::default(),
@@ -212,8 +221,10 @@ impl Links {
         self.entity_file_names = counts;
     }
 
-    /// Whether some import of the workspace already names a workspace file through the
-    /// import prefix (`src/...`): the convention is in use and the compiler resolves it.
+    /// Whether some import of the workspace already names a file under the source root
+    /// through the import prefix (`src/...`): the convention is in use and the compiler
+    /// resolves it. A nested project's own `src/...` imports (a test package with its own
+    /// `baseUrl`) name files outside the source root and say nothing about it.
     pub fn uses_import_prefix(&self) -> bool {
         self.prefixed_total > 0
     }
@@ -225,7 +236,10 @@ impl Links {
             .iter()
             .enumerate()
             .filter(|(i, import)| {
-                resolver.has_import_prefix(&import.specifier) && self.target(fi, *i).is_some()
+                resolver.has_import_prefix(&import.specifier)
+                    && self
+                        .target(fi, *i)
+                        .is_some_and(|t| self.under_source_root.get(t) == Some(&true))
             })
             .count();
         u32::try_from(count).unwrap_or(u32::MAX)

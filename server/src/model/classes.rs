@@ -54,8 +54,24 @@ pub fn resolve_class(
     links: &Links,
     index: &ClassIndex,
 ) -> Option<ClassRef> {
+    if is_imported_from_typeorm(name, file, files) {
+        return None;
+    }
     resolve_class_certain(name, file, files, links, index)
         .or_else(|| fallback(name, file, files, index))
+}
+
+/// `import { BaseEntity } from 'typeorm'`: the name is TypeORM's own class, never a
+/// workspace class that happens to share it (a project's own `BaseEntity`, or a code
+/// generator's template whose placeholder class name the parser could not read).
+fn is_imported_from_typeorm(name: &str, file: usize, files: &[Arc<SourceFile>]) -> bool {
+    let Some(facts) = files.get(file).map(|f| &f.facts) else {
+        return false;
+    };
+    facts
+        .import_binding(name)
+        .and_then(|(at, _)| facts.imports.get(at))
+        .is_some_and(|i| i.specifier == "typeorm" || i.specifier.starts_with("typeorm/"))
 }
 
 /// Like [`resolve_class`], but only when the answer is certain: declared in the file,
@@ -70,6 +86,9 @@ pub fn resolve_class_certain(
     let candidates = index.named(name);
     if let Some(local) = candidates.iter().find(|c| c.file == file) {
         return Some(*local);
+    }
+    if is_imported_from_typeorm(name, file, files) {
+        return None;
     }
     let source = files.get(file)?;
     let imported = source.facts.import_binding(name);

@@ -128,8 +128,15 @@ fn sql_statements(facts: &FileFacts) -> Vec<(usize, Statement)> {
         for statement in sql.split(';') {
             if let Some(created) = create_index(statement) {
                 out.push((at, Statement::Create(created)));
-            } else if let Some(name) = drop_index(statement) {
+            } else if let Some(name) = drop_index(statement).or_else(|| drop_constraint(statement))
+            {
                 out.push((at, Statement::Drop(name)));
+            } else {
+                out.extend(
+                    table_key_indexes(statement)
+                        .into_iter()
+                        .map(|c| (at, Statement::Create(c))),
+                );
             }
         }
     }
@@ -237,6 +244,102 @@ pub(super) fn create_index(statement: &str) -> Option<CreatedIndex> {
         complete: columns.len() == elements.len(),
         columns,
     })
+}
+
+/// `ALTER TABLE t ... ADD [CONSTRAINT c] PRIMARY KEY (a, b)` or `... UNIQUE (a, b)`: the
+/// database builds an index for each such key (a hand-written migration that moves a
+/// table's primary key to `(round, public_key)` gives it one leading with `round`).
+/// Column-level keys (`ADD COLUMN id int PRIMARY KEY`) are left unread.
+pub(super) fn table_key_indexes(statement: &str) -> Vec<CreatedIndex> {
+    let mut out = Vec::new();
+    if !first_word_is(statement, "alter") {
+        return out;
+    }
+    let words: Vec<&str> = statement.split_whitespace().take(6).collect();
+    let is = |i: usize, k: &str| words.get(i).is_some_and(|w| w.eq_ignore_ascii_case(k));
+    if !is(1, "table") {
+        return out;
+    }
+    let mut t = 2;
+    if is(t, "if") && is(t + 1, "exists") {
+        t += 2;
+    }
+    if is(t, "only") {
+        t += 1;
+    }
+    let Some(table) = words.get(t) else {
+        return out;
+    };
+    let table = unquote(table.rsplit('.').next().unwrap_or(table)).to_ascii_lowercase();
+    let lower = statement.to_ascii_lowercase();
+    for keyword in ["primary key", "unique"] {
+        for (at, _) in lower.match_indices(keyword) {
+            let after = at + keyword.len();
+            let Some(rest) = statement.get(after..) else {
+                continue;
+            };
+            let open = after + (rest.len() - rest.trim_start().len());
+            if statement.get(open..open + 1) != Some("(") {
+                continue;
+            }
+            let Some(close) = super::sql_migrations::matching_paren(statement, open) else {
+                continue;
+            };
+            let Some(list) = statement.get(open + 1..close) else {
+                continue;
+            };
+            let columns: Vec<String> = super::sql_migrations::split_top_level(list)
+                .iter()
+                .map(|c| unquote(c.trim()))
+                .collect();
+            if columns.is_empty()
+                || !columns
+                    .iter()
+                    .all(|c| super::sql_migrations::is_plain_name(c))
+            {
+                continue;
+            }
+            // `ADD CONSTRAINT "UQ_x" UNIQUE (...)`: a later `DROP CONSTRAINT "UQ_x"` names it.
+            let before: Vec<&str> = statement
+                .get(..at)
+                .unwrap_or("")
+                .split_whitespace()
+                .rev()
+                .take(2)
+                .collect();
+            let name = match before.as_slice() {
+                [name, constraint] if constraint.eq_ignore_ascii_case("constraint") => {
+                    unquote(name)
+                }
+                _ => format!("{table}({})", columns.join(",")),
+            };
+            out.push(CreatedIndex {
+                name,
+                table: table.clone(),
+                columns,
+                complete: true,
+            });
+        }
+    }
+    out
+}
+
+/// `ALTER TABLE t DROP CONSTRAINT [IF EXISTS] "name"`: the name (the key's index goes
+/// with it).
+pub(super) fn drop_constraint(statement: &str) -> Option<String> {
+    if !first_word_is(statement, "alter") {
+        return None;
+    }
+    let words: Vec<&str> = statement.split_whitespace().collect();
+    let at = words.windows(2).position(|w| {
+        w[0].eq_ignore_ascii_case("drop") && w[1].eq_ignore_ascii_case("constraint")
+    })?;
+    let mut i = at + 2;
+    if words.get(i).is_some_and(|w| w.eq_ignore_ascii_case("if")) {
+        i += 2;
+    }
+    let name = unquote(words.get(i)?.trim_end_matches([',', ';']));
+    (!name.is_empty()).then_some(name)
 }
 
 /// `DROP INDEX [CONCURRENTLY] [IF EXISTS] ["schema".]"name"`: the name.
@@ -391,6 +494,39 @@ mod tests {
             create_index("CREATE INDEX item_saved ON app.item(user_id, saved_at DESC NULLS LAST)"),
             created("item_saved", "item", &["user_id", "saved_at"])
         );
+    }
+
+    #[test]
+    fn reads_table_keys_an_alter_table_adds() {
+        let keys = table_key_indexes(
+            "ALTER TABLE ledgers DROP COLUMN id, ADD PRIMARY KEY (period, account_key)",
+        );
+        assert_eq!(
+            keys.first().cloned(),
+            created(
+                "ledgers(period,account_key)",
+                "ledgers",
+                &["period", "account_key"]
+            )
+        );
+        let keys = table_key_indexes(
+            "ALTER TABLE \"public\".\"vote\" ADD CONSTRAINT \"UQ_vote\" UNIQUE (\"pollId\", \"userId\")",
+        );
+        assert_eq!(
+            keys.first().map(|k| k.columns.clone()),
+            Some(vec!["pollId".to_string(), "userId".to_string()])
+        );
+        assert_eq!(keys.first().map(|k| k.table.as_str()), Some("vote"));
+        assert_eq!(keys.first().map(|k| k.name.as_str()), Some("UQ_vote"));
+        assert_eq!(
+            drop_constraint("ALTER TABLE \"vote\" DROP CONSTRAINT \"UQ_vote\"").as_deref(),
+            Some("UQ_vote")
+        );
+        assert_eq!(drop_constraint("ALTER TABLE vote DROP COLUMN x"), None);
+        // Column-level keys and other statements are not read.
+        assert!(table_key_indexes("ALTER TABLE t ADD COLUMN id serial PRIMARY KEY").is_empty());
+        assert!(table_key_indexes("ALTER TABLE t ADD COLUMN code text UNIQUE").is_empty());
+        assert!(table_key_indexes("UPDATE t SET unique_key = (1)").is_empty());
     }
 
     #[test]

@@ -771,3 +771,90 @@ export class Post {
     names.sort_unstable();
     assert_eq!(names, ["auditReviewedby", "id"], "{names:?}");
 }
+
+#[test]
+fn a_base_imported_from_typeorm_is_never_a_same_named_workspace_class() {
+    // A code generator's template (`class /* name */ extends BaseEntity`, read as a class
+    // named `BaseEntity`) and the generated entity, which extends TypeORM's BaseEntity.
+    let template = "import { BaseEntity, Entity, ObjectId, ObjectIdColumn } from 'typeorm';
+@Entity()
+export class /* upperFirstCamelName */ extends BaseEntity {
+  @ObjectIdColumn()
+  _id: ObjectId;
+}
+";
+    let generated = "import { BaseEntity, Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class Invoice extends BaseEntity {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column()
+  text: string;
+}
+";
+    let service = "import { Invoice } from './invoice.entity';
+export async function byId(id: number) {
+  return Invoice.findOneBy({ id });
+}
+";
+    let ws = workspace(&[
+        ("templates/entity/entity.mongodb.ts", template),
+        ("specs/invoice.entity.ts", generated),
+        ("specs/invoice.service.ts", service),
+    ]);
+    let columns: Vec<&str> = entity(&ws, "Invoice")
+        .columns
+        .iter()
+        .map(|c| c.property.as_str())
+        .collect();
+    assert_eq!(columns, vec!["id", "text"]);
+    assert!(
+        lines(&ws, "IDX002").is_empty(),
+        "{:?}",
+        lines(&ws, "IDX002")
+    );
+}
+
+#[test]
+fn a_primary_key_a_migration_moves_serves_queries_on_its_leading_column() {
+    // The entity lists its key columns in one order; a hand-written migration rebuilt the
+    // key in another, leading with the column the repository filters on.
+    let entity = "import { Column, Entity } from 'typeorm';
+@Entity({ name: 'ledgers' })
+export class Ledger {
+  @Column({ primary: true, type: 'varchar' })
+  accountKey!: string;
+
+  @Column({ primary: true, type: 'int' })
+  period!: number;
+}
+";
+    let repository = "import { EntityRepository, Repository } from 'typeorm';
+import { Ledger } from './ledger';
+@EntityRepository(Ledger)
+export class LedgerRepository extends Repository<Ledger> {
+  public async byPeriod(period: number): Promise<Ledger[]> {
+    return this.find({ where: { period } });
+  }
+}
+";
+    let migration = "import { MigrationInterface, QueryRunner } from 'typeorm';
+export class RekeyLedgers1560000000000 implements MigrationInterface {
+  public async up(queryRunner: QueryRunner): Promise<any> {
+    await queryRunner.query(`
+      ALTER TABLE ledgers DROP COLUMN id, ADD PRIMARY KEY (period, account_key);
+    `);
+  }
+  public async down(queryRunner: QueryRunner): Promise<any> {}
+}
+";
+    let files = [
+        ("src/models/ledger.ts", entity),
+        ("src/repositories/ledger-repository.ts", repository),
+        ("src/migrations/1560000000000-rekey-ledgers.ts", migration),
+    ];
+    assert!(lines(&workspace(&files), "IDX002").is_empty());
+    // Without the migration, the key leads with `account_key`: the filter is unserved.
+    assert_eq!(lines(&workspace(&files[..2]), "IDX002").len(), 1);
+}

@@ -172,6 +172,49 @@ import { Gone } from './gone';
     }
 
     #[test]
+    fn a_nested_projects_own_prefixed_imports_do_not_set_the_convention() {
+        // An end-to-end test package keeps its own tsconfig (`baseUrl: "."`) and imports
+        // its own `src/...`; the main project only ever imports relatively, and has no
+        // `baseUrl` that would resolve a rewritten `src/...` specifier. The tsconfig is
+        // read from disk, so the workspace lives in a real folder.
+        let files = [
+            ("src/model/offer.ts", "export class Offer {}\n"),
+            (
+                "src/mappings/offers.ts",
+                "import { Offer } from '../model/offer';\n",
+            ),
+            (
+                "e2e/tsconfig.json",
+                "{ \"compilerOptions\": { \"baseUrl\": \".\" } }\n",
+            ),
+            ("e2e/src/api.ts", "export class Api {}\n"),
+            ("e2e/src/flows/buy.ts", "import { Api } from 'src/api';\n"),
+        ];
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut sources = Vec::new();
+        for (rel, text) in files {
+            let path = dir.path().join(rel);
+            if let Some(parent) = path.parent() {
+                assert!(std::fs::create_dir_all(parent).is_ok());
+            }
+            assert!(std::fs::write(&path, text).is_ok());
+            if path.extension().is_some_and(|e| e == "ts") {
+                sources.push((path, text.to_string()));
+            }
+        }
+        let ws = crate::workspace::Workspace::from_sources(
+            dir.path(),
+            crate::config::Config::default(),
+            sources,
+        );
+        assert!(
+            lines(&ws, "IMP001").is_empty(),
+            "{:?}",
+            lines(&ws, "IMP001")
+        );
+    }
+
+    #[test]
     fn ignores_targets_outside_the_source_root() {
         let ws = workspace(&[
             ("scripts/seed.ts", "import { helper } from './helper';\n"),

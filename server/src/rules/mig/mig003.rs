@@ -34,7 +34,9 @@
 //! }
 //! ```
 //! Adding `CONCURRENTLY` also adds `public transaction = false;` when the class lacks it
-//! (or sets `transaction = true`); the second case gets that line alone.
+//! (or sets `transaction = true`); the second case gets that line alone. No fix where the
+//! query string holds other statements too: PostgreSQL runs them as one transaction, in
+//! which `CONCURRENTLY` is an error (the index needs a query of its own first).
 
 use crate::finding::{Applicability, Finding, Fix, Severity, Span, TextEdit};
 use crate::model::{EntityKind, SourceFile};
@@ -149,7 +151,14 @@ fn check_class(ctx: &Ctx, source: &SourceFile, class: &ClassFact, out: &mut Vec<
             } else {
                 "Create the index CONCURRENTLY (turns off the migration's transaction: move the index to a migration of its own)"
             };
+            // PostgreSQL runs the statements of one query string as one transaction, and
+            // CREATE INDEX CONCURRENTLY fails inside it: only a query holding nothing but
+            // this statement can take the keyword in place.
+            let single = statement_count(raw(arg)) == 1;
             let fix = ctx.defer(title, applicability, || {
+                if !single {
+                    return None;
+                }
                 let mut fix = add_concurrently(source, class, inserts.collect())?;
                 fix.applicability = applicability;
                 fix.title = title.to_string();
@@ -233,6 +242,14 @@ fn index_only_up(source: &SourceFile, class: &ClassFact) -> bool {
                     only_index_statements(text.get(a.literal_span.clone()).unwrap_or(""))
                 })
         })
+}
+
+/// How many statements a SQL text holds (`;`-separated, empty ones left out).
+fn statement_count(sql: &str) -> usize {
+    let w = words(sql);
+    w.split(|(_, word)| *word == ";")
+        .filter(|s| !s.is_empty())
+        .count()
 }
 
 fn only_index_statements(sql: &str) -> bool {
@@ -574,11 +591,28 @@ export class TrendingTopic {
         assert_eq!(fix.applicability, crate::finding::Applicability::Unsafe);
         let alone = migration(
             "",
-            "    await queryRunner.query(`CREATE INDEX \"IDX_a\" ON \"order\" (\"status\"); CREATE UNIQUE INDEX \"IDX_b\" ON \"order\" (\"code\")`);",
+            "    await queryRunner.query(`CREATE INDEX \"IDX_a\" ON \"order\" (\"status\");`);
+    await queryRunner.query(`CREATE UNIQUE INDEX \"IDX_b\" ON \"order\" (\"code\")`);",
         );
         let found = findings(&workspace(&[(PATH, &alone), PG]), "MIG003");
         let fix = found[0].fixes.first().expect("a fix");
         assert_eq!(fix.applicability, crate::finding::Applicability::Safe);
+    }
+
+    #[test]
+    fn no_fix_where_one_query_holds_several_statements() {
+        // A hand-written migration building its indexes in one query string: PostgreSQL
+        // runs them as one transaction, where CONCURRENTLY is an error.
+        let text = migration(
+            "",
+            "    await queryRunner.query(`
+      CREATE INDEX ledger_amount ON ledger (amount);
+      CREATE INDEX ledger_fee ON ledger (fee);
+    `);",
+        );
+        let found = findings(&workspace(&[(PATH, &text), PG]), "MIG003");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].fixes.is_empty(), "{:?}", found[0].fixes);
     }
 
     #[test]

@@ -6,8 +6,9 @@
 //! whose name does not follow the workspace's file-name style. The style is kebab-case
 //! (`user-profile.entity.ts`, `1700000000000-add-users.ts`: every dot-separated part
 //! lower-case words joined by `-`), unless 90% or more of the entity files (of at least
-//! ten) share another one (PascalCase, camelCase or snake_case: then the first part of
-//! the name, after a migration timestamp, is checked), or `typeorm-lsp.json` names one
+//! ten; all of them, from five) share another one (PascalCase, camelCase or snake_case:
+//! then the first part of the name, after a migration timestamp, is checked), or
+//! `typeorm-lsp.json` names one
 //! (`"fileNaming": "PascalCase"`). Acronyms stay whole: `IoTFleet.ts` becomes
 //! `iot-fleet.ts`, `HTTPServer.ts` `http-server.ts`.
 //!
