@@ -4,24 +4,16 @@
 //! cheaper path, how many fell back and why, and every file whose facts differ; exits 1 if
 //! any does.
 
+#[path = "common/workspaces.rs"]
+mod workspaces;
+
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 use typeorm_lsp::syntax::{facts_in, facts_in_full, facts_with_elision, Dialect};
 
 fn main() {
-    let roots: Vec<String> = std::env::args().skip(1).collect();
-    if roots.is_empty() {
-        eprintln!("usage: body_elision_check DIR...");
-        std::process::exit(2);
-    }
     let mut differ = 0;
-    for root in roots {
-        let Ok(root) = std::fs::canonicalize(&root) else {
-            eprintln!("{root}: not found");
-            continue;
-        };
-        let config = typeorm_lsp::config::Config::load(&root).unwrap_or_default();
-        let paths = typeorm_lsp::discover::discover(&root, &config);
+    for workspaces::Folder { root, paths, .. } in workspaces::folders("body_elision_check DIR...") {
         let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
         let (mut fast, mut files) = (0, 0);
         let mut stats = [0usize; 4];

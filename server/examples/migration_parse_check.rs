@@ -4,25 +4,19 @@
 //! the fast path, how many fell back and why, and every file whose facts differ; exits 1
 //! if any does.
 
+#[path = "common/workspaces.rs"]
+mod workspaces;
+
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use typeorm_lsp::syntax::{facts_in, facts_in_full, facts_of_migration, Dialect};
 
 fn main() {
-    let roots: Vec<String> = std::env::args().skip(1).collect();
-    if roots.is_empty() {
-        eprintln!("usage: migration_parse_check DIR...");
-        std::process::exit(2);
-    }
     let mut differ = 0;
     let (mut fast_total, mut files_total) = (0, 0);
-    for root in roots {
-        let Ok(root) = std::fs::canonicalize(&root) else {
-            eprintln!("{root}: not found");
-            continue;
-        };
-        let config = typeorm_lsp::config::Config::load(&root).unwrap_or_default();
-        let paths = typeorm_lsp::discover::discover(&root, &config);
+    for workspaces::Folder { root, paths, .. } in
+        workspaces::folders("migration_parse_check DIR...")
+    {
         let results: Vec<(String, Result<(), String>)> = paths
             .par_iter()
             .filter(|p| Dialect::of_path(p) == Dialect::TypeScript)

@@ -3,6 +3,9 @@
 //! how much of the workspace the first stage parses:
 //! `cargo run --release --example staged_check -- DIR...`. Exits 1 if a finding differs.
 
+#[path = "common/workspaces.rs"]
+mod workspaces;
+
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -14,15 +17,13 @@ use typeorm_lsp::resolve::{Resolver, TsConfig};
 use typeorm_lsp::workspace::Workspace;
 
 fn main() {
-    let roots: Vec<String> = std::env::args().skip(1).collect();
     let mut differ = 0;
-    for root in roots {
-        let Ok(root) = std::fs::canonicalize(&root) else {
-            eprintln!("{root}: not found");
-            continue;
-        };
-        let config = typeorm_lsp::config::Config::load(&root).unwrap_or_default();
-        let paths = typeorm_lsp::discover::discover(&root, &config);
+    for workspaces::Folder {
+        root,
+        config,
+        paths,
+    } in workspaces::folders("staged_check DIR...")
+    {
         let texts: Vec<(PathBuf, Arc<str>)> = paths
             .par_iter()
             .filter_map(|p| {

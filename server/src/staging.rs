@@ -26,6 +26,7 @@
 //! first stage with the whole check on real codebases.
 
 use crate::resolve::Resolver;
+use crate::syntax::queries::is_word_byte;
 use crate::syntax::FileFacts;
 use aho_corasick::{AhoCorasick, MatchKind};
 use rayon::prelude::*;
@@ -296,10 +297,6 @@ impl ActiveRecordCalls {
                     || method == "createQueryBuilder")
         })
     }
-}
-
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
 }
 
 #[cfg(test)]

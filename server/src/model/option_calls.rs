@@ -185,6 +185,15 @@ fn in_terms_of(
     params: &[Name],
     args: &[Spanned<Value>],
 ) -> Option<Value> {
+    // The values of a list, each in terms of the call (spans kept).
+    let each = |list: &[Spanned<Value>]| -> Option<Vec<Spanned<Value>>> {
+        list.iter()
+            .map(|item| {
+                let value = in_terms_of(model, home, &item.value, params, args)?;
+                Some(Spanned::new(value, item.span))
+            })
+            .collect()
+    };
     Some(match v {
         Value::Ident(name) => match params.iter().position(|p| p == name) {
             Some(i) => args.get(i)?.value.clone(),
@@ -208,42 +217,18 @@ fn in_terms_of(
             }
             Value::Object(out.into())
         }
-        Value::Array(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for i in items.iter() {
-                let mut i = i.clone();
-                i.value = in_terms_of(model, home, &i.value, params, args)?;
-                out.push(i);
-            }
-            Value::Array(out.into())
-        }
+        Value::Array(items) => Value::Array(each(items)?.into()),
         Value::Call {
             callee,
             args: inner,
-        } => {
-            let mut out = Vec::with_capacity(inner.len());
-            for a in inner.iter() {
-                let mut a = a.clone();
-                a.value = in_terms_of(model, home, &a.value, params, args)?;
-                out.push(a);
-            }
-            Value::Call {
-                callee: callee.clone(),
-                args: crate::syntax::boxed(out),
-            }
-        }
-        Value::Template { quasis, exprs } => {
-            let mut out = Vec::with_capacity(exprs.len());
-            for e in exprs.iter() {
-                let mut e = e.clone();
-                e.value = in_terms_of(model, home, &e.value, params, args)?;
-                out.push(e);
-            }
-            Value::Template {
-                quasis: quasis.clone(),
-                exprs: crate::syntax::boxed(out),
-            }
-        }
+        } => Value::Call {
+            callee: callee.clone(),
+            args: crate::syntax::boxed(each(inner)?),
+        },
+        Value::Template { quasis, exprs } => Value::Template {
+            quasis: quasis.clone(),
+            exprs: crate::syntax::boxed(each(exprs)?),
+        },
         // A member path or an expression on a parameter cannot be read: refuse rather
         // than leave the parameter's name for the caller's file to misread.
         Value::Member(path) if params.iter().any(|p| path.split('.').next() == Some(p)) => {

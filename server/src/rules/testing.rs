@@ -32,6 +32,26 @@ pub const PG_DATA_SOURCE: (&str, &str) = (
     "import { DataSource } from 'typeorm';\nexport default new DataSource({ type: 'postgres', synchronize: false, migrations: ['src/migrations/*.ts'] });\n",
 );
 
+/// A workspace written to a real folder, for what is read from disk (a nested
+/// `tsconfig.json`): every file is written, the `.ts` ones are the workspace's sources.
+/// Keep the folder alive while the workspace is used.
+pub fn workspace_on_disk(files: &[(&str, &str)]) -> (tempfile::TempDir, Workspace) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut sources = Vec::new();
+    for (rel, text) in files {
+        let path = dir.path().join(rel);
+        if let Some(parent) = path.parent() {
+            assert!(std::fs::create_dir_all(parent).is_ok());
+        }
+        assert!(std::fs::write(&path, text).is_ok());
+        if path.extension().is_some_and(|e| e == "ts") {
+            sources.push((path, text.to_string()));
+        }
+    }
+    let ws = Workspace::from_sources(dir.path(), Config::default(), sources);
+    (dir, ws)
+}
+
 /// `src/data-source.ts` text: a PostgreSQL DataSource with `options` (`synchronize: false`).
 pub fn pg_data_source_with(options: &str) -> String {
     format!(

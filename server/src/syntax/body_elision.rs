@@ -20,7 +20,8 @@
 //!   reads anywhere (see `scan::marks`);
 //! - if the file can hold query sites at all ([`super::queries::may_hold_query_sites`]):
 //!   every word that lets the query walk record something (a query method, a
-//!   QueryBuilder start, an options mark), and any `=`: an assignment in a body can rebind
+//!   QueryBuilder start, an options mark), and any assignment or initializer `=` (not `==`,
+//!   `=>`, `<=`; the query walk's own marks): an assignment in a body can rebind
 //!   a member or a variable of an enclosing scope to a repository or a QueryBuilder that
 //!   later code uses. (A body that holds none of these is one the pruned query walk skips
 //!   anyway.)
@@ -41,6 +42,8 @@
 
 use super::body_lexer::{bodies, Body};
 use super::facts::FileFacts;
+use super::queries::{is_assignment_eq, is_word_byte};
+use super::scan::holds_mark;
 use super::skeleton;
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::ops::Range;
@@ -125,7 +128,10 @@ pub fn facts(parser: &mut Parser, src: &str) -> Result<FileFacts, Fallback> {
 
 /// The insides (between the braces) of the outermost bodies to leave out.
 fn elidable(src: &str, found: &[Body]) -> Vec<Range<usize>> {
-    let keeps = keep_offsets(src);
+    // Without the search, every body is kept.
+    let Some(keeps) = keep_offsets(src) else {
+        return Vec::new();
+    };
     let mut out: Vec<Range<usize>> = Vec::new();
     for body in found {
         let inside = body.span.start + 1..body.span.end - 1;
@@ -139,41 +145,38 @@ fn elidable(src: &str, found: &[Body]) -> Vec<Range<usize>> {
         if code.is_empty() || starts_with_word(code, b"return") {
             continue;
         }
-        if !has_between(&keeps, inside.start, inside.end) {
+        if !holds_mark(&keeps, inside.start, inside.end) {
             out.push(inside);
         }
     }
     out
 }
 
-/// Sorted offsets of the words (and, where the query walk runs, the `=`s) that keep a
-/// body.
-fn keep_offsets(src: &str) -> Vec<usize> {
+/// Sorted offsets of the words (and, where the query walk runs, the assignment `=`s)
+/// that keep a body; `None` if the search cannot be built.
+fn keep_offsets(src: &str) -> Option<Vec<usize>> {
     let bytes = src.as_bytes();
     let queries = super::queries::may_hold_query_sites(src);
-    let mut out: Vec<usize> = Vec::new();
-    if let Some(search) = keep_searcher(queries) {
-        let suffixes = super::queries::record_words().1;
-        for hit in search.find_iter(bytes) {
+    let search = keep_searcher(queries)?;
+    let suffixes = super::queries::record_words().1;
+    let mut out: Vec<usize> = search
+        .find_iter(bytes)
+        .filter(|hit| {
             let (start, end) = (hit.start(), hit.end());
             let ends_word = !bytes.get(end).copied().is_some_and(is_word_byte);
             let starts_word =
                 start == 0 || !bytes.get(start - 1).copied().is_some_and(is_word_byte);
-            let suffix = suffixes.iter().any(|s| s.len() == end - start);
-            if ends_word && (starts_word || suffix) {
-                out.push(start);
-            }
-        }
-    } else {
-        // No search: keep every body.
-        out.extend(0..bytes.len());
-        return out;
-    }
+            let suffix = suffixes.iter().any(|s| s.as_bytes() == &bytes[start..end]);
+            ends_word && (starts_word || suffix)
+        })
+        .map(|hit| hit.start())
+        .collect();
     if queries {
-        out.extend(memchr::memchr_iter(b'=', bytes));
+        // The query walk's own marks: an assignment or initializer `=`.
+        out.extend(memchr::memchr_iter(b'=', bytes).filter(|&i| is_assignment_eq(bytes, i)));
         out.sort_unstable();
     }
-    out
+    Some(out)
 }
 
 /// A leftmost-longest search for the keep words (with the query walk's words when
@@ -223,15 +226,6 @@ fn after_comments(mut text: &[u8]) -> &[u8] {
         };
         text = rest;
     }
-}
-
-fn has_between(sorted: &[usize], start: usize, end: usize) -> bool {
-    let first = sorted.partition_point(|&p| p < start);
-    sorted.get(first).is_some_and(|&p| p < end)
-}
-
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
 }
 
 /// The `{` before `inside` opens the statement block of a function, method or arrow, and

@@ -10,6 +10,7 @@
 //! parse. A body it finds wrongly is caught later: the tree of the skeleton must show a
 //! function's statement block at each elided `{` ([`super::body_elision`]).
 
+use super::queries::is_word_byte;
 use std::ops::Range;
 
 /// A function body found by the lexer.
@@ -426,11 +427,6 @@ impl<'s> Lexer<'s> {
             }
         }
     }
-}
-
-/// Bytes of identifiers, keywords and numbers (every byte of a non-ASCII character).
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 //! step over the root costs hundreds of instructions in tree-sitter.
 
 use super::ids::{fields, kinds, KindExt};
+use super::queries::is_word_byte;
 use super::value::named_iter;
 use tree_sitter::Node;
 
@@ -225,13 +226,8 @@ fn marks(top_level: &[Statement], src: &str, comments: bool) -> Vec<usize> {
     out
 }
 
-/// Bytes of identifiers (every byte of a non-ASCII character counts).
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
-}
-
 /// Whether a sorted list of offsets has one in `start..end`.
-fn holds_mark(marks: &[usize], start: usize, end: usize) -> bool {
+pub(crate) fn holds_mark(marks: &[usize], start: usize, end: usize) -> bool {
     let first = marks.partition_point(|&m| m < start);
     marks.get(first).is_some_and(|&m| m < end)
 }

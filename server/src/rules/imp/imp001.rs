@@ -190,23 +190,7 @@ import { Gone } from './gone';
             ("e2e/src/api.ts", "export class Api {}\n"),
             ("e2e/src/flows/buy.ts", "import { Api } from 'src/api';\n"),
         ];
-        let dir = tempfile::tempdir().expect("temp dir");
-        let mut sources = Vec::new();
-        for (rel, text) in files {
-            let path = dir.path().join(rel);
-            if let Some(parent) = path.parent() {
-                assert!(std::fs::create_dir_all(parent).is_ok());
-            }
-            assert!(std::fs::write(&path, text).is_ok());
-            if path.extension().is_some_and(|e| e == "ts") {
-                sources.push((path, text.to_string()));
-            }
-        }
-        let ws = crate::workspace::Workspace::from_sources(
-            dir.path(),
-            crate::config::Config::default(),
-            sources,
-        );
+        let (_dir, ws) = workspace_on_disk(&files);
         assert!(
             lines(&ws, "IMP001").is_empty(),
             "{:?}",

@@ -417,29 +417,6 @@ const Lazy = React.lazy(() => import('../legacy/legacy-voucher.entity'));
         VOUCHER.replace("LegacyVoucher", class)
     }
 
-    /// A workspace in a real folder, so that its `tsconfig.json` is read.
-    fn on_disk(files: &[(&str, &str)]) -> (tempfile::TempDir, crate::workspace::Workspace) {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let root = dir.path().to_path_buf();
-        let mut sources = Vec::new();
-        for (rel, text) in files {
-            let path = root.join(rel);
-            if let Some(parent) = path.parent() {
-                assert!(std::fs::create_dir_all(parent).is_ok());
-            }
-            assert!(std::fs::write(&path, text).is_ok());
-            if path.extension().is_some_and(|e| e == "ts") {
-                sources.push((path, text.to_string()));
-            }
-        }
-        let ws = crate::workspace::Workspace::from_sources(
-            &root,
-            crate::config::Config::default(),
-            sources,
-        );
-        (dir, ws)
-    }
-
     fn built(ws: &crate::workspace::Workspace) -> Vec<crate::finding::Finding> {
         let mut found: Vec<_> = ws
             .check_all()
@@ -464,7 +441,7 @@ const Lazy = React.lazy(() => import('../legacy/legacy-voucher.entity'));
 
     #[test]
     fn no_fix_when_a_javascript_file_imports_the_module() {
-        let (_dir, ws) = on_disk(&[
+        let (_dir, ws) = workspace_on_disk(&[
             (
                 "src/models/saved_connection.entity.ts",
                 &entity("SavedConnection"),
@@ -478,7 +455,7 @@ const Lazy = React.lazy(() => import('../legacy/legacy-voucher.entity'));
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].fixes.is_empty(), "{:?}", found[0].fixes);
         // Without the script file the same rename is offered.
-        let (_dir, ws) = on_disk(&[(
+        let (_dir, ws) = workspace_on_disk(&[(
             "src/models/saved_connection.entity.ts",
             &entity("SavedConnection"),
         )]);
@@ -495,7 +472,7 @@ import X from 'src/legacy/LegacyVoucher.entity';
 export { LegacyVoucher as V } from '../legacy/LegacyVoucher.entity';
 const lazy = () => import('@legacy/LegacyVoucher.entity');
 ";
-        let (dir, ws) = on_disk(&[
+        let (dir, ws) = workspace_on_disk(&[
             ("tsconfig.json", tsconfig),
             ("src/legacy/LegacyVoucher.entity.ts", VOUCHER),
             ("src/vouchers/voucher.service.ts", service),
@@ -514,7 +491,7 @@ const lazy = () => import('@legacy/LegacyVoucher.entity');
     #[test]
     fn no_fix_when_an_alias_names_the_file_itself() {
         let tsconfig = r#"{ "compilerOptions": { "baseUrl": ".", "paths": { "@voucher": ["src/legacy/LegacyVoucher.entity.ts"] } } }"#;
-        let (_dir, ws) = on_disk(&[
+        let (_dir, ws) = workspace_on_disk(&[
             ("tsconfig.json", tsconfig),
             ("src/legacy/LegacyVoucher.entity.ts", VOUCHER),
             ("src/a.ts", "import { LegacyVoucher } from '@voucher';\n"),

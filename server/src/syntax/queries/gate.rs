@@ -270,7 +270,7 @@ pub(super) fn is_options_word(word: &str) -> bool {
 
 /// Bytes of identifiers: ASCII letters, digits, `_`, `$`, and every byte of a non-ASCII
 /// character (so a word never ends inside one).
-pub(super) fn is_word_byte(b: u8) -> bool {
+pub(crate) fn is_word_byte(b: u8) -> bool {
     WORD_BYTES[usize::from(b)]
 }
 

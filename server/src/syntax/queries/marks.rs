@@ -20,6 +20,7 @@ use super::gate::{
     build_searcher, first_byte_lengths, is_mark_word, is_options_word, is_word_byte, may_be_listed,
     minimal_patterns, word_end, word_start, FirstByteLengths, MARK_WORDS, OPTIONS_SUFFIXES,
 };
+use crate::syntax::scan::holds_mark;
 use aho_corasick::{AhoCorasick, Input};
 use std::sync::OnceLock;
 
@@ -107,7 +108,7 @@ impl Marks {
 
     /// Whether walking the bytes `start..end` may record something or change a binding.
     pub(super) fn any_in(&self, start: usize, end: usize) -> bool {
-        has_between(&self.at, start, end) || has_between(&self.builders, start, end)
+        holds_mark(&self.at, start, end) || holds_mark(&self.builders, start, end)
     }
 
     /// `name` now holds a QueryBuilder: every whole-word occurrence of it becomes a mark.
@@ -179,14 +180,9 @@ fn merge_sorted(words: &[usize], mut assignments: impl Iterator<Item = usize>) -
     out
 }
 
-fn has_between(sorted: &[usize], start: usize, end: usize) -> bool {
-    let first = sorted.partition_point(|&p| p < start);
-    sorted.get(first).is_some_and(|&p| p < end)
-}
-
 /// An `=` that can be an assignment or an initializer: not part of `==`, `!=`, `<=`, `>=`
 /// or `=>`.
-fn is_assignment_eq(bytes: &[u8], i: usize) -> bool {
+pub(crate) fn is_assignment_eq(bytes: &[u8], i: usize) -> bool {
     let before = i.checked_sub(1).and_then(|j| bytes.get(j)).copied();
     let after = bytes.get(i + 1).copied();
     !matches!(before, Some(b'=' | b'!' | b'<' | b'>')) && !matches!(after, Some(b'=' | b'>'))

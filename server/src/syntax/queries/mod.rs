@@ -15,7 +15,8 @@
 mod chain;
 mod consts;
 mod gate;
-pub(crate) use gate::{may_hold_query_sites, record_words};
+pub(crate) use gate::{is_word_byte, may_hold_query_sites, record_words};
+pub(crate) use marks::is_assignment_eq;
 
 /// Whether `word` is a repository / manager method that queries (`find`, `save`, ...).
 pub fn is_query_method(word: &str) -> bool {
